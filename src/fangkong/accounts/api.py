@@ -1,0 +1,62 @@
+from ninja import Router, Schema
+
+from fangkong.core.api import ErrorOut
+
+from . import selectors, services
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    role: str
+    role_label: str
+    region_code: str
+    region_name: str
+
+
+class UserIn(Schema):
+    username: str
+    password: str
+    role: str
+    region_code: str
+    display_name: str = ""
+    phone: str = ""
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    region_code: str
+    is_active: bool
+
+
+def _user_out(u) -> dict:
+    return {"id": u.pk, "username": u.username, "display_name": u.display_name, "role": u.role,
+            "region_code": u.region_id, "is_active": u.is_active}
+
+
+router = Router(tags=["accounts"])
+
+
+@router.get("/me", response=MeOut)
+def me(request):
+    u = request.user
+    return {"username": u.username, "display_name": u.display_name, "role": u.role,
+            "role_label": str(u.get_role_display()), "region_code": u.region_id, "region_name": u.region.name}
+
+
+@router.get("/users", response={200: list[UserOut], 403: ErrorOut})
+def list_users(request, q: str = "", role: str = ""):
+    return [_user_out(u) for u in selectors.users_for(request.user, q=q, role=role)[:500]]
+
+
+@router.get("/users/{user_id}", response={200: UserOut, 404: ErrorOut})
+def get_user(request, user_id: int):
+    return _user_out(selectors.user_for(request.user, user_id))
+
+
+@router.post("/users", response={201: UserOut, 403: ErrorOut, 422: ErrorOut})
+def create_user(request, payload: UserIn):
+    return 201, _user_out(services.create_user(request.user, **payload.dict()))

@@ -1,0 +1,39 @@
+import getpass
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from fangkong.accounts import services
+from fangkong.accounts.models import User
+from fangkong.audit import services as audit
+
+
+class Command(BaseCommand):
+    help = "Account maintenance: create the first admin of a region, issue an API token."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        admin = sub.add_parser("create-admin", help="create a headquarters admin (bootstrap)")
+        admin.add_argument("username")
+        admin.add_argument("--region", required=True, help="scope region code")
+        admin.add_argument("--name", default="", help="display name")
+        admin.add_argument("--password", help="default: asked interactively")
+        token = sub.add_parser("token", help="issue an API token for a user; printed once")
+        token.add_argument("username")
+        token.add_argument("--name", default="script")
+
+    def handle(self, *args, action, **opts):
+        with audit.source("cli"):
+            try:
+                if action == "create-admin":
+                    password = opts["password"] or getpass.getpass("Password: ")
+                    user = services.create_first_admin(username=opts["username"], password=password,
+                                                       region_code=opts["region"], display_name=opts["name"])
+                    self.stdout.write(f"created {user.username} ({user.region_id})")
+                else:
+                    user = User.objects.filter(username=opts["username"]).first()
+                    if user is None:
+                        raise CommandError(f"no such user: {opts['username']}")
+                    self.stdout.write(services.create_token(user, user, opts["name"]))
+            except ValidationError as exc:
+                raise CommandError("; ".join(exc.messages)) from None

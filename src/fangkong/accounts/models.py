@@ -1,0 +1,62 @@
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    HQ_ADMIN = "hq_admin", _("指挥部管理员")
+    HQ_STAFF = "hq_staff", _("指挥部工作人员")
+    TOWNSHIP_STAFF = "township_staff", _("乡镇（街道）工作人员")
+    VILLAGE_WORKER = "village_worker", _("村（社区）网格员")
+    CHECKPOINT_STAFF = "checkpoint_staff", _("卡点工作人员")
+    DOCTOR = "doctor", _("医生（村医）")
+    SUPERVISOR = "supervisor", _("督查人员")
+    VIEWER = "viewer", _("只读查看")
+
+
+class User(AbstractUser):
+    """A staff account. Its `region` is the scope: the user sees and changes that subtree only."""
+
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("管辖区划"), null=True, on_delete=models.PROTECT, related_name="users"
+    )
+    failed_logins = models.PositiveSmallIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_locked(self) -> bool:
+        return bool(self.locked_until and self.locked_until > timezone.now())
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for scripts. Only its digest is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API令牌")
+        verbose_name_plural = _("API令牌")
+
+    def __str__(self) -> str:
+        return self.name

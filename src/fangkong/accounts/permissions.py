@@ -1,0 +1,39 @@
+"""What each role may do. One table, read by selectors, services and navigation alike."""
+
+from .models import Role
+
+HQ = {Role.HQ_ADMIN, Role.HQ_STAFF}
+MANAGE_USERS = {Role.HQ_ADMIN}
+VIEW_AUDIT = {Role.HQ_ADMIN}
+MANAGE_REGIONS = {Role.HQ_ADMIN}
+# Roles that may see full ID numbers and phones on request (each reveal is logged).
+REVEAL_PERSONAL_DATA = {Role.HQ_ADMIN, Role.HQ_STAFF, Role.DOCTOR}
+READ_ONLY = {Role.VIEWER}
+
+
+def _has(user, roles) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.region_id and user.role in roles)
+
+
+def can_manage_users(user) -> bool:
+    return _has(user, MANAGE_USERS)
+
+
+def can_view_audit(user) -> bool:
+    return _has(user, VIEW_AUDIT)
+
+
+def can_manage_regions(user) -> bool:
+    return _has(user, MANAGE_REGIONS)
+
+
+def can_reveal(user) -> bool:
+    return _has(user, REVEAL_PERSONAL_DATA)
+
+
+def can_write(user) -> bool:
+    return _has(user, set(Role) - READ_ONLY)
+
+
+def is_headquarters(user) -> bool:
+    return _has(user, HQ)

@@ -1,0 +1,144 @@
+"""Writes to accounts: creating and changing users, login lockout, API tokens."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.audit import services as audit
+from fangkong.regions.models import Region
+
+from . import permissions
+from .models import ApiToken, Role, User, token_digest
+
+USER_FIELDS = ["username", "display_name", "phone", "role", "region", "is_active"]
+
+
+def _region_in_scope(actor, code: str) -> Region:
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise ValidationError({"region": _("区划 %(code)s 不存在") % {"code": code}})
+    if not actor.region.contains(region.code):
+        raise ValidationError({"region": _("区划 %(code)s 不在您的管辖范围内") % {"code": code}})
+    return region
+
+
+def _check_role(role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": _("未知角色：%(role)s") % {"role": role}})
+
+
+@transaction.atomic
+def create_user(actor, *, username: str, password: str, role: str, region_code: str,
+                display_name: str = "", phone: str = "") -> User:
+    """An admin creates an account inside their own subtree."""
+    if not permissions.can_manage_users(actor):
+        raise PermissionDenied(_("只有指挥部管理员可以创建用户"))
+    username = username.strip()
+    if not username:
+        raise ValidationError({"username": _("用户名不能为空")})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("用户名 %(name)s 已存在") % {"name": username}})
+    _check_role(role)
+    region = _region_in_scope(actor, region_code)
+    user = User(username=username, role=role, region=region, display_name=display_name.strip(), phone=phone.strip())
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+    user.save()
+    audit.record(actor, "user.create", user, region=region, after=audit.snapshot(user, USER_FIELDS))
+    return user
+
+
+@transaction.atomic
+def update_user(actor, user: User, *, role: str, region_code: str, display_name: str, phone: str,
+                is_active: bool) -> User:
+    if not permissions.can_manage_users(actor):
+        raise PermissionDenied(_("只有指挥部管理员可以修改用户"))
+    if not actor.region.contains(user.region_id):
+        raise PermissionDenied(_("该用户不在您的管辖范围内"))
+    if user.pk == actor.pk and (not is_active or role != actor.role):
+        raise ValidationError(_("不能停用自己或修改自己的角色"))
+    _check_role(role)
+    region = _region_in_scope(actor, region_code)
+    before = audit.snapshot(user, USER_FIELDS)
+    user.role, user.region, user.display_name, user.phone, user.is_active = (
+        role, region, display_name.strip(), phone.strip(), is_active)
+    user.save()
+    old, new = audit.changes(before, audit.snapshot(user, USER_FIELDS))
+    if new:
+        audit.record(actor, "user.update", user, region=region, before=old, after=new)
+    return user
+
+
+def record_login_failure(username: str) -> None:
+    """Count a failed login; at the threshold the account is locked for a while."""
+    if not username:
+        return
+    with transaction.atomic():
+        updated = User.objects.filter(username=username).update(failed_logins=F("failed_logins") + 1)
+        if not updated:
+            return
+        user = User.objects.select_for_update().get(username=username)
+        if user.failed_logins >= settings.FANGKONG_LOCKOUT_THRESHOLD and not user.is_locked:
+            user.locked_until = timezone.now() + datetime.timedelta(minutes=settings.FANGKONG_LOCKOUT_MINUTES)
+            user.failed_logins = 0
+            user.save(update_fields=["locked_until", "failed_logins"])
+            audit.record(None, "user.lock", user, region=user.region_id,
+                         after={"locked_until": user.locked_until})
+
+
+def record_login_success(user: User) -> None:
+    if user.failed_logins or user.locked_until:
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+
+
+@transaction.atomic
+def unlock_user(actor, user: User) -> None:
+    if not permissions.can_manage_users(actor) or not actor.region.contains(user.region_id):
+        raise PermissionDenied
+    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    audit.record(actor, "user.unlock", user, region=user.region_id)
+
+
+@transaction.atomic
+def create_token(actor, user: User, name: str) -> str:
+    """Issue a bearer token; returns the raw token, which is never stored."""
+    if actor.pk != user.pk and not (permissions.can_manage_users(actor) and actor.region.contains(user.region_id)):
+        raise PermissionDenied
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name.strip() or "api", digest=token_digest(raw))
+    audit.record(actor, "token.create", token, region=user.region_id, object_repr=f"{user.username}: {token.name}")
+    return raw
+
+
+def user_for_token(raw: str) -> User | None:
+    token = ApiToken.objects.select_related("user", "user__region").filter(digest=token_digest(raw)).first()
+    if token is None or not token.user.is_active or token.user.region_id is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
+
+
+@transaction.atomic
+def create_first_admin(*, username: str, password: str, region_code: str, display_name: str = "") -> User:
+    """Bootstrap from the command line: an hq_admin for a region, with no acting user."""
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        raise ValidationError({"region": _("区划 %(code)s 不存在") % {"code": region_code}})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("用户名 %(name)s 已存在") % {"name": username}})
+    user = User(username=username, role=Role.HQ_ADMIN, region=region, display_name=display_name)
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    audit.record(None, "user.create", user, region=region, after=audit.snapshot(user, USER_FIELDS))
+    return user

@@ -1,0 +1,67 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.core.forms import apply_service_error
+
+from . import selectors, services
+from .forms import LoginForm, UserEditForm, UserForm
+from .models import Role
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def user_list(request):
+    q, role = request.GET.get("q", "").strip(), request.GET.get("role", "")
+    users = selectors.users_for(request.user, q=q, role=role)[:200]
+    return render(request, "accounts/user_list.html",
+                  {"users": users, "q": q, "role": role, "roles": Role.choices})
+
+
+@login_required
+def user_create(request):
+    selectors.users_for(request.user)  # permission check before showing the form
+    form = UserForm(request.POST or None, initial={"region_code": request.user.region_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.create_user(request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("已创建用户 %(name)s") % {"name": user.username})
+            return redirect("accounts:users")
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("新建用户")})
+
+
+@login_required
+def user_edit(request, pk: int):
+    target = selectors.user_for(request.user, pk)
+    initial = {"display_name": target.display_name, "phone": target.phone, "role": target.role,
+               "region_code": target.region_id, "is_active": target.is_active}
+    form = UserEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_user(request.user, target, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("accounts:users")
+    return render(request, "accounts/user_form.html", {"form": form, "title": target.username, "target": target})
+
+
+@login_required
+@require_POST
+def user_unlock(request, pk: int):
+    services.unlock_user(request.user, selectors.user_for(request.user, pk))
+    messages.success(request, _("已解锁"))
+    return redirect("accounts:users")

@@ -1,0 +1,32 @@
+"""The JSON API under /api/: one NinjaAPI, each app mounts its router here."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+
+from fangkong.accounts.api import router as accounts_router
+from fangkong.core.api import AUTH
+from fangkong.regions.api import router as regions_router
+
+api = NinjaAPI(title="Fangkong API", version="1", auth=AUTH, urls_namespace="api",
+               description="Fangkong (防控) epidemic prevention and control platform. "
+                           "Session auth (browser, CSRF) or `Authorization: Bearer <token>`.")
+api.add_router("/", accounts_router)
+api.add_router("/regions", regions_router)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc: ValidationError):
+    detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc) or _("无权执行此操作")}, status=403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": _("不存在或不在您的管辖范围内")}, status=404)

@@ -1,0 +1,49 @@
+"""Reads of the audit trail, scoped to the viewer's subtree."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from fangkong.accounts import permissions
+from fangkong.regions.models import within
+
+from .models import AuditEntry
+
+
+def audit_entries_for(user, *, action: str = "", actor: str = "", object_type: str = "", source: str = "",
+                      region: str = "", date_from: datetime.date | None = None,
+                      date_to: datetime.date | None = None) -> QuerySet[AuditEntry]:
+    """Entries in the user's subtree, newest first.
+
+    Entries without a region (code-table imports, system jobs) are visible only to an
+    admin whose scope is the top of the tree they administer, i.e. never to a township admin.
+    """
+    if not permissions.can_view_audit(user):
+        raise PermissionDenied
+    scope = within(user.region_id)
+    if user.region.parent_id is None:
+        scope |= Q(region__isnull=True)
+    qs = AuditEntry.objects.filter(scope)
+    if region:
+        qs = qs.filter(within(region))
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if actor:
+        qs = qs.filter(actor_name=actor)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if source:
+        qs = qs.filter(source=source)
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
+    return qs.order_by("-id")
+
+
+def page_after(qs: QuerySet[AuditEntry], after_id: int | None, limit: int = 50) -> list[AuditEntry]:
+    """Keyset page: entries older than `after_id` (ids grow with time)."""
+    if after_id:
+        qs = qs.filter(id__lt=after_id)
+    return list(qs.select_related("region")[:limit])

@@ -1,0 +1,59 @@
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.core.exports import XLSX_TYPE, Sheet, workbook_bytes
+
+from . import selectors, services
+from .models import Source
+
+FILTERS = ["action", "actor", "object_type", "source", "region"]
+
+
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filters(request) -> dict:
+    found = {name: request.GET.get(name, "").strip() for name in FILTERS}
+    found["date_from"] = _date(request.GET.get("date_from", ""))
+    found["date_to"] = _date(request.GET.get("date_to", ""))
+    return found
+
+
+@login_required
+def entry_list(request):
+    filters = _filters(request)
+    qs = selectors.audit_entries_for(request.user, **filters)
+    after = request.GET.get("after", "")
+    entries = selectors.page_after(qs, int(after) if after.isdigit() else None, limit=50)
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(request, "audit/list.html", {
+        "entries": entries, "filters": filters, "sources": Source.choices,
+        "next_after": entries[-1].id if len(entries) == 50 else None, "query": query.urlencode(),
+    })
+
+
+@login_required
+def entry_export(request):
+    filters = _filters(request)
+    qs = selectors.audit_entries_for(request.user, **filters).select_related("region")[:100_000]
+    rows = ([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.action, e.object_type,
+             e.object_id, e.object_repr, e.region_id or "", e.get_source_display(), str(e.before or ""),
+             str(e.after or "")] for e in qs.iterator(chunk_size=2000))
+    headers = [_("时间"), _("操作人"), _("操作"), _("对象类型"), _("对象编号"), _("对象"), _("区划"), _("来源"),
+               _("修改前"), _("修改后")]
+    data, count = workbook_bytes([Sheet(_("审计日志"), headers, rows)], request.user)
+    services.record_export(request.user, "audit", region=request.user.region_id, rows=count,
+                           filters={k: str(v) for k, v in filters.items() if v})
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response

@@ -1,0 +1,27 @@
+"""Shared pieces of the JSON API: authentication and keyset paging."""
+
+from ninja import Schema
+from ninja.security import HttpBearer, SessionAuth
+
+from fangkong.accounts import services as account_services
+
+
+class SessionAuthCSRF(SessionAuth):
+    """Browser session (with CSRF on unsafe methods), for pages that call the API."""
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>` for scripts; tokens come from `fangkong users token`."""
+
+    def authenticate(self, request, token):
+        user = account_services.user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+AUTH = [SessionAuthCSRF(csrf=True), TokenAuth()]
+
+
+class ErrorOut(Schema):
+    detail: str | list | dict

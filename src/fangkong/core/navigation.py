@@ -1,0 +1,29 @@
+"""The main menu. Each entry says who sees it; apps add their entries here, in menu order."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.accounts import permissions
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url_name: str
+    visible: Callable = lambda user: True
+
+
+ENTRIES: list[Entry] = [
+    Entry(_("首页"), "core:home"),
+    Entry(_("行政区划"), "regions:tree"),
+    Entry(_("用户管理"), "accounts:users", permissions.can_manage_users),
+    Entry(_("审计日志"), "audit:list", permissions.can_view_audit),
+]
+
+
+def entries_for(user) -> list[dict]:
+    return [{"label": e.label, "url": reverse(e.url_name), "name": e.url_name}
+            for e in ENTRIES if e.visible(user)]

@@ -1,0 +1,79 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import identity
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = identity.RESIDENT_ID, _("居民身份证")
+    PASSPORT = "passport", _("护照")
+    HK_MACAU_PERMIT = "hk_macau_permit", _("港澳居民来往内地通行证")
+    TAIWAN_PERMIT = "taiwan_permit", _("台湾居民来往大陆通行证")
+    OTHER = "other", _("其他证件")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("男")
+    FEMALE = "female", _("女")
+    UNKNOWN = "", _("未知")
+
+
+class Household(models.Model):
+    """People living at one address in a village or grid."""
+
+    region = models.ForeignKey("regions.Region", verbose_name=_("所属区划"), on_delete=models.PROTECT,
+                               related_name="+")
+    address = models.CharField(_("住址"), max_length=200)
+    head_name = models.CharField(_("户主"), max_length=50, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("户")
+        verbose_name_plural = _("户")
+        indexes = [models.Index(fields=["region", "id"], name="household_region")]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class Person(models.Model):
+    """A person known to the county. The ID number is looked up by `id_digest` only."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType.choices, default=IdType.RESIDENT_ID)
+    id_number = models.CharField(_("证件号码"), max_length=40, blank=True)
+    id_digest = models.CharField(max_length=40, blank=True, editable=False)
+    sex = models.CharField(_("性别"), max_length=6, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone_digest = models.CharField(max_length=40, blank=True, editable=False)
+    household = models.ForeignKey(Household, verbose_name=_("户"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="members")
+    region = models.ForeignKey("regions.Region", verbose_name=_("现住区划"), on_delete=models.PROTECT,
+                               related_name="+")
+    address = models.CharField(_("现住址"), max_length=200, blank=True)
+    workplace = models.CharField(_("工作单位"), max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        indexes = [
+            models.Index(fields=["id_digest"], name="person_id_digest"),
+            models.Index(fields=["phone_digest"], name="person_phone_digest"),
+            models.Index(fields=["region", "id"], name="person_region"),
+            models.Index(fields=["name", "birth_date"], name="person_name_birth"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_id(self) -> str:
+        return identity.mask_id(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return identity.mask_phone(self.phone)

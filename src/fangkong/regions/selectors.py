@@ -1,0 +1,42 @@
+"""Reads of regions, always inside the user's scope."""
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from . import codes
+from .models import Region, within
+
+
+def regions_for(user) -> QuerySet[Region]:
+    """Every region the user may see: their scope region and all below it."""
+    return Region.objects.filter(within(user.region_id, "code"))
+
+
+def region_for(user, code: str) -> Region:
+    """One region in scope; anything else is 404, as if it did not exist."""
+    try:
+        return regions_for(user).get(code=code)
+    except Region.DoesNotExist:
+        raise Http404 from None
+
+
+def children_of(region: Region) -> QuerySet[Region]:
+    return region.children.annotate(child_count=Count("children")).order_by("code")
+
+
+def ancestors_in_scope(user, region: Region) -> list[Region]:
+    """Breadcrumb from the user's scope root down to the region's parent."""
+    wanted = [c for c in codes.ancestor_codes(region.code) if codes.is_within(c, user.region_id)]
+    return list(Region.objects.filter(code__in=wanted).order_by("code"))
+
+
+def page_of_regions(user, *, after: str = "", limit: int = 100, level: str = "", parent: str = "") -> list[Region]:
+    """Keyset page of regions in scope, ordered by code."""
+    qs = regions_for(user)
+    if level:
+        qs = qs.filter(level=level)
+    if parent:
+        qs = qs.filter(parent_id=parent)
+    if after:
+        qs = qs.filter(code__gt=after)
+    return list(qs.order_by("code")[: max(1, min(limit, 500))])

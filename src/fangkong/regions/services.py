@@ -1,0 +1,117 @@
+"""Writes to the region table."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fangkong.accounts import permissions
+from fangkong.audit import services as audit
+
+from . import codes
+from .models import Region
+
+
+@dataclass
+class RegionImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    @property
+    def written(self) -> bool:
+        return not self.errors and (self.created + self.updated) > 0
+
+
+def _read_rows(text: str) -> list[tuple[int, str, str]]:
+    """(line number, code, name) for each data line; header `code,name` is required."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    rows = []
+    header_seen = False
+    for line_no, row in enumerate(reader, start=1):
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue
+        if not header_seen:
+            if [c.lower() for c in cells[:2]] != ["code", "name"]:
+                raise ValidationError(_("第%(line)d行：表头必须是 code,name"), params={"line": line_no})
+            header_seen = True
+            continue
+        rows.append((line_no, *(cells + ["", ""])[:2]))
+    return rows
+
+
+def import_regions(actor, text: str) -> RegionImportResult:
+    """Load a code table (CSV `code,name`). All lines are checked first; any error and nothing is written."""
+    result = RegionImportResult()
+    rows = _read_rows(text)
+    seen: dict[str, int] = {}
+    levels: dict[str, str] = {}
+    for line_no, code, name in rows:
+        def err(reason, value=code, line=line_no):
+            result.errors.append({"line": line, "code": value, "reason": reason})
+
+        try:
+            levels[code] = codes.check(code)
+        except ValidationError as exc:
+            err(exc.messages[0])
+            continue
+        if not name:
+            err(_("名称为空"))
+        if code in seen:
+            err(_("代码重复，首次出现在第%(first)d行") % {"first": seen[code]})
+            continue
+        seen[code] = line_no
+    existing = set(
+        Region.objects.filter(code__in=[codes.parent_code_of(c, lv) for c, lv in levels.items() if lv != codes.PROVINCE])
+        .values_list("code", flat=True)
+    )
+    for line_no, code, _name in rows:
+        level = levels.get(code)
+        if level is None or level == codes.PROVINCE:
+            continue
+        parent = codes.parent_code_of(code, level)
+        if parent not in existing and parent not in levels:
+            result.errors.append({"line": line_no, "code": code, "reason": _("上级区划 %(parent)s 不存在") % {"parent": parent}})
+    if result.errors:
+        result.errors.sort(key=lambda e: e["line"])
+        return result
+    _write(actor, rows, levels, result)
+    return result
+
+
+@transaction.atomic
+def _write(actor, rows, levels, result: RegionImportResult) -> None:
+    current = {r.code: r for r in Region.objects.filter(code__in=levels)}
+    # parents first: codes sort top-down because a parent's code is its children's prefix padded with 0
+    for _line, code, name in sorted(rows, key=lambda r: (codes.PREFIX_LENGTH[levels[r[1]]], r[1])):
+        level = levels[code]
+        parent = codes.parent_code_of(code, level)
+        old = current.get(code)
+        if old is None:
+            Region.objects.create(code=code, name=name, level=level, parent_id=parent)
+            result.created += 1
+        elif old.name != name:
+            Region.objects.filter(code=code).update(name=name)
+            result.updated += 1
+    audit.record(
+        actor, "region.import", object_type="region", object_id="", object_repr=_("区划代码表"),
+        region=None, after={"created": result.created, "updated": result.updated},
+    )
+
+
+@transaction.atomic
+def rename_region(actor, region: Region, name: str) -> Region:
+    if not permissions.can_manage_regions(actor) or not actor.region.contains(region.code):
+        raise PermissionDenied(_("只有该区划的指挥部管理员可以修改区划"))
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("名称不能为空")})
+    before = {"name": region.name}
+    region.name = name
+    region.save(update_fields=["name"])
+    audit.record(actor, "region.rename", region, region=region.code, before=before, after={"name": name})
+    return region

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("", include("fangkong.core.urls")),
+    path("accounts/", include("fangkong.accounts.urls")),
+    path("regions/", include("fangkong.regions.urls")),
+    path("audit/", include("fangkong.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+]
