@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "fangkong.accounts",
     "fangkong.audit",
     "fangkong.people",
+    "fangkong.screening",
+    "fangkong.analytics",
     "fangkong.demo",
 ]
 

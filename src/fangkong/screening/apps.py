@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ScreeningConfig(AppConfig):
+    name = "fangkong.screening"
+    verbose_name = _("摸排与台账")
+
+    def ready(self):
+        from . import rollup  # noqa: F401  registers the counter sources

@@ -1,0 +1,166 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    RETURNEE = "returnee", _("疫区返乡人员")
+    FEVER = "fever", _("发热咳嗽人员")
+    CLOSE_CONTACT = "close_contact", _("密切接触者")
+    SECONDARY_CONTACT = "secondary_contact", _("次密接")
+    SUSPECTED = "suspected", _("疑似病例")
+    CONFIRMED = "confirmed", _("确诊病例")
+    ASYMPTOMATIC = "asymptomatic", _("无症状感染者")
+    TRANSIENT = "transient", _("过境流动人员")
+
+
+class Status(models.TextChoices):
+    UNDER_MANAGEMENT = "under_management", _("在管")
+    RELEASED = "released", _("已解除")
+    TRANSFERRED = "transferred", _("已转出")
+    MOVED_AWAY = "moved_away", _("已离开")
+
+
+class TransportMode(models.TextChoices):
+    CAR = "car", _("自驾")
+    TRAIN = "train", _("火车")
+    PLANE = "plane", _("飞机")
+    BUS = "bus", _("客车")
+    SHIP = "ship", _("轮船")
+    OTHER = "other", _("其他")
+
+
+class CheckMethod(models.TextChoices):
+    VISIT = "visit", _("上门")
+    PHONE = "phone", _("电话")
+    SELF_REPORT = "self_report", _("自报")
+
+
+class Finding(models.TextChoices):
+    NONE = "", _("无异常")
+    RETURNEE = "returnee", _("有疫区返乡人员")
+    FEVER = "fever", _("有发热咳嗽人员")
+    OTHER = "other", _("其他情况")
+
+
+class Sweep(models.Model):
+    """A door-to-door screening round (摸排轮次) over a region subtree."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    region = models.ForeignKey("regions.Region", verbose_name=_("范围"), on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("摸排轮次")
+        verbose_name_plural = _("摸排轮次")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HouseholdVisit(models.Model):
+    """One household visited in a sweep: who was found, who is away and where, any finding."""
+
+    sweep = models.ForeignKey(Sweep, on_delete=models.CASCADE, related_name="visits")
+    household = models.ForeignKey("people.Household", on_delete=models.CASCADE, related_name="visits")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    visited_on = models.DateField(_("走访日期"))
+    visited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    present_count = models.PositiveSmallIntegerField(_("在家人数"), default=0)
+    away_note = models.CharField(_("外出人员及去向"), max_length=300, blank=True)
+    finding = models.CharField(_("发现情况"), max_length=20, choices=Finding.choices, blank=True)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("入户走访")
+        verbose_name_plural = _("入户走访")
+        constraints = [models.UniqueConstraint(fields=["sweep", "household"], name="visit_once_per_sweep")]
+        indexes = [models.Index(fields=["region", "visited_on"], name="visit_region_day")]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.visited_on}"
+
+
+class KeyPerson(models.Model):
+    """A person on the ledger (台账) in one category, managed by a village until released."""
+
+    person = models.ForeignKey("people.Person", verbose_name=_("人员"), on_delete=models.PROTECT,
+                               related_name="key_person_entries")
+    category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
+    region = models.ForeignKey("regions.Region", verbose_name=_("台账所属区划"), on_delete=models.PROTECT,
+                               related_name="+")
+    registered_on = models.DateField(_("登记日期"))
+    origin = models.CharField(_("来自何地"), max_length=100, blank=True)
+    departure_date = models.DateField(_("离开日期"), null=True, blank=True)
+    arrival_date = models.DateField(_("抵达日期"), null=True, blank=True)
+    transport_mode = models.CharField(_("交通方式"), max_length=10, choices=TransportMode.choices, blank=True)
+    transport_number = models.CharField(_("车次/航班/车牌"), max_length=40, blank=True)
+    symptoms = models.CharField(_("症状"), max_length=200, blank=True)
+    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("责任人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.UNDER_MANAGEMENT)
+    ended_on = models.DateField(_("解除/转出日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("重点人员")
+        verbose_name_plural = _("重点人员")
+        constraints = [
+            # one open ledger entry per person and category: a re-import updates it
+            models.UniqueConstraint(fields=["person", "category"], condition=models.Q(status="under_management"),
+                                    name="one_open_entry_per_category"),
+        ]
+        indexes = [
+            models.Index(fields=["region", "status", "id"], name="keyperson_region_status"),
+            models.Index(fields=["registered_on"], name="keyperson_registered"),
+            models.Index(fields=["ended_on"], name="keyperson_ended"),
+            models.Index(fields=["responsible", "status"], name="keyperson_responsible"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_category_display()})"
+
+
+class KeyPersonEvent(models.Model):
+    """The timeline of a key person: registration, changes, checks, status changes."""
+
+    key_person = models.ForeignKey(KeyPerson, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=30)
+    text = models.CharField(max_length=300)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class DailyCheck(models.Model):
+    """每天一查: one check of a key person on one day."""
+
+    key_person = models.ForeignKey(KeyPerson, on_delete=models.CASCADE, related_name="checks")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    checked_on = models.DateField(_("日期"))
+    temperature = models.DecimalField(_("体温(°C)"), max_digits=3, decimal_places=1)
+    symptoms = models.CharField(_("症状"), max_length=200, blank=True)
+    method = models.CharField(_("方式"), max_length=12, choices=CheckMethod.choices)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("每日检查")
+        verbose_name_plural = _("每日检查")
+        constraints = [models.UniqueConstraint(fields=["key_person", "checked_on"], name="one_check_per_day")]
+        indexes = [models.Index(fields=["region", "checked_on"], name="check_region_day")]
+
+    def __str__(self) -> str:
+        return f"{self.key_person_id} {self.checked_on} {self.temperature}"
