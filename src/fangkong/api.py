@@ -6,14 +6,22 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from fangkong.accounts.api import router as accounts_router
+from fangkong.analytics.api import router as analytics_router
 from fangkong.core.api import AUTH
+from fangkong.ledger.api import router as ledger_router
+from fangkong.people.api import router as people_router
 from fangkong.regions.api import router as regions_router
+from fangkong.screening.api import router as screening_router
 
 api = NinjaAPI(title="Fangkong API", version="1", auth=AUTH, urls_namespace="api",
                description="Fangkong (防控) epidemic prevention and control platform. "
                            "Session auth (browser, CSRF) or `Authorization: Bearer <token>`.")
 api.add_router("/", accounts_router)
 api.add_router("/regions", regions_router)
+api.add_router("/people", people_router)
+api.add_router("/screening", screening_router)
+api.add_router("/ledger", ledger_router)
+api.add_router("/rollup", analytics_router)
 
 
 @api.exception_handler(ValidationError)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "fangkong.people",
     "fangkong.screening",
     "fangkong.analytics",
+    "fangkong.ledger",
     "fangkong.demo",
 ]
 

@@ -7,6 +7,10 @@ urlpatterns = [
     path("accounts/", include("fangkong.accounts.urls")),
     path("regions/", include("fangkong.regions.urls")),
     path("audit/", include("fangkong.audit.urls")),
+    path("people/", include("fangkong.people.urls")),
+    path("screening/", include("fangkong.screening.urls")),
+    path("ledger/", include("fangkong.ledger.urls")),
+    path("rollup/", include("fangkong.analytics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]
