@@ -1,0 +1,229 @@
+"""Writes to people: registering and updating persons, revealing their numbers, households.
+
+Every write checks the actor may write and that the region lies in their scope, runs in one
+transaction and leaves an audit entry. ID numbers and phones enter the audit trail masked only.
+Merging duplicates lives in `merging.py`.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.accounts import permissions
+from fangkong.audit import services as audit
+from fangkong.regions.models import Region
+
+from . import identity
+from .cleaning import ADDRESS_MAX, NAME_MAX, clean_person_fields
+from .models import Household, Person
+
+__all__ = ["clean_person_fields", "upsert_person", "update_person", "reveal_person", "create_household",
+           "update_household", "set_household"]
+
+PERSON_FIELDS = ["name", "id_type", "sex", "birth_date", "household", "region", "address", "workplace"]
+
+
+def audit_view(person: Person) -> dict:
+    """The person as the audit trail may hold it: ID number and phone masked."""
+    data = audit.snapshot(person, PERSON_FIELDS)
+    data["id_number"] = identity.mask_id(person.id_number)
+    data["phone"] = identity.mask_phone(person.phone)
+    return data
+
+
+def require_writer(actor) -> None:
+    if not permissions.can_write(actor):
+        raise PermissionDenied(_("您的角色只能查看，不能修改"))
+
+
+def region_in_scope(actor, code: str, field: str = "region") -> Region:
+    code = "".join(str(code or "").split())
+    region = Region.objects.filter(code=code).first() if code else None
+    if region is None:
+        raise ValidationError({field: _("区划 %(code)s 不存在") % {"code": code}})
+    if not actor.region.contains(region.code):
+        raise ValidationError({field: _("区划 %(code)s 不在您的管辖范围内") % {"code": code}})
+    return region
+
+
+def _household_in_scope(actor, household) -> Household | None:
+    if household in (None, ""):
+        return None
+    pk = household.pk if isinstance(household, Household) else household
+    found = Household.objects.filter(pk=pk).first()
+    if found is None or not actor.region.contains(found.region_id):
+        raise ValidationError({"household": _("户 %(pk)s 不存在或不在您的管辖范围内") % {"pk": pk}})
+    return found
+
+
+def _validate(actor, *, region_code, household, **raw) -> tuple[dict, Region, Household | None]:
+    """Field cleaning plus the database checks, with every field's error reported together."""
+    errors: dict = {}
+    fields = region = found_household = None
+    try:
+        fields = clean_person_fields(**raw)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    try:
+        region = region_in_scope(actor, region_code)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    try:
+        found_household = _household_in_scope(actor, household)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    return fields, region, found_household
+
+
+@transaction.atomic
+def upsert_person(actor, *, name: str, id_type: str, id_number: str, region_code: str, phone: str = "",
+                  address: str = "", workplace: str = "", household=None, sex: str = "",
+                  birth_date=None) -> tuple[Person, bool]:
+    """Validate, find an existing person by (id_type, keyed digest) and update the given non-empty
+    fields, or create one. Returns (person, created). Raises ValidationError({field: msg}) on bad input.
+
+    A person already registered outside the actor's scope is not taken over: that needs someone
+    whose scope covers both regions (a ValidationError on id_number says so).
+    """
+    require_writer(actor)
+    fields, region, household = _validate(
+        actor, region_code=region_code, household=household, name=name, id_type=id_type, id_number=id_number,
+        phone=phone, address=address, workplace=workplace, sex=sex, birth_date=birth_date)
+    person = (Person.objects.select_for_update().filter(id_digest=fields["id_digest"]).order_by("id").first())
+    if person is None:
+        person = Person(region=region, household=household, **fields)
+        person.save()
+        audit.record(actor, "person.create", person, region=region, after=audit_view(person))
+        return person, True
+    if not actor.region.contains(person.region_id):
+        raise ValidationError({"id_number": _("该证件号码已在您管辖范围以外登记，请联系上级调整其现住区划")})
+    before = audit_view(person)
+    # Only what was given replaces what is known: an import with an empty phone column keeps the phone.
+    for key, value in fields.items():
+        if value not in ("", None):
+            setattr(person, key, value)
+    person.region = region
+    if household is not None:
+        person.household = household
+    _save_changes(actor, person, before)
+    return person, False
+
+
+@transaction.atomic
+def update_person(actor, person: Person, *, name: str, id_type: str, id_number: str, region_code: str,
+                  phone: str = "", address: str = "", workplace: str = "", household=None, sex: str = "",
+                  birth_date=None) -> Person:
+    """Edit a person: every field is set as given (an empty phone clears it), the ID may be corrected."""
+    require_writer(actor)
+    person = _locked_in_scope(actor, person)
+    fields, region, household = _validate(
+        actor, region_code=region_code, household=household, name=name, id_type=id_type, id_number=id_number,
+        phone=phone, address=address, workplace=workplace, sex=sex, birth_date=birth_date)
+    if Person.objects.filter(id_digest=fields["id_digest"]).exclude(pk=person.pk).exists():
+        raise ValidationError({"id_number": _("该证件号码已属于另一人员，请在“疑似重复”中合并")})
+    before = audit_view(person)
+    for key, value in fields.items():
+        setattr(person, key, value)
+    person.region, person.household = region, household
+    _save_changes(actor, person, before)
+    return person
+
+
+def _locked_in_scope(actor, person: Person) -> Person:
+    locked = Person.objects.select_for_update().filter(pk=person.pk).first()
+    if locked is None or not actor.region.contains(locked.region_id):
+        raise PermissionDenied(_("该人员不在您的管辖范围内"))
+    return locked
+
+
+def _save_changes(actor, person: Person, before: dict) -> None:
+    old, new = audit.changes(before, audit_view(person))
+    if not new:
+        return
+    person.updated_at = timezone.now()
+    person.save()
+    audit.record(actor, "person.update", person, region=person.region_id, before=old, after=new)
+
+
+@transaction.atomic
+def reveal_person(actor, person: Person) -> dict:
+    """The full ID number and phone, for roles allowed to see them; every reveal is logged."""
+    if not permissions.can_reveal(actor):
+        raise PermissionDenied(_("您的角色不能查看完整证件号码和电话"))
+    if not actor.region.contains(person.region_id):
+        raise PermissionDenied(_("该人员不在您的管辖范围内"))
+    audit.record(actor, "person.reveal", person, region=person.region_id,
+                 after={"fields": ["id_number", "phone"]})
+    return {"id_number": person.id_number, "phone": person.phone}
+
+
+# Households -----------------------------------------------------------------------------------
+
+HOUSEHOLD_FIELDS = ["region", "address", "head_name"]
+
+
+def _clean_household(actor, region_code: str, address: str, head_name: str) -> tuple[Region, str, str]:
+    errors = {}
+    address = " ".join(str(address or "").split())
+    head_name = " ".join(str(head_name or "").split())
+    if not address:
+        errors["address"] = _("住址不能为空")
+    elif len(address) > ADDRESS_MAX:
+        errors["address"] = _("住址不能超过%(limit)s个字") % {"limit": ADDRESS_MAX}
+    if len(head_name) > NAME_MAX:
+        errors["head_name"] = _("户主姓名不能超过%(limit)s个字") % {"limit": NAME_MAX}
+    region = None
+    try:
+        region = region_in_scope(actor, region_code)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return region, address, head_name
+
+
+@transaction.atomic
+def create_household(actor, *, region_code: str, address: str, head_name: str = "") -> Household:
+    require_writer(actor)
+    region, address, head_name = _clean_household(actor, region_code, address, head_name)
+    household = Household.objects.create(region=region, address=address, head_name=head_name)
+    audit.record(actor, "household.create", household, region=region,
+                 after=audit.snapshot(household, HOUSEHOLD_FIELDS))
+    return household
+
+
+@transaction.atomic
+def update_household(actor, household: Household, *, region_code: str, address: str,
+                     head_name: str = "") -> Household:
+    require_writer(actor)
+    locked = Household.objects.select_for_update().filter(pk=household.pk).first()
+    if locked is None or not actor.region.contains(locked.region_id):
+        raise PermissionDenied(_("该户不在您的管辖范围内"))
+    region, address, head_name = _clean_household(actor, region_code, address, head_name)
+    before = audit.snapshot(locked, HOUSEHOLD_FIELDS)
+    locked.region, locked.address, locked.head_name = region, address, head_name
+    locked.save()
+    old, new = audit.changes(before, audit.snapshot(locked, HOUSEHOLD_FIELDS))
+    if new:
+        audit.record(actor, "household.update", locked, region=region, before=old, after=new)
+    return locked
+
+
+@transaction.atomic
+def set_household(actor, person: Person, household) -> Person:
+    """Add a person to a household, move them to another one, or (household=None) take them out."""
+    require_writer(actor)
+    person = _locked_in_scope(actor, person)
+    target = _household_in_scope(actor, household)
+    if person.household_id == (target.pk if target else None):
+        return person
+    before = {"household": person.household_id}
+    person.household = target
+    person.updated_at = timezone.now()
+    person.save(update_fields=["household", "updated_at"])
+    audit.record(actor, "person.household", person, region=person.region_id, before=before,
+                 after={"household": person.household_id})
+    return person
