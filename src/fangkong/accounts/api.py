@@ -23,6 +23,16 @@ class UserIn(Schema):
     phone: str = ""
 
 
+class UserChangeIn(Schema):
+    """Only the fields sent are changed."""
+
+    role: str | None = None
+    region_code: str | None = None
+    display_name: str | None = None
+    phone: str | None = None
+    is_active: bool | None = None
+
+
 class UserOut(Schema):
     id: int
     username: str
@@ -60,3 +70,18 @@ def get_user(request, user_id: int):
 @router.post("/users", response={201: UserOut, 403: ErrorOut, 422: ErrorOut})
 def create_user(request, payload: UserIn):
     return 201, _user_out(services.create_user(request.user, **payload.dict()))
+
+
+@router.patch("/users/{user_id}", response={200: UserOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def update_user(request, user_id: int, payload: UserChangeIn):
+    target = selectors.user_for(request.user, user_id)
+    current = {"role": target.role, "region_code": target.region_id, "display_name": target.display_name,
+               "phone": target.phone, "is_active": target.is_active}
+    sent = payload.dict(exclude_unset=True, exclude_none=True)
+    return _user_out(services.update_user(request.user, target, **{**current, **sent}))
+
+
+@router.post("/users/{user_id}/unlock", response={204: None, 403: ErrorOut, 404: ErrorOut})
+def unlock_user(request, user_id: int):
+    services.unlock_user(request.user, selectors.user_for(request.user, user_id))
+    return 204, None
