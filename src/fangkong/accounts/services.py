@@ -21,12 +21,28 @@ USER_FIELDS = ["username", "display_name", "phone", "role", "region", "is_active
 
 
 def _region_in_scope(actor, code: str) -> Region:
+    # keyed "region_code" like the form field and the API payload, so the error shows by the field
     region = Region.objects.filter(code=code).first()
     if region is None:
-        raise ValidationError({"region": _("区划 %(code)s 不存在") % {"code": code}})
+        raise ValidationError({"region_code": _("区划 %(code)s 不存在") % {"code": code}})
     if not actor.region.contains(region.code):
-        raise ValidationError({"region": _("区划 %(code)s 不在您的管辖范围内") % {"code": code}})
+        raise ValidationError({"region_code": _("区划 %(code)s 不在您的管辖范围内") % {"code": code}})
     return region
+
+
+def _check_username(username: str) -> str:
+    """The cleaned username; refused when empty, malformed or taken (ignoring case)."""
+    username = username.strip()
+    if not username:
+        raise ValidationError({"username": _("用户名不能为空")})
+    try:
+        # the model's own rule (letters, digits, @ . + - _); services bypass model forms
+        User.username_validator(username)
+    except ValidationError as exc:
+        raise ValidationError({"username": exc.messages}) from None
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("用户名 %(name)s 已存在") % {"name": username}})
+    return username
 
 
 def _check_role(role: str) -> None:
@@ -40,11 +56,7 @@ def create_user(actor, *, username: str, password: str, role: str, region_code: 
     """An admin creates an account inside their own subtree."""
     if not permissions.can_manage_users(actor):
         raise PermissionDenied(_("只有指挥部管理员可以创建用户"))
-    username = username.strip()
-    if not username:
-        raise ValidationError({"username": _("用户名不能为空")})
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("用户名 %(name)s 已存在") % {"name": username}})
+    username = _check_username(username)
     _check_role(role)
     region = _region_in_scope(actor, region_code)
     user = User(username=username, role=role, region=region, display_name=display_name.strip(), phone=phone.strip())
@@ -134,8 +146,7 @@ def create_first_admin(*, username: str, password: str, region_code: str, displa
     region = Region.objects.filter(code=region_code).first()
     if region is None:
         raise ValidationError({"region": _("区划 %(code)s 不存在") % {"code": region_code}})
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("用户名 %(name)s 已存在") % {"name": username}})
+    username = _check_username(username)
     user = User(username=username, role=Role.HQ_ADMIN, region=region, display_name=display_name)
     password_validation.validate_password(password, user)
     user.set_password(password)
