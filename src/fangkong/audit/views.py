@@ -1,12 +1,16 @@
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core.exports import XLSX_TYPE, Sheet, workbook_bytes
+from fangkong.regions import codes
 
 from . import selectors, services
 from .models import Source
@@ -14,26 +18,37 @@ from .models import Source
 FILTERS = ["action", "actor", "object_type", "source", "region"]
 
 
-def _date(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+def _filters(request) -> tuple[dict, list[str]]:
+    """Filter values from the query string, and a message for each value that cannot be used.
 
-
-def _filters(request) -> dict:
+    A bad value is reported, never silently dropped: dropping it would show (or export)
+    more than the user asked for.
+    """
     found = {name: request.GET.get(name, "").strip() for name in FILTERS}
-    found["date_from"] = _date(request.GET.get("date_from", ""))
-    found["date_to"] = _date(request.GET.get("date_to", ""))
-    return found
+    errors = []
+    if found["region"]:
+        try:
+            codes.check(found["region"])
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    for name in ("date_from", "date_to"):
+        raw = request.GET.get(name, "").strip()
+        try:
+            found[name] = datetime.date.fromisoformat(raw) if raw else None
+        except ValueError:
+            found[name] = None
+            errors.append(_("日期格式错误：%(value)s") % {"value": raw})
+    return found, errors
 
 
 @login_required
 def entry_list(request):
-    filters = _filters(request)
-    qs = selectors.audit_entries_for(request.user, **filters)
+    filters, errors = _filters(request)
+    qs = selectors.audit_entries_for(request.user, **({} if errors else filters))
+    for message in errors:
+        messages.error(request, message)
     after = request.GET.get("after", "")
-    entries = selectors.page_after(qs, int(after) if after.isdigit() else None, limit=50)
+    entries = [] if errors else selectors.page_after(qs, int(after) if after.isdigit() else None, limit=50)
     query = request.GET.copy()
     query.pop("after", None)
     return render(request, "audit/list.html", {
@@ -44,7 +59,11 @@ def entry_list(request):
 
 @login_required
 def entry_export(request):
-    filters = _filters(request)
+    filters, errors = _filters(request)
+    if errors:
+        selectors.audit_entries_for(request.user)  # permission first: 403 rather than a hint
+        # the list page with the same query shows what is wrong with it
+        return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
     qs = selectors.audit_entries_for(request.user, **filters).select_related("region")[:100_000]
     rows = ([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.action, e.object_type,
              e.object_id, e.object_repr, e.region_id or "", e.get_source_display(), str(e.before or ""),
