@@ -37,3 +37,21 @@ def can_write(user) -> bool:
 
 def is_headquarters(user) -> bool:
     return _has(user, HQ)
+
+
+# Screening and the key-person ledger: who works it (register, check, visit), who reads it, who opens sweeps.
+LEDGER_WORK = HQ | {Role.TOWNSHIP_STAFF, Role.VILLAGE_WORKER, Role.DOCTOR}
+LEDGER_READ = LEDGER_WORK | {Role.SUPERVISOR, Role.VIEWER}
+RUN_SWEEPS = HQ | {Role.TOWNSHIP_STAFF}
+
+
+def can_work_ledger(user) -> bool:
+    return _has(user, LEDGER_WORK)
+
+
+def can_view_ledger(user) -> bool:
+    return _has(user, LEDGER_READ)
+
+
+def can_run_sweeps(user) -> bool:
+    return _has(user, RUN_SWEEPS)

@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import ledger, sweeps
 
 app_name = "screening"
-urlpatterns: list = []
+urlpatterns = [
+    path("", ledger.key_persons, name="key_persons"),
+    path("today/", ledger.today, name="today"),
+    path("register/", ledger.register, name="register"),
+    path("key-persons/<int:pk>/", ledger.key_person, name="key_person"),
+    path("key-persons/<int:pk>/edit/", ledger.key_person_edit, name="key_person_edit"),
+    path("key-persons/<int:pk>/status/", ledger.key_person_status, name="key_person_status"),
+    path("key-persons/<int:pk>/check/", ledger.record_check, name="record_check"),
+    path("sweeps/", sweeps.sweeps, name="sweeps"),
+    path("sweeps/<int:pk>/", sweeps.sweep, name="sweep"),
+    path("sweeps/<int:pk>/households/<int:household_id>/visit/", sweeps.record_visit, name="record_visit"),
+]

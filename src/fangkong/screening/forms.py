@@ -1,0 +1,164 @@
+"""Forms of the screening pages. They only shape input; the rules live in the services."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.people.models import IdType
+
+from .models import Category, CheckMethod, Finding, Status, TransportMode
+from .services.key_persons import END_STATUSES
+
+# Tapped, not typed: the symptoms a village worker is asked about.
+# The stored text is the Chinese word (the ledger's language); the label follows the user's language.
+SYMPTOMS = [("发热", _("发热")), ("咳嗽", _("咳嗽")), ("乏力", _("乏力")), ("咽痛", _("咽痛")), ("气促", _("气促")),
+            ("腹泻", _("腹泻")), ("肌肉酸痛", _("肌肉酸痛"))]
+SEPARATOR = "、"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def symptoms_text(data: dict) -> str:
+    """The tapped symptoms and the free text as one text, as the ledger keeps it."""
+    other = (data.get("symptoms_other") or "").strip()
+    return SEPARATOR.join([*data.get("symptom_tags", []), *([other] if other else [])])
+
+
+def split_symptoms(value: str) -> dict:
+    """Initial values of the symptom fields for a stored text."""
+    known = {value for value, _label in SYMPTOMS}
+    parts = [p for p in (value or "").split(SEPARATOR) if p]
+    return {"symptom_tags": [p for p in parts if p in known],
+            "symptoms_other": SEPARATOR.join(p for p in parts if p not in known)}
+
+
+def symptom_fields():
+    return (forms.MultipleChoiceField(label=_("症状"), required=False,
+                                      widget=forms.CheckboxSelectMultiple(attrs={"class": "chips"}),
+                                      choices=SYMPTOMS),
+            forms.CharField(label=_("其他症状"), required=False, max_length=100))
+
+
+class TravelFields(forms.Form):
+    origin = forms.CharField(label=_("来自何地"), required=False, max_length=100,
+                             widget=forms.TextInput(attrs={"list": "origins", "placeholder": _("如：武汉")}))
+    departure_date = forms.DateField(label=_("离开日期"), required=False, widget=DateInput())
+    arrival_date = forms.DateField(label=_("抵达日期"), required=False, widget=DateInput())
+    transport_mode = forms.ChoiceField(label=_("交通方式"), required=False,
+                                       choices=[("", _("未填"))] + TransportMode.choices)
+    transport_number = forms.CharField(label=_("车次/航班/车牌"), required=False, max_length=40)
+    symptom_tags, symptoms_other = symptom_fields()
+    responsible = forms.ChoiceField(label=_("责任人"), required=False)
+    note = forms.CharField(label=_("备注"), required=False, max_length=300)
+
+    def __init__(self, *args, responsible_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].choices = [("", _("不指定"))] + [
+            (str(u.pk), f"{u} ({u.username})") for u in responsible_choices]
+
+    def details(self) -> dict:
+        data = self.cleaned_data
+        return {"origin": data["origin"], "departure_date": data["departure_date"],
+                "arrival_date": data["arrival_date"], "transport_mode": data["transport_mode"],
+                "transport_number": data["transport_number"], "symptoms": symptoms_text(data),
+                "responsible": data["responsible"] or None, "note": data["note"]}
+
+
+class RegisterForm(TravelFields):
+    """登记人员: the person and the ledger entry in one form."""
+
+    field_order = ["name", "id_type", "id_number", "phone", "region", "address", "category", "origin",
+                   "arrival_date", "departure_date", "transport_mode", "transport_number", "symptom_tags",
+                   "symptoms_other", "responsible", "registered_on", "workplace", "note"]
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_type = forms.ChoiceField(label=_("证件类型"), choices=IdType.choices, initial=IdType.RESIDENT_ID)
+    id_number = forms.CharField(label=_("证件号码"), max_length=40,
+                                widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}))
+    phone = forms.CharField(label=_("联系电话"), required=False, max_length=20,
+                            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
+    region = forms.ChoiceField(label=_("所在村（社区）/网格"))
+    address = forms.CharField(label=_("现住址"), required=False, max_length=200)
+    workplace = forms.CharField(label=_("工作单位"), required=False, max_length=100)
+    category = forms.ChoiceField(label=_("人员类别"), choices=Category.choices, initial=Category.RETURNEE,
+                                 widget=forms.RadioSelect(attrs={"class": "chips"}))
+    registered_on = forms.DateField(label=_("登记日期"), required=False, widget=DateInput())
+    household = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(r.code, _region_label(r)) for r in regions]
+
+    def person(self) -> dict:
+        data = self.cleaned_data
+        return {"name": data["name"], "id_type": data["id_type"], "id_number": data["id_number"],
+                "phone": data["phone"], "region_code": data["region"], "address": data["address"],
+                "workplace": data["workplace"], "household": data["household"]}
+
+
+def _region_label(region) -> str:
+    if region.level == "grid" and region.parent_id:
+        return f"{region.parent.name} · {region.name}"
+    return region.name
+
+
+class KeyPersonEditForm(TravelFields):
+    region = forms.ChoiceField(label=_("所在村（社区）/网格"))
+    registered_on = forms.DateField(label=_("登记日期"), widget=DateInput())
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(r.code, _region_label(r)) for r in regions]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("结束管理"), widget=forms.RadioSelect(attrs={"class": "chips"}),
+                               choices=[(s.value, s.label) for s in Status if s in END_STATUSES])
+    ended_on = forms.DateField(label=_("日期"), required=False, widget=DateInput())
+    note = forms.CharField(label=_("备注"), required=False, max_length=300)
+
+
+class CheckForm(forms.Form):
+    """记录检查: a temperature on the numeric keypad, symptoms and method by tapping."""
+
+    temperature = forms.CharField(label=_("体温(°C)"), max_length=8, widget=forms.TextInput(attrs={
+        "inputmode": "decimal", "autocomplete": "off", "class": "temperature", "placeholder": "36.5",
+        "autofocus": True, "enterkeyhint": "done"}))
+    method = forms.ChoiceField(label=_("方式"), choices=CheckMethod.choices, initial=CheckMethod.PHONE,
+                               widget=forms.RadioSelect(attrs={"class": "chips"}))
+    symptom_tags, symptoms_other = symptom_fields()
+    checked_on = forms.DateField(label=_("日期"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["checked_on"].initial = timezone.localdate()
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {"temperature": data["temperature"], "method": data["method"],
+                "symptoms": symptoms_text(data), "checked_on": data["checked_on"]}
+
+
+class SweepForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    region_code = forms.ChoiceField(label=_("范围"))
+    start_date = forms.DateField(label=_("开始日期"), widget=DateInput())
+    end_date = forms.DateField(label=_("结束日期"), widget=DateInput())
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region_code"].choices = [(r.code, r.name) for r in regions]
+
+
+class VisitForm(forms.Form):
+    present_count = forms.IntegerField(label=_("在家人数"), min_value=0, max_value=99,
+                                       widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    away_note = forms.CharField(label=_("外出人员及去向"), required=False, max_length=300)
+    finding = forms.ChoiceField(label=_("发现情况"), required=False, choices=Finding.choices,
+                                widget=forms.RadioSelect(attrs={"class": "chips"}))
+    note = forms.CharField(label=_("备注"), required=False, max_length=300)
+    visited_on = forms.DateField(label=_("走访日期"), required=False, widget=DateInput())

@@ -1,0 +1,259 @@
+"""Reads of sweeps, visits and the key-person ledger, always inside the viewer's scope.
+
+Lists are keyset pages (by id) with their relations joined; nothing here counts a big table:
+the figures of a scope come from the roll-up counters, sweep progress from one grouped query
+per table whose result has one row per child region.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
+from django.http import Http404
+
+from fangkong.accounts import permissions
+from fangkong.accounts.selectors import staff_in_scope
+from fangkong.analytics import counters
+from fangkong.people import identity
+from fangkong.people.models import Household, IdType
+from fangkong.regions import codes
+from fangkong.regions.models import Region, within
+
+from .models import Category, DailyCheck, HouseholdVisit, KeyPerson, Status, Sweep
+
+PAGE_SIZE = 50
+MAX_PAGE = 200
+
+
+def page_limit(limit) -> int:
+    return max(1, min(int(limit or PAGE_SIZE), MAX_PAGE))
+
+
+def require_reader(user) -> None:
+    if not permissions.can_view_ledger(user):
+        raise PermissionDenied
+
+
+def regions_by_code(region_codes: list[str]) -> list[Region]:
+    found = {r.code: r for r in Region.objects.filter(code__in=region_codes)}
+    return [found[c] for c in region_codes if c in found]
+
+
+def region_in_view(user, code: str, *, inside: str | None = None) -> Region:
+    """A region the user may look at (and inside `inside`, when given); 404 otherwise."""
+    if not code or not codes.is_within(code, user.region_id) or (inside and not codes.is_within(code, inside)):
+        raise Http404
+    try:
+        return Region.objects.get(code=code)
+    except Region.DoesNotExist:
+        raise Http404 from None
+
+
+# Key persons ---------------------------------------------------------------------------------
+
+def key_persons_for(user) -> QuerySet[KeyPerson]:
+    require_reader(user)
+    return KeyPerson.objects.filter(within(user.region_id)).select_related("person", "region", "responsible")
+
+
+def key_person_for(user, pk) -> KeyPerson:
+    try:
+        return key_persons_for(user).get(pk=int(pk))
+    except (KeyPerson.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _matching(qs: QuerySet, q: str) -> QuerySet:
+    """An ID number is matched by its keyed digest (any ID type), anything else as the start of the name."""
+    number = identity.normalize(q)
+    if len(number) >= 8 and sum(c.isdigit() for c in number) >= 6:
+        digests = [identity.digest(kind, number) for kind in IdType.values]
+        try:
+            digests.append(identity.digest(IdType.RESIDENT_ID, identity.check_resident_id(number)))
+        except ValidationError:
+            pass
+        return qs.filter(person__id_digest__in=digests)
+    return qs.filter(person__name__startswith=q.strip())
+
+
+def key_person_page(user, *, category: str = "", status: str = "", region_code: str = "", q: str = "",
+                    before=None, limit=PAGE_SIZE) -> list[KeyPerson]:
+    """Newest first; the next page starts `before` the last id shown."""
+    qs = key_persons_for(user)
+    if category in Category.values:
+        qs = qs.filter(category=category)
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    if region_code:
+        qs = qs.filter(within(region_in_view(user, region_code)))
+    if q.strip():
+        qs = _matching(qs, q)
+    if before:
+        qs = qs.filter(pk__lt=int(before))
+    return list(qs.order_by("-pk")[:page_limit(limit)])
+
+
+def timeline_of(key_person: KeyPerson) -> QuerySet:
+    return key_person.events.select_related("actor").order_by("at", "pk")
+
+
+def checks_of(key_person: KeyPerson, limit: int = 31) -> list[DailyCheck]:
+    return list(key_person.checks.select_related("checked_by").order_by("-checked_on")[:limit])
+
+
+def check_for(user, pk) -> DailyCheck:
+    require_reader(user)
+    try:
+        return DailyCheck.objects.filter(within(user.region_id)).select_related("key_person").get(pk=int(pk))
+    except (DailyCheck.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def today_list(user, *, day: datetime.date, mine: bool = False, pending: bool = False, after=None,
+               limit=PAGE_SIZE) -> list[KeyPerson]:
+    """今日名单: people under management in scope (or those the user answers for), each annotated with
+    today's check (`today_temperature`, `today_check_id`: None when not yet checked)."""
+    todays = DailyCheck.objects.filter(key_person=OuterRef("pk"), checked_on=day)
+    qs = key_persons_for(user).filter(status=Status.UNDER_MANAGEMENT, registered_on__lte=day)
+    if mine:
+        qs = qs.filter(responsible=user)
+    if pending:
+        qs = qs.exclude(Exists(todays))
+    if after:
+        qs = qs.filter(pk__gt=int(after))
+    qs = qs.annotate(today_temperature=Subquery(todays.values("temperature")[:1]),
+                     today_check_id=Subquery(todays.values("pk")[:1]))
+    return list(qs.order_by("pk")[:page_limit(limit)])
+
+
+def scope_figures(user, day: datetime.date) -> dict:
+    """Under management / checked / fevers in the user's whole scope on `day`, from the roll-up counters."""
+    require_reader(user)
+    code = user.region_id
+    flows = counters.figures([code], day, ["checks_done", "fevers_found"])[code]
+    stock = counters.stock([code], day, [f"kp_in.{c}" for c in Category.values],
+                           [f"kp_out.{c}" for c in Category.values])[code]
+    return {"under_management": sum(stock.values()), "checks_done": flows.get("checks_done", 0),
+            "fevers_found": flows.get("fevers_found", 0)}
+
+
+def ledger_regions(user) -> QuerySet[Region]:
+    """Villages and grids in scope: where a ledger entry may belong."""
+    return Region.objects.filter(within(user.region_id, "code"), level__in=(codes.VILLAGE, codes.GRID)) \
+        .select_related("parent").order_by("code")
+
+
+def filter_regions(user) -> QuerySet[Region]:
+    """The scope and its townships and villages (grids are too many for a filter list)."""
+    return Region.objects.filter(within(user.region_id, "code")).exclude(level=codes.GRID).order_by("code")
+
+
+def responsible_choices(user) -> QuerySet:
+    return staff_in_scope(user, roles=permissions.LEDGER_WORK)
+
+
+# Sweeps ---------------------------------------------------------------------------------------
+
+def sweeps_for(user) -> QuerySet[Sweep]:
+    """Sweeps over the user's scope or part of it, and the wider ones covering it."""
+    require_reader(user)
+    covering = [user.region_id, *codes.ancestor_codes(user.region_id)]
+    return Sweep.objects.filter(within(user.region_id) | Q(region_id__in=covering)).select_related("region")
+
+
+def sweep_for(user, pk) -> Sweep:
+    try:
+        return sweeps_for(user).get(pk=int(pk))
+    except (Sweep.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def sweep_root(user, sweep: Sweep) -> str:
+    """Where the user's view of a sweep starts: the narrower of their scope and the sweep's region."""
+    return user.region_id if codes.is_within(user.region_id, sweep.region_id) else sweep.region_id
+
+
+@dataclass
+class ProgressRow:
+    region: Region | None  # None: households filed directly under the parent region
+    known: int = 0
+    visited: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.visited / self.known) if self.known else 0
+
+
+@dataclass
+class Progress:
+    region: Region
+    rows: list[ProgressRow] = field(default_factory=list)
+    total: ProgressRow | None = None
+
+
+def _grouped(qs: QuerySet, length: int) -> dict[str, int]:
+    rows = qs.annotate(part=Substr("region_id", 1, length)).values("part").annotate(n=Count("pk")).order_by()
+    return {row["part"]: row["n"] for row in rows}
+
+
+def sweep_progress(user, sweep: Sweep, region_code: str = "") -> Progress:
+    """Households visited / known in `region_code` (default: the user's view of the sweep), per child region.
+
+    Two grouped queries (households, visits), each returning at most one row per child region."""
+    root = sweep_root(user, sweep)
+    region = region_in_view(user, region_code or root, inside=root)
+    children = list(region.children.order_by("code"))
+    by_prefix = {c.prefix: ProgressRow(c) for c in children}
+    direct = ProgressRow(None)
+    total = ProgressRow(region)
+    length = codes.PREFIX_LENGTH[children[0].level] if children else len(region.prefix)
+    known = _grouped(Household.objects.filter(within(region)), length)
+    visited = _grouped(HouseholdVisit.objects.filter(within(region), sweep=sweep), length)
+    for part in set(known) | set(visited):
+        row = by_prefix.get(part, direct)
+        row.known += known.get(part, 0)
+        row.visited += visited.get(part, 0)
+        total.known += known.get(part, 0)
+        total.visited += visited.get(part, 0)
+    rows = [by_prefix[c.prefix] for c in children]
+    if children and (direct.known or direct.visited):
+        rows.append(direct)
+    return Progress(region=region, rows=rows, total=total)
+
+
+def households_not_visited(user, sweep: Sweep, region: Region, *, after=None, limit=PAGE_SIZE) -> list[Household]:
+    """Households of `region` with no visit in the sweep, by id, a keyset page at a time."""
+    visited = HouseholdVisit.objects.filter(sweep=sweep, household=OuterRef("pk"))
+    qs = (Household.objects.filter(within(region)).filter(within(sweep_root(user, sweep)))
+          .exclude(Exists(visited)).select_related("region"))
+    if after:
+        qs = qs.filter(pk__gt=int(after))
+    return list(qs.order_by("pk")[:page_limit(limit)])
+
+
+def household_for_visit(user, sweep: Sweep, pk) -> Household:
+    """A household the user may visit in this sweep (404 otherwise)."""
+    root = sweep_root(user, sweep)
+    try:
+        return Household.objects.filter(within(root)).select_related("region").get(pk=int(pk))
+    except (Household.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def visit_of(sweep: Sweep, household: Household) -> HouseholdVisit | None:
+    return HouseholdVisit.objects.filter(sweep=sweep, household=household).first()
+
+
+def visit_for(user, pk) -> HouseholdVisit:
+    require_reader(user)
+    try:
+        return HouseholdVisit.objects.filter(within(user.region_id)).select_related("sweep").get(pk=int(pk))
+    except (HouseholdVisit.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def recent_visits(user, sweep: Sweep, region: Region, limit: int = 20) -> list[HouseholdVisit]:
+    return list(HouseholdVisit.objects.filter(within(region), sweep=sweep).filter(within(user.region_id))
+                .select_related("household", "visited_by").order_by("-pk")[:limit])

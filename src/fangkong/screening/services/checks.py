@@ -1,0 +1,110 @@
+"""每天一查: recording (and correcting) the daily check of a key person."""
+
+import decimal
+import unicodedata
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fangkong.analytics import counters
+from fangkong.audit import services as audit
+
+from .. import rollup
+from ..models import CheckMethod, DailyCheck, KeyPerson, Status
+from .common import add_event, as_date, choice, not_future, require_in_scope, require_worker, text, today
+
+CHECK_FIELDS = ["key_person", "region", "checked_on", "temperature", "symptoms", "method", "checked_by"]
+LOWEST, HIGHEST = Decimal("34.0"), Decimal("43.0")
+
+
+def parse_temperature(value) -> Decimal:
+    """36.5 from 36.5, "36.5", "３６．５" or "36,5"; ValidationError for anything else or outside 34.0–43.0 °C."""
+    raw = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
+    raw = raw.replace(",", ".").removesuffix("℃").removesuffix("°C").strip()
+    try:
+        temperature = Decimal(raw)
+    except decimal.InvalidOperation:
+        raise ValidationError({"temperature": _("体温应为数字，例如 36.5：%(value)s") % {"value": value}}) from None
+    if not temperature.is_finite() or not LOWEST <= temperature <= HIGHEST:
+        raise ValidationError({"temperature": _("体温 %(value)s°C 超出可能范围（%(low)s–%(high)s°C），请核实") % {
+            "value": value, "low": LOWEST, "high": HIGHEST}})
+    return temperature.quantize(Decimal("0.1"), rounding=decimal.ROUND_HALF_UP)
+
+
+def is_fever(temperature) -> bool:
+    return Decimal(temperature) >= rollup.FEVER_THRESHOLD
+
+
+def _check_text(check: DailyCheck, corrected: bool) -> str:
+    values = {"day": check.checked_on, "temperature": check.temperature, "method": check.get_method_display()}
+    if is_fever(check.temperature):
+        message = _("%(day)s 发热 %(temperature)s°C（%(method)s）") % values
+    else:
+        message = _("%(day)s 体温 %(temperature)s°C（%(method)s）") % values
+    if check.symptoms:
+        message += _("，症状：%(symptoms)s") % {"symptoms": check.symptoms}
+    return (_("更正：") + message) if corrected else message
+
+
+@transaction.atomic
+def record_daily_check(actor, key_person: KeyPerson, *, temperature, method: str, symptoms: str = "",
+                       checked_on=None) -> tuple[DailyCheck, bool]:
+    """记录检查: one check per key person and day; a second one for the same day replaces it.
+    Returns (check, created)."""
+    require_worker(actor)
+    # Locking the entry serialises checks and status changes of one person.
+    kp = KeyPerson.objects.select_for_update().get(pk=key_person.pk)
+    require_in_scope(actor, kp.region_id)
+    if kp.status != Status.UNDER_MANAGEMENT:
+        raise ValidationError(_("%(name)s 已于%(day)s%(status)s，不能再记录检查") % {
+            "name": kp.person.name, "day": kp.ended_on,
+            "status": kp.get_status_display()})
+    errors: dict = {}
+    try:
+        temperature = parse_temperature(temperature)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    method = choice(method, CheckMethod, "method", _("检查方式"), errors, blank=False)
+    symptoms = text(symptoms, "symptoms", _("症状"), 200, errors)
+    day = as_date(checked_on, "checked_on", _("检查日期")) or today()
+    not_future(day, "checked_on", _("检查日期"), errors)
+    if day < kp.registered_on:
+        errors.setdefault("checked_on", _("检查日期 %(day)s 早于登记日期 %(registered)s") % {
+            "day": day, "registered": kp.registered_on})
+    if errors:
+        raise ValidationError(errors)
+    check = DailyCheck.objects.filter(key_person=kp, checked_on=day).first()
+    created = check is None
+    old = [] if created else rollup.daily_check_contributions(check)
+    before = None if created else audit.snapshot(check, CHECK_FIELDS)
+    if created:
+        check = DailyCheck(key_person=kp, checked_on=day)
+    check.region_id, check.temperature, check.method = kp.region_id, temperature, method
+    check.symptoms, check.checked_by = symptoms, actor
+    check.save()
+    counters.track_change(old, rollup.daily_check_contributions(check))
+    add_event(kp, "fever_check" if is_fever(temperature) else "check", _check_text(check, not created), actor)
+    after = audit.snapshot(check, CHECK_FIELDS)
+    if created:
+        audit.record(actor, "daily_check.record", check, region=kp.region_id, after=after)
+    else:
+        old_audit, new_audit = audit.changes(before, after)
+        audit.record(actor, "daily_check.update", check, region=kp.region_id, before=old_audit, after=new_audit)
+    return check, created
+
+
+@transaction.atomic
+def delete_daily_check(actor, check: DailyCheck) -> None:
+    """Remove a check recorded by mistake (for the wrong person, say); the timeline and audit say so."""
+    require_worker(actor)
+    check = DailyCheck.objects.select_for_update().select_related("key_person").get(pk=check.pk)
+    require_in_scope(actor, check.region_id)
+    old = rollup.daily_check_contributions(check)
+    audit.record(actor, "daily_check.delete", check, region=check.region_id, before=audit.snapshot(check, CHECK_FIELDS))
+    add_event(check.key_person, "check_deleted",
+              _("删除 %(day)s 的检查记录（%(temperature)s°C）") % {"day": check.checked_on,
+                                                            "temperature": check.temperature}, actor)
+    check.delete()
+    counters.track_change(old, [])

@@ -1,0 +1,1 @@
+"""Pages of screening: the key-person ledger (ledger.py) and sweeps (sweeps.py)."""

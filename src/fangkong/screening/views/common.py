@@ -1,0 +1,14 @@
+from django.core.exceptions import PermissionDenied
+
+from fangkong.accounts import permissions
+
+
+def require_worker(user) -> None:
+    """Forms that write are not shown to roles that cannot write (the services refuse them anyway)."""
+    if not permissions.can_work_ledger(user):
+        raise PermissionDenied
+
+
+def int_param(request, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None

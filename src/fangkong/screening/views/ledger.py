@@ -1,0 +1,179 @@
+"""Key-person pages: the three phone pages of a village worker (today's list, register, record a check)
+and the ledger list, detail, edit and status change for everyone who works the ledger."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.accounts import permissions
+from fangkong.core.forms import apply_service_error
+from fangkong.people.models import Household
+from fangkong.regions.models import within
+
+from .. import selectors, services
+from ..forms import CheckForm, KeyPersonEditForm, RegisterForm, StatusForm, split_symptoms
+from ..models import Category, Status
+from ..rollup import FEVER_THRESHOLD
+from .common import int_param, require_worker
+
+
+def _observation_day(kp, day) -> int:
+    """第N天: days since arrival (or registration), counting the first day as 1."""
+    return (day - (kp.arrival_date or kp.registered_on)).days + 1
+
+
+@login_required
+def today(request):
+    """今日名单: who is under management and whether today's check is done, one tap to record it."""
+    user, day = request.user, timezone.localdate()
+    mine, pending = request.GET.get("mine") == "1", request.GET.get("pending") == "1"
+    items = selectors.today_list(user, day=day, mine=mine, pending=pending, after=int_param(request, "after"),
+                                 limit=selectors.PAGE_SIZE)
+    for kp in items:
+        kp.observation_day = _observation_day(kp, day)
+        kp.today_fever = kp.today_temperature is not None and kp.today_temperature >= FEVER_THRESHOLD
+    return render(request, "screening/today.html", {
+        "items": items, "day": day, "mine": mine, "pending": pending,
+        "figures": selectors.scope_figures(user, day),
+        "next_after": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
+        "can_work": permissions.can_work_ledger(user),
+    })
+
+
+def _household_initial(user, household_id) -> dict:
+    household = Household.objects.filter(within(user.region_id), pk=household_id).first() if household_id else None
+    if household is None:
+        return {}
+    return {"household": household.pk, "address": household.address, "region": household.region_id}
+
+
+@login_required
+def register(request):
+    """登记人员: person, category and travel details in one form."""
+    user = request.user
+    require_worker(user)
+    regions = list(selectors.ledger_regions(user))
+    cadres = list(selectors.responsible_choices(user))
+    initial = {"registered_on": timezone.localdate(),
+               "responsible": str(user.pk) if any(c.pk == user.pk for c in cadres) else "",
+               "region": user.region_id,
+               "category": request.GET.get("category") if request.GET.get("category") in Category.values else None,
+               **_household_initial(user, int_param(request, "household"))}
+    form = RegisterForm(request.POST or None, regions=regions, responsible_choices=cadres, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kp, created = services.register_key_person(
+                user, **form.person(), category=form.cleaned_data["category"],
+                registered_on=form.cleaned_data["registered_on"], **form.details())
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            text = _("已登记 %(name)s") if created else _("%(name)s 已在台账中，已更新登记信息")
+            messages.success(request, text % {"name": kp.person.name})
+            return redirect("screening:key_person", pk=kp.pk)
+    return render(request, "screening/register.html", {"form": form})
+
+
+@login_required
+def record_check(request, pk: int):
+    """记录检查: temperature on the numeric keypad, symptoms and method by tapping."""
+    user = request.user
+    require_worker(user)
+    kp = selectors.key_person_for(user, pk)
+    back_to_today = request.GET.get("from") == "today"
+    form = CheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            check, created = services.record_daily_check(user, kp, **form.values())
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            values = {"name": kp.person.name, "temperature": check.temperature}
+            if check.temperature >= FEVER_THRESHOLD:
+                messages.error(request, _("%(name)s 体温 %(temperature)s°C，发热！请按规定上报并转运发热门诊") % values)
+            else:
+                messages.success(request, _("已记录 %(name)s 体温 %(temperature)s°C") % values)
+            return redirect("screening:today") if back_to_today else redirect("screening:key_person", pk=kp.pk)
+    return render(request, "screening/record_check.html", {
+        "kp": kp, "form": form, "back_to_today": back_to_today, "recent": selectors.checks_of(kp, limit=3),
+        "open": kp.status == Status.UNDER_MANAGEMENT})
+
+
+@login_required
+def key_persons(request):
+    """重点人员: the ledger by category, status and region, newest first, a keyset page at a time."""
+    user = request.user
+    filters = {"category": request.GET.get("category", ""), "status": request.GET.get("status", ""),
+               "region_code": request.GET.get("region", ""), "q": request.GET.get("q", "").strip()}
+    items = selectors.key_person_page(user, **filters, before=int_param(request, "before"))
+    return render(request, "screening/key_person_list.html", {
+        "items": items, **filters, "categories": Category.choices, "statuses": Status.choices,
+        "regions": selectors.filter_regions(user),
+        "next_before": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
+        "can_work": permissions.can_work_ledger(user), "fever": FEVER_THRESHOLD,
+    })
+
+
+@login_required
+def key_person(request, pk: int):
+    user = request.user
+    kp = selectors.key_person_for(user, pk)
+    can_work = permissions.can_work_ledger(user)
+    return render(request, "screening/key_person_detail.html", {
+        "kp": kp, "events": selectors.timeline_of(kp), "checks": selectors.checks_of(kp),
+        "fever": FEVER_THRESHOLD, "can_work": can_work,
+        "status_form": StatusForm(initial={"ended_on": timezone.localdate()})
+        if can_work and kp.status == Status.UNDER_MANAGEMENT else None,
+    })
+
+
+@login_required
+def key_person_edit(request, pk: int):
+    user = request.user
+    require_worker(user)
+    kp = selectors.key_person_for(user, pk)
+    initial = {"region": kp.region_id, "registered_on": kp.registered_on, "origin": kp.origin,
+               "departure_date": kp.departure_date, "arrival_date": kp.arrival_date,
+               "transport_mode": kp.transport_mode, "transport_number": kp.transport_number,
+               "responsible": str(kp.responsible_id or ""), "note": kp.note, **split_symptoms(kp.symptoms)}
+    cadres = list(selectors.responsible_choices(user))
+    if kp.responsible is not None and all(c.pk != kp.responsible_id for c in cadres):
+        cadres.append(kp.responsible)  # keep a cadre from outside the editor's scope selectable as is
+    form = KeyPersonEditForm(request.POST or None, initial=initial, regions=selectors.ledger_regions(user),
+                             responsible_choices=cadres)
+    if request.method == "POST" and form.is_valid():
+        changes = form.details()
+        if str(changes["responsible"] or "") == str(kp.responsible_id or ""):
+            del changes["responsible"]  # unchanged: not re-checked against the editor's scope
+        try:
+            services.update_key_person(user, kp, region_code=form.cleaned_data["region"],
+                                       registered_on=form.cleaned_data["registered_on"], **changes)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("screening:key_person", pk=kp.pk)
+    return render(request, "screening/key_person_edit.html", {"kp": kp, "form": form})
+
+
+@login_required
+@require_POST
+def key_person_status(request, pk: int):
+    user = request.user
+    require_worker(user)
+    kp = selectors.key_person_for(user, pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("screening:key_person", pk=kp.pk)
+    try:
+        kp = services.change_key_person_status(user, kp, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已结束管理：%(status)s") % {"status": kp.get_status_display()})
+    return redirect("screening:key_person", pk=kp.pk)
