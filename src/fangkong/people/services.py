@@ -2,16 +2,16 @@
 
 Every write checks the actor may write and that the region lies in their scope, runs in one
 transaction and leaves an audit entry. ID numbers and phones enter the audit trail masked only.
-Merging duplicates lives in `merging.py`.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts import permissions
 from fangkong.audit import services as audit
+from fangkong.regions import codes
 from fangkong.regions.models import Region
 
 from . import identity
@@ -19,7 +19,7 @@ from .cleaning import ADDRESS_MAX, NAME_MAX, clean_person_fields
 from .models import Household, Person
 
 __all__ = ["clean_person_fields", "upsert_person", "update_person", "reveal_person", "create_household",
-           "update_household", "set_household"]
+           "update_household", "set_household", "merge_persons"]
 
 PERSON_FIELDS = ["name", "id_type", "sex", "birth_date", "household", "region", "address", "workplace"]
 
@@ -105,7 +105,9 @@ def upsert_person(actor, *, name: str, id_type: str, id_number: str, region_code
     for key, value in fields.items():
         if value not in ("", None):
             setattr(person, key, value)
-    person.region = region
+    # Registering at village level someone known in one of its grids keeps the finer region.
+    if not codes.is_within(person.region_id, region.code):
+        person.region = region
     if household is not None:
         person.household = household
     _save_changes(actor, person, before)
@@ -113,21 +115,32 @@ def upsert_person(actor, *, name: str, id_type: str, id_number: str, region_code
 
 
 @transaction.atomic
-def update_person(actor, person: Person, *, name: str, id_type: str, id_number: str, region_code: str,
-                  phone: str = "", address: str = "", workplace: str = "", household=None, sex: str = "",
+def update_person(actor, person: Person, *, name: str | None = None, id_type: str | None = None,
+                  id_number: str | None = None, region_code: str | None = None, phone: str | None = None,
+                  address: str | None = None, workplace: str | None = None, household=None, sex: str | None = None,
                   birth_date=None) -> Person:
-    """Edit a person: every field is set as given (an empty phone clears it), the ID may be corrected."""
+    """Edit a person. None leaves a field as it is; "" clears an optional one (household="" too).
+
+    Unlike upsert, the ID number itself may be corrected, unless it then belongs to someone else.
+    """
     require_writer(actor)
     person = _locked_in_scope(actor, person)
-    fields, region, household = _validate(
-        actor, region_code=region_code, household=household, name=name, id_type=id_type, id_number=id_number,
-        phone=phone, address=address, workplace=workplace, sex=sex, birth_date=birth_date)
+    given = {"name": name, "id_type": id_type, "id_number": id_number, "region_code": region_code, "phone": phone,
+             "address": address, "workplace": workplace, "household": household, "sex": sex,
+             "birth_date": birth_date}
+    current = {"name": person.name, "id_type": person.id_type, "id_number": person.id_number,
+               "region_code": person.region_id, "phone": person.phone, "address": person.address,
+               "workplace": person.workplace, "sex": person.sex, "birth_date": person.birth_date}
+    raw = {key: current.get(key) if value is None else value for key, value in given.items()}
+    fields, region, new_household = _validate(actor, **raw)  # household checked only when it changes
     if Person.objects.filter(id_digest=fields["id_digest"]).exclude(pk=person.pk).exists():
         raise ValidationError({"id_number": _("该证件号码已属于另一人员，请在“疑似重复”中合并")})
     before = audit_view(person)
     for key, value in fields.items():
         setattr(person, key, value)
-    person.region, person.household = region, household
+    person.region = region
+    if household is not None:
+        person.household = new_household
     _save_changes(actor, person, before)
     return person
 
@@ -227,3 +240,86 @@ def set_household(actor, person: Person, household) -> Person:
     audit.record(actor, "person.household", person, region=person.region_id, before=before,
                  after={"household": person.household_id})
     return person
+
+
+# Merging duplicates ----------------------------------------------------------------------------
+
+FILLABLE = ["phone", "phone_digest", "address", "workplace", "household", "sex", "birth_date"]
+
+
+def _references_to_person() -> list[tuple[type, str]]:
+    """(model, field name) for every foreign key or one-to-one pointing at Person, in any app.
+
+    Read from Django's model registry at call time, so apps added later (quarantine, cases …)
+    are covered without touching this code. Many-to-many links are covered through their
+    intermediate table's foreign key.
+    """
+    found = []
+    for rel in Person._meta.get_fields(include_hidden=True):
+        if rel.many_to_many and not rel.concrete:
+            through = rel.through
+            found += [(through, f.name) for f in through._meta.fields
+                      if f.is_relation and f.related_model is Person]
+        elif (rel.one_to_many or rel.one_to_one) and not rel.concrete:
+            found.append((rel.related_model, rel.field.name))
+    return found
+
+
+@transaction.atomic
+def merge_persons(actor, keep: Person, other: Person) -> Person:
+    """Keep one person and fold the other into it: every row pointing at `other` is re-pointed.
+
+    The kept person's fields win; empty ones are filled from the other. Audit entries of the
+    removed person stay as they are (they name it by id); a "person.merge" entry on the kept
+    person records the merged id and what moved. Both must lie in the actor's scope.
+    """
+    require_writer(actor)
+    if keep.pk == other.pk:
+        raise ValidationError(_("不能将人员与自身合并"))
+    locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[keep.pk, other.pk]).order_by("pk")}
+    if len(locked) != 2 or not all(actor.region.contains(p.region_id) for p in locked.values()):
+        raise PermissionDenied(_("两名人员都必须在您的管辖范围内"))
+    keep, other = locked[keep.pk], locked[other.pk]
+    other_id, other_view = other.pk, audit_view(other)
+    before = audit_view(keep)
+    moved = _repoint_references(other, keep)
+    for name in FILLABLE:
+        _fill_blank(keep, other, name)
+    other.delete()
+    keep.updated_at = timezone.now()
+    keep.save()
+    old, new = audit.changes(before, audit_view(keep))
+    audit.record(actor, "person.merge", keep, region=keep.region_id, before=old,
+                 after={**new, "merged_id": other_id, "moved": moved})
+    # Marks the end of the removed person's own trail, which stays under its old id.
+    audit.record(actor, "person.merged_into", object_type="person", object_id=str(other_id),
+                 object_repr=other_view["name"], region=other_view["region"], before=other_view,
+                 after={"kept_id": keep.pk})
+    return keep
+
+
+def _repoint_references(source: Person, target: Person) -> dict[str, int]:
+    """Move every referencing row from `source` to `target`; returns rows moved per model.
+
+    A queryset update, so no save() hooks run: roll-up contributions are keyed by the rows' own
+    region and dates, never by the person, so the counters stay right without track_change.
+    """
+    moved = {}
+    for model, name in _references_to_person():
+        try:
+            with transaction.atomic():  # a savepoint, so a clash is reported, not a broken transaction
+                count = model._base_manager.filter(**{name: source}).update(**{name: target})
+        except IntegrityError:
+            raise ValidationError(_("无法合并：两人在“%(what)s”中有冲突的记录（例如同一类别都在管），请先处理后再合并")
+                                  % {"what": model._meta.verbose_name}) from None
+        if count:
+            moved[model._meta.label] = count
+    return moved
+
+
+def _fill_blank(keep: Person, other: Person, name: str) -> bool:
+    column = Person._meta.get_field(name).attname
+    if getattr(keep, column) in ("", None) and getattr(other, column) not in ("", None):
+        setattr(keep, column, getattr(other, column))
+        return True
+    return False
