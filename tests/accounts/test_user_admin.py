@@ -106,6 +106,15 @@ def test_malformed_username_is_refused(town_admin, login, username):
     assert User.objects.count() == 1
 
 
+@pytest.mark.parametrize("field,value", [("display_name", "王" * 51), ("phone", "1" * 21),
+                                         ("username", "w" * 151)])
+def test_too_long_values_are_refused_not_crashing(town_admin, login, field, value):
+    api = login(town_admin).post("/api/users", _form(**{field: value}), content_type="application/json")
+    assert api.status_code == 422
+    assert field in json.loads(api.content)["detail"]
+    assert User.objects.count() == 1
+
+
 def test_unknown_role_is_refused(town_admin, login):
     api = login(town_admin).post("/api/users", _form(role="king"), content_type="application/json")
     assert api.status_code == 422

@@ -85,6 +85,7 @@ BAD_LINES = [
     pytest.param("420921001201000,网格000", "不能是000", id="grid-000"),
     pytest.param("420921001000001,网格挂乡镇", "网格必须属于", id="grid-under-township"),
     pytest.param("420921001202,", "名称为空", id="empty-name"),
+    pytest.param("420921001202," + "村" * 101, "名称超过100个字", id="name-too-long"),
     pytest.param("420921005201,孤儿村", "上级区划 420921005000 不存在", id="orphan"),
 ]
 

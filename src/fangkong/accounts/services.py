@@ -30,11 +30,21 @@ def _region_in_scope(actor, code: str) -> Region:
     return region
 
 
+def _check_lengths(**values: str) -> None:
+    """Refuse values longer than their column: PostgreSQL would fail the write, SQLite would keep them."""
+    for name, value in values.items():
+        field = User._meta.get_field(name)
+        if len(value) > field.max_length:
+            raise ValidationError({name: _("%(field)s最多%(max)d个字符，现在%(length)d个") % {
+                "field": field.verbose_name, "max": field.max_length, "length": len(value)}})
+
+
 def _check_username(username: str) -> str:
-    """The cleaned username; refused when empty, malformed or taken (ignoring case)."""
+    """The cleaned username; refused when empty, too long, malformed or taken (ignoring case)."""
     username = username.strip()
     if not username:
         raise ValidationError({"username": _("用户名不能为空")})
+    _check_lengths(username=username)
     try:
         # the model's own rule (letters, digits, @ . + - _); services bypass model forms
         User.username_validator(username)
@@ -57,9 +67,11 @@ def create_user(actor, *, username: str, password: str, role: str, region_code: 
     if not permissions.can_manage_users(actor):
         raise PermissionDenied(_("只有指挥部管理员可以创建用户"))
     username = _check_username(username)
+    display_name, phone = display_name.strip(), phone.strip()
+    _check_lengths(display_name=display_name, phone=phone)
     _check_role(role)
     region = _region_in_scope(actor, region_code)
-    user = User(username=username, role=role, region=region, display_name=display_name.strip(), phone=phone.strip())
+    user = User(username=username, role=role, region=region, display_name=display_name, phone=phone)
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
@@ -79,11 +91,13 @@ def update_user(actor, user: User, *, role: str, region_code: str, display_name:
         raise PermissionDenied(_("该用户不在您的管辖范围内"))
     if user.pk == actor.pk and (not is_active or role != actor.role):
         raise ValidationError(_("不能停用自己或修改自己的角色"))
+    display_name, phone = display_name.strip(), phone.strip()
+    _check_lengths(display_name=display_name, phone=phone)
     _check_role(role)
     region = _region_in_scope(actor, region_code)
     before = audit.snapshot(user, USER_FIELDS)
     user.role, user.region, user.display_name, user.phone, user.is_active = (
-        role, region, display_name.strip(), phone.strip(), is_active)
+        role, region, display_name, phone, is_active)
     user.save()
     old, new = audit.changes(before, audit.snapshot(user, USER_FIELDS))
     if new:

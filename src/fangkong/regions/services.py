@@ -14,6 +14,17 @@ from fangkong.audit import services as audit
 from . import codes
 from .models import Region
 
+NAME_MAX_LENGTH = Region._meta.get_field("name").max_length
+
+
+def _name_error(name: str) -> str | None:
+    """What is wrong with a region name, if anything (checked here: PostgreSQL would fail the write)."""
+    if not name:
+        return _("名称为空")
+    if len(name) > NAME_MAX_LENGTH:
+        return _("名称超过%(max)d个字") % {"max": NAME_MAX_LENGTH}
+    return None
+
 
 @dataclass
 class RegionImportResult:
@@ -59,8 +70,8 @@ def import_regions(actor, text: str) -> RegionImportResult:
         except ValidationError as exc:
             err(exc.messages[0])
             continue
-        if not name:
-            err(_("名称为空"))
+        if problem := _name_error(name):
+            err(problem)
         if code in seen:
             err(_("代码重复，首次出现在第%(first)d行") % {"first": seen[code]})
             continue
@@ -110,6 +121,8 @@ def rename_region(actor, region: Region, name: str) -> Region:
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("名称不能为空")})
+    if problem := _name_error(name):
+        raise ValidationError({"name": problem})
     before = {"name": region.name}
     region.name = name
     region.save(update_fields=["name"])
