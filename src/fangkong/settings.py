@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Only for its static files: without it /api/docs loads Swagger UI from a CDN.
+    "ninja",
     "fangkong.core",
     "fangkong.regions",
     "fangkong.accounts",
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
     "fangkong.screening",
     "fangkong.analytics",
     "fangkong.ledger",
+    "fangkong.quarantine",
     "fangkong.demo",
 ]
 
