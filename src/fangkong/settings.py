@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "fangkong.screening",
     "fangkong.analytics",
     "fangkong.ledger",
-    "fangkong.quarantine",
     "fangkong.demo",
 ]
 
