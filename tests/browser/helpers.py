@@ -1,6 +1,6 @@
 """Steps shared by browser tests: ``from tests.browser.helpers import log_in, open_menu``."""
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 
 def log_in(page, live_server, username: str, password: str, next_path: str = "") -> None:
@@ -8,7 +8,7 @@ def log_in(page, live_server, username: str, password: str, next_path: str = "")
 
     Raises AssertionError with the form's error messages when the login is refused.
     """
-    query = f"?next={next_path}" if next_path else ""
+    query = f"?next={quote(next_path)}" if next_path else ""
     page.goto(f"{live_server.url}/accounts/login/{query}")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
