@@ -24,7 +24,7 @@ install: $(VENV)/.installed messages
 # Translations are compiled by the build (GNU gettext's msgfmt; installed with apt when missing).
 messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
-	@$(BIN)/fangkong compilemessages -v0
+	@$(BIN)/fangkong compilemessages -v0 --ignore .venv
 
 # Debian's Chromium for the browser tests (never a browser download), and CJK fonts to render Chinese.
 chromium:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "fangkong.screening",
     "fangkong.analytics",
     "fangkong.ledger",
+    "fangkong.quarantine",
     "fangkong.demo",
 ]
 
@@ -157,6 +158,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it even when serving from the finders
 # Every asset is served by the app itself: government intranets have no CDN.
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
