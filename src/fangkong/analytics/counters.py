@@ -10,9 +10,11 @@ the live counters and a recomputation can only differ if a service forgot to tra
 
 Flows (new today, released today, checks done) are counted on their day. Stocks (under
 management on day D) are the running sum of their in/out flows up to D (see `stock`).
+What the roll-up table shows is declared in `analytics.figures`; this module only stores.
 """
 
 import datetime
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -41,13 +43,18 @@ def register(name: str, contributions, rows_for_day) -> None:
     SOURCES[name] = Source(name, contributions, rows_for_day)
 
 
+@functools.lru_cache(maxsize=65536)
+def _lineage(code: str) -> tuple[str, ...]:
+    """The code and its ancestors. Cached: a rebuild expands millions of rows over a few thousand codes."""
+    return (code, *codes.ancestor_codes(code))
+
+
 def _expand(items: Iterable[Contribution], sign: int, into: Counter) -> None:
     for code, day, metric, amount in items:
         if not amount:
             continue
-        into[(code, day, metric)] += sign * amount
-        for ancestor in codes.ancestor_codes(code):
-            into[(ancestor, day, metric)] += sign * amount
+        for region_code in _lineage(code):
+            into[(region_code, day, metric)] += sign * amount
 
 
 def track_change(old: Iterable[Contribution] = (), new: Iterable[Contribution] = ()) -> None:
@@ -76,20 +83,78 @@ def _upsert(rows: list[Contribution]) -> None:
             cursor.execute(_UPSERT.format(values=values), params)
 
 
-@transaction.atomic
-def rebuild(day: datetime.date) -> int:
-    """Recompute every counter of `day` from the raw rows; returns the number of counters written."""
+def recompute(day: datetime.date) -> dict[tuple[str, str], int]:
+    """{(region code, metric): value} of `day` computed from the raw rows (non-zero only); writes nothing."""
     totals: Counter = Counter()
     for source in SOURCES.values():
         for row in source.rows_for_day(day).iterator(chunk_size=5000):
             _expand([c for c in source.contributions(row) if c[1] == day], +1, totals)
+    return {(code, metric): value for (code, _day, metric), value in totals.items() if value}
+
+
+def live(day: datetime.date) -> dict[tuple[str, str], int]:
+    """{(region code, metric): value} of `day` as the counters hold it (non-zero only)."""
+    rows = DailyCounter.objects.filter(day=day).exclude(value=0).values_list("region_id", "metric", "value")
+    return {(code, metric): value for code, metric, value in rows}
+
+
+def differences(day: datetime.date) -> dict[tuple[str, str], tuple[int, int]]:
+    """{(region code, metric): (live, recomputed)} wherever the counters disagree with the raw rows."""
+    held, fresh = live(day), recompute(day)
+    return {key: (held.get(key, 0), fresh.get(key, 0))
+            for key in sorted(held.keys() | fresh.keys()) if held.get(key, 0) != fresh.get(key, 0)}
+
+
+def _hold_off_writers() -> None:
+    """Make concurrent services wait while a day is rebuilt, so no increment falls between read and write.
+
+    On PostgreSQL a writer's upsert takes ROW EXCLUSIVE on the table, which SHARE ROW EXCLUSIVE
+    blocks: writers that already counted are waited for (and their rows are then visible to the
+    scan), later ones add their increment after the rebuild commits. SQLite already serialises
+    writers (transactions BEGIN IMMEDIATE).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE analytics_dailycounter IN SHARE ROW EXCLUSIVE MODE")
+
+
+@transaction.atomic
+def rebuild(day: datetime.date) -> int:
+    """Recompute every counter of `day` from the raw rows; returns the number of counters written."""
+    _hold_off_writers()
+    fresh = recompute(day)
     DailyCounter.objects.filter(day=day).delete()
-    rows = [(code, d, metric, amount) for (code, d, metric), amount in totals.items() if amount]
     DailyCounter.objects.bulk_create(
-        [DailyCounter(region_id=code, day=d, metric=metric, value=amount) for code, d, metric, amount in rows],
+        [DailyCounter(region_id=code, day=day, metric=metric, value=value)
+         for (code, metric), value in sorted(fresh.items())],
         batch_size=2000,
     )
-    return len(rows)
+    return len(fresh)
+
+
+def day_values(region_codes: Iterable[str], days: Iterable[datetime.date],
+               metrics: Iterable[str]) -> dict[tuple[str, datetime.date], Counter]:
+    """{(region code, day): Counter({metric: value})} for these regions, days and metrics, in one query."""
+    rows = DailyCounter.objects.filter(region_id__in=list(region_codes), day__in=list(days),
+                                       metric__in=list(metrics)).values_list("region_id", "day", "metric", "value")
+    found: dict[tuple[str, datetime.date], Counter] = {}
+    for code, day, metric, value in rows:
+        found.setdefault((code, day), Counter())[metric] += value
+    return found
+
+
+def running_totals(region_codes: Iterable[str], day: datetime.date, metrics: Iterable[str]) -> dict[str, Counter]:
+    """{region code: Counter({metric: Σ value over every day up to and including `day`})}, in one query.
+
+    Reads one row per region, day and metric (the unique index on region, day, metric serves
+    it), so its cost follows the number of days, never the number of raw rows.
+    """
+    rows = (DailyCounter.objects.filter(region_id__in=list(region_codes), day__lte=day, metric__in=list(metrics))
+            .values("region_id", "metric").annotate(total=Sum("value")).values_list("region_id", "metric", "total"))
+    found: dict[str, Counter] = {}
+    for code, metric, total in rows:
+        found.setdefault(code, Counter())[metric] += total
+    return found
 
 
 def figures(region_codes: list[str], day: datetime.date, metrics: list[str] | None = None) -> dict[str, dict]:
@@ -107,14 +172,12 @@ def stock(region_codes: list[str], day: datetime.date, metrics_in: list[str],
           metrics_out: list[str]) -> dict[str, dict]:
     """{region: {in_metric: running Σ(in − out) up to and including `day`}} for paired in/out flows."""
     pairs = dict(zip(metrics_out, metrics_in, strict=True))
-    rows = (DailyCounter.objects.filter(region_id__in=region_codes, day__lte=day,
-                                        metric__in=[*metrics_in, *metrics_out])
-            .values("region_id", "metric").annotate(total=Sum("value")))
+    totals = running_totals(region_codes, day, [*metrics_in, *metrics_out])
     found: dict[str, dict] = {code: {m: 0 for m in metrics_in} for code in region_codes}
-    for row in rows:
-        metric = row["metric"]
-        if metric in pairs:
-            found[row["region_id"]][pairs[metric]] -= row["total"]
-        else:
-            found[row["region_id"]][metric] += row["total"]
+    for code, by_metric in totals.items():
+        for metric, total in by_metric.items():
+            if metric in pairs:
+                found[code][pairs[metric]] -= total
+            else:
+                found[code][metric] += total
     return found

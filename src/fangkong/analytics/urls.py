@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "analytics"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.daily, name="daily"),
+    path("daily.xlsx", views.daily_xlsx, name="daily_xlsx"),
+]

@@ -1,0 +1,109 @@
+"""The figures of the daily roll-up table (每日一报), declared once and read by every output.
+
+A figure is one column: a key (a Python identifier, used in JSON, the API and tests), a
+Chinese label, an optional group (the upper header row, e.g. a key-person category), and how
+its value comes from the counters:
+
+  flow     Σ of some metrics' counters on the day                (households visited, checks done)
+  stock    running Σ of "in" metrics − Σ of "out" metrics up to the day (under management)
+  derived  computed from the other figures of the same row        (checks missed)
+
+The selector, the page, the JSON report, the xlsx and the API only walk `FIGURES`, so a later
+app (quarantine, checkpoints …) adds columns by calling `register(...)` from its own roll-up
+module, next to the counter source that feeds them, without touching the table code.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.screening.models import Category
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    group: str = ""
+    flows: tuple[str, ...] = ()
+    ins: tuple[str, ...] = ()
+    outs: tuple[str, ...] = ()
+    derive: Callable[[Mapping[str, int]], int] | None = None
+
+    @property
+    def is_stock(self) -> bool:
+        return bool(self.ins or self.outs)
+
+    @property
+    def heading(self) -> str:
+        """One-line header (xlsx, plain lists): "疫区返乡人员·新增"."""
+        return f"{self.group}·{self.label}" if self.group else str(self.label)
+
+
+FIGURES: list[Figure] = []
+
+
+def register(*figures: Figure) -> None:
+    """Add columns to the table, in order. A key may be declared once."""
+    for figure in figures:
+        if not figure.key.isidentifier():
+            raise ValueError(f"figure key must be an identifier: {figure.key!r}")
+        if any(f.key == figure.key for f in FIGURES):
+            raise ValueError(f"figure declared twice: {figure.key}")
+        if sum(bool(x) for x in (figure.flows, figure.ins or figure.outs, figure.derive)) != 1:
+            raise ValueError(f"figure {figure.key} needs exactly one of flows, ins/outs, derive")
+        FIGURES.append(figure)
+
+
+def flow(key: str, label, *metrics: str, group="") -> Figure:
+    return Figure(key, label, group, flows=tuple(metrics))
+
+
+def stock(key: str, label, ins: list[str], outs: list[str], group="") -> Figure:
+    return Figure(key, label, group, ins=tuple(ins), outs=tuple(outs))
+
+
+def derived(key: str, label, compute: Callable[[Mapping[str, int]], int], group="") -> Figure:
+    return Figure(key, label, group, derive=compute)
+
+
+def metrics_needed(figures: list[Figure]) -> tuple[set[str], set[str]]:
+    """(metrics read on the day, metrics summed up to the day) for these figures."""
+    day_metrics: set[str] = set()
+    running: set[str] = set()
+    for figure in figures:
+        day_metrics.update(figure.flows)
+        # the day's in/out flows too: yesterday's stock = today's − (today's in − today's out)
+        day_metrics.update(figure.ins)
+        day_metrics.update(figure.outs)
+        running.update(figure.ins)
+        running.update(figure.outs)
+    return day_metrics, running
+
+
+# --- The ledger (issue 3): metrics written by fangkong.screening.rollup ---------------------------
+
+_CATEGORIES = [c.value for c in Category]  # stored values, as in the metric names
+_KEY_PERSONS = _("重点人员合计")
+_CHECKS = _("每天一查")
+
+register(
+    flow("households_visited", _("走访户数"), "households_visited"),
+    flow("kp_new", _("今日新增"), *[f"kp_new.{c}" for c in _CATEGORIES], group=_KEY_PERSONS),
+    stock("kp_under_management", _("在管"), [f"kp_in.{c}" for c in _CATEGORIES],
+          [f"kp_out.{c}" for c in _CATEGORIES], group=_KEY_PERSONS),
+    flow("kp_released", _("今日解除"), *[f"kp_released.{c}" for c in _CATEGORIES], group=_KEY_PERSONS),
+    flow("checks_done", _("已查"), "checks_done", group=_CHECKS),
+    # a key person under management without a check that day; never below 0 (checks of people
+    # released later the same day still count as done)
+    derived("checks_missed", _("漏查"), lambda row: max(0, row["kp_under_management"] - row["checks_done"]),
+            group=_CHECKS),
+    flow("fevers_found", _("发现发热"), "fevers_found"),
+)
+for _value, _label in Category.choices:
+    register(
+        flow(f"kp_new_{_value}", _("新增"), f"kp_new.{_value}", group=_label),
+        stock(f"kp_under_management_{_value}", _("在管"), [f"kp_in.{_value}"], [f"kp_out.{_value}"], group=_label),
+        flow(f"kp_released_{_value}", _("解除"), f"kp_released.{_value}", group=_label),
+    )

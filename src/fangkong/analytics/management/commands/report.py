@@ -1,0 +1,66 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.accounts.models import User
+from fangkong.analytics import reports, selectors, services
+from fangkong.audit import services as audit
+
+from ._dates import parse_date
+
+
+class Command(BaseCommand):
+    help = ("Reports: `report daily --region CODE --date D --format json|xlsx [--out FILE] [--user NAME]` "
+            "gives the daily roll-up table (每日一报) of a region and its children.")
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="report", required=True)
+        daily = sub.add_parser("daily", help="the daily roll-up table of a region")
+        daily.add_argument("--region", required=True, help="region code")
+        daily.add_argument("--date", help="YYYY-MM-DD (default: today)")
+        daily.add_argument("--format", choices=["json", "xlsx"], default="json")
+        daily.add_argument("--out", help="file to write (json default: stdout; xlsx default: "
+                                         "daily-report-CODE-DATE.xlsx in the current folder)")
+        daily.add_argument("--user", help="act as this user, inside their scope (default: the system, every region)")
+
+    def handle(self, *args, report, **opts):
+        user = self._user(opts["user"])
+        day = parse_date(opts["date"], "--date") if opts["date"] else timezone.localdate()
+        region = opts["region"].strip()
+        try:
+            if opts["format"] == "json":
+                self._json(user, region, day, opts["out"])
+            else:
+                self._xlsx(user, region, day, opts["out"])
+        except Http404:
+            raise CommandError(_("区划不存在或不在管辖范围内：%(code)s") % {"code": region}) from None
+
+    def _user(self, username: str | None):
+        if not username:
+            return None
+        user = User.objects.filter(username=username, is_active=True).select_related("region").first()
+        if user is None or not user.region_id:
+            raise CommandError(_("用户不存在、已停用或没有管辖区划：%(name)s") % {"name": username})
+        return user
+
+    def _json(self, user, region: str, day, out: str | None) -> None:
+        text = json.dumps(reports.as_json(selectors.daily_table(user, region, day)), ensure_ascii=False)
+        if out:
+            Path(out).write_text(text + "\n", encoding="utf-8")
+            self.stderr.write(f"written {out}")
+        else:
+            self.stdout.write(text)
+
+    def _xlsx(self, user, region: str, day, out: str | None) -> None:
+        with audit.source("cli"):
+            content, filename = services.export_daily_table(user, region, day)
+        path = Path(out or filename)
+        try:
+            path.write_bytes(content)
+        except OSError as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        self.stdout.write(str(path))

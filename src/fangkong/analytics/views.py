@@ -1,0 +1,56 @@
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from fangkong.core.exports import XLSX_TYPE
+from fangkong.regions import selectors as region_selectors
+
+from . import reports, selectors, services
+from .forms import DailyTableForm
+
+
+def _choice(request) -> tuple[DailyTableForm, str, datetime.date]:
+    """The region and day asked for; the user's scope and today when absent or invalid (the form shows why)."""
+    form = DailyTableForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, (data.get("region") or request.user.region_id), (data.get("date") or timezone.localdate())
+
+
+def _cells(row: selectors.Row, keys: list[str]) -> list[dict]:
+    return [{"value": row.values[k], "up": max(row.change(k), 0), "down": max(-row.change(k), 0)} for k in keys]
+
+
+@login_required
+@require_GET
+def daily(request):
+    """每日一报: the region's children with their figures, the total, and the change since the day before."""
+    form, code, day = _choice(request)
+    table = selectors.daily_table(request.user, code, day)
+    keys = [f.key for f in table.figures]
+    top, bottom = reports.header_rows(table.figures)
+    return render(request, "analytics/daily.html", {
+        "form": form,
+        "table": table,
+        "ancestors": region_selectors.ancestors_in_scope(request.user, table.region),
+        "header_top": top,
+        "header_bottom": bottom,
+        "rows": [(child.region, _cells(child, keys)) for child in table.children],
+        "totals": _cells(table.totals, keys),
+        "day_before": table.previous_day,
+        "day_after": day + datetime.timedelta(days=1),
+    })
+
+
+@login_required
+@require_GET
+def daily_xlsx(request):
+    """The same table as .xlsx (with the day before on a second sheet); the export is audited."""
+    _form, code, day = _choice(request)
+    content, filename = services.export_daily_table(request.user, code, day)
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
