@@ -20,6 +20,7 @@ ENTRIES: list[Entry] = [
     Entry(_("首页"), "core:home"),
     Entry(_("行政区划"), "regions:tree"),
     Entry(_("人员"), "people:list"),
+    Entry(_("每日一报"), "analytics:daily"),
     Entry(_("用户管理"), "accounts:users", permissions.can_manage_users),
     Entry(_("审计日志"), "audit:list", permissions.can_view_audit),
 ]
