@@ -94,9 +94,19 @@ def build_accounts(password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     return accounts
 
 
+# The area code a resident's number starts with is the one in force when it was first issued,
+# and numbers never change: 孝昌县 (420921) was carved out of 孝感市 (422201, before 1983 孝感县
+# 422221) in 1993. A 1970 birth under 420921 is a number that cannot exist (stdnum refuses it).
+AREA_CODES = [(1993, "420921"), (1983, "422201"), (0, "422221")]
+
+
+def area_code_for(birth: datetime.date) -> str:
+    return next(code for since, code in AREA_CODES if birth.year >= since)
+
+
 def _resident_id(rng: random.Random, birth: datetime.date, sex: str) -> str:
     seq = rng.randrange(0, 100) * 10 + rng.choice((1, 3, 5, 7, 9) if sex == "male" else (0, 2, 4, 6, 8))
-    body = f"420921{birth:%Y%m%d}{seq:03d}"
+    body = f"{area_code_for(birth)}{birth:%Y%m%d}{seq:03d}"
     return body + ric.calc_check_digit(body + "0")
 
 
