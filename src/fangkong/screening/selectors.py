@@ -7,6 +7,7 @@ per table whose result has one row per child region.
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -24,6 +25,7 @@ from fangkong.regions.models import Region, within
 from .models import Category, DailyCheck, HouseholdVisit, KeyPerson, Status, Sweep
 
 PAGE_SIZE = 50
+TENTH = Decimal("0.1")
 MAX_PAGE = 200
 
 
@@ -125,7 +127,11 @@ def today_list(user, *, day: datetime.date, mine: bool = False, pending: bool = 
         qs = qs.filter(pk__gt=int(after))
     qs = qs.annotate(today_temperature=Subquery(todays.values("temperature")[:1]),
                      today_check_id=Subquery(todays.values("pk")[:1]))
-    return list(qs.order_by("pk")[:page_limit(limit)])
+    items = list(qs.order_by("pk")[:page_limit(limit)])
+    for kp in items:  # SQLite gives an annotated decimal unrounded (37.8000000000000)
+        if kp.today_temperature is not None:
+            kp.today_temperature = Decimal(kp.today_temperature).quantize(TENTH)
+    return items
 
 
 def scope_figures(user, day: datetime.date) -> dict:

@@ -61,7 +61,8 @@ def register(request):
     initial = {"registered_on": timezone.localdate(),
                "responsible": str(user.pk) if any(c.pk == user.pk for c in cadres) else "",
                "region": user.region_id,
-               "category": request.GET.get("category") if request.GET.get("category") in Category.values else None,
+               "category": request.GET.get("category") if request.GET.get("category") in Category.values
+               else Category.RETURNEE,
                **_household_initial(user, int_param(request, "household"))}
     form = RegisterForm(request.POST or None, regions=regions, responsible_choices=cadres, initial=initial)
     if request.method == "POST" and form.is_valid():
