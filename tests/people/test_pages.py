@@ -169,3 +169,14 @@ def test_person_list_uses_a_fixed_number_of_queries(login, worker):
         builders.person(worker, factories.VILLAGE_A1 if i % 2 else factories.GRID_A1, f"人{i}",
                         household=households[i % 2])
     assert count_queries() == few
+
+
+def test_person_list_pages_by_cursor(login, worker):
+    for i in range(51):
+        builders.raw_person(factories.VILLAGE_A1, f"人{i:02d}")
+    client = login(worker)
+    first = client.get(reverse("people:list"))
+    assert len(first.context["page"].items) == 50 and first.context["page"].next_after
+    second = client.get(reverse("people:list"), {"after": first.context["page"].next_after})
+    assert [p.name for p in second.context["page"].items] == ["人50"]
+    assert second.context["page"].next_after is None

@@ -58,16 +58,22 @@ def test_search_by_name(hq):
     assert [p.pk for p in selectors.persons_for(hq, q="阳娜").items] == [target.pk]
 
 
-def test_keyset_pages_cover_everyone_once(hq):
-    made = [builders.person(hq, factories.VILLAGE_A1, name=f"人{i}").pk for i in range(7)]
-    seen, after = [], None
+def test_keyset_pages_cover_everyone_once_in_region_order(hq):
+    codes = [factories.VILLAGE_B1, factories.GRID_A1, factories.VILLAGE_A1, factories.VILLAGE_A2]
+    made = [builders.person(hq, codes[i % 4], name=f"人{i}") for i in range(9)]
+    seen, after = [], ""
     while True:
-        page = selectors.persons_for(hq, after=after, limit=3)
+        page = selectors.persons_for(hq, after=after, limit=2)
         seen += [p.pk for p in page.items]
         if page.next_after is None:
             break
         after = page.next_after
-    assert seen == sorted(made, reverse=True)
+    assert seen == [p.pk for p in sorted(made, key=lambda p: (p.region_id, p.pk))]
+
+
+def test_a_bad_cursor_starts_from_the_beginning(hq):
+    made = builders.person(hq, factories.VILLAGE_A1)
+    assert [p.pk for p in selectors.persons_for(hq, after="x:1; drop").items] == [made.pk]
 
 
 def test_scope_hides_other_villages(worker, hq):

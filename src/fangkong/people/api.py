@@ -28,7 +28,7 @@ class PersonOut(Schema):
 
 class PersonPage(Schema):
     items: list[PersonOut]
-    next_after: int | None
+    next_after: str | None
 
 
 class PersonIn(Schema):
@@ -79,17 +79,20 @@ class HouseholdIn(Schema):
     head_name: str = ""
 
 
-class HouseholdOut(Schema):
+class HouseholdSummaryOut(Schema):
     id: int
     region_code: str
     address: str
     head_name: str
+
+
+class HouseholdOut(HouseholdSummaryOut):
     members: list[PersonOut]
 
 
 class HouseholdPage(Schema):
-    items: list[HouseholdOut]
-    next_after: int | None
+    items: list[HouseholdSummaryOut]
+    next_after: str | None
 
 
 class MemberIn(Schema):
@@ -125,8 +128,11 @@ router = Router(tags=["people"])
 
 
 @router.get("/households", response=HouseholdPage)
-def list_households(request, region: str = "", q: str = "", after: int | None = None, limit: int = 50):
-    """Households in scope, newest first, a keyset page at a time (`after` = `next_after` of the last page)."""
+def list_households(request, region: str = "", q: str = "", after: str = "", limit: int = 50):
+    """Households in scope by region and id, a keyset page at a time (`after` = the last page's `next_after`).
+
+    Members are listed by GET /households/{id}, so a page of households stays one query.
+    """
     page = selectors.households_for(request.user, region, q=q, after=after, limit=limit)
     return {"items": [_household_out(request.user, h, []) for h in page.items], "next_after": page.next_after}
 
@@ -184,8 +190,11 @@ def merge(request, payload: MergeIn):
 
 
 @router.get("", response=PersonPage)
-def list_persons(request, q: str = "", region: str = "", after: int | None = None, limit: int = 50):
-    """Persons in scope, newest first. `q` is a name, or an exact ID number or phone (matched by digest)."""
+def list_persons(request, q: str = "", region: str = "", after: str = "", limit: int = 50):
+    """Persons in scope by region and id, a keyset page at a time (`after` = the last page's `next_after`).
+
+    `q` is part of a name, or an exact ID number or phone (matched by its keyed digest).
+    """
     page = selectors.persons_for(request.user, q=q, region=region, after=after, limit=limit)
     return {"items": [_person_out(p) for p in page.items], "next_after": page.next_after}
 

@@ -1,6 +1,8 @@
 """Reads of people and households, always inside the viewer's region subtree.
 
-Lists are keyset pages (newest first, `after` = the last id seen): no COUNT, no OFFSET.
+Lists are keyset pages ordered by (region code, id), which the (region, id) indexes serve
+directly for any scope, from a village to the county: no COUNT, no OFFSET. `after` is the
+opaque cursor "<region code>:<id>" of the last row seen.
 An ID number or phone typed into the search box is looked up by its keyed digest, never by
 comparing raw numbers.
 """
@@ -27,7 +29,20 @@ MAX_PAGE_SIZE = 200
 @dataclass
 class Page:
     items: list
-    next_after: int | None  # pass as `after` for the next page; None on the last page
+    next_after: str | None  # pass as `after` for the next page; None on the last page
+
+
+def _keyset_page(qs: QuerySet, after: str, limit: int) -> Page:
+    """One page ordered by (region_id, id), starting after the cursor "<region code>:<id>"."""
+    region_code, _sep, pk = (after or "").partition(":")
+    if region_code.isdigit() and pk.isdigit():
+        # region >= r AND (region > r OR id > i): the index range starts at r, one region is filtered
+        qs = qs.filter(Q(region_id__gt=region_code) | Q(region_id=region_code, pk__gt=int(pk)),
+                       region_id__gte=region_code)
+    limit = max(1, min(int(limit), MAX_PAGE_SIZE))
+    rows = list(qs.order_by("region_id", "pk")[: limit + 1])
+    last = rows[limit - 1] if len(rows) > limit else None
+    return Page(rows[:limit], f"{last.region_id}:{last.pk}" if last else None)
 
 
 def persons_in_scope(user) -> QuerySet[Person]:
@@ -77,17 +92,12 @@ def person_by_number(user, number: str) -> Person | None:
     return found[0] if len(found) == 1 else None
 
 
-def persons_for(user, *, q: str = "", region: str = "", after: int | None = None,
-                limit: int = PAGE_SIZE) -> Page:
-    """A keyset page of persons in scope, newest first, optionally searched and narrowed to a sub-region."""
+def persons_for(user, *, q: str = "", region: str = "", after: str = "", limit: int = PAGE_SIZE) -> Page:
+    """A keyset page of persons in scope by region and id, optionally searched and narrowed to a sub-region."""
     qs = search(persons_in_scope(user), q)
     if region:
         qs = qs.filter(within(region)) if region.isdigit() else qs.none()
-    if after:
-        qs = qs.filter(pk__lt=after)
-    limit = max(1, min(int(limit), MAX_PAGE_SIZE))
-    rows = list(qs.select_related("region", "household").order_by("-pk")[: limit + 1])
-    return Page(rows[:limit], rows[limit - 1].pk if len(rows) > limit else None)
+    return _keyset_page(qs.select_related("region", "household"), after, limit)
 
 
 def person_for(user, pk) -> Person:
@@ -108,19 +118,14 @@ def households_in_scope(user) -> QuerySet[Household]:
     return Household.objects.filter(within(user.region_id))
 
 
-def households_for(user, region: str = "", *, q: str = "", after: int | None = None,
-                   limit: int = PAGE_SIZE) -> Page:
+def households_for(user, region: str = "", *, q: str = "", after: str = "", limit: int = PAGE_SIZE) -> Page:
     qs = households_in_scope(user)
     if region:
         qs = qs.filter(within(region)) if region.isdigit() else qs.none()
     q = " ".join(q.split())
     if q:
         qs = qs.filter(Q(address__contains=q) | Q(head_name__contains=q))
-    if after:
-        qs = qs.filter(pk__lt=after)
-    limit = max(1, min(int(limit), MAX_PAGE_SIZE))
-    rows = list(qs.select_related("region").order_by("-pk")[: limit + 1])
-    return Page(rows[:limit], rows[limit - 1].pk if len(rows) > limit else None)
+    return _keyset_page(qs.select_related("region"), after, limit)
 
 
 def household_for(user, pk) -> Household:
@@ -164,15 +169,15 @@ def _duplicate_groups(user, rule: str, limit: int) -> list[Q]:
     """One GROUP BY in the database per rule; returns a Q selecting each group's persons."""
     base = persons_in_scope(user).order_by()
     if rule == DuplicateRule.SAME_ID:
-        rows = (base.exclude(id_digest="").values("id_digest").annotate(n=Count("id")).filter(n__gt=1)[:limit])
+        rows = (base.exclude(id_digest="").values("id_digest").annotate(n=Count("*")).filter(n__gt=1)[:limit])
         return [Q(id_digest=r["id_digest"]) for r in rows]
     if rule == DuplicateRule.NAME_PHONE:
-        rows = (base.exclude(phone_digest="").values("name", "phone_digest").annotate(n=Count("id"))
+        rows = (base.exclude(phone_digest="").values("phone_digest", "name").annotate(n=Count("*"))
                 .filter(n__gt=1)[:limit])
         return [Q(name=r["name"], phone_digest=r["phone_digest"]) for r in rows]
     # A grid's code starts with its village's 12 digits, so the village is the code's first 12.
     rows = (base.filter(birth_date__isnull=False).annotate(village=Substr("region_id", 1, 12))
-            .values("name", "birth_date", "village").annotate(n=Count("id")).filter(n__gt=1)[:limit])
+            .values("name", "birth_date", "village").annotate(n=Count("*")).filter(n__gt=1)[:limit])
     return [Q(name=r["name"], birth_date=r["birth_date"]) & within(r["village"]) for r in rows]
 
 

@@ -15,11 +15,6 @@ from . import selectors, services
 from .forms import AddMemberForm, HouseholdForm, PersonEditForm, PersonForm
 
 
-def _after(request) -> int | None:
-    value = request.GET.get("after", "")
-    return int(value) if value.isdigit() else None
-
-
 def _require_writer(user) -> None:
     if not permissions.can_write(user):
         raise PermissionDenied(_("您的角色只能查看，不能修改"))
@@ -28,7 +23,7 @@ def _require_writer(user) -> None:
 @login_required
 def person_list(request):
     q, region = request.GET.get("q", "").strip(), request.GET.get("region", "").strip()
-    page = selectors.persons_for(request.user, q=q, region=region, after=_after(request))
+    page = selectors.persons_for(request.user, q=q, region=region, after=request.GET.get("after", ""))
     return render(request, "people/person_list.html", {
         "page": page, "q": q, "region": region, "can_write": permissions.can_write(request.user),
     })
@@ -104,7 +99,7 @@ def person_edit(request, pk: int):
 @login_required
 def household_list(request):
     q, region = request.GET.get("q", "").strip(), request.GET.get("region", "").strip()
-    page = selectors.households_for(request.user, region, q=q, after=_after(request))
+    page = selectors.households_for(request.user, region, q=q, after=request.GET.get("after", ""))
     return render(request, "people/household_list.html", {
         "page": page, "q": q, "region": region, "can_write": permissions.can_write(request.user),
     })
