@@ -77,6 +77,24 @@ def test_reimport_is_idempotent_and_updates_names_only():
     assert Region.objects.count() == 6
 
 
+@pytest.mark.django_db
+def test_large_tables_are_looked_up_and_written_in_slices(monkeypatch):
+    # a national table (~700,000 codes) cannot go into one IN (...) or one INSERT
+    monkeypatch.setattr(services, "LOOKUP_SLICE", 2)
+    monkeypatch.setattr(services, "WRITE_BATCH", 2)
+    factories.region("420921001000", "花园镇")
+    text = _csv(*(f"420921001{v:03d},村{v}" for v in range(201, 206)), "420921002000,丰山镇",
+                "420921002201,红旗村")
+
+    first = services.import_regions(None, text)
+    renamed = services.import_regions(None, text.replace("村2", "新村2"))
+
+    assert (first.created, first.errors) == (7, [])
+    assert (renamed.created, renamed.updated) == (0, 5)
+    assert sorted(Region.objects.filter(parent_id="420921001000").values_list("name", flat=True)) == [
+        "新村201", "新村202", "新村203", "新村204", "新村205"]
+
+
 BAD_LINES = [
     pytest.param("42092100120,短代码", "12位数字", id="too-short"),
     pytest.param("42092100120A,字母", "12位数字", id="letter"),
@@ -193,7 +211,8 @@ def test_console_command_exit_status(tmp_path):
     def run(*args):
         return subprocess.run([fangkong, *args], env=env, capture_output=True, text=True, timeout=60)
 
-    assert run("migrate", "-v0").returncode == 0
+    migrated = run("migrate", "-v0")
+    assert migrated.returncode == 0, migrated.stderr
     good = run("regions", "import", str(_write(tmp_path, GOOD, "good.csv")))
     bad = run("regions", "import", str(_write(tmp_path, _csv("420921001202,桃园村", "420921009201,孤儿"), "bad.csv")))
 

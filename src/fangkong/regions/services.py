@@ -59,6 +59,17 @@ def import_regions(actor, text: str) -> RegionImportResult:
     """Load a code table (CSV `code,name`). All lines are checked first; any error and nothing is written."""
     result = RegionImportResult()
     rows = _read_rows(text)
+    levels = _check_lines(rows, result)
+    _check_parents(rows, levels, result)
+    if result.errors:
+        result.errors.sort(key=lambda e: e["line"])
+        return result
+    _write(actor, rows, levels, result)
+    return result
+
+
+def _check_lines(rows, result: RegionImportResult) -> dict[str, str]:
+    """Each line on its own: code structure, name, duplicates. Returns {code: level} of readable codes."""
     seen: dict[str, int] = {}
     levels: dict[str, str] = {}
     for line_no, code, name in rows:
@@ -76,38 +87,50 @@ def import_regions(actor, text: str) -> RegionImportResult:
             err(_("代码重复，首次出现在第%(first)d行") % {"first": seen[code]})
             continue
         seen[code] = line_no
-    existing = set(
-        Region.objects.filter(code__in=[codes.parent_code_of(c, lv) for c, lv in levels.items() if lv != codes.PROVINCE])
-        .values_list("code", flat=True)
-    )
+    return levels
+
+
+def _check_parents(rows, levels: dict[str, str], result: RegionImportResult) -> None:
+    """Every parent must be in the database or in the same file."""
+    wanted = {codes.parent_code_of(c, lv) for c, lv in levels.items() if lv != codes.PROVINCE} - set(levels)
+    existing = _existing_names(wanted)
     for line_no, code, _name in rows:
         level = levels.get(code)
         if level is None or level == codes.PROVINCE:
             continue
         parent = codes.parent_code_of(code, level)
         if parent not in existing and parent not in levels:
-            result.errors.append({"line": line_no, "code": code, "reason": _("上级区划 %(parent)s 不存在") % {"parent": parent}})
-    if result.errors:
-        result.errors.sort(key=lambda e: e["line"])
-        return result
-    _write(actor, rows, levels, result)
-    return result
+            result.errors.append({"line": line_no, "code": code,
+                                  "reason": _("上级区划 %(parent)s 不存在") % {"parent": parent}})
+
+
+# A national table has ~700,000 codes: look them up in slices, write them in batches.
+LOOKUP_SLICE = 5000
+WRITE_BATCH = 2000
+
+
+def _existing_names(wanted) -> dict[str, str]:
+    wanted = sorted(wanted)
+    found: dict[str, str] = {}
+    for i in range(0, len(wanted), LOOKUP_SLICE):
+        found.update(Region.objects.filter(code__in=wanted[i:i + LOOKUP_SLICE]).values_list("code", "name"))
+    return found
 
 
 @transaction.atomic
 def _write(actor, rows, levels, result: RegionImportResult) -> None:
-    current = {r.code: r for r in Region.objects.filter(code__in=levels)}
-    # parents first: codes sort top-down because a parent's code is its children's prefix padded with 0
+    current = _existing_names(levels)
+    new, renamed = [], []
+    # parents first: a parent's code is its children's prefix padded with 0, so it sorts before them
     for _line, code, name in sorted(rows, key=lambda r: (codes.PREFIX_LENGTH[levels[r[1]]], r[1])):
-        level = levels[code]
-        parent = codes.parent_code_of(code, level)
-        old = current.get(code)
-        if old is None:
-            Region.objects.create(code=code, name=name, level=level, parent_id=parent)
-            result.created += 1
-        elif old.name != name:
-            Region.objects.filter(code=code).update(name=name)
-            result.updated += 1
+        if code not in current:
+            level = levels[code]
+            new.append(Region(code=code, name=name, level=level, parent_id=codes.parent_code_of(code, level)))
+        elif current[code] != name:
+            renamed.append(Region(code=code, name=name))
+    Region.objects.bulk_create(new, batch_size=WRITE_BATCH)
+    Region.objects.bulk_update(renamed, ["name"], batch_size=WRITE_BATCH)
+    result.created, result.updated = len(new), len(renamed)
     audit.record(
         actor, "region.import", object_type="region", object_id="", object_repr=_("区划代码表"),
         region=None, after={"created": result.created, "updated": result.updated},
