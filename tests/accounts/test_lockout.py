@@ -123,3 +123,22 @@ def test_unknown_usernames_are_counted_nowhere(tree):
     _fail(5, username="ghost")
     assert not User.objects.exists()
     assert not AuditEntry.objects.exists()
+
+
+def test_a_lock_does_not_end_the_session_of_the_user_already_at_work(lin):
+    # Anyone who knows a username can lock it; that must not throw the real user out.
+    at_work = Client()
+    assert _try("lin", factories.PASSWORD, at_work)[1]
+
+    _fail(3)
+
+    lin.refresh_from_db()
+    assert lin.is_locked
+    assert at_work.get("/").status_code == 200
+
+
+def test_deactivating_a_user_ends_their_session(lin):
+    at_work = Client()
+    assert _try("lin", factories.PASSWORD, at_work)[1]
+    User.objects.filter(pk=lin.pk).update(is_active=False)
+    assert at_work.get("/").status_code == 302
