@@ -41,7 +41,7 @@ def test_today_lists_my_village_with_one_tap_to_record(worker, other_worker, log
     assert f'{url("record_check", done.pk)}?from=today' not in page
     assert "✓ 37.8°C 发热" in page
     assert "第3天" in page
-    assert "本辖区在管 2 人，今日已查 1 人，发热 1 人" in page
+    assert "本辖区在管 2 人，当日已查 1 人，发热 1 人" in page
     assert f'data-key-person="{theirs.pk}"' not in page
 
 
@@ -60,6 +60,33 @@ def test_today_leaves_out_people_no_longer_managed(worker, login):
     kp = key_person(worker, 1, name="李明", registered_on=days_ago(14))
     services.change_key_person_status(worker, kp, status="released")
     assert "李明" not in html(login(worker).get(TODAY))
+
+
+def test_a_past_days_list_for_review_and_back_filling(worker, login):
+    released = key_person(worker, 1, name="李明", registered_on=days_ago(5))
+    services.change_key_person_status(worker, released, status="released", ended_on=days_ago(1))
+    open_one = key_person(worker, 2, name="王芳", registered_on=days_ago(5))
+    client = login(worker)
+    assert "李明" not in html(client.get(TODAY))
+    day = days_ago(2).isoformat()
+    page = html(client.get(TODAY, {"day": day}))
+    assert f"检查名单 <span class=\"muted\">{day}" in page and "李明" in page and "王芳" in page
+    assert f'{url("record_check", released.pk)}?from=today' not in page  # released since: nothing to record
+    link = f'{url("record_check", open_one.pk)}?from=today&amp;day={day}'
+    assert link in page
+    form = html(client.get(link.replace("&amp;", "&")))
+    assert f'name="checked_on" value="{day}"' in form
+    response = client.post(link.replace("&amp;", "&"), {"temperature": "36.4", "method": "phone", "checked_on": day})
+    assert response["Location"] == f"{TODAY}?day={day}"
+    assert DailyCheck.objects.get().checked_on == days_ago(2)
+    future = (today() + datetime.timedelta(days=3)).isoformat()
+    assert f"今日名单 <span class=\"muted\">{today().isoformat()}" in html(client.get(TODAY, {"day": future}))
+
+
+def test_long_ago_arrivals_show_the_date_not_a_day_count(worker, login):
+    key_person(worker, 1, registered_on=days_ago(40), arrival_date=days_ago(41))
+    page = html(login(worker).get(TODAY))
+    assert f"{days_ago(41).isoformat()}抵达" in page and "第42天" not in page
 
 
 def test_today_pages_by_keyset(worker, login, monkeypatch):

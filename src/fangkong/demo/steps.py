@@ -1,5 +1,7 @@
 """What `fangkong demo-data` builds, in order. Later areas append their own step here."""
 
+from fangkong.screening.demo import screening_demo
+
 from . import county
 
 
@@ -12,4 +14,4 @@ def base_county(options, log):
     log(f"residents: {made}")
 
 
-STEPS = [base_county]
+STEPS = [base_county, screening_demo]

@@ -1,7 +1,6 @@
 """Forms of the screening pages. They only shape input; the rules live in the services."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.people.models import IdType
@@ -132,10 +131,6 @@ class CheckForm(forms.Form):
                                widget=forms.RadioSelect(attrs={"class": "chips"}))
     symptom_tags, symptoms_other = symptom_fields()
     checked_on = forms.DateField(label=_("日期"), required=False, widget=DateInput())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["checked_on"].initial = timezone.localdate()
 
     def values(self) -> dict:
         data = self.cleaned_data

@@ -115,10 +115,11 @@ def check_for(user, pk) -> DailyCheck:
 
 def today_list(user, *, day: datetime.date, mine: bool = False, pending: bool = False, after=None,
                limit=PAGE_SIZE) -> list[KeyPerson]:
-    """今日名单: people under management in scope (or those the user answers for), each annotated with
-    today's check (`today_temperature`, `today_check_id`: None when not yet checked)."""
+    """今日名单: people under management on `day` in scope (or those the user answers for), each annotated
+    with that day's check (`today_temperature`, `today_check_id`: None when not yet checked)."""
     todays = DailyCheck.objects.filter(key_person=OuterRef("pk"), checked_on=day)
-    qs = key_persons_for(user).filter(status=Status.UNDER_MANAGEMENT, registered_on__lte=day)
+    # under management on `day`: still open, or ended after it (a past day's list)
+    qs = key_persons_for(user).filter(Q(status=Status.UNDER_MANAGEMENT) | Q(ended_on__gt=day), registered_on__lte=day)
     if mine:
         qs = qs.filter(responsible=user)
     if pending:

@@ -37,7 +37,7 @@ def is_fever(temperature) -> bool:
     return Decimal(temperature) >= rollup.FEVER_THRESHOLD
 
 
-def _check_text(check: DailyCheck, corrected: bool) -> str:
+def check_text(check: DailyCheck, corrected: bool) -> str:
     values = {"day": check.checked_on, "temperature": check.temperature, "method": check.get_method_display()}
     if is_fever(check.temperature):
         message = _("%(day)s 发热 %(temperature)s°C（%(method)s）") % values
@@ -85,7 +85,7 @@ def record_daily_check(actor, key_person: KeyPerson, *, temperature, method: str
     check.symptoms, check.checked_by = symptoms, actor
     check.save()
     counters.track_change(old, rollup.daily_check_contributions(check))
-    add_event(kp, "fever_check" if is_fever(temperature) else "check", _check_text(check, not created), actor)
+    add_event(kp, "fever_check" if is_fever(temperature) else "check", check_text(check, not created), actor)
     after = audit.snapshot(check, CHECK_FIELDS)
     if created:
         audit.record(actor, "daily_check.record", check, region=kp.region_id, after=after)

@@ -90,7 +90,7 @@ def _clean_details(actor, region_code: str, registered_on: datetime.date, raw: d
     return found
 
 
-def _registration_text(kp: KeyPerson) -> str:
+def registration_text(kp: KeyPerson) -> str:
     parts = []
     if kp.origin:
         parts.append(_("来自%(origin)s") % {"origin": kp.origin})
@@ -102,6 +102,11 @@ def _registration_text(kp: KeyPerson) -> str:
         parts.append(_("症状：%(symptoms)s") % {"symptoms": kp.symptoms})
     head = _("登记为%(category)s") % {"category": kp.get_category_display()}
     return head + (_("（%(details)s）") % {"details": "，".join(parts)} if parts else "")
+
+
+def status_text(kp: KeyPerson, note: str = "") -> str:
+    message = _("%(day)s %(status)s") % {"day": kp.ended_on, "status": kp.get_status_display()}
+    return message + (_("（%(note)s）") % {"note": note} if note else "")
 
 
 def _changed_labels(kp: KeyPerson, changed: dict) -> str:
@@ -164,7 +169,7 @@ def _create_entry(actor, person, category, region, day, details) -> KeyPerson:
     kp = KeyPerson(person=person, category=category, region=region, registered_on=day, **details)
     kp.save()
     counters.track_change([], rollup.key_person_contributions(kp))
-    add_event(kp, "registered", _registration_text(kp), actor)
+    add_event(kp, "registered", registration_text(kp), actor)
     audit.record(actor, "key_person.register", kp, region=region, after=audit.snapshot(kp, KEY_PERSON_FIELDS))
     return kp
 
@@ -274,8 +279,7 @@ def change_key_person_status(actor, key_person: KeyPerson, *, status: str, ended
         kp.note = note
     kp.save()
     counters.track_change(old, rollup.key_person_contributions(kp))
-    message = _("%(day)s %(status)s") % {"day": day, "status": kp.get_status_display()}
-    add_event(kp, "status", message + (_("（%(note)s）") % {"note": note} if note else ""), actor)
+    add_event(kp, "status", status_text(kp, note), actor)
     old_audit, new_audit = audit.changes(before, audit.snapshot(kp, KEY_PERSON_FIELDS))
     audit.record(actor, "key_person.status", kp, region=kp.region_id, before=old_audit, after=new_audit)
     return kp

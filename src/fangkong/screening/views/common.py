@@ -1,4 +1,7 @@
+import datetime
+
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from fangkong.accounts import permissions
 
@@ -12,3 +15,13 @@ def require_worker(user) -> None:
 def int_param(request, name: str) -> int | None:
     value = request.GET.get(name, "")
     return int(value) if value.isdigit() else None
+
+
+def day_param(request, name: str = "day") -> datetime.date:
+    """A past day asked for in the query (to review or back-fill it); today otherwise."""
+    today = timezone.localdate()
+    try:
+        day = datetime.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return today
+    return min(day, today)

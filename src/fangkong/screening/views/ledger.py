@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,26 +19,32 @@ from .. import selectors, services
 from ..forms import CheckForm, KeyPersonEditForm, RegisterForm, StatusForm, split_symptoms
 from ..models import Category, Status
 from ..rollup import FEVER_THRESHOLD
-from .common import int_param, require_worker
+from .common import day_param, int_param, require_worker
+
+# Past a few weeks "day N of observation" means nothing; the list shows the arrival date instead.
+OBSERVATION_DAYS_SHOWN = 28
 
 
-def _observation_day(kp, day) -> int:
+def _observation_day(kp, day) -> int | None:
     """第N天: days since arrival (or registration), counting the first day as 1."""
-    return (day - (kp.arrival_date or kp.registered_on)).days + 1
+    n = (day - (kp.arrival_date or kp.registered_on)).days + 1
+    return n if n <= OBSERVATION_DAYS_SHOWN else None
 
 
 @login_required
 def today(request):
     """今日名单: who is under management and whether today's check is done, one tap to record it."""
-    user, day = request.user, timezone.localdate()
+    user, day = request.user, day_param(request)
     mine, pending = request.GET.get("mine") == "1", request.GET.get("pending") == "1"
     items = selectors.today_list(user, day=day, mine=mine, pending=pending, after=int_param(request, "after"),
                                  limit=selectors.PAGE_SIZE)
     for kp in items:
         kp.observation_day = _observation_day(kp, day)
         kp.today_fever = kp.today_temperature is not None and kp.today_temperature >= FEVER_THRESHOLD
+    is_today = day == timezone.localdate()
     return render(request, "screening/today.html", {
-        "items": items, "day": day, "mine": mine, "pending": pending,
+        "items": items, "day": day, "is_today": is_today, "day_query": "" if is_today else f"day={day}",
+        "mine": mine, "pending": pending,
         "figures": selectors.scope_figures(user, day),
         "next_after": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
         "can_work": permissions.can_work_ledger(user),
@@ -86,7 +93,8 @@ def record_check(request, pk: int):
     require_worker(user)
     kp = selectors.key_person_for(user, pk)
     back_to_today = request.GET.get("from") == "today"
-    form = CheckForm(request.POST or None)
+    day = day_param(request)
+    form = CheckForm(request.POST or None, initial={"checked_on": day})
     if request.method == "POST" and form.is_valid():
         try:
             check, created = services.record_daily_check(user, kp, **form.values())
@@ -98,9 +106,14 @@ def record_check(request, pk: int):
                 messages.error(request, _("%(name)s 体温 %(temperature)s°C，发热！请按规定上报并转运发热门诊") % values)
             else:
                 messages.success(request, _("已记录 %(name)s 体温 %(temperature)s°C") % values)
-            return redirect("screening:today") if back_to_today else redirect("screening:key_person", pk=kp.pk)
+            if back_to_today:
+                today_url = reverse("screening:today")
+                return redirect(today_url if check.checked_on == timezone.localdate()
+                                else f"{today_url}?day={check.checked_on}")
+            return redirect("screening:key_person", pk=kp.pk)
     return render(request, "screening/record_check.html", {
         "kp": kp, "form": form, "back_to_today": back_to_today, "recent": selectors.checks_of(kp, limit=3),
+        "past_day": day if day != timezone.localdate() else None,
         "open": kp.status == Status.UNDER_MANAGEMENT})
 
 
