@@ -109,3 +109,11 @@ def test_writes_outside_any_request_are_marked_system(boss):
     from fangkong.regions import services
     services.rename_region(boss, boss.region, "花园新镇")
     assert _only_entry().source == "system"
+
+
+def test_api_writes_are_marked_api_behind_a_path_prefix(boss, login):
+    # served under a prefix (SCRIPT_NAME=/fangkong), request.path is /fangkong/api/...
+    response = login(boss).patch(f"/api/regions/{factories.VILLAGE_A1}", {"name": "东岳新村"},
+                                 content_type="application/json", SCRIPT_NAME="/fangkong")
+    assert response.status_code == 200
+    assert _only_entry().source == "api"

@@ -9,6 +9,7 @@ class AuditSourceMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        kind = Source.API if request.path.startswith("/api/") else Source.PAGE
+        # path_info, not path: behind a prefix (SCRIPT_NAME) path would be /prefix/api/...
+        kind = Source.API if request.path_info.startswith("/api/") else Source.PAGE
         with services.source(kind):
             return self.get_response(request)
