@@ -23,6 +23,7 @@ ENTRIES: list[Entry] = [
     Entry(_("今日名单"), "screening:today", permissions.can_work_ledger),
     Entry(_("重点人员"), "screening:key_persons", permissions.can_view_ledger),
     Entry(_("摸排"), "screening:sweeps", permissions.can_view_ledger),
+    Entry(_("台账导入导出"), "ledger:index", permissions.can_view_ledger),
     Entry(_("每日一报"), "analytics:daily"),
     Entry(_("用户管理"), "accounts:users", permissions.can_manage_users),
     Entry(_("审计日志"), "audit:list", permissions.can_view_audit),

@@ -1,3 +1,53 @@
-from ninja import Router
+"""Ledger upload and download over the API, with the page's rules (the same services)."""
+
+import datetime
+
+from django.http import HttpResponse
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from fangkong.core.api import ErrorOut
+from fangkong.core.exports import XLSX_TYPE
+
+from . import services
 
 router = Router(tags=["ledger"])
+
+
+class ImportErrorOut(Schema):
+    sheet: str
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+class ImportOut(Schema):
+    rows_read: int
+    created: int
+    updated: int
+    duplicates: int
+    errors: list[ImportErrorOut]
+    written: bool
+
+
+@router.post("/import", response={200: ImportOut, 403: ErrorOut, 404: ErrorOut, 422: ImportOut | ErrorOut})
+def import_ledger(request, file: File[UploadedFile], region: Form[str], category: Form[str] = "",
+                  keep_valid: Form[bool] = False):
+    """Upload a ledger (.xlsx/.xls/.ods/.csv, multipart `file`) into `region`. 200 when written;
+    422 with the same body when refused (all-or-nothing unless `keep_valid`)."""
+    result = services.import_ledger(request.user, file, filename=file.name or "upload", region_code=region,
+                                    category=category, keep_valid=keep_valid)
+    return Status(200 if result.written else 422, result.as_dict())
+
+
+@router.get("/export", response={200: None, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+            openapi_extra={"responses": {200: {"description": "the ledger workbook",
+                                               "content": {XLSX_TYPE: {}}}}})
+def export_ledger(request, region: str, date: datetime.date, reveal: bool = False):
+    """The standard ledger (.xlsx, one sheet per category) of a region subtree on `date`; IDs and
+    phones masked unless `reveal` and the caller's role may see them. Every export is audited."""
+    content, name, _rows = services.export_ledger(request.user, region_code=region, day=date, reveal=reveal)
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

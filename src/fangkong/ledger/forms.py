@@ -1,0 +1,40 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.regions import selectors as region_selectors
+from fangkong.screening.models import Category
+
+REGION_CHOICES_LIMIT = 3000  # a county's villages and grids; a province-wide user types a code instead
+
+
+def region_choices(user) -> list[tuple[str, str]]:
+    regions = region_selectors.regions_for(user).order_by("code").values_list("code", "name")[:REGION_CHOICES_LIMIT]
+    return [(code, f"{name}（{code}）") for code, name in regions]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("台账文件"), help_text=_("Excel（.xlsx、.xls）、WPS/LibreOffice（.ods）或CSV"))
+    region = forms.ChoiceField(label=_("导入到"))
+    category = forms.ChoiceField(label=_("人员类别"), required=False,
+                                 choices=[("", _("按文件中的“类别”列"))] + list(Category.choices))
+    keep_valid = forms.BooleanField(label=_("只导入正确的行，报告其余行"), required=False)
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = region_choices(user)
+        self.fields["region"].initial = user.region_id
+
+
+class ExportForm(forms.Form):
+    region = forms.ChoiceField(label=_("区划"))
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reveal = forms.BooleanField(label=_("导出完整证件号码和电话（留痕）"), required=False)
+
+    def __init__(self, user, *args, can_reveal: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = region_choices(user)
+        self.fields["region"].initial = user.region_id
+        self.fields["date"].initial = timezone.localdate()
+        if not can_reveal:
+            del self.fields["reveal"]

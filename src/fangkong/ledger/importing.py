@@ -1,0 +1,168 @@
+"""Reading and checking a whole ledger file, before anything is written.
+
+`read_ledger` turns every sheet into clean rows plus errors; `match_existing` finds, in bulk,
+who is already known (by ID digest) and their open ledger entries, reports rows repeating an
+earlier row of the file and people the importer may not touch. The service then writes all
+of it, or nothing.
+"""
+
+import datetime
+from dataclasses import asdict, dataclass, field
+from itertools import chain, islice
+
+from django.utils.translation import gettext as _
+
+from fangkong.people.models import Person
+from fangkong.screening.models import KeyPerson, Status
+
+from . import cells, columns, reading
+from .rows import LedgerRow, Regions, SheetReader
+
+LOOKUP_CHUNK = 2000  # digests per IN (...) query: under every database's parameter limit
+
+
+@dataclass
+class ImportResult:
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    errors: list[dict] = field(default_factory=list)
+    written: bool = False
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _error(sheet: str, row: int, column: str, value, reason) -> dict:
+    return {"sheet": sheet, "row": row, "column": column, "value": cells.raw_text(value), "reason": str(reason)}
+
+
+def _is_blank(raw: dict) -> bool:
+    """Nothing in the columns that are imported (a template row with only its 序号 is blank too)."""
+    for name, value in raw.items():
+        if value != "" and value is not None and name not in columns.NOT_IMPORTED:
+            if not isinstance(value, str) or value.strip():
+                return False
+    return True
+
+
+def _first_text(row: list):
+    for value in row:
+        if value != "" and value is not None:
+            return value
+    return ""
+
+
+def read_ledger(source, filename: str, *, regions: Regions, today: datetime.date,
+                default_category: str) -> tuple[list[LedgerRow], ImportResult]:
+    """Every data row of every sheet with a ledger header, cleaned; errors in sheet and row order."""
+    result = ImportResult()
+    rows: list[LedgerRow] = []
+    first_sheet = None
+    found = False
+    try:
+        for sheet, sheet_rows in reading.sheets(source, filename):
+            first_sheet = first_sheet or sheet
+            head = list(islice(sheet_rows, columns.SCAN_ROWS))
+            header = columns.find_header(head)
+            if header is None:
+                continue  # an instructions sheet (填表说明) or an empty one
+            found = True
+            if header.missing():
+                labels = "、".join(rows_default_title(name) for name in header.missing())
+                result.errors.append(_error(sheet, header.last_row + 1, "", "",
+                                            _("缺少必需的列：%(columns)s") % {"columns": labels}))
+                continue
+            reader = SheetReader(sheet, header, today, default_category, regions)
+            data = chain(head[header.last_row + 1:], sheet_rows)
+            for number, values in enumerate(data, start=header.last_row + 2):
+                raw = reader.values(values)
+                if _is_blank(raw) or cells.is_total_label(_first_text(values)):
+                    continue
+                result.rows_read += 1
+                row = reader.clean(number, raw)
+                if row is not None:
+                    rows.append(row)
+            result.errors.extend(reader.errors)
+    except reading.FileError as exc:
+        result.errors.append(_error(first_sheet or filename, 0, "", "", exc))
+        return [], result
+    if not found:
+        result.errors.append(_error(first_sheet or filename, 0, "", "", _(
+            "没有找到台账表头：表头行须包含“姓名”和“身份证号”（或公民身份号码、证件号码）等列")))
+    return rows, result
+
+
+def rows_default_title(name: str) -> str:
+    return columns.SYNONYMS[name][0] if name != "id_number" else "身份证号"
+
+
+@dataclass
+class Matches:
+    persons: dict[str, Person]                   # id digest → existing person
+    open_entries: dict[tuple[int, str], KeyPerson]  # (person id, category) → open ledger entry
+
+
+def _in_chunks(items: list, size: int = LOOKUP_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def match_existing(actor, rows: list[LedgerRow], result: ImportResult) -> tuple[list[LedgerRow], Matches]:
+    """Drop in-file duplicates and rows the actor may not write; look up who is already known."""
+    rows = _drop_duplicates(rows, result)
+    persons: dict[str, Person] = {}
+    digests = list({row.person["id_digest"] for row in rows})
+    for chunk in _in_chunks(digests):
+        for person in Person.objects.filter(id_digest__in=chunk).order_by("-id"):
+            persons[person.id_digest] = person  # the oldest wins when twins already exist
+    open_entries: dict[tuple[int, str], KeyPerson] = {}
+    for chunk in _in_chunks([p.pk for p in persons.values()]):
+        for kp in KeyPerson.objects.filter(person_id__in=chunk, status=Status.UNDER_MANAGEMENT).select_related("region"):
+            open_entries[(kp.person_id, kp.category)] = kp
+    kept = []
+    for row in rows:
+        person = persons.get(row.person["id_digest"])
+        reason = _out_of_reach(actor, person)
+        if not reason and person is not None and (person.pk, row.category) in open_entries:
+            reason = _entry_out_of_reach(actor, open_entries[(person.pk, row.category)])
+        if reason:
+            result.errors.append(_error(row.sheet, row.row, row.id_title, row.id_cell, reason))
+        else:
+            kept.append(row)
+    return kept, Matches(persons, open_entries)
+
+
+def _out_of_reach(actor, person: Person | None) -> str:
+    if person is None or actor is None:
+        return ""
+    if not actor.region.contains(person.region_id):
+        return _("该证件号码已在您管辖范围以外登记，请联系上级调整其现住区划")
+    return ""
+
+
+def _entry_out_of_reach(actor, kp: KeyPerson) -> str:
+    if actor is None or actor.region.contains(kp.region_id):
+        return ""
+    return _("该人员已由%(region)s登记为%(category)s并在管，请联系其所在单位") % {
+        "region": kp.region.name, "category": kp.get_category_display()}
+
+
+def _drop_duplicates(rows: list[LedgerRow], result: ImportResult) -> list[LedgerRow]:
+    """The first row of a person in a category is kept; each later one is an error naming the first."""
+    first: dict[tuple[str, str], LedgerRow] = {}
+    kept = []
+    for row in rows:
+        key = (row.person["id_digest"], row.category)
+        earlier = first.get(key)
+        if earlier is None:
+            first[key] = row
+            kept.append(row)
+            continue
+        result.duplicates += 1
+        where = (_("第%(row)s行") % {"row": earlier.row} if earlier.sheet == row.sheet
+                 else _("工作表“%(sheet)s”第%(row)s行") % {"sheet": earlier.sheet, "row": earlier.row})
+        result.errors.append(_error(row.sheet, row.row, row.id_title, row.id_cell,
+                                    _("与%(where)s重复：同一人员、同一类别在文件中出现两次") % {"where": where}))
+    return kept

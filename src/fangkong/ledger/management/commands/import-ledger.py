@@ -1,0 +1,65 @@
+"""`fangkong import-ledger FILE --region CODE`: import a key-person ledger workbook (or CSV).
+
+The last line on stdout is one JSON object: {"rows_read", "created", "updated", "duplicates",
+"errors": [{"sheet", "row", "column", "value", "reason"}], "written"}. Exit status 0 when the
+file was written, 1 when it was refused (any error without --keep-valid, or nothing to write).
+"""
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from fangkong.accounts.models import User
+from fangkong.ledger import services
+from fangkong.ledger.importing import ImportResult
+
+
+class Command(BaseCommand):
+    help = "Import a key-person ledger (.xlsx/.xls/.ods/.csv). All-or-nothing unless --keep-valid."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the ledger file")
+        parser.add_argument("--region", required=True, help="region code the ledger belongs to")
+        parser.add_argument("--category", default="",
+                            help="category for rows without a 类别 cell (returnee, fever, … or the Chinese label)")
+        parser.add_argument("--keep-valid", action="store_true", help="write the valid rows, report the rest")
+        parser.add_argument("--user", default="",
+                            help="import as this user (their scope applies); default: the system itself")
+
+    def handle(self, *args, **opts):
+        path = Path(opts["file"])
+        try:
+            result = self._import(path, opts)
+        except (Http404, PermissionDenied, ValidationError, CommandError) as exc:
+            value = opts["region"] if isinstance(exc, Http404) else ""
+            result = ImportResult(errors=[{"sheet": "", "row": 0, "column": "", "value": value,
+                                           "reason": _refusal(exc)}])
+        for error in result.errors:
+            self.stderr.write(f"{error['sheet']} 第{error['row']}行 {error['column']}: {error['reason']}")
+        self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
+        if not result.written:
+            sys.exit(1)
+
+    def _import(self, path: Path, opts) -> ImportResult:
+        if not path.is_file():
+            raise CommandError(_("文件不存在：%(path)s") % {"path": path})
+        actor = None
+        if opts["user"]:
+            actor = User.objects.filter(username=opts["user"], is_active=True).select_related("region").first()
+            if actor is None:
+                raise CommandError(_("用户不存在或已停用：%(name)s") % {"name": opts["user"]})
+        return services.import_ledger(actor, path, filename=path.name, region_code=opts["region"],
+                                      category=opts["category"], keep_valid=opts["keep_valid"])
+
+
+def _refusal(exc) -> str:
+    if isinstance(exc, Http404):
+        return _("区划不存在或不在您的管辖范围内")
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc) or _("无权执行此操作")

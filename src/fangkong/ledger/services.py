@@ -1,0 +1,311 @@
+"""Ledger import and export: the writes (and the audited export) behind the page, the API and the CLI.
+
+`import_ledger` reads and checks the whole file first; then, in one transaction, it updates the
+people already known (matched by ID digest) and their open ledger entries, creates the rest,
+adds the timeline events, moves the roll-up counters once for the whole file and writes the
+audit trail — all with bulk statements, because a county ledger has tens of thousands of rows.
+Any error and nothing is written, unless the caller asked to keep the valid rows.
+
+`actor=None` is the server's own command line run without --user: no scope applies and the
+audit trail names "system".
+"""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.accounts import permissions
+from fangkong.analytics import counters
+from fangkong.audit import services as audit
+from fangkong.audit.models import AuditEntry, Source
+from fangkong.core.exports import Sheet, workbook_bytes
+from fangkong.people import identity
+from fangkong.people.models import Person
+from fangkong.people.services import PERSON_FIELDS as PEOPLE_AUDIT_FIELDS
+from fangkong.people.services import audit_view
+from fangkong.regions.models import Region
+from fangkong.screening import rollup
+from fangkong.screening.models import Category, KeyPerson, KeyPersonEvent, Status
+
+from . import bulk, cells, selectors
+from .importing import ImportResult, Matches, match_existing, read_ledger
+from .rows import DETAIL_FIELDS, LedgerRow, Regions
+
+BATCH = 1000  # rows per bulk_update statement (updates: a re-import, not the bulk of the work)
+ENTRY_FIELDS = ["region", "registered_on", *DETAIL_FIELDS]
+PERSON_UPDATE_FIELDS = ["name", "id_type", "id_number", "id_digest", "sex", "birth_date", "phone", "phone_digest",
+                 "region", "address", "workplace", "updated_at"]
+PERSON_VALUES = ("name", "id_type", "id_number", "id_digest", "sex", "birth_date", "phone", "phone_digest",
+                 "address", "workplace")
+
+
+def target_region(actor, code: str, *, for_import: bool = True) -> Region:
+    """The region the file is imported into: it must exist and lie in the actor's scope (else 404)."""
+    code = cells.compact(code)
+    if actor is not None:
+        allowed = permissions.can_work_ledger(actor) if for_import else permissions.can_view_ledger(actor)
+        if not allowed:
+            raise PermissionDenied(_("您的角色不能导入台账") if for_import else _("您的角色不能导出台账"))
+        if not code or not actor.region.contains(code):
+            raise Http404
+    region = Region.objects.filter(code=code).first() if code else None
+    if region is None:
+        raise Http404
+    return region
+
+
+def category_option(value) -> str:
+    """The --category / form choice as a stored category ("" when the file's 类别 column decides)."""
+    try:
+        return cells.parse_category(value)
+    except cells.CellError as exc:
+        raise ValidationError({"category": str(exc)}) from None
+
+
+def import_ledger(actor, source, *, filename: str, region_code: str, category: str = "",
+                  keep_valid: bool = False, today: datetime.date | None = None) -> ImportResult:
+    """Import a ledger file (a path or a binary file object named `filename`) into `region_code`.
+
+    Returns the result whether written or refused; raises Http404 / PermissionDenied when the
+    actor may not import there and ValidationError for an unknown category option.
+    """
+    region = target_region(actor, region_code)
+    default_category = category_option(category)
+    today = today or timezone.localdate()
+    rows, result = read_ledger(source, filename, regions=Regions(region), today=today,
+                               default_category=default_category)
+    with audit.source(Source.IMPORT), transaction.atomic():
+        _serialise_imports()
+        rows, matches = match_existing(actor, rows, result)
+        _sort_errors(result)
+        if not rows and not result.errors:
+            result.errors.append({"sheet": filename, "row": 0, "column": "", "value": "",
+                                  "reason": _("文件中没有可导入的数据行")})
+        if not rows or (result.errors and not keep_valid):
+            return result
+        _write(actor, rows, matches, result, today=today)
+        result.written = True
+        audit.record(actor, "ledger.import", object_type="ledger", object_id="", object_repr=filename,
+                     region=region.code, after={
+                         "file": filename, "rows_read": result.rows_read, "created": result.created,
+                         "updated": result.updated, "duplicates": result.duplicates, "errors": len(result.errors),
+                         "keep_valid": keep_valid, "category": default_category})
+    return result
+
+
+def _sort_errors(result: ImportResult) -> None:
+    order: dict[str, int] = {}
+    for error in result.errors:
+        order.setdefault(error["sheet"], len(order))
+    result.errors.sort(key=lambda e: (order[e["sheet"]], e["row"]))
+
+
+def _serialise_imports() -> None:
+    """Two imports of the same people at once must not both create them. SQLite already writes one
+    transaction at a time (BEGIN IMMEDIATE); PostgreSQL takes a transaction-level advisory lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('fangkong.ledger.import'))")
+
+
+@dataclass
+class _Work:
+    """What one import changes, gathered before the bulk statements run."""
+
+    created: dict[str, dict] = field(default_factory=dict)                 # digest → new person's values
+    matched: dict[str, tuple[Person, dict]] = field(default_factory=dict)  # digest → (person, audit before)
+    new_entries: list[tuple[object, LedgerRow]] = field(default_factory=list)  # (person id or digest, row)
+    changed_entries: list[tuple[KeyPerson, dict]] = field(default_factory=list)  # (entry, changed fields)
+    old: list = field(default_factory=list)  # counter contributions before, of changed entries
+    ledger: dict[str, list] = field(default_factory=dict)  # digest → ledger notes for the audit entry
+
+
+def _write(actor, rows: list[LedgerRow], matches: Matches, result: ImportResult, *, today) -> None:
+    now = timezone.now()
+    work = _Work()
+    for row in rows:
+        digest = row.person["id_digest"]
+        person = matches.persons.get(digest)
+        if person is None:
+            _collect_new_person(work, row)
+            work.new_entries.append((digest, row))
+            continue
+        if digest not in work.matched:
+            work.matched[digest] = (person, audit_view(person))
+        _set_given(person, row)
+        entry = matches.open_entries.get((person.pk, row.category))
+        if entry is None:
+            work.new_entries.append((person.pk, row))
+        else:
+            _update_entry(entry, row, work, now)
+    person_ids = _insert_people(work, now)
+    changed_persons = _update_people(work, now)
+    new_entries = _insert_entries(actor, work, person_ids, today, now)
+    KeyPerson.objects.bulk_update([e for e, _c in work.changed_entries], [*ENTRY_FIELDS, "updated_at"],
+                                  batch_size=BATCH)
+    _update_events(actor, work, now)
+    counters.track_change(work.old, [c for kp in [*new_entries, *(e for e, _c in work.changed_entries)]
+                                     for c in rollup.key_person_contributions(kp)])
+    _audit_people(actor, work, person_ids, changed_persons, now)
+    result.created, result.updated = len(work.created), len(work.matched)
+
+
+def _collect_new_person(work: _Work, row: LedgerRow) -> None:
+    digest = row.person["id_digest"]
+    values = work.created.get(digest)
+    if values is None:
+        work.created[digest] = {**row.person, "region": row.region}
+        return
+    for name in PERSON_VALUES:  # the same new person in a second category sheet
+        if row.person.get(name) not in ("", None):
+            values[name] = row.person[name]
+    values["region"] = row.region
+
+
+def _insert_people(work: _Work, now) -> dict[str, int]:
+    ids = dict(zip(work.created, bulk.reserve_ids(Person, len(work.created)), strict=True))
+    columns = [*PERSON_VALUES, "region"]
+    bulk.insert(Person, ["id", *columns],
+                ((ids[digest], *(values[name] for name in columns)) for digest, values in work.created.items()),
+                constants={"created_at": now, "updated_at": now})
+    return ids
+
+
+def _update_people(work: _Work, now) -> list[tuple[Person, dict]]:
+    changed = [(p, before) for p, before in work.matched.values() if audit_view(p) != before]
+    for person, _before in changed:
+        person.updated_at = now
+    Person.objects.bulk_update([p for p, _b in changed], PERSON_UPDATE_FIELDS, batch_size=BATCH)
+    return changed
+
+
+class _NewEntry:
+    """Enough of a new KeyPerson for its roll-up contributions (rollup.key_person_contributions)."""
+
+    __slots__ = ("region_id", "registered_on", "category")
+    status = Status.UNDER_MANAGEMENT
+    ended_on = None
+
+    def __init__(self, region_id, registered_on, category):
+        self.region_id, self.registered_on, self.category = region_id, registered_on, category
+
+
+def _insert_entries(actor, work: _Work, person_ids: dict[str, int], today, now) -> list[_NewEntry]:
+    """New ledger entries and their "registered" events; returns them for the counters."""
+    ids = bulk.reserve_ids(KeyPerson, len(work.new_entries))
+    rows, found = [], []
+    for kp_id, (person, row) in zip(ids, work.new_entries, strict=True):
+        person_id = person_ids[person] if isinstance(person, str) else person
+        day = row.registered_on or today
+        details = row.details
+        rows.append((kp_id, person_id, row.category, row.region, day, *(details[name] for name in DETAIL_FIELDS)))
+        found.append(_NewEntry(row.region, day, row.category))
+        work.ledger.setdefault(row.person["id_digest"], []).append(
+            {"category": row.category, "key_person": kp_id, "registered": True})
+    bulk.insert(KeyPerson, ["id", "person", "category", "region", "registered_on", *DETAIL_FIELDS], rows,
+                constants={"created_at": now, "updated_at": now})
+    texts = {value: (_("台账导入：登记为%(category)s") % {"category": label})[:300]
+             for value, label in Category.choices}
+    bulk.insert(KeyPersonEvent, ["key_person", "kind", "text"],
+                ((kp_id, "registered", texts[row[2]]) for kp_id, row in zip(ids, rows, strict=True)),
+                constants={"at": now, "actor": actor.pk if actor is not None else None})
+    return found
+
+
+def _update_events(actor, work: _Work, now) -> None:
+    actor_id = actor.pk if actor is not None else None
+    events = []
+    for kp, changed in work.changed_entries:
+        fields = "、".join(str(KeyPerson._meta.get_field(name).verbose_name) for name in changed)
+        events.append((kp.pk, "updated", (_("台账导入更新：%(fields)s") % {"fields": fields})[:300]))
+    bulk.insert(KeyPersonEvent, ["key_person", "kind", "text"], events, constants={"at": now, "actor": actor_id})
+
+
+def _set_given(person: Person, row: LedgerRow) -> None:
+    """Only what the row gives replaces what is known: an empty phone cell keeps the phone."""
+    for name in PERSON_VALUES:
+        value = row.person.get(name)
+        if value not in ("", None):
+            setattr(person, name, value)
+    person.region_id = row.region
+
+
+def _update_entry(entry: KeyPerson, row: LedgerRow, work: _Work, now) -> None:
+    before = audit.snapshot(entry, ENTRY_FIELDS)
+    old = rollup.key_person_contributions(entry)
+    for name, value in row.details.items():
+        if value not in ("", None):
+            setattr(entry, name, value)
+    entry.region_id = row.region
+    if row.registered_on:
+        entry.registered_on = row.registered_on
+    _old, changed = audit.changes(before, audit.snapshot(entry, ENTRY_FIELDS))
+    note = {"category": row.category, "key_person": entry.pk}
+    if changed:
+        entry.updated_at = now
+        work.changed_entries.append((entry, changed))
+        work.old.extend(old)
+        note["changed"] = changed
+    work.ledger.setdefault(row.person["id_digest"], []).append(note)
+
+
+def _new_person_view(values: dict) -> dict:
+    """What people.services.audit_view gives for a person, built from the values (no model instance)."""
+    view = {}
+    for name in PEOPLE_AUDIT_FIELDS:
+        value = values.get(name)
+        view[name] = value.isoformat() if isinstance(value, datetime.date) else value
+    view["id_number"] = identity.mask_id(values["id_number"])
+    view["phone"] = identity.mask_phone(values["phone"])
+    return view
+
+
+def _audit_people(actor, work: _Work, person_ids: dict[str, int], changed_persons, now) -> None:
+    """One entry per person created or changed (ID number and phone masked), all in bulk."""
+    changed = {p.id_digest: before for p, before in changed_persons}
+    rows = []
+    for digest, values in work.created.items():
+        after = {**_new_person_view(values), "ledger": work.ledger.get(digest, [])}
+        rows.append(("person.create", str(person_ids[digest]), values["name"][:200], values["region"], None,
+                     json.dumps(after, ensure_ascii=False)))
+    for digest, (person, before) in work.matched.items():
+        ledger = work.ledger.get(digest, [])
+        old, new = (audit.changes(before, audit_view(person)) if digest in changed else ({}, {}))
+        if not new and not any("changed" in note or note.get("registered") for note in ledger):
+            continue
+        rows.append(("person.update", str(person.pk), person.name[:200], person.region_id,
+                     json.dumps(old, ensure_ascii=False) if old else None,
+                     json.dumps({**new, "ledger": ledger}, ensure_ascii=False)))
+    bulk.insert(AuditEntry, ["action", "object_id", "object_repr", "region", "before", "after"], rows, constants={
+        "at": now, "actor": actor.pk if actor is not None else None,
+        "actor_name": actor.get_username() if actor is not None else "system",
+        "object_type": "person", "source": Source.IMPORT})
+
+
+# Export --------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def export_ledger(actor, *, region_code: str, day: datetime.date, reveal: bool = False) -> tuple[bytes, str, int]:
+    """The standard ledger of a region subtree on `day` as .xlsx: (file bytes, file name, rows).
+
+    ID numbers and phones are masked unless the actor may reveal them and asks to; the export
+    is audited with its filters.
+    """
+    region = target_region(actor, region_code, for_import=False)
+    if reveal and actor is not None and not permissions.can_reveal(actor):
+        raise PermissionDenied(_("您的角色不能导出完整证件号码和电话"))
+    sheets = [Sheet(name=str(label), headers=[str(h) for h in selectors.LEDGER_HEADERS],
+                    rows=selectors.ledger_rows(actor, region, day, category, reveal=reveal),
+                    title=_("%(region)s%(category)s台账（%(day)s在管）") % {
+                        "region": region.name, "category": label, "day": day.isoformat()})
+              for category, label in Category.choices]
+    content, rows = workbook_bytes(sheets, actor)
+    audit.record_export(actor, "ledger", region=region.code, rows=rows,
+                        filters={"date": day.isoformat(), "reveal": bool(reveal)})
+    return content, f"ledger-{region.code}-{day.isoformat()}.xlsx", rows

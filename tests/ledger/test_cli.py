@@ -1,0 +1,138 @@
+"""`fangkong import-ledger` and `fangkong export-ledger`, run as a county's staff would run them.
+
+The commands run in a subprocess against a database of their own (a SQLite file, or a scratch
+PostgreSQL database when the tests run on PostgreSQL), migrated once for this module.
+"""
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+from python_calamine import CalamineWorkbook
+
+from fangkong.people import identity
+from tests import factories
+from tests.people.ids import resident_id
+
+from .workbooks import xlsx
+
+# the command registers on today's date, and an arrival months before that is refused as a typo
+RECENT = (datetime.date.today() - datetime.timedelta(days=3)).isoformat()
+ROOT = Path(__file__).resolve().parents[2]
+FANGKONG = str(Path(sys.executable).parent / "fangkong")
+SEED = """
+from fangkong.people import identity
+from tests import factories
+factories.county_tree()
+factories.user("village_a1", "village_worker", factories.VILLAGE_A1, display_name="东岳村网格员")
+factories.user("hq_admin", "hq_admin", factories.COUNTY, display_name="指挥部管理员")
+"""
+COUNT = "from fangkong.people.models import Person; from fangkong.screening.models import KeyPerson; " \
+        "from fangkong.audit.models import AuditEntry; " \
+        "print(Person.objects.count(), KeyPerson.objects.count(), AuditEntry.objects.count())"
+
+
+def _server_url(name: str) -> str:
+    db = settings.DATABASES["default"]
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    """Environment for the subprocesses: their own migrated and seeded database."""
+    postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    name = f"h_ledger_cli_{uuid.uuid4().hex[:8]}"
+    if postgres:
+        with psycopg.connect(_server_url("postgres"), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = _server_url(name)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'cli.sqlite3'}"
+    environment = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    for args in (["migrate", "--noinput", "-v0"], ["shell", "-c", SEED]):
+        subprocess.run([FANGKONG, *args], env=environment, check=True, cwd=ROOT, capture_output=True)
+    yield environment
+    if postgres:
+        with psycopg.connect(_server_url("postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def fangkong(env, *args) -> subprocess.CompletedProcess:
+    return subprocess.run([FANGKONG, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def counts(env) -> list[int]:
+    return [int(n) for n in fangkong(env, "shell", "-v0", "-c", COUNT).stdout.strip().splitlines()[-1].split()]
+
+
+def last_json(process) -> dict:
+    return json.loads(process.stdout.strip().splitlines()[-1])
+
+
+def workbook(path, rows):
+    return xlsx(path, {"返乡人员": [["序号", "姓名", "身份证号", "手机", "返回日期", "类别"], *rows]},
+                title="东岳村返乡人员台账", title_rows=1)
+
+
+def test_refused_then_kept_then_reimported(env, tmp_path):
+    path = workbook(tmp_path / "东岳村.xlsx", [
+        [1, "张三", resident_id("19800101", "201"), "13812345678", RECENT, "返乡"],
+        [2, "李四", resident_id("19800101", "202"), "1381234", RECENT, "返乡"]])
+    before = counts(env)
+
+    refused = fangkong(env, "import-ledger", str(path), "--region", factories.VILLAGE_A1, "--user", "village_a1")
+    assert refused.returncode == 1
+    assert last_json(refused) == {"rows_read": 2, "created": 0, "updated": 0, "duplicates": 0, "written": False,
+                                  "errors": [{"sheet": "返乡人员", "row": 4, "column": "手机", "value": "1381234",
+                                              "reason": "电话号码格式错误：1381234"}]}
+    assert counts(env) == before  # all or nothing: not one row, not one audit entry
+
+    kept = fangkong(env, "import-ledger", str(path), "--region", factories.VILLAGE_A1, "--user", "village_a1",
+                    "--keep-valid")
+    assert kept.returncode == 0
+    result = last_json(kept)
+    assert (result["written"], result["created"], len(result["errors"])) == (True, 1, 1)
+    assert counts(env)[:2] == [before[0] + 1, before[1] + 1]
+
+    again = fangkong(env, "import-ledger", str(path), "--region", factories.VILLAGE_A1, "--user", "village_a1",
+                     "--keep-valid")
+    assert (again.returncode, last_json(again)["created"], last_json(again)["updated"]) == (0, 0, 1)
+    assert counts(env)[:2] == [before[0] + 1, before[1] + 1]
+
+
+def test_scope_refusal_is_json_and_status_1(env, tmp_path):
+    path = workbook(tmp_path / "a.xlsx", [[1, "赵六", resident_id("19800101", "204"), "", RECENT, "返乡"]])
+    refused = fangkong(env, "import-ledger", str(path), "--region", factories.VILLAGE_A2, "--user", "village_a1")
+    assert refused.returncode == 1
+    result = last_json(refused)
+    assert result["written"] is False and "管辖范围" in result["errors"][0]["reason"]
+    missing = fangkong(env, "import-ledger", str(tmp_path / "nothing.xlsx"), "--region", factories.VILLAGE_A1)
+    assert missing.returncode == 1 and "文件不存在" in last_json(missing)["errors"][0]["reason"]
+
+
+def test_export_ledger(env, tmp_path):
+    path = xlsx(tmp_path / "a.xlsx", {"台账": [["姓名", "身份证号", "手机"],
+                                              ["孙八", resident_id("19800101", "205"), "13812345678"]]})
+    imported = fangkong(env, "import-ledger", str(path), "--region", factories.VILLAGE_A1, "--category", "疫区返乡人员")
+    assert imported.returncode == 0, imported.stderr  # no --user: the server's own operator, audited as system
+    out = tmp_path / "ledger.xlsx"
+    done = fangkong(env, "export-ledger", "--region", factories.COUNTY, "--date", "2099-01-01", "--out", str(out),
+                    "--user", "hq_admin")
+    assert done.returncode == 0, done.stderr
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("疫区返乡人员").to_python()
+    assert "指挥部管理员（hq_admin）" in rows[1][0]
+    sun = next(r for r in rows[3:] if r[1] == "孙八")
+    assert sun[3] == identity.mask_id(resident_id("19800101", "205"))
+    assert sun[4] == "138****5678"
+    denied = fangkong(env, "export-ledger", "--region", factories.VILLAGE_A2, "--out", str(out), "--user",
+                      "village_a1")
+    assert denied.returncode != 0 and "outside" in denied.stderr
