@@ -57,6 +57,14 @@ def _expand(items: Iterable[Contribution], sign: int, into: Counter) -> None:
             into[(region_code, day, metric)] += sign * amount
 
 
+def expand(items: Iterable[Contribution]) -> Counter:
+    """{(region code, day, metric): amount} with each contribution added to its region and every ancestor:
+    what `track_change` would write, for loaders that build counters in bulk (benchmarks, migrations)."""
+    totals: Counter = Counter()
+    _expand(items, +1, totals)
+    return totals
+
+
 def track_change(old: Iterable[Contribution] = (), new: Iterable[Contribution] = ()) -> None:
     """Apply new − old to the counters of each region and its ancestors (inside the caller's transaction)."""
     delta: Counter = Counter()
@@ -139,7 +147,10 @@ def day_values(region_codes: Iterable[str], days: Iterable[datetime.date],
                                        metric__in=list(metrics)).values_list("region_id", "day", "metric", "value")
     found: dict[tuple[str, datetime.date], Counter] = {}
     for code, day, metric, value in rows:
-        found.setdefault((code, day), Counter())[metric] += value
+        key = (code, day)
+        if key not in found:
+            found[key] = Counter()
+        found[key][metric] += value
     return found
 
 
@@ -153,7 +164,9 @@ def running_totals(region_codes: Iterable[str], day: datetime.date, metrics: Ite
             .values("region_id", "metric").annotate(total=Sum("value")).values_list("region_id", "metric", "total"))
     found: dict[str, Counter] = {}
     for code, metric, total in rows:
-        found.setdefault(code, Counter())[metric] += total
+        if code not in found:
+            found[code] = Counter()
+        found[code][metric] += total
     return found
 
 

@@ -2,9 +2,9 @@
 
 import datetime
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.http import Http404
 
 from fangkong.regions import selectors as region_selectors
@@ -36,24 +36,27 @@ class DailyTable:
     children: list[Row]
 
 
-def region_in_scope(user, code: str) -> Region:
-    """The region if the user may see it (404 otherwise); `user=None` is the system, which sees every region."""
-    if user is not None:
-        return region_selectors.region_for(user, code)
-    try:
-        return Region.objects.get(code=code)
-    except Region.DoesNotExist:
-        raise Http404 from None
+def _region_and_children(user, code: str) -> tuple[Region, list[Region]]:
+    """The region (404 outside the user's scope; `user=None` is the system, which sees every region) and
+    its children, ordered by code, in one query: the children of a region in scope are in scope."""
+    if user is not None and not user.region_id:
+        raise Http404  # an account without a scope sees nothing
+    visible = Region.objects.all() if user is None else region_selectors.regions_for(user)
+    found = list(visible.filter(Q(code=code) | Q(parent_id=code)).order_by("code")
+                 .only("code", "name", "level", "parent_id"))
+    region = next((r for r in found if r.code == code), None)
+    if region is None:
+        raise Http404
+    return region, [r for r in found if r is not region]
 
 
 def daily_table(user, region_code: str, day: datetime.date) -> DailyTable:
     """The region's totals and one row per child region, for `day` and the day before.
 
-    Four queries whatever the data size: the region, its children, the counters of both days,
+    Three queries whatever the data size: the region with its children, the counters of both days,
     and the running sums behind the stocks. Raw ledger rows are never read.
     """
-    region = region_in_scope(user, region_code)
-    children = list(Region.objects.filter(parent=region).order_by("code").only("code", "name", "level"))
+    region, children = _region_and_children(user, region_code)
     regions = [region, *children]
     codes = [r.code for r in regions]
     previous_day = day - datetime.timedelta(days=1)
@@ -61,8 +64,9 @@ def daily_table(user, region_code: str, day: datetime.date) -> DailyTable:
     day_metrics, running_metrics = metrics_needed(figures)
     on_days = counters.day_values(codes, [day, previous_day], day_metrics)
     running = counters.running_totals(codes, day, running_metrics) if running_metrics else {}
-    rows = [_row(r, figures, on_days.get((r.code, day), Counter()), on_days.get((r.code, previous_day), Counter()),
-                 running.get(r.code, Counter()), running_metrics) for r in regions]
+    empty: Counter = Counter()
+    rows = [_row(r, figures, on_days.get((r.code, day), empty), on_days.get((r.code, previous_day), empty),
+                 running.get(r.code, empty), running_metrics) for r in regions]
     return DailyTable(region=region, day=day, previous_day=previous_day, figures=figures,
                       totals=rows[0], children=rows[1:])
 
@@ -71,19 +75,25 @@ def _row(region: Region, figures: list[Figure], today: Counter, yesterday: Count
          running_metrics: set[str]) -> Row:
     # the running sums up to yesterday are today's minus today's own flows
     running_before = Counter({m: running[m] - today[m] for m in running_metrics})
-    return Row(region=region, values=_values(figures, today, running), previous=_values(figures, yesterday,
-                                                                                        running_before))
+    return Row(region=region, values=_values(figures, today, running),
+               previous=_values(figures, yesterday, running_before))
 
 
-def _values(figures: list[Figure], on_day: Mapping[str, int], running: Mapping[str, int]) -> dict[str, int]:
-    """Each figure's value; derived figures see the figures declared before them."""
+def _values(figures: list[Figure], on_day: Counter, running: Counter) -> dict[str, int]:
+    """Each figure's value; derived figures see the figures declared before them. (Counters read 0 when absent.)"""
     values: dict[str, int] = {}
     for figure in figures:
         if figure.flows:
-            values[figure.key] = sum(on_day.get(m, 0) for m in figure.flows)
+            value = 0
+            for metric in figure.flows:
+                value += on_day[metric]
         elif figure.is_stock:
-            values[figure.key] = (sum(running.get(m, 0) for m in figure.ins)
-                                  - sum(running.get(m, 0) for m in figure.outs))
+            value = 0
+            for metric in figure.ins:
+                value += running[metric]
+            for metric in figure.outs:
+                value -= running[metric]
         else:
-            values[figure.key] = figure.derive(values)
+            value = figure.derive(values)
+        values[figure.key] = value
     return values
