@@ -8,16 +8,19 @@ released. Rows are bulk-inserted; the roll-up counters get the same contribution
 would have tracked, in one `track_change`, so the counters equal a rebuild.
 """
 
+import dataclasses
 import datetime
 import functools
+import operator
 import random
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count
+from django.db import connection, transaction
+from django.db.models import Count, DateField, DateTimeField
 
 from fangkong.accounts.models import User
 from fangkong.analytics import counters
@@ -44,8 +47,10 @@ def _weighted(rng: random.Random, pairs):
     return rng.choices([value for value, _w in pairs], weights=[w for _v, w in pairs])[0]
 
 
-def _at(day: datetime.date, rng: random.Random) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(8 + rng.randrange(11), rng.randrange(60)), tzinfo=ZONE)
+def _at(day: datetime.date, rng: random.Random, hours: tuple[int, int] = (10, 19)) -> datetime.datetime:
+    """A moment of that working day; registrations are put in the morning, before the day's check."""
+    hour = rng.randrange(hours[0], hours[1] + 1)
+    return datetime.datetime.combine(day, datetime.time(hour, rng.randrange(60)), tzinfo=ZONE)
 
 
 def _days(first: datetime.date, last: datetime.date):
@@ -109,7 +114,7 @@ def build_key_persons(rng: random.Random, people: list[tuple], workers: Workers)
             kp.symptoms = rng.choice(SYMPTOMS)
         kp.responsible = workers.for_region(region_code)
         _end(rng, kp)
-        kp.created_at = kp.updated_at = _at(kp.registered_on, rng)
+        kp.created_at = kp.updated_at = _at(kp.registered_on, rng, (8, 9))
         found.append(kp)
     return found
 
@@ -121,34 +126,71 @@ def _temperature(rng: random.Random, kp: KeyPerson, day: datetime.date) -> Decim
     return Decimal(f"{value:.1f}")
 
 
-def build_checks(rng: random.Random, key_persons: list[KeyPerson]) -> list[DailyCheck]:
+@dataclass(slots=True)
+class CheckRow:
+    """A daily check as the demo writes it: a plain row (tens of thousands), read by the same roll-up
+    contribution function as a DailyCheck."""
+
+    key_person_id: int
+    region_id: str
+    checked_on: datetime.date
+    temperature: Decimal
+    symptoms: str
+    method: str
+    checked_by_id: int | None
+    created_at: datetime.datetime
+
+
+@dataclass(slots=True)
+class EventRow:
+    key_person_id: int
+    at: datetime.datetime
+    kind: str
+    text: str
+    actor_id: int | None
+
+
+@dataclass(slots=True)
+class VisitRow:
+    sweep_id: int
+    household_id: int
+    region_id: str
+    visited_on: datetime.date
+    visited_by_id: int | None
+    present_count: int
+    away_note: str
+    finding: str
+    note: str
+    created_at: datetime.datetime
+
+
+def build_checks(rng: random.Random, key_persons: list[KeyPerson]) -> list[CheckRow]:
     found = []
     for kp in key_persons:
         last = LAST_DAY if kp.ended_on is None else kp.ended_on - datetime.timedelta(days=1)
         for day in _days(max(kp.registered_on, FIRST_CHECK), last):
             if rng.random() < .05:  # a missed day
                 continue
-            found.append(DailyCheck(
-                key_person=kp, region_id=kp.region_id, checked_on=day, temperature=_temperature(rng, kp, day),
-                symptoms=kp.symptoms if day == kp.registered_on else "",
-                method=_weighted(rng, [("phone", .6), ("visit", .3), ("self_report", .1)]),
-                checked_by=kp.responsible, created_at=_at(day, rng)))
+            found.append(CheckRow(kp.pk, kp.region_id, day, _temperature(rng, kp, day),
+                                  kp.symptoms if day == kp.registered_on else "",
+                                  _weighted(rng, [("phone", .6), ("visit", .3), ("self_report", .1)]),
+                                  kp.responsible_id, _at(day, rng)))
     return found
 
 
-def build_events(rng: random.Random, key_persons: list[KeyPerson], checks: list[DailyCheck]) -> list[KeyPersonEvent]:
+def build_events(rng: random.Random, key_persons: list[KeyPerson], checks: list[CheckRow]) -> list[EventRow]:
+    """The timeline the services would have written: registration, each check, the status change."""
     found = []
     for kp in key_persons:
-        found.append(KeyPersonEvent(key_person=kp, at=kp.created_at, kind="registered", text=registration_text(kp),
-                                    actor=kp.responsible))
+        found.append(EventRow(kp.pk, kp.created_at, "registered", registration_text(kp), kp.responsible_id))
         if kp.ended_on:
-            found.append(KeyPersonEvent(key_person=kp, at=_at(kp.ended_on, rng), kind="status",
-                                        text=status_text(kp, kp.note), actor=kp.responsible))
+            found.append(EventRow(kp.pk, _at(kp.ended_on, rng, (20, 21)), "status", status_text(kp, kp.note),
+                                  kp.responsible_id))
     for check in checks:
-        found.append(KeyPersonEvent(key_person=check.key_person, at=check.created_at,
-                                    kind="fever_check" if is_fever(check.temperature) else "check",
-                                    text=_check_event(check.checked_on, check.temperature, check.method,
-                                                      check.symptoms), actor=check.checked_by))
+        found.append(EventRow(check.key_person_id, check.created_at,
+                              "fever_check" if is_fever(check.temperature) else "check",
+                              _check_event(check.checked_on, check.temperature, check.method, check.symptoms),
+                              check.checked_by_id))
     return found
 
 
@@ -158,30 +200,70 @@ def _check_event(day, temperature, method, symptoms) -> str:
     return check_text(DailyCheck(checked_on=day, temperature=temperature, method=method, symptoms=symptoms), False)
 
 
-def build_sweeps(rng: random.Random, returnee_households: set[int], workers: Workers) -> list[HouseholdVisit]:
+AWAY = ["1人在武汉务工，未返乡", "1人在外地上学", "1人在广东务工"]
+
+
+def build_sweeps(rng: random.Random, returnee_households: set[int], workers: Workers) -> list[VisitRow]:
     admin = User.objects.filter(username="admin").first()
     first = Sweep.objects.create(name="第一轮全县地毯式摸排", region_id=COUNTY, start_date=datetime.date(2020, 1, 24),
                                  end_date=LAST_DAY, created_by=admin)
     second = Sweep.objects.create(name="第二轮拉网式复查", region_id=COUNTY, start_date=datetime.date(2020, 2, 1),
                                   end_date=datetime.date(2020, 2, 7), created_by=admin)
+    rounds = ((first, .93, first.start_date, LAST_DAY - datetime.timedelta(days=1)),
+              (second, .25, second.start_date, LAST_DAY))
     sizes = dict(Person.objects.exclude(household=None).values("household_id").annotate(n=Count("pk"))
                  .values_list("household_id", "n"))
     found = []
     for household_id, region_code in Household.objects.values_list("pk", "region_id").order_by("pk").iterator():
         size = sizes.get(household_id, 1)
-        for sweep, share, first_day, last_day in ((first, .93, first.start_date, LAST_DAY - datetime.timedelta(days=1)),
-                                                  (second, .25, second.start_date, LAST_DAY)):
+        worker = workers.for_region(region_code)
+        for sweep, share, first_day, last_day in rounds:
             if rng.random() >= share:
                 continue
+            span = (last_day - first_day).days + 1
+            day = first_day + datetime.timedelta(days=min(rng.randrange(span), rng.randrange(span)))  # early-heavy
             away = rng.random() < .12 and size > 1
-            found.append(HouseholdVisit(
-                sweep=sweep, household_id=household_id, region_id=region_code,
-                visited_on=first_day + datetime.timedelta(days=min(rng.randrange((last_day - first_day).days + 1),
-                                                                   rng.randrange((last_day - first_day).days + 1))),
-                visited_by=workers.for_region(region_code), present_count=size - (1 if away else 0),
-                away_note=rng.choice(["1人在武汉务工，未返乡", "1人在外地上学", "1人在广东务工"]) if away else "",
-                finding="returnee" if household_id in returnee_households else ""))
+            found.append(VisitRow(sweep.pk, household_id, region_code, day, worker.pk if worker else None,
+                                  size - (1 if away else 0), rng.choice(AWAY) if away else "",
+                                  "returnee" if household_id in returnee_households else "", "", _at(day, rng)))
     return found
+
+
+def insert_rows(model, rows: list) -> None:
+    """Write dataclass rows (fields named like the model's attributes) without a model instance each.
+
+    PostgreSQL takes them with COPY; SQLite with multi-row INSERTs of values adapted by the backend.
+    The values are already clean (built here), so nothing is validated again."""
+    if not rows:
+        return
+    names = [f.name for f in dataclasses.fields(rows[0])]
+    fields = [model._meta.get_field(name.removesuffix("_id")) for name in names]
+    values_of = operator.attrgetter(*names)
+    ops = connection.ops
+    table = ops.quote_name(model._meta.db_table)
+    columns = ", ".join(ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(values_of(row))
+            return
+        adapt = [_adapter(field) for field in fields]
+        placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        for start in range(0, len(rows), 500):
+            chunk = rows[start:start + 500]
+            params = [fn(value) if fn else value
+                      for row in chunk for fn, value in zip(adapt, values_of(row), strict=True)]
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))}", params)
+
+
+def _adapter(field):
+    """The backend's adaptation of dates and times, cached: a few thousand distinct values serve all rows."""
+    if isinstance(field, DateTimeField):
+        return functools.lru_cache(maxsize=None)(connection.ops.adapt_datetimefield_value)
+    if isinstance(field, DateField):
+        return functools.lru_cache(maxsize=None)(connection.ops.adapt_datefield_value)
+    return None
 
 
 def screening_demo(options, log):
@@ -196,12 +278,12 @@ def screening_demo(options, log):
         key_persons = build_key_persons(rng, [(pk, region) for pk, region, _h in chosen], workers)
         KeyPerson.objects.bulk_create(key_persons, batch_size=1000)
         checks = build_checks(rng, key_persons)
-        DailyCheck.objects.bulk_create(checks, batch_size=2000)
-        KeyPersonEvent.objects.bulk_create(build_events(rng, key_persons, checks), batch_size=2000)
+        insert_rows(DailyCheck, checks)
+        insert_rows(KeyPersonEvent, build_events(rng, key_persons, checks))
         returnee_households = {h for (pk, _r, h), kp in zip(chosen, key_persons, strict=True)
                                if h and kp.category == "returnee"}
         visits = build_sweeps(rng, returnee_households, workers)
-        HouseholdVisit.objects.bulk_create(visits, batch_size=2000)
+        insert_rows(HouseholdVisit, visits)
         contributions = [c for kp in key_persons for c in rollup.key_person_contributions(kp)]
         contributions += [c for check in checks for c in rollup.daily_check_contributions(check)]
         contributions += [c for visit in visits for c in rollup.visit_contributions(visit)]
