@@ -239,6 +239,21 @@ def test_list_query_count_does_not_grow_with_rows(town, login):
     assert len(many) == len(few)
 
 
+def test_today_query_count_does_not_grow_with_rows(worker, login):
+    client = login(worker)
+    check(worker, key_person(worker, 1), "36.5")
+    with CaptureQueriesContext(connection) as few:
+        client.get(TODAY)
+    for n in range(2, 12):
+        kp = key_person(worker, n, responsible=worker.pk)
+        if n % 3:
+            check(worker, kp, "37.5")
+    with CaptureQueriesContext(connection) as many:
+        page = html(client.get(TODAY))
+    assert page.count("data-key-person=") == 11
+    assert len(many) == len(few)
+
+
 def test_detail_shows_checks_and_timeline(worker, login):
     kp = key_person(worker, 1, registered_on=days_ago(1), origin="武汉")
     check(worker, kp, "37.6", day=days_ago(1))
