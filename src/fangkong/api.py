@@ -10,6 +10,7 @@ from fangkong.analytics.api import router as analytics_router
 from fangkong.core.api import AUTH
 from fangkong.ledger.api import router as ledger_router
 from fangkong.people.api import router as people_router
+from fangkong.quarantine.api import router as quarantine_router
 from fangkong.regions.api import router as regions_router
 from fangkong.screening.api import router as screening_router
 
@@ -22,6 +23,7 @@ api.add_router("/people", people_router)
 api.add_router("/screening", screening_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/rollup", analytics_router)
+api.add_router("/quarantine", quarantine_router)
 
 
 @api.exception_handler(ValidationError)

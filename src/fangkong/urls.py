@@ -11,6 +11,7 @@ urlpatterns = [
     path("screening/", include("fangkong.screening.urls")),
     path("ledger/", include("fangkong.ledger.urls")),
     path("rollup/", include("fangkong.analytics.urls")),
+    path("quarantine/", include("fangkong.quarantine.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QuarantineConfig(AppConfig):
+    name = "fangkong.quarantine"
+    verbose_name = _("隔离观察与随访")
+
+    def ready(self):
+        from . import rollup  # noqa: F401  registers the counter sources and roll-up figures

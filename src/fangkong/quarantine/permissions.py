@@ -1,0 +1,44 @@
+"""Who may do what in isolation and follow-up. Read by services, selectors and (later) navigation."""
+
+from fangkong.accounts.models import Role
+
+HQ = {Role.HQ_ADMIN, Role.HQ_STAFF}
+# Start, change and end orders, record follow-ups and tests, check people in and out.
+WORK = HQ | {Role.TOWNSHIP_STAFF, Role.VILLAGE_WORKER, Role.DOCTOR}
+# Supervisors and viewers read; checkpoint staff have nothing to do here.
+READ = WORK | {Role.SUPERVISOR, Role.VIEWER}
+# Observation sites are run by the county and the townships.
+MANAGE_SITES = HQ | {Role.TOWNSHIP_STAFF}
+# The fever-clinic transfer is handled by medical staff and the headquarters.
+HANDLE_TRANSFERS = HQ | {Role.TOWNSHIP_STAFF, Role.DOCTOR}
+EDIT_POLICIES = {Role.HQ_ADMIN}
+# Who may be the responsible cadre (包保干部) of an order; the doctor must have the doctor role.
+CADRES = HQ | {Role.TOWNSHIP_STAFF, Role.VILLAGE_WORKER}
+
+
+def _has(user, roles) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.region_id and user.role in roles)
+
+
+def can_work(user) -> bool:
+    return _has(user, WORK)
+
+
+def can_read(user) -> bool:
+    return _has(user, READ)
+
+
+def can_manage_sites(user) -> bool:
+    return _has(user, MANAGE_SITES)
+
+
+def can_handle_transfers(user) -> bool:
+    return _has(user, HANDLE_TRANSFERS)
+
+
+def can_edit_policies(user) -> bool:
+    return _has(user, EDIT_POLICIES)
+
+
+def is_doctor(user) -> bool:
+    return _has(user, {Role.DOCTOR})

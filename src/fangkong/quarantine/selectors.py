@@ -1,0 +1,358 @@
+"""Reads of isolation and follow-up, always scoped to the viewer; out of scope answers 404.
+
+Who sees an order: everyone (who may read) in their region subtree; a doctor also the orders
+assigned to them wherever they are. Follow-ups carry copies of the order's region, cadre and
+doctor, so every due list is one range read on an index ending in (status, due_at): its cost
+follows the slots that are due, never the number of follow-ups already recorded.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Substr
+from django.http import Http404
+from django.utils import timezone
+
+from fangkong.accounts.models import Role, User
+from fangkong.regions import codes
+from fangkong.regions.models import Region, within
+
+from . import permissions
+from .models import (
+    FollowUp,
+    FollowUpStatus,
+    ObservationSite,
+    Quarantine,
+    QuarantinePolicy,
+    QuarantineStatus,
+    Room,
+    Stay,
+    TransferRequest,
+    TransferStatus,
+)
+from .schedule import GRACE, day_bounds, local_day, slot_state
+
+PAGE_SIZE = 50
+MAX_PAGE = 200
+
+
+def page_limit(limit) -> int:
+    try:
+        return max(1, min(int(limit or PAGE_SIZE), MAX_PAGE))
+    except (TypeError, ValueError):
+        return PAGE_SIZE
+
+
+def require_reader(user) -> None:
+    if not permissions.can_read(user):
+        raise PermissionDenied
+
+
+def region_in_view(user, code: str) -> Region:
+    """A region inside the user's scope; 404 otherwise."""
+    if not code or not codes.is_within(code, user.region_id):
+        raise Http404
+    try:
+        return Region.objects.get(code=code)
+    except Region.DoesNotExist:
+        raise Http404 from None
+
+
+def _scope(user) -> Q:
+    """Rows in the user's subtree, plus (for a doctor) the ones assigned to them."""
+    found = within(user.region_id)
+    if user.role == Role.DOCTOR:
+        found |= Q(doctor=user)
+    return found
+
+
+def _int(pk) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+# Policies ---------------------------------------------------------------------------------------
+
+def policies_for(user) -> QuerySet[QuarantinePolicy]:
+    require_reader(user)
+    return QuarantinePolicy.objects.order_by("id")
+
+
+def policy_for(user, category: str) -> QuarantinePolicy:
+    try:
+        return policies_for(user).get(category=category)
+    except QuarantinePolicy.DoesNotExist:
+        raise Http404 from None
+
+
+# Orders -----------------------------------------------------------------------------------------
+
+def quarantines_for(user, *, status: str = "", kind: str = "", region: str = "", mine: bool = False
+                    ) -> QuerySet[Quarantine]:
+    """Orders the user may see, newest first, with what a list shows joined."""
+    require_reader(user)
+    qs = Quarantine.objects.filter(_scope(user)).select_related(
+        "key_person__person", "region", "cadre", "doctor", "site", "room")
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if region:
+        qs = qs.filter(within(region_in_view(user, region)))
+    if mine:
+        qs = qs.filter(Q(cadre=user) | Q(doctor=user))
+    return qs.order_by("-id")
+
+
+def page_after(qs: QuerySet, after=None, limit=PAGE_SIZE) -> list:
+    """Keyset page of a newest-first list: rows older than the id `after`."""
+    if after:
+        qs = qs.filter(id__lt=_int(after))
+    return list(qs[:page_limit(limit)])
+
+
+def quarantine_for(user, pk) -> Quarantine:
+    try:
+        return quarantines_for(user).get(pk=_int(pk))
+    except Quarantine.DoesNotExist:
+        raise Http404 from None
+
+
+def follow_ups_of(user, q: Quarantine) -> list[FollowUp]:
+    """The whole follow-up history of one (visible) order, in time order."""
+    q = quarantine_for(user, q.pk)
+    rows = list(FollowUp.objects.filter(quarantine=q).select_related("recorded_by", "transfer").order_by("due_at", "id"))
+    for fu in rows:
+        fu.quarantine = q  # already loaded with the person: no query per row
+    return rows
+
+
+def responsible_candidates(user, region_code: str) -> dict[str, list[User]]:
+    """Who may be the cadre and the doctor of an order in `region_code` (the same rules the services check)."""
+    region = region_in_view(user, region_code)
+    around = Q(region_id__in=codes.ancestor_codes(region.code)) | Q(region_id=region.code)
+    active = User.objects.filter(is_active=True).order_by("username")
+    return {
+        "cadres": list(active.filter(around, role__in=permissions.CADRES)),
+        "doctors": list(active.filter(around | within(user.region_id), role=Role.DOCTOR)),
+    }
+
+
+# Follow-ups: due now, overdue, my people today ---------------------------------------------------
+
+def follow_up_for(user, pk) -> FollowUp:
+    require_reader(user)
+    try:
+        return FollowUp.objects.select_related("quarantine__key_person__person").get(_scope(user), pk=_int(pk))
+    except FollowUp.DoesNotExist:
+        raise Http404 from None
+
+
+def _due(now: datetime.datetime, overdue_only: bool) -> QuerySet[FollowUp]:
+    until = now - GRACE if overdue_only else now
+    return FollowUp.objects.filter(status=FollowUpStatus.DUE, due_at__lte=until)
+
+
+def due_follow_ups(user, *, now=None, region: str = "", mine: bool = False, overdue_only: bool = False,
+                   limit=PAGE_SIZE) -> list[FollowUp]:
+    """Slots whose time has come and that are neither recorded nor excused, oldest first.
+
+    `mine`: those of the orders the user is cadre or doctor of; otherwise the user's scope,
+    narrowed to `region`. `overdue_only`: past the grace period (see schedule.GRACE).
+    """
+    require_reader(user)
+    now = now or timezone.now()
+    qs = _due(now, overdue_only)
+    if mine:
+        qs = qs.filter(Q(cadre=user) | Q(doctor=user))
+    else:
+        qs = qs.filter(_scope(user))
+        if region:
+            qs = qs.filter(within(region_in_view(user, region)))
+    return list(qs.select_related("quarantine__key_person__person", "region", "cadre", "doctor")
+                .order_by("due_at", "id")[:page_limit(limit)])
+
+
+def overdue_count(user, *, now=None, region: str = "") -> int:
+    """Overdue follow-ups now in the user's scope (or `region`): counts only the overdue rows."""
+    require_reader(user)
+    qs = _due(now or timezone.now(), True).filter(_scope(user))
+    if region:
+        qs = qs.filter(within(region_in_view(user, region)))
+    return qs.count()
+
+
+@dataclass
+class DueRow:
+    region: Region | None  # None: slots registered directly at the parent (which has children)
+    due_now: int = 0
+    overdue: int = 0
+
+
+def due_by_region(user, *, region: str = "", now=None) -> list[DueRow]:
+    """Due-now and overdue follow-ups per child region of `region` (default: the user's), for headquarters.
+
+    One grouped query over the slots that are due (never the recorded ones), one row per child.
+    """
+    require_reader(user)
+    now = now or timezone.now()
+    parent = region_in_view(user, region or user.region_id)
+    children = list(parent.children.order_by("code"))
+    length = codes.PREFIX_LENGTH[children[0].level] if children else len(parent.prefix)
+    rows = (_due(now, False).filter(within(parent))
+            .annotate(part=Substr("region_id", 1, length),
+                      late=Case(When(due_at__lte=now - GRACE, then=Value(True)), default=Value(False),
+                                output_field=BooleanField()))
+            .values("part", "late").annotate(n=Count("pk")).order_by())
+    by_prefix = {c.prefix: DueRow(c) for c in children}
+    direct = DueRow(None if children else parent)
+    for row in rows:
+        target = by_prefix.get(row["part"], direct)
+        if row["late"]:
+            target.overdue += row["n"]
+        else:
+            target.due_now += row["n"]
+    found = [by_prefix[c.prefix] for c in children]
+    if direct.due_now or direct.overdue or not children:
+        found.append(direct)
+    return found
+
+
+@dataclass
+class PersonToday:
+    """One person on "my people today": today's slots, the overdue ones before, and what to do next."""
+
+    quarantine: Quarantine
+    today: list[FollowUp] = field(default_factory=list)
+    overdue_before: list[FollowUp] = field(default_factory=list)
+    state: str = "done"  # overdue / due_now / upcoming / done (the most urgent of its due slots)
+    next_slot: FollowUp | None = None  # the slot a follow-up now would fill
+
+    @property
+    def sort_key(self):
+        rank = {"overdue": 0, "due_now": 1, "upcoming": 2, "done": 3}[self.state]
+        return rank, self.next_slot.due_at if self.next_slot else self.quarantine.start_at, self.quarantine.pk
+
+
+def my_people_today(user, *, now=None) -> list[PersonToday]:
+    """包保对象: the orders the user is cadre or doctor of, with today's follow-ups, most urgent first.
+
+    Active orders, and ended ones that still have overdue slots to record or excuse. Two bounded
+    queries: my active orders, and my slots that are either due before tonight or due today.
+    """
+    require_reader(user)
+    now = now or timezone.now()
+    start, end = day_bounds(local_day(now))
+    responsible = Q(cadre=user) | Q(doctor=user)
+    slots = list(FollowUp.objects.filter(responsible).filter(
+        Q(status=FollowUpStatus.DUE, due_at__lt=end) | Q(due_at__gte=start, due_at__lt=end)).order_by("due_at", "id"))
+    orders = Quarantine.objects.filter(responsible).filter(
+        Q(status=QuarantineStatus.ACTIVE) | Q(pk__in={s.quarantine_id for s in slots}))
+    people = {q.pk: PersonToday(q) for q in orders.select_related("key_person__person", "region", "site", "room", "cadre", "doctor")}
+    for slot in slots:
+        person = people.get(slot.quarantine_id)
+        if person is None:
+            continue
+        slot.quarantine = person.quarantine
+        (person.today if slot.due_at >= start else person.overdue_before).append(slot)
+    for person in people.values():
+        due = [s for s in person.overdue_before + person.today if s.status == FollowUpStatus.DUE]
+        states = [slot_state(s.due_at, now) for s in due]
+        for state in ("overdue", "due_now", "upcoming"):
+            if state in states:
+                person.state = state
+                break
+        today_due = [s for s in person.today if s.status == FollowUpStatus.DUE]
+        person.next_slot = min(today_due, key=lambda s: (abs(s.due_at - now), s.due_at)) if today_due else None
+    return sorted(people.values(), key=lambda p: p.sort_key)
+
+
+# Transfers --------------------------------------------------------------------------------------
+
+def transfers_for(user, *, status: str = "", open_only: bool = False, region: str = "") -> QuerySet[TransferRequest]:
+    """Fever-clinic transfer requests in scope (and those assigned to the user or of their patients)."""
+    require_reader(user)
+    scope = within(user.region_id) | Q(assignee=user)
+    if user.role == Role.DOCTOR:
+        scope |= Q(quarantine__doctor=user)
+    qs = TransferRequest.objects.filter(scope).select_related(
+        "quarantine__key_person__person", "region", "assignee")
+    if open_only:
+        qs = qs.filter(status__in=[TransferStatus.OPEN, TransferStatus.ASSIGNED])
+    elif status:
+        qs = qs.filter(status=status)
+    if region:
+        qs = qs.filter(within(region_in_view(user, region)))
+    return qs.order_by("-id")
+
+
+def transfer_for(user, pk) -> TransferRequest:
+    try:
+        return transfers_for(user).get(pk=_int(pk))
+    except TransferRequest.DoesNotExist:
+        raise Http404 from None
+
+
+# Observation sites ------------------------------------------------------------------------------
+
+def _open_stays(outer: str) -> Subquery:
+    rows = (Stay.objects.filter(**{outer: OuterRef("pk")}, checked_out_at__isnull=True)
+            .order_by().values(outer).annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def sites_for(user) -> QuerySet[ObservationSite]:
+    """Sites in the user's scope and those of the regions above it, with `capacity` and `occupied`."""
+    require_reader(user)
+    beds = (Room.objects.filter(site=OuterRef("pk")).order_by().values("site")
+            .annotate(n=Sum("capacity")).values("n"))
+    return (ObservationSite.objects
+            .filter(within(user.region_id) | Q(region_id__in=codes.ancestor_codes(user.region_id)))
+            .select_related("region", "manager")
+            .annotate(capacity=Coalesce(Subquery(beds, output_field=IntegerField()), 0), occupied=_open_stays("site"))
+            .order_by("region_id", "name"))
+
+
+def site_for(user, pk) -> ObservationSite:
+    try:
+        return sites_for(user).get(pk=_int(pk))
+    except ObservationSite.DoesNotExist:
+        raise Http404 from None
+
+
+def rooms_of(site: ObservationSite) -> list[Room]:
+    """The rooms of a (visible) site with `occupied` and `free`."""
+    rooms = list(site.rooms.annotate(occupied=_open_stays("room")).order_by("name"))
+    for room in rooms:
+        room.free = room.capacity - room.occupied
+    return rooms
+
+
+def room_for(user, pk) -> Room:
+    require_reader(user)
+    room = Room.objects.select_related("site").filter(pk=_int(pk)).first()
+    if room is None:
+        raise Http404
+    site_for(user, room.site_id)
+    return room
+
+
+def occupants_of(site: ObservationSite) -> list[Stay]:
+    return list(Stay.objects.filter(site=site, checked_out_at__isnull=True)
+                .select_related("room", "quarantine__key_person__person").order_by("room__name", "id"))
