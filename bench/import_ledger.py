@@ -142,14 +142,15 @@ class Database:
         return self.url(self.template)
 
     def fresh(self) -> str:
+        from django.db import connections
+        # nobody may be connected to a PostgreSQL template; closing SQLite checkpoints its WAL into the file
+        connections.close_all()
         self.copies += 1
         name = f"{self.template}_{self.copies}"
         if self.postgres:
             self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
             self.created.append(name)
         else:
-            from django.db import connections
-            connections.close_all()  # checkpoints the WAL into the file before it is copied
             shutil.copy(self.folder / f"{self.template}.sqlite3", self.folder / f"{name}.sqlite3")
         return self.url(name)
 

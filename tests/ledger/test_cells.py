@@ -82,3 +82,10 @@ def test_totals_and_signature_lines():
     assert cells.is_total_label("填表人：张三")
     assert not cells.is_total_label("张三")
     assert not cells.is_total_label(3)
+
+
+def test_29_february_without_a_year():
+    assert cells.parse_date("2月29日", datetime.date(2020, 3, 1)) == datetime.date(2020, 2, 29)
+    assert cells.parse_date("2月29日", datetime.date(2021, 3, 1)) == datetime.date(2020, 2, 29)
+    with pytest.raises(cells.CellError, match="日期不存在"):
+        cells.parse_date("2月29日", datetime.date(2022, 3, 1))

@@ -162,3 +162,19 @@ def test_township_import_needs_a_village_per_row(tmp_path, tree):
 def _digest(number):
     from fangkong.people import identity
     return identity.digest("resident_id", number)
+
+
+def test_a_phone_changed_only_where_the_mask_hides_it_is_saved_and_audited(tmp_path, village_worker):
+    run(village_worker, ledger(tmp_path / "a.xlsx", [[1, "张三", A, "13812345678", "2020-01-23", "武汉", "返乡"]]))
+    run(village_worker, ledger(tmp_path / "b.xlsx", [[1, "张三", A, "13899995678", "2020-01-23", "武汉", "返乡"]]))
+    person = Person.objects.get()
+    assert person.phone == "13899995678"
+    assert person.phone_digest != "" and person.phone_digest == _phone_digest("13899995678")
+    entry = AuditEntry.objects.filter(action="person.update").get()
+    assert (entry.before, entry.after) == ({"phone": "138****5678"}, {"phone": "138****5678", "ledger": [
+        {"category": "returnee", "key_person": KeyPerson.objects.get().pk}]})
+
+
+def _phone_digest(number):
+    from fangkong.people import identity
+    return identity.digest("phone", number)

@@ -93,6 +93,14 @@ def parse_date(value, today: datetime.date) -> datetime.date | None:
         raise CellError(_("无法识别的日期：%(value)s") % {"value": raw_text(value)})
     if isinstance(value, int | float):
         return _from_serial(value, value)
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":  # the common case, in C
+        try:
+            found = datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if found >= EARLIEST:
+                return found
     cleaned = text(value)
     if not cleaned:
         return None
@@ -102,7 +110,10 @@ def parse_date(value, today: datetime.date) -> datetime.date | None:
     match = _MONTH_DAY.fullmatch(cleaned)
     if match:
         month, day = int(match[1]), int(match[2])
-        found = _date(today.year, month, day, value) if (month, day) != (2, 29) else None
+        try:
+            found = datetime.date(today.year, month, day)
+        except ValueError:  # 2月29日 in a common year, or no such day at all
+            found = None
         if found is None or found > today:
             found = _date(today.year - 1, month, day, value)
         return found
@@ -204,5 +215,7 @@ def parse_symptoms(value) -> str:
 
 def is_total_label(value) -> bool:
     """A 合计 / 总计 / 小计 row, or the signature line under a table (填表人：…)."""
+    if not isinstance(value, str):
+        return False
     key = compact(value)
     return key.startswith(("合计", "总计", "小计", "填表人", "填报人", "制表人", "审核人", "负责人签字"))

@@ -25,7 +25,6 @@ TEXT_LIMITS = {"origin": 100, "transport_number": 40, "symptoms": 200, "note": 3
 # Column names used in errors when the file has no such column
 DEFAULT_TITLES = {"category": "类别", "village": "村(社区)", "id_number": "证件号码", "name": "姓名"}
 SEXES = {"男": "male", "女": "female"}
-PERSON_INPUTS = ("name", "id_type", "id_number", "phone", "address", "workplace", "sex", "birth_date")
 DETAIL_FIELDS = ("origin", "departure_date", "arrival_date", "transport_mode", "transport_number", "symptoms",
                  "note")
 
@@ -137,32 +136,35 @@ class SheetReader:
             return None
 
     def _person(self, number: int, raw: dict) -> dict | None:
-        given, failed = {}, set()
-        for name in PERSON_INPUTS:
-            value = raw.get(name, "")
+        get = raw.get
+        given = {"name": cells.name_text(get("name")), "id_type": cells.text(get("id_type")),
+                 "address": cells.text(get("address")), "workplace": cells.text(get("workplace")),
+                 "sex": cells.text(get("sex")), "birth_date": None}
+        failed = set()
+        for name in ("id_number", "phone"):
             try:
-                if name == "birth_date":
-                    given[name] = cells.parse_date(value, self.today)
-                elif name in ("id_number", "phone"):
-                    given[name] = cells.number_text(value)
-                elif name == "name":
-                    given[name] = cells.name_text(value)
-                else:
-                    given[name] = cells.text(value)
+                given[name] = cells.number_text(get(name))
             except cells.CellError as exc:
-                self.error(number, name, value, str(exc))
-                given[name], failed = None, failed | {name}
+                self.error(number, name, get(name), str(exc))
+                given[name] = None
+                failed.add(name)
+        if get("birth_date") not in ("", None):
+            try:
+                given["birth_date"] = cells.parse_date(get("birth_date"), self.today)
+            except cells.CellError as exc:
+                self.error(number, "birth_date", get("birth_date"), str(exc))
+                failed.add("birth_date")
         try:
             person = clean_person_fields(**given)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 if name not in failed:
-                    self.error(number, name, raw.get(name, ""), messages[0])
+                    self.error(number, name, get(name, ""), messages[0])
             return None
         if failed:
             return None
-        sex = cells.compact(raw.get("sex", ""))
-        if person["id_type"] == IdType.RESIDENT_ID and sex in SEXES and SEXES[sex] != person["sex"]:
+        sex = given["sex"].replace(" ", "")
+        if sex in SEXES and person["id_type"] == IdType.RESIDENT_ID and SEXES[sex] != person["sex"]:
             self.error(number, "sex", raw["sex"], _("性别与身份证号不符：%(value)s") % {"value": sex})
         return person
 

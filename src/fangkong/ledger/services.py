@@ -41,6 +41,9 @@ BATCH = 1000  # rows per bulk_update statement (updates: a re-import, not the bu
 ENTRY_FIELDS = ["region", "registered_on", *DETAIL_FIELDS]
 PERSON_UPDATE_FIELDS = ["name", "id_type", "id_number", "id_digest", "sex", "birth_date", "phone", "phone_digest",
                  "region", "address", "workplace", "updated_at"]
+PERSON_ATTNAMES = [Person._meta.get_field(name).attname for name in PERSON_UPDATE_FIELDS if name != "updated_at"]
+# stored columns → the key of the (masked) audit view that shows them
+VIEW_KEYS = {"id_digest": "id_number", "phone_digest": "phone", "region_id": "region"}
 PERSON_VALUES = ("name", "id_type", "id_number", "id_digest", "sex", "birth_date", "phone", "phone_digest",
                  "address", "workplace")
 
@@ -81,7 +84,7 @@ def import_ledger(actor, source, *, filename: str, region_code: str, category: s
     rows, result = read_ledger(source, filename, regions=Regions(region), today=today,
                                default_category=default_category)
     with audit.source(Source.IMPORT), transaction.atomic():
-        _serialise_imports()
+        _prepare_connection()
         rows, matches = match_existing(actor, rows, result)
         _sort_errors(result)
         if not rows and not result.errors:
@@ -106,12 +109,16 @@ def _sort_errors(result: ImportResult) -> None:
     result.errors.sort(key=lambda e: (order[e["sheet"]], e["row"]))
 
 
-def _serialise_imports() -> None:
-    """Two imports of the same people at once must not both create them. SQLite already writes one
-    transaction at a time (BEGIN IMMEDIATE); PostgreSQL takes a transaction-level advisory lock."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+def _prepare_connection() -> None:
+    """Two imports of the same people at once must not both create them: SQLite already writes one
+    transaction at a time (BEGIN IMMEDIATE); PostgreSQL takes a transaction-level advisory lock.
+    On SQLite a county file touches pages all over five indexes, which SQLite's 2 MB page cache
+    thrashes on; this connection gets 128 MB (used only as needed, freed when it closes)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext('fangkong.ledger.import'))")
+        else:
+            cursor.execute("PRAGMA cache_size = -131072")
 
 
 @dataclass
@@ -119,7 +126,7 @@ class _Work:
     """What one import changes, gathered before the bulk statements run."""
 
     created: dict[str, dict] = field(default_factory=dict)                 # digest → new person's values
-    matched: dict[str, tuple[Person, dict]] = field(default_factory=dict)  # digest → (person, audit before)
+    matched: dict[str, tuple[Person, tuple, dict]] = field(default_factory=dict)  # digest → (person, values, view)
     new_entries: list[tuple[object, LedgerRow]] = field(default_factory=list)  # (person id or digest, row)
     changed_entries: list[tuple[KeyPerson, dict]] = field(default_factory=list)  # (entry, changed fields)
     old: list = field(default_factory=list)  # counter contributions before, of changed entries
@@ -137,7 +144,7 @@ def _write(actor, rows: list[LedgerRow], matches: Matches, result: ImportResult,
             work.new_entries.append((digest, row))
             continue
         if digest not in work.matched:
-            work.matched[digest] = (person, audit_view(person))
+            work.matched[digest] = (person, _values(person), audit_view(person))
         _set_given(person, row)
         entry = matches.open_entries.get((person.pk, row.category))
         if entry is None:
@@ -177,11 +184,16 @@ def _insert_people(work: _Work, now) -> dict[str, int]:
     return ids
 
 
-def _update_people(work: _Work, now) -> list[tuple[Person, dict]]:
-    changed = [(p, before) for p, before in work.matched.values() if audit_view(p) != before]
-    for person, _before in changed:
+def _values(person: Person) -> tuple:
+    return tuple(getattr(person, name) for name in PERSON_ATTNAMES)
+
+
+def _update_people(work: _Work, now) -> list[Person]:
+    # compared on the stored values: the masked audit view hides a change in the middle of a phone number
+    changed = [p for p, values, _view in work.matched.values() if _values(p) != values]
+    for person in changed:
         person.updated_at = now
-    Person.objects.bulk_update([p for p, _b in changed], PERSON_UPDATE_FIELDS, batch_size=BATCH)
+    Person.objects.bulk_update(changed, PERSON_UPDATE_FIELDS, batch_size=BATCH)
     return changed
 
 
@@ -266,17 +278,29 @@ def _new_person_view(values: dict) -> dict:
     return view
 
 
-def _audit_people(actor, work: _Work, person_ids: dict[str, int], changed_persons, now) -> None:
+def _person_changes(person: Person, values: tuple, view: dict) -> tuple[dict, dict]:
+    """Before/after of the changed fields, masked; a number whose masked form did not change still shows."""
+    old, new = audit.changes(view, audit_view(person))
+    after = audit_view(person)
+    for name, before_value in zip(PERSON_ATTNAMES, values, strict=True):
+        if getattr(person, name) != before_value:
+            key = VIEW_KEYS.get(name, name)
+            old.setdefault(key, view.get(key))
+            new.setdefault(key, after.get(key))
+    return old, new
+
+
+def _audit_people(actor, work: _Work, person_ids: dict[str, int], changed_persons: list[Person], now) -> None:
     """One entry per person created or changed (ID number and phone masked), all in bulk."""
-    changed = {p.id_digest: before for p, before in changed_persons}
+    changed = {p.id_digest for p in changed_persons}
     rows = []
     for digest, values in work.created.items():
         after = {**_new_person_view(values), "ledger": work.ledger.get(digest, [])}
         rows.append(("person.create", str(person_ids[digest]), values["name"][:200], values["region"], None,
                      json.dumps(after, ensure_ascii=False)))
-    for digest, (person, before) in work.matched.items():
+    for digest, (person, values, view) in work.matched.items():
         ledger = work.ledger.get(digest, [])
-        old, new = (audit.changes(before, audit_view(person)) if digest in changed else ({}, {}))
+        old, new = _person_changes(person, values, view) if digest in changed else ({}, {})
         if not new and not any("changed" in note or note.get("registered") for note in ledger):
             continue
         rows.append(("person.update", str(person.pk), person.name[:200], person.region_id,
