@@ -5,6 +5,8 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from stdnum.cn import ric
 
 from fangkong.accounts.models import Role, User
@@ -15,11 +17,20 @@ from fangkong.regions.models import Region
 SMALL = {"residents": 2000, "villages_per_township": 2, "grids_per_village": 1, "quiet_accounts": True}
 
 
+@pytest.fixture(scope="module")
+def _built(django_db_setup, django_db_blocker):
+    """One small demo county for the whole module, rolled back at its end (building takes a while)."""
+    with django_db_blocker.unblock(), transaction.atomic(), \
+            override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        out = io.StringIO()
+        call_command("demo-data", stdout=out, **SMALL)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db):
-    out = io.StringIO()
-    call_command("demo-data", stdout=out, **SMALL)
-    return out.getvalue()
+def demo(_built, db):
+    return _built
 
 
 def test_builds_the_region_tree(demo):
@@ -98,7 +109,8 @@ def test_second_run_does_nothing(demo):
             Household.objects.count()) == counts
 
 
-def test_prints_the_accounts_unless_asked_not_to(db):
+def test_prints_the_accounts_unless_asked_not_to(demo):
+    assert county.DEMO_PASSWORD not in demo
     out = io.StringIO()
     call_command("demo-data", stdout=out, **{**SMALL, "quiet_accounts": False})
     printed = out.getvalue()
