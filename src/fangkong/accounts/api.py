@@ -1,4 +1,4 @@
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from fangkong.core.api import ErrorOut
 
@@ -69,7 +69,7 @@ def get_user(request, user_id: int):
 
 @router.post("/users", response={201: UserOut, 403: ErrorOut, 422: ErrorOut})
 def create_user(request, payload: UserIn):
-    return 201, _user_out(services.create_user(request.user, **payload.dict()))
+    return Status(201, _user_out(services.create_user(request.user, **payload.dict())))
 
 
 @router.patch("/users/{user_id}", response={200: UserOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})

@@ -39,3 +39,21 @@ class UserEditForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     region_code = forms.CharField(label=_("管辖区划代码"), max_length=15)
     is_active = forms.BooleanField(label=_("启用"), required=False)
+
+
+class PasswordForm(forms.Form):
+    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput, strip=False)
+    new_password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput, strip=False)
+    new_password_again = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput, strip=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password") != data.get("new_password_again"):
+            self.add_error("new_password_again", _("两次输入的新密码不一致"))
+        return data
+
+
+class PasswordResetForm(PasswordForm):
+    """An admin sets someone else's password: no old password."""
+
+    old_password = None

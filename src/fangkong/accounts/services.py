@@ -136,6 +136,25 @@ def unlock_user(actor, user: User) -> None:
 
 
 @transaction.atomic
+def set_password(actor, user: User, *, new_password: str, old_password: str | None = None) -> None:
+    """A user changes their own password (old one required); an admin resets one in their subtree."""
+    if actor is not None and actor.pk == user.pk:
+        if old_password is None or not user.check_password(old_password):
+            raise ValidationError({"old_password": _("原密码不正确")})
+    elif actor is not None and not (permissions.can_manage_users(actor) and actor.region.contains(user.region_id)):
+        raise PermissionDenied(_("只有指挥部管理员可以重置其辖区内用户的密码"))
+    try:
+        password_validation.validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from None
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    # Never the password itself, not even hashed: only that it changed and by whom.
+    audit.record(actor, "user.password", user, region=user.region_id,
+                 after={"by": "self" if actor is not None and actor.pk == user.pk else "admin"})
+
+
+@transaction.atomic
 def create_token(actor, user: User, name: str) -> str:
     """Issue a bearer token; returns the raw token, which is never stored."""
     if actor.pk != user.pk and not (permissions.can_manage_users(actor) and actor.region.contains(user.region_id)):

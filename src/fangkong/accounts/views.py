@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core.forms import apply_service_error
 
 from . import selectors, services
-from .forms import LoginForm, UserEditForm, UserForm
+from .forms import LoginForm, PasswordForm, PasswordResetForm, UserEditForm, UserForm
 from .models import Role
 
 
@@ -65,3 +66,36 @@ def user_unlock(request, pk: int):
     services.unlock_user(request.user, selectors.user_for(request.user, pk))
     messages.success(request, _("已解锁"))
     return redirect("accounts:users")
+
+
+@login_required
+def password_change(request):
+    """The user's own password; the session stays valid, other sessions of theirs end."""
+    form = PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_password(request.user, request.user, new_password=form.cleaned_data["new_password"],
+                                  old_password=form.cleaned_data["old_password"])
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("密码已修改"))
+            return redirect("core:home")
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("修改密码"), "own_password": True})
+
+
+@login_required
+def password_reset(request, pk: int):
+    target = selectors.user_for(request.user, pk)
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_password(request.user, target, new_password=form.cleaned_data["new_password"])
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("已重置 %(name)s 的密码") % {"name": target.username})
+            return redirect("accounts:users")
+    return render(request, "accounts/user_form.html",
+                  {"form": form, "title": _("重置密码：%(name)s") % {"name": target.username}})

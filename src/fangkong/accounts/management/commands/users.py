@@ -9,7 +9,7 @@ from fangkong.audit import services as audit
 
 
 class Command(BaseCommand):
-    help = "Account maintenance: create the first admin of a region, issue an API token."
+    help = "Account maintenance: create the first admin of a region, set a password, issue an API token."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -18,6 +18,9 @@ class Command(BaseCommand):
         admin.add_argument("--region", required=True, help="scope region code")
         admin.add_argument("--name", default="", help="display name")
         admin.add_argument("--password", help="default: asked interactively")
+        reset = sub.add_parser("set-password", help="set a user's password (asked interactively)")
+        reset.add_argument("username")
+        reset.add_argument("--password", help="default: asked interactively")
         token = sub.add_parser("token", help="issue an API token for a user; printed once")
         token.add_argument("username")
         token.add_argument("--name", default="script")
@@ -30,10 +33,15 @@ class Command(BaseCommand):
                     user = services.create_first_admin(username=opts["username"], password=password,
                                                        region_code=opts["region"], display_name=opts["name"])
                     self.stdout.write(f"created {user.username} ({user.region_id})")
+                    return
+                user = User.objects.filter(username=opts["username"]).first()
+                if user is None:
+                    raise CommandError(f"no such user: {opts['username']}")
+                if action == "set-password":
+                    # the operator at the console acts as the system (no acting user)
+                    services.set_password(None, user, new_password=opts["password"] or getpass.getpass("Password: "))
+                    self.stdout.write(f"password set for {user.username}")
                 else:
-                    user = User.objects.filter(username=opts["username"]).first()
-                    if user is None:
-                        raise CommandError(f"no such user: {opts['username']}")
                     self.stdout.write(services.create_token(user, user, opts["name"]))
             except ValidationError as exc:
                 raise CommandError("; ".join(exc.messages)) from None
