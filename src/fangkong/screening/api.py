@@ -3,7 +3,7 @@
 import datetime
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from fangkong.core.api import ErrorOut
 
@@ -232,7 +232,7 @@ def list_sweeps(request):
 
 @router.post("/sweeps", response={201: SweepOut, **WRITE_ERRORS})
 def create_sweep(request, payload: SweepIn):
-    return 201, _sweep_out(services.create_sweep(request.user, **payload.dict()))
+    return Status(201, _sweep_out(services.create_sweep(request.user, **payload.dict())))
 
 
 @router.get("/sweeps/{sweep_id}", response={200: SweepOut, 403: ErrorOut, 404: ErrorOut})
