@@ -5,7 +5,7 @@
 
 Generates a realistic county ledger (merged title rows, mixed date styles, full-width digits,
 lowercase x, a 村 column, a 合计 row), times
-  read    CalamineWorkbook.from_path + every row of every sheet to Python values (best of --repeat)
+  read    CalamineWorkbook.from_path + every row of every sheet to Python values (best of 2×--repeat, ≥ 3)
   import  ledger.services.import_ledger into a fresh, migrated database (best of --repeat):
           read, clean, validate, de-duplicate, store people, ledger entries, timeline, counters, audit
 and prints import ÷ read against the budget in DESIGN.md §5 (≤ 1.5).
@@ -235,7 +235,8 @@ def main(argv=None) -> list[str]:
         _user, villages = seed_county()
         path = db.folder / f"ledger-{args.rows}.xlsx"
         make_workbook(path, args.rows, villages)
-        read = min(_timed(bare_read, path) for _ in range(max(1, args.repeat)))
+        # the read is cheap and noisy on a shared machine: its best of several runs is the (harder) baseline
+        read = min(_timed(bare_read, path) for _ in range(max(3, 2 * args.repeat)))
         runs = [_import_once(db, path) for _ in range(max(1, args.repeat))]
         best, result = min(runs, key=lambda r: r[0])
         if not result["written"]:

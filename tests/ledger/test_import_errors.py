@@ -134,3 +134,26 @@ def test_unknown_category_option(tmp_path, village_worker):
     path = csv_file(tmp_path / "a.csv", [["姓名", "身份证号"], ["张三", GOOD]])
     with pytest.raises(Exception, match="未知的人员类别"):
         import_file(village_worker, path, category="tourists")
+
+
+def test_errors_come_in_sheet_and_row_order(tmp_path, village_worker):
+    header = ["姓名", "身份证号", "手机"]
+    path = xlsx(tmp_path / "order.xlsx", {
+        "甲": [header, ["张三", GOOD, ""], ["张三", GOOD, ""]],          # a duplicate: found after reading
+        "乙": [header, ["李四", resident_id("19800101", "124"), "12"]],  # a bad phone: found while reading
+    })
+    result = import_file(village_worker, path, category="returnee")
+    assert [(e["sheet"], e["row"]) for e in result.errors] == [("甲", 3), ("乙", 2)]
+
+
+def test_row_numbers_with_empty_rows_and_columns_before_the_table(tmp_path, village_worker):
+    import xlsxwriter
+    path = tmp_path / "offset.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("台账")
+    sheet.write_row(4, 2, ["姓名", "身份证号", "手机"])  # the table starts at C5
+    sheet.write_row(5, 2, ["张三", GOOD, "13812345678"])
+    sheet.write_row(6, 2, ["李四", resident_id("19800101", "124"), "12"])
+    book.close()
+    result = import_file(village_worker, path, category="returnee")
+    assert reasons(result) == [("台账", 7, "手机", "12")]

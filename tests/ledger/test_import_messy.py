@@ -10,7 +10,7 @@ from fangkong.screening.models import KeyPerson
 from tests import factories
 from tests.people.ids import full_width, resident_id, resident_id_ending_in_x
 
-from .workbooks import csv_file, xlsx
+from .workbooks import csv_file, ods, xlsx
 
 TODAY = datetime.date(2020, 2, 5)
 HEADER = ["序号", " 姓 名 ", "公民身份号码", "手机", "现住址", "村（社区）", "来自何地", "离开日期", "抵达时间",
@@ -143,3 +143,13 @@ def test_month_day_dates_in_january_of_a_ledger_typed_late_december(tmp_path, vi
     services.import_ledger(village_worker, path, filename=path.name, region_code=factories.VILLAGE_A1,
                            category="returnee", today=datetime.date(2020, 1, 5))
     assert KeyPerson.objects.get().arrival_date == datetime.date(2019, 12, 30)
+
+
+def test_opendocument_spreadsheet(tmp_path, village_worker):
+    path = ods(tmp_path / "东岳村.ods", {"台账": [["东岳村返乡人员台账"], [], ["姓名", "身份证号", "手机", "返回日期"],
+                                                ["张三", ZHANG, 13812345678, "2020.1.23"], [], ["合计", 1]]})
+    result = services.import_ledger(village_worker, path, filename=path.name, region_code=factories.VILLAGE_A1,
+                                    category="returnee", today=TODAY)
+    assert (result.errors, result.rows_read, result.created) == ([], 1, 1)
+    kp = KeyPerson.objects.get()
+    assert (kp.person.name, kp.person.phone, kp.arrival_date) == ("张三", "13812345678", datetime.date(2020, 1, 23))

@@ -2,7 +2,9 @@
 
 import csv
 import datetime
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import xlsxwriter
 
@@ -42,4 +44,41 @@ def xlsx(path: Path, sheets: dict[str, list[list]], *, title: str = "", title_ro
 def csv_file(path: Path, rows: list[list], encoding: str = "utf-8") -> Path:
     with open(path, "w", newline="", encoding=encoding) as handle:
         csv.writer(handle).writerows(rows)
+    return path
+
+
+def ods(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """A minimal OpenDocument spreadsheet (what WPS or LibreOffice save), text and number cells only."""
+    body = []
+    for name, rows in sheets.items():
+        body.append(f'<table:table table:name="{escape(name)}">')
+        for row in rows:
+            cells = []
+            for value in row:
+                if value in ("", None):
+                    cells.append("<table:table-cell/>")
+                elif isinstance(value, int | float):
+                    cells.append(f'<table:table-cell office:value-type="float" office:value="{value}">'
+                                 f"<text:p>{value}</text:p></table:table-cell>")
+                else:
+                    cells.append(f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p>'
+                                 "</table:table-cell>")
+            body.append("<table:table-row>" + "".join(cells) + "</table:table-row>")
+        body.append("</table:table>")
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               "<office:body><office:spreadsheet>" + "".join(body)
+               + "</office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                "</manifest:manifest>")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
     return path

@@ -29,9 +29,16 @@ class ImportResult:
     duplicates: int = 0
     errors: list[dict] = field(default_factory=list)
     written: bool = False
+    sheets: list[str] = field(default_factory=list, repr=False)  # in file order, to sort the errors
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        found = asdict(self)
+        del found["sheets"]
+        return found
+
+    def sort_errors(self) -> None:
+        order = {name: i for i, name in enumerate(self.sheets)}
+        self.errors.sort(key=lambda e: (order.get(e["sheet"], -1), e["row"]))
 
 
 def _error(sheet: str, row: int, column: str, value, reason) -> dict:
@@ -64,6 +71,7 @@ def read_ledger(source, filename: str, *, regions: Regions, today: datetime.date
     try:
         for sheet, sheet_rows in reading.sheets(source, filename):
             first_sheet = first_sheet or sheet
+            result.sheets.append(sheet)
             head = list(islice(sheet_rows, columns.SCAN_ROWS))
             header = columns.find_header(head)
             if header is None:

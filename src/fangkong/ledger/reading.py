@@ -52,8 +52,9 @@ def sheets(source, filename: str) -> Iterator[tuple[str, Iterator[list]]]:
 
 
 def _sheet_rows(sheet) -> Iterator[list]:
-    # iter_rows starts at the sheet's first row but at its first used column: pad back to column A
-    # is unnecessary because columns are matched by the header found in the same rows.
+    # iter_rows yields empty rows for the empty rows above the data, so a row's position is its
+    # spreadsheet row number − 1; it starts at the first used *column*, which does not matter
+    # because columns are found by the header in these same rows (tests/ledger pin both).
     return sheet.iter_rows()
 
 

@@ -86,7 +86,7 @@ def import_ledger(actor, source, *, filename: str, region_code: str, category: s
     with audit.source(Source.IMPORT), transaction.atomic():
         _prepare_connection()
         rows, matches = match_existing(actor, rows, result)
-        _sort_errors(result)
+        result.sort_errors()
         if not rows and not result.errors:
             result.errors.append({"sheet": filename, "row": 0, "column": "", "value": "",
                                   "reason": _("文件中没有可导入的数据行")})
@@ -100,13 +100,6 @@ def import_ledger(actor, source, *, filename: str, region_code: str, category: s
                          "updated": result.updated, "duplicates": result.duplicates, "errors": len(result.errors),
                          "keep_valid": keep_valid, "category": default_category})
     return result
-
-
-def _sort_errors(result: ImportResult) -> None:
-    order: dict[str, int] = {}
-    for error in result.errors:
-        order.setdefault(error["sheet"], len(order))
-    result.errors.sort(key=lambda e: (order[e["sheet"]], e["row"]))
 
 
 def _prepare_connection() -> None:
