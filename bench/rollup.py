@@ -453,7 +453,7 @@ def _report(engine: str, scales: list[int], sizes: dict, best: dict) -> list[str
     small, large = scales
     if large < 5_000_000:
         lines.append(f"(a short run: the budget is for DESIGN.md §5's city, --persons 5000000, where the naive side "
-                     f"groups {5_000_000 / large:.0f}× more rows and the counters' side the same bounded number)")
+                     f"groups {5_000_000 / large:.0f}× more rows while the counters read stays under regions × days × metrics)")
     for name, _code in TABLES:
         lines.append(f"{name} table from counters at {large:,} ÷ at {small:,} persons = "
                      f"{best[(large, name)][0] / best[(small, name)][0]:.2f} (flat ≈ 1; naive grew "

@@ -85,7 +85,7 @@ def actor(tree):
     return f.user("hq", Role.HQ_ADMIN, f.COUNTY)
 
 
-@settings(max_examples=30, deadline=None, database=None,
+@settings(max_examples=50, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(ops=st.lists(operations, min_size=1, max_size=25))
 def test_live_counters_equal_recomputation(actor, ops):
