@@ -5,6 +5,7 @@ date, datetime — and returns the value to store or raises `CellError` with the
 """
 
 import datetime
+import functools
 import re
 import unicodedata
 
@@ -194,15 +195,18 @@ _TRANSPORT_WORDS = [
 ]
 
 
-def parse_transport_mode(value) -> str:
-    """The stored transport mode; anything unrecognised (步行, 摩托车) is "other", never an error."""
-    key = compact(value).lower()
-    if not key:
-        return ""
+@functools.lru_cache(maxsize=1024)
+def _transport_mode(key: str) -> str:
     for word, mode in _TRANSPORT_WORDS:
         if word in key:
             return mode
     return TransportMode.OTHER
+
+
+def parse_transport_mode(value) -> str:
+    """The stored transport mode; anything unrecognised (步行, 摩托车) is "other", never an error."""
+    key = compact(value).lower()
+    return _transport_mode(key) if key else ""
 
 
 NO_SYMPTOMS = {"无", "否", "没有", "正常", "无症状", "无异常", "/", "-", "—"}

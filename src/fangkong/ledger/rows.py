@@ -99,6 +99,7 @@ class SheetReader:
 
     def __post_init__(self):
         self._columns = list(self.header.columns.items())
+        self._id_title = self.title("id_number")
 
     def error(self, row: int, name: str, value, reason: str) -> None:
         self.errors.append({"sheet": self.sheet, "row": row, "column": self.title(name),
@@ -125,7 +126,7 @@ class SheetReader:
         if len(self.errors) > before:
             return None
         return LedgerRow(self.sheet, number, person, region, category, registered_on, details,
-                         self.title("id_number"), cells.raw_text(raw.get("id_number")))
+                         self._id_title, cells.raw_text(raw.get("id_number")))
 
     def _cell(self, number: int, raw: dict, name: str, parse):
         value = raw.get(name, "")
