@@ -67,3 +67,14 @@ def test_person_registered_elsewhere_is_not_taken_over(worker, tree):
                                region_code=factories.VILLAGE_A1)
     assert "id_number" in exc.value.message_dict
     assert Person.objects.get().region_id == factories.VILLAGE_B1
+
+
+def test_phone_changed_only_in_its_masked_digits_is_saved_and_audited(worker):
+    person, _ = services.upsert_person(worker, name="张三", id_type="resident_id", id_number=VALID,
+                                       region_code=factories.VILLAGE_A1, phone="13812345678")
+    services.upsert_person(worker, name="张三", id_type="resident_id", id_number=VALID,
+                           region_code=factories.VILLAGE_A1, phone="13899995678")
+    person.refresh_from_db()
+    assert person.phone == "13899995678"
+    entry = AuditEntry.objects.get(action="person.update")
+    assert "phone_ref" in entry.after and "13899995678" not in str(entry.after)

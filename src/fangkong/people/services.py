@@ -29,6 +29,10 @@ def audit_view(person: Person) -> dict:
     data = audit.snapshot(person, PERSON_FIELDS)
     data["id_number"] = identity.mask_id(person.id_number)
     data["phone"] = identity.mask_phone(person.phone)
+    # A change hidden by the mask (middle digits) must still count as a change: a short prefix
+    # of the keyed digest shows that the number changed without revealing it.
+    data["id_ref"] = person.id_digest[:8]
+    data["phone_ref"] = person.phone_digest[:8]
     return data
 
 
