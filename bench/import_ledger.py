@@ -17,12 +17,11 @@ import argparse
 import datetime
 import os
 import random
-import shutil
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
+
+from bench._db import TempDatabases, use_database
 
 BUDGET = 1.5
 COUNTY = "420921000000"
@@ -113,74 +112,6 @@ def bare_read(path: Path) -> int:
 
 # Database set-up ------------------------------------------------------------------------------------
 
-class Database:
-    """A temporary database migrated once; `fresh()` gives a clean copy for each timed import."""
-
-    def __init__(self, base_url: str):
-        self.base_url = base_url
-        self.postgres = base_url.startswith(("postgres://", "postgresql://"))
-        self.folder = Path(tempfile.mkdtemp(prefix="fangkong-bench-"))
-        self.template = f"fangkong_bench_{uuid.uuid4().hex[:8]}"
-        self.created: list[str] = []
-        self.copies = 0
-
-    def url(self, name: str) -> str:
-        if self.postgres:
-            head, _sep, _db = self.base_url.rpartition("/")
-            return f"{head}/{name}"
-        return f"sqlite:///{self.folder / (name + '.sqlite3')}"
-
-    def _admin(self, sql: str) -> None:
-        import psycopg
-        with psycopg.connect(self.base_url, autocommit=True) as conn:
-            conn.execute(sql)
-
-    def create_template(self) -> str:
-        if self.postgres:
-            self._admin(f'CREATE DATABASE "{self.template}"')
-            self.created.append(self.template)
-        return self.url(self.template)
-
-    def fresh(self) -> str:
-        from django.db import connections
-        # nobody may be connected to a PostgreSQL template; closing SQLite checkpoints its WAL into the file
-        connections.close_all()
-        self.copies += 1
-        name = f"{self.template}_{self.copies}"
-        if self.postgres:
-            self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
-            self.created.append(name)
-        else:
-            shutil.copy(self.folder / f"{self.template}.sqlite3", self.folder / f"{name}.sqlite3")
-        return self.url(name)
-
-    def drop(self) -> None:
-        from django.db import connections
-        connections.close_all()
-        for name in reversed(self.created):
-            self._admin(f'DROP DATABASE IF EXISTS "{name}"')
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def use_database(url: str) -> None:
-    """Point Django's default connection at `url`, whether or not Django is set up already."""
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
-    import django
-    from django.apps import apps
-    if not apps.ready:
-        django.setup()
-    from django.db import connections
-
-    from fangkong.settings import _database  # reads DATABASE_URL each time it is called
-    connections.close_all()
-    connections.settings["default"] = connections.configure_settings({"default": _database()})["default"]
-    try:
-        del connections["default"]
-    except AttributeError:
-        pass  # no connection made yet in this thread
-
-
 def seed_county() -> tuple[object, list[str]]:
     """The county, its townships and villages, and a headquarters account to import with."""
     from fangkong.accounts.models import Role, User
@@ -207,7 +138,7 @@ def seed_county() -> tuple[object, list[str]]:
     return user, villages
 
 
-def _import_once(db: Database, path: Path) -> tuple[float, dict]:
+def _import_once(db: TempDatabases, path: Path) -> tuple[float, dict]:
     from django.contrib.auth import get_user_model
 
     from fangkong.ledger import services
@@ -226,12 +157,10 @@ def main(argv=None) -> list[str]:
     parser.add_argument("--profile", action="store_true", help="profile one import with pyinstrument (if installed)")
     args, _rest = parser.parse_known_args(argv)
     base_url = os.environ.get("DATABASE_URL", "")
-    db = Database(base_url)
+    db = TempDatabases(base_url)
     lines = []
     try:
-        use_database(db.create_template())
-        from django.core.management import call_command
-        call_command("migrate", verbosity=0, interactive=False)
+        db.migrated_template()
         _user, villages = seed_county()
         path = db.folder / f"ledger-{args.rows}.xlsx"
         make_workbook(path, args.rows, villages)
@@ -261,7 +190,7 @@ def _timed(fn, *args) -> float:
     return time.perf_counter() - started
 
 
-def _profile(db: Database, path: Path) -> None:
+def _profile(db: TempDatabases, path: Path) -> None:
     try:
         import pyinstrument
     except ImportError:

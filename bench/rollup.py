@@ -26,14 +26,12 @@ import datetime
 import gc
 import os
 import random
-import shutil
-import tempfile
 import time
 import types
-import uuid
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
+
+from bench._db import TempDatabases, use_database
 
 BUDGET = 20.0
 PROVINCE, CITY = "420000000000", "420900000000"
@@ -51,76 +49,6 @@ ENDINGS = ["released"] * 8 + ["transferred", "moved_away"]
 
 
 # Databases ------------------------------------------------------------------------------------------
-
-class Databases:
-    """Temporary databases: one migrated template, a fresh copy per scale, all dropped at the end."""
-
-    def __init__(self, base_url: str):
-        self.base_url = base_url
-        self.postgres = base_url.startswith(("postgres://", "postgresql://"))
-        self.folder = Path(tempfile.mkdtemp(prefix="fangkong-bench-rollup-"))
-        self.template = f"fangkong_bench_rollup_{uuid.uuid4().hex[:8]}"
-        self.created: list[str] = []
-
-    def url(self, name: str) -> str:
-        if self.postgres:
-            return f"{self.base_url.rpartition('/')[0]}/{name}"
-        return f"sqlite:///{self.folder / (name + '.sqlite3')}"
-
-    def _admin(self, sql: str) -> None:
-        import psycopg
-        with psycopg.connect(self.base_url, autocommit=True) as conn:
-            conn.execute(sql)
-
-    def migrated_template(self) -> None:
-        from django.core.management import call_command
-        if self.postgres:
-            self._admin(f'CREATE DATABASE "{self.template}"')
-            self.created.append(self.template)
-        use_database(self.url(self.template))
-        call_command("migrate", verbosity=0, interactive=False)
-        from django.db import connections
-        connections.close_all()
-
-    def fresh(self, label: str) -> str:
-        name = f"{self.template}_{label}"
-        if self.postgres:
-            self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
-            self.created.append(name)
-        else:
-            shutil.copy(self.folder / f"{self.template}.sqlite3", self.folder / f"{name}.sqlite3")
-        self.switch(name.removeprefix(self.template + "_"))
-        return name
-
-    def switch(self, label: str) -> None:
-        use_database(self.url(f"{self.template}_{label}"))
-
-    def drop(self) -> None:
-        from django.db import connections
-        connections.close_all()
-        for name in reversed(self.created):
-            self._admin(f'DROP DATABASE IF EXISTS "{name}"')
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def use_database(url: str) -> None:
-    """Point Django's default connection at `url`, whether or not Django is set up already."""
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
-    import django
-    from django.apps import apps
-    if not apps.ready:
-        django.setup()
-    from django.db import connections
-
-    from fangkong.settings import _database  # reads DATABASE_URL each time it is called
-    connections.close_all()
-    connections.settings["default"] = connections.configure_settings({"default": _database()})["default"]
-    try:
-        del connections["default"]
-    except AttributeError:
-        pass  # no connection made yet in this thread
-
 
 # Bulk loading ---------------------------------------------------------------------------------------
 
@@ -410,21 +338,23 @@ def main(argv=None) -> list[str]:
     parser.add_argument("--repeat", type=int, default=3,
                         help="rounds of timing (each: 10 counter tables and 1 naive per table and scale); best kept")
     args, _rest = parser.parse_known_args(argv)
-    dbs = Databases(os.environ.get("DATABASE_URL", ""))
+    dbs = TempDatabases(os.environ.get("DATABASE_URL", ""), prefix="fangkong_bench_rollup")
+    urls = {}
     engine = "PostgreSQL (wall time)" if dbs.postgres else "SQLite (CPU time of this process)"
     scales = [args.persons // 4, args.persons]
     sizes, best = {}, {}
     try:
         dbs.migrated_template()
         for persons in scales:
-            dbs.fresh(f"p{persons}")
+            urls[persons] = dbs.fresh(f"p{persons}")
+            use_database(urls[persons])
             sizes[persons] = prepare(persons)
         # Rounds alternate the scales, so a noisy neighbour slows both alike; the garbage collector is
         # paused while timing, as timeit does.
         gc.disable()
         for _round in range(max(1, args.repeat)):
             for persons in scales:
-                dbs.switch(f"p{persons}")
+                use_database(urls[persons])
                 for name, code in TABLES:
                     from_counters(code, LAST_DAY)  # the connection and caches warm for both sides alike
                     fast = min(_timed(lambda code=code: from_counters(code, LAST_DAY)) for _ in range(10))
