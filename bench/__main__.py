@@ -20,7 +20,10 @@ def main() -> None:
     args, rest = parser.parse_known_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
     lines = []
+    base_url = os.environ.get("DATABASE_URL", "")
     for name in args.only or BENCHMARKS:
+        # each benchmark points DATABASE_URL at its own temporary databases; the next starts from the base
+        os.environ["DATABASE_URL"] = base_url
         started = time.monotonic()
         module = importlib.import_module(f"bench.{name}")
         print(f"== bench/{name}.py", flush=True)
