@@ -58,8 +58,13 @@ test-postgres:
 	echo "== tests on PostgreSQL"; \
 	DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)
 
+# Benchmarks on SQLite, then on PostgreSQL when a server answers (BENCH_ARGS, e.g. --rows 100000).
 bench: install
-	$(BIN)/python -m bench $(BENCH_ARGS)
+	@echo "== benchmarks on SQLite"
+	DATABASE_URL= $(BIN)/python -m bench $(BENCH_ARGS)
+	@url="$(FANGKONG_TEST_POSTGRES)"; \
+	if [ -z "$$url" ] && $(BIN)/python bench/pg_up.py "$(PG_DEFAULT)"; then url="$(PG_DEFAULT)"; fi; \
+	if [ -n "$$url" ]; then echo "== benchmarks on PostgreSQL"; DATABASE_URL="$$url" $(BIN)/python -m bench $(BENCH_ARGS); fi
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench
