@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import permissions
+from fangkong.quarantine import views_common as quarantine_menu
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ ENTRIES: list[Entry] = [
     Entry(_("重点人员"), "screening:key_persons", permissions.can_view_ledger),
     Entry(_("摸排"), "screening:sweeps", permissions.can_view_ledger),
     Entry(_("台账导入导出"), "ledger:index", permissions.can_view_ledger),
+    Entry(_("我的包保对象"), "quarantine:mine", quarantine_menu.shows_my_people),
+    Entry(_("隔离管理"), "quarantine:orders", quarantine_menu.shows_management),
+    Entry(_("转运请求"), "quarantine:transfers", quarantine_menu.shows_transfers),
     Entry(_("每日一报"), "analytics:daily"),
     Entry(_("用户管理"), "accounts:users", permissions.can_manage_users),
     Entry(_("审计日志"), "audit:list", permissions.can_view_audit),
