@@ -109,7 +109,7 @@ def _slot_for(q: Quarantine, at: datetime.datetime, slot) -> FollowUp | None:
         if found is None or not found.scheduled:
             raise ValidationError({"slot": _("该人员没有这次应随访记录：%(value)s") % {"value": slot}})
         if found.status != FollowUpStatus.DUE:
-            raise ValidationError({"slot": _("%(time)s 这次随访已%(status)s，不能重复记录") % {
+            raise ValidationError({"slot": _("%(time)s 的随访状态为“%(status)s”，不能重复记录") % {
                 "time": fmt(found.due_at), "status": found.get_status_display()}})
         if local_day(found.due_at) != local_day(at):
             raise ValidationError({"at": _("随访时间 %(at)s 与应随访日期 %(day)s 不是同一天") % {
@@ -206,7 +206,7 @@ def excuse_follow_up(actor, follow_up: FollowUp, *, reason: str) -> FollowUp:
     reason = text(reason, "reason", _("未随访原因"), 200, errors, required=True)
     raise_if(errors)
     if fu.status != FollowUpStatus.DUE:
-        raise ValidationError(_("%(time)s 这次随访已%(status)s") % {
+        raise ValidationError(_("%(time)s 的随访状态为“%(status)s”") % {
             "time": fmt(fu.due_at), "status": fu.get_status_display()})
     if fu.due_at > now():
         raise ValidationError(_("%(time)s 这次随访还没到时间，不能说明未随访") % {"time": fmt(fu.due_at)})
