@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.audit import services as audit
 from fangkong.regions.models import Region
+from fangkong.regions.selectors import region_in_scope
 
 from . import permissions
 from .models import ApiToken, Role, User, token_digest
@@ -22,12 +23,7 @@ USER_FIELDS = ["username", "display_name", "phone", "role", "region", "is_active
 
 def _region_in_scope(actor, code: str) -> Region:
     # keyed "region_code" like the form field and the API payload, so the error shows by the field
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise ValidationError({"region_code": _("区划 %(code)s 不存在") % {"code": code}})
-    if not actor.region.contains(region.code):
-        raise ValidationError({"region_code": _("区划 %(code)s 不在您的管辖范围内") % {"code": code}})
-    return region
+    return region_in_scope(actor, code, field="region_code")
 
 
 def _check_lengths(**values: str) -> None:

@@ -13,6 +13,7 @@ from fangkong.accounts import permissions
 from fangkong.audit import services as audit
 from fangkong.regions import codes
 from fangkong.regions.models import Region
+from fangkong.regions.selectors import region_in_scope
 
 from . import identity
 from .cleaning import ADDRESS_MAX, NAME_MAX, clean_person_fields
@@ -39,16 +40,6 @@ def audit_view(person: Person) -> dict:
 def require_writer(actor) -> None:
     if not permissions.can_write(actor):
         raise PermissionDenied(_("您的角色只能查看，不能修改"))
-
-
-def region_in_scope(actor, code: str, field: str = "region") -> Region:
-    code = "".join(str(code or "").split())
-    region = Region.objects.filter(code=code).first() if code else None
-    if region is None:
-        raise ValidationError({field: _("区划 %(code)s 不存在") % {"code": code}})
-    if not actor.region.contains(region.code):
-        raise ValidationError({field: _("区划 %(code)s 不在您的管辖范围内") % {"code": code}})
-    return region
 
 
 def _household_in_scope(actor, household) -> Household | None:

@@ -1,7 +1,9 @@
 """Reads of regions, always inside the user's scope."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from . import codes
 from .models import Region, within
@@ -40,3 +42,18 @@ def page_of_regions(user, *, after: str = "", limit: int = 100, level: str = "",
     if after:
         qs = qs.filter(code__gt=after)
     return list(qs.order_by("code")[: max(1, min(limit, 500))])
+
+
+def region_in_scope(actor, code, field: str = "region") -> Region:
+    """The region a write targets, checked against the actor's scope.
+
+    Raises ValidationError keyed by `field` (the form or payload field that named it), so the
+    message shows beside the input: unknown code, or a region outside the actor's subtree.
+    """
+    code = "".join(str(code or "").split())
+    region = Region.objects.filter(code=code).first() if code else None
+    if region is None:
+        raise ValidationError({field: _("区划 %(code)s 不存在") % {"code": code}})
+    if not actor.region.contains(region.code):
+        raise ValidationError({field: _("区划 %(code)s 不在您的管辖范围内") % {"code": code}})
+    return region

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts import permissions
 from fangkong.regions import codes
 from fangkong.regions.models import Region
+from fangkong.regions.selectors import region_in_scope as scoped_region
 
 from ..models import KeyPerson, KeyPersonEvent
 
@@ -32,12 +33,7 @@ def require_in_scope(actor, region_code: str) -> None:
 
 
 def region_in_scope(actor, code, *, field: str = "region", levels=None) -> Region:
-    code = "".join(str(code or "").split())
-    region = Region.objects.filter(code=code).first() if code else None
-    if region is None:
-        raise ValidationError({field: _("区划 %(code)s 不存在") % {"code": code}})
-    if not actor.region.contains(region.code):
-        raise ValidationError({field: _("区划 %(code)s 不在您的管辖范围内") % {"code": code}})
+    region = scoped_region(actor, code, field)
     if levels and region.level not in levels:
         raise ValidationError({field: _("台账须登记到村（社区）或网格，%(name)s 是%(level)s") % {
             "name": region.name, "level": region.get_level_display()}})
