@@ -84,4 +84,4 @@ def update_user(request, user_id: int, payload: UserChangeIn):
 @router.post("/users/{user_id}/unlock", response={204: None, 403: ErrorOut, 404: ErrorOut})
 def unlock_user(request, user_id: int):
     services.unlock_user(request.user, selectors.user_for(request.user, user_id))
-    return 204, None
+    return Status(204, None)

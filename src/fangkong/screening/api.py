@@ -276,7 +276,7 @@ def record_visit(request, sweep_id: int, payload: VisitIn):
 @router.delete("/visits/{visit_id}", response={204: None, **WRITE_ERRORS})
 def delete_visit(request, visit_id: int):
     services.delete_household_visit(request.user, selectors.visit_for(request.user, visit_id))
-    return 204, None
+    return Status(204, None)
 
 
 # Key persons ------------------------------------------------------------------------------------
@@ -331,7 +331,7 @@ def change_status(request, key_person_id: int, payload: StatusIn):
 @router.delete("/key-persons/{key_person_id}", response={204: None, **WRITE_ERRORS})
 def delete_key_person(request, key_person_id: int):
     services.delete_key_person(request.user, selectors.key_person_for(request.user, key_person_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/key-persons/{key_person_id}/checks", response={200: list[CheckOut], 403: ErrorOut, 404: ErrorOut})
@@ -350,7 +350,7 @@ def record_check(request, key_person_id: int, payload: CheckIn):
 @router.delete("/checks/{check_id}", response={204: None, **WRITE_ERRORS})
 def delete_check(request, check_id: int):
     services.delete_daily_check(request.user, selectors.check_for(request.user, check_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/today", response={200: TodayPage, 403: ErrorOut})
