@@ -1,5 +1,6 @@
 """What `fangkong demo-data` builds, in order. Later areas append their own step here."""
 
+from fangkong.quarantine.demo import quarantine_demo
 from fangkong.screening.demo import screening_demo
 
 from . import county
@@ -14,4 +15,4 @@ def base_county(options, log):
     log(f"residents: {made}")
 
 
-STEPS = [base_county, screening_demo]
+STEPS = [base_county, screening_demo, quarantine_demo]

@@ -1,0 +1,297 @@
+"""Recording a follow-up over HTTP ÷ a trivial endpoint, on the same real server, with every write checked.
+
+    python -m bench.followups                          # SQLite (a temporary file)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m bench.followups
+    python -m bench.followups --requests 4000 --clients 8 --auth token
+
+Seeds a temporary database (migrated; a county, a village cadre and doctor, --requests active home
+quarantine orders with their follow-up slots, made through `quarantine.services.start_quarantine`),
+starts the app in a subprocess on 127.0.0.1 (a free port) with Django's threaded WSGI server (the one
+`runserver` uses: HTTP/1.1 keep-alive, a thread per connection; request logging and Nagle's algorithm
+off, as in production servers), then --clients client threads, each on its own keep-alive connection,
+send --requests requests in all to
+  trivial   GET /healthz (no database)
+  follow-up POST /api/quarantine/orders/{id}/follow-ups {"temperature": …, "method": "phone"}, one order
+            after another (each request a different person), as the village doctor: session + CSRF
+            (as a browser) or --auth token (Authorization: Bearer, as a script)
+for --rounds rounds (alternating, so a noisy neighbour slows both alike; the best round of each kept).
+It prints requests/second of each and follow-up ÷ trivial (budget ≥ 0.5, DESIGN.md §5), the server
+process's CPU time per request of each (its work, whatever the client threads on the same machine
+cost), the SQL statements of one follow-up, and checks that the FollowUp rows recorded by the doctor
+are exactly as many as the 201 answers. The server is Django's development server, not gunicorn or
+uwsgi: both endpoints go through the same one, and more worker processes would multiply both rates
+alike, so the ratio (≈ CPU per trivial request ÷ CPU per follow-up) is the application's, not the server's.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+BUDGET = 0.5
+COUNTY, TOWN, VILLAGE = "420921000000", "420921001000", "420921001201"
+
+
+# The server (a subprocess: `python -m bench.followups --serve PORT`) -----------------------------
+
+def serve(port: int) -> None:
+    """Django's threaded WSGI server (runserver's), quiet, with Nagle's algorithm off as production servers have
+    it: the dev server writes headers and body apart, and a 40 ms delayed-ACK stall per request would be all
+    that is measured."""
+    import socketserver
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+    import django
+    django.setup()
+    from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer, get_internal_wsgi_application
+
+    class Handler(WSGIRequestHandler):
+        disable_nagle_algorithm = True
+
+        def log_message(self, format, *args):  # one log line per request is not the app's work
+            pass
+
+    class Server(socketserver.ThreadingMixIn, WSGIServer):
+        daemon_threads = True
+
+    httpd = Server(("127.0.0.1", port), Handler)
+    httpd.set_app(get_internal_wsgi_application())
+    httpd.serve_forever()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(database_url: str, log: Path) -> tuple[subprocess.Popen, int]:
+    """The server in a subprocess, its output to `log` (a pipe nobody reads would block it once full)."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0"}
+    root = Path(__file__).resolve().parent.parent
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "bench.followups", "--serve", str(port)], cwd=root, env=env,
+                                   stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server did not start: {log.read_text()[-2000:]}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return process, port
+        except OSError:
+            time.sleep(.2)
+    process.kill()
+    raise SystemExit("the server did not answer within 60 s")
+
+
+# Seeding -----------------------------------------------------------------------------------------
+
+def seed(orders: int) -> dict:
+    """A county with one village, its cadre and doctor, `orders` active home orders (through the service)."""
+    import datetime
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from fangkong.accounts.models import Role, User
+    from fangkong.accounts.services import create_token
+    from fangkong.analytics import counters
+    from fangkong.people.models import Person
+    from fangkong.quarantine import services
+    from fangkong.quarantine.defaults import install_default_policies
+    from fangkong.quarantine.models import QuarantinePolicy
+    from fangkong.regions.models import Region
+    from fangkong.screening import rollup
+    from fangkong.screening.models import KeyPerson
+    for code, name, level, parent in [("420000000000", "湖北省", "province", None),
+                                      ("420900000000", "孝感市", "city", "420000000000"),
+                                      (COUNTY, "孝昌县", "county", "420900000000"), (TOWN, "花园镇", "township", COUNTY),
+                                      (VILLAGE, "东岳村", "village", TOWN)]:
+        Region.objects.create(code=code, name=name, level=level, parent_id=parent)
+    install_default_policies(QuarantinePolicy)
+    users = {}
+    for username, role, region in [("bench_hq", Role.HQ_ADMIN, COUNTY), ("bench_cadre", Role.VILLAGE_WORKER, VILLAGE),
+                                   ("bench_doctor", Role.DOCTOR, VILLAGE)]:
+        users[username] = User.objects.create_user(username, password=None, role=role, region_id=region,
+                                                   display_name=username, phone="13800000000")
+    hq, cadre, doctor = users["bench_hq"], users["bench_cadre"], users["bench_doctor"]
+    now = timezone.now()
+    people = Person.objects.bulk_create([Person(name=f"人员{i}", id_type="other", id_number=f"B{i:07d}",
+                                                region_id=VILLAGE, address=f"东岳村{i}号") for i in range(orders)])
+    key_persons = KeyPerson.objects.bulk_create([
+        KeyPerson(person=p, category="returnee", region_id=VILLAGE, registered_on=timezone.localdate(now),
+                  arrival_date=timezone.localdate(now) - datetime.timedelta(days=1)) for p in people])
+    counters.track_change([], [c for kp in key_persons for c in rollup.key_person_contributions(kp)])
+    ids = [services.start_quarantine(hq, kp, cadre=cadre, doctor=doctor,
+                                     start_at=now - datetime.timedelta(days=1)).pk for kp in key_persons]
+    client = Client()
+    client.force_login(doctor)
+    return {"order_ids": ids, "doctor_id": doctor.pk, "session": client.cookies["sessionid"].value,
+            "token": create_token(doctor, doctor, "bench")}
+
+
+# The load ----------------------------------------------------------------------------------------
+
+class Load:
+    """`clients` threads, each on one keep-alive connection, sending `total` requests in all."""
+
+    def __init__(self, port: int, server_pid: int, clients: int, auth: str, seeded: dict):
+        self.port, self.server_pid, self.clients, self.seeded = port, server_pid, clients, seeded
+        csrf = uuid.uuid4().hex  # any 32-character secret: the cookie and the header must agree
+        self.headers = {"Content-Type": "application/json"}
+        if auth == "token":
+            self.headers["Authorization"] = f"Bearer {seeded['token']}"
+        else:
+            self.headers |= {"Cookie": f"sessionid={seeded['session']}; csrftoken={csrf}", "X-CSRFToken": csrf}
+        self.statuses: dict[int, int] = {}
+        self.errors: list[str] = []
+        self.lock = threading.Lock()
+
+    def run(self, kind: str, total: int, offset: int = 0) -> tuple[float, float]:
+        """Requests/second of `total` requests of `kind` ("trivial" or "follow_up"), and the server's CPU
+        seconds per request (its work, whatever the client threads on the same machine cost)."""
+        shares = [total // self.clients + (1 if i < total % self.clients else 0) for i in range(self.clients)]
+        starts = [sum(shares[:i]) for i in range(self.clients)]
+        ready = threading.Barrier(self.clients + 1)
+        threads = [threading.Thread(target=self._client, args=(kind, offset + start, share, ready))
+                   for start, share in zip(starts, shares, strict=True)]
+        for t in threads:
+            t.start()
+        ready.wait()  # connections open: time the requests only
+        started, cpu = time.perf_counter(), self.server_cpu()
+        for t in threads:
+            t.join()
+        return total / (time.perf_counter() - started), (self.server_cpu() - cpu) / total
+
+    def server_cpu(self) -> float:
+        """CPU seconds (user + system) the server process has used so far (Linux /proc; 0 elsewhere)."""
+        try:
+            fields = Path(f"/proc/{self.server_pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def _client(self, kind: str, first: int, count: int, ready: threading.Barrier) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        conn.connect()
+        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        ready.wait()
+        ids = self.seeded["order_ids"]
+        statuses: dict[int, int] = {}
+        for n in range(first, first + count):
+            if kind == "trivial":
+                conn.request("GET", "/healthz")
+            else:
+                body = json.dumps({"temperature": f"36.{n % 9}", "method": "phone"})
+                conn.request("POST", f"/api/quarantine/orders/{ids[n % len(ids)]}/follow-ups", body=body,
+                             headers=self.headers)
+            response = conn.getresponse()
+            payload = response.read()
+            statuses[response.status] = statuses.get(response.status, 0) + 1
+            if response.status >= 300 and len(self.errors) < 5:
+                with self.lock:
+                    self.errors.append(f"{response.status} {payload[:300]!r}")
+        conn.close()
+        if kind == "follow_up":
+            with self.lock:
+                for status, n in statuses.items():
+                    self.statuses[status] = self.statuses.get(status, 0) + n
+
+
+def _queries_of_one(seeded: dict, headers: dict) -> int:
+    """SQL statements of one follow-up request, through Django's test client in this process (one more write)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    client = Client(HTTP_HOST="127.0.0.1", headers={k: v for k, v in headers.items() if k != "Content-Type"})
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(f"/api/quarantine/orders/{seeded['order_ids'][0]}/follow-ups",
+                               data={"temperature": "36.6", "method": "phone"}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    return len(ctx.captured_queries)
+
+
+def written(doctor_id: int) -> int:
+    from fangkong.quarantine.models import FollowUp
+    return FollowUp.objects.filter(recorded_by_id=doctor_id, status="done").count()
+
+
+def main(argv=None) -> list[str]:
+    parser = argparse.ArgumentParser(prog="python -m bench.followups", description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=500,
+                        help="requests per endpoint and round, and active orders seeded (default 500)")
+    parser.add_argument("--clients", type=int, default=4, help="client threads (default 4)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of both endpoints; the best of each kept")
+    parser.add_argument("--auth", choices=["session", "token"], default="session")
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args, _rest = parser.parse_known_args(argv)
+    if args.serve:
+        serve(args.serve)
+        return []
+    from bench._db import TempDatabases, use_database
+    dbs = TempDatabases(os.environ.get("DATABASE_URL", ""), prefix="fangkong_bench_followups")
+    engine = "PostgreSQL" if dbs.postgres else "SQLite"
+    server = None
+    try:
+        dbs.migrated_template()
+        url = dbs.fresh("followups")
+        use_database(url)
+        started = time.perf_counter()
+        seeded = seed(args.requests)
+        seeding = time.perf_counter() - started
+        from django.db import connections
+        connections.close_all()
+        server, port = start_server(url, dbs.folder / "server.log")
+        load = Load(port, server.pid, args.clients, args.auth, seeded)
+        load.run("trivial", 50)  # warm both paths up (imports, URL resolver, connections)
+        load.run("follow_up", 20, offset=args.requests)
+        best = {"trivial": (0.0, 0.0), "follow_up": (0.0, 0.0)}
+        for r in range(max(1, args.rounds)):
+            for kind in best:
+                rate, cpu = load.run(kind, args.requests, offset=r * args.requests)
+                best[kind] = (max(best[kind][0], rate), min(best[kind][1] or cpu, cpu))
+        use_database(url)
+        found = written(seeded["doctor_id"])
+        queries = _queries_of_one(seeded, load.headers)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(10)
+            server_log = (dbs.folder / "server.log").read_text()[-3000:]
+        dbs.drop()
+    ok = load.statuses.get(201, 0)
+    (trivial, trivial_cpu), (follow_up, follow_up_cpu) = best["trivial"], best["follow_up"]
+    ratio = follow_up / trivial
+    lines = [
+        f"{engine}, threaded WSGI server, {args.clients} clients, {args.requests} requests per endpoint and round, "
+        f"{args.auth} auth, {args.requests} active orders (seeded in {seeding:.0f}s)",
+        f"  trivial GET /healthz {trivial:.0f} req/s, follow-up POST {follow_up:.0f} req/s, "
+        f"follow-up/trivial = {ratio:.2f} (budget ≥ {BUDGET}: {'met' if ratio >= BUDGET else 'NOT met'})",
+        f"  server CPU per request: trivial {trivial_cpu * 1000:.2f} ms, follow-up {follow_up_cpu * 1000:.2f} ms; "
+        f"a follow-up runs {queries} SQL queries",
+        f"  writes: {ok} answered 201 (of {sum(load.statuses.values())}), {found} FollowUp rows recorded: "
+        f"{'every write present' if found == ok and ok == sum(load.statuses.values()) else 'MISMATCH'}",
+    ]
+    if load.errors:
+        lines.append(f"  errors: {load.errors}")
+    if server_log.strip():
+        lines.append(f"  server said: {server_log}")
+    assert found == ok, f"{ok} follow-ups answered 201 but {found} rows were written"
+    return lines
+
+
+if __name__ == "__main__":
+    for line in main(sys.argv[1:]):
+        print(line)

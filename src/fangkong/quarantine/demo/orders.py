@@ -1,0 +1,203 @@
+"""The demo's orders: one per key person of the 2020 ledger (mostly), and the live ones of today.
+
+An order is planned in memory (`Plan`): the Quarantine row with the policy values copied as
+`start_quarantine` copies them, its follow-up slots (cut at its end), how it ends, and what
+its follow-ups will show (fevers at the start of a fever case, a forced missed slot or fever
+for the demo accounts' people). `rows` turns plans into rows.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from fangkong.people.models import Person
+from fangkong.screening import demo as screening_demo
+from fangkong.screening.models import KeyPerson
+from fangkong.screening.models import Status as LedgerStatus
+
+from ..models import Quarantine, QuarantinePolicy, QuarantineStatus, Room
+from ..schedule import day_start, local_day, policy_end, slot_times, tz
+from .staff import Staff
+
+# Share of the ledger with an order: transients mostly pass through, a few entries are not yet ordered.
+ORDERED = {"transient": .5}
+ORDERED_DEFAULT = .95
+# First slots with a fever, by category (a fever case is feverish when registered).
+FEVERISH_SLOTS = {"fever": 2, "suspected": 4, "confirmed": 2}
+# The live part: a share of the residents registered in the last days, and a few for each demo account.
+LIVE_SHARE = .0025
+LIVE_CATEGORIES = [("returnee", .7), ("close_contact", .12), ("fever", .1), ("secondary_contact", .08)]
+RELEASED_TODAY_SHARE = .05
+# Each demo account's people: where they live, their cadre, their categories, and which of them has
+# a missed slot (left overdue) and a fever on the latest slot (a transfer request open).
+FORCED = [
+    ("420921001201001", "grid1", ["returnee", "returnee"], {"missed": 1}),
+    ("420921001201", "village1", ["returnee", "returnee", "fever", "secondary_contact", "close_contact"],
+     {"missed": 0, "fever": 2}),
+    ("420921001202", "village2", ["returnee", "returnee", "close_contact", "fever"], {"missed": 0, "fever": 2}),
+    ("420921002001", "village3", ["returnee", "returnee", "close_contact", "returnee"], {"missed": 0, "fever": 3}),
+]
+
+
+@dataclass
+class Plan:
+    kp: KeyPerson
+    order: Quarantine
+    slots: list[datetime.datetime]
+    live: bool
+    feverish: int = 0
+    force_missed: bool = False
+    force_fever: bool = False
+    room: Room | None = None  # the room of its stay (an ended order keeps its stay, not its room)
+    negative_test_at: datetime.datetime | None = None
+
+
+def _local(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)), tz())
+
+
+def _order(kp: KeyPerson, policy: QuarantinePolicy, staff: Staff, start: datetime.datetime,
+           exposure: datetime.datetime, cadre=None) -> Quarantine | None:
+    """The order `start_quarantine` would make (policy values copied), or None when the policy's period is over."""
+    arrival = day_start(kp.arrival_date) if kp.arrival_date else start
+    end = policy_end(policy.counts_from, policy.length_days, start_at=start, arrival=arrival, last_exposure=exposure)
+    if end <= start + datetime.timedelta(hours=1):
+        return None
+    cadre, doctor = cadre or staff.cadre(kp.region_id), staff.doctor(kp.region_id)
+    return Quarantine(
+        key_person=kp, region_id=kp.region_id, category=kp.category, kind=policy.kind, policy=policy,
+        length_days=policy.length_days, counts_from=policy.counts_from, follow_up_times=list(policy.follow_up_times),
+        fever_threshold=policy.fever_threshold, release_needs_negative_tests=policy.release_needs_negative_tests,
+        counted_from=end - datetime.timedelta(days=policy.length_days), start_at=start, policy_end=end,
+        planned_end=end, home_address=kp.person.address, cadre=cadre, doctor=doctor, created_by=cadre,
+        created_at=start, updated_at=start)
+
+
+def _end(plan: Plan, status: str, at: datetime.datetime, reason: str = "", **extra) -> None:
+    """End the planned order at `at`: the slots from then on were never owed."""
+    q = plan.order
+    at = max(at, q.start_at + datetime.timedelta(hours=1))
+    q.status, q.ended_at, q.end_reason, q.ended_by, q.updated_at = status, at, reason, q.cadre, at
+    for name, value in extra.items():
+        setattr(q, name, value)
+    plan.slots = [s for s in plan.slots if s < at]
+    if status == QuarantineStatus.RELEASED and q.release_needs_negative_tests:
+        plan.negative_test_at = max(q.start_at + datetime.timedelta(minutes=10), at - datetime.timedelta(hours=20))
+
+
+def _release_on_planned_day(plan: Plan, rng: random.Random, latest: datetime.datetime | None = None) -> None:
+    """Released on the planned end's day (no reason needed), in the morning after its last slot."""
+    q = plan.order
+    at = max(q.planned_end, _local(local_day(q.planned_end), 9)) + datetime.timedelta(minutes=rng.randrange(90))
+    if latest is not None:
+        at = min(at, latest)
+    _end(plan, QuarantineStatus.RELEASED, at)
+
+
+def history_plan(kp: KeyPerson, policies: dict, staff: Staff, rng: random.Random) -> Plan | None:
+    """The 2020 order of a ledger entry, ending as the ledger says (or at its planned end)."""
+    if rng.random() >= ORDERED.get(kp.category, ORDERED_DEFAULT):
+        return None
+    start = kp.created_at + datetime.timedelta(minutes=rng.randrange(20, 90))
+    exposure = day_start(kp.registered_on - datetime.timedelta(days=rng.randrange(3)))
+    order = _order(kp, policies[kp.category], staff, start, exposure)
+    if order is None:
+        return None
+    plan = Plan(kp, order, slot_times(start, order.planned_end, order.follow_up_times), live=False,
+                feverish=FEVERISH_SLOTS.get(kp.category, 0))
+    ended = _local(kp.ended_on, 15, rng.randrange(60)) if kp.ended_on else None
+    if kp.status == LedgerStatus.RELEASED and kp.ended_on == local_day(order.planned_end):
+        _release_on_planned_day(plan, rng)
+    elif kp.status == LedgerStatus.RELEASED:
+        _end(plan, QuarantineStatus.RELEASED, ended, kp.note or "核酸检测阴性，提前解除")
+    elif kp.status == LedgerStatus.TRANSFERRED:
+        _end(plan, QuarantineStatus.TRANSFERRED_TO_HOSPITAL, ended, kp.note or "转定点医院")
+    elif kp.status == LedgerStatus.MOVED_AWAY:
+        _end(plan, QuarantineStatus.MOVED_AWAY, ended, "返回工作地", handover_to=kp.origin or "外地")
+    else:
+        _release_on_planned_day(plan, rng)  # still under way on 2 February 2020: ran its course
+    return plan
+
+
+# The live part ---------------------------------------------------------------------------------
+
+def _weighted(rng: random.Random, pairs):
+    return rng.choices([v for v, _w in pairs], weights=[w for _v, w in pairs])[0]
+
+
+def _candidates():
+    """Residents not on the ledger (adults and teenagers), by region, in a fixed order."""
+    rows = (Person.objects.filter(key_person_entries__isnull=True, birth_date__lte=datetime.date(2006, 1, 1))
+            .values_list("pk", "region_id").order_by("pk"))
+    return list(rows)
+
+
+def live_key_persons(rng: random.Random, staff: Staff, now: datetime.datetime) -> list[KeyPerson]:
+    """Ledger entries registered in the last two weeks of the real calendar: a share of the residents
+    plus a few in each demo account's village; saved (the orders need their ids)."""
+    candidates = _candidates()
+    taken: set[int] = set()
+    chosen = []  # (person id, region code, category, cadre, forced flags)
+    for code, cadre, categories, flags in FORCED:
+        # village1's people are preferably outside grid 001 (grid1's), when the village has other grids
+        here = sorted((c for c in candidates if c[1].startswith(code) and c[0] not in taken),
+                      key=lambda c: c[1].startswith("420921001201001"))
+        for i, (pk, region) in enumerate(here[:len(categories)]):
+            taken.add(pk)
+            chosen.append((pk, region, categories[i], staff.user(cadre),
+                           {"missed": flags.get("missed") == i, "fever": flags.get("fever") == i}))
+    total = round(len(candidates) * LIVE_SHARE / (1 - screening_demo.SHARE_ON_LEDGER))
+    for pk, region in rng.sample(candidates, min(total, len(candidates))):
+        if pk not in taken:
+            taken.add(pk)
+            chosen.append((pk, region, _weighted(rng, LIVE_CATEGORIES), None, {}))
+    people = Person.objects.in_bulk([pk for pk, *_rest in chosen])
+    found = []
+    for pk, region, category, cadre, flags in chosen:
+        # the ledger's responsible worker is the grid's or village's; the order's cadre may be another
+        kp = KeyPerson(person=people[pk], region_id=region, category=category, responsible=staff.cadre(region))
+        kp.demo_cadre = cadre or kp.responsible
+        released = not flags and category == "returnee" and rng.random() < RELEASED_TODAY_SHARE
+        kp.demo_start = _live_start(rng, now, released=released, settled=bool(flags))
+        kp.registered_on = local_day(kp.demo_start)
+        if category == "returnee":
+            kp.origin = _weighted(rng, screening_demo.ORIGINS)
+            back = 0 if released else rng.choice((0, 0, 1))
+            kp.arrival_date = kp.departure_date = kp.registered_on - datetime.timedelta(days=back)
+            kp.transport_mode, kp.transport_number = "train", rng.choice("GDK") + str(rng.randrange(1, 2000))
+        if category == "fever":
+            kp.symptoms = rng.choice(screening_demo.SYMPTOMS)
+        kp.created_at = kp.updated_at = kp.demo_start - datetime.timedelta(minutes=rng.randrange(20, 60))
+        kp.demo_flags = flags
+        found.append(kp)
+    KeyPerson.objects.bulk_create(found, batch_size=1000)
+    return found
+
+
+def _live_start(rng: random.Random, now: datetime.datetime, *, released: bool, settled: bool) -> datetime.datetime:
+    """When a live order starts: in the last 11 days (still in isolation; `settled`: two days ago or
+    earlier, so it has slots past due), or 14–15 days ago for one released today (its planned end,
+    14 days from arrival, at least an hour before now)."""
+    today = local_day(now)
+    if released:
+        back = 14 if now >= day_start(today) + datetime.timedelta(hours=1) else 15
+    else:
+        back = rng.randrange(2 if settled else 0, 11)
+    start = _local(today - datetime.timedelta(days=back), rng.randrange(8, 11), rng.randrange(60))
+    if start > now - datetime.timedelta(minutes=30):
+        start -= datetime.timedelta(days=1)
+    return start
+
+
+def live_plan(kp: KeyPerson, policies: dict, staff: Staff, rng: random.Random, now: datetime.datetime) -> Plan:
+    start = kp.demo_start
+    exposure = day_start(kp.registered_on - datetime.timedelta(days=rng.randrange(2)))
+    order = _order(kp, policies[kp.category], staff, start, exposure, cadre=kp.demo_cadre)
+    plan = Plan(kp, order, slot_times(start, order.planned_end, order.follow_up_times), live=True,
+                feverish=FEVERISH_SLOTS.get(kp.category, 0),
+                force_missed=kp.demo_flags.get("missed", False), force_fever=kp.demo_flags.get("fever", False))
+    if order.planned_end <= now - datetime.timedelta(hours=1):
+        _release_on_planned_day(plan, rng, latest=now - datetime.timedelta(minutes=5))
+    return plan
