@@ -270,7 +270,7 @@ def record_visit(request, sweep_id: int, payload: VisitIn):
     household = selectors.household_for_visit(request.user, sweep, payload.household_id)
     data = payload.dict(exclude={"household_id"})
     visit, created = services.record_household_visit(request.user, sweep, household, **data)
-    return (201 if created else 200), _visit_out(visit, created)
+    return Status(201 if created else 200, _visit_out(visit, created))
 
 
 @router.delete("/visits/{visit_id}", response={204: None, **WRITE_ERRORS})
@@ -298,7 +298,7 @@ def register_key_person(request, payload: KeyPersonIn):
     data["household"] = data.pop("household_id")
     data["responsible"] = data.pop("responsible_id")
     kp, created = services.register_key_person(request.user, **data)
-    return (201 if created else 200), _kp_out(selectors.key_person_for(request.user, kp.pk), created)
+    return Status(201 if created else 200, _kp_out(selectors.key_person_for(request.user, kp.pk), created))
 
 
 @router.get("/key-persons/{key_person_id}", response={200: KeyPersonDetail, 403: ErrorOut, 404: ErrorOut})
@@ -344,7 +344,7 @@ def record_check(request, key_person_id: int, payload: CheckIn):
     """每天一查: 201 for the day's first check, 200 when it replaces that day's check."""
     kp = selectors.key_person_for(request.user, key_person_id)
     check, created = services.record_daily_check(request.user, kp, **payload.dict())
-    return (201 if created else 200), _check_out(check, created)
+    return Status(201 if created else 200, _check_out(check, created))
 
 
 @router.delete("/checks/{check_id}", response={204: None, **WRITE_ERRORS})
