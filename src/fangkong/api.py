@@ -7,11 +7,13 @@ from ninja import NinjaAPI
 
 from fangkong.accounts.api import router as accounts_router
 from fangkong.analytics.api import router as analytics_router
+from fangkong.checkpoints.api import router as checkpoints_router
 from fangkong.core.api import AUTH
 from fangkong.ledger.api import router as ledger_router
 from fangkong.people.api import router as people_router
 from fangkong.quarantine.api import router as quarantine_router
 from fangkong.regions.api import router as regions_router
+from fangkong.reports.api import router as reports_router
 from fangkong.screening.api import router as screening_router
 
 api = NinjaAPI(title="Fangkong API", version="1", auth=AUTH, urls_namespace="api",
@@ -24,6 +26,8 @@ api.add_router("/screening", screening_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/rollup", analytics_router)
 api.add_router("/quarantine", quarantine_router)
+api.add_router("/checkpoints", checkpoints_router)
+api.add_router("/reports", reports_router)
 
 
 @api.exception_handler(ValidationError)

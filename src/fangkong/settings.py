@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "fangkong.analytics",
     "fangkong.ledger",
     "fangkong.quarantine",
+    "fangkong.checkpoints",
+    "fangkong.reports",
     "fangkong.demo",
 ]
 

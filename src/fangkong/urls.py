@@ -12,6 +12,8 @@ urlpatterns = [
     path("ledger/", include("fangkong.ledger.urls")),
     path("rollup/", include("fangkong.analytics.urls")),
     path("quarantine/", include("fangkong.quarantine.urls")),
+    path("checkpoints/", include("fangkong.checkpoints.urls")),
+    path("reports/", include("fangkong.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

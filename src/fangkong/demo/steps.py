@@ -1,6 +1,8 @@
 """What `fangkong demo-data` builds, in order. Later areas append their own step here."""
 
+from fangkong.checkpoints.demo import checkpoints_demo
 from fangkong.quarantine.demo import quarantine_demo
+from fangkong.reports.demo import reports_demo
 from fangkong.screening.demo import screening_demo
 
 from . import county
@@ -15,4 +17,4 @@ def base_county(options, log):
     log(f"residents: {made}")
 
 
-STEPS = [base_county, screening_demo, quarantine_demo]
+STEPS = [base_county, screening_demo, quarantine_demo, checkpoints_demo, reports_demo]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CheckpointsConfig(AppConfig):
+    name = "fangkong.checkpoints"
+    verbose_name = _("卡点与重点场所")
+
+    def ready(self):
+        from . import rollup  # noqa: F401  registers the counter sources and roll-up figures

@@ -1,0 +1,63 @@
+"""Arrival tasks on a village worker's list: opened by a checkpoint passage or by the reconciliation,
+closed by the worker with a note. Counters and audit go with every change."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.analytics import counters
+from fangkong.audit import services as audit
+from fangkong.regions.models import within
+
+from .. import permissions
+from ..models import ArrivalTask, TaskStatus
+from ..rollup_tasks import task_contributions
+
+_AUDIT_FIELDS = ["kind", "region_id", "person_id", "passage_id", "check_in_id", "key_person_id", "status", "note"]
+
+
+def open_task(actor, *, kind: str, region_code: str, person, passage=None, check_in=None,
+              key_person=None) -> tuple[ArrivalTask, bool]:
+    """The open task of this kind for this person in this village, opened if there is none.
+
+    Returns (task, created). Called by the passage service and the reconciliation (system actor
+    allowed: `actor` may be None); the caller checks its own permissions.
+    """
+    with transaction.atomic():
+        existing = (ArrivalTask.objects.select_for_update()
+                    .filter(kind=kind, region_id=region_code, person=person, status=TaskStatus.OPEN).first())
+        if existing:
+            return existing, False
+        task = ArrivalTask.objects.create(kind=kind, region_id=region_code, person=person, passage=passage,
+                                          check_in=check_in, key_person=key_person)
+        counters.track_change(new=task_contributions(task))
+        audit.record(actor, "arrival_task.open", task, region=region_code,
+                     after=audit.snapshot(task, _AUDIT_FIELDS))
+        return task, True
+
+
+def close_task(actor, task: ArrivalTask, *, note: str) -> ArrivalTask:
+    """The worker has dealt with the arrival: says what was done (a note is required)."""
+    if not permissions.can_work_tasks(actor):
+        raise PermissionDenied(_("您的角色不能处理核查任务"))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("请填写处理情况")})
+    if len(note) > 300:
+        raise ValidationError({"note": _("处理情况不能超过300字")})
+    with transaction.atomic():
+        task = (ArrivalTask.objects.select_for_update()
+                .filter(within(actor.region_id, "region_id")).filter(pk=task.pk).first())
+        if task is None:
+            raise PermissionDenied(_("不存在或不在您的管辖范围内"))
+        if task.status != TaskStatus.OPEN:
+            raise ValidationError({"status": _("该任务已处理")})
+        before = audit.snapshot(task, _AUDIT_FIELDS)
+        old = task_contributions(task)
+        task.status, task.closed_at, task.closed_by, task.note = TaskStatus.DONE, timezone.now(), actor, note
+        task.save(update_fields=["status", "closed_at", "closed_by", "note"])
+        counters.track_change(old=old, new=task_contributions(task))
+        audit.record(actor, "arrival_task.close", task, region=task.region_id, before=before,
+                     after=audit.snapshot(task, _AUDIT_FIELDS))
+        return task
