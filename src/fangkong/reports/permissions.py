@@ -1,0 +1,57 @@
+"""Who may do what in the daily report chain (每日一报). Read by services, selectors and views.
+
+* **Responsible person (第一责任人)** of a level: a user whose scope region IS the report's region
+  and whose role may submit at that level — a village/community worker for a village, township
+  staff (or the township's own headquarters roles) for a township, headquarters (hq_admin, hq_staff)
+  for the county. Only they submit (and correct after a return).
+* **Returning for correction (退回)**: the level above. A user whose scope strictly contains the
+  report's region and whose role may return: headquarters roles at any level above, and township
+  staff for the villages of their township. Nobody returns their own level's report.
+* **Reading**: any reading role whose scope contains the report's region (404 otherwise).
+* **Deadline**: a headquarters admin whose scope contains the county.
+"""
+
+from fangkong.accounts.models import Role
+from fangkong.regions import codes
+
+HQ = {Role.HQ_ADMIN, Role.HQ_STAFF}
+SUBMIT_BY_LEVEL = {
+    codes.VILLAGE: {Role.VILLAGE_WORKER},
+    codes.TOWNSHIP: {Role.TOWNSHIP_STAFF, *HQ},
+    codes.COUNTY: HQ,
+}
+CHAIN_LEVELS = (codes.COUNTY, codes.TOWNSHIP, codes.VILLAGE)
+RETURN = HQ | {Role.TOWNSHIP_STAFF}
+READ = HQ | {Role.TOWNSHIP_STAFF, Role.VILLAGE_WORKER, Role.SUPERVISOR, Role.VIEWER}
+SET_DEADLINE = {Role.HQ_ADMIN}
+
+
+def _has(user, roles) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.region_id and user.role in roles)
+
+
+def can_read(user) -> bool:
+    return _has(user, READ)
+
+
+def can_submit(user, region) -> bool:
+    """The responsible person of `region`'s level: scope is exactly that region, role fits the level."""
+    return _has(user, SUBMIT_BY_LEVEL.get(region.level, set())) and user.region_id == region.code
+
+
+def can_return(user, region) -> bool:
+    """The level above: scope strictly above the region (township staff: villages only)."""
+    if not _has(user, RETURN) or user.region_id == region.code or not codes.is_within(region.code, user.region_id):
+        return False
+    if user.role == Role.TOWNSHIP_STAFF:
+        return region.level == codes.VILLAGE
+    return True
+
+
+def can_set_deadline(user, county_code: str) -> bool:
+    return _has(user, SET_DEADLINE) and codes.is_within(county_code, user.region_id)
+
+
+def shows_chain(user) -> bool:
+    """Menu: 报送情况 (the status pages and the reports)."""
+    return can_read(user)
