@@ -14,7 +14,7 @@ from .. import permissions
 from ..models import ArrivalTask, TaskStatus
 from ..rollup_tasks import task_contributions
 
-_AUDIT_FIELDS = ["kind", "region_id", "person_id", "passage_id", "check_in_id", "key_person_id", "status", "note"]
+_AUDIT_FIELDS = ["kind", "region", "person", "passage", "check_in", "key_person", "status", "note"]
 
 
 def open_task(actor, *, kind: str, region_code: str, person, passage=None, check_in=None,
