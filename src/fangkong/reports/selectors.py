@@ -149,7 +149,7 @@ def chain_status(user, region_code: str, day: datetime.date, now: datetime.datet
     regions = list(Region.objects.filter(within(region.code, "code"), level__in=permissions.CHAIN_LEVELS)
                    .order_by("code").only("code", "name", "level", "parent_id"))
     reports = {r.region_id: r for r in DailyReport.objects.filter(within(region.code), day=day)
-               .select_related("submitted_by").defer("figures")}
+               .select_related("submitted_by")}
     deadlines = deadlines_of(county_code_of(r.code) for r in regions)
     own_county = county_code_of(region.code)
     by_level: dict[str, LevelStatus] = {}
@@ -250,7 +250,8 @@ def report_view(user, region_code: str, day: datetime.date, now: datetime.dateti
         children = [ChildRow(region=row.region, report=child_reports.get(row.region.code),
                              state=state_of(child_reports.get(row.region.code), due, now), live=row.values)
                     for row in table.children]
-    history = list(AuditEntry.objects.filter(object_type="dailyreport", object_id=str(report.pk)).order_by("id")) \
+    history = list(AuditEntry.objects.filter(object_type="dailyreport", object_id=str(report.pk))
+                   .select_related("actor").order_by("id")) \
         if report is not None else []
     return ReportView(
         region=region, day=day, report=report, state=state_of(report, due, now), due=due, figures=list(FIGURES),
