@@ -1,0 +1,135 @@
+"""Reads of checkpoints, duty shifts, five-haves inspections and risk areas, scoped to the user.
+
+Out of scope is 404 (as if it did not exist); a role that may not see checkpoints is 403.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from fangkong.accounts.models import Role, User
+from fangkong.regions.models import within
+
+from .. import permissions
+from ..models import Checkpoint, CheckpointStatus, DutyShift, FiveHavesInspection, RiskArea
+
+PAGE_SIZE = 50
+MAX_PAGE = 200
+# duty shifts shown on a checkpoint: those ending in the last day and those starting in the next week
+SHIFTS_BACK = datetime.timedelta(hours=24)
+SHIFTS_AHEAD = datetime.timedelta(days=7)
+
+
+def page_limit(limit) -> int:
+    try:
+        return max(1, min(int(limit or PAGE_SIZE), MAX_PAGE))
+    except (TypeError, ValueError):
+        return PAGE_SIZE
+
+
+def as_int(pk) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def require_viewer(user) -> None:
+    if not permissions.can_view(user):
+        raise PermissionDenied
+
+
+def checkpoints_for(user, *, status: str = "", kind: str = "", region: str = "") -> QuerySet[Checkpoint]:
+    """Checkpoints in the user's scope, by id, with the latest inspection joined."""
+    require_viewer(user)
+    qs = Checkpoint.objects.filter(within(user.region_id)).select_related("region", "last_inspection")
+    if status in CheckpointStatus.values:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if region:
+        if not region.isdigit() or not user.region.contains(region):
+            raise Http404
+        qs = qs.filter(within(region))
+    return qs.order_by("id")
+
+
+def page_after(qs: QuerySet, after=None, limit=PAGE_SIZE) -> list:
+    """Keyset page of an id-ordered list: rows after the id `after`."""
+    if after:
+        qs = qs.filter(id__gt=as_int(after))
+    return list(qs[:page_limit(limit)])
+
+
+def checkpoint_for(user, pk) -> Checkpoint:
+    try:
+        return checkpoints_for(user).get(pk=as_int(pk))
+    except Checkpoint.DoesNotExist:
+        raise Http404 from None
+
+
+def failing_checkpoints(user, *, after=None, limit=PAGE_SIZE) -> list[Checkpoint]:
+    """Open checkpoints whose latest five-haves inspection failed any item (index on five_haves_ok, region)."""
+    qs = checkpoints_for(user, status=CheckpointStatus.OPEN).filter(five_haves_ok=False)
+    return page_after(qs, after, limit)
+
+
+def uninspected_count(user) -> int:
+    """Open checkpoints never inspected (a scope has dozens of checkpoints, not millions)."""
+    return checkpoints_for(user, status=CheckpointStatus.OPEN).filter(five_haves_ok__isnull=True).count()
+
+
+def shifts_of(checkpoint: Checkpoint, *, now=None) -> list[DutyShift]:
+    """Shifts of the checkpoint around now: ended within a day, running, or starting within a week."""
+    now = now or timezone.now()
+    return list(DutyShift.objects.filter(checkpoint=checkpoint, starts_at__lt=now + SHIFTS_AHEAD,
+                                         ends_at__gt=now - SHIFTS_BACK)
+                .select_related("staff").order_by("starts_at", "id")[:MAX_PAGE])
+
+
+def on_duty(shifts: list[DutyShift], now=None) -> list[DutyShift]:
+    now = now or timezone.now()
+    return [s for s in shifts if s.starts_at <= now < s.ends_at]
+
+
+def shift_for(user, pk) -> DutyShift:
+    require_viewer(user)
+    found = (DutyShift.objects.filter(within(user.region_id, "checkpoint__region"), pk=as_int(pk))
+             .select_related("checkpoint", "staff").first())
+    if found is None:
+        raise Http404
+    return found
+
+
+def staff_candidates(user) -> list[User]:
+    """Who may be put on duty: active checkpoint, township and village staff of the user's scope."""
+    return list(User.objects.filter(within(user.region_id), is_active=True,
+                                    role__in=[Role.CHECKPOINT_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_WORKER])
+                .order_by("region_id", "username")[:MAX_PAGE])
+
+
+def inspections_of(checkpoint: Checkpoint, *, limit: int = 10) -> list[FiveHavesInspection]:
+    return list(FiveHavesInspection.objects.filter(checkpoint=checkpoint).select_related("inspector")
+                .order_by("-inspected_at", "-id")[:limit])
+
+
+# Risk areas ------------------------------------------------------------------------------------------
+
+def risk_areas_for(user, *, current_only: bool = False, day=None) -> QuerySet[RiskArea]:
+    """The county's list of risk areas (anyone who sees checkpoints sees it; it is not personal data)."""
+    require_viewer(user)
+    qs = RiskArea.objects.select_related("created_by")
+    if current_only:
+        day = day or timezone.localdate()
+        qs = qs.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day), valid_from__lte=day)
+    return qs.order_by("code", "valid_from", "id")
+
+
+def risk_area_for(user, pk) -> RiskArea:
+    try:
+        return risk_areas_for(user).get(pk=as_int(pk))
+    except RiskArea.DoesNotExist:
+        raise Http404 from None

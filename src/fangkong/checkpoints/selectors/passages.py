@@ -1,0 +1,149 @@
+"""Reads of passages and arrival tasks, scoped to the user.
+
+Passages are the big table: every read here is an index range of one checkpoint's day
+(`passage_checkpoint`: checkpoint, passed_at) or of one person (`passage_person`), never a scan.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from fangkong.accounts import permissions as account_permissions
+from fangkong.people import identity
+from fangkong.people.cleaning import clean_id_number, parse_id_type
+from fangkong.people.models import Person
+from fangkong.regions.models import within
+
+from .. import permissions
+from ..models import ArrivalTask, Checkpoint, Outcome, Passage, TaskKind, TaskStatus
+from ..rollup_passages import fever_threshold
+from .checkpoints import PAGE_SIZE, as_int, page_limit
+
+FIGURE_KEYS = ("persons", "vehicles", "turned_back_persons", "turned_back_vehicles", "fevers", "risk_arrivals")
+
+
+def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = timezone.get_current_timezone()
+    low = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+    return low, low + datetime.timedelta(days=1)
+
+
+def _of_day(checkpoint: Checkpoint, day: datetime.date):
+    low, high = day_bounds(day)
+    return Passage.objects.filter(checkpoint=checkpoint, passed_at__gte=low, passed_at__lt=high)
+
+
+def day_figures(checkpoint: Checkpoint, day: datetime.date) -> dict[str, int]:
+    """The checkpoint's figures of one day, in one aggregate over that day's index range.
+
+    The checkpoint comes from a scoped selector (`checkpoint_for`); the figures follow the same
+    rules as the roll-up counters (rollup_passages), so they add up to the region's.
+    """
+    turned_back = Q(outcome=Outcome.TURNED_BACK)
+    found = _of_day(checkpoint, day).aggregate(
+        persons=Count("id"),
+        vehicles=Count("id", filter=Q(counts_vehicle=True)),
+        turned_back_persons=Count("id", filter=turned_back),
+        turned_back_vehicles=Count("id", filter=turned_back & Q(counts_vehicle=True)),
+        fevers=Count("id", filter=Q(temperature__gte=fever_threshold())),
+        risk_arrivals=Count("id", filter=Q(from_risk_area=True)),
+    )
+    return {key: found[key] or 0 for key in FIGURE_KEYS}
+
+
+def passages_of_day(checkpoint: Checkpoint, day: datetime.date, *, before: str = "",
+                    limit=PAGE_SIZE) -> tuple[list[Passage], str]:
+    """A page of the day's passages, latest first; returns (rows, cursor of the next page or "").
+
+    The cursor is "<passed_at ISO>|<id>" of the last row (passages may be typed in late, so ids
+    are not in time order).
+    """
+    qs = _of_day(checkpoint, day).select_related("person", "destination", "key_person")
+    if before:
+        moment, _sep, pk = before.partition("|")
+        try:
+            at = datetime.datetime.fromisoformat(moment)
+        except ValueError:
+            raise Http404 from None
+        qs = qs.filter(Q(passed_at__lt=at) | Q(passed_at=at, id__lt=as_int(pk)))
+    limit = page_limit(limit)
+    rows = list(qs.order_by("-passed_at", "-id")[:limit])
+    cursor = f"{rows[-1].passed_at.isoformat()}|{rows[-1].pk}" if len(rows) == limit else ""
+    return rows, cursor
+
+
+def passage_for(user, pk) -> Passage:
+    found = (Passage.objects.filter(within(user.region_id), pk=as_int(pk))
+             .select_related("checkpoint", "person", "destination").first())
+    if found is None or not permissions.can_view(user):
+        raise Http404
+    return found
+
+
+def person_lookup(user, checkpoint: Checkpoint, *, id_type: str, id_number: str) -> dict:
+    """What the passage form may prefill for a known ID: name, masked ID and phone, and the travel
+    details of their last passage at this checkpoint. Never the full numbers (the form shows them
+    masked; a reveal is a separate, logged act on the person's page)."""
+    if not permissions.can_register_passages(user):
+        raise PermissionDenied
+    try:
+        kind = parse_id_type(id_type)
+        number = clean_id_number(kind, id_number)
+    except ValidationError as exc:
+        return {"found": False, "valid": False, "message": "；".join(exc.messages)}
+    person = (Person.objects.filter(id_digest=identity.digest(kind, number)).order_by("id")
+              .only("id", "name", "id_number", "phone").first())
+    if person is None:
+        return {"found": False, "valid": True, "message": ""}
+    last = (Passage.objects.filter(person=person, checkpoint=checkpoint).select_related("destination")
+            .order_by("-passed_at").first())
+    found = {"found": True, "valid": True, "message": "", "name": person.name,
+             "id_masked": identity.mask_id(person.id_number), "phone_masked": identity.mask_phone(person.phone),
+             "has_phone": bool(person.phone), "last": None}
+    if last is not None:
+        found["last"] = {
+            "passed_at": last.passed_at, "vehicle_plate": last.vehicle_plate, "origin": last.origin,
+            "origin_code": last.origin_code, "destination": last.destination_id or "",
+            "destination_name": last.destination.name if last.destination else "",
+            "destination_text": last.destination_text}
+    return found
+
+
+# Arrival tasks -------------------------------------------------------------------------------------------
+
+def tasks_for(user, *, status: str = TaskStatus.OPEN, kind: str = "") -> QuerySet[ArrivalTask]:
+    """Arrival tasks of the villages in the user's scope, newest first."""
+    if not account_permissions.can_view_ledger(user):
+        raise PermissionDenied
+    qs = (ArrivalTask.objects.filter(within(user.region_id))
+          .select_related("person", "region", "passage__checkpoint", "key_person", "closed_by"))
+    if status in TaskStatus.values:
+        qs = qs.filter(status=status)
+    if kind in TaskKind.values:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-id")
+
+
+def page_of_tasks(user, *, status: str = TaskStatus.OPEN, kind: str = "", after=None,
+                  limit=PAGE_SIZE) -> list[ArrivalTask]:
+    qs = tasks_for(user, status=status, kind=kind)
+    if after:
+        qs = qs.filter(id__lt=as_int(after))
+    return list(qs[:page_limit(limit)])
+
+
+def task_for(user, pk) -> ArrivalTask:
+    try:
+        return tasks_for(user, status="").get(pk=as_int(pk))
+    except ArrivalTask.DoesNotExist:
+        raise Http404 from None
+
+
+def open_task_count(user) -> int:
+    """Open tasks of the scope, for the worker's list heading (a village has a handful)."""
+    if not account_permissions.can_view_ledger(user):
+        return 0
+    return ArrivalTask.objects.filter(within(user.region_id), status=TaskStatus.OPEN).count()

@@ -1,0 +1,232 @@
+"""Passage registration (通行登记) at a checkpoint: the one write of a queue at the roadside.
+
+`register_passage` validates everything a phone form or a script can send, finds the person by the
+keyed digest of their ID (or records them), and writes the passage, its roll-up counters and one
+audit entry in one transaction. It stays lean for the queue: a handful of queries per passage.
+
+Rules (documented here, tested in tests/checkpoints/test_passages*.py):
+- Temperature 34–43 °C; at or above FANGKONG_FEVER_THRESHOLD (default 37.3) the outcome must be
+  fever clinic or isolation.
+- The time of passage defaults to now; it may be typed in later (a paper register), but not in the
+  future, not more than BACKFILL_DAYS ago and not before the checkpoint was set up.
+- The destination, when given, is a township, village or grid of the checkpoint's county: any of
+  them, whatever the staff's own scope (a checkpoint's staff see their checkpoint's region only,
+  but people at a county's exit go anywhere in it). Roads out of the county leave it empty.
+- A vehicle counts once: `counts_vehicle` is set when no passage of the same plate was registered
+  at the checkpoint in the VEHICLE_WINDOW before (the checkpoint row is locked, so two passengers
+  of one car registered at once do not both count it).
+- Persons: found by (ID type, digest); a new one is recorded with the destination as their
+  region (the checkpoint's region when there is none). A known person is not edited by the
+  checkpoint, except that a phone is added when none is known.
+- Arrivals from a risk area (inbound, not turned back, origin code in an active risk area) are
+  `from_risk_area`. Bound for a village or grid of the county, they are put on that village's
+  ledger as a returnee key person (an open returnee entry anywhere in the county is updated
+  instead, and stays where it is), and the worker of the ledger's village gets an `arrival` task.
+  A destination known only to the township is left to the reconciliation (不漏一人).
+"""
+
+import datetime
+import re
+import unicodedata
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.analytics import counters
+from fangkong.audit import services as audit
+from fangkong.people import identity
+from fangkong.people.cleaning import clean_person_fields
+from fangkong.people.models import Person
+from fangkong.regions import codes
+from fangkong.regions.models import Region
+from fangkong.screening.models import Category, TransportMode
+from fangkong.screening.services import key_persons as ledger
+from fangkong.screening.services import parse_temperature
+
+from .. import permissions
+from ..models import Checkpoint, CheckpointStatus, Direction, Outcome, Passage, TaskKind
+from ..rollup_passages import fever_threshold, passage_contributions
+from . import risk_areas, tasks
+from .checkpoints import CLOCK_SLACK, as_moment, choice, fmt, raise_if, text
+
+VEHICLE_WINDOW = datetime.timedelta(minutes=30)
+BACKFILL_DAYS = 7
+FEVER_OUTCOMES = (Outcome.FEVER_CLINIC, Outcome.ISOLATION)
+DESTINATION_LEVELS = (codes.TOWNSHIP, codes.VILLAGE, codes.GRID)
+LEDGER_LEVELS = (codes.VILLAGE, codes.GRID)
+# 鄂K12345, 鄂K1234学, 鄂AD12345 (new energy), WJ·01234, 使014578: loose, but letters, digits and
+# a few Chinese characters only, 5 to 10 of them
+PLATE = re.compile(r"^[\u4e00-\u9fffA-Z0-9]{5,10}$")
+_PLATE_SEPARATORS = str.maketrans("", "", " ·•-.")
+
+
+def clean_plate(value, errors: dict) -> str:
+    plate = unicodedata.normalize("NFKC", str(value or "")).upper().translate(_PLATE_SEPARATORS)
+    if plate and (not PLATE.match(plate) or not re.search(r"[0-9]", plate)):
+        errors.setdefault("vehicle_plate", _("车牌号格式不对：%(value)s（如 鄂K12345）") % {"value": value})
+    return plate
+
+
+def _origin_code(value, errors: dict) -> str:
+    raw = risk_areas.normalize_code(value)
+    if not raw:
+        return ""
+    if not raw.isascii() or not raw.isdigit() or len(raw) not in (2, 4, 6, 9, 12):
+        errors.setdefault("origin_code", _("来源地区划代码应为2、4、6、9或12位数字：%(value)s") % {"value": value})
+        return ""
+    if len(raw) <= 6 and raw not in risk_areas._known_codes():
+        errors.setdefault("origin_code", _("没有这个区划代码：%(value)s") % {"value": raw})
+        return ""
+    return raw
+
+
+def _destination(checkpoint: Checkpoint, value, errors: dict) -> Region | None:
+    code = "".join(str(value or "").split())
+    if not code:
+        return None
+    county = checkpoint.region_id[:6].ljust(12, "0")
+    region = Region.objects.filter(code=code).first() if code.isdigit() else None
+    if region is None:
+        errors.setdefault("destination", _("目的地区划 %(code)s 不存在") % {"code": code})
+    elif not codes.is_within(region.code, county) or region.level not in DESTINATION_LEVELS:
+        errors.setdefault("destination", _("目的地须为本县的乡镇、村（社区）或网格：%(name)s") % {"name": region.name})
+        return None
+    return region
+
+
+def _find_or_record_person(fields: dict, region_code: str) -> tuple[Person, bool, bool]:
+    """(person, created, phone added) for the cleaned fields: by digest, else a new person."""
+    person = Person.objects.filter(id_digest=fields["id_digest"]).order_by("id").first()
+    if person is None:
+        person = Person(region_id=region_code, **fields)
+        person.save()
+        return person, True, False
+    if fields["phone"] and not person.phone:
+        person.phone, person.phone_digest, person.updated_at = fields["phone"], fields["phone_digest"], timezone.now()
+        person.save(update_fields=["phone", "phone_digest", "updated_at"])
+        return person, False, True
+    return person, False, False
+
+
+def _put_on_ledger(actor, person: Person, passage: Passage, destination: Region, checkpoint: Checkpoint):
+    """The returnee entry of the person: the open one updated, or a new one on the destination's ledger.
+
+    The ledger's own `register_key_person` is for those who work that village's ledger; here the
+    checkpoint registers on the county's behalf, so the ledger's entry functions are called
+    directly (same counters, timeline and audit as a registration by the village).
+    """
+    day = timezone.localdate(passage.passed_at)
+    details = {"origin": passage.origin[:100], "arrival_date": day,
+               "transport_mode": TransportMode.CAR if passage.vehicle_plate else "",
+               "transport_number": passage.vehicle_plate,
+               "note": _("%(checkpoint)s卡点登记，%(time)s入境") % {"checkpoint": checkpoint.name,
+                                                              "time": fmt(passage.passed_at)}}
+    existing = ledger._open_entry(person, Category.RETURNEE)
+    if existing is None:
+        details.update(departure_date=None, symptoms="")
+        try:
+            with transaction.atomic():
+                return ledger._create_entry(actor, person, Category.RETURNEE, destination, day, details)
+        except IntegrityError:
+            existing = ledger._open_entry(person, Category.RETURNEE)
+            if existing is None:
+                raise
+    # Passing again: the travel details are brought up to date; the arrival date only when the entry
+    # has none (a later arrival than the registration belongs to a new entry, after release).
+    given = {key: details[key] for key in ("origin", "transport_mode", "transport_number") if details[key]}
+    if existing.arrival_date is None and day <= existing.registered_on:
+        given["arrival_date"] = day
+    return ledger._apply(actor, existing, given, kind="updated",
+                         prefix=_("卡点登记（%(checkpoint)s），更新：") % {"checkpoint": checkpoint.name})
+
+
+def _require_registrar(actor, checkpoint: Checkpoint) -> None:
+    if not permissions.can_register_passages(actor):
+        raise PermissionDenied(_("您的角色不能登记通行"))
+    if not actor.region.contains(checkpoint.region_id):
+        raise PermissionDenied(_("该卡点不在您的管辖范围内"))
+
+
+@transaction.atomic
+def register_passage(actor, checkpoint: Checkpoint, *, id_number: str, name: str, temperature, outcome: str,
+                     id_type: str = identity.RESIDENT_ID, phone: str = "", vehicle_plate: str = "",
+                     origin: str = "", origin_code: str = "", destination=None, destination_text: str = "",
+                     direction: str = Direction.IN, passed_at=None) -> Passage:
+    """登记通行: one person passing the checkpoint. Returns the passage; `passage.person_created` says
+    whether the person was new, `passage.task` is the arrival task opened or found (or None)."""
+    _require_registrar(actor, checkpoint)
+    errors: dict = {}
+    fields = None
+    try:
+        fields = clean_person_fields(name=name, id_type=id_type, id_number=id_number, phone=phone)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    try:
+        temperature = parse_temperature(temperature)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+        temperature = None
+    outcome = choice(outcome, Outcome, "outcome", _("处置"), errors)
+    direction = choice(direction or Direction.IN, Direction, "direction", _("方向"), errors)
+    now = timezone.now()
+    at = as_moment(passed_at, "passed_at", _("通行时间"), errors, default=now)
+    if at is not None:
+        if at > now + CLOCK_SLACK:
+            errors.setdefault("passed_at", _("通行时间 %(at)s 是将来的时间") % {"at": fmt(at)})
+        elif at < now - datetime.timedelta(days=BACKFILL_DAYS):
+            errors.setdefault("passed_at", _("通行时间 %(at)s 早于%(days)s天前，不能补录") % {
+                "at": fmt(at), "days": BACKFILL_DAYS})
+        elif timezone.localdate(at) < checkpoint.opened_on:
+            errors.setdefault("passed_at", _("通行时间 %(at)s 早于设卡日期 %(day)s") % {
+                "at": fmt(at), "day": checkpoint.opened_on})
+    threshold = fever_threshold()
+    if temperature is not None and temperature >= threshold and outcome and outcome not in FEVER_OUTCOMES:
+        errors.setdefault("outcome", _("体温 %(t)s°C 达到发热标准（≥%(threshold)s°C），处置须为“送发热门诊”或“送隔离点”") % {
+            "t": temperature, "threshold": threshold})
+    plate = clean_plate(vehicle_plate, errors)
+    origin = text(origin, "origin", _("来自何地"), 100, errors)
+    origin_code = _origin_code(origin_code, errors)
+    destination_text = text(destination_text, "destination_text", _("目的地详址"), 200, errors)
+    destination = _destination(checkpoint, destination, errors)
+    raise_if(errors)
+
+    # The row lock serialises the registrations of one checkpoint: status and vehicle count are exact.
+    status = Checkpoint.objects.select_for_update().filter(pk=checkpoint.pk).values_list("status", flat=True).first()
+    if status != CheckpointStatus.OPEN:
+        raise ValidationError({"checkpoint": _("%(name)s 已撤除，不能登记通行") % {"name": checkpoint.name}})
+    if origin_code and not origin:
+        origin = risk_areas.area_name(origin_code)[:100]
+    counts_vehicle = bool(plate) and not Passage.objects.filter(
+        checkpoint=checkpoint, passed_at__gte=at - VEHICLE_WINDOW, passed_at__lte=at, vehicle_plate=plate).exists()
+    from_risk = (direction == Direction.IN and outcome != Outcome.TURNED_BACK
+                 and risk_areas.is_risk_origin(origin_code, timezone.localdate(at)))
+    person, person_created, phone_added = _find_or_record_person(
+        fields, destination.code if destination is not None else checkpoint.region_id)
+    passage = Passage(checkpoint=checkpoint, region_id=checkpoint.region_id, passed_at=at, direction=direction,
+                      person=person, vehicle_plate=plate, counts_vehicle=counts_vehicle, origin=origin,
+                      origin_code=origin_code, destination=destination, destination_text=destination_text,
+                      temperature=temperature, outcome=outcome, from_risk_area=from_risk, recorded_by=actor)
+    passage.task = None
+    if from_risk and destination is not None and destination.level in LEDGER_LEVELS:
+        passage.key_person = _put_on_ledger(actor, person, passage, destination, checkpoint)
+    passage.save()
+    if passage.key_person is not None:
+        passage.task, _created = tasks.open_task(actor, kind=TaskKind.ARRIVAL, region_code=passage.key_person.region_id,
+                                                 person=person, passage=passage, key_person=passage.key_person)
+    counters.track_change(new=passage_contributions(passage, threshold))
+    audit.record(actor, "passage.register", passage, region=checkpoint.region_id, after={
+        "checkpoint": checkpoint.pk, "person": person.pk, "person_created": person_created,
+        "phone_added": phone_added, "id_number": identity.mask_id(person.id_number),
+        "passed_at": at, "direction": direction, "vehicle_plate": plate, "counts_vehicle": counts_vehicle,
+        "origin": origin, "origin_code": origin_code, "destination": destination.code if destination else "",
+        "temperature": temperature, "outcome": outcome, "from_risk_area": from_risk,
+        "key_person": passage.key_person_id})
+    passage.person_created = person_created
+    return passage
+
+
+def is_fever(temperature) -> bool:
+    return Decimal(temperature) >= fever_threshold()

@@ -1,0 +1,161 @@
+"""Passage registration through the service: validation, the fever rule, vehicles, persons, counters."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from fangkong.analytics import counters
+from fangkong.audit.models import AuditEntry
+from fangkong.checkpoints.models import Passage
+from fangkong.checkpoints.selectors import passages as passage_selectors
+from fangkong.checkpoints.services import checkpoints as checkpoint_services
+from fangkong.people.models import Person
+from tests import factories as f
+
+from .helpers_a import ID_1, ID_2, ID_3, checkpoint, passage
+from .helpers_a import cp, hq, staff, staff_b, town, town_b  # noqa: F401
+
+
+def _errors(exc) -> dict:
+    return exc.value.message_dict
+
+
+def test_a_passage_records_person_counters_and_one_audit_entry(staff, cp):
+    p = passage(staff, cp, phone="13800001111", vehicle_plate="鄂k 12345", origin="武汉", destination=f.VILLAGE_A1)
+    assert (p.region_id, p.vehicle_plate, p.counts_vehicle, p.outcome) == (f.TOWN_A, "鄂K12345", True, "pass")
+    assert p.person.name == "张三" and p.person.region_id == f.VILLAGE_A1 and p.person_created
+    assert AuditEntry.objects.filter(action="passage.register").count() == 1
+    assert AuditEntry.objects.filter(action="person.create").count() == 0  # said in the passage's entry
+    entry = AuditEntry.objects.get(action="passage.register")
+    assert ID_1 not in str(entry.after) and "13800001111" not in str(entry.after)
+    assert counters.differences(timezone.localdate()) == {}
+
+
+def test_known_person_is_found_by_digest_and_not_duplicated(staff, cp):
+    first = passage(staff, cp)
+    second = passage(staff, cp, id_number=" ４２０９２１１９９００１０１１２３９ ", name="张三丰", phone="13900002222")
+    assert second.person_id == first.person_id and not second.person_created
+    person = Person.objects.get()
+    assert person.name == "张三" and person.phone == "13900002222"  # the phone was missing: added; name kept
+
+
+@pytest.mark.parametrize("temperature", ["37.3", "38.6", "３９"])
+@pytest.mark.parametrize("outcome", ["pass", "turned_back"])
+def test_fever_needs_the_fever_clinic_or_isolation(staff, cp, temperature, outcome):
+    with pytest.raises(ValidationError) as exc:
+        passage(staff, cp, temperature=temperature, outcome=outcome)
+    assert "发热门诊" in _errors(exc)["outcome"][0]
+    assert not Passage.objects.exists() and not Person.objects.exists()
+
+
+@pytest.mark.parametrize("outcome", ["fever_clinic", "isolation"])
+def test_fever_with_the_right_outcome_is_registered(staff, cp, outcome):
+    p = passage(staff, cp, temperature="37.3", outcome=outcome)
+    assert p.temperature == Decimal("37.3")
+    assert passage_selectors.day_figures(cp, timezone.localdate())["fevers"] == 1
+
+
+def test_the_threshold_is_a_setting(staff, cp, settings):
+    settings.FANGKONG_FEVER_THRESHOLD = 38.0
+    assert passage(staff, cp, temperature="37.5", outcome="pass").outcome == "pass"
+    with pytest.raises(ValidationError):
+        passage(staff, cp, id_number=ID_2, temperature="38.0", outcome="pass")
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("temperature", "33.9"), ("temperature", "43.1"), ("temperature", "abc"), ("outcome", "wave"),
+    ("id_number", "420921199001011230"), ("name", ""), ("phone", "12345"), ("vehicle_plate", "鄂K"),
+    ("vehicle_plate", "鄂K12345678901"), ("vehicle_plate", "<script>"), ("direction", "up"),
+    ("origin_code", "99"), ("origin_code", "42x"), ("destination", "999999999999"),
+    ("destination", "420922001000"), ("destination", f.COUNTY), ("origin", "长" * 101),
+])
+def test_bad_input_names_the_field(staff, cp, field, value):
+    f.region("420922001000")  # a township of the next county
+    values = {"id_number": ID_1, "name": "张三", "temperature": "36.5", "outcome": "pass", field: value}
+    from fangkong.checkpoints.services.passages import register_passage
+    with pytest.raises(ValidationError) as exc:
+        register_passage(staff, cp, **values)
+    assert field in _errors(exc), _errors(exc)
+    assert not Passage.objects.exists()
+
+
+def test_time_of_passage_not_in_the_future_nor_long_ago(staff, cp):
+    now = timezone.now()
+    for at, message in ((now + datetime.timedelta(hours=1), "将来"), (now - datetime.timedelta(days=8), "补录")):
+        with pytest.raises(ValidationError) as exc:
+            passage(staff, cp, passed_at=at)
+        assert message in _errors(exc)["passed_at"][0]
+    assert passage(staff, cp, passed_at=(now - datetime.timedelta(hours=2)).isoformat()).passed_at < now
+
+
+def test_passages_only_at_an_open_checkpoint_in_scope(staff, staff_b, town, cp):
+    with pytest.raises(PermissionDenied):
+        passage(staff_b, cp)
+    checkpoint_services.close_checkpoint(town, cp)
+    cp.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        passage(staff, cp)
+    assert "checkpoint" in _errors(exc)
+
+
+def test_a_viewer_cannot_register(tree, cp):
+    from fangkong.accounts.models import Role
+    with pytest.raises(PermissionDenied):
+        passage(f.user("viewer", Role.VIEWER, f.COUNTY), cp)
+
+
+def test_a_vehicle_counts_once_within_thirty_minutes(staff, cp):
+    t0 = timezone.now() - datetime.timedelta(hours=3)
+    driver = passage(staff, cp, vehicle_plate="鄂K12345", passed_at=t0)
+    passenger = passage(staff, cp, id_number=ID_2, name="李四", vehicle_plate="鄂K·12345",
+                        passed_at=t0 + datetime.timedelta(minutes=2))
+    other_car = passage(staff, cp, id_number=ID_3, name="王五", vehicle_plate="鄂A88888",
+                        passed_at=t0 + datetime.timedelta(minutes=3))
+    back_later = passage(staff, cp, vehicle_plate="鄂K12345", passed_at=t0 + datetime.timedelta(minutes=45))
+    walker = passage(staff, cp, id_number=ID_2, name="李四", passed_at=t0 + datetime.timedelta(minutes=50))
+    assert [p.counts_vehicle for p in (driver, passenger, other_car, back_later, walker)] == [
+        True, False, True, True, False]
+
+
+def test_a_plate_at_another_checkpoint_counts_there_too(staff, town, cp):
+    other = checkpoint(town, name="花园村口", kind="village_entrance", region=f.VILLAGE_A1)
+    assert passage(staff, cp, vehicle_plate="鄂K12345").counts_vehicle
+    assert passage(staff, other, vehicle_plate="鄂K12345").counts_vehicle
+
+
+def test_day_figures_and_counters_agree(staff, cp):
+    passage(staff, cp, vehicle_plate="鄂K12345", outcome="turned_back")
+    passage(staff, cp, id_number=ID_2, name="李四", vehicle_plate="鄂K12345", outcome="turned_back")
+    passage(staff, cp, id_number=ID_3, name="王五", temperature="38.2", outcome="fever_clinic")
+    day = timezone.localdate()
+    assert passage_selectors.day_figures(cp, day) == {
+        "persons": 3, "vehicles": 1, "turned_back_persons": 2, "turned_back_vehicles": 1, "fevers": 1,
+        "risk_arrivals": 0}
+    live = counters.live(day)
+    assert live[(f.COUNTY, "passage")] == 3 and live[(f.TOWN_A, "passage_turned_back_vehicle")] == 1
+    assert counters.differences(day) == {}
+
+
+def test_backdated_passage_counts_on_its_own_day(staff, cp):
+    cp.opened_on = timezone.localdate() - datetime.timedelta(days=5)
+    cp.save()
+    at = timezone.now() - datetime.timedelta(days=2)
+    passage(staff, cp, passed_at=at)
+    assert counters.live(timezone.localdate(at))[(f.TOWN_A, "passage")] == 1
+    assert counters.differences(timezone.localdate(at)) == {}
+
+
+def test_registration_takes_few_queries(staff, cp):
+    passage(staff, cp, vehicle_plate="鄂K12345")  # warm caches (content types, risk areas)
+    with CaptureQueriesContext(connection) as plain:
+        passage(staff, cp, id_number=ID_2, name="李四")
+    with CaptureQueriesContext(connection) as with_car:
+        passage(staff, cp, id_number=ID_3, name="王五", vehicle_plate="鄂K12345", destination=f.VILLAGE_A1)
+    # lock, person lookup, person insert, passage insert, counters, audit (+ savepoints)
+    assert len(plain) <= 9, [q["sql"] for q in plain]
+    assert len(with_car) <= 11, [q["sql"] for q in with_car]
