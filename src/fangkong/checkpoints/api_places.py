@@ -1,3 +1,157 @@
+"""JSON API of places, hygiene logs, the public check-in and the exposure search (under /api/checkpoints).
+
+Thin: objects come from selectors (404 outside scope), writes are one service call (403 / 422).
+`POST /c/{token}/check-in` needs no account (auth=None): the same validation, rate limit and
+answers as the page. It is not CSRF-protected because it trusts no cookie: nothing is done with
+the caller's session, so there is nothing to forge.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router
+from ninja.responses import Status
+
+from fangkong.core.api import ErrorOut
+
+from .schemas_places import (
+    CheckInIn,
+    CheckInOut,
+    ClosureIn,
+    ClosureOut,
+    ComplianceOut,
+    ExposureOut,
+    HygieneIn,
+    HygieneOut,
+    PlaceIn,
+    PlaceOut,
+    PlacePage,
+    local,
+    place_out,
+)
+from .selectors import check_ins as check_in_selectors
+from .selectors import exposure as exposure_selectors
+from .selectors import places as selectors
+from .services import check_ins as check_in_services
+from .services import places as services
 
 router = Router()
+
+READ = {403: ErrorOut, 404: ErrorOut}
+WRITE = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.get("/places", response={200: PlacePage, **READ})
+def list_places(request, region: str = "", kind: str = "", closed: bool | None = None, q: str = "",
+                after: int | None = None, limit: int = selectors.PAGE_SIZE):
+    """Places in scope by id, a keyset page at a time (`after` = the last id seen)."""
+    items = selectors.places_for(request.user, region=region, kind=kind, closed=closed, q=q, after=after, limit=limit)
+    full = len(items) == selectors.page_limit(limit)
+    return {"items": [place_out(p) for p in items], "next_after": items[-1].pk if full else None}
+
+
+@router.post("/places", response={201: PlaceOut, **WRITE})
+def create_place(request, payload: PlaceIn):
+    return Status(201, place_out(services.create_place(request.user, **payload.dict())))
+
+
+@router.get("/places/compliance", response={200: ComplianceOut, **READ})
+def hygiene_compliance(request, region: str = "", day: datetime.date | None = None, after: int | None = None,
+                       limit: int = selectors.PAGE_SIZE):
+    """Open places missing the day's hygiene log (today by default): per township and a keyset page."""
+    c = selectors.hygiene_compliance(request.user, day=day, region=region, after=after, limit=limit)
+    return {"day": c.day, "open_places": c.open_places, "missing": c.missing,
+            "townships": [vars(t) for t in c.townships], "places": [place_out(p) for p in c.places],
+            "next_after": c.next_after}
+
+
+@router.get("/places/{place_id}", response={200: PlaceOut, **READ})
+def get_place(request, place_id: int):
+    return place_out(selectors.place_for(request.user, place_id))
+
+
+@router.put("/places/{place_id}", response={200: PlaceOut, **WRITE})
+def update_place(request, place_id: int, payload: PlaceIn):
+    place = selectors.place_for(request.user, place_id)
+    return place_out(services.update_place(request.user, place, **payload.dict()))
+
+
+def _closure_out(c) -> dict:
+    return {"id": c.pk, "place_id": c.place_id, "closed_at": local(c.closed_at), "reason": c.reason,
+            "reopened_at": local(c.reopened_at) if c.reopened_at else None}
+
+
+@router.post("/places/{place_id}/close", response={201: ClosureOut, **WRITE})
+def close_place(request, place_id: int, payload: ClosureIn):
+    place = selectors.place_for(request.user, place_id)
+    return Status(201, _closure_out(services.close_place(request.user, place, reason=payload.reason)))
+
+
+@router.post("/places/{place_id}/reopen", response={200: ClosureOut, **WRITE})
+def reopen_place(request, place_id: int):
+    place = selectors.place_for(request.user, place_id)
+    return _closure_out(services.reopen_place(request.user, place))
+
+
+@router.post("/places/{place_id}/hygiene", response={201: HygieneOut, **WRITE})
+def log_hygiene(request, place_id: int, payload: HygieneIn):
+    place = selectors.place_for(request.user, place_id)
+    log = services.log_hygiene(request.user, place, **payload.dict())
+    return Status(201, {"id": log.pk, "place_id": log.place_id, "day": log.day, "cleaned": log.cleaned,
+                        "disinfected": log.disinfected, "patrolled": log.patrolled, "note": log.note})
+
+
+@router.post("/c/{token}/check-in", auth=None, response={201: CheckInOut, 404: ErrorOut, 422: ErrorOut,
+                                                          429: ErrorOut})
+def public_check_in(request, token: str, payload: CheckInIn):
+    """The public check-in (no account): same rules and answers as the page /checkpoints/c/{token}/."""
+    try:
+        code = check_in_selectors.active_code_by_token(token)
+    except Http404:
+        return Status(404, {"detail": _("场所码无效")})
+    if not check_in_services.allow_attempt(check_in_services.client_ip(request)):
+        return Status(429, {"detail": _("提交过于频繁，请稍后再试")})
+    try:
+        row = check_in_services.check_in(code, **payload.dict())
+    except ValidationError as exc:
+        return Status(422, {"detail": exc.message_dict})
+    target = code.place or code.checkpoint
+    return Status(201, {"detail": _("登记成功"), "where": target.name, "at": local(row.checked_in_at)})
+
+
+@router.get("/exposure", response={200: ExposureOut, **READ, 422: ErrorOut})
+def exposure(request, person_id: int | None = None, number: str = "", start: datetime.datetime | None = None,
+             end: datetime.datetime | None = None):
+    """Everyone at the same place or checkpoint within ±FANGKONG_EXPOSURE_WINDOW_MINUTES (inclusive) of the
+    person's check-ins and passages in [start, end] (default: the last 14 days), in the caller's scope.
+    The person by `person_id`, or by `number` (ID number or phone, which must match one person)."""
+    user = request.user
+    exposure_selectors.require_searcher(user)
+    person = None
+    if person_id:
+        person = exposure_selectors.person_by_id(user, person_id)
+    elif number:
+        found = exposure_selectors.persons_matching(user, number)
+        if len(found) > 1:
+            return Status(422, {"detail": {"number": [_("该号码对应多名人员，请用 person_id 查询")]}})
+        person = found[0] if found else None
+    if person is None:
+        return Status(404, {"detail": _("未找到该人员")})
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(start, tz) if start and timezone.is_naive(start) else start
+    end = timezone.make_aware(end, tz) if end and timezone.is_naive(end) else end
+    result = exposure_selectors.exposure_search(user, person, start=start, end=end)
+    check_in_services.record_exposure_search(user, result)
+    contacts = []
+    for c in result.contacts:
+        number_shown, phone = check_in_services.contact_numbers(user, c.person)
+        contacts.append({"person_id": c.person_id, "name": c.person.name if c.person else "",
+                         "id_number": number_shown, "phone": phone, "kind": c.kind, "target_id": c.target_id,
+                         "where": c.where, "at": local(c.at), "source": c.source,
+                         "subject_at": local(c.subject_at), "delta_minutes": c.delta_minutes})
+    return {"person_id": person.pk, "start": local(result.start), "end": local(result.end),
+            "window_minutes": result.window, "presences": len(result.presences), "persons": result.persons,
+            "truncated": result.truncated, "contacts": contacts}

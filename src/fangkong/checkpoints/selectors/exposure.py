@@ -1,0 +1,209 @@
+"""Exposure search (时空伴随排查): who was at the same place or checkpoint as a person, at about the same time.
+
+Given a person and a time window (default the last 14 days), every *other* person who checked in
+at, or passed, the same place or checkpoint within ±W minutes of any of the person's own check-ins
+and passages. W is `FANGKONG_EXPOSURE_WINDOW_MINUTES` (default 30).
+
+Edges: inclusive. A presence at t counts when |t − t₀| ≤ W for some presence t₀ of the person:
+exactly 30 minutes apart is a contact, 30 minutes and 1 second is not (timestamps are compared
+as stored, to the microsecond). The person's own presences are those with t₀ inside the search
+window [start, end] (both inclusive); the contacts found around them may lie up to W outside it.
+
+Scope: only presences in the searcher's region subtree are read, the person's own and the others'
+(a presence's region is its place's or checkpoint's). County headquarters see the whole county; a
+doctor of a township sees what happened at the places and checkpoints of the township.
+
+Every read is an index range: the person's presences by (person, time) in CheckIn and Passage;
+then, per place or checkpoint and merged time interval, (place, time) in CheckIn or
+(checkpoint, time) in CheckIn and Passage. The number of reads grows with the person's presences,
+not with the tables. Bounded: at most MAX_PRESENCES own presences and MAX_CONTACTS contacts.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
+
+from fangkong.accounts import permissions as account_permissions
+from fangkong.people.models import Person
+from fangkong.people.selectors import digests_for_search
+from fangkong.regions.models import within
+
+from .. import permissions
+from ..models import CheckIn, Checkpoint, Passage, Place
+
+DEFAULT_DAYS = 14
+DEFAULT_WINDOW_MINUTES = 30
+MAX_PRESENCES = 1000
+MAX_CONTACTS = 5000
+PLACE, CHECKPOINT = "place", "checkpoint"
+CHECK_IN, PASSAGE = "check_in", "passage"
+
+
+def window_minutes() -> int:
+    return int(getattr(settings, "FANGKONG_EXPOSURE_WINDOW_MINUTES", DEFAULT_WINDOW_MINUTES))
+
+
+def require_searcher(user) -> None:
+    if not permissions.can_search_exposure(user):
+        raise PermissionDenied
+
+
+@dataclass
+class Presence:
+    kind: str            # PLACE / CHECKPOINT
+    target_id: int
+    at: datetime.datetime
+    source: str          # CHECK_IN / PASSAGE
+
+
+@dataclass
+class Contact:
+    person_id: int
+    kind: str
+    target_id: int
+    at: datetime.datetime
+    source: str
+    subject_at: datetime.datetime   # the person's own presence nearest in time
+    person: Person | None = None
+    where: str = ""
+
+    @property
+    def delta(self) -> datetime.timedelta:
+        return self.at - self.subject_at
+
+    @property
+    def delta_minutes(self) -> float:
+        return round(self.delta.total_seconds() / 60, 1)
+
+
+@dataclass
+class Exposure:
+    person: Person
+    start: datetime.datetime
+    end: datetime.datetime
+    window: int
+    presences: list[Presence] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def persons(self) -> int:
+        return len({c.person_id for c in self.contacts})
+
+
+def persons_matching(user, number: str, limit: int = 20) -> list[Person]:
+    """Persons with this ID number or phone (by keyed digest). Not limited to the user's scope: a visitor
+    may live anywhere; only presences in scope are searched."""
+    require_searcher(user)
+    digests = digests_for_search(number or "")
+    if not digests:
+        return []
+    match = Q(id_digest__in=digests["id_digest"])
+    if digests["phone_digest"]:
+        match |= Q(phone_digest__in=digests["phone_digest"])
+    return list(Person.objects.filter(match).select_related("region").order_by("id")[:limit])
+
+
+def person_by_id(user, pk) -> Person | None:
+    require_searcher(user)
+    try:
+        return Person.objects.select_related("region").filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def presences_of(user, person_id: int, start: datetime.datetime, end: datetime.datetime,
+                 limit: int = MAX_PRESENCES) -> list[Presence]:
+    """The person's check-ins and passages in [start, end] within the user's scope, oldest first."""
+    scope = within(user.region_id)
+    found = [Presence(PLACE if place else CHECKPOINT, place or checkpoint, at, CHECK_IN)
+             for place, checkpoint, at in CheckIn.objects.filter(person_id=person_id, checked_in_at__gte=start,
+                                                                  checked_in_at__lte=end).filter(scope)
+             .order_by("checked_in_at").values_list("place_id", "checkpoint_id", "checked_in_at")[:limit]]
+    found += [Presence(CHECKPOINT, checkpoint, at, PASSAGE)
+              for checkpoint, at in Passage.objects.filter(person_id=person_id, passed_at__gte=start,
+                                                           passed_at__lte=end).filter(scope)
+              .order_by("passed_at").values_list("checkpoint_id", "passed_at")[:limit]]
+    found.sort(key=lambda p: p.at)
+    return found[:limit]
+
+
+def _intervals(times: list[datetime.datetime], window: datetime.timedelta):
+    """[t − w, t + w] around each time, overlapping ones merged: [(low, high, [times])]."""
+    merged: list[tuple[datetime.datetime, datetime.datetime, list]] = []
+    for t in sorted(times):
+        if merged and t - window <= merged[-1][1]:
+            low, _high, inside = merged[-1]
+            merged[-1] = (low, t + window, [*inside, t])
+        else:
+            merged.append((t - window, t + window, [t]))
+    return merged
+
+
+def _nearest(times: list[datetime.datetime], at: datetime.datetime) -> datetime.datetime:
+    return min(times, key=lambda t: abs(at - t))
+
+
+def _reads(kind: str, target_id: int, low, high, scope: Q):
+    """(source, queryset of (person_id, time)) for the presences at one target in [low, high]."""
+    if kind == PLACE:
+        yield CHECK_IN, (CheckIn.objects.filter(place_id=target_id, checked_in_at__gte=low, checked_in_at__lte=high)
+                         .filter(scope).values_list("person_id", "checked_in_at"))
+        return
+    yield CHECK_IN, (CheckIn.objects.filter(checkpoint_id=target_id, checked_in_at__gte=low, checked_in_at__lte=high)
+                     .filter(scope).values_list("person_id", "checked_in_at"))
+    yield PASSAGE, (Passage.objects.filter(checkpoint_id=target_id, passed_at__gte=low, passed_at__lte=high)
+                    .filter(scope).values_list("person_id", "passed_at"))
+
+
+def exposure_search(user, person: Person, *, start: datetime.datetime | None = None,
+                    end: datetime.datetime | None = None, window: int | None = None,
+                    with_details: bool = True) -> Exposure:
+    """Everyone co-present with `person` (see the module docstring), sorted by time.
+
+    `with_details` loads the contacts' persons and the names of the places (two more reads)."""
+    require_searcher(user)
+    end = end or timezone.now()
+    start = start or end - datetime.timedelta(days=DEFAULT_DAYS)
+    window = window_minutes() if window is None else int(window)
+    delta = datetime.timedelta(minutes=window)
+    scope = within(user.region_id)
+    result = Exposure(person, start, end, window)
+    result.presences = presences_of(user, person.pk, start, end)
+    by_target: dict[tuple[str, int], list] = defaultdict(list)
+    for p in result.presences:
+        by_target[(p.kind, p.target_id)].append(p.at)
+    contacts: list[Contact] = []
+    for (kind, target_id), times in by_target.items():
+        for low, high, inside in _intervals(times, delta):
+            for source, qs in _reads(kind, target_id, low, high, scope):
+                for person_id, at in qs[:MAX_CONTACTS + 1]:
+                    if person_id != person.pk:
+                        contacts.append(Contact(person_id, kind, target_id, at, source, _nearest(inside, at)))
+    contacts.sort(key=lambda c: (c.at, c.person_id))
+    result.truncated = len(contacts) > MAX_CONTACTS
+    result.contacts = contacts[:MAX_CONTACTS]
+    if with_details:
+        _attach_details(result.contacts)
+    return result
+
+
+def _attach_details(contacts: list[Contact]) -> None:
+    persons = Person.objects.in_bulk({c.person_id for c in contacts})
+    places = dict(Place.objects.filter(pk__in={c.target_id for c in contacts if c.kind == PLACE})
+                  .values_list("id", "name"))
+    checkpoints = dict(Checkpoint.objects.filter(pk__in={c.target_id for c in contacts if c.kind == CHECKPOINT})
+                       .values_list("id", "name"))
+    for c in contacts:
+        c.person = persons.get(c.person_id)
+        c.where = (places if c.kind == PLACE else checkpoints).get(c.target_id, "")
+
+
+def shows_full_numbers(user) -> bool:
+    """Contacts' ID numbers and phones in full (the search is audited) or masked."""
+    return account_permissions.can_reveal(user)

@@ -1,0 +1,211 @@
+"""The public check-in (扫码登记): a visitor scans a place code and leaves phone, name and optionally
+an ID number and where they came from in the last 14 days. No account, so:
+
+- Strict validation: the phone with `identity.check_phone`, the (resident) ID number with
+  `identity.check_resident_id`, the name 1–50 characters of Chinese, Latin letters, `·` and spaces,
+  the origin code 2/4/6/9/12 digits.
+- Nothing about anyone is ever revealed: the answer is the same whether the person was known or
+  not, and an error only ever names the visitor's own input.
+- Who the visitor is (decided here, because an anonymous form must not change what the county
+  knows about a person, which `people.services.upsert_person` would do: it updates the given
+  fields of a known person, and it needs an actor who may write in the region):
+    * with an ID number: the person with that resident ID's keyed digest; else a new person;
+    * without one: the person with the same phone digest *and* the same name (the index
+      person_phone_digest is (phone_digest, name, region)); else a new person without an ID.
+  A known person's record is never changed by a check-in. A new person is registered in the
+  place's region (the only region known), with an audit entry of the check-in saying so.
+- Rate limit per client address: `FANGKONG_CHECK_IN_RATE` attempts per minute (default 10),
+  counted in Django's cache (every attempt, valid or not). The client address is REMOTE_ADDR;
+  when REMOTE_ADDR is one of `FANGKONG_TRUSTED_PROXIES` (a list of addresses of the reverse
+  proxies in front of the site, default none), the last address of X-Forwarded-For that is not
+  itself a trusted proxy is taken instead. Never X-Forwarded-For otherwise: any client can send it.
+
+The path is lean (DESIGN §5): one read of the code, one of the person, at most one insert of a
+person, the check-in, one counter upsert and one audit entry.
+"""
+
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.analytics import counters
+from fangkong.audit import services as audit
+from fangkong.people import identity
+from fangkong.people.models import IdType, Person
+
+from ..models import CheckIn, PlaceCode
+from ..rollup_places import check_in_contributions
+
+NAME_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fffA-Za-z·•.\- ]{1,50}$")
+ORIGIN_CODE_LENGTHS = (2, 4, 6, 9, 12)
+DEFAULT_RATE = 10  # attempts per client and minute
+
+
+def rate_per_minute() -> int:
+    return int(getattr(settings, "FANGKONG_CHECK_IN_RATE", DEFAULT_RATE))
+
+
+def client_ip(request) -> str:
+    """REMOTE_ADDR, or behind a trusted reverse proxy the client it forwarded for (see the module docstring)."""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    trusted = set(getattr(settings, "FANGKONG_TRUSTED_PROXIES", ()) or ())
+    if remote in trusted:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        for address in reversed(forwarded):
+            if address not in trusted:
+                return address
+    return remote
+
+
+def allow_attempt(address: str, now: float | None = None) -> bool:
+    """Count one attempt of this client in the current minute; False once over the rate."""
+    window = int((now if now is not None else time.time()) // 60)
+    key = f"fangkong:check_in:{address}:{window}"
+    if cache.add(key, 1, timeout=120):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=120)
+            count = 1
+    return count <= rate_per_minute()
+
+
+def _risky(origin_code: str, day) -> bool:
+    """Whether the origin is a risk area (services.risk_areas, helper A's); not risky until that exists."""
+    if not origin_code:
+        return False
+    try:
+        from .risk_areas import is_risk_origin
+    except ImportError:
+        return False
+    return bool(is_risk_origin(origin_code, day))
+
+
+def clean_check_in(*, phone: str, name: str, id_number: str = "", origin: str = "", origin_code: str = "") -> dict:
+    """The visitor's input, validated; ValidationError({field: message}) naming every bad field."""
+    errors: dict = {}
+    out: dict = {}
+    try:
+        out["phone"] = identity.check_phone(phone or "")
+    except ValidationError:
+        errors["phone"] = _("请填写正确的手机号码（11位）或带区号的固定电话")
+    name = " ".join(str(name or "").split())
+    if not name:
+        errors["name"] = _("请填写姓名")
+    elif not NAME_RE.match(name):
+        errors["name"] = _("姓名应为1至50个汉字或字母")
+    out["name"] = name
+    out["id_number"] = ""
+    if identity.normalize(id_number or ""):
+        try:
+            out["id_number"] = identity.check_resident_id(id_number)
+        except ValidationError:
+            errors["id_number"] = _("身份证号码无效，请核对（18位）")
+    origin = " ".join(str(origin or "").split())
+    if len(origin) > 100:
+        errors["origin"] = _("来自何地不能超过100个字")
+    out["origin"] = origin
+    origin_code = "".join(str(origin_code or "").split())
+    if origin_code and not (origin_code.isdigit() and len(origin_code) in ORIGIN_CODE_LENGTHS):
+        errors["origin_code"] = _("区划代码应为2、4、6、9或12位数字")
+    out["origin_code"] = origin_code
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _find_or_create_person(data: dict, region_code: str) -> tuple[Person, bool]:
+    if data["id_number"]:
+        id_digest = identity.digest(IdType.RESIDENT_ID, data["id_number"])
+        person = Person.objects.filter(id_digest=id_digest).order_by("id").only("id").first()
+        if person:
+            return person, False
+        number = data["id_number"]
+        extra = {"id_type": IdType.RESIDENT_ID, "id_number": number, "id_digest": id_digest,
+                 "sex": identity.sex_of(number), "birth_date": identity.birth_date_of(number)}
+    else:
+        phone_digest = identity.digest("phone", data["phone"])
+        person = (Person.objects.filter(phone_digest=phone_digest, name=data["name"]).order_by("id")
+                  .only("id").first())
+        if person:
+            return person, False
+        extra = {"id_type": IdType.OTHER, "id_number": "", "id_digest": ""}
+    person = Person.objects.create(name=data["name"], phone=data["phone"],
+                                   phone_digest=identity.digest("phone", data["phone"]), region_id=region_code, **extra)
+    return person, True
+
+
+def check_in(code: PlaceCode, *, phone: str, name: str, id_number: str = "", origin: str = "",
+             origin_code: str = "", at=None) -> CheckIn:
+    """Store one check-in at the code's place or checkpoint (the code must be active: the caller looked it up)."""
+    data = clean_check_in(phone=phone, name=name, id_number=id_number, origin=origin, origin_code=origin_code)
+    target = code.place or code.checkpoint
+    at = at or timezone.now()
+    with transaction.atomic():
+        person, created = _find_or_create_person(data, target.region_id)
+        row = CheckIn.objects.create(
+            place_id=code.place_id, checkpoint_id=code.checkpoint_id, region_id=target.region_id, person=person,
+            checked_in_at=at, origin=data["origin"], origin_code=data["origin_code"],
+            from_risk_area=_risky(data["origin_code"], timezone.localdate(at)))
+        counters.track_change(new=check_in_contributions(row))
+        audit.record(None, "check_in.create", row, region=target.region_id, after={
+            "place_id": code.place_id, "checkpoint_id": code.checkpoint_id, "person_id": person.pk,
+            "person_created": created, "from_risk_area": row.from_risk_area, "origin_code": row.origin_code})
+    return row
+
+
+# Exposure search: its audit entry and the contact list ------------------------------------------------
+
+def record_exposure_search(actor, found) -> None:
+    """Every search is logged (whose presences, which window, how many contacts, numbers shown in full or not)."""
+    from ..selectors.exposure import shows_full_numbers
+    audit.record(actor, "exposure.search", found.person, region=actor.region_id, after={
+        "start": found.start.isoformat(), "end": found.end.isoformat(), "window_minutes": found.window,
+        "presences": len(found.presences), "contacts": len(found.contacts),
+        "full_numbers": shows_full_numbers(actor)})
+
+
+def contact_numbers(user, person) -> tuple[str, str]:
+    """(ID number, phone) of a contact as this user may see them: in full for roles that may reveal."""
+    from ..selectors.exposure import shows_full_numbers
+    if person is None:
+        return "", ""
+    if shows_full_numbers(user):
+        return person.id_number, person.phone
+    return identity.mask_id(person.id_number), identity.mask_phone(person.phone)
+
+
+def export_contacts(actor, found) -> tuple[bytes, int]:
+    """The contact list (.xlsx) for screening; the export is audited like every export."""
+    from fangkong.core.exports import Sheet, workbook_bytes
+
+    from ..selectors.exposure import PLACE
+    kinds = {PLACE: _("场所"), "checkpoint": _("卡点")}
+    sources = {"check_in": _("扫码登记"), "passage": _("通行登记")}
+    headers = [_("姓名"), _("证件号码"), _("联系电话"), _("现住区划"), _("地点类型"), _("地点"), _("时间"),
+               _("方式"), _("被查询人时间"), _("时间差（分钟）")]
+
+    def rows():
+        for c in found.contacts:
+            number, phone = contact_numbers(actor, c.person)
+            yield [c.person.name if c.person else "", number, phone, c.person.region_id if c.person else "",
+                   str(kinds[c.kind]), c.where, timezone.localtime(c.at).strftime("%Y-%m-%d %H:%M:%S"),
+                   str(sources[c.source]), timezone.localtime(c.subject_at).strftime("%Y-%m-%d %H:%M:%S"),
+                   c.delta_minutes]
+
+    title = _("密接排查名单：%(name)s（%(start)s 至 %(end)s，±%(w)s分钟）") % {
+        "name": found.person.name, "start": timezone.localtime(found.start).strftime("%Y-%m-%d %H:%M"),
+        "end": timezone.localtime(found.end).strftime("%Y-%m-%d %H:%M"), "w": found.window}
+    data, count = workbook_bytes([Sheet(_("时空伴随"), headers, rows(), title=title)], actor)
+    audit.record_export(actor, "exposure_contacts", region=actor.region_id, rows=count, filters={
+        "person_id": found.person.pk, "start": found.start.isoformat(), "end": found.end.isoformat(),
+        "window_minutes": found.window})
+    return data, count
