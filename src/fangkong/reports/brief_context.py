@@ -1,0 +1,227 @@
+"""What the work brief (工作简报) says, as plain data: the context the Word template is rendered with.
+
+Every number comes from the roll-up counters of the brief's region and day (`dashboard.series`
+and one running-sum read for the cumulative figures); nothing is typed by hand. The context is
+a dict of sections. A section is present (a dict) when its figures are registered and at least
+one of them is non-zero that day; otherwise it is None and the template leaves it out.
+
+A section's dict holds, for each of its figures that is registered, `<key>` (the day's value)
+and `<key>_total` (the cumulative value: Σ of a flow up to the day, the value itself for a
+stock), plus `lines` ("label：value" strings, for templates that just list them). Sections for
+work that has no data yet — medical treatment, supplies, supervision, publicity — are declared
+here with the figure keys their apps will register: when an app registers `beds_occupied` or
+`problems_rectified` in `analytics.figures`, the section appears in the brief with no change
+here. A later app may also `register_section(...)` a section of its own; the default template
+lists those under `extra_sections`.
+
+Headings are numbered in the order of the sections present: `no.<section>` is 一, 二, 三 …
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.analytics import counters
+from fangkong.regions.models import Region
+from fangkong.screening.models import Category
+
+from . import dashboard
+
+TITLE = "疫情防控工作简报"
+HEADQUARTERS_SUFFIX = "新型冠状病毒肺炎疫情防控指挥部"
+NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    figure_keys: tuple[str, ...]
+
+
+SECTIONS: list[Section] = []
+
+
+def register_section(key: str, title, figure_keys) -> None:
+    """Declare a section of the brief (in order) stating these figures when they have data."""
+    if any(s.key == key for s in SECTIONS):
+        raise ValueError(f"brief section declared twice: {key}")
+    SECTIONS.append(Section(key, str(title), tuple(figure_keys)))
+
+
+_CATEGORY_KEYS = [f"kp_{part}_{value}" for value in Category.values for part in ("new", "under_management",
+                                                                                  "released")]
+register_section("screening", _("摸排排查"), (
+    "households_visited", "kp_new", "kp_under_management", "kp_released", "checks_done", "checks_missed",
+    "fevers_found", *_CATEGORY_KEYS))
+register_section("isolation", _("隔离观察和健康随访"), (
+    "q_under_home", "q_under_centralised", "q_new", "q_released", "fu_due", "fu_done", "fu_excused", "fu_open",
+    "fu_fevers", "transfers_open"))
+register_section("checkpoints", _("卡点值守和重点场所管控"), (
+    "checkpoints_open", "passage_persons", "passage_vehicles", "turned_back_persons", "turned_back_vehicles",
+    "passage_fevers", "risk_arrivals", "places_open", "places_closed", "hygiene_logs", "check_ins",
+    "places_missing_log", "arrival_tasks_open", "unlisted_open"))
+register_section("medical", _("医疗救治"), (
+    "designated_hospitals", "beds_reserved", "beds_occupied", "fever_clinic_visits", "patients_in_treatment",
+    "patients_cured", "patients_transferred"))
+register_section("supplies", _("物资保障"), (
+    "masks_n95_stock", "masks_surgical_stock", "protective_suits_stock", "supplies_allocated",
+    "donations_received", "donation_amount"))
+register_section("supervision", _("督查问责"), (
+    "inspections", "inspections_unannounced", "problems_found", "problems_rectified", "accountability_cases",
+    "cadres_accountable"))
+register_section("publicity", _("宣传引导"), (
+    "notices_issued", "materials_distributed", "broadcasts", "rumours_found", "rumours_handled"))
+# the sections the shipped template words itself; any other registered section goes to extra_sections
+WORDED = {"screening", "isolation", "checkpoints", "medical", "supplies", "supervision", "publicity"}
+
+
+def day_text(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def area_word(region: Region) -> str:
+    """全县 / 全区 / 全镇 / 全街道 / 全村 / 全社区 / 全市 / 全省: how a brief names the whole of its region."""
+    for suffix in ("街道", "社区", "县", "区", "市", "镇", "乡", "村", "省"):
+        if region.name.endswith(suffix):
+            return "全" + suffix
+    return {"province": "全省", "city": "全市", "county": "全县", "township": "全镇",
+            "village": "全村"}.get(region.level, "全" + region.name)
+
+
+def issuer_for(region: Region) -> str:
+    """ReportSettings.issuer of the region, or "<region name>新型冠状病毒肺炎疫情防控指挥部"."""
+    from .models import ReportSettings
+    issuer = ReportSettings.objects.filter(region=region).values_list("issuer", flat=True).first()
+    return issuer or f"{region.name}{HEADQUARTERS_SUFFIX}"
+
+
+def _cumulative(region_code: str, day: datetime.date, s: dashboard.Series) -> dict[str, int]:
+    """Each flow figure's Σ over every day up to `day` (one query); stocks are their own cumulative value."""
+    flow_metrics = {m for f in s.figures for m in f.flows}
+    running = counters.running_totals([region_code], day, flow_metrics).get(region_code, Counter())
+    return {f.key: sum(running[m] for m in f.flows) for f in s.figures if f.flows}
+
+
+def _section(section: Section, s: dashboard.Series, cumulative: dict[str, int], labels: dict) -> dict | None:
+    found: dict = {}
+    lines = []
+    any_data = False
+    for key in section.figure_keys:
+        if key not in labels:
+            continue  # not registered (yet)
+        value = s.at(key)
+        total = cumulative.get(key, value)
+        found[key], found[f"{key}_total"] = value, total
+        any_data = any_data or bool(value) or bool(total and key in cumulative)
+        lines.append(f"{labels[key]}：{value}")
+    if not any_data:
+        return None
+    found["title"], found["lines"] = section.title, lines
+    return found
+
+
+def build(user, region_code: str, day: datetime.date, *, issue_number: int, next_steps: str = "",
+          problems: list[dict] | None = None) -> dict:
+    """The brief's context for the region and day (a constant number of counter queries)."""
+    s = dashboard.series(user, region_code, day)
+    region = s.region
+    labels = {f.key: f.heading for f in s.figures}
+    cumulative = _cumulative(region.code, day, s)
+    ctx: dict = {
+        "title": TITLE, "issue_number": issue_number, "issuer": issuer_for(region), "date": day_text(day),
+        "day": day.isoformat(), "region": region.name, "area": area_word(region),
+        "problems": problems or [],
+        "next_steps": [line.strip() for line in next_steps.splitlines() if line.strip()],
+    }
+    present = []
+    for section in SECTIONS:
+        data = _section(section, s, cumulative, labels)
+        ctx[section.key] = data
+        if data is not None:
+            present.append(section.key)
+    if ctx["screening"]:
+        _screening_details(ctx["screening"], s, cumulative, labels)
+    if ctx["isolation"]:
+        iso = ctx["isolation"]
+        iso["q_under"] = iso.get("q_under_home", 0) + iso.get("q_under_centralised", 0)
+    ctx["extra_sections"] = [ctx[k] for k in present if k not in WORDED]
+    ctx["overall"] = _overall(ctx, s) if present else None
+    ctx["trends"] = _trends(s, labels)
+    # headings numbered in order: overall, the sections present, problems, next steps
+    order = (["overall"] if ctx["overall"] else []) + [k for k in present if k in WORDED]
+    if ctx["extra_sections"]:
+        order.append("extra")
+    order += (["problems"] if ctx["problems"] else []) + (["next_steps"] if ctx["next_steps"] else [])
+    ctx["no"] = {key: NUMERALS[i] if i < len(NUMERALS) else str(i + 1) for i, key in enumerate(order)}
+    ctx["sections"] = order
+    return ctx
+
+
+def _screening_details(sc: dict, s: dashboard.Series, cumulative: dict, labels: dict) -> None:
+    """By category (those with data) and by child region (townships of a county …)."""
+    sc["categories"] = []
+    for value, label in Category.choices:
+        keys = {"new": f"kp_new_{value}", "under": f"kp_under_management_{value}",
+                "released": f"kp_released_{value}"}
+        if keys["new"] not in labels:
+            continue
+        row = {"label": str(label), "new": s.at(keys["new"]), "total": cumulative.get(keys["new"], 0),
+               "under": s.at(keys["under"]) if keys["under"] in labels else 0,
+               "released": s.at(keys["released"]) if keys["released"] in labels else 0}
+        if row["new"] or row["total"] or row["under"]:
+            sc["categories"].append(row)
+    sc["regions"] = [
+        {"name": child.name, "new": s.at("kp_new", code=child.code),
+         "under": s.at("kp_under_management", code=child.code),
+         "households": s.at("households_visited", code=child.code)}
+        for child in s.children] if "kp_new" in labels else []
+
+
+def _overall(ctx: dict, s: dashboard.Series) -> dict:
+    """The opening paragraph's figures: what is under management and isolation, what was found today."""
+    sc, iso, cp = ctx.get("screening") or {}, ctx.get("isolation") or {}, ctx.get("checkpoints") or {}
+    return {
+        "kp_total": sc.get("kp_new_total", 0), "kp_new": sc.get("kp_new", 0),
+        "kp_under_management": sc.get("kp_under_management", 0),
+        "q_under": iso.get("q_under", 0), "fevers": sc.get("fevers_found", 0) + iso.get("fu_fevers", 0),
+        "checkpoints_open": cp.get("checkpoints_open", 0), "turned_back": cp.get("turned_back_persons", 0),
+    }
+
+
+def _trends(s: dashboard.Series, labels: dict) -> list[dict]:
+    """Charts of the brief: new key persons and persons under isolation over the last days (when there is data)."""
+    found = []
+    if "kp_new" in labels:
+        found.append({"id": "kp", "title": "新增与在管重点人员",
+                      "lines": [("新增", s.of("kp_new")), ("在管", s.of("kp_under_management"))]})
+    if "q_under_home" in labels and "q_under_centralised" in labels:
+        lines = [("居家隔离", s.of("q_under_home")), ("集中医学观察", s.of("q_under_centralised"))]
+        found.append({"id": "isolation", "title": "隔离观察人数", "lines": lines})
+    return [t for t in found if any(v for _label, values in t["lines"] for v in values)]
+
+
+def sample(issue_number: int = 1) -> dict:
+    """A context with every section filled: what an uploaded template is checked against."""
+    day = datetime.date(2020, 2, 3)
+    ctx: dict = {"title": TITLE, "issue_number": issue_number, "issuer": "示例县" + HEADQUARTERS_SUFFIX,
+                 "date": day_text(day), "day": day.isoformat(), "region": "示例县", "area": "全县",
+                 "problems": [{"region": "示例镇", "text": "个别村卡点夜间值守人员不足。"}],
+                 "next_steps": ["继续做好重点人员排查管控。"], "trends": [], "charts": {}}
+    for n, section in enumerate(SECTIONS, start=1):
+        data = {"title": section.title, "lines": [f"{k}：{n}" for k in section.figure_keys]}
+        for key in section.figure_keys:
+            data[key], data[f"{key}_total"] = n, n * 10
+        ctx[section.key] = data
+    ctx["screening"]["categories"] = [{"label": "疫区返乡人员", "new": 1, "total": 10, "under": 5, "released": 0}]
+    ctx["screening"]["regions"] = [{"name": "示例镇", "new": 1, "under": 5, "households": 3}]
+    ctx["isolation"]["q_under"] = 2
+    ctx["extra_sections"] = [ctx[s.key] for s in SECTIONS if s.key not in WORDED]
+    ctx["overall"] = {"kp_total": 10, "kp_new": 1, "kp_under_management": 5, "q_under": 2, "fevers": 1,
+                      "checkpoints_open": 3, "turned_back": 4}
+    order = ["overall", *[s.key for s in SECTIONS if s.key in WORDED], "problems", "next_steps"]
+    ctx["no"] = {key: NUMERALS[i] for i, key in enumerate(order)}
+    ctx["sections"] = order
+    return ctx

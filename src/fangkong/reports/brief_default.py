@@ -1,0 +1,215 @@
+"""Writes the shipped default Word template of the work brief: `python -m fangkong.reports.brief_default`.
+
+The generated file, reports/templates_docx/brief_default.docx, is committed; headquarters staff
+download it from the brief page, change the wording in Word and upload it back. Placeholders are
+docxtpl's (Jinja): `{{ screening.kp_new }}`, and whole paragraphs `{%p if isolation %}` … `{%p endif %}`
+for the sections that are left out when they have no data (see brief_context for every name).
+
+Layout after the county briefs of 2020 and GB/T 9704: a red masthead (报头) "疫情防控工作简报",
+the issue number, the issuing headquarters and the date above a red rule, then headings in 黑体 and
+body text in 仿宋 三号 with a two-character indent. Each paragraph is one run, so Word keeps every
+placeholder in one piece when the wording around it is edited.
+"""
+
+import os
+from pathlib import Path
+
+if __name__ == "__main__":  # run as a script: the fonts below live in an app module
+    import django
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+    django.setup()
+
+from docx import Document  # noqa: E402
+from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
+from docx.oxml import OxmlElement  # noqa: E402
+from docx.oxml.ns import qn  # noqa: E402
+from docx.shared import Mm, Pt, RGBColor  # noqa: E402
+
+from fangkong.quarantine.notices import BODY_FONT, BODY_SIZE, LATIN_FONT, TITLE_FONT, _set_fonts  # noqa: E402
+
+PATH = Path(__file__).resolve().parent / "templates_docx" / "brief_default.docx"
+HEADING_FONT = "黑体"
+RED = RGBColor(0xC0, 0x00, 0x00)
+
+
+def _run(paragraph, text: str, *, font: str = BODY_FONT, size=BODY_SIZE, bold=False, colour=None):
+    run = paragraph.add_run(text)
+    run.font.size, run.font.bold, run.font.name = size, bold, LATIN_FONT
+    _set_fonts(run._element, font)
+    if colour is not None:
+        run.font.color.rgb = colour
+    return run
+
+
+def _para(doc, text: str, *, indent=True, align=None, font=BODY_FONT, size=BODY_SIZE, bold=False, colour=None):
+    p = doc.add_paragraph()
+    if indent:
+        p.paragraph_format.first_line_indent = Pt(32)  # two characters of 三号
+    if align is not None:
+        p.alignment = align
+    _run(p, text, font=font, size=size, bold=bold, colour=colour)
+    return p
+
+
+def _tag(doc, tag: str) -> None:
+    """A paragraph holding only a docxtpl paragraph tag ({%p … %}): removed when rendered."""
+    doc.add_paragraph().add_run(tag)
+
+
+def _heading(doc, text: str) -> None:
+    _para(doc, text, font=HEADING_FONT)
+
+
+def _red_rule(paragraph) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for name, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "4"), ("w:color", "C00000")):
+        bottom.set(qn(name), value)
+    borders.append(bottom)
+    ppr.append(borders)
+
+
+def build() -> Document:
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.size = BODY_SIZE
+    _set_fonts(normal.element, BODY_FONT)
+    normal.paragraph_format.line_spacing = Pt(28)
+    normal.paragraph_format.space_after = Pt(0)
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+
+    # masthead
+    title = _para(doc, "{{ title }}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT,
+                  size=Pt(36), bold=True, colour=RED)
+    title.paragraph_format.line_spacing = Pt(54)
+    _para(doc, "第{{ issue_number }}期", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    rule = _para(doc, "{{ issuer }}　　　　　　{{ date }}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER,
+                 size=Pt(14))
+    _red_rule(rule)
+    doc.add_paragraph()
+
+    _tag(doc, "{%p if overall %}")
+    _heading(doc, "{{ no.overall }}、总体情况")
+    _para(doc, "截至{{ date }}24时，{{ area }}累计摸排登记各类重点人员{{ overall.kp_total }}人，当日新增"
+               "{{ overall.kp_new }}人，现有在管重点人员{{ overall.kp_under_management }}人；正在隔离观察"
+               "{{ overall.q_under }}人；当日发现发热人员{{ overall.fevers }}人。{% if overall.checkpoints_open %}"
+               "{{ area }}设卡{{ overall.checkpoints_open }}个，当日劝返{{ overall.turned_back }}人次。{% endif %}"
+               "各项防控措施有序推进，总体形势平稳可控。")
+    _tag(doc, "{%p endif %}")
+
+    _tag(doc, "{%p if screening %}")
+    _heading(doc, "{{ no.screening }}、摸排排查情况")
+    _para(doc, "坚持网格化、地毯式摸排，做到不漏一户、不落一人。当日走访{{ screening.households_visited }}户，"
+               "累计走访{{ screening.households_visited_total }}户。{{ area }}共摸排各类人员"
+               "{{ screening.kp_new_total }}人，当日新增{{ screening.kp_new }}人，当日解除管理"
+               "{{ screening.kp_released }}人，现在管{{ screening.kp_under_management }}人。")
+    _tag(doc, "{%p if screening.categories %}")
+    _para(doc, "其中：{% for c in screening.categories %}{{ c.label }}累计{{ c.total }}人、在管{{ c.under }}人"
+               "{% if c.new %}（当日新增{{ c.new }}人）{% endif %}{% if not loop.last %}；{% endif %}{% endfor %}。")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if screening.regions %}")
+    _para(doc, "分地区看：{% for r in screening.regions %}{{ r.name }}在管{{ r.under }}人、当日新增{{ r.new }}人"
+               "{% if not loop.last %}；{% endif %}{% endfor %}。")
+    _tag(doc, "{%p endif %}")
+    _para(doc, "落实“每天一查、每日一报”，当日已查{{ screening.checks_done }}人次，漏查{{ screening.checks_missed }}人，"
+               "发现发热人员{{ screening.fevers_found }}人，均已按规定处置。")
+    _tag(doc, "{%p endif %}")
+
+    _tag(doc, "{%p if isolation %}")
+    _heading(doc, "{{ no.isolation }}、隔离观察和健康随访情况")
+    _para(doc, "现有隔离观察人员{{ isolation.q_under }}人，其中居家隔离{{ isolation.q_under_home }}人、集中医学观察"
+               "{{ isolation.q_under_centralised }}人；当日新增隔离{{ isolation.q_new }}人，解除隔离"
+               "{{ isolation.q_released }}人，累计解除隔离{{ isolation.q_released_total }}人。")
+    _para(doc, "落实“一名村干部、一名村医”包保，每日两次随访测温。当日应随访{{ isolation.fu_due }}人次，已随访"
+               "{{ isolation.fu_done }}人次，说明原因未随访{{ isolation.fu_excused }}人次，未完成"
+               "{{ isolation.fu_open }}人次；随访发现发热{{ isolation.fu_fevers }}人，待转送发热门诊"
+               "{{ isolation.transfers_open }}人。")
+    _tag(doc, "{%p endif %}")
+
+    _tag(doc, "{%p for chart in charts %}")
+    _para(doc, "{{ chart }}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _tag(doc, "{%p endfor %}")
+
+    _tag(doc, "{%p if checkpoints %}")
+    _heading(doc, "{{ no.checkpoints }}、卡点值守和重点场所管控情况")
+    _para(doc, "{% if checkpoints.checkpoints_open is defined %}{{ area }}设卡{{ checkpoints.checkpoints_open }}个，"
+               "落实“五有”要求，24小时值守。{% endif %}"
+               "{% if checkpoints.passage_persons is defined %}当日登记通行{{ checkpoints.passage_persons }}人次"
+               "{% if checkpoints.passage_vehicles is defined %}、车辆{{ checkpoints.passage_vehicles }}车次{% endif %}，"
+               "{% endif %}{% if checkpoints.turned_back_persons is defined %}劝返{{ checkpoints.turned_back_persons }}人次"
+               "{% if checkpoints.turned_back_vehicles is defined %}、{{ checkpoints.turned_back_vehicles }}车次{% endif %}，"
+               "{% endif %}{% if checkpoints.passage_fevers is defined %}发现发热{{ checkpoints.passage_fevers }}人，"
+               "{% endif %}{% if checkpoints.risk_arrivals is defined %}登记来自疫区人员{{ checkpoints.risk_arrivals }}人。"
+               "{% endif %}")
+    _para(doc, "{% if checkpoints.places_closed is defined %}关停重点场所{{ checkpoints.places_closed }}个"
+               "{% if checkpoints.places_open is defined %}，保留营业{{ checkpoints.places_open }}个{% endif %}；{% endif %}"
+               "{% if checkpoints.hygiene_logs is defined %}落实“一日一清洗、一日一消毒、一日一巡查”，当日记录"
+               "{{ checkpoints.hygiene_logs }}次{% if checkpoints.places_missing_log is defined %}，未报记录场所"
+               "{{ checkpoints.places_missing_log }}个{% endif %}；{% endif %}"
+               "{% if checkpoints.check_ins is defined %}扫码登记{{ checkpoints.check_ins }}人次；{% endif %}"
+               "{% if checkpoints.arrival_tasks_open is defined %}已入台账待核实来人{{ checkpoints.arrival_tasks_open }}人"
+               "{% if checkpoints.unlisted_open is defined %}，未入台账待排查{{ checkpoints.unlisted_open }}人{% endif %}。"
+               "{% endif %}")
+    _tag(doc, "{%p endif %}")
+
+    _tag(doc, "{%p if medical %}")
+    _heading(doc, "{{ no.medical }}、医疗救治情况")
+    _para(doc, "{% for line in medical.lines %}{{ line }}{% if not loop.last %}；{% endif %}{% endfor %}。")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if supplies %}")
+    _heading(doc, "{{ no.supplies }}、物资保障情况")
+    _para(doc, "{% for line in supplies.lines %}{{ line }}{% if not loop.last %}；{% endif %}{% endfor %}。")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if supervision %}")
+    _heading(doc, "{{ no.supervision }}、督查问责情况")
+    _para(doc, "{% if supervision.inspections is defined %}累计开展监督检查{{ supervision.inspections_total }}人次，"
+               "{% endif %}{% if supervision.problems_rectified is defined %}督促整改问题"
+               "{{ supervision.problems_rectified_total }}个，{% endif %}{% if supervision.cadres_accountable is defined %}"
+               "问责党员干部{{ supervision.cadres_accountable_total }}人，{% endif %}以严明的纪律保障各项防控措施落实落地。")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if publicity %}")
+    _heading(doc, "{{ no.publicity }}、宣传引导情况")
+    _para(doc, "{% for line in publicity.lines %}{{ line }}{% if not loop.last %}；{% endif %}{% endfor %}。")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if extra_sections %}")
+    _heading(doc, "{{ no.extra }}、其他工作情况")
+    _tag(doc, "{%p for sec in extra_sections %}")
+    _para(doc, "（{{ loop.index }}）{{ sec.title }}：{% for line in sec.lines %}{{ line }}"
+               "{% if not loop.last %}；{% endif %}{% endfor %}。")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
+
+    _tag(doc, "{%p if problems %}")
+    _heading(doc, "{{ no.problems }}、存在的问题")
+    _tag(doc, "{%p for p in problems %}")
+    _para(doc, "{{ loop.index }}.{{ p.region }}：{{ p.text }}")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
+
+    _tag(doc, "{%p if next_steps %}")
+    _heading(doc, "{{ no.next_steps }}、下步工作")
+    _tag(doc, "{%p for line in next_steps %}")
+    _para(doc, "{{ line }}")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
+
+    doc.add_paragraph()
+    end = _para(doc, "（{{ issuer }}办公室　{{ date }}印发）", indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT, size=Pt(14))
+    _red_rule(end)
+    return doc
+
+
+def write(path: Path = PATH) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = build()
+    doc.core_properties.title, doc.core_properties.author = "疫情防控工作简报（默认模板）", "Fangkong"
+    doc.save(path)
+    return path
+
+
+if __name__ == "__main__":
+    print(write())

@@ -1,0 +1,117 @@
+"""Charts drawn on the server: SVG for the pages (no script, no CDN, prints well) and PNG for the brief.
+
+`svg_lines` writes the SVG by hand: a few dozen elements, text in the page's own font (so Chinese
+shows in whatever CJK font the browser has), a <title> on each point for the exact value, and
+a legend in the document. `png_lines` draws the same chart with matplotlib (Agg) for Word, in a
+CJK font found on the machine (Noto CJK, WenQuanYi, 思源, SimSun …); when none is installed the
+labels fall back to the default font without failing (glyph warnings are silenced).
+"""
+
+import datetime
+import io
+import warnings
+from functools import lru_cache
+from html import escape
+
+# colour-blind-safe palette (Okabe–Ito), dark enough for print
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8B4513"]
+CJK_FONTS = ["Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "Source Han Sans CN",
+             "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "AR PL UMing CN", "SimSun", "SimHei",
+             "Microsoft YaHei", "PingFang SC", "Droid Sans Fallback"]
+
+Line = tuple[str, list[int]]
+
+
+def nice_max(value: int) -> int:
+    """A round top for the y axis (1, 2, 5 × 10^n) at or above `value`."""
+    if value <= 0:
+        return 1
+    step = 1
+    while True:
+        for m in (1, 2, 5):
+            if m * step >= value:
+                return m * step
+        step *= 10
+
+
+def svg_lines(title: str, days: list[datetime.date], lines: list[Line], *, width: int = 480,
+              height: int = 220) -> str:
+    """A line chart as an inline <svg> element (role=img, with its title for screen readers)."""
+    left, right, top, bottom = 44, 10, 12, 46
+    plot_w, plot_h = width - left - right, height - top - bottom
+    top_value = nice_max(max((v for _label, values in lines for v in values), default=0))
+    n = max(len(days), 1)
+
+    def x(i: int) -> float:
+        return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+
+    def y(v: int) -> float:
+        return top + plot_h - plot_h * v / top_value
+
+    out = [f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+           f'width="100%" role="img" aria-label="{escape(title)}" font-size="11">',
+           f"<title>{escape(title)}</title>"]
+    for k in range(5):  # grid and y labels
+        v = top_value * k / 4
+        yy = y(v)
+        out.append(f'<line x1="{left}" x2="{width - right}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#ddd"/>')
+        label = f"{v:.0f}" if v == int(v) else f"{v:.1f}"
+        out.append(f'<text x="{left - 4}" y="{yy + 4:.1f}" text-anchor="end" fill="#555">{label}</text>')
+    for i, day in enumerate(days):  # x labels: every other day, and the last
+        if i % 2 == (n - 1) % 2:
+            out.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 14}" text-anchor="middle" fill="#555">'
+                       f"{day.month}/{day.day}</text>")
+    for j, (label, values) in enumerate(lines):
+        colour = PALETTE[j % len(PALETTE)]
+        points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>')
+        for i, v in enumerate(values):
+            out.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.5" fill="{colour}">'
+                       f"<title>{escape(label)} {days[i].month}/{days[i].day}：{v}</title></circle>")
+    legend_y, legend_x = height - 10, left
+    for j, (label, _values) in enumerate(lines):
+        colour = PALETTE[j % len(PALETTE)]
+        out.append(f'<rect x="{legend_x}" y="{legend_y - 8}" width="10" height="10" fill="{colour}"/>')
+        out.append(f'<text x="{legend_x + 13}" y="{legend_y + 1}" fill="#222">{escape(label)}</text>')
+        legend_x += 22 + 12 * len(label)
+    out.append("</svg>")
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The first CJK font matplotlib can find on this machine, or None."""
+    from matplotlib import font_manager
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def png_lines(title: str, days: list[datetime.date], lines: list[Line], *, width_in: float = 6.0,
+              height_in: float = 2.6, dpi: int = 150) -> bytes:
+    """The same chart as a PNG (for the Word brief)."""
+    import matplotlib
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+    font = cjk_font()
+    rc = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"], "axes.unicode_minus": False}
+    with matplotlib.rc_context(rc), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Glyph … missing" when no CJK font exists: boxes, not a failure
+        fig = Figure(figsize=(width_in, height_in), dpi=dpi)
+        ax = fig.add_subplot()
+        xs = list(range(len(days)))
+        for j, (label, values) in enumerate(lines):
+            ax.plot(xs, values, marker="o", markersize=3, linewidth=1.8, color=PALETTE[j % len(PALETTE)], label=label)
+        ax.set_title(title, fontsize=11)
+        ax.set_xticks(xs, [f"{d.month}/{d.day}" for d in days], fontsize=8)
+        ax.tick_params(axis="y", labelsize=8)
+        ax.set_ylim(bottom=0, top=nice_max(max((v for _l, vs in lines for v in vs), default=0)))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(axis="y", color="#dddddd")
+        ax.spines[["top", "right"]].set_visible(False)
+        if lines:
+            ax.legend(fontsize=8, frameon=False, loc="upper left", ncol=min(4, len(lines)))
+        fig.tight_layout()
+        out = io.BytesIO()
+        fig.savefig(out, format="png")
+    return out.getvalue()

@@ -1,0 +1,288 @@
+"""Reads of the headquarters dashboard (指挥部看板) and of the brief's figures: counters only, never scans.
+
+Everything comes from `analytics.counters` through the figures declared in `analytics.figures`:
+a region with its children, the day counters of the last `TREND_DAYS` days and the running sums
+before them, so the number of queries is the same whatever the number of persons, checks or
+passages. A figure that no app has registered yet is simply absent (its tile, chart line or alert
+is left out), so the dashboard grows as the checkpoint, medical or supply apps add their figures.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.analytics import counters
+from fangkong.analytics import selectors as analytics_selectors
+from fangkong.analytics.figures import FIGURES, Figure, metrics_needed
+from fangkong.regions.models import Region
+from fangkong.screening.models import Category
+
+TREND_DAYS = 14
+# days before the dashboard's day whose open follow-ups count as overdue (fu_open of a past day)
+OVERDUE_DAYS = 14
+
+
+def registered() -> dict[str, Figure]:
+    return {f.key: f for f in FIGURES}
+
+
+# Series: figure values over a run of days ----------------------------------------------------------
+
+@dataclass
+class Series:
+    """Each figure's value on each day, for one region and its children (from the counters)."""
+
+    region: Region
+    children: list[Region]
+    days: list[datetime.date]
+    figures: list[Figure]
+    values: dict[str, list[dict[str, int]]]  # region code → one {figure key: value} per day
+
+    def of(self, key: str, code: str | None = None) -> list[int]:
+        rows = self.values[code or self.region.code]
+        return [row.get(key, 0) for row in rows]
+
+    def at(self, key: str, day: datetime.date | None = None, code: str | None = None) -> int:
+        index = -1 if day is None else self.days.index(day)
+        return self.values[code or self.region.code][index].get(key, 0)
+
+
+def series(user, region_code: str, day: datetime.date, days: int = TREND_DAYS) -> Series:
+    """Every registered figure for `days` days ending on `day`, for the region and each child.
+
+    Three queries whatever the data size: the region with its children, the day counters of the
+    run, and the running sums up to the day before the run (the stocks' starting point).
+    """
+    region, children = analytics_selectors._region_and_children(user, region_code)
+    codes = [region.code, *(c.code for c in children)]
+    run = [day - datetime.timedelta(days=n) for n in range(days - 1, -1, -1)]
+    figures = list(FIGURES)
+    day_metrics, running_metrics = metrics_needed(figures)
+    on_days = counters.day_values(codes, run, day_metrics)
+    before = run[0] - datetime.timedelta(days=1)
+    running = counters.running_totals(codes, before, running_metrics) if running_metrics else {}
+    empty: Counter = Counter()
+    values: dict[str, list[dict[str, int]]] = {}
+    for code in codes:
+        total = Counter(running.get(code, empty))
+        rows = []
+        for d in run:
+            today = on_days.get((code, d), empty)
+            for metric in running_metrics:
+                total[metric] += today[metric]
+            rows.append(analytics_selectors._values(figures, today, total))
+        values[code] = rows
+    return Series(region=region, children=children, days=run, figures=figures, values=values)
+
+
+# Links to the lists behind the figures -----------------------------------------------------------
+
+def url(name: str, **params) -> str:
+    """The page `name` with these query parameters, or "" when that page does not exist (yet)."""
+    try:
+        base = reverse(name)
+    except NoReverseMatch:
+        return ""
+    params = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def first_url(names: list[str], **params) -> str:
+    for name in names:
+        found = url(name, **params)
+        if found:
+            return found
+    return ""
+
+
+def _daily(code, day):
+    return url("analytics:daily", region=code, date=day.isoformat())
+
+
+def link_for(key: str, code: str, day: datetime.date) -> str:
+    """The list behind a figure: the ledger, the overdue list, the transfers, the checkpoint pages …"""
+    if key.startswith(("kp_under_management", "kp_new", "kp_released")):
+        category = key.rsplit("_", 1)[-1] if key.rsplit("_", 1)[-1] in Category.values else ""
+        for value in Category.values:
+            if key.endswith("_" + value):
+                category = value
+        status = "under_management" if key.startswith("kp_under_management") else ""
+        return url("screening:key_persons", region=code, category=category, status=status)
+    if key in ("fu_open",):
+        return url("quarantine:overdue", region=code)
+    if key in ("transfers_open",):
+        return url("quarantine:transfers", region=code)
+    if key.startswith("q_"):
+        return url("quarantine:orders", region=code, status="active" if key.startswith("q_under") else "")
+    if key.startswith(("checkpoints_", "passage_", "turned_back_", "risk_arrivals")):
+        return first_url(["checkpoints:checkpoints", "checkpoints:index", "checkpoints:list"], region=code) \
+            or _daily(code, day)
+    if key.startswith(("places_", "hygiene_", "check_ins")):
+        return first_url(["checkpoints:places", "checkpoints:place_list"], region=code) or _daily(code, day)
+    if key in ("arrival_tasks_open", "unlisted_open"):
+        return first_url(["checkpoints:tasks", "checkpoints:reconciliation", "checkpoints:arrival_tasks"],
+                         region=code) or _daily(code, day)
+    return _daily(code, day)
+
+
+# The dashboard -----------------------------------------------------------------------------------
+
+# (key, label) of the tiles, in order; those not registered are left out
+KEY_FIGURES = [
+    ("kp_under_management", _("在管重点人员")),
+    ("kp_new", _("今日新增重点人员")),
+    ("q_under_home", _("居家隔离")),
+    ("q_under_centralised", _("集中医学观察")),
+    ("fevers_found", _("摸排发现发热")),
+    ("fu_fevers", _("随访发现发热")),
+    ("checks_missed", _("今日漏查")),
+    ("checkpoints_open", _("在岗卡点")),
+    ("passage_persons", _("卡点通行人次")),
+    ("turned_back_persons", _("劝返人次")),
+    ("places_closed", _("关停场所")),
+    ("unlisted_open", _("未入台账待排查")),
+]
+
+# charts: (id, title, [(key, label)]); a line whose figure is not registered is left out, a chart without lines too
+TRENDS = [
+    ("kp_new", _("新增重点人员（按类别）"),
+     [(f"kp_new_{value}", label) for value, label in Category.choices]),
+    ("isolation", _("隔离观察人数"),
+     [("q_under_home", _("居家隔离")), ("q_under_centralised", _("集中医学观察"))]),
+    ("fevers", _("发现发热"), [("fevers_found", _("摸排发现")), ("fu_fevers", _("随访发现")),
+                           ("passage_fevers", _("卡点发现"))]),
+    ("traffic", _("卡点通行"), [("passage_persons", _("人次")), ("passage_vehicles", _("车次"))]),
+    ("turned_back", _("劝返"), [("turned_back_persons", _("人次")), ("turned_back_vehicles", _("车次"))]),
+]
+
+# alerts: (key, label); shown when registered and non-zero on the day
+ALERTS = [
+    ("fu_fevers", _("随访发现发热")),
+    ("transfers_open", _("待转送发热门诊")),
+    ("unlisted_open", _("未入台账的来人待排查")),
+    ("arrival_tasks_open", _("已入台账的来人待核实")),
+    ("passage_fevers", _("卡点发现发热")),
+    ("checkpoints_failing", _("卡点“五有”不全")),
+    ("places_missing_log", _("重点场所未报清洗消毒记录")),
+]
+
+
+@dataclass
+class Tile:
+    key: str
+    label: str
+    value: int
+    change: int
+    url: str
+
+
+@dataclass
+class Trend:
+    id: str
+    title: str
+    lines: list[tuple[str, list[int]]]  # (label, one value per day)
+
+
+@dataclass
+class RegionRow:
+    region: Region
+    overdue: int  # open follow-ups of the past days (from the counters)
+    late: int = 0  # reports of its subtree submitted late or overdue (from the report chain)
+    missing: int = 0  # … not submitted yet, before the deadline
+    overdue_url: str = ""
+    chain_url: str = ""
+
+
+@dataclass
+class Dashboard:
+    region: Region
+    day: datetime.date
+    tiles: list[Tile]
+    trends: list[Trend]
+    days: list[datetime.date]
+    regions: list[RegionRow]
+    alerts: list[Tile]
+    chain: object = None  # the report chain's status (None for roles that do not read it)
+    late: list = field(default_factory=list)  # the chain's late regions
+
+
+def dashboard(user, region_code: str, day: datetime.date) -> Dashboard:
+    """The dashboard of a region on a day: a constant number of queries (counters and the chain status)."""
+    # one more day than the trend: the open follow-ups of the OVERDUE_DAYS days before `day`
+    s = series(user, region_code, day, days=max(TREND_DAYS, OVERDUE_DAYS + 1))
+    known = registered()
+    code = s.region.code
+    yesterday = day - datetime.timedelta(days=1)
+    tiles = [Tile(key, str(label), s.at(key), s.at(key) - s.at(key, yesterday), link_for(key, code, day))
+             for key, label in KEY_FIGURES if key in known]
+    trend_days = s.days[-TREND_DAYS:]
+    trends = []
+    for trend_id, title, lines in TRENDS:
+        drawn = [(str(label), s.of(key)[-TREND_DAYS:]) for key, label in lines if key in known]
+        if trend_id == "kp_new":  # eight categories: only those with new persons in the period
+            drawn = [line for line in drawn if any(line[1])]
+        if drawn:
+            trends.append(Trend(trend_id, str(title), drawn))
+    alerts = [Tile(key, str(label), s.at(key), s.at(key) - s.at(key, yesterday), link_for(key, code, day))
+              for key, label in ALERTS if key in known and s.at(key)]
+    rows = _region_rows(user, s, day, known)
+    chain = _chain_status(user, code, day)
+    if chain is not None:
+        _add_lateness(rows, chain)
+    rows = [r for r in rows if r.overdue or r.late or r.missing]
+    return Dashboard(region=s.region, day=day, tiles=tiles, trends=trends, days=trend_days, regions=rows,
+                     alerts=alerts, chain=chain, late=late_regions(chain))
+
+
+def _region_rows(user, s: Series, day: datetime.date, known) -> list[RegionRow]:
+    rows = []
+    for child in s.children:
+        overdue = sum(s.of("fu_open", child.code)[-OVERDUE_DAYS - 1:-1]) if "fu_open" in known else 0
+        rows.append(RegionRow(child, overdue, overdue_url=url("quarantine:overdue", region=child.code),
+                              chain_url=url("reports:chain", region=child.code, date=day.isoformat())))
+    return rows
+
+
+def _chain_status(user, code: str, day: datetime.date):
+    """The report chain's per-level status (`reports.selectors.chain_status`), or None when the user's role does
+    not read the chain (or before it exists)."""
+    try:
+        from fangkong.reports import selectors as chain_selectors
+        chain_status = chain_selectors.chain_status
+    except (ImportError, AttributeError):
+        return None
+    try:
+        return chain_status(user, code, day)
+    except PermissionDenied:
+        return None
+
+
+def _add_lateness(rows: list[RegionRow], chain) -> None:
+    """Late (submitted late, or past the deadline and not submitted) and missing reports, per child region."""
+    for level in getattr(chain, "levels", []):
+        for entry in level.rows:
+            target = next((row for row in rows if _within(entry.region.code, row.region.code)), None)
+            if target is None:
+                continue
+            if entry.late:
+                target.late += 1
+            if not entry.submitted and not entry.late:
+                target.missing += 1
+
+
+def late_regions(chain, limit: int = 30) -> list:
+    """The regions whose report is late (submitted late or overdue), lowest level last, at most `limit`."""
+    found = []
+    for level in getattr(chain, "levels", []):
+        found.extend(level.late_rows)
+    return found[:limit]
+
+
+def _within(code: str, ancestor: str) -> bool:
+    from fangkong.regions import codes as region_codes
+    return code == ancestor or region_codes.is_within(code, ancestor)

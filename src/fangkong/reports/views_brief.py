@@ -1,0 +1,151 @@
+"""Pages of the headquarters dashboard (指挥部看板) and the work brief (工作简报). Thin: selectors and brief services."""
+
+import datetime
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from fangkong.analytics.forms import DailyTableForm
+from fangkong.audit import services as audit
+
+from . import brief, brief_context, charts, dashboard
+
+# colours for the key-figure changes: up is bad for most figures (more fevers, more people isolated)
+
+
+def _choice(data) -> tuple[DailyTableForm, str, datetime.date]:
+    form = DailyTableForm(data)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    return form, cleaned.get("region") or "", cleaned.get("date") or timezone.localdate()
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+@require_GET
+def dashboard_page(request):
+    """指挥部看板: today's figures and change, 14-day trends, late regions, open alerts; from the counters."""
+    form, code, day = _choice(request.GET)
+    board = dashboard.dashboard(request.user, code or request.user.region_id, day)
+    svgs = [(t, charts.svg_lines(t.title, board.days, t.lines)) for t in board.trends]
+    return render(request, "reports/dashboard.html", {
+        "form": form, "board": board, "charts": svgs,
+        "day_before": day - datetime.timedelta(days=1), "day_after": day + datetime.timedelta(days=1),
+        "can_brief": brief.can_issue_brief(request.user),
+        "chain_url": dashboard.url("reports:chain", region=board.region.code, date=day.isoformat()),
+        "daily_url": dashboard.url("analytics:daily", region=board.region.code, date=day.isoformat()),
+    })
+
+
+def _page_url(code: str, day: datetime.date) -> str:
+    return f"{reverse('reports:brief')}?{urlencode({'region': code, 'date': day.isoformat()})}"
+
+
+@login_required
+@require_GET
+def brief_page(request):
+    """工作简报: the issue of the day, what it will say, "next steps", the download and the Word template."""
+    user = request.user
+    if not brief.can_issue_brief(user):
+        raise PermissionDenied
+    form, code, day = _choice(request.GET)
+    region = brief.region_of(user, code or user.region_id)
+    issue = brief.brief_for(user, region.code, day)
+    ctx = brief_context.build(user, region.code, day, issue_number=issue.issue_number if issue else 0,
+                              next_steps=issue.next_steps if issue else "",
+                              problems=brief._problems(user, region.code, day))
+    template = brief.active_template(region)
+    return render(request, "reports/brief.html", {
+        "form": form, "region": region, "day": day, "issue": issue, "ctx": ctx,
+        "sections": [(ctx["no"][k], _SECTION_TITLES.get(k) or ctx[k]["title"]) for k in ctx["sections"]
+                     if k != "extra"],
+        "template": template,
+        "day_before": day - datetime.timedelta(days=1), "day_after": day + datetime.timedelta(days=1),
+    })
+
+
+_SECTION_TITLES = {"overall": "总体情况", "problems": "存在的问题", "next_steps": "下步工作"}
+
+
+@login_required
+@require_POST
+def brief_docx(request):
+    """The brief as .docx (a download; assigns the issue number the first time; audited)."""
+    _form, code, day = _choice(request.POST)
+    code = code or request.user.region_id
+    try:
+        content, filename = brief.generate_brief(request.user, code, day)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(_page_url(code, day))
+    return _attachment(content, brief.DOCX_TYPE, filename)
+
+
+@login_required
+@require_POST
+def brief_next_steps(request):
+    _form, code, day = _choice(request.POST)
+    code = code or request.user.region_id
+    try:
+        brief.save_next_steps(request.user, code, day, request.POST.get("next_steps", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("下步工作已保存"))
+    return redirect(_page_url(code, day))
+
+
+@login_required
+@require_GET
+def brief_template(request):
+    """The Word template in force for the region (uploaded, or the shipped default): to edit in Word."""
+    user = request.user
+    if not brief.can_issue_brief(user):
+        raise PermissionDenied
+    region = brief.region_of(user, request.GET.get("region", "") or user.region_id)
+    content, uploaded = brief.template_bytes(region)
+    audit.record_export(user, "brief_template", region=region.code, rows=1,
+                        filters={"template": uploaded.pk if uploaded else "default"})
+    return _attachment(content, brief.DOCX_TYPE, f"{region.name}-工作简报模板.docx")
+
+
+@login_required
+@require_POST
+def brief_template_upload(request):
+    _form, code, day = _choice(request.POST)
+    code = code or request.user.region_id
+    upload = request.FILES.get("file")
+    try:
+        brief.upload_template(request.user, code, request.POST.get("name", "") or (upload.name if upload else ""),
+                              upload.read() if upload else b"")
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, _("模板未更换：%(reason)s") % {"reason": message})
+    else:
+        messages.success(request, _("简报模板已更换，以后生成的简报使用新模板"))
+    return redirect(_page_url(code, day))
+
+
+@login_required
+@require_POST
+def brief_template_revert(request):
+    _form, code, day = _choice(request.POST)
+    code = code or request.user.region_id
+    brief.revert_template(request.user, code)
+    messages.success(request, _("已恢复默认简报模板"))
+    return redirect(_page_url(code, day))
