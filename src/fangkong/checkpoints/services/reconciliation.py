@@ -1,0 +1,286 @@
+"""不漏一人: arrivals from risk areas that no ledger of the county holds after N hours.
+
+`reconcile(actor)` reads the risk arrivals of the look-back window (passages and check-ins flagged
+`from_risk_area`, two index range reads on (from_risk_area, time)), keeps each person's first
+arrival that is at least N hours old, and asks whether the person is on a ledger of the county the
+arrival was bound for. Those who are not become an `ArrivalTask` of kind `unlisted` on their
+destination village's list (`services.tasks.open_task`).
+
+The rules, decided here and nowhere else:
+
+* **Arrival.** A passage *into* the county (direction in) that was not turned back (劝返: the
+  person never entered), or a check-in, flagged `from_risk_area`, between `now − LOOKBACK_DAYS`
+  and `now − hours`. A person's arrival is their first one in that window; its day is the
+  arrival day.
+* **Destination.** A passage's destination village (a grid counts as its village). No village
+  known — a destination at township level, none at all, or a check-in (where someone checks in
+  says nothing about where they live) — the township of the checkpoint or place (its county
+  when it sits higher): "destination unknown", for the township to find. Of a person's
+  arrivals in the window, the first that names a village wins.
+* **On a ledger** (`is_listed`). Some `KeyPerson` of the person anywhere in the destination's
+  county that is under management (in any category, registered before or after the arrival),
+  or that was registered on or after the arrival day whatever its status now (registered for
+  this arrival and since released, transferred or moved away: dealt with). An entry ended
+  before the arrival (an earlier episode) does not count.
+* **Idempotent.** A person with an open `unlisted` task (in any village) gets no second one; a
+  person whose `unlisted` task was closed by the village after the arrival (found, left the
+  county …) is not reopened for that arrival.
+* **Closing.** An open `unlisted` task whose person is now on a ledger (by the rule above, the
+  arrival day being that of the task's passage or check-in) is closed by the run, with a note,
+  so the list and the roll-up figure `unlisted_open` shrink as villages catch up. Between runs
+  the report marks such rows "已入台账" (selectors.reconciliation).
+
+Run by headquarters and township managers ("run now": their own subtree only) and by cron
+(`fangkong reconcile_arrivals`, actor None: the whole database). One transaction per run.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.analytics import counters
+from fangkong.audit import services as audit
+from fangkong.people.models import Person
+from fangkong.regions import codes
+from fangkong.regions.models import within
+from fangkong.screening.models import KeyPerson, Status
+
+from .. import permissions
+from ..models import ArrivalTask, CheckIn, Direction, Outcome, Passage, TaskKind, TaskStatus
+from ..rollup_tasks import task_contributions
+from .tasks import _AUDIT_FIELDS, open_task
+
+DEFAULT_HOURS = 24
+LOOKBACK_DAYS = 14
+MAX_HOURS = LOOKBACK_DAYS * 24
+CHUNK = 500
+CLOSE_NOTE = "已列入台账（核对时自动关闭）"
+
+
+def default_hours() -> int:
+    """N of "not on a ledger after N hours": setting FANGKONG_RECONCILE_HOURS, 24 by default."""
+    return int(getattr(settings, "FANGKONG_RECONCILE_HOURS", DEFAULT_HOURS))
+
+
+@dataclass
+class Arrival:
+    """One person's arrival from a risk area, as the reconciliation sees it."""
+
+    person_id: int
+    at: datetime.datetime
+    region_code: str  # the task's region: the destination village, or a township/county ("unknown")
+    village_known: bool
+    passage_id: int | None = None
+    check_in_id: int | None = None
+
+    @property
+    def county_prefix(self) -> str:
+        return self.region_code[:6]
+
+    @property
+    def day(self) -> datetime.date:
+        return timezone.localdate(self.at)
+
+
+@dataclass
+class Summary:
+    window_from: datetime.datetime
+    window_to: datetime.datetime
+    hours: int
+    arrivals: int = 0  # persons with a risk arrival in the window (in the actor's scope)
+    listed: int = 0
+    unlisted: int = 0
+    opened: int = 0  # new tasks
+    already_open: int = 0
+    dealt_with: int = 0  # the village closed the task after the arrival: not reopened
+    destination_unknown: int = 0  # of the unlisted
+    closed: int = 0  # open tasks closed because the person is now on a ledger
+
+    def as_dict(self) -> dict:
+        return {"window_from": self.window_from.isoformat(), "window_to": self.window_to.isoformat(),
+                "hours": self.hours, "arrivals": self.arrivals, "listed": self.listed, "unlisted": self.unlisted,
+                "opened": self.opened, "already_open": self.already_open, "dealt_with": self.dealt_with,
+                "destination_unknown": self.destination_unknown, "closed": self.closed}
+
+
+# Where an arrival was bound -------------------------------------------------------------------------
+
+def fallback_region(code: str) -> str:
+    """The township of a checkpoint's or place's region (itself when it sits at county level or above)."""
+    if len(code) == 15 or codes.level_of(code) in (codes.VILLAGE, codes.TOWNSHIP):
+        return code[:9] + "000"
+    return code
+
+
+def passage_target(destination: str | None, checkpoint_region: str) -> tuple[str, bool]:
+    """(task region, village known) of a passage."""
+    if destination:
+        if len(destination) == 15:
+            return destination[:12], True
+        level = codes.level_of(destination)
+        if level == codes.VILLAGE:
+            return destination, True
+        if level == codes.TOWNSHIP:
+            return destination, False
+    return fallback_region(checkpoint_region), False
+
+
+def risk_arrivals(low: datetime.datetime, high: datetime.datetime) -> dict[int, Arrival]:
+    """{person id: Arrival} of every risk arrival in [low, high): two index range reads."""
+    found: dict[int, Arrival] = {}
+    # `__in=[True]`, not `=True`: Django writes the latter as a bare `WHERE "from_risk_area"`, which
+    # SQLite cannot match to the (from_risk_area, time) index (it falls back to the day index + sort)
+    passages = (Passage.objects.filter(from_risk_area__in=[True], passed_at__gte=low, passed_at__lt=high,
+                                       direction=Direction.IN)
+                .exclude(outcome=Outcome.TURNED_BACK)
+                .order_by("from_risk_area", "passed_at", "pk")
+                .values_list("pk", "person_id", "passed_at", "destination_id", "region_id"))
+    for pk, person_id, at, destination, region in passages.iterator(chunk_size=5000):
+        target, known = passage_target(destination, region)
+        _merge(found, Arrival(person_id, at, target, known, passage_id=pk))
+    check_ins = (CheckIn.objects.filter(from_risk_area__in=[True], checked_in_at__gte=low, checked_in_at__lt=high)
+                 .order_by("from_risk_area", "checked_in_at", "pk")
+                 .values_list("pk", "person_id", "checked_in_at", "region_id"))
+    for pk, person_id, at, region in check_ins.iterator(chunk_size=5000):
+        _merge(found, Arrival(person_id, at, fallback_region(region), False, check_in_id=pk))
+    return found
+
+
+def _merge(found: dict[int, Arrival], new: Arrival) -> None:
+    """Keep the first arrival's time; take the first village named by any arrival."""
+    old = found.get(new.person_id)
+    if old is None:
+        found[new.person_id] = new
+        return
+    first, later = (old, new) if (old.at, old.check_in_id is not None) <= (new.at, new.check_in_id is not None) \
+        else (new, old)
+    if not first.village_known and later.village_known:
+        first = Arrival(first.person_id, first.at, later.region_code, True, later.passage_id, later.check_in_id)
+    found[new.person_id] = first
+
+
+# On a ledger ------------------------------------------------------------------------------------
+
+LedgerEntry = tuple[int, str, str, datetime.date]  # (key person id, region code, status, registered on)
+
+
+def ledger_entries(person_ids: Iterable[int]) -> dict[int, list[LedgerEntry]]:
+    """{person id: [(key person id, region, status, registered on)]}, by the person index, in chunks."""
+    person_ids = list(person_ids)
+    found: dict[int, list[LedgerEntry]] = {}
+    for start in range(0, len(person_ids), CHUNK):
+        rows = KeyPerson.objects.filter(person_id__in=person_ids[start:start + CHUNK]).values_list(
+            "person_id", "pk", "region_id", "status", "registered_on")
+        for person_id, pk, region, status, registered_on in rows:
+            found.setdefault(person_id, []).append((pk, region, status, registered_on))
+    return found
+
+
+def listing(entries: Iterable[LedgerEntry], county_prefix: str, arrival_day: datetime.date) -> int | None:
+    """The key person that puts the person on a ledger of the county for an arrival that day, if any."""
+    for pk, region, status, registered_on in entries:
+        if region.startswith(county_prefix) and (status == Status.UNDER_MANAGEMENT or registered_on >= arrival_day):
+            return pk
+    return None
+
+
+# The run ------------------------------------------------------------------------------------------
+
+def _check(actor, hours) -> int:
+    if actor is not None and not permissions.can_manage(actor):
+        raise PermissionDenied(_("您的角色不能运行来人核对"))
+    try:
+        hours = default_hours() if hours is None or hours == "" else int(hours)
+    except (TypeError, ValueError):
+        raise ValidationError({"hours": _("小时数必须是整数")}) from None
+    if not 0 <= hours <= MAX_HOURS:
+        raise ValidationError({"hours": _("小时数必须在0到%(max)s之间") % {"max": MAX_HOURS}})
+    return hours
+
+
+def reconcile(actor, *, now: datetime.datetime | None = None, hours: int | None = None) -> Summary:
+    """Open an `unlisted` task for every risk arrival at least `hours` old on no ledger of its county;
+    close the open ones whose person has been put on a ledger since. `actor` None: the system (cron)."""
+    hours = _check(actor, hours)
+    now = now or timezone.now()
+    high = now - datetime.timedelta(hours=hours)
+    low = now - datetime.timedelta(days=LOOKBACK_DAYS)
+    summary = Summary(window_from=low, window_to=high, hours=hours)
+    scope = actor.region_id if actor is not None else None
+    with transaction.atomic():
+        summary.closed = _close_listed(actor, scope)
+        arrivals = [a for a in risk_arrivals(low, high).values()
+                    if scope is None or codes.is_within(a.region_code, scope)] if high > low else []
+        summary.arrivals = len(arrivals)
+        entries = ledger_entries(a.person_id for a in arrivals)
+        unlisted = [a for a in arrivals if listing(entries.get(a.person_id, ()), a.county_prefix, a.day) is None]
+        summary.listed, summary.unlisted = len(arrivals) - len(unlisted), len(unlisted)
+        summary.destination_unknown = sum(1 for a in unlisted if not a.village_known)
+        earlier = _earlier_tasks(a.person_id for a in unlisted)
+        to_open = [a for a in unlisted if not _skip(a, earlier.get(a.person_id, []), summary)]
+        people = Person.objects.in_bulk([a.person_id for a in to_open])
+        passages = Passage.objects.in_bulk([a.passage_id for a in to_open if a.passage_id])
+        check_ins = CheckIn.objects.in_bulk([a.check_in_id for a in to_open if a.check_in_id])
+        for arrival in sorted(to_open, key=lambda a: (a.region_code, a.at, a.person_id)):
+            _task, created = open_task(actor, kind=TaskKind.UNLISTED, region_code=arrival.region_code,
+                                       person=people[arrival.person_id], passage=passages.get(arrival.passage_id),
+                                       check_in=check_ins.get(arrival.check_in_id))
+            summary.opened += int(created)
+            summary.already_open += int(not created)
+        audit.record(actor, "reconciliation.run", object_type="reconciliation", object_repr=_("来人核对"),
+                     region=scope, after=summary.as_dict())
+    return summary
+
+
+def _skip(arrival: Arrival, tasks: list, summary: Summary) -> bool:
+    """An open task already, or one the village closed after this arrival: nothing to open."""
+    if any(status == TaskStatus.OPEN for status, _closed in tasks):
+        summary.already_open += 1
+        return True
+    if any(closed and closed >= arrival.at for _status, closed in tasks):
+        summary.dealt_with += 1
+        return True
+    return False
+
+
+def _earlier_tasks(person_ids: Iterable[int]) -> dict[int, list[tuple[str, datetime.datetime | None]]]:
+    person_ids = list(person_ids)
+    found: dict[int, list] = {}
+    for start in range(0, len(person_ids), CHUNK):
+        rows = ArrivalTask.objects.filter(kind=TaskKind.UNLISTED, person_id__in=person_ids[start:start + CHUNK]) \
+            .values_list("person_id", "status", "closed_at")
+        for person_id, status, closed_at in rows:
+            found.setdefault(person_id, []).append((status, closed_at))
+    return found
+
+
+def _close_listed(actor, scope: str | None) -> int:
+    """Close the open `unlisted` tasks (in scope) whose person is on a ledger of the county by now
+    (at the real time of the write, like `open_task`: the roll-up counts it that day)."""
+    tasks = ArrivalTask.objects.filter(kind=TaskKind.UNLISTED, status=TaskStatus.OPEN)
+    if scope:
+        tasks = tasks.filter(within(scope, "region_id"))
+    tasks = list(tasks.select_related("passage", "check_in").order_by("region_id", "pk"))
+    entries = ledger_entries({t.person_id for t in tasks})
+    closed = 0
+    for task in tasks:
+        moment = (task.passage.passed_at if task.passage else task.check_in.checked_in_at if task.check_in
+                  else task.opened_at)
+        key_person = listing(entries.get(task.person_id, ()), task.region_id[:6], timezone.localdate(moment))
+        if key_person is None:
+            continue
+        before, old = audit.snapshot(task, _AUDIT_FIELDS), task_contributions(task)
+        task.status, task.closed_at, task.closed_by, task.note = TaskStatus.DONE, timezone.now(), actor, CLOSE_NOTE
+        task.key_person_id = key_person
+        task.save(update_fields=["status", "closed_at", "closed_by", "note", "key_person"])
+        counters.track_change(old=old, new=task_contributions(task))
+        audit.record(actor, "arrival_task.close", task, region=task.region_id, before=before,
+                     after=audit.snapshot(task, _AUDIT_FIELDS))
+        closed += 1
+    return closed
