@@ -1,3 +1,243 @@
+"""JSON API of checkpoints, duty shifts, five-haves, risk areas, passages and arrival tasks
+(mounted at /api/checkpoints).
+
+Thin: every object comes from a selector (404 outside the caller's scope), every write is one
+service call (403 for a role that may not, 422 with the service's message for bad input).
+`POST /{id}/passages` is the queue's endpoint: it answers with the passage only (masked person).
+"""
+
+import datetime
+
+from django.utils import timezone
 from ninja import Router
+from ninja.responses import Status
+
+from fangkong.core.api import ErrorOut
+
+from .schemas_checkpoints import (
+    CheckpointIn,
+    CheckpointOut,
+    CheckpointPage,
+    CloseIn,
+    FiguresOut,
+    InspectionIn,
+    InspectionOut,
+    LookupIn,
+    LookupOut,
+    PassageIn,
+    PassageOut,
+    PassagePage,
+    RiskAreaIn,
+    RiskAreaOut,
+    RiskAreaPatch,
+    ShiftIn,
+    ShiftOut,
+    TaskCloseIn,
+    TaskOut,
+    TaskPage,
+    checkpoint_out,
+    inspection_out,
+    passage_out,
+    risk_area_out,
+    shift_out,
+    task_out,
+)
+from .selectors import checkpoints as selectors
+from .selectors import passages as passage_selectors
+from .services import checkpoints as services
+from .services import passages as passage_services
+from .services import risk_areas as risk_area_services
+from .services import tasks as task_services
 
 router = Router()
+
+READ = {403: ErrorOut, 404: ErrorOut}
+WRITE = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _day(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        from django.core.exceptions import ValidationError
+        raise ValidationError({"day": f"日期格式错误：{value}"}) from None
+
+
+def _reloaded(request, checkpoint) -> dict:
+    return checkpoint_out(selectors.checkpoint_for(request.user, checkpoint.pk))
+
+
+# Checkpoints ---------------------------------------------------------------------------------------------
+
+@router.get("", response={200: CheckpointPage, **READ})
+def list_checkpoints(request, status: str = "", kind: str = "", region: str = "", after: int | None = None,
+                     limit: int = selectors.PAGE_SIZE):
+    """Checkpoints in scope by id, a keyset page at a time (`after` = the last id seen)."""
+    items = selectors.page_after(selectors.checkpoints_for(request.user, status=status, kind=kind, region=region),
+                                 after, limit)
+    full = len(items) == selectors.page_limit(limit)
+    return {"items": [checkpoint_out(c) for c in items], "next_after": items[-1].pk if full else None}
+
+
+@router.post("", response={201: CheckpointOut, **WRITE})
+def create_checkpoint(request, payload: CheckpointIn):
+    checkpoint = services.create_checkpoint(request.user, **payload.dict())
+    return Status(201, _reloaded(request, checkpoint))
+
+
+@router.get("/failing", response={200: CheckpointPage, **READ})
+def failing_checkpoints(request, after: int | None = None, limit: int = selectors.PAGE_SIZE):
+    """Open checkpoints whose latest five-haves inspection failed an item (`last_inspection.failing`)."""
+    items = selectors.failing_checkpoints(request.user, after=after, limit=limit)
+    full = len(items) == selectors.page_limit(limit)
+    return {"items": [checkpoint_out(c) for c in items], "next_after": items[-1].pk if full else None}
+
+
+@router.get("/{int:checkpoint_id}", response={200: CheckpointOut, **READ})
+def get_checkpoint(request, checkpoint_id: int):
+    return checkpoint_out(selectors.checkpoint_for(request.user, checkpoint_id))
+
+
+@router.put("/{int:checkpoint_id}", response={200: CheckpointOut, **WRITE})
+def update_checkpoint(request, checkpoint_id: int, payload: CheckpointIn):
+    data = payload.dict()
+    data.pop("opened_on")
+    checkpoint = services.update_checkpoint(request.user, selectors.checkpoint_for(request.user, checkpoint_id),
+                                            **data)
+    return _reloaded(request, checkpoint)
+
+
+@router.post("/{int:checkpoint_id}/close", response={200: CheckpointOut, **WRITE})
+def close_checkpoint(request, checkpoint_id: int, payload: CloseIn):
+    checkpoint = services.close_checkpoint(request.user, selectors.checkpoint_for(request.user, checkpoint_id),
+                                           day=payload.day)
+    return _reloaded(request, checkpoint)
+
+
+@router.post("/{int:checkpoint_id}/reopen", response={200: CheckpointOut, **WRITE})
+def reopen_checkpoint(request, checkpoint_id: int):
+    checkpoint = services.reopen_checkpoint(request.user, selectors.checkpoint_for(request.user, checkpoint_id))
+    return _reloaded(request, checkpoint)
+
+
+# Duty shifts ----------------------------------------------------------------------------------------------
+
+@router.get("/{int:checkpoint_id}/shifts", response={200: list[ShiftOut], **READ})
+def list_shifts(request, checkpoint_id: int):
+    """Shifts ended within a day, running (`on_duty`) or starting within a week."""
+    now = timezone.now()
+    checkpoint = selectors.checkpoint_for(request.user, checkpoint_id)
+    return [shift_out(s, now) for s in selectors.shifts_of(checkpoint, now=now)]
+
+
+@router.post("/{int:checkpoint_id}/shifts", response={201: ShiftOut, **WRITE})
+def plan_shift(request, checkpoint_id: int, payload: ShiftIn):
+    data = payload.dict()
+    shift = services.plan_shift(request.user, selectors.checkpoint_for(request.user, checkpoint_id),
+                                staff=data.pop("staff_id"), **data)
+    return Status(201, shift_out(shift))
+
+
+@router.delete("/shifts/{int:shift_id}", response={204: None, **WRITE})
+def cancel_shift(request, shift_id: int):
+    services.cancel_shift(request.user, selectors.shift_for(request.user, shift_id))
+    return Status(204, None)
+
+
+# Five-haves inspections --------------------------------------------------------------------------------
+
+@router.get("/{int:checkpoint_id}/inspections", response={200: list[InspectionOut], **READ})
+def list_inspections(request, checkpoint_id: int):
+    """The latest ten inspections, newest first."""
+    checkpoint = selectors.checkpoint_for(request.user, checkpoint_id)
+    return [inspection_out(i) for i in selectors.inspections_of(checkpoint)]
+
+
+@router.post("/{int:checkpoint_id}/inspections", response={201: InspectionOut, **WRITE})
+def record_inspection(request, checkpoint_id: int, payload: InspectionIn):
+    data = payload.dict()
+    data["register"] = data.pop("entry_register")
+    inspection = services.record_inspection(request.user, selectors.checkpoint_for(request.user, checkpoint_id),
+                                            **data)
+    return Status(201, inspection_out(inspection))
+
+
+# Risk areas ----------------------------------------------------------------------------------------------
+
+@router.get("/risk-areas", response={200: list[RiskAreaOut], **READ})
+def list_risk_areas(request, current: bool = False):
+    """The county's list of risk areas (`current=true`: only those valid today)."""
+    day = timezone.localdate()
+    return [risk_area_out(a, day) for a in selectors.risk_areas_for(request.user, current_only=current, day=day)]
+
+
+@router.post("/risk-areas", response={201: RiskAreaOut, **WRITE})
+def create_risk_area(request, payload: RiskAreaIn):
+    return Status(201, risk_area_out(risk_area_services.create_risk_area(request.user, **payload.dict())))
+
+
+@router.patch("/risk-areas/{int:area_id}", response={200: RiskAreaOut, **WRITE})
+def update_risk_area(request, area_id: int, payload: RiskAreaPatch):
+    area = selectors.risk_area_for(request.user, area_id)
+    return risk_area_out(risk_area_services.update_risk_area(request.user, area, **payload.dict()))
+
+
+@router.delete("/risk-areas/{int:area_id}", response={204: None, **WRITE})
+def delete_risk_area(request, area_id: int):
+    risk_area_services.delete_risk_area(request.user, selectors.risk_area_for(request.user, area_id))
+    return Status(204, None)
+
+
+# Passages -------------------------------------------------------------------------------------------------
+
+@router.post("/{int:checkpoint_id}/passages", response={201: PassageOut, **WRITE})
+def register_passage(request, checkpoint_id: int, payload: PassageIn):
+    """Register one passage. 422 names the field (the fever rule is on `outcome`)."""
+    checkpoint = selectors.checkpoint_for(request.user, checkpoint_id)
+    passage = passage_services.register_passage(request.user, checkpoint, **payload.dict())
+    return Status(201, passage_out(passage))
+
+
+@router.get("/{int:checkpoint_id}/passages", response={200: PassagePage, **READ})
+def list_passages(request, checkpoint_id: int, day: str = "", before: str = "", limit: int = selectors.PAGE_SIZE):
+    """One day's passages (default today), latest first; `before` = `next_before` of the previous page."""
+    checkpoint = selectors.checkpoint_for(request.user, checkpoint_id)
+    rows, cursor = passage_selectors.passages_of_day(checkpoint, _day(day), before=before, limit=limit)
+    return {"items": [passage_out(p) for p in rows], "next_before": cursor}
+
+
+@router.get("/{int:checkpoint_id}/figures", response={200: FiguresOut, **READ})
+def day_figures(request, checkpoint_id: int, day: str = ""):
+    """The checkpoint's figures of one day (default today)."""
+    checkpoint, when = selectors.checkpoint_for(request.user, checkpoint_id), _day(day)
+    return {"checkpoint_id": checkpoint.pk, "day": when.isoformat(),
+            **passage_selectors.day_figures(checkpoint, when)}
+
+
+@router.post("/{int:checkpoint_id}/lookup", response={200: LookupOut, **READ})
+def lookup_person(request, checkpoint_id: int, payload: LookupIn):
+    """Is this ID known? Name, masked ID and phone, last passage here (POST: no ID numbers in URLs)."""
+    checkpoint = selectors.checkpoint_for(request.user, checkpoint_id)
+    found = passage_selectors.person_lookup(request.user, checkpoint, id_type=payload.id_type,
+                                            id_number=payload.id_number)
+    if found.get("last"):
+        found["last"]["passed_at"] = timezone.localtime(found["last"]["passed_at"]).isoformat()
+    return found
+
+
+# Arrival tasks -------------------------------------------------------------------------------------------
+
+@router.get("/tasks", response={200: TaskPage, **READ})
+def list_tasks(request, status: str = "open", kind: str = "", after: int | None = None,
+               limit: int = selectors.PAGE_SIZE):
+    """Arrival tasks of the villages in scope, newest first (status open / done / "" for all)."""
+    items = passage_selectors.page_of_tasks(request.user, status=status, kind=kind, after=after, limit=limit)
+    full = len(items) == selectors.page_limit(limit)
+    return {"items": [task_out(t) for t in items], "next_after": items[-1].pk if full else None}
+
+
+@router.post("/tasks/{int:task_id}/close", response={200: TaskOut, **WRITE})
+def close_task(request, task_id: int, payload: TaskCloseIn):
+    task = task_services.close_task(request.user, passage_selectors.task_for(request.user, task_id),
+                                    note=payload.note)
+    return task_out(passage_selectors.task_for(request.user, task.pk))

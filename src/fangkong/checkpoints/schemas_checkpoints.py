@@ -1,0 +1,286 @@
+"""API shapes of checkpoints, duty shifts, five-haves inspections, risk areas, passages and arrival tasks.
+
+Moments in request bodies are ISO text, local time (Asia/Shanghai) unless an offset is given;
+services parse them so a bad value gets the same Chinese message as on the pages. Personal
+numbers are masked in every response.
+"""
+
+from django.utils import timezone
+from ninja import Field, Schema
+
+from fangkong.people import identity
+
+Moment = str | None
+
+
+# Requests -------------------------------------------------------------------------------------------
+
+class CheckpointIn(Schema):
+    name: str
+    kind: str = Field(description="highway_exit / station / airport / dock / border_road / village_entrance / "
+                                  "community_gate")
+    region_code: str
+    location: str = ""
+    open_24h: bool = True
+    hours: str = Field("", description="when not open 24h, e.g. 07:00-22:00")
+    opened_on: str | None = Field(None, description="create only; default today")
+
+
+class CloseIn(Schema):
+    day: str | None = Field(None, description="default today")
+
+
+class ShiftIn(Schema):
+    staff_id: int
+    starts_at: str
+    ends_at: str
+    note: str = ""
+
+
+class InspectionIn(Schema):
+    barrier: bool
+    staff_on_duty: bool
+    entry_register: bool = Field(description="the entry/exit register (the model's `register`)")
+    thermometer: bool
+    disinfection: bool
+    inspected_at: Moment = Field(None, description="default now")
+    note: str = ""
+
+
+class RiskAreaIn(Schema):
+    code: str = Field(description="2 digits a province, 4 a city, 6 a county (9/12: a township/village held here)")
+    name: str = Field("", description="default: the name of the code where known")
+    valid_from: str | None = Field(None, description="default today")
+    valid_until: str | None = Field(None, description="empty: until further notice")
+
+
+class RiskAreaPatch(Schema):
+    code: str | None = None
+    name: str | None = None
+    valid_from: str | None = None
+    valid_until: str | None = Field("keep", description="a date, null for open-ended; left out: unchanged")
+
+
+class PassageIn(Schema):
+    id_type: str = Field("resident_id", description="resident_id / passport / hk_macau_permit / taiwan_permit / other")
+    id_number: str
+    name: str
+    phone: str = ""
+    vehicle_plate: str = ""
+    origin: str = Field("", description="where from, as said")
+    origin_code: str = Field("", description="region code of the origin when known (2-12 digits)")
+    destination: str = Field("", description="region code in the checkpoint's county: township, village or grid")
+    destination_text: str = ""
+    temperature: str | float
+    outcome: str = Field(description="pass / turned_back / isolation / fever_clinic")
+    direction: str = Field("in", description="in / out")
+    passed_at: Moment = Field(None, description="default now")
+
+
+class LookupIn(Schema):
+    id_type: str = "resident_id"
+    id_number: str
+
+
+class TaskCloseIn(Schema):
+    note: str
+
+
+# Responses --------------------------------------------------------------------------------------------
+
+class InspectionOut(Schema):
+    id: int
+    checkpoint_id: int
+    inspected_at: str
+    inspector: str
+    barrier: bool
+    staff_on_duty: bool
+    entry_register: bool
+    thermometer: bool
+    disinfection: bool
+    failing: list[str]
+    note: str
+
+
+class CheckpointOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    region: str
+    region_name: str
+    location: str
+    open_24h: bool
+    hours: str
+    status: str
+    opened_on: str
+    closed_on: str | None
+    five_haves_ok: bool | None
+    last_inspection: InspectionOut | None
+
+
+class CheckpointPage(Schema):
+    items: list[CheckpointOut]
+    next_after: int | None
+
+
+class ShiftOut(Schema):
+    id: int
+    checkpoint_id: int
+    staff_id: int
+    staff: str
+    starts_at: str
+    ends_at: str
+    note: str
+    on_duty: bool
+
+
+class RiskAreaOut(Schema):
+    id: int
+    code: str
+    name: str
+    valid_from: str
+    valid_until: str | None
+    active: bool
+
+
+class PassageOut(Schema):
+    id: int
+    checkpoint_id: int
+    passed_at: str
+    direction: str
+    person_id: int
+    name: str
+    id_masked: str
+    phone_masked: str
+    person_created: bool | None = None
+    vehicle_plate: str
+    counts_vehicle: bool
+    origin: str
+    origin_code: str
+    destination: str
+    destination_text: str
+    temperature: str
+    outcome: str
+    from_risk_area: bool
+    key_person_id: int | None
+    task_id: int | None = None
+
+
+class PassagePage(Schema):
+    items: list[PassageOut]
+    next_before: str
+
+
+class FiguresOut(Schema):
+    checkpoint_id: int
+    day: str
+    persons: int
+    vehicles: int
+    turned_back_persons: int
+    turned_back_vehicles: int
+    fevers: int
+    risk_arrivals: int
+
+
+class LastPassageOut(Schema):
+    passed_at: str
+    vehicle_plate: str
+    origin: str
+    origin_code: str
+    destination: str
+    destination_name: str
+    destination_text: str
+
+
+class LookupOut(Schema):
+    found: bool
+    valid: bool
+    message: str
+    name: str = ""
+    id_masked: str = ""
+    phone_masked: str = ""
+    has_phone: bool = False
+    last: LastPassageOut | None = None
+
+
+class TaskOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    region: str
+    region_name: str
+    person_id: int
+    name: str
+    phone_masked: str
+    checkpoint: str
+    passed_at: str | None
+    origin: str
+    key_person_id: int | None
+    status: str
+    opened_at: str
+    closed_at: str | None
+    note: str
+
+
+class TaskPage(Schema):
+    items: list[TaskOut]
+    next_after: int | None
+
+
+# Model → response -------------------------------------------------------------------------------------
+
+def _moment(value) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def inspection_out(i) -> dict:
+    return {"id": i.pk, "checkpoint_id": i.checkpoint_id, "inspected_at": _moment(i.inspected_at),
+            "inspector": str(i.inspector), "barrier": i.barrier, "staff_on_duty": i.staff_on_duty,
+            "entry_register": i.register, "thermometer": i.thermometer, "disinfection": i.disinfection,
+            "failing": ["entry_register" if name == "register" else name for name in i.failing], "note": i.note}
+
+
+def checkpoint_out(c) -> dict:
+    return {"id": c.pk, "name": c.name, "kind": c.kind, "kind_label": str(c.get_kind_display()),
+            "region": c.region_id, "region_name": c.region.name, "location": c.location, "open_24h": c.open_24h,
+            "hours": c.hours, "status": c.status, "opened_on": c.opened_on.isoformat(),
+            "closed_on": c.closed_on.isoformat() if c.closed_on else None, "five_haves_ok": c.five_haves_ok,
+            "last_inspection": inspection_out(c.last_inspection) if c.last_inspection_id else None}
+
+
+def shift_out(s, now=None) -> dict:
+    now = now or timezone.now()
+    return {"id": s.pk, "checkpoint_id": s.checkpoint_id, "staff_id": s.staff_id, "staff": str(s.staff),
+            "starts_at": _moment(s.starts_at), "ends_at": _moment(s.ends_at), "note": s.note,
+            "on_duty": s.starts_at <= now < s.ends_at}
+
+
+def risk_area_out(a, day=None) -> dict:
+    day = day or timezone.localdate()
+    return {"id": a.pk, "code": a.code, "name": a.name, "valid_from": a.valid_from.isoformat(),
+            "valid_until": a.valid_until.isoformat() if a.valid_until else None,
+            "active": a.valid_from <= day and (a.valid_until is None or a.valid_until >= day)}
+
+
+def passage_out(p) -> dict:
+    task = getattr(p, "task", None)
+    return {"id": p.pk, "checkpoint_id": p.checkpoint_id, "passed_at": _moment(p.passed_at), "direction": p.direction,
+            "person_id": p.person_id, "name": p.person.name, "id_masked": identity.mask_id(p.person.id_number),
+            "phone_masked": identity.mask_phone(p.person.phone), "person_created": getattr(p, "person_created", None),
+            "vehicle_plate": p.vehicle_plate, "counts_vehicle": p.counts_vehicle, "origin": p.origin,
+            "origin_code": p.origin_code, "destination": p.destination_id or "",
+            "destination_text": p.destination_text, "temperature": str(p.temperature), "outcome": p.outcome,
+            "from_risk_area": p.from_risk_area, "key_person_id": p.key_person_id,
+            "task_id": task.pk if task is not None else None}
+
+
+def task_out(t) -> dict:
+    passage = t.passage
+    return {"id": t.pk, "kind": t.kind, "kind_label": str(t.get_kind_display()), "region": t.region_id,
+            "region_name": t.region.name, "person_id": t.person_id, "name": t.person.name,
+            "phone_masked": identity.mask_phone(t.person.phone),
+            "checkpoint": passage.checkpoint.name if passage is not None else "",
+            "passed_at": _moment(passage.passed_at) if passage is not None else None,
+            "origin": passage.origin if passage is not None else "", "key_person_id": t.key_person_id,
+            "status": t.status, "opened_at": _moment(t.opened_at), "closed_at": _moment(t.closed_at), "note": t.note}
