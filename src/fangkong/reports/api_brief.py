@@ -1,3 +1,44 @@
+"""JSON API of the headquarters dashboard and the work brief, under /api/reports. Thin: selectors read
+(404 outside the scope), the brief services write (403 for who may not, 422 with the message for bad input)."""
+
+import datetime
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.utils import timezone
 from ninja import Router
 
-router = Router()
+from fangkong.core.api import ErrorOut
+
+from . import brief, dashboard
+from .schemas_brief import BriefOut, DashboardOut, NextStepsIn, brief_out, dashboard_out
+
+router = Router(tags=["reports"])
+
+READ = {403: ErrorOut, 404: ErrorOut}
+WRITE = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.get("/dashboard", response={200: DashboardOut, **READ})
+def get_dashboard(request, region: str = "", date: datetime.date | None = None):
+    """指挥部看板: key figures with the change from the day before, 14-day trends, regions with late reports or
+    overdue follow-ups, open alerts; every figure with the link of the list behind it. Counters only."""
+    return dashboard_out(dashboard.dashboard(request.user, region or request.user.region_id,
+                                             date or timezone.localdate()))
+
+
+@router.put("/briefs/{region}/{date}/next-steps", response={200: BriefOut, **WRITE})
+def put_next_steps(request, region: str, date: datetime.date, payload: NextStepsIn):
+    """下步工作 of the region's brief of the day (headquarters); assigns the issue number on first use."""
+    return brief_out(brief.save_next_steps(request.user, region, date, payload.next_steps))
+
+
+@router.post("/briefs/{region}/{date}/docx", response={200: None, **WRITE},
+             openapi_extra={"responses": {200: {"description": "the brief (.docx)",
+                                                "content": {brief.DOCX_TYPE: {}}}}})
+def generate(request, region: str, date: datetime.date):
+    """工作简报 as a Word document, written from the data of the region and day (audited as an export)."""
+    content, filename = brief.generate_brief(request.user, region, date)
+    response = HttpResponse(content, content_type=brief.DOCX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

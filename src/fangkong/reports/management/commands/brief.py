@@ -1,0 +1,55 @@
+"""`fangkong brief --region CODE --date D --out FILE.docx`: the work brief (工作简报) of a region and day."""
+
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.accounts.models import User
+from fangkong.analytics.management.commands._dates import parse_date
+from fangkong.audit import services as audit
+from fangkong.reports import brief
+
+
+class Command(BaseCommand):
+    help = ("Writes the work brief (工作简报) of a region and day as a Word document, from the data of that day: "
+            "`brief --region CODE --date YYYY-MM-DD --out FILE.docx [--user NAME]`. The issue number is assigned "
+            "on first use and kept for that day; the generation is audited.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--region", required=True, help="region code (usually the county)")
+        parser.add_argument("--date", help="YYYY-MM-DD (default: today)")
+        parser.add_argument("--out", help="file to write (default: the brief's name in the current folder)")
+        parser.add_argument("--user", help="act as this headquarters user, inside their scope "
+                                           "(default: the system, every region)")
+
+    def handle(self, *args, **opts):
+        user = self._user(opts["user"])
+        day = parse_date(opts["date"], "--date") if opts["date"] else timezone.localdate()
+        region = opts["region"].strip()
+        try:
+            with audit.source("cli"):
+                content, filename = brief.generate_brief(user, region, day)
+        except Http404:
+            raise CommandError(_("区划不存在或不在管辖范围内：%(code)s") % {"code": region}) from None
+        except PermissionDenied as exc:
+            raise CommandError(str(exc) or _("无权执行此操作")) from None
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from None
+        path = Path(opts["out"] or filename)
+        try:
+            path.write_bytes(content)
+        except OSError as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        self.stdout.write(str(path))
+
+    def _user(self, username: str | None):
+        if not username:
+            return None
+        user = User.objects.filter(username=username, is_active=True).select_related("region").first()
+        if user is None or not user.region_id:
+            raise CommandError(_("用户不存在、已停用或没有管辖区划：%(name)s") % {"name": username})
+        return user

@@ -1,0 +1,76 @@
+"""`fangkong reports export|status`: the daily report chain from the command line."""
+
+import datetime
+import json
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.accounts.models import User
+from fangkong.audit import services as audit
+from fangkong.reports import selectors, services
+from fangkong.reports.schemas_chain import status_out
+
+
+def _date(value: str | None) -> datetime.date:
+    if not value:
+        return timezone.localdate()
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise CommandError(_("--date 日期格式应为 YYYY-MM-DD：%(value)s") % {"value": value}) from None
+
+
+class Command(BaseCommand):
+    help = ("Daily report chain: `reports export --region CODE --date D [--summary] [--out FILE] [--user NAME]` "
+            "writes a submitted report (or with --summary the summary workbook, one sheet per level) as .xlsx; "
+            "`reports status --region CODE --date D` prints who has submitted, who is late, as JSON.")
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        export = sub.add_parser("export", help="a submitted daily report, or the summary workbook, as .xlsx")
+        status = sub.add_parser("status", help="the chain status of a day as JSON")
+        for p in (export, status):
+            p.add_argument("--region", required=True, help="region code")
+            p.add_argument("--date", help="YYYY-MM-DD (default: today)")
+            p.add_argument("--user", help="act as this user, inside their scope (default: the system)")
+        export.add_argument("--summary", action="store_true", help="the summary workbook (one sheet per level)")
+        export.add_argument("--out", help="file to write (default: the suggested name in the current folder)")
+
+    def handle(self, *args, action, **opts):
+        user = self._user(opts["user"])
+        day = _date(opts["date"])
+        region = opts["region"].strip()
+        try:
+            if action == "status":
+                text = json.dumps(status_out(selectors.chain_status(user, region, day)), ensure_ascii=False,
+                                  default=str)
+                self.stdout.write(text)
+                return
+            with audit.source("cli"):
+                if opts["summary"]:
+                    content, filename = services.export_summary(user, region, day)
+                else:
+                    content, filename = services.export_report(user, region, day)
+        except Http404:
+            raise CommandError(_("区划不存在或不在管辖范围内：%(code)s") % {"code": region}) from None
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from None
+        path = Path(opts["out"] or filename)
+        try:
+            path.write_bytes(content)
+        except OSError as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        self.stdout.write(str(path))
+
+    def _user(self, username: str | None):
+        if not username:
+            return None
+        user = User.objects.filter(username=username, is_active=True).select_related("region").first()
+        if user is None or not user.region_id:
+            raise CommandError(_("用户不存在、已停用或没有管辖区划：%(name)s") % {"name": username})
+        return user

@@ -1,0 +1,77 @@
+"""Shapes of the dashboard and brief API."""
+
+import datetime
+
+from ninja import Schema
+
+from .dashboard import Dashboard
+from .models import Brief
+
+
+class FigureOut(Schema):
+    key: str
+    label: str
+    value: int
+    change: int
+    url: str
+
+
+class TrendLineOut(Schema):
+    label: str
+    values: list[int]
+
+
+class TrendOut(Schema):
+    id: str
+    title: str
+    lines: list[TrendLineOut]
+
+
+class RegionRowOut(Schema):
+    code: str
+    name: str
+    overdue_follow_ups: int
+    late_reports: int
+    missing_reports: int
+
+
+class DashboardOut(Schema):
+    region: str
+    name: str
+    day: datetime.date
+    days: list[datetime.date]
+    figures: list[FigureOut]
+    alerts: list[FigureOut]
+    trends: list[TrendOut]
+    regions: list[RegionRowOut]
+
+
+class BriefOut(Schema):
+    region: str
+    day: datetime.date
+    issue_number: int
+    next_steps: str
+
+
+class NextStepsIn(Schema):
+    next_steps: str = ""
+
+
+def _figure(t) -> dict:
+    return {"key": t.key, "label": t.label, "value": t.value, "change": t.change, "url": t.url}
+
+
+def dashboard_out(board: Dashboard) -> dict:
+    return {
+        "region": board.region.code, "name": board.region.name, "day": board.day, "days": board.days,
+        "figures": [_figure(t) for t in board.tiles], "alerts": [_figure(a) for a in board.alerts],
+        "trends": [{"id": t.id, "title": t.title, "lines": [{"label": label, "values": values}
+                                                            for label, values in t.lines]} for t in board.trends],
+        "regions": [{"code": r.region.code, "name": r.region.name, "overdue_follow_ups": r.overdue,
+                     "late_reports": r.late, "missing_reports": r.missing} for r in board.regions],
+    }
+
+
+def brief_out(brief: Brief) -> dict:
+    return {"region": brief.region_id, "day": brief.day, "issue_number": brief.issue_number,
+            "next_steps": brief.next_steps}

@@ -1,0 +1,171 @@
+"""The brief as a Word document: every stated figure is the known one; empty sections left out;
+issue numbers; the uploaded template honoured, a broken one refused; audited like an export."""
+
+import io
+import re
+import zipfile
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from docx import Document
+
+from fangkong.accounts.models import Role
+from fangkong.audit.models import AuditEntry
+from fangkong.reports import brief
+from fangkong.reports.models import Brief, BriefTemplate, ReportSettings
+from tests import factories as f
+
+from .helpers_d import BEFORE, DAY, add, docx_paragraphs, docx_text, hq, known_county
+
+
+def _paragraph(content: bytes, starts: str) -> str:
+    return next(p for p in docx_paragraphs(content) if p.startswith(starts))
+
+
+def test_every_stated_figure_equals_the_known_figure(tree):
+    actor = hq()
+    k = known_county(actor)
+    content, filename = brief.generate_brief(actor, f.COUNTY, DAY)
+    assert filename == "孝昌县-工作简报-第1期-20200203.docx"
+    lines = docx_paragraphs(content)
+    assert lines[0] == "疫情防控工作简报" and lines[1] == "第1期"
+    assert lines[2].startswith("孝昌县新型冠状病毒肺炎疫情防控指挥部") and lines[2].endswith("2020年2月3日")
+    overall = _paragraph(content, "截至2020年2月3日24时")
+    assert (f"累计摸排登记各类重点人员{k['kp_total']}人，当日新增{k['kp_new']}人，现有在管重点人员{k['kp_under']}人；"
+            f"正在隔离观察{k['q_under']}人；当日发现发热人员{k['fevers_found'] + k['fu_fevers']}人") in overall
+    screening = _paragraph(content, "坚持网格化")
+    assert f"当日走访{k['households']}户，累计走访{k['households']}户" in screening
+    assert (f"全县共摸排各类人员{k['kp_total']}人，当日新增{k['kp_new']}人，当日解除管理{k['kp_released']}人，"
+            f"现在管{k['kp_under']}人") in screening
+    categories = _paragraph(content, "其中：")
+    assert f"疫区返乡人员累计{k['returnee_total']}人、在管3人（当日新增3人）" in categories
+    assert f"发热咳嗽人员累计{k['fever_total']}人、在管2人（当日新增2人）" in categories
+    assert f"密切接触者累计{k['close_contact_total']}人、在管0人" in categories
+    by_region = _paragraph(content, "分地区看：")
+    assert by_region == (f"分地区看：花园镇在管{k['town_a_under']}人、当日新增{k['town_a_new']}人；"
+                         f"丰山镇在管{k['town_b_under']}人、当日新增{k['town_b_new']}人。")
+    checks = _paragraph(content, "落实“每天一查")
+    assert f"当日已查{k['checks']}人次，漏查{k['kp_under'] - k['checks']}人，发现发热人员{k['fevers_found']}人" in checks
+    isolation = _paragraph(content, "现有隔离观察人员")
+    assert (f"现有隔离观察人员{k['q_under']}人，其中居家隔离{k['q_home']}人、集中医学观察{k['q_centralised']}人；"
+            "当日新增隔离0人") in isolation
+    follow = _paragraph(content, "落实“一名村干部")
+    assert (f"当日应随访{k['fu_due']}人次，已随访{k['fu_done']}人次，说明原因未随访0人次，未完成{k['fu_open']}人次；"
+            f"随访发现发热{k['fu_fevers']}人") in follow
+    # every number written in the sections is one of the known figures (nothing typed by hand)
+    stated = {int(n) for line in lines[3:] for n in re.findall(r"(?<![年月\d])(\d+)(?=人|户|个)", line)}
+    assert stated <= {0, *k.values()}
+
+
+def test_sections_without_data_are_left_out(tree):
+    actor = hq()
+    add(f.VILLAGE_A1, "households_visited", 3)
+    text = docx_text(brief.generate_brief(actor, f.COUNTY, DAY)[0])
+    assert "一、总体情况" in text and "二、摸排排查情况" in text and "当日走访3户" in text
+    for heading in ("隔离观察和健康随访", "卡点值守", "医疗救治", "物资保障", "督查问责", "宣传引导", "存在的问题",
+                    "下步工作"):
+        assert heading not in text
+    assert "{{" not in text and "{%" not in text
+
+
+def test_next_steps_and_problems_are_written(tree):
+    actor = hq()
+    add(f.VILLAGE_A1, "households_visited", 3)
+    brief.save_next_steps(actor, f.COUNTY, DAY, "一是继续严格卡点管控。\n\n二是做好群众生活保障。")
+    from fangkong.reports.models import DailyReport, ReportStatus
+    DailyReport.objects.create(region_id=f.TOWN_A, day=DAY, status=ReportStatus.SUBMITTED,
+                               situation="桃园村卡点夜间值守人员不足。")
+    DailyReport.objects.create(region_id=f.TOWN_B, day=DAY, status=ReportStatus.DRAFT, situation="草稿不写入")
+    text = docx_text(brief.generate_brief(actor, f.COUNTY, DAY)[0])
+    assert "三、存在的问题\n1.花园镇：桃园村卡点夜间值守人员不足。\n四、下步工作\n一是继续严格卡点管控。\n二是做好群众生活保障。" in text
+    assert "草稿不写入" not in text
+
+
+def test_issue_numbers_follow_per_region_and_stay_with_their_day(tree):
+    actor = hq()
+    assert brief.issue_brief(actor, f.COUNTY, BEFORE).issue_number == 1
+    assert brief.issue_brief(actor, f.COUNTY, DAY).issue_number == 2
+    assert brief.issue_brief(actor, f.COUNTY, BEFORE).issue_number == 1  # kept per day
+    assert brief.issue_brief(actor, f.TOWN_A, DAY).issue_number == 1  # numbered per region
+    brief.generate_brief(actor, f.COUNTY, DAY)
+    assert Brief.objects.filter(region_id=f.COUNTY).count() == 2
+
+
+def test_issuer_from_the_settings_and_charts_as_images(tree):
+    actor = hq()
+    known_county(actor)
+    ReportSettings.objects.create(region_id=f.COUNTY, issuer="孝昌县疫情防控指挥部办公室")
+    content, _name = brief.generate_brief(actor, f.COUNTY, DAY)
+    assert docx_paragraphs(content)[2].startswith("孝昌县疫情防控指挥部办公室")
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        images = [n for n in z.namelist() if n.startswith("word/media/") and n.endswith(".png")]
+    assert len(images) == 2  # new/under management, and isolation
+    doc = Document(io.BytesIO(content))
+    assert doc.core_properties.author == "hq（hq）" and "导出：hq（hq）" in doc.core_properties.comments
+
+
+def test_generation_is_audited_as_an_export(tree):
+    actor = hq()
+    brief.generate_brief(actor, f.COUNTY, DAY)
+    entry = AuditEntry.objects.get(action="export", object_type="brief")
+    assert entry.actor == actor and entry.region_id == f.COUNTY
+    assert entry.after["filters"] == {"day": "2020-02-03", "issue_number": 1, "template": "default"}
+
+
+def test_only_headquarters_in_scope(tree):
+    with pytest.raises(PermissionDenied):
+        brief.generate_brief(f.user("town", Role.TOWNSHIP_STAFF, f.TOWN_A), f.TOWN_A, DAY)
+    from django.http import Http404
+    with pytest.raises(Http404):
+        brief.generate_brief(hq("hq_b", region=f.TOWN_B), f.TOWN_A, DAY)
+
+
+# The template -------------------------------------------------------------------------------------
+
+def _edited_default(old: str, new: str) -> bytes:
+    """The shipped template with one piece of wording changed, as HQ staff would in Word."""
+    doc = Document(io.BytesIO(brief.DEFAULT_TEMPLATE.read_bytes()))
+    for p in doc.paragraphs:
+        for run in p.runs:
+            if old in run.text:
+                run.text = run.text.replace(old, new)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_an_uploaded_template_is_honoured_and_revert_restores_the_default(tree):
+    actor = hq()
+    add(f.VILLAGE_A1, "households_visited", 3)
+    edited = _edited_default("{{ title }}", "孝昌县疫情防控每日快报")
+    edited = Document(io.BytesIO(edited))
+    edited.add_paragraph("本期共走访{{ screening.households_visited }}户（修改后的模板）")
+    out = io.BytesIO()
+    edited.save(out)
+    brief.upload_template(actor, f.COUNTY, "新模板", out.getvalue())
+    text = docx_text(brief.generate_brief(actor, f.COUNTY, DAY)[0])
+    assert text.startswith("孝昌县疫情防控每日快报") and "本期共走访3户（修改后的模板）" in text
+    # a township below uses the county's template too
+    assert docx_text(brief.generate_brief(actor, f.TOWN_A, DAY)[0]).startswith("孝昌县疫情防控每日快报")
+    assert brief.revert_template(actor, f.COUNTY) == 1
+    assert docx_text(brief.generate_brief(actor, f.COUNTY, DAY)[0]).startswith("疫情防控工作简报")
+    assert AuditEntry.objects.filter(action__in=["brief.template_upload", "brief.template_revert"]).count() == 2
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "请选择模板文件"),
+    (b"not a zip", "不是 Word 文档"),
+])
+def test_a_file_that_is_not_a_docx_is_refused(tree, content, message):
+    with pytest.raises(ValidationError) as info:
+        brief.upload_template(hq(), f.COUNTY, "x", content)
+    assert message in info.value.message_dict["file"][0]
+    assert not BriefTemplate.objects.exists()
+
+
+def test_a_template_that_does_not_render_is_refused_with_the_reason(tree):
+    broken = _edited_default("{{ title }}", "{{ title ")
+    with pytest.raises(ValidationError) as info:
+        brief.upload_template(hq(), f.COUNTY, "坏模板", broken)
+    assert "模板无法生成简报" in info.value.message_dict["file"][0]
+    assert not BriefTemplate.objects.exists()

@@ -1,0 +1,48 @@
+"""Server-side charts: the page's SVG (no script, exact values in titles) and the brief's PNG."""
+
+import datetime
+import re
+import xml.etree.ElementTree as ET
+
+from fangkong.reports import charts
+
+DAYS = [datetime.date(2020, 1, 21) + datetime.timedelta(days=n) for n in range(14)]
+
+
+def test_svg_is_well_formed_with_one_line_per_series_and_values():
+    svg = charts.svg_lines("新增重点人员", DAYS, [("疫区返乡人员", list(range(14))), ("发热咳嗽人员", [3] * 14)])
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.get("role") == "img" and root.get("aria-label") == "新增重点人员"
+    assert len(root.findall(f"{ns}polyline")) == 2
+    titles = [t.text for t in root.iter(f"{ns}title")]
+    assert "疫区返乡人员 2/3：13" in titles and "发热咳嗽人员 1/21：3" in titles
+    assert "<script" not in svg and "http://" not in svg.replace("http://www.w3.org/2000/svg", "")
+    assert ">20<" in svg  # y axis rounded up to 20 for a maximum of 13
+
+
+def test_svg_escapes_labels_and_handles_no_data():
+    svg = charts.svg_lines("<b>", DAYS, [("a&b", [0] * 14)])
+    ET.fromstring(svg)
+    assert "&lt;b&gt;" in svg and "a&amp;b" in svg
+
+
+def test_nice_max():
+    assert [charts.nice_max(v) for v in (0, 1, 3, 7, 13, 51, 999)] == [1, 1, 5, 10, 20, 100, 1000]
+
+
+def test_png_is_an_image_in_a_cjk_font_when_there_is_one():
+    png = charts.png_lines("隔离观察人数", DAYS, [("居家隔离", [1, 2, 3] + [4] * 11)])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
+    font = charts.cjk_font()
+    assert font is None or re.search(r"CJK|Hei|Song|Ming|Han|YaHei|PingFang|Fallback|Sim", font)
+
+
+def test_png_without_a_cjk_font_still_draws(monkeypatch):
+    charts.cjk_font.cache_clear()
+    monkeypatch.setattr(charts, "CJK_FONTS", ["No Such Font"])
+    try:
+        png = charts.png_lines("发热", DAYS, [("摸排发现", [0] * 14)])
+        assert png[:4] == b"\x89PNG"
+    finally:
+        charts.cjk_font.cache_clear()
