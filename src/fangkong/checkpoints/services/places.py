@@ -22,9 +22,9 @@ from .. import permissions
 from ..models import Checkpoint, ClosureOrder, HygieneLog, Place, PlaceCode, PlaceKind
 from ..rollup_places import closure_contributions, hygiene_contributions, place_contributions
 
-PLACE_FIELDS = ["name", "kind", "region_id", "address", "operator", "operator_phone", "is_closed"]
-CLOSURE_FIELDS = ["place_id", "closed_at", "reason", "reopened_at"]
-HYGIENE_FIELDS = ["place_id", "region_id", "day", "cleaned", "disinfected", "patrolled", "note"]
+PLACE_FIELDS = ["name", "kind", "region", "address", "operator", "operator_phone", "is_closed"]
+CLOSURE_FIELDS = ["place", "closed_at", "reason", "reopened_at"]
+HYGIENE_FIELDS = ["place", "region", "day", "cleaned", "disinfected", "patrolled", "note"]
 LIMITS = {"name": 100, "address": 200, "operator": 100}
 LABELS = {"name": gettext_lazy("名称"), "address": gettext_lazy("地址"), "operator": gettext_lazy("经营/管理单位")}
 

@@ -1,0 +1,112 @@
+"""Daily hygiene logs (one per place and day, not in the future, village workers may log) and the
+compliance view: open places missing today's log, per township."""
+
+import datetime
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from fangkong.accounts.models import Role
+from fangkong.analytics import counters
+from fangkong.analytics.selectors import daily_table
+from fangkong.checkpoints.models import HygieneLog
+from fangkong.checkpoints.selectors import places as selectors
+from fangkong.checkpoints.services import places as services
+from tests import factories
+
+from .helpers_b import place, staff
+
+
+def test_one_log_per_place_and_day_not_in_the_future(tree):
+    worker = staff("worker", Role.VILLAGE_WORKER, factories.VILLAGE_A1)
+    p = place()
+    log = services.log_hygiene(worker, p, cleaned=True, disinfected=True, patrolled=False, note="已消毒")
+    assert (log.day, log.region_id, log.recorded_by) == (timezone.localdate(), p.region_id, worker)
+    with pytest.raises(ValidationError) as exc:
+        services.log_hygiene(worker, p, cleaned=True, disinfected=True, patrolled=True)
+    assert "day" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.log_hygiene(worker, p, day=timezone.localdate() + datetime.timedelta(days=1), cleaned=True,
+                             disinfected=True, patrolled=True)
+    assert "未来" in exc.value.message_dict["day"][0]
+    services.log_hygiene(worker, p, day=timezone.localdate() - datetime.timedelta(days=1), cleaned=True,
+                         disinfected=False, patrolled=False)
+    assert HygieneLog.objects.count() == 2
+    hygiene = {m: v for (code, m), v in counters.recompute(timezone.localdate()).items() if code == factories.COUNTY}
+    assert hygiene.get("hygiene_log") == 1
+    assert {k: v for k, v in counters.differences(timezone.localdate()).items() if k[1] == "hygiene_log"} == {}
+
+
+def test_scope_and_roles(tree):
+    other = place("红旗村饭店", factories.VILLAGE_B1)
+    worker = staff("worker", Role.VILLAGE_WORKER, factories.VILLAGE_A1)
+    with pytest.raises(PermissionDenied):
+        services.log_hygiene(worker, other, cleaned=True, disinfected=True, patrolled=True)
+    checkpoint_staff = staff("cp", Role.CHECKPOINT_STAFF, factories.VILLAGE_B1)
+    with pytest.raises(PermissionDenied):
+        services.log_hygiene(checkpoint_staff, other, cleaned=True, disinfected=True, patrolled=True)
+    assert not HygieneLog.objects.exists()
+
+
+def test_compliance_lists_open_places_missing_todays_log_per_township(tree):
+    hq = staff("hq")
+    a1 = place("甲超市", factories.VILLAGE_A1)
+    a2 = place("乙市场", factories.VILLAGE_A2, "market")
+    a3 = place("已关闭饭店", factories.VILLAGE_A1, "restaurant", is_closed=True)
+    b1 = place("丙宾馆", factories.VILLAGE_B1, "hotel")
+    b2 = place("丁车站", factories.VILLAGE_B1, "station")
+    services.log_hygiene(hq, a1, cleaned=True, disinfected=True, patrolled=True)
+    services.log_hygiene(hq, b2, day=timezone.localdate() - datetime.timedelta(days=1), cleaned=True,
+                         disinfected=True, patrolled=True)  # yesterday's does not count today
+    c = selectors.hygiene_compliance(hq)
+    assert {p.name for p in c.places} == {a2.name, b1.name, b2.name}
+    assert a3.name not in {p.name for p in c.places}
+    rows = {t.code: (t.open_places, t.missing) for t in c.townships}
+    assert rows == {factories.TOWN_A: (2, 1), factories.TOWN_B: (2, 2)}
+    assert (c.open_places, c.missing) == (4, 3)
+    town_b = selectors.hygiene_compliance(staff("townb", Role.TOWNSHIP_STAFF, factories.TOWN_B))
+    assert {p.name for p in town_b.places} == {b1.name, b2.name}
+    narrowed = selectors.hygiene_compliance(hq, region=factories.TOWN_A)
+    assert {p.name for p in narrowed.places} == {a2.name}
+    first = selectors.hygiene_compliance(hq, limit=2)
+    assert len(first.places) == 2 and first.next_after == first.places[-1].pk
+    rest = selectors.hygiene_compliance(hq, limit=2, after=first.next_after)
+    assert {p.name for p in first.places + rest.places} == {a2.name, b1.name, b2.name}
+    # the roll-up: places_missing_log = open places − logs of the day (places are counted from their creation)
+    services_made = [services.create_place(hq, name="新店", kind="other", region_code=factories.VILLAGE_A1)]
+    table = daily_table(None, factories.COUNTY, timezone.localdate())
+    assert table.totals.values["places_open"] == len(services_made)
+    assert table.totals.values["hygiene_logs"] == 1
+    assert table.totals.values["places_missing_log"] == 0
+
+
+def test_pages(tree, login):
+    p = place("甲超市", factories.VILLAGE_A1)
+    q = place("乙市场", factories.VILLAGE_A2, "market")
+    worker = login(staff("worker", Role.VILLAGE_WORKER, factories.VILLAGE_A1))
+    response = worker.post(f"/checkpoints/places/{p.pk}/hygiene/", {"cleaned": "on", "disinfected": "on"})
+    assert response.status_code == 302
+    log = HygieneLog.objects.get()
+    assert (log.cleaned, log.disinfected, log.patrolled) == (True, True, False)
+    assert worker.post(f"/checkpoints/places/{q.pk}/hygiene/", {"cleaned": "on"}).status_code == 404
+    hq = login(staff("hq"))
+    page = hq.get("/checkpoints/places/compliance/").content.decode()
+    assert "乙市场" in page and "甲超市" not in page
+    assert f'data-township="{factories.TOWN_A}"' in page
+    again = worker.post(f"/checkpoints/places/{p.pk}/hygiene/", {"cleaned": "on"}, follow=True)
+    assert "已填写" in again.content.decode()
+
+
+def test_api(tree, login):
+    p = place("甲超市", factories.VILLAGE_A1)
+    client = login(staff("hq"))
+    made = client.post(f"/api/checkpoints/places/{p.pk}/hygiene", json.dumps({"cleaned": True}),
+                       content_type="application/json")
+    assert made.status_code == 201 and made.json()["cleaned"] is True
+    future = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
+    assert client.post(f"/api/checkpoints/places/{p.pk}/hygiene", json.dumps({"day": future}),
+                       content_type="application/json").status_code == 422
+    body = client.get("/api/checkpoints/places/compliance").json()
+    assert body["missing"] == 0 and body["open_places"] == 1

@@ -1,0 +1,112 @@
+"""Place codes: issued on first request, withdrawn and reissued; PNG and SVG carry the check-in URL
+(checked by encoding the expected URL again with segno: same matrix, same image)."""
+
+import io
+
+import pytest
+from django.test import Client
+
+from fangkong.accounts.models import Role
+from fangkong.audit.models import AuditEntry
+from fangkong.checkpoints import qr
+from fangkong.checkpoints.models import PlaceCode
+
+from .helpers_b import checkpoint, fresh_cache, place, staff  # noqa: F401
+from tests import factories
+
+
+def _code_url(token: str, host="testserver") -> str:
+    return f"http://{host}/checkpoints/c/{token}/"
+
+
+def test_first_request_issues_one_code_and_the_page_shows_name_and_code(tree, login):
+    p = place("东岳村农贸市场")
+    client = login(staff("hq"))
+    page = client.get(f"/checkpoints/places/{p.pk}/code/")
+    assert page.status_code == 200
+    code = PlaceCode.objects.get(place=p, is_active=True)
+    body = page.content.decode()
+    assert "东岳村农贸市场" in body
+    assert _code_url(code.token) in body
+    # the inline SVG is exactly the code of that URL
+    assert qr.code_svg(_code_url(code.token)) in body
+    client.get(f"/checkpoints/places/{p.pk}/code/")
+    assert PlaceCode.objects.filter(place=p).count() == 1
+    assert AuditEntry.objects.filter(action="place_code.issue").count() == 1
+
+
+def test_png_download_is_the_code_of_the_check_in_url(tree, login):
+    p = place()
+    client = login(staff("hq"))
+    response = client.get(f"/checkpoints/places/{p.pk}/code/?format=png")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
+    token = PlaceCode.objects.get(place=p).token
+    assert response.content == qr.png_bytes(_code_url(token))
+    from PIL import Image
+    image = Image.open(io.BytesIO(response.content))
+    matrix = qr.make(_code_url(token)).matrix
+    size = len(matrix)
+    assert image.size == ((size + 2 * qr.BORDER) * qr.SCALE,) * 2
+    # every module of the expected matrix has the expected colour in the image
+    pixels = image.convert("L")
+    for row in range(size):
+        for col in range(size):
+            x = (col + qr.BORDER) * qr.SCALE + qr.SCALE // 2
+            y = (row + qr.BORDER) * qr.SCALE + qr.SCALE // 2
+            assert (pixels.getpixel((x, y)) < 128) == bool(matrix[row][col])
+
+
+def test_svg_download_has_the_name_above_the_code(tree, login):
+    p = place("桃园<超市>&")
+    client = login(staff("hq"))
+    response = client.get(f"/checkpoints/places/{p.pk}/code/?format=svg")
+    assert response["Content-Type"] == "image/svg+xml"
+    svg = response.content.decode()
+    token = PlaceCode.objects.get(place=p).token
+    assert "桃园&lt;超市&gt;&amp;" in svg
+    assert svg.index("桃园") < svg.index("<path")
+    assert qr.code_svg(_code_url(token)).split(">", 1)[1] in svg
+    import xml.dom.minidom
+    xml.dom.minidom.parseString(svg)  # well-formed
+
+
+def test_public_base_url_setting(tree, login, settings):
+    settings.FANGKONG_PUBLIC_BASE_URL = "https://fk.example.gov.cn/"
+    p = place()
+    body = login(staff("hq")).get(f"/checkpoints/places/{p.pk}/code/").content.decode()
+    token = PlaceCode.objects.get(place=p).token
+    assert f"https://fk.example.gov.cn/checkpoints/c/{token}/" in body
+
+
+@pytest.mark.usefixtures("fresh_cache")
+def test_reissue_withdraws_the_old_code(tree, login):
+    p = place()
+    client = login(staff("hq"))
+    client.get(f"/checkpoints/places/{p.pk}/code/")
+    old = PlaceCode.objects.get(place=p)
+    assert client.post(f"/checkpoints/places/{p.pk}/code/").status_code == 302
+    old.refresh_from_db()
+    new = PlaceCode.objects.get(place=p, is_active=True)
+    assert not old.is_active and new.token != old.token
+    assert Client().get(f"/checkpoints/c/{old.token}/").status_code == 404
+    assert Client().get(f"/checkpoints/c/{new.token}/").status_code == 200
+
+
+def test_checkpoint_code(tree, login):
+    cp = checkpoint("花园卡点")
+    client = login(staff("hq"))
+    response = client.get(f"/checkpoints/{cp.pk}/code/")
+    assert response.status_code == 200 and "花园卡点" in response.content.decode()
+    code = PlaceCode.objects.get(checkpoint=cp)
+    assert client.get(f"/checkpoints/{cp.pk}/code/?format=png").content == qr.png_bytes(_code_url(code.token))
+
+
+def test_roles_and_scope(tree, login):
+    p = place("红旗村饭店", factories.VILLAGE_B1)
+    worker = login(staff("worker", Role.VILLAGE_WORKER, factories.VILLAGE_B1))
+    assert worker.get(f"/checkpoints/places/{p.pk}/code/").status_code == 403
+    town_a = login(staff("towna", Role.TOWNSHIP_STAFF, factories.TOWN_A))
+    assert town_a.get(f"/checkpoints/places/{p.pk}/code/").status_code == 404
+    assert not PlaceCode.objects.exists()
+    assert Client().get(f"/checkpoints/places/{p.pk}/code/").status_code == 302  # login first
