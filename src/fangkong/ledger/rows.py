@@ -7,12 +7,14 @@ after registration and not absurdly long before it.
 """
 
 import datetime
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from fangkong.people.cleaning import clean_person_fields
+from fangkong.people import identity
+from fangkong.people.cleaning import ADDRESS_MAX, NAME_MAX, WORKPLACE_MAX, clean_person_fields
 from fangkong.people.models import IdType
 from fangkong.regions.models import Region, within
 
@@ -27,6 +29,19 @@ DEFAULT_TITLES = {"category": "类别", "village": "村(社区)", "id_number": "
 SEXES = {"男": "male", "女": "female"}
 DETAIL_FIELDS = ("origin", "departure_date", "arrival_date", "transport_mode", "transport_number", "symptoms",
                  "note")
+# A column's cells repeat (a county has a few dozen dates, villages, origins): each distinct cell is
+# parsed once per sheet. Bounded, so a file of all-different cells costs memory in proportion only.
+MEMO_LIMIT = 20000
+_MISSING = object()
+
+
+def _memo_key(value):
+    # 1, 1.0 and True are equal dict keys but not equal cells (True is no Excel serial): the type goes in
+    return value if value.__class__ is str else (value.__class__, value)
+
+
+def _text_upper(value) -> str:
+    return cells.text(value).upper()
 
 
 @dataclass(slots=True)
@@ -100,6 +115,20 @@ class SheetReader:
     def __post_init__(self):
         self._columns = list(self.header.columns.items())
         self._id_title = self.title("id_number")
+        self._memos: dict[str, dict] = {}
+
+    def _memo(self, name: str, value, compute):
+        """compute(value), once per distinct cell value of the column `name` (see MEMO_LIMIT)."""
+        memo = self._memos.get(name)
+        if memo is None:
+            memo = self._memos[name] = {}
+        key = _memo_key(value)
+        found = memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = compute(value)
+            if len(memo) < MEMO_LIMIT:
+                memo[key] = found
+        return found
 
     def error(self, row: int, name: str, value, reason: str) -> None:
         self.errors.append({"sheet": self.sheet, "row": row, "column": self.title(name),
@@ -115,7 +144,9 @@ class SheetReader:
     def clean(self, number: int, raw: dict) -> LedgerRow | None:
         """The row's values to store, or None after recording its errors."""
         before = len(self.errors)
-        person = self._person(number, raw)
+        person = self._person_fast(raw)
+        if person is None:  # anything unusual: the full checks, which name every bad cell
+            person = self._person(number, raw)
         reported = len(self.errors)
         category = self._cell(number, raw, "category", cells.parse_category) or self.default_category
         if not category and len(self.errors) == reported:
@@ -130,11 +161,51 @@ class SheetReader:
 
     def _cell(self, number: int, raw: dict, name: str, parse):
         value = raw.get(name, "")
-        try:
-            return parse(value)
-        except cells.CellError as exc:
-            self.error(number, name, value, str(exc))
+        found, reason = self._memo(name, value, lambda v: _parsed(parse, v))
+        if reason is not None:
+            self.error(number, name, value, reason)
+        return found
+
+    def _person_fast(self, raw: dict) -> dict | None:
+        """The person of a clean row with a resident ID, exactly as `_person` would give it; None when
+        any cell needs the full path (another ID type, a birth-date cell, a number cell, anything wrong)."""
+        get = raw.get
+        typed_id, typed_phone, typed_name = get("id_number"), get("phone", ""), get("name")
+        if (get("id_type") not in ("", None) or get("birth_date") not in ("", None)
+                or typed_id.__class__ is not str or typed_name.__class__ is not str):
             return None
+        number = typed_id if typed_id.isascii() else unicodedata.normalize("NFKC", typed_id)
+        number = "".join(number.split()).upper()
+        if len(number) != 18 or not number.isascii():
+            return None
+        try:
+            number = identity.check_resident_id(number)
+        except ValidationError:
+            return None
+        if typed_phone is None or typed_phone == "":
+            phone = ""
+        elif typed_phone.__class__ is str and typed_phone.isascii():
+            phone = "".join(typed_phone.split()).upper()
+            if phone:
+                phone = phone.replace("-", "").removeprefix("+86")
+                if not (phone.isdigit() and ((len(phone) == 11 and phone[0] == "1" and phone[1] in "3456789")
+                                             or (10 <= len(phone) <= 12 and phone[0] == "0"))):
+                    return None
+        else:
+            return None
+        name = cells.name_text(typed_name)
+        address, workplace = cells.text(get("address")), cells.text(get("workplace"))
+        if not name or len(name) > NAME_MAX or len(address) > ADDRESS_MAX or len(workplace) > WORKPLACE_MAX:
+            return None
+        sex = identity.sex_of(number)
+        typed_sex = get("sex")
+        if typed_sex not in ("", None) and SEXES.get(cells.text(typed_sex).replace(" ", ""), sex) != sex:
+            return None
+        return {"name": name, "id_type": IdType.RESIDENT_ID, "id_number": number, "phone": phone,
+                "address": address, "workplace": workplace, "sex": sex,
+                "birth_date": identity.birth_date_of(number),
+                "id_digest": identity.digest(IdType.RESIDENT_ID, number),
+                "phone_digest": identity.digest("phone", phone) if phone else ""}
 
     def _person(self, number: int, raw: dict) -> dict | None:
         get = raw.get
@@ -173,21 +244,29 @@ class SheetReader:
         value = raw.get(name, "")
         if value == "" or value is None:
             return None
+        day, reason = self._memo(name, value, lambda v: self._parse_date(name, v))
+        if reason is not None:
+            self.error(number, name, value, reason)
+        return day
+
+    def _parse_date(self, name: str, value) -> tuple[datetime.date | None, str | None]:
+        """(day, reason of the error): a day in the future is kept but reported."""
         try:
             day = cells.parse_date(value, self.today)
         except cells.CellError as exc:
-            self.error(number, name, value, str(exc))
-            return None
+            return None, str(exc)
         if day is not None and day > self.today:
-            self.error(number, name, value, _("%(label)s %(day)s 是将来的日期") % {"label": self.title(name), "day": day})
-        return day
+            return day, _("%(label)s %(day)s 是将来的日期") % {"label": self.title(name), "day": day}
+        return day, None
 
     def _details(self, number: int, raw: dict, registered_on: datetime.date) -> dict:
         """Travel, symptoms and note. Labels are only translated when a row is wrong: gettext per row is slow."""
-        get = raw.get
-        found = {"origin": cells.text(get("origin")), "transport_number": cells.text(get("transport_number")).upper(),
-                 "note": cells.text(get("note")), "symptoms": cells.parse_symptoms(get("symptoms")),
-                 "transport_mode": cells.parse_transport_mode(get("transport_mode"))}
+        get, memo = raw.get, self._memo
+        found = {"origin": memo("origin", get("origin"), cells.text),
+                 "transport_number": memo("transport_number", get("transport_number"), _text_upper),
+                 "note": memo("note", get("note"), cells.text),
+                 "symptoms": memo("symptoms", get("symptoms"), cells.parse_symptoms),
+                 "transport_mode": memo("transport_mode", get("transport_mode"), cells.parse_transport_mode)}
         for name, limit in TEXT_LIMITS.items():
             if len(found[name]) > limit:
                 self.error(number, name, raw.get(name, ""), _("不能超过%(limit)s个字") % {"limit": limit})
@@ -205,3 +284,10 @@ class SheetReader:
                 self.error(number, name, raw[name], _("%(label)s %(day)s 距登记日期超过%(days)s天，请核实") % {
                     "label": self.title(name), "day": day, "days": MAX_TRAVEL_DAYS_BEFORE})
         return found
+
+
+def _parsed(parse, value) -> tuple[object, str | None]:
+    try:
+        return parse(value), None
+    except cells.CellError as exc:
+        return None, str(exc)

@@ -21,7 +21,10 @@ RESIDENT_ID = "resident_id"
 
 def normalize(text: str) -> str:
     """Full-width digits and letters to ASCII, spaces removed, letters upper-cased."""
-    return "".join(unicodedata.normalize("NFKC", str(text)).split()).upper()
+    text = str(text)
+    if not text.isascii():  # NFKC leaves ASCII as it is: skip it for the common, already-ASCII case
+        text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split()).upper()
 
 
 def check_resident_id(text: str) -> str:
@@ -42,16 +45,27 @@ def check_resident_id(text: str) -> str:
         raise ValidationError(_("身份证号格式错误：%(value)s"), params={"value": text})
     if number[17] != ric.calc_check_digit(number):
         raise ValidationError(_("身份证号校验位错误：%(value)s"), params={"value": text})
-    try:
-        birth = birth_date_of(number)
-    except ValueError:
-        raise ValidationError(_("身份证号中的出生日期无效：%(value)s"), params={"value": text}) from None
-    today = datetime.date.today()
-    if birth > today or birth.year < today.year - 120:
+    # birth date and area code: a county's people share a few thousand of each, so both are memoised
+    problem = _birth_problem(number[6:14], datetime.date.today())
+    if problem == "invalid":
+        raise ValidationError(_("身份证号中的出生日期无效：%(value)s"), params={"value": text})
+    if problem == "impossible":
         raise ValidationError(_("身份证号中的出生日期不可能：%(value)s"), params={"value": text})
     if not _area_known(number[:6]):
         raise ValidationError(_("身份证号中的地区码无效：%(value)s"), params={"value": text})
     return number
+
+
+@functools.lru_cache(maxsize=65536)
+def _birth_problem(digits: str, today: datetime.date) -> str:
+    """"" for a possible birth date (YYYYMMDD of a resident ID), else "invalid" or "impossible"."""
+    try:
+        birth = datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return "invalid"
+    if birth > today or birth.year < today.year - 120:
+        return "impossible"
+    return ""
 
 
 @functools.lru_cache(maxsize=8192)
@@ -80,8 +94,16 @@ def check_phone(text: str) -> str:
 
 def digest(kind: str, number: str) -> str:
     """Keyed digest of a normalised number; `kind` keeps ID types (and phones) apart."""
-    # hmac.digest is the one-shot C path: the importer calls this twice per row
-    return hmac.digest(settings.FANGKONG_DIGEST_KEY.encode(), f"{kind}:{number}".encode(), "sha256").hex()[:40]
+    # a copy of an HMAC already keyed skips the key set-up (two SHA-256 blocks): the importer calls
+    # this twice per row. Keyed afresh whenever the setting changes (tests change it).
+    mac = _keyed(settings.FANGKONG_DIGEST_KEY).copy()
+    mac.update(f"{kind}:{number}".encode())
+    return mac.hexdigest()[:40]
+
+
+@functools.lru_cache(maxsize=4)
+def _keyed(key: str) -> hmac.HMAC:
+    return hmac.new(key.encode(), digestmod="sha256")
 
 
 def mask_id(number: str) -> str:
