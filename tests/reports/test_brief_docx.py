@@ -169,3 +169,18 @@ def test_a_template_that_does_not_render_is_refused_with_the_reason(tree):
         brief.upload_template(hq(), f.COUNTY, "坏模板", broken)
     assert "模板无法生成简报" in info.value.message_dict["file"][0]
     assert not BriefTemplate.objects.exists()
+
+
+def test_checkpoints_section_states_its_figures(tree):
+    from .helpers_d import registered
+    if not registered("turned_back_persons"):
+        pytest.skip("the checkpoints app has not registered its figures")
+    actor = hq()
+    from fangkong.analytics.figures import FIGURES
+    figures = {fig.key: fig for fig in FIGURES}
+    add(f.VILLAGE_A1, figures["passage_persons"].flows[0], 120)
+    add(f.VILLAGE_A1, figures["turned_back_persons"].flows[0], 7)
+    add(f.VILLAGE_A1, figures["checkpoints_open"].ins[0], 3, BEFORE)
+    text = docx_text(brief.generate_brief(actor, f.COUNTY, DAY)[0])
+    assert "卡点值守和重点场所管控情况" in text
+    assert "全县设卡3个" in text and "当日登记通行120人次" in text and "劝返7人次" in text

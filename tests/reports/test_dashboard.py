@@ -147,3 +147,21 @@ def test_a_township_sees_its_own_scope_only(tree, login):
 
 def test_anonymous_is_sent_to_log_in(tree, client):
     assert client.get(URL).status_code == 302
+
+
+def test_checkpoint_figures_and_failing_five_haves(tree):
+    from django.utils import timezone
+
+    from fangkong.checkpoints.models import Checkpoint
+    today = timezone.localdate()
+    add(f.VILLAGE_A1, "task_opened.arrival", 2, today)
+    Checkpoint.objects.create(name="京港澳高速孝昌出口", kind=Checkpoint._meta.get_field("kind").choices[0][0],
+                              region_id=f.VILLAGE_A1, five_haves_ok=False)
+    Checkpoint.objects.create(name="花园站", kind=Checkpoint._meta.get_field("kind").choices[0][0],
+                              region_id=f.VILLAGE_B1, five_haves_ok=True)
+    alerts = {a.key: a for a in dashboard.dashboard(hq(), f.COUNTY, today).alerts}
+    assert alerts["checkpoints_failing"].value == 1 and alerts["checkpoints_failing"].url == "/checkpoints/five-haves/failing/"
+    assert alerts["arrival_tasks_open"].url == "/checkpoints/tasks/?kind=arrival"
+    assert dashboard.dashboard(hq("hq_b", region=f.TOWN_B), f.TOWN_B, today).alerts == []
+    assert dashboard.link_for("passage_persons", f.COUNTY, DAY) == f"/checkpoints/?region={f.COUNTY}"
+    assert dashboard.link_for("places_closed", f.COUNTY, DAY) == f"/checkpoints/places/?region={f.COUNTY}"

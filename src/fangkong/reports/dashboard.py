@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.analytics import counters
 from fangkong.analytics import selectors as analytics_selectors
 from fangkong.analytics.figures import FIGURES, Figure, metrics_needed
-from fangkong.regions.models import Region
+from fangkong.regions.models import Region, within
 from fangkong.screening.models import Category
 
 TREND_DAYS = 14
@@ -119,14 +120,17 @@ def link_for(key: str, code: str, day: datetime.date) -> str:
         return url("quarantine:transfers", region=code)
     if key.startswith("q_"):
         return url("quarantine:orders", region=code, status="active" if key.startswith("q_under") else "")
+    if key == "checkpoints_failing":
+        return url("checkpoints:failing")
     if key.startswith(("checkpoints_", "passage_", "turned_back_", "risk_arrivals")):
-        return first_url(["checkpoints:checkpoints", "checkpoints:index", "checkpoints:list"], region=code) \
-            or _daily(code, day)
+        return url("checkpoints:list", region=code) or _daily(code, day)
+    if key == "places_missing_log":
+        return url("checkpoints:hygiene_compliance", region=code, date=day.isoformat()) or _daily(code, day)
     if key.startswith(("places_", "hygiene_", "check_ins")):
-        return first_url(["checkpoints:places", "checkpoints:place_list"], region=code) or _daily(code, day)
+        return url("checkpoints:places", region=code) or _daily(code, day)
     if key in ("arrival_tasks_open", "unlisted_open"):
-        return first_url(["checkpoints:tasks", "checkpoints:reconciliation", "checkpoints:arrival_tasks"],
-                         region=code) or _daily(code, day)
+        return url("checkpoints:tasks", kind="arrival" if key == "arrival_tasks_open" else "unlisted") \
+            or _daily(code, day)
     return _daily(code, day)
 
 
@@ -167,7 +171,6 @@ ALERTS = [
     ("unlisted_open", _("未入台账的来人待排查")),
     ("arrival_tasks_open", _("已入台账的来人待核实")),
     ("passage_fevers", _("卡点发现发热")),
-    ("checkpoints_failing", _("卡点“五有”不全")),
     ("places_missing_log", _("重点场所未报清洗消毒记录")),
 ]
 
@@ -230,6 +233,10 @@ def dashboard(user, region_code: str, day: datetime.date) -> Dashboard:
             trends.append(Trend(trend_id, str(title), drawn))
     alerts = [Tile(key, str(label), s.at(key), s.at(key) - s.at(key, yesterday), link_for(key, code, day))
               for key, label in ALERTS if key in known and s.at(key)]
+    failing = failing_checkpoints(code) if day == timezone.localdate() else 0
+    if failing:
+        alerts.append(Tile("checkpoints_failing", str(_("卡点“五有”不全")), failing, 0,
+                           link_for("checkpoints_failing", code, day)))
     rows = _region_rows(user, s, day, known)
     chain = _chain_status(user, code, day)
     if chain is not None:
@@ -237,6 +244,16 @@ def dashboard(user, region_code: str, day: datetime.date) -> Dashboard:
     rows = [r for r in rows if r.overdue or r.late or r.missing]
     return Dashboard(region=s.region, day=day, tiles=tiles, trends=trends, days=trend_days, regions=rows,
                      alerts=alerts, chain=chain, late=late_regions(chain))
+
+
+def failing_checkpoints(region_code: str) -> int:
+    """Open checkpoints of the region whose latest five-haves inspection failed (now; a region has dozens of
+    checkpoints, not millions: one indexed count). 0 when the checkpoints app is not there."""
+    try:
+        from fangkong.checkpoints.models import Checkpoint, CheckpointStatus
+    except ImportError:
+        return 0
+    return Checkpoint.objects.filter(within(region_code), status=CheckpointStatus.OPEN, five_haves_ok=False).count()
 
 
 def _region_rows(user, s: Series, day: datetime.date, known) -> list[RegionRow]:
