@@ -8,7 +8,7 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from fangkong.accounts.models import Role
-from fangkong.checkpoints.models import Checkpoint, CheckIn, Passage, Place, PlaceCode
+from fangkong.checkpoints.models import CheckIn, Checkpoint, Passage, Place, PlaceCode
 from fangkong.people import identity
 from fangkong.people.models import IdType, Person
 from tests import factories

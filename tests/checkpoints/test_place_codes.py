@@ -10,9 +10,9 @@ from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
 from fangkong.checkpoints import qr
 from fangkong.checkpoints.models import PlaceCode
+from tests import factories
 
 from .helpers_b import checkpoint, fresh_cache, place, staff  # noqa: F401
-from tests import factories
 
 
 def _code_url(token: str, host="testserver") -> str:

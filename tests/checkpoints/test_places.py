@@ -147,7 +147,7 @@ def test_api(tree, login):
     closed = client.post(f"/api/checkpoints/places/{pk}/close", json.dumps({"reason": "整改"}),
                          content_type="application/json")
     assert closed.status_code == 201 and closed.json()["reason"] == "整改"
-    assert client.get(f"/api/checkpoints/places?closed=true").json()["items"][0]["id"] == pk
+    assert client.get("/api/checkpoints/places?closed=true").json()["items"][0]["id"] == pk
     assert client.post(f"/api/checkpoints/places/{pk}/reopen").status_code == 200
     assert client.get(f"/api/checkpoints/places/{pk}").json()["is_closed"] is False
     updated = client.put(f"/api/checkpoints/places/{pk}", json.dumps({"name": "改", "kind": "market",
