@@ -18,7 +18,7 @@ from fangkong.people.models import Person
 from fangkong.regions.models import within
 
 from .. import permissions
-from ..models import ArrivalTask, Checkpoint, Outcome, Passage, TaskKind, TaskStatus
+from ..models import ArrivalTask, Checkpoint, Outcome, Passage, RiskArea, TaskKind, TaskStatus
 from ..rollup_passages import fever_threshold
 from .checkpoints import PAGE_SIZE, as_int, page_limit
 
@@ -147,3 +147,13 @@ def open_task_count(user) -> int:
     if not account_permissions.can_view_ledger(user):
         return 0
     return ArrivalTask.objects.filter(within(user.region_id), status=TaskStatus.OPEN).count()
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def current_risk_areas(day: datetime.date) -> list[RiskArea]:
+    """Risk areas in force on `day` (the county's list: not personal data, no scope)."""
+    return list(RiskArea.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day), valid_from__lte=day)
+                .order_by("code")[:200])

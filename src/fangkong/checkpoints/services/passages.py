@@ -146,7 +146,7 @@ def _put_on_ledger(actor, person: Person, passage: Passage, destination: Region,
 def _require_registrar(actor, checkpoint: Checkpoint) -> None:
     if not permissions.can_register_passages(actor):
         raise PermissionDenied(_("您的角色不能登记通行"))
-    if not actor.region.contains(checkpoint.region_id):
+    if not codes.is_within(checkpoint.region_id, actor.region_id):
         raise PermissionDenied(_("该卡点不在您的管辖范围内"))
 
 

@@ -23,6 +23,8 @@ from .common import day_param, int_param, require_worker
 
 # Past a few weeks "day N of observation" means nothing; the list shows the arrival date instead.
 OBSERVATION_DAYS_SHOWN = 28
+# Open arrival tasks shown on today's list (the rest on checkpoints:tasks)
+ARRIVAL_TASKS_SHOWN = 20
 
 
 def _observation_day(kp, day) -> int | None:
@@ -48,7 +50,15 @@ def today(request):
         "figures": selectors.scope_figures(user, day),
         "next_after": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
         "can_work": permissions.can_work_ledger(user),
+        "arrival_tasks": _arrival_tasks(user),
     })
+
+
+def _arrival_tasks(user) -> list:
+    """来人核查任务: the first open arrival tasks of the scope (checkpoints app; the full list is its page)."""
+    from fangkong.checkpoints.selectors.passages import page_of_tasks
+
+    return page_of_tasks(user, limit=ARRIVAL_TASKS_SHOWN) if permissions.can_view_ledger(user) else []
 
 
 def _household_initial(user, household_id) -> dict:

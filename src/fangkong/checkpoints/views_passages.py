@@ -1,0 +1,153 @@
+"""Passage registration on a phone, and the arrival tasks of a village worker.
+
+登记通行 is made for a queue: the ID field has the focus; typing a known ID fills the name (and
+the last trip) through a small inline script calling the JSON lookup; after 保存 the page comes
+back empty with one success line naming who was registered (ID masked), and "同车" puts the
+previous vehicle, origin and destination back with one tap. A successful POST costs the
+registration's queries and a redirect, nothing else (no choices are built for it).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from fangkong.accounts import permissions as account_permissions
+from fangkong.core.forms import apply_service_error
+from fangkong.people import identity
+from fangkong.regions import codes
+from fangkong.regions.models import Region, within
+
+from . import permissions
+from .forms_checkpoints import PassageForm, TaskCloseForm
+from .models import CheckpointStatus, Outcome, TaskKind, TaskStatus
+from .selectors import checkpoints as selectors
+from .selectors import passages as passage_selectors
+from .services import passages as services
+from .services import risk_areas
+from .services import tasks as task_services
+from .views_checkpoints import require
+
+SAME_VEHICLE_FIELDS = ("vehicle_plate", "origin", "origin_code", "destination", "destination_text")
+
+
+def destination_choices(checkpoint) -> list:
+    """Townships and villages of the checkpoint's county, grouped by township (a county has a few hundred)."""
+    county = checkpoint.region_id[:6].ljust(12, "0")
+    rows = (Region.objects.filter(within(county, "code"), level__in=[codes.TOWNSHIP, codes.VILLAGE])
+            .order_by("code").values_list("code", "name", "level"))
+    groups: list = [("", _("（不进入本县 / 不详）"))]
+    for code, name, level in rows:
+        if level == codes.TOWNSHIP:
+            groups.append((name, [(code, _("%(name)s（仅知乡镇）") % {"name": name})]))
+        elif len(groups) > 1:
+            groups[-1][1].append((code, name))
+    return groups
+
+
+def origin_choices(day) -> list:
+    """Risk areas in force first (what matters at the roadside), then every province."""
+    known = risk_areas._known_codes()
+    areas = [(a.code, f"{a.name}（{a.code}）") for a in passage_selectors.current_risk_areas(day)]
+    provinces = [(code, name) for code, name in known.items() if len(code) == 2]
+    choices: list = [("", _("（不详）"))]
+    if areas:
+        choices.append((_("风险地区"), areas))
+    choices.append((_("省份"), provinces))
+    return choices
+
+
+def _announce(request, passage) -> None:
+    values = {"name": passage.person.name, "id": identity.mask_id(passage.person.id_number),
+              "outcome": passage.get_outcome_display(), "t": passage.temperature}
+    line = _("已登记：%(name)s（%(id)s），体温 %(t)s°C，%(outcome)s") % values
+    if passage.key_person_id:
+        line += _("。来自风险地区，已列入%(village)s台账并通知村（社区）核查") % {
+            "village": passage.key_person.region.name}
+    elif passage.from_risk_area:
+        line += _("。来自风险地区，请登记到村（社区）以便核查")
+    if passage.outcome == Outcome.FEVER_CLINIC:
+        messages.error(request, line + _("。请做好防护，联系转运至发热门诊"), extra_tags="alert")
+    else:
+        messages.success(request, line)
+
+
+@login_required
+def register_passage(request, pk: int):
+    """登记通行 at one checkpoint."""
+    user = request.user
+    require(permissions.can_register_passages(user))
+    checkpoint = selectors.checkpoint_for(user, pk)
+    last = request.session.get(f"passage_last_{checkpoint.pk}") or {}
+    initial = {"id_type": "resident_id", "outcome": Outcome.PASS, "direction": "in"}
+    if request.GET.get("same") == "1":
+        initial.update({k: last.get(k, "") for k in SAME_VEHICLE_FIELDS})
+    form = PassageForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            passage = services.register_passage(user, checkpoint, **{**data, "passed_at": data["passed_at"] or None})
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            trip = {k: data[k] for k in SAME_VEHICLE_FIELDS}
+            if trip != last:  # the session is written only when the trip changes
+                request.session[f"passage_last_{checkpoint.pk}"] = trip
+            _announce(request, passage)
+            return redirect("checkpoints:register_passage", checkpoint.pk)
+    day = passage_selectors.today()
+    form.fields["destination"].widget.choices = destination_choices(checkpoint)
+    form.fields["origin_code"].widget.choices = origin_choices(day)
+    return render(request, "checkpoints/passage_form.html", {
+        "checkpoint": checkpoint, "form": form, "last": last if last.get("vehicle_plate") else None,
+        "closed": checkpoint.status != CheckpointStatus.OPEN,
+        "fever_threshold": passage_selectors.fever_threshold(),
+        "lookup_url": f"/api/checkpoints/{checkpoint.pk}/lookup",
+        "figures": passage_selectors.day_figures(checkpoint, day),
+    }, status=400 if form.is_bound else 200)
+
+
+# Arrival tasks ---------------------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def tasks(request):
+    """来人核查任务: arrivals the checkpoints put on the villages' ledgers (and the reconciliation's
+    unlisted arrivals), open first; each is closed with a note saying what was done."""
+    user = request.user
+    status = request.GET.get("status", TaskStatus.OPEN)
+    kind = request.GET.get("kind", "")
+    items = passage_selectors.page_of_tasks(user, status=status, kind=kind, after=request.GET.get("after"))
+    return render(request, "checkpoints/task_list.html", {
+        "items": items, "status": status, "kind": kind, "kinds": TaskKind.choices,
+        "next_after": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
+        "can_work": permissions.can_work_tasks(user), "form": TaskCloseForm(),
+        "here": request.get_full_path(),
+    })
+
+
+@login_required
+@require_POST
+def task_close(request, pk: int):
+    user = request.user
+    require(permissions.can_work_tasks(user) and account_permissions.can_view_ledger(user))
+    task = passage_selectors.task_for(user, pk)
+    form = TaskCloseForm(request.POST)
+    target = reverse("checkpoints:tasks")
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/") and not nxt.startswith("//"):
+        target = nxt
+    if not form.is_valid():
+        messages.error(request, _("请填写处理情况"))
+        return redirect(target)
+    try:
+        task_services.close_task(user, task, note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已处理：%(name)s（%(note)s）") % {"name": task.person.name,
+                                                                  "note": form.cleaned_data["note"]})
+    return redirect(target)
