@@ -1,5 +1,169 @@
-"""Demo data of the daily report chain (a step of `fangkong demo-data`)."""
+"""Demo data of the daily report chain (a step of `fangkong demo-data`, after the other steps).
+
+The last two weeks of the real calendar, ending today, so the chain and the dashboard show the
+picture of a county at work: every village/community, township/street and the county reports each
+day from the live roll-up figures (the counters the other demo steps filled), mostly before the
+16:00 deadline, some late; a few reports are returned by the level above and resubmitted, a couple
+of the last days' are still returned, a few of the last days are missing, and today only the
+reports whose time has already come are in (so before 16:00 the rest are pending, after it late).
+A few frozen figures differ from the live ones, as when a ledger entry is corrected after
+submission. Reports and their audit entries (submitted / returned / resubmitted, the history the
+report page shows) are bulk-inserted; the responsible people are the demo accounts where they
+exist, the quarantine demo's village cadres, or a generated `reporter_<code>`.
+"""
+
+import datetime
+import random
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from fangkong.accounts.models import Role, User
+from fangkong.analytics import selectors as rollup
+from fangkong.audit import services as audit
+from fangkong.audit.models import AuditEntry, Source
+from fangkong.regions import codes
+from fangkong.regions.models import Region, within
+
+from . import permissions
+from .models import DailyReport, ReportSettings, ReportStatus
+
+COUNTY = "420921000000"
+DAYS = 14
+DEADLINE = datetime.time(16, 0)
+ISSUER = "孝昌县新型冠状病毒感染的肺炎疫情防控指挥部"
+LATE_SHARE = {codes.VILLAGE: .07, codes.TOWNSHIP: .05, codes.COUNTY: .04}
+RETURNED_SHARE = .025
+MISSING_SHARE = .06  # of the villages, on the two days before today
+PROBLEMS = {
+    codes.VILLAGE: ["个别返乡人员不配合居家隔离，已由村干部和民警上门劝导。", "村卡点夜间值守人员不足，已从党员志愿者中补充。",
+                    "口罩、消毒液储备偏少，请镇里调拨。", "部分独居老人代购需求多，网格员人手紧张。",
+                    "一户外出务工人员电话无法接通，正在核实去向。", "体温枪电池不足，已临时采购。"],
+    codes.TOWNSHIP: ["部分村卡点“五有”落实不到位，已督促整改。", "隔离观察点床位紧张，请县指挥部协调。",
+                     "个别村台账更新不及时，已通报并限期补齐。", "防护物资缺口较大，主要是N95口罩和防护服。"],
+    codes.COUNTY: ["集中医学观察点床位使用率偏高，正在启用备用酒店。", "个别乡镇卡点登记不规范，督查组已明察暗访并通报。",
+                   "医用防护物资仍然紧张，已向市指挥部申请调拨。"],
+}
+RETURN_COMMENTS = ["走访户数与台账不一致，请核实后重新报送。", "发热人员去向未写明，请补充后重报。",
+                   "在管人数较前一日减少但未说明解除情况，请补充说明。", "情况与问题填写过于简单，请具体说明。"]
+
+
+def _at(day: datetime.date, minutes: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(0)) + datetime.timedelta(minutes=minutes))
+
+
+def _situation(rng: random.Random, level: str, figures: dict) -> str:
+    text = (f"今日走访{figures.get('households_visited', 0)}户，新增重点人员{figures.get('kp_new', 0)}人，"
+            f"在管{figures.get('kp_under_management', 0)}人，发现发热{figures.get('fevers_found', 0)}人，均已按规定处置。")
+    if rng.random() < .35:
+        return text + "\n存在问题：" + rng.choice(PROBLEMS[level])
+    return text + "\n存在问题：无。"
+
+
+def _reporters(regions: list[Region], rng: random.Random) -> dict[str, User]:
+    """The responsible person of each region (made when the demo has none)."""
+    level_of = {r.code: r.level for r in regions}
+    found: dict[str, User] = {}
+    for user in User.objects.filter(region_id__in=level_of, is_active=True).order_by("pk"):
+        if user.region_id not in found and user.role in permissions.SUBMIT_BY_LEVEL[level_of[user.region_id]]:
+            found[user.region_id] = user
+    password = make_password(None)
+    new = [User(username=f"reporter_{r.code}", role=Role.TOWNSHIP_STAFF if r.level == codes.TOWNSHIP else
+                (Role.HQ_STAFF if r.level == codes.COUNTY else Role.VILLAGE_WORKER), region_id=r.code,
+                display_name=f"{r.name}报送员", password=password,
+                phone=f"1{rng.choice('3578')}{rng.randrange(10 ** 9):09d}")
+           for r in regions if r.code not in found]
+    User.objects.bulk_create(new, batch_size=500)
+    found.update({u.region_id: u for u in new})
+    return found
+
+
+def _live(regions: list[Region], day: datetime.date) -> dict[str, dict]:
+    """{code: figures} of the county, its townships and villages on the day, from the counters."""
+    values = {}
+    for parent in [COUNTY, *(r.code for r in regions if r.level == codes.TOWNSHIP)]:
+        table = rollup.daily_table(None, parent, day)
+        values[parent] = table.totals.values
+        for child in table.children:
+            values[child.region.code] = child.values
+    return values
 
 
 def reports_demo(options, log):
-    pass
+    rng = random.Random(2020_02_16)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    regions = list(Region.objects.filter(within(COUNTY, "code"), level__in=permissions.CHAIN_LEVELS).order_by("code"))
+    if not regions:
+        return
+    deadline_minutes = DEADLINE.hour * 60 + DEADLINE.minute
+    with transaction.atomic():
+        ReportSettings.objects.get_or_create(region_id=COUNTY, defaults={"deadline": DEADLINE, "issuer": ISSUER})
+        reporters = _reporters(regions, rng)
+        hq = User.objects.filter(username="hq").first() or reporters[COUNTY]
+        towns = {r.code: reporters[r.code] for r in regions if r.level == codes.TOWNSHIP}
+        rows, steps = [], []  # steps: (report index, [(action, actor, minutes, before, after)])
+        for back in range(DAYS - 1, -1, -1):
+            day = today - datetime.timedelta(days=back)
+            live = _live(regions, day)
+            for region in regions:
+                level = region.level
+                if level == codes.VILLAGE and 1 <= back <= 2 and rng.random() < MISSING_SHARE:
+                    continue  # not submitted at all
+                base = {codes.VILLAGE: (9 * 60, 15 * 60 + 30), codes.TOWNSHIP: (14 * 60, 15 * 60 + 45),
+                        codes.COUNTY: (15 * 60 + 20, 15 * 60 + 58)}[level]
+                minutes = rng.randrange(*base)
+                if rng.random() < LATE_SHARE[level]:
+                    minutes = deadline_minutes + rng.randrange(5, 200)
+                if _at(day, minutes) > now:
+                    continue  # not yet: today's later reports
+                figures = dict(live.get(region.code, {}))
+                reporter = reporters[region.code]
+                situation = _situation(rng, level, figures)
+                report = DailyReport(region_id=region.code, day=day, status=ReportStatus.SUBMITTED,
+                                     situation=situation, figures=figures, submitted_by=reporter,
+                                     submitted_at=_at(day, minutes), late=minutes > deadline_minutes,
+                                     created_at=_at(day, minutes), updated_at=_at(day, minutes))
+                story = [("report_submitted", reporter, minutes, None, situation)]
+                returned = level != codes.COUNTY and rng.random() < RETURNED_SHARE
+                if returned:
+                    returner = towns.get(region.code[:9] + "000") if level == codes.VILLAGE else hq
+                    back_at = minutes + rng.randrange(30, 120)
+                    again_at = back_at + rng.randrange(20, 150)
+                    comment = rng.choice(RETURN_COMMENTS)
+                    if _at(day, back_at) <= now:
+                        report.status = ReportStatus.RETURNED
+                        report.returned_by, report.returned_at, report.return_comment = returner, _at(day, back_at), comment
+                        report.updated_at = _at(day, back_at)
+                        story.append(("report_returned", returner, back_at, None, comment))
+                        # the last two days keep a few still waiting for their correction
+                        if _at(day, again_at) <= now and (back >= 2 or rng.random() < .5):
+                            report.status = ReportStatus.SUBMITTED
+                            report.situation = situation + "\n（已按退回意见核实更正）"
+                            report.submitted_at = report.updated_at = _at(day, again_at)
+                            story.append(("report_resubmitted", reporter, again_at, situation, report.situation))
+                if not returned and figures.get("kp_new", 0) > 0 and rng.random() < .03:
+                    report.figures = {**figures, "kp_new": figures["kp_new"] - 1}  # an entry added after submission
+                rows.append(report)
+                steps.append(story)
+        DailyReport.objects.bulk_create(rows, batch_size=500)
+        entries = []
+        for report, story in zip(rows, steps, strict=True):
+            for action, actor, minutes, before, after in story:
+                snapshot = ({"return_comment": after, "status": "returned"} if action == "report_returned" else
+                            {"status": "submitted", "situation": after, "figures": report.figures,
+                             "late": report.late, "submitted_by": actor.pk})
+                entries.append(AuditEntry(
+                    at=_at(report.day, minutes), actor=actor, actor_name=actor.username, action=action,
+                    object_type="dailyreport", object_id=str(report.pk), object_repr=str(report)[:200],
+                    region_id=report.region_id, before={"situation": before} if before else None, after=snapshot,
+                    source=Source.CLI))
+        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        counts = {"reports": len(rows), "late": sum(r.late for r in rows),
+                  "returned": sum(r.status == ReportStatus.RETURNED for r in rows),
+                  "resubmitted": sum(1 for s in steps if len(s) == 3)}
+        audit.record(None, "demo.reports", object_type="demo", object_repr="daily report chain demo data",
+                     region=COUNTY, after=counts)
+    log(f"reports: {counts['reports']} daily reports over {DAYS} days ({counts['late']} late, "
+        f"{counts['resubmitted']} returned and resubmitted, {counts['returned']} still returned)")

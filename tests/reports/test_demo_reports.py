@@ -1,0 +1,91 @@
+"""The report chain's demo data: two weeks of reports in the demo county at a small scale."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from fangkong.accounts.models import User
+from fangkong.audit.models import AuditEntry
+from fangkong.regions.models import Region
+from fangkong.reports import selectors
+from fangkong.reports.demo import DAYS
+from fangkong.reports.models import DailyReport, ReportStatus
+
+SMALL = {"residents": 1500, "villages_per_township": 3, "grids_per_village": 1, "quiet_accounts": True}
+COUNTY = "420921000000"
+
+
+@pytest.fixture(scope="module")
+def _built(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic(), \
+            override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        out = io.StringIO()
+        call_command("demo-data", stdout=out, **SMALL)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(_built, db):
+    return _built
+
+
+def test_two_weeks_of_reports_at_every_level(demo):
+    today = timezone.localdate()
+    first = today - datetime.timedelta(days=DAYS - 1)
+    days = set(DailyReport.objects.values_list("day", flat=True))
+    assert min(days) == first and max(days) <= today
+    regions = Region.objects.filter(level__in=["county", "township", "village"]).count()  # 1 + 10 + 30
+    older = DailyReport.objects.filter(day__lt=today - datetime.timedelta(days=2))
+    # every region reported every day but the last ones
+    assert older.count() == regions * (DAYS - 3)
+    assert {r.region.level for r in older.select_related("region")} == {"county", "township", "village"}
+
+
+def test_a_realistic_mix_of_on_time_late_returned_and_missing(demo):
+    reports = list(DailyReport.objects.all())
+    late = [r for r in reports if r.late]
+    assert 0.02 * len(reports) < len(late) < 0.2 * len(reports)
+    resubmitted = set(AuditEntry.objects.filter(action="report_resubmitted").values_list("object_id", flat=True))
+    returned = set(AuditEntry.objects.filter(action="report_returned").values_list("object_id", flat=True))
+    assert resubmitted and resubmitted <= returned
+    for report in DailyReport.objects.filter(pk__in=[int(pk) for pk in resubmitted]):
+        assert report.status == ReportStatus.SUBMITTED and report.return_comment
+    # a few of the last days are missing
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    recent = DailyReport.objects.filter(day__in=[yesterday, yesterday - datetime.timedelta(days=1)]).count()
+    assert recent < 2 * Region.objects.filter(level__in=["county", "township", "village"]).count()
+
+
+def test_frozen_figures_are_the_live_ones_but_for_a_few_corrections(demo):
+    day = timezone.localdate() - datetime.timedelta(days=5)
+    hq = User.objects.get(username="hq")
+    for report in DailyReport.objects.filter(day=day, status=ReportStatus.SUBMITTED).select_related("region")[:15]:
+        view = selectors.report_view(hq, report.region_id, day)
+        assert set(view.differences) <= {"kp_new"}
+    assert any(r.figures.get("households_visited") or r.figures.get("kp_under_management")
+               for r in DailyReport.objects.filter(region_id=COUNTY))
+
+
+def test_every_submission_has_its_history(demo):
+    submitted = DailyReport.objects.exclude(submitted_at=None).count()
+    firsts = AuditEntry.objects.filter(action="report_submitted", object_type="dailyreport").count()
+    assert firsts == submitted
+    report = DailyReport.objects.filter(region_id=COUNTY).order_by("day").first()
+    history = selectors.report_view(User.objects.get(username="hq"), COUNTY, report.day).history
+    assert history[0].action == "report_submitted" and history[0].at == report.submitted_at
+
+
+def test_the_status_of_yesterday_shows_the_chain(demo):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    status = selectors.chain_status(User.objects.get(username="hq"), COUNTY, yesterday)
+    villages = status.level("village")
+    assert villages.total == 30 and villages.submitted >= 20
+    assert status.past_deadline
+    town = selectors.chain_status(User.objects.get(username="town1"), "420921001000", yesterday)
+    assert [lv.level for lv in town.levels] == ["township", "village"]
