@@ -1,0 +1,117 @@
+"""The risk-area list: codes checked against the national table, validity dates, the cached test, page and API."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from fangkong.audit.models import AuditEntry
+from fangkong.checkpoints.models import RiskArea
+from fangkong.checkpoints.services import risk_areas as services
+from tests import factories as f
+
+from .helpers_a import get_json, post_json
+from .helpers_a import hq, staff, town  # noqa: F401
+
+TODAY = datetime.date.today
+
+
+def test_create_with_the_name_from_the_code(hq):
+    area = services.create_risk_area(hq, code="420102")
+    assert (area.code, area.name, area.valid_from, area.valid_until) == ("420102", "湖北省江岸区", timezone.localdate(),
+                                                                         None)
+    assert services.create_risk_area(hq, code="42").name == "湖北省"
+    assert AuditEntry.objects.filter(action="risk_area.create").count() == 2
+
+
+@pytest.mark.parametrize(("code", "field"), [
+    ("4", "code"), ("abc", "code"), ("99", "code"), ("429999", "code"), ("1234567", "code"),
+    ("4201", "name"),  # a city: stdnum does not know its name, so it must be given
+])
+def test_bad_codes(hq, code, field):
+    with pytest.raises(ValidationError) as exc:
+        services.create_risk_area(hq, code=code)
+    assert field in exc.value.message_dict
+    assert not RiskArea.objects.exists()
+
+
+def test_a_township_of_the_region_table(hq):
+    assert services.create_risk_area(hq, code=f.TOWN_A).code == "420921001"
+    with pytest.raises(ValidationError):
+        services.create_risk_area(hq, code="420921099000")
+
+
+def test_dates(hq):
+    with pytest.raises(ValidationError) as exc:
+        services.create_risk_area(hq, code="42", valid_from="2020-02-01", valid_until="2020-01-01")
+    assert "valid_until" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.create_risk_area(hq, code="42", valid_from="2020-02-30")
+    assert "valid_from" in exc.value.message_dict
+
+
+def test_only_headquarters_keep_the_list(town):
+    with pytest.raises(PermissionDenied):
+        services.create_risk_area(town, code="42")
+
+
+def test_is_risk_origin_by_prefix_and_dates(hq):
+    today = timezone.localdate()
+    services.create_risk_area(hq, code="4201", name="武汉市", valid_from=today - datetime.timedelta(days=10))
+    area = services.create_risk_area(hq, code="110105", valid_from=today - datetime.timedelta(days=10),
+                                     valid_until=today - datetime.timedelta(days=3))
+    assert services.is_risk_origin("420102", today)
+    assert services.is_risk_origin("420102003001", today)
+    assert services.is_risk_origin("4201", today)
+    assert not services.is_risk_origin("42", today)            # the province is wider than the area
+    assert not services.is_risk_origin("420921", today)
+    assert not services.is_risk_origin("", today)
+    assert not services.is_risk_origin("420102", today - datetime.timedelta(days=11))
+    assert services.is_risk_origin("110105", today - datetime.timedelta(days=3))
+    assert not services.is_risk_origin("110105", today - datetime.timedelta(days=2))
+    services.update_risk_area(hq, area, valid_until=None)       # the write clears the cache at once
+    assert services.is_risk_origin("110105", today)
+    services.end_risk_area(hq, area)
+    assert not services.is_risk_origin("110105", today)
+
+
+def test_delete_clears_the_cache(hq):
+    area = services.create_risk_area(hq, code="42")
+    assert services.is_risk_origin("420102", timezone.localdate())
+    services.delete_risk_area(hq, area)
+    assert not services.is_risk_origin("420102", timezone.localdate())
+
+
+def test_page_lists_and_adds(login, hq, staff):
+    client = login(hq)
+    response = client.post(reverse("checkpoints:risk_areas"), {"code": "4201", "name": "武汉市",
+                                                                "valid_from": timezone.localdate().isoformat()})
+    assert response.status_code == 302
+    html = client.get(reverse("checkpoints:risk_areas")).content.decode()
+    assert "武汉市" in html and "生效中" in html
+    bad = client.post(reverse("checkpoints:risk_areas"), {"code": "99", "valid_from": "2020-01-01"})
+    assert bad.status_code == 400 and "没有这个区划代码" in bad.content.decode()
+    viewer = login(staff)
+    assert "武汉市" in viewer.get(reverse("checkpoints:risk_areas")).content.decode()
+    assert viewer.post(reverse("checkpoints:risk_areas"), {"code": "42", "valid_from": "2020-01-01"}).status_code == 403
+    area = RiskArea.objects.get()
+    assert client.post(reverse("checkpoints:risk_area_end", args=[area.pk])).status_code == 302
+    area.refresh_from_db()
+    assert area.valid_until is not None
+
+
+def test_api(login, hq, town):
+    client = login(hq)
+    status, body = post_json(client, "/api/checkpoints/risk-areas", {"code": "420102"})
+    assert status == 201 and body["name"] == "湖北省江岸区" and body["active"]
+    assert post_json(client, "/api/checkpoints/risk-areas", {"code": "00"})[0] == 422
+    assert post_json(login(town), "/api/checkpoints/risk-areas", {"code": "42"})[0] == 403
+    response = client.patch(f"/api/checkpoints/risk-areas/{body['id']}", '{"valid_until": "2020-01-01"}',
+                            content_type="application/json")
+    assert response.status_code == 422  # before valid_from (today)
+    status, listed = get_json(login(town), "/api/checkpoints/risk-areas", current="true")
+    assert status == 200 and [a["code"] for a in listed] == ["420102"]
+    assert client.delete(f"/api/checkpoints/risk-areas/{body['id']}").status_code == 204
+    assert not RiskArea.objects.exists()
