@@ -126,7 +126,7 @@ def _section(section: Section, s: dashboard.Series, cumulative: dict[str, int], 
 def build(user, region_code: str, day: datetime.date, *, issue_number: int, next_steps: str = "",
           problems: list[dict] | None = None) -> dict:
     """The brief's context for the region and day (a constant number of counter queries)."""
-    s = dashboard.series(user, region_code, day)
+    s = dashboard.series(user, region_code, day, child_keys={"kp_new", "kp_under_management", "households_visited"})
     region = s.region
     labels = {f.key: f.heading for f in s.figures}
     cumulative = _cumulative(region.code, day, s)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.analytics import counters
 from fangkong.analytics import selectors as analytics_selectors
 from fangkong.analytics.figures import FIGURES, Figure, metrics_needed
+from fangkong.regions import codes as region_codes
 from fangkong.regions.models import Region, within
 from fangkong.screening.models import Category
 
@@ -53,32 +54,51 @@ class Series:
         return self.values[code or self.region.code][index].get(key, 0)
 
 
-def series(user, region_code: str, day: datetime.date, days: int = TREND_DAYS) -> Series:
-    """Every registered figure for `days` days ending on `day`, for the region and each child.
+def series(user, region_code: str, day: datetime.date, days: int = TREND_DAYS,
+           child_keys: set[str] | frozenset = frozenset()) -> Series:
+    """Every registered figure for `days` days ending on `day` for the region, and the figures `child_keys`
+    (flows and stocks) for each child region.
 
-    Three queries whatever the data size: the region with its children, the day counters of the
-    run, and the running sums up to the day before the run (the stocks' starting point).
+    At most five queries whatever the data size: the region with its children; for the region, the day
+    counters of the run and the running sums up to the day before it (the stocks' starting point); the
+    same two for the children, restricted to the metrics of `child_keys`.
     """
     region, children = analytics_selectors._region_and_children(user, region_code)
-    codes = [region.code, *(c.code for c in children)]
-    run = [day - datetime.timedelta(days=n) for n in range(days - 1, -1, -1)]
     figures = list(FIGURES)
+    run = [day - datetime.timedelta(days=n) for n in range(days - 1, -1, -1)]
+    values = _values_over(figures, run, [region.code])
+    child_figures = [f for f in figures if f.key in child_keys and not f.derive]
+    if child_figures and children:
+        values.update(_values_over(child_figures, run, [c.code for c in children]))
+    for child in children:
+        values.setdefault(child.code, [{} for _d in run])
+    return Series(region=region, children=children, days=run, figures=figures, values=values)
+
+
+def _values_over(figures: list[Figure], run: list[datetime.date], codes: list[str]) -> dict[str, list[dict]]:
+    """{region code: one {figure key: value} per day of the run}, in two queries."""
     day_metrics, running_metrics = metrics_needed(figures)
     on_days = counters.day_values(codes, run, day_metrics)
     before = run[0] - datetime.timedelta(days=1)
     running = counters.running_totals(codes, before, running_metrics) if running_metrics else {}
-    empty: Counter = Counter()
-    values: dict[str, list[dict[str, int]]] = {}
-    for code in codes:
-        total = Counter(running.get(code, empty))
-        rows = []
-        for d in run:
-            today = on_days.get((code, d), empty)
-            for metric in running_metrics:
-                total[metric] += today[metric]
-            rows.append(analytics_selectors._values(figures, today, total))
-        values[code] = rows
-    return Series(region=region, children=children, days=run, figures=figures, values=values)
+    return {code: _run_values(figures, run, code, on_days, running.get(code, _EMPTY), running_metrics)
+            for code in codes}
+
+
+_EMPTY: Counter = Counter()
+
+
+def _run_values(figures: list[Figure], run: list[datetime.date], code: str, on_days, start: Counter,
+                running_metrics: set[str]) -> list[dict[str, int]]:
+    """One {figure key: value} per day; stocks carried from the running sums before the run."""
+    total = Counter(start)
+    rows = []
+    for d in run:
+        today = on_days.get((code, d), _EMPTY)
+        for metric in running_metrics:
+            total[metric] += today[metric]
+        rows.append(analytics_selectors._values(figures, today, total))
+    return rows
 
 
 # Links to the lists behind the figures -----------------------------------------------------------
@@ -217,7 +237,7 @@ class Dashboard:
 def dashboard(user, region_code: str, day: datetime.date) -> Dashboard:
     """The dashboard of a region on a day: a constant number of queries (counters and the chain status)."""
     # one more day than the trend: the open follow-ups of the OVERDUE_DAYS days before `day`
-    s = series(user, region_code, day, days=max(TREND_DAYS, OVERDUE_DAYS + 1))
+    s = series(user, region_code, day, days=max(TREND_DAYS, OVERDUE_DAYS + 1), child_keys={"fu_open"})
     known = registered()
     code = s.region.code
     yesterday = day - datetime.timedelta(days=1)
@@ -281,14 +301,18 @@ def _chain_status(user, code: str, day: datetime.date):
 
 def _add_lateness(rows: list[RegionRow], chain) -> None:
     """Late (submitted late, or past the deadline and not submitted) and missing reports, per child region."""
+    if not rows:
+        return
+    length = len(region_codes.prefix_of(rows[0].region.code))  # children share one level
+    by_prefix = {region_codes.prefix_of(row.region.code): row for row in rows}
     for level in getattr(chain, "levels", []):
         for entry in level.rows:
-            target = next((row for row in rows if _within(entry.region.code, row.region.code)), None)
+            target = by_prefix.get(entry.region.code[:length])
             if target is None:
                 continue
             if entry.late:
                 target.late += 1
-            if not entry.submitted and not entry.late:
+            elif not entry.submitted:
                 target.missing += 1
 
 
@@ -298,8 +322,3 @@ def late_regions(chain, limit: int = 30) -> list:
     for level in getattr(chain, "levels", []):
         found.extend(level.late_rows)
     return found[:limit]
-
-
-def _within(code: str, ancestor: str) -> bool:
-    from fangkong.regions import codes as region_codes
-    return code == ancestor or region_codes.is_within(code, ancestor)
