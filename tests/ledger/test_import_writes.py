@@ -69,16 +69,38 @@ def test_counters_timeline_and_audit_of_an_import(tmp_path, village_worker):
     event = KeyPersonEvent.objects.get(key_person=kp)
     assert (event.kind, event.actor) == ("registered", village_worker)
     assert "疫区返乡人员" in event.text
-    creates = AuditEntry.objects.filter(action="person.create")
-    assert creates.count() == 2
-    entry = creates.get(object_id=str(kp.person_id))
-    assert (entry.source, entry.actor, entry.region_id) == ("import", village_worker, factories.VILLAGE_A1)
-    assert entry.after["ledger"] == [{"category": "returnee", "key_person": kp.pk, "registered": True}]
+    # the people and entries the file created: listed by id in one entry per region, with who and when
+    entry = AuditEntry.objects.get(action="person.import")
+    assert (entry.source, entry.actor, entry.region_id, entry.object_type) == (
+        "import", village_worker, factories.VILLAGE_A1, "person")
+    assert entry.after["file"] == "东岳村.xlsx"
+    assert sorted(entry.after["persons"]) == sorted(Person.objects.values_list("id", flat=True))
+    assert sorted(entry.after["key_persons"]) == sorted(KeyPerson.objects.values_list("id", flat=True))
+    assert kp.person_id in entry.after["persons"] and kp.pk in entry.after["key_persons"]
+    assert "新建2人、台账2条" in entry.object_repr
+    assert not AuditEntry.objects.filter(action="person.create").exists()
     summary = AuditEntry.objects.get(action="ledger.import")
     assert (summary.object_repr, summary.region_id, summary.source) == ("东岳村.xlsx", factories.VILLAGE_A1, "import")
     assert (summary.after["created"], summary.after["rows_read"]) == (2, 2)
     trail = json.dumps(list(AuditEntry.objects.values("before", "after")), ensure_ascii=False)
     assert A not in trail and B not in trail and "13812345678" not in trail  # masked only
+
+
+def test_a_county_import_lists_what_it_created_in_each_village_audit_page(tmp_path, hq, login):
+    path = xlsx(tmp_path / "县台账.xlsx", {"台账": [[*HEADER, "村"],
+                                                [1, "张三", A, "13812345678", "2020-01-23", "武汉", "返乡", factories.VILLAGE_A1],
+                                                [2, "李四", B, "13812345679", "2020-01-23", "武汉", "返乡", factories.VILLAGE_A2]]})
+    assert run(hq, path, region=factories.COUNTY).written
+    entries = {e.region_id: e for e in AuditEntry.objects.filter(action="person.import")}
+    assert set(entries) == {factories.VILLAGE_A1, factories.VILLAGE_A2}
+    for code, entry in entries.items():
+        person = Person.objects.get(region_id=code)
+        assert entry.after["persons"] == [person.pk]
+        assert entry.after["key_persons"] == [KeyPerson.objects.get(person=person).pk]
+    page = login(hq).get("/audit/", {"action": "person.import", "region": factories.VILLAGE_A2})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "新建1人、台账1条" in text and str(Person.objects.get(region_id=factories.VILLAGE_A2).pk) in text
 
 
 def test_reimport_updates_instead_of_creating_twins(tmp_path, village_worker):

@@ -116,6 +116,8 @@ class SheetReader:
         self._columns = list(self.header.columns.items())
         self._id_title = self.title("id_number")
         self._memos: dict[str, dict] = {}
+        self._digest = identity.digester()
+        self._system_today = datetime.date.today()  # what check_resident_id would take
 
     def _memo(self, name: str, value, compute):
         """compute(value), once per distinct cell value of the column `name` (see MEMO_LIMIT)."""
@@ -179,7 +181,7 @@ class SheetReader:
         if len(number) != 18 or not number.isascii():
             return None
         try:
-            number = identity.check_resident_id(number)
+            number = identity.check_resident_id(number, self._system_today)
         except ValidationError:
             return None
         if typed_phone is None or typed_phone == "":
@@ -204,8 +206,8 @@ class SheetReader:
         return {"name": name, "id_type": IdType.RESIDENT_ID, "id_number": number, "phone": phone,
                 "address": address, "workplace": workplace, "sex": sex,
                 "birth_date": identity.birth_date_of(number),
-                "id_digest": identity.digest(IdType.RESIDENT_ID, number),
-                "phone_digest": identity.digest("phone", phone) if phone else ""}
+                "id_digest": self._digest(IdType.RESIDENT_ID, number),
+                "phone_digest": self._digest("phone", phone) if phone else ""}
 
     def _person(self, number: int, raw: dict) -> dict | None:
         get = raw.get

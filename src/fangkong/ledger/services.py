@@ -12,6 +12,8 @@ audit trail names "system".
 
 import datetime
 import json
+import operator
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,9 +27,7 @@ from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.audit.models import AuditEntry, Source
 from fangkong.core.exports import Sheet, workbook_bytes
-from fangkong.people import identity
 from fangkong.people.models import Person
-from fangkong.people.services import PERSON_FIELDS as PEOPLE_AUDIT_FIELDS
 from fangkong.people.services import audit_view
 from fangkong.regions.models import Region
 from fangkong.screening import rollup
@@ -92,7 +92,7 @@ def import_ledger(actor, source, *, filename: str, region_code: str, category: s
                                   "reason": _("文件中没有可导入的数据行")})
         if not rows or (result.errors and not keep_valid):
             return result
-        _write(actor, rows, matches, result, today=today)
+        _write(actor, rows, matches, result, today=today, filename=filename)
         result.written = True
         audit.record(actor, "ledger.import", object_type="ledger", object_id="", object_repr=filename,
                      region=region.code, after={
@@ -123,46 +123,53 @@ class _Work:
     new_entries: list[tuple[object, LedgerRow]] = field(default_factory=list)  # (person id or digest, row)
     changed_entries: list[tuple[KeyPerson, dict]] = field(default_factory=list)  # (entry, changed fields)
     old: list = field(default_factory=list)  # counter contributions before, of changed entries
-    ledger: dict[str, list] = field(default_factory=dict)  # digest → ledger notes for the audit entry
+    ledger: dict[str, list] = field(default_factory=dict)  # digest → ledger notes for a known person's audit entry
+    # region → ids of the people and entries created there, for the import's audit entries
+    created_ids: dict[str, dict[str, list[int]]] = field(default_factory=dict)
 
 
-def _write(actor, rows: list[LedgerRow], matches: Matches, result: ImportResult, *, today) -> None:
+def _write(actor, rows: list[LedgerRow], matches: Matches, result: ImportResult, *, today, filename: str) -> None:
     now = timezone.now()
     work = _Work()
+    known, created, new_entries = matches.persons, work.created, work.new_entries
     for row in rows:
-        digest = row.person["id_digest"]
-        person = matches.persons.get(digest)
+        values = row.person
+        digest = values["id_digest"]
+        person = known.get(digest) if known else None
         if person is None:
-            _collect_new_person(work, row)
-            work.new_entries.append((digest, row))
+            first = created.get(digest)
+            if first is None:  # the row's own values become the new person's (no copy: the row is done with)
+                values["region"] = row.region
+                created[digest] = values
+            else:
+                _merge_new_person(first, row)
+            new_entries.append((digest, row))
             continue
         if digest not in work.matched:
             work.matched[digest] = (person, _values(person), audit_view(person))
         _set_given(person, row)
         entry = matches.open_entries.get((person.pk, row.category))
         if entry is None:
-            work.new_entries.append((person.pk, row))
+            new_entries.append((person.pk, row))
         else:
             _update_entry(entry, row, work, now)
     person_ids = _insert_people(work, now)
     changed_persons = _update_people(work, now)
-    new_entries = _insert_entries(actor, work, person_ids, today, now)
+    new_counts = _insert_entries(actor, work, person_ids, today, now)
     KeyPerson.objects.bulk_update([e for e, _c in work.changed_entries], [*ENTRY_FIELDS, "updated_at"],
                                   batch_size=BATCH)
     _update_events(actor, work, now)
-    counters.track_change(work.old, [c for kp in [*new_entries, *(e for e, _c in work.changed_entries)]
-                                     for c in rollup.key_person_contributions(kp)])
-    _audit_people(actor, work, person_ids, changed_persons, now)
+    new = [(code, day, metric, amount * count) for (region, day, category), count in new_counts.items()
+           for code, day, metric, amount in rollup.key_person_contributions(_NewEntry(region, day, category))]
+    new.extend(c for e, _c in work.changed_entries for c in rollup.key_person_contributions(e))
+    counters.track_change(work.old, new)
+    _audit_people(actor, work, changed_persons, now, filename)
     result.created, result.updated = len(work.created), len(work.matched)
 
 
-def _collect_new_person(work: _Work, row: LedgerRow) -> None:
-    digest = row.person["id_digest"]
-    values = work.created.get(digest)
-    if values is None:
-        work.created[digest] = {**row.person, "region": row.region}
-        return
-    for name in PERSON_VALUES:  # the same new person in a second category sheet
+def _merge_new_person(values: dict, row: LedgerRow) -> None:
+    """The same new person in a second category sheet: what the later row gives wins."""
+    for name in PERSON_VALUES:
         if row.person.get(name) not in ("", None):
             values[name] = row.person[name]
     values["region"] = row.region
@@ -171,9 +178,12 @@ def _collect_new_person(work: _Work, row: LedgerRow) -> None:
 def _insert_people(work: _Work, now) -> dict[str, int]:
     ids = dict(zip(work.created, bulk.reserve_ids(Person, len(work.created)), strict=True))
     columns = [*PERSON_VALUES, "region"]
+    pick = operator.itemgetter(*columns)
     bulk.insert(Person, ["id", *columns],
-                ((ids[digest], *(values[name] for name in columns)) for digest, values in work.created.items()),
+                ((ids[digest], *pick(values)) for digest, values in work.created.items()),
                 constants={"created_at": now, "updated_at": now})
+    for digest, values in work.created.items():
+        work.created_ids.setdefault(values["region"], {"persons": [], "key_persons": []})["persons"].append(ids[digest])
     return ids
 
 
@@ -201,26 +211,32 @@ class _NewEntry:
         self.region_id, self.registered_on, self.category = region_id, registered_on, category
 
 
-def _insert_entries(actor, work: _Work, person_ids: dict[str, int], today, now) -> list[_NewEntry]:
-    """New ledger entries and their "registered" events; returns them for the counters."""
+def _insert_entries(actor, work: _Work, person_ids: dict[str, int], today, now) -> Counter:
+    """New ledger entries and their "registered" events; returns how many per (region, day, category),
+    for the counters."""
     ids = bulk.reserve_ids(KeyPerson, len(work.new_entries))
-    rows, found = [], []
+    rows, counts = [], Counter()
+    details = operator.itemgetter(*DETAIL_FIELDS)
+    created_ids = work.created_ids
     for kp_id, (person, row) in zip(ids, work.new_entries, strict=True):
-        person_id = person_ids[person] if isinstance(person, str) else person
         day = row.registered_on or today
-        details = row.details
-        rows.append((kp_id, person_id, row.category, row.region, day, *(details[name] for name in DETAIL_FIELDS)))
-        found.append(_NewEntry(row.region, day, row.category))
-        work.ledger.setdefault(row.person["id_digest"], []).append(
-            {"category": row.category, "key_person": kp_id, "registered": True})
+        if person.__class__ is str:  # a new person: listed in the import's audit entry of the region
+            person_id = person_ids[person]
+            created_ids.setdefault(row.region, {"persons": [], "key_persons": []})["key_persons"].append(kp_id)
+        else:  # a known person: noted in the person's own audit entry
+            person_id = person
+            work.ledger.setdefault(row.person["id_digest"], []).append(
+                {"category": row.category, "key_person": kp_id, "registered": True})
+        rows.append((kp_id, person_id, row.category, row.region, day, *details(row.details)))
+        counts[(row.region, day, row.category)] += 1
     bulk.insert(KeyPerson, ["id", "person", "category", "region", "registered_on", *DETAIL_FIELDS], rows,
                 constants={"created_at": now, "updated_at": now})
     texts = {value: (_("台账导入：登记为%(category)s") % {"category": label})[:300]
              for value, label in Category.choices}
     bulk.insert(KeyPersonEvent, ["key_person", "kind", "text"],
-                ((kp_id, "registered", texts[row[2]]) for kp_id, row in zip(ids, rows, strict=True)),
+                ((row[0], "registered", texts[row[2]]) for row in rows),
                 constants={"at": now, "actor": actor.pk if actor is not None else None})
-    return found
+    return counts
 
 
 def _update_events(actor, work: _Work, now) -> None:
@@ -260,17 +276,6 @@ def _update_entry(entry: KeyPerson, row: LedgerRow, work: _Work, now) -> None:
     work.ledger.setdefault(row.person["id_digest"], []).append(note)
 
 
-def _new_person_view(values: dict) -> dict:
-    """What people.services.audit_view gives for a person, built from the values (no model instance)."""
-    view = {}
-    for name in PEOPLE_AUDIT_FIELDS:
-        value = values.get(name)
-        view[name] = value.isoformat() if isinstance(value, datetime.date) else value
-    view["id_number"] = identity.mask_id(values["id_number"])
-    view["phone"] = identity.mask_phone(values["phone"])
-    return view
-
-
 def _person_changes(person: Person, values: tuple, view: dict) -> tuple[dict, dict]:
     """Before/after of the changed fields, masked; a number whose masked form did not change still shows."""
     old, new = audit.changes(view, audit_view(person))
@@ -283,14 +288,17 @@ def _person_changes(person: Person, values: tuple, view: dict) -> tuple[dict, di
     return old, new
 
 
-def _audit_people(actor, work: _Work, person_ids: dict[str, int], changed_persons: list[Person], now) -> None:
-    """One entry per person created or changed (ID number and phone masked), all in bulk."""
+def _audit_people(actor, work: _Work, changed_persons: list[Person], now, filename: str) -> None:
+    """The audit trail of the rows: a known person changed or given a new ledger entry gets an entry of
+    their own (before/after of what changed, masked, and the ledger notes); the people and entries
+    the file created are listed, by id, in one entry per region ("person.import"): who imported them,
+    when and from which file — their values are the rows themselves, and any later change to them
+    is audited with before/after."""
+    rows = [("person.import", "", (_("%(file)s：新建%(persons)s人、台账%(entries)s条") % {
+                 "file": filename, "persons": len(ids["persons"]), "entries": len(ids["key_persons"])})[:200],
+             region_code, None, json.dumps({"file": filename, **ids}, ensure_ascii=False))
+            for region_code, ids in work.created_ids.items()]
     changed = {p.id_digest for p in changed_persons}
-    rows = []
-    for digest, values in work.created.items():
-        after = {**_new_person_view(values), "ledger": work.ledger.get(digest, [])}
-        rows.append(("person.create", str(person_ids[digest]), values["name"][:200], values["region"], None,
-                     json.dumps(after, ensure_ascii=False)))
     for digest, (person, values, view) in work.matched.items():
         ledger = work.ledger.get(digest, [])
         old, new = _person_changes(person, values, view) if digest in changed else ({}, {})

@@ -9,6 +9,7 @@ import datetime
 import functools
 import hmac
 import unicodedata
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,7 +28,7 @@ def normalize(text: str) -> str:
     return "".join(text.split()).upper()
 
 
-def check_resident_id(text: str) -> str:
+def check_resident_id(text: str, today: datetime.date | None = None) -> str:
     """A valid 18-digit resident ID from user input (15-digit legacy numbers are converted).
 
     Checked with python-stdnum: length, digits, GB 11643 check digit, a real and possible birth
@@ -46,7 +47,7 @@ def check_resident_id(text: str) -> str:
     if number[17] != ric.calc_check_digit(number):
         raise ValidationError(_("身份证号校验位错误：%(value)s"), params={"value": text})
     # birth date and area code: a county's people share a few thousand of each, so both are memoised
-    problem = _birth_problem(number[6:14], datetime.date.today())
+    problem = _birth_problem(number[6:14], today or datetime.date.today())
     if problem == "invalid":
         raise ValidationError(_("身份证号中的出生日期无效：%(value)s"), params={"value": text})
     if problem == "impossible":
@@ -99,6 +100,17 @@ def digest(kind: str, number: str) -> str:
     mac = _keyed(settings.FANGKONG_DIGEST_KEY).copy()
     mac.update(f"{kind}:{number}".encode())
     return mac.hexdigest()[:40]
+
+
+def digester() -> Callable[[str, str], str]:
+    """`digest` bound to the current key, for callers digesting many numbers in one go (the importer)."""
+    keyed = _keyed(settings.FANGKONG_DIGEST_KEY)
+
+    def digest_with_key(kind: str, number: str) -> str:
+        mac = keyed.copy()
+        mac.update(f"{kind}:{number}".encode())
+        return mac.hexdigest()[:40]
+    return digest_with_key
 
 
 @functools.lru_cache(maxsize=4)
