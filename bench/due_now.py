@@ -18,7 +18,9 @@ PostgreSQL) what the pages and the API call:
   my people today selectors.my_people_today(cadre)           the cadre's page
 prints each at 10 days ÷ at 1 day (independent of the past ≈ 1, while the table grew ~2×–3×),
 and the indexes of each one's query plan (EXPLAIN of the SQL the selector ran) with, on PostgreSQL, the
-pages it touched (EXPLAIN ANALYZE BUFFERS): the work, which a busy machine's clock blurs.
+pages it touched (EXPLAIN ANALYZE BUFFERS): the work, which a busy machine's clock blurs; and the plan's
+shape (how it reads the follow-ups: which index, index-only or not, sorts; a sequential or parallel scan
+would show here). On PostgreSQL the loaded table is VACUUM ANALYZEd, as autovacuum does after a bulk load.
 The databases are temporary (SQLite files, or PostgreSQL databases next to DATABASE_URL's) and dropped.
 """
 
@@ -100,11 +102,16 @@ def load(orders: int, past_days: int) -> int:
                                   "done_at", "temperature", "method", "recorded_by_id", "recorded_at"],
                        _follow_up_rows(orders, past_days, villages, today_8))
         _reset_sequences([User, Person, KeyPerson, Quarantine, FollowUp])
+    _fast_loading(False)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA analysis_limit=2000")
-        cursor.execute("ANALYZE")
-    _fast_loading(False)
+            cursor.execute("ANALYZE")
+        else:
+            # what autovacuum does after a bulk load: statistics, and the visibility map that lets an
+            # index-only scan skip the table
+            cursor.execute("VACUUM (ANALYZE) quarantine_followup")
+            cursor.execute("ANALYZE")
     return rows
 
 
@@ -187,9 +194,27 @@ def best_times(ops: dict, repeat: int) -> dict:
     return found
 
 
-def plans(ops: dict) -> dict[str, tuple[str, int | None]]:
-    """For each selector's main follow-up query (the SQL it ran): the follow-up indexes its plan uses and, on
-    PostgreSQL, the pages (buffers) it touched — the work done, whatever the clock says on a busy machine."""
+def _shape(plan: dict) -> list[str]:
+    """The nodes of a PostgreSQL plan that touch the follow-ups (and any sequential or parallel scan): how it reads."""
+    found = []
+    relation = plan.get("Relation Name", "")
+    kind = plan["Node Type"]
+    if relation == "quarantine_followup" or "Seq Scan" in kind or plan.get("Parallel Aware") or "Gather" in kind:
+        name = plan.get("Index Name", relation)
+        found.append(f"{'Parallel ' if plan.get('Parallel Aware') else ''}{kind}"
+                     + (f" {name}" if name else "") + (f" (heap fetches {plan['Heap Fetches']})"
+                                                      if "Heap Fetches" in plan else ""))
+    elif "Sort" in kind:
+        found.append(kind)
+    for child in plan.get("Plans", []):
+        found += _shape(child)
+    return found
+
+
+def plans(ops: dict) -> dict[str, tuple[str, int | None, str]]:
+    """For each selector's main follow-up query (the SQL it ran): the follow-up indexes its plan uses, on
+    PostgreSQL the pages (buffers) it touched — the work done, whatever the clock says on a busy machine —
+    and the plan's shape (how the follow-ups are read: no sequential or parallel scan may appear)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     found = {}
@@ -201,16 +226,19 @@ def plans(ops: dict) -> dict[str, tuple[str, int | None]]:
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 cursor.execute("EXPLAIN QUERY PLAN " + sql)
-                text = "\n".join(" ".join(str(c) for c in row) for row in cursor.fetchall())
+                steps = [str(row[-1]) for row in cursor.fetchall()]
+                text = "\n".join(steps)
+                shape = "; ".join(s for s in steps if "followup" in s or s.startswith(("SCAN", "USE TEMP")))
             else:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
                 plan = cursor.fetchone()[0]
                 plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
                 pages = plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)
                 text = json.dumps(plan)
+                shape = "; ".join(_shape(plan))
         # the follow-up table's indexes: the model's named ones and Django's on its foreign keys
         indexes = sorted(set(re.findall(r"\b(followup_\w+|quarantine_followup_\w+)\b", text)))
-        found[name] = (", ".join(indexes) or "none (a scan)", pages)
+        found[name] = (", ".join(indexes) or "none (a scan)", pages, shape)
     return found
 
 
@@ -254,13 +282,15 @@ def _report(engine: str, orders: int, rows: dict, loaded: dict, best: dict, used
     for name in best[1]:
         small, large = best[1][name], best[10][name]
         ratio = large / small
-        (index_small, pages_small), (index_large, pages_large) = used[1][name], used[10][name]
+        (index_small, pages_small, shape_small), (index_large, pages_large, shape_large) = used[1][name], used[10][name]
         plan = f"; index: {index_large}" if index_small == index_large else \
             f"; index: {index_small} at 1 day, {index_large} at 10 days"
         if pages_small is not None:
             plan += f"; pages touched {pages_small:,} and {pages_large:,}"
         lines.append(f"  {name}: {small * 1000:.2f} ms at 1 day, {large * 1000:.2f} ms at 10 days, "
                      f"10 days/1 day = {ratio:.2f} ({'flat' if ratio <= FLAT else 'GROWS'}){plan}")
+        lines.append(f"      plan: {shape_large}" if shape_small == shape_large else
+                     f"      plan at 1 day: {shape_small}; at 10 days: {shape_large}")
     if orders < 50_000:
         lines.append("(a short run: the issue's county has --orders 50000)")
     return lines

@@ -3,6 +3,7 @@
     python -m bench.followups                          # SQLite (a temporary file)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m bench.followups
     python -m bench.followups --requests 4000 --clients 8 --auth token
+    python -m bench.followups --profile 200            # where a follow-up's time goes (cProfile, in-process)
 
 Seeds a temporary database (migrated; a county, a village cadre and doctor, --requests active home
 quarantine orders with their follow-up slots, made through `quarantine.services.start_quarantine`),
@@ -10,17 +11,24 @@ starts the app in a subprocess on 127.0.0.1 (a free port) with Django's threaded
 `runserver` uses: HTTP/1.1 keep-alive, a thread per connection; request logging and Nagle's algorithm
 off, as in production servers), then --clients client threads, each on its own keep-alive connection,
 send --requests requests in all to
-  trivial   GET /healthz (no database)
+  trivial   GET /healthz: the budget's baseline. Through every middleware (session, locale, CSRF, auth,
+            audit source) like any request, but its view touches no database and reads no user. It is sent
+            the same headers (session cookie + CSRF token, or the bearer token) as the follow-ups.
   follow-up POST /api/quarantine/orders/{id}/follow-ups {"temperature": …, "method": "phone"}, one order
             after another (each request a different person), as the village doctor: session + CSRF
             (as a browser) or --auth token (Authorization: Bearer, as a script)
-for --rounds rounds (alternating, so a noisy neighbour slows both alike; the best round of each kept).
+  me        GET /api/accounts/me, same auth: not part of the budget, the floor under any authenticated API
+            call (session or token look-up, the user and their region): what is left of a follow-up above
+            it is the follow-up's own work.
+for --rounds rounds (alternating, so a noisy neighbour slows all alike; the best round of each kept).
 It prints requests/second of each and follow-up ÷ trivial (budget ≥ 0.5, DESIGN.md §5), the server
 process's CPU time per request of each (its work, whatever the client threads on the same machine
-cost), the SQL statements of one follow-up, and checks that the FollowUp rows recorded by the doctor
-are exactly as many as the 201 answers. The server is Django's development server, not gunicorn or
-uwsgi: both endpoints go through the same one, and more worker processes would multiply both rates
-alike, so the ratio (≈ CPU per trivial request ÷ CPU per follow-up) is the application's, not the server's.
+cost) and their ratio, the client threads' CPU per request (if it came near the server's, the rate
+would be the client's), the SQL statements of one follow-up, and checks that the FollowUp rows
+recorded by the doctor are exactly as many as the 201 answers. The server is Django's development
+server, not gunicorn or uwsgi: all endpoints go through the same one, and more worker processes would
+multiply every rate alike, so the ratio (≈ CPU per trivial request ÷ CPU per follow-up) is the
+application's, not the server's.
 """
 
 import argparse
@@ -159,9 +167,10 @@ class Load:
         self.errors: list[str] = []
         self.lock = threading.Lock()
 
-    def run(self, kind: str, total: int, offset: int = 0) -> tuple[float, float]:
-        """Requests/second of `total` requests of `kind` ("trivial" or "follow_up"), and the server's CPU
-        seconds per request (its work, whatever the client threads on the same machine cost)."""
+    def run(self, kind: str, total: int, offset: int = 0) -> tuple[float, float, float]:
+        """Requests/second of `total` requests of `kind` ("trivial", "me" or "follow_up"), the server's CPU
+        seconds per request (its work, whatever the client threads on the same machine cost) and the
+        client's (this process: if it nears the server's, the client sets the pace)."""
         shares = [total // self.clients + (1 if i < total % self.clients else 0) for i in range(self.clients)]
         starts = [sum(shares[:i]) for i in range(self.clients)]
         ready = threading.Barrier(self.clients + 1)
@@ -170,10 +179,11 @@ class Load:
         for t in threads:
             t.start()
         ready.wait()  # connections open: time the requests only
-        started, cpu = time.perf_counter(), self.server_cpu()
+        started, cpu, client_cpu = time.perf_counter(), self.server_cpu(), time.process_time()
         for t in threads:
             t.join()
-        return total / (time.perf_counter() - started), (self.server_cpu() - cpu) / total
+        elapsed = time.perf_counter() - started
+        return total / elapsed, (self.server_cpu() - cpu) / total, (time.process_time() - client_cpu) / total
 
     def server_cpu(self) -> float:
         """CPU seconds (user + system) the server process has used so far (Linux /proc; 0 elsewhere)."""
@@ -192,7 +202,9 @@ class Load:
         statuses: dict[int, int] = {}
         for n in range(first, first + count):
             if kind == "trivial":
-                conn.request("GET", "/healthz")
+                conn.request("GET", "/healthz", headers=self.headers)
+            elif kind == "me":
+                conn.request("GET", "/api/accounts/me", headers=self.headers)
             else:
                 body = json.dumps({"temperature": f"36.{n % 9}", "method": "phone"})
                 conn.request("POST", f"/api/quarantine/orders/{ids[n % len(ids)]}/follow-ups", body=body,
@@ -228,13 +240,62 @@ def written(doctor_id: int) -> int:
     return FollowUp.objects.filter(recorded_by_id=doctor_id, status="done").count()
 
 
+def profile(seeded: dict, headers: dict, count: int) -> list[str]:
+    """cProfile of `count` follow-ups through Django's test client in this process (the same handler and
+    middleware as the server, without the socket): function calls per request, and where the time goes."""
+    import cProfile
+    import pstats
+
+    from django.test import Client
+    client = Client(HTTP_HOST="127.0.0.1", headers={k: v for k, v in headers.items() if k != "Content-Type"})
+    ids = seeded["order_ids"]
+    count = min(count, len(ids) - 1)
+
+    def post(pk):
+        response = client.post(f"/api/quarantine/orders/{pk}/follow-ups", data={"temperature": "36.6",
+                               "method": "phone"}, content_type="application/json")
+        assert response.status_code == 201, response.content
+
+    def trivial():
+        assert client.get("/healthz").status_code == 200
+
+    post(ids[-1])
+    trivial()
+    lines = []
+    for name, run in (("trivial", lambda: [trivial() for _ in range(count)]),
+                      ("follow-up", lambda: [post(pk) for pk in ids[:count]])):
+        profiler = cProfile.Profile()
+        profiler.enable()
+        run()
+        profiler.disable()
+        stats = pstats.Stats(profiler)
+        lines.append(f"  {name}: {stats.total_calls / count:,.0f} function calls per request "
+                     f"(profiled: {stats.total_tt / count * 1000:.2f} ms)")
+    # the follow-up's heaviest callees, by cumulative time, the application's and the database's
+    rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][3])
+    keep = ("fangkong/", "ninja/operation", "contrib/auth/", "contrib/sessions/", "execute", "commit", "compiler.py")
+    shown = 0
+    for (path, line, func), (_cc, calls, _tt, cumulative, _callers) in rows:
+        where = path.split("site-packages/")[-1].split("src/")[-1]
+        if not any(k in where or k in func for k in keep) or "bench/" in where:
+            continue
+        lines.append(f"    {cumulative / count * 1000:7.3f} ms {calls / count:5.1f}× {where}:{line}({func})")
+        shown += 1
+        if shown == 25:
+            break
+    return lines
+
+
 def main(argv=None) -> list[str]:
     parser = argparse.ArgumentParser(prog="python -m bench.followups", description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=500,
                         help="requests per endpoint and round, and active orders seeded (default 500)")
     parser.add_argument("--clients", type=int, default=4, help="client threads (default 4)")
-    parser.add_argument("--rounds", type=int, default=2, help="rounds of both endpoints; the best of each kept")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of all endpoints; the best of each kept")
     parser.add_argument("--auth", choices=["session", "token"], default="session")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="instead of the load: profile N follow-ups in this process (cProfile) and print "
+                             "function calls per request and the heaviest calls")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args, _rest = parser.parse_known_args(argv)
     if args.serve:
@@ -243,25 +304,32 @@ def main(argv=None) -> list[str]:
     from bench._db import TempDatabases, use_database
     dbs = TempDatabases(os.environ.get("DATABASE_URL", ""), prefix="fangkong_bench_followups")
     engine = "PostgreSQL" if dbs.postgres else "SQLite"
-    server = None
+    server, server_log = None, ""
     try:
         dbs.migrated_template()
         url = dbs.fresh("followups")
         use_database(url)
         started = time.perf_counter()
-        seeded = seed(args.requests)
+        seeded = seed(max(args.requests, args.profile + 2))
         seeding = time.perf_counter() - started
+        if args.profile:
+            headers = Load(0, 0, 1, args.auth, seeded).headers
+            return [f"{engine}, {args.auth} auth, profile of {args.profile} follow-ups (Django test client)",
+                    *profile(seeded, headers, args.profile)]
         from django.db import connections
         connections.close_all()
         server, port = start_server(url, dbs.folder / "server.log")
         load = Load(port, server.pid, args.clients, args.auth, seeded)
-        load.run("trivial", 50)  # warm both paths up (imports, URL resolver, connections)
+        load.run("trivial", 50)  # warm all paths up (imports, URL resolver, connections)
+        load.run("me", 50)
         load.run("follow_up", 20, offset=args.requests)
-        best = {"trivial": (0.0, 0.0), "follow_up": (0.0, 0.0)}
+        kinds = ["trivial", "me", "follow_up"]
+        best = {kind: (0.0, 0.0, 0.0) for kind in kinds}
         for r in range(max(1, args.rounds)):
-            for kind in best:
-                rate, cpu = load.run(kind, args.requests, offset=r * args.requests)
-                best[kind] = (max(best[kind][0], rate), min(best[kind][1] or cpu, cpu))
+            for kind in kinds:
+                rate, cpu, client_cpu = load.run(kind, args.requests, offset=r * args.requests)
+                old_rate, old_cpu, old_client = best[kind]
+                best[kind] = (max(old_rate, rate), min(old_cpu or cpu, cpu), min(old_client or client_cpu, client_cpu))
         use_database(url)
         found = written(seeded["doctor_id"])
         queries = _queries_of_one(seeded, load.headers)
@@ -272,15 +340,22 @@ def main(argv=None) -> list[str]:
             server_log = (dbs.folder / "server.log").read_text()[-3000:]
         dbs.drop()
     ok = load.statuses.get(201, 0)
-    (trivial, trivial_cpu), (follow_up, follow_up_cpu) = best["trivial"], best["follow_up"]
+    (trivial, trivial_cpu, trivial_client), (me, me_cpu, me_client), (follow_up, follow_up_cpu, follow_up_client) = (
+        best[kind] for kind in kinds)
     ratio = follow_up / trivial
     lines = [
         f"{engine}, threaded WSGI server, {args.clients} clients, {args.requests} requests per endpoint and round, "
         f"{args.auth} auth, {args.requests} active orders (seeded in {seeding:.0f}s)",
         f"  trivial GET /healthz {trivial:.0f} req/s, follow-up POST {follow_up:.0f} req/s, "
         f"follow-up/trivial = {ratio:.2f} (budget ≥ {BUDGET}: {'met' if ratio >= BUDGET else 'NOT met'})",
-        f"  server CPU per request: trivial {trivial_cpu * 1000:.2f} ms, follow-up {follow_up_cpu * 1000:.2f} ms; "
-        f"a follow-up runs {queries} SQL queries",
+        f"  server CPU per request: trivial {trivial_cpu * 1000:.2f} ms, follow-up {follow_up_cpu * 1000:.2f} ms "
+        f"(ratio {trivial_cpu / follow_up_cpu:.2f}); a follow-up runs {queries} SQL queries",
+        f"  for reference, GET /api/accounts/me (authenticated, no write) {me:.0f} req/s, server CPU {me_cpu * 1000:.2f} ms "
+        f"(follow-up/me = {follow_up / me:.2f})",
+        f"  client CPU per request: trivial {trivial_client * 1000:.2f} ms, me {me_client * 1000:.2f} ms, follow-up "
+        f"{follow_up_client * 1000:.2f} ms"
+        + (" (the client nears the server: the trivial rate is partly the client's)"
+           if trivial_client > 0.8 * trivial_cpu else " (below the server's: the rates are the server's)"),
         f"  writes: {ok} answered 201 (of {sum(load.statuses.values())}), {found} FollowUp rows recorded: "
         f"{'every write present' if found == ok and ok == sum(load.statuses.values()) else 'MISMATCH'}",
     ]

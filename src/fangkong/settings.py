@@ -108,7 +108,8 @@ def _database() -> dict:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'fangkong.sqlite3'}"
     db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if db["ENGINE"] == "django.db.backends.sqlite3":
-        db["CONN_MAX_AGE"] = 0
+        # Connections are kept (CONN_MAX_AGE above), as on PostgreSQL: opening one and running the
+        # PRAGMAs below costs about as much as serving a small request.
         db["OPTIONS"] = {
             # WAL lets readers go on while one writer writes; IMMEDIATE takes the write
             # lock at BEGIN so concurrent writers queue instead of failing mid-transaction.

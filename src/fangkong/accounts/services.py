@@ -161,11 +161,18 @@ def create_token(actor, user: User, name: str) -> str:
     return raw
 
 
+# `last_used_at` says when a token was last used to within this: writing it on every request would
+# make every API call, reads included, a database write.
+TOKEN_USE_RESOLUTION = datetime.timedelta(minutes=5)
+
+
 def user_for_token(raw: str) -> User | None:
     token = ApiToken.objects.select_related("user", "user__region").filter(digest=token_digest(raw)).first()
     if token is None or not token.user.is_active or token.user.region_id is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 

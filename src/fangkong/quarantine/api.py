@@ -157,8 +157,9 @@ def list_order_follow_ups(request, order_id: int):
 def record_follow_up(request, order_id: int, payload: FollowUpIn):
     """Record a follow-up; `alert` and `transfer_id` say whether a fever-clinic transfer was requested."""
     data = payload.dict()
-    fu = services.record_follow_up(request.user, _order(request, order_id), slot=data.pop("slot_id"), **data)
-    return Status(201, follow_up_out(fu))
+    order = selectors.order_to_record(request.user, order_id)
+    fu = services.record_follow_up(request.user, order, slot=data.pop("slot_id"), **data)
+    return Status(201, follow_up_out(fu))  # the follow-up (and its person), not the whole order
 
 
 @router.post("/follow-ups/{follow_up_id}/excuse", response={200: FollowUpOut, **WRITE})

@@ -23,6 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils import timezone
@@ -134,6 +135,21 @@ def quarantine_for(user, pk) -> Quarantine:
         raise Http404 from None
 
 
+def order_to_record(user, pk) -> Quarantine:
+    """The order a follow-up is about to be recorded for (404 outside the scope), with just its person's name.
+
+    The write path of the API: the service re-reads under the order's lock what it checks, so
+    this read carries only what the answer shows (who), not the whole order with its people.
+    """
+    require_reader(user)
+    try:
+        return (Quarantine.objects.filter(_scope(user)).select_related("key_person__person")
+                .only("id", "region_id", "doctor_id", "key_person", "key_person__person", "key_person__person__name")
+                .get(pk=_int(pk)))
+    except Quarantine.DoesNotExist:
+        raise Http404 from None
+
+
 def follow_ups_of(user, q: Quarantine) -> list[FollowUp]:
     """The whole follow-up history of one (visible) order, in time order."""
     q = quarantine_for(user, q.pk)
@@ -164,9 +180,16 @@ def follow_up_for(user, pk) -> FollowUp:
         raise Http404 from None
 
 
+# "status = 'due'" written into the SQL, not passed as a parameter: SQLite picks a partial index only when
+# the query names the index's condition literally (it plans before parameters are bound). PostgreSQL sees
+# the value either way. The value is the model's constant, never input.
+_OPEN = RawSQL(f"'{FollowUpStatus.DUE.value}'", ())
+
+
 def _due(now: datetime.datetime, overdue_only: bool) -> QuerySet[FollowUp]:
+    """Open slots whose time has come (`overdue_only`: past the grace period): ranges of the open-slot indexes."""
     until = now - GRACE if overdue_only else now
-    return FollowUp.objects.filter(status=FollowUpStatus.DUE, due_at__lte=until)
+    return FollowUp.objects.filter(status=_OPEN, due_at__lte=until)
 
 
 def due_follow_ups(user, *, now=None, region: str = "", mine: bool = False, overdue_only: bool = False,
@@ -260,8 +283,14 @@ def my_people_today(user, *, now=None) -> list[PersonToday]:
     now = now or timezone.now()
     start, end = day_bounds(local_day(now))
     responsible = Q(cadre=user) | Q(doctor=user)
-    slots = list(FollowUp.objects.filter(responsible).filter(
-        Q(status=FollowUpStatus.DUE, due_at__lt=end) | Q(due_at__gte=start, due_at__lt=end)).order_by("due_at", "id"))
+    # Spelt out as four index ranges, (cadre or doctor) × (still due before tonight, or recorded/excused today),
+    # so each arm is a range of the (cadre|doctor, status, due_at) indexes and none reads the recorded past.
+    closed = [FollowUpStatus.DONE, FollowUpStatus.EXCUSED]
+    slots = list(FollowUp.objects.filter(
+        Q(cadre=user, status=FollowUpStatus.DUE, due_at__lt=end)
+        | Q(cadre=user, status__in=closed, due_at__gte=start, due_at__lt=end)
+        | Q(doctor=user, status=FollowUpStatus.DUE, due_at__lt=end)
+        | Q(doctor=user, status__in=closed, due_at__gte=start, due_at__lt=end)).order_by("due_at", "id"))
     orders = Quarantine.objects.filter(responsible).filter(
         Q(status=QuarantineStatus.ACTIVE) | Q(pk__in={s.quarantine_id for s in slots}))
     people = {q.pk: PersonToday(q) for q in orders.select_related("key_person__person", "region", "site", "room", "cadre", "doctor")}

@@ -132,21 +132,43 @@ def _alert_reason(temperature: Decimal, fever: bool, symptoms: list[str]) -> str
     return "；".join(parts)
 
 
-def _raise_transfer(actor, q: Quarantine, reason: str, at: datetime.datetime) -> TransferRequest:
-    """Open a transfer request to the fever clinic, or add to the one already open for this person."""
+def _raise_transfer(actor, q: Quarantine, reason: str, at: datetime.datetime
+                    ) -> tuple[TransferRequest, list[counters.Contribution]]:
+    """Open a transfer request to the fever clinic, or add to the one already open for this person.
+
+    Returns it with its roll-up contributions (for the caller's one `track_change`): none when it was open already.
+    """
     line = f"[{fmt(at)}] {reason}"
     current = TransferRequest.objects.select_for_update().filter(
         quarantine=q, status__in=[TransferStatus.OPEN, TransferStatus.ASSIGNED]).first()
     if current is not None:
         current.notes = f"{current.notes}\n{line}".strip()
         current.save(update_fields=["notes"])
-        return current
+        return current, []
     transfer = TransferRequest.objects.create(quarantine=q, region_id=q.region_id, reason=reason[:200],
                                               opened_at=timezone.now(), opened_by=actor, notes=line)
-    counters.track_change([], rollup.transfer_contributions(transfer))
     audit.record(actor, "transfer_request.open", transfer, region=q.region_id,
                  after={"quarantine": q.pk, "reason": transfer.reason})
-    return transfer
+    return transfer, rollup.transfer_contributions(transfer)
+
+
+# What recording a follow-up reads of its order, under the order's lock: what may have changed since the
+# caller loaded it (status, end, region, responsible people) and what the record is checked against.
+_LOCKED_FIELDS = ("id", "key_person_id", "region_id", "status", "ended_at", "start_at", "fever_threshold",
+                  "cadre_id", "doctor_id")
+_AUDITED = ("due_at", "scheduled", "done_at", "temperature", "symptoms", "method", "alert", "transfer")
+# The columns a recorded follow-up changes (an UPDATE of these only; a new extra one is inserted whole)
+_RECORDED = ["status", "done_at", "temperature", "symptoms", "method", "fever", "alert", "note", "transfer",
+             "recorded_by", "recorded_at"]
+
+
+def _locked_order(quarantine: Quarantine) -> Quarantine:
+    """The order re-read under its row lock (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers),
+    with only what a follow-up needs. The person, when the caller already loaded it, is kept: it never changes."""
+    q = Quarantine.objects.select_for_update(of=("self",)).only(*_LOCKED_FIELDS).get(pk=quarantine.pk)
+    if Quarantine.key_person.is_cached(quarantine) and quarantine.key_person_id == q.key_person_id:
+        q.key_person = quarantine.key_person
+    return q
 
 
 @transaction.atomic
@@ -156,10 +178,11 @@ def record_follow_up(actor, quarantine: Quarantine, *, temperature, method: str,
 
     A temperature at or above the order's fever threshold, or any listed symptom, sets `alert`
     and opens (or adds to) a transfer request to the fever clinic: `follow_up.transfer`.
+    The returned follow-up carries its order (`fu.quarantine`, with the person when the caller had it).
     """
     require_worker(actor)
     # Locking the order serialises follow-ups and status changes of one person.
-    q = Quarantine.objects.select_for_update(of=("self",)).select_related("key_person__person").get(pk=quarantine.pk)
+    q = _locked_order(quarantine)
     require_visible(actor, q)
     require_active(q)
     errors: dict = {}
@@ -180,19 +203,23 @@ def record_follow_up(actor, quarantine: Quarantine, *, temperature, method: str,
     if fu is None:
         fu = FollowUp(quarantine=q, region_id=q.region_id, cadre_id=q.cadre_id, doctor_id=q.doctor_id,
                       scheduled=False, due_at=at)
+    else:
+        fu.quarantine = q  # the caller's response names the person: no re-read
     fever = temperature >= q.fever_threshold
     fu.status, fu.done_at, fu.temperature, fu.symptoms, fu.method = FollowUpStatus.DONE, at, temperature, symptoms, method
     fu.fever, fu.alert, fu.note = fever, fever or bool(symptoms), note
     fu.recorded_by, fu.recorded_at = actor, timezone.now()
+    new = []
     if fu.alert:
         reason = _alert_reason(temperature, fever, symptoms)
-        fu.transfer = _raise_transfer(actor, q, reason, at)
+        fu.transfer, new = _raise_transfer(actor, q, reason, at)
         add_event(q, "quarantine.alert", _("随访预警：%(reason)s，已提请转送发热门诊") % {"reason": reason}, actor)
-    fu.save()
-    counters.track_change(old, rollup.follow_up_contributions(fu))
-    audit.record(actor, "follow_up.record", fu, region=q.region_id,
-                 after=audit.snapshot(fu, ["due_at", "scheduled", "done_at", "temperature", "symptoms", "method",
-                                           "alert", "transfer"]))
+    if fu.pk is None:
+        fu.save(force_insert=True)
+    else:
+        fu.save(update_fields=_RECORDED)
+    counters.track_change(old, new + rollup.follow_up_contributions(fu))  # one upsert for the slot and a transfer
+    audit.record(actor, "follow_up.record", fu, region=q.region_id, after=audit.snapshot(fu, _AUDITED))
     return fu
 
 
