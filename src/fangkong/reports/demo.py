@@ -53,9 +53,16 @@ def _at(day: datetime.date, minutes: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(0)) + datetime.timedelta(minutes=minutes))
 
 
+# What a responsible person writes first: the day's main figures, those that are not zero (keys of figures that
+# another app may not declare are simply absent).
+SUMMARY = [("households_visited", "走访{}户"), ("kp_new", "新增重点人员{}人"), ("kp_under_management", "在管重点人员{}人"),
+           ("q_under_home", "居家隔离{}人"), ("q_under_centralised", "集中医学观察{}人"), ("fevers_found", "发现发热{}人"),
+           ("passage_persons", "卡点登记{}人次"), ("turned_back_persons", "劝返{}人")]
+
+
 def _situation(rng: random.Random, level: str, figures: dict) -> str:
-    text = (f"今日走访{figures.get('households_visited', 0)}户，新增重点人员{figures.get('kp_new', 0)}人，"
-            f"在管{figures.get('kp_under_management', 0)}人，发现发热{figures.get('fevers_found', 0)}人，均已按规定处置。")
+    parts = [text.format(figures[key]) for key, text in SUMMARY if figures.get(key)]
+    text = ("今日" + "，".join(parts) + "，均已按规定落实管控措施。") if parts else "今日各项防控工作正常开展。"
     if rng.random() < .35:
         return text + "\n存在问题：" + rng.choice(PROBLEMS[level])
     return text + "\n存在问题：无。"
@@ -65,7 +72,11 @@ def _reporters(regions: list[Region], rng: random.Random) -> dict[str, User]:
     """The responsible person of each region (made when the demo has none)."""
     level_of = {r.code: r.level for r in regions}
     found: dict[str, User] = {}
-    for user in User.objects.filter(region_id__in=level_of, is_active=True).order_by("pk"):
+    # township staff before a township's own headquarters accounts, headquarters staff before its admin
+    preferred = {Role.TOWNSHIP_STAFF: 0, Role.VILLAGE_WORKER: 0, Role.HQ_STAFF: 1, Role.HQ_ADMIN: 2}
+    users = sorted(User.objects.filter(region_id__in=level_of, is_active=True),
+                   key=lambda u: (preferred.get(u.role, 3), u.pk))
+    for user in users:
         if user.region_id not in found and user.role in permissions.SUBMIT_BY_LEVEL[level_of[user.region_id]]:
             found[user.region_id] = user
     password = make_password(None)
