@@ -93,8 +93,12 @@ def register_passage(request, pk: int):
         except ValidationError as exc:
             apply_service_error(form, exc)
         else:
-            trip = {k: data[k] for k in SAME_VEHICLE_FIELDS}
-            if trip != last:  # the session is written only when the trip changes
+            trip = {"vehicle_plate": passage.vehicle_plate, "origin": passage.origin,
+                    "origin_code": passage.origin_code, "destination": passage.destination_id or "",
+                    "destination_text": passage.destination_text}
+            # "同车" is the last vehicle: kept until another vehicle comes (people on foot leave it);
+            # the session is written only when it changes
+            if trip["vehicle_plate"] and trip != last:
                 request.session[f"passage_last_{checkpoint.pk}"] = trip
             _announce(request, passage)
             return redirect("checkpoints:register_passage", checkpoint.pk)
