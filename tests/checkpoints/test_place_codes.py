@@ -110,3 +110,18 @@ def test_roles_and_scope(tree, login):
     assert town_a.get(f"/checkpoints/places/{p.pk}/code/").status_code == 404
     assert not PlaceCode.objects.exists()
     assert Client().get(f"/checkpoints/places/{p.pk}/code/").status_code == 302  # login first
+
+
+def test_api_codes(tree, login):
+    p = place()
+    cp = checkpoint()
+    client = login(staff("hq"))
+    first = client.get(f"/api/checkpoints/places/{p.pk}/code").json()
+    assert first["url"] == _code_url(first["token"]) and first["place_id"] == p.pk
+    assert client.get(f"/api/checkpoints/places/{p.pk}/code").json()["token"] == first["token"]
+    again = client.post(f"/api/checkpoints/places/{p.pk}/code/reissue")
+    assert again.status_code == 201 and again.json()["token"] != first["token"]
+    assert not PlaceCode.objects.get(token=first["token"]).is_active
+    assert client.get(f"/api/checkpoints/{cp.pk}/code").json()["checkpoint_id"] == cp.pk
+    worker = login(staff("worker", Role.VILLAGE_WORKER, factories.VILLAGE_A1))
+    assert worker.get(f"/api/checkpoints/places/{p.pk}/code").status_code == 403

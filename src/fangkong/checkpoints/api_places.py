@@ -17,11 +17,13 @@ from ninja.responses import Status
 
 from fangkong.core.api import ErrorOut
 
+from . import qr
 from .schemas_places import (
     CheckInIn,
     CheckInOut,
     ClosureIn,
     ClosureOut,
+    CodeOut,
     ComplianceOut,
     ExposureOut,
     HygieneIn,
@@ -102,6 +104,37 @@ def log_hygiene(request, place_id: int, payload: HygieneIn):
     log = services.log_hygiene(request.user, place, **payload.dict())
     return Status(201, {"id": log.pk, "place_id": log.place_id, "day": log.day, "cleaned": log.cleaned,
                         "disinfected": log.disinfected, "patrolled": log.patrolled, "note": log.note})
+
+
+def _code_out(request, code) -> dict:
+    return {"token": code.token, "url": qr.check_in_url(request, code.token), "place_id": code.place_id,
+            "checkpoint_id": code.checkpoint_id}
+
+
+@router.get("/places/{place_id}/code", response={200: CodeOut, **WRITE})
+def place_code(request, place_id: int):
+    """The place's active code (issued on first request) and the check-in URL it encodes."""
+    place = selectors.place_for(request.user, place_id)
+    return _code_out(request, services.code_for(request.user, place=place))
+
+
+@router.post("/places/{place_id}/code/reissue", response={201: CodeOut, **WRITE})
+def reissue_place_code(request, place_id: int):
+    """Withdraw the active code (its check-in page answers 404 from now on) and issue a new one."""
+    place = selectors.place_for(request.user, place_id)
+    return Status(201, _code_out(request, services.reissue_code(request.user, place=place)))
+
+
+@router.get("/{checkpoint_id}/code", response={200: CodeOut, **WRITE})
+def checkpoint_code(request, checkpoint_id: int):
+    checkpoint = selectors.checkpoint_for(request.user, checkpoint_id)
+    return _code_out(request, services.code_for(request.user, checkpoint=checkpoint))
+
+
+@router.post("/{checkpoint_id}/code/reissue", response={201: CodeOut, **WRITE})
+def reissue_checkpoint_code(request, checkpoint_id: int):
+    checkpoint = selectors.checkpoint_for(request.user, checkpoint_id)
+    return Status(201, _code_out(request, services.reissue_code(request.user, checkpoint=checkpoint)))
 
 
 @router.post("/c/{token}/check-in", auth=None, response={201: CheckInOut, 404: ErrorOut, 422: ErrorOut,

@@ -77,6 +77,13 @@ class ComplianceOut(Schema):
     next_after: int | None
 
 
+class CodeOut(Schema):
+    token: str
+    url: str = Field(description="the public check-in page the QR code encodes")
+    place_id: int | None
+    checkpoint_id: int | None
+
+
 class CheckInIn(Schema):
     phone: str = ""
     name: str = ""
