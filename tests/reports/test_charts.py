@@ -18,7 +18,7 @@ def test_svg_is_well_formed_with_one_line_per_series_and_values():
     titles = [t.text for t in root.iter(f"{ns}title")]
     assert "疫区返乡人员 2/3：13" in titles and "发热咳嗽人员 1/21：3" in titles
     assert "<script" not in svg and "http://" not in svg.replace("http://www.w3.org/2000/svg", "")
-    assert ">20<" in svg  # y axis rounded up to 20 for a maximum of 13
+    assert [t.text for t in root.findall(f"{ns}text")][:5] == ["0", "5", "10", "15", "20"]  # whole steps to 20
 
 
 def test_svg_escapes_labels_and_handles_no_data():
@@ -27,8 +27,10 @@ def test_svg_escapes_labels_and_handles_no_data():
     assert "&lt;b&gt;" in svg and "a&amp;b" in svg
 
 
-def test_nice_max():
+def test_round_axis_tops():
     assert [charts.nice_max(v) for v in (0, 1, 3, 7, 13, 51, 999)] == [1, 1, 5, 10, 20, 100, 1000]
+    # four whole steps: 0, 1, 2, 3, 4 … 0, 5, 10, 15, 20 … 0, 20, 40, 60, 80
+    assert [charts.axis_top(v) for v in (0, 1, 4, 6, 13, 28, 61, 999)] == [4, 4, 4, 8, 20, 40, 80, 2000]
 
 
 def test_png_is_an_image_in_a_cjk_font_when_there_is_one():

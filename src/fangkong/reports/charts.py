@@ -34,12 +34,17 @@ def nice_max(value: int) -> int:
         step *= 10
 
 
-def svg_lines(title: str, days: list[datetime.date], lines: list[Line], *, width: int = 480,
-              height: int = 220) -> str:
+def axis_top(value: int, ticks: int = 4) -> int:
+    """The top of a y axis with `ticks` whole, round steps (1, 2, 5 × 10^n) covering `value`."""
+    return ticks * nice_max(-(-max(value, 1) // ticks))
+
+
+def svg_lines(title: str, days: list[datetime.date], lines: list[Line], *, width: int = 360,
+              height: int = 200) -> str:
     """A line chart as an inline <svg> element (role=img, with its title for screen readers)."""
-    left, right, top, bottom = 44, 10, 12, 46
+    left, right, top, bottom = 36, 18, 10, 42
     plot_w, plot_h = width - left - right, height - top - bottom
-    top_value = nice_max(max((v for _label, values in lines for v in values), default=0))
+    top_value = axis_top(max((v for _label, values in lines for v in values), default=0))
     n = max(len(days), 1)
 
     def x(i: int) -> float:
@@ -49,13 +54,13 @@ def svg_lines(title: str, days: list[datetime.date], lines: list[Line], *, width
         return top + plot_h - plot_h * v / top_value
 
     out = [f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-           f'width="100%" role="img" aria-label="{escape(title)}" font-size="11">',
+           f'width="100%" role="img" aria-label="{escape(title)}" font-size="10">',
            f"<title>{escape(title)}</title>"]
     for k in range(5):  # grid and y labels
         v = top_value * k / 4
         yy = y(v)
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#ddd"/>')
-        label = f"{v:.0f}" if v == int(v) else f"{v:.1f}"
+        label = f"{v:.0f}"
         out.append(f'<text x="{left - 4}" y="{yy + 4:.1f}" text-anchor="end" fill="#555">{label}</text>')
     for i, day in enumerate(days):  # x labels: every other day, and the last
         if i % 2 == (n - 1) % 2:
@@ -73,7 +78,7 @@ def svg_lines(title: str, days: list[datetime.date], lines: list[Line], *, width
         colour = PALETTE[j % len(PALETTE)]
         out.append(f'<rect x="{legend_x}" y="{legend_y - 8}" width="10" height="10" fill="{colour}"/>')
         out.append(f'<text x="{legend_x + 13}" y="{legend_y + 1}" fill="#222">{escape(label)}</text>')
-        legend_x += 22 + 12 * len(label)
+        legend_x += 20 + 10 * len(label)
     out.append("</svg>")
     return "".join(out)
 
@@ -105,7 +110,7 @@ def png_lines(title: str, days: list[datetime.date], lines: list[Line], *, width
         ax.set_title(title, fontsize=11)
         ax.set_xticks(xs, [f"{d.month}/{d.day}" for d in days], fontsize=8)
         ax.tick_params(axis="y", labelsize=8)
-        ax.set_ylim(bottom=0, top=nice_max(max((v for _l, vs in lines for v in vs), default=0)))
+        ax.set_ylim(bottom=0, top=max(1, max((v for _l, vs in lines for v in vs), default=0) * 1.1))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", color="#dddddd")
         ax.spines[["top", "right"]].set_visible(False)
