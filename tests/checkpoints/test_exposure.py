@@ -151,3 +151,25 @@ def test_api(scene, login):
     assert client.get("/api/checkpoints/exposure", {"number": "13999999999"}).status_code == 404
     worker = login(staff("worker", Role.VILLAGE_WORKER, factories.VILLAGE_A1))
     assert worker.get("/api/checkpoints/exposure", {"person_id": subject.pk}).status_code == 403
+
+
+def test_page_days_and_bad_days(scene, login):
+    client = login(staff("hq"))
+    subject = scene["subject"]
+    day = scene["t0"].date().isoformat()
+    narrow = client.get("/checkpoints/exposure/", {"person": subject.pk, "start": day, "end": day}).content.decode()
+    assert "卡点通行" in narrow  # the passage is the same day
+    before = (scene["t0"].date() - datetime.timedelta(days=1)).isoformat()
+    empty = client.get("/checkpoints/exposure/", {"person": subject.pk, "start": before, "end": before})
+    assert "未发现时空伴随人员" in empty.content.decode()
+    wrong = client.get("/checkpoints/exposure/", {"person": subject.pk, "start": day, "end": before})
+    assert "开始日期不能晚于结束日期" in wrong.content.decode()
+
+
+def test_numbers_masked_for_roles_that_may_not_reveal(scene):
+    from fangkong.checkpoints.services.check_ins import contact_numbers
+    other = scene["people"]["正30"]
+    viewer = staff("viewer", Role.VIEWER)
+    number, phone = contact_numbers(viewer, other)
+    assert other.id_number not in number and "*" in number and other.phone not in phone
+    assert contact_numbers(staff("hq"), other) == (other.id_number, other.phone)

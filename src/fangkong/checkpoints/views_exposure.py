@@ -19,14 +19,15 @@ from .services import check_ins as services
 
 
 def _bounds(form: ExposureForm) -> tuple[datetime.datetime, datetime.datetime]:
-    """The days of the form as [00:00 of start, 24:00 of end] local time; default the last 14 days up to now."""
+    """The days of the form as [00:00 of start, 24:00 of end] local time; default from 00:00 14 days ago up to now
+    (the export link passes the same days, so it lists what the page shows)."""
     tz = timezone.get_current_timezone()
     data = form.cleaned_data if form.is_valid() else {}
     end_day, start_day = data.get("end"), data.get("start")
     now = timezone.now()
     end = (datetime.datetime.combine(end_day, datetime.time.max, tzinfo=tz) if end_day else now)
-    start = (datetime.datetime.combine(start_day, datetime.time.min, tzinfo=tz) if start_day
-             else end - datetime.timedelta(days=selectors.DEFAULT_DAYS))
+    start_day = start_day or timezone.localdate(end) - datetime.timedelta(days=selectors.DEFAULT_DAYS)
+    start = datetime.datetime.combine(start_day, datetime.time.min, tzinfo=tz)
     return start, end
 
 
