@@ -16,9 +16,10 @@ doctor of a township sees what happened at the places and checkpoints of the tow
 Every read is an index range: the person's presences by (person, time) in CheckIn and Passage;
 then, per place or checkpoint and merged time interval, a range of (place, time) in CheckIn or of
 (checkpoint, time) in CheckIn and Passage, the ranges of one table ORed into one query (PostgreSQL
-answers it with a BitmapOr of index ranges, SQLite with its multi-index OR): five queries whatever
-the number of presences (up to CHUNK ranges a query), and the work grows with the person's presences
-and the people around them, not with the tables. Bounded: at most MAX_PRESENCES own presences and
+answers it with a BitmapOr of index ranges, SQLite with its multi-index OR): two reads of the
+person's presences and three of the ranges (places' check-ins, checkpoints' check-ins, passages; up
+to CHUNK ranges a query), plus three for names, whatever the number of presences. The work grows
+with the person's presences and the people around them, not with the tables. Bounded: at most MAX_PRESENCES own presences and
 MAX_CONTACTS contacts.
 """
 
