@@ -1,0 +1,81 @@
+"""A place code end to end: headquarters prints the market's QR page, two visitors check in on their phones through
+the URL it carries (no account), and the exposure search for the first finds the second, co-present."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+from stdnum.cn import ric
+
+from fangkong.accounts.models import Role
+from fangkong.checkpoints.models import CheckIn, Place
+from fangkong.people.models import Person
+from tests import factories
+from tests.browser.conftest import PHONE, _open_page
+from tests.browser.helpers import log_in
+
+pytestmark = pytest.mark.browser
+
+FIRST_ID = "42092119950315001X"  # born after 1993: the county code of the time
+assert ric.is_valid(FIRST_ID)
+
+
+def test_a_qr_check_in_then_the_exposure_search_finds_the_co_present_person(page, phone_page, browser, live_server,
+                                                                           request):
+    factories.county_tree()
+    factories.user("hq_cdc", Role.HQ_STAFF, factories.COUNTY)
+    market = Place.objects.create(name="东岳农贸市场", kind="market", region_id=factories.VILLAGE_A1,
+                                  address="东岳村街道口")
+    cache.clear()  # the check-in rate limit of the live server's process
+
+    hq = page
+    log_in(hq, live_server, "hq_cdc", factories.PASSWORD)
+    hq.goto(f"{live_server.url}/checkpoints/places/{market.pk}/code/")
+    expect(hq.locator("#code-title")).to_have_text("东岳农贸市场")
+    expect(hq.locator("#code-image svg")).to_be_visible()
+    url = hq.locator("#code-url").inner_text().strip()
+    assert re.search(r"/checkpoints/c/[\w-]+/$", url), url
+
+    # the first visitor scans the code: the page the QR leads to, on a phone, with no account
+    check_in(phone_page, live_server, url, phone="13900001111", name="张三", id_number=FIRST_ID)
+    # a second visitor, on their own phone, a moment later
+    second_phone = _open_page(browser, live_server, request, PHONE)
+    try:
+        check_in(next(second_phone), live_server, url, phone="13700002222", name="李四")
+    finally:
+        next(second_phone, None)  # closes the context and runs the page checks (no CDN, no JS errors)
+    assert CheckIn.objects.filter(place=market).count() == 2
+    second = Person.objects.get(phone_digest=CheckIn.objects.latest("pk").person.phone_digest)
+
+    hq.goto(f"{live_server.url}/checkpoints/exposure/")
+    hq.get_by_label("身份证号或手机号").fill(FIRST_ID)
+    with hq.expect_navigation():
+        hq.locator("#exposure-form button[type=submit]").click()
+    expect(hq.locator("#subject")).to_contain_text("张三")
+    expect(hq.locator("#summary")).to_contain_text("本人到访 1 次")
+    row = hq.locator(f'#contacts tr[data-person="{second.pk}"]')
+    expect(row).to_contain_text("李四")
+    expect(row).to_contain_text("东岳农贸市场")
+    expect(row).to_contain_text("扫码登记")
+    expect(hq.locator("#contacts tbody tr")).to_have_count(1)
+
+
+def check_in(visitor, live_server, url: str, **fields) -> None:
+    phone = visitor
+    phone.goto(url)
+    expect(phone.get_by_role("heading", name="扫码登记")).to_be_visible()
+    expect(phone.locator("#where")).to_have_text("东岳农贸市场")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # fits the phone's screen
+    expect(phone.get_by_label("手机号码")).to_have_attribute("inputmode", "tel")
+    phone.get_by_label("手机号码").fill(fields["phone"])
+    phone.get_by_label("姓名").fill(fields["name"])
+    if fields.get("id_number"):
+        phone.get_by_label("身份证号码（选填）").fill(fields["id_number"])
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="提交").click()
+    expect(phone.locator("#check-in-done")).to_have_text("登记成功")
+    expect(phone.locator("main")).to_contain_text("东岳农贸市场")
+    # nothing about anyone else, and not even the visitor's own numbers, on the answer
+    html = phone.content()
+    assert fields["phone"] not in html and (not fields.get("id_number") or fields["id_number"] not in html)
