@@ -146,3 +146,33 @@ def test_hq_admin_sets_the_deadline_on_the_page(staff, login):
     client.post(reverse("reports:chain_settings"), {"deadline": "15:00"})
     assert ReportSettings.objects.get(region_id=COUNTY).deadline == datetime.time(15)
     assert login(staff["hq"]).get(reverse("reports:chain_settings")).status_code == 403
+
+
+def test_readers_open_reports_without_forms_and_cannot_write(staff, login):
+    services.submit_report(staff["v_a1"], VILLAGE_A1, DAY, "无", now=at(DAY, 10))
+    viewer = login(staff["viewer"])
+
+    page = viewer.get(_url(VILLAGE_A1))
+    assert page.status_code == 200 and 'id="submit-form"' not in page.text and 'id="return-form"' not in page.text
+    assert viewer.get(reverse("reports:chain"), {"date": DAY.isoformat()}).status_code == 200
+    assert viewer.post(reverse("reports:report_return", args=[VILLAGE_A1, DAY.isoformat()]),
+                       {"comment": "x"}).status_code == 403
+    assert viewer.post(reverse("reports:report_submit", args=[COUNTY, DAY.isoformat()]),
+                       {"situation": "x"}).status_code == 403
+    # the township sees the village's report but may not submit it for the village
+    assert login(staff["town_a"]).post(reverse("reports:report_submit", args=[VILLAGE_A2, DAY.isoformat()]),
+                                       {"situation": "代报"}).status_code == 403
+    assert not DailyReport.objects.filter(region_id__in=[COUNTY, VILLAGE_A2]).exists()
+
+
+def test_county_report_shows_the_townships(staff, login):
+    visits(VILLAGE_A1, 4)
+    services.submit_report(staff["town_a"], TOWN_A, DAY, "无", now=at(DAY, 10))
+
+    page = login(staff["hq"]).get(_url(COUNTY))
+
+    assert 'id="submit-form"' in page.text  # headquarters is the county's responsible level
+    a = page.text.split(f'data-region="{TOWN_A}"')[1].split("</tr>")[0]
+    b = page.text.split(f'data-region="{TOWN_B}"')[1].split("</tr>")[0]
+    assert "已报送" in a and "逾期未报" in b
+    assert VILLAGE_A1 not in page.text.split('id="children"')[1].split("</table>")[0]
