@@ -3,9 +3,6 @@
 import datetime
 import json
 
-import pytest
-
-from fangkong.accounts.models import Role
 from fangkong.checkpoints.models import RiskArea
 from fangkong.checkpoints.services import checkpoints as checkpoint_services
 from fangkong.checkpoints.services import passages as passage_services
@@ -45,51 +42,3 @@ def post_json(client, path, body=None):
 def get_json(client, path, **params):
     response = client.get(path, params)
     return response.status_code, json.loads(response.content or b"null")
-
-
-@pytest.fixture
-def hq(tree):
-    return f.user("hq_staff", Role.HQ_STAFF, f.COUNTY)
-
-
-@pytest.fixture
-def town(tree):
-    return f.user("town_a", Role.TOWNSHIP_STAFF, f.TOWN_A)
-
-
-@pytest.fixture
-def town_b(tree):
-    return f.user("town_b", Role.TOWNSHIP_STAFF, f.TOWN_B)
-
-
-@pytest.fixture
-def staff(tree):
-    """Checkpoint staff of 花园镇 (TOWN_A)."""
-    return f.user("kadian_a", Role.CHECKPOINT_STAFF, f.TOWN_A)
-
-
-@pytest.fixture
-def staff_b(tree):
-    return f.user("kadian_b", Role.CHECKPOINT_STAFF, f.TOWN_B)
-
-
-@pytest.fixture
-def supervisor(tree):
-    return f.user("duzha", Role.SUPERVISOR, f.COUNTY)
-
-
-@pytest.fixture
-def worker_b1(tree):
-    """The village worker of 红旗村 (VILLAGE_B1, in the other township)."""
-    return f.user("worker_b1", Role.VILLAGE_WORKER, f.VILLAGE_B1)
-
-
-@pytest.fixture
-def worker_a1(tree):
-    return f.user("worker_a1", Role.VILLAGE_WORKER, f.VILLAGE_A1)
-
-
-@pytest.fixture
-def cp(town):
-    """An open checkpoint of 花园镇."""
-    return checkpoint(town)

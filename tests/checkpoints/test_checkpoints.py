@@ -16,7 +16,6 @@ from fangkong.checkpoints.services import checkpoints as services
 from tests import factories as f
 
 from .helpers_a import checkpoint
-from .helpers_a import cp, hq, staff, supervisor, town, town_b  # noqa: F401
 
 
 def _inspect(actor, cp, **failing):

@@ -11,7 +11,6 @@ from fangkong.checkpoints.services import checkpoints as services
 from tests import factories as f
 
 from .helpers_a import ID_2, checkpoint, get_json, passage, post_json
-from .helpers_a import cp, hq, staff, staff_b, supervisor, town, town_b  # noqa: F401
 
 
 def test_set_up_a_checkpoint_on_its_page(login, town):

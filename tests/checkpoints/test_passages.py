@@ -18,7 +18,6 @@ from fangkong.people.models import Person
 from tests import factories as f
 
 from .helpers_a import ID_1, ID_2, ID_3, checkpoint, passage
-from .helpers_a import cp, hq, staff, staff_b, town, town_b  # noqa: F401
 
 
 def _errors(exc) -> dict:

@@ -9,7 +9,6 @@ from fangkong.screening.models import KeyPerson
 from tests import factories as f
 
 from .helpers_a import ID_1, ID_2, WUHAN, checkpoint, get_json, passage, post_json, risk_area
-from .helpers_a import cp, hq, staff, staff_b, town, town_b, worker_b1  # noqa: F401
 
 BASE = "/api/checkpoints"
 

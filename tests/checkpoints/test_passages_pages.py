@@ -1,5 +1,7 @@
 """The phone page for registering passages: empty form after each save, masked success line, errors, scope."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,7 +11,6 @@ from fangkong.checkpoints.models import Passage
 from tests import factories as f
 
 from .helpers_a import ID_1, ID_2, ID_3, WUHAN, risk_area
-from .helpers_a import cp, staff, staff_b, town, worker_b1  # noqa: F401
 
 
 def _url(cp):
@@ -28,10 +29,10 @@ def test_the_form_has_the_focus_on_the_id_and_the_county_as_destinations(login, 
     response = login(staff).get(_url(cp))
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'name="id_number"' in html and "autofocus" in html.split('name="id_number"')[1].split(">")[0] + \
-        html.split('name="id_number"')[0].rsplit("<", 1)[1]
+    id_input = re.search(r'<input[^>]*name="id_number"[^>]*>', html).group(0)
+    assert "autofocus" in id_input
     assert "红旗村" in html and "东岳村" in html  # any village of the county, not only the staff's township
-    assert "/api/checkpoints/%d/lookup" % cp.pk in html
+    assert f"/api/checkpoints/{cp.pk}/lookup" in html
 
 
 def test_save_returns_to_an_empty_form_with_a_masked_success_line(login, staff, cp):

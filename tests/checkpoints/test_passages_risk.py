@@ -14,7 +14,6 @@ from fangkong.screening.models import KeyPerson, KeyPersonEvent
 from tests import factories as f
 
 from .helpers_a import ID_1, ID_2, WUHAN, passage, risk_area
-from .helpers_a import cp, staff, town, worker_a1, worker_b1  # noqa: F401
 
 
 @pytest.fixture

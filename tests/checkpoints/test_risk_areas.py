@@ -13,7 +13,6 @@ from fangkong.checkpoints.services import risk_areas as services
 from tests import factories as f
 
 from .helpers_a import get_json, post_json
-from .helpers_a import hq, staff, town  # noqa: F401
 
 TODAY = datetime.date.today
 
@@ -99,7 +98,9 @@ def test_page_lists_and_adds(login, hq, staff):
     area = RiskArea.objects.get()
     assert client.post(reverse("checkpoints:risk_area_end", args=[area.pk])).status_code == 302
     area.refresh_from_db()
-    assert area.valid_until is not None
+    assert area.valid_until is None  # added today: cannot end before it began (delete it instead)
+    client.post(reverse("checkpoints:risk_area_end", args=[area.pk]), {"delete": "1"})
+    assert not RiskArea.objects.exists()
 
 
 def test_api(login, hq, town):
@@ -115,3 +116,21 @@ def test_api(login, hq, town):
     assert status == 200 and [a["code"] for a in listed] == ["420102"]
     assert client.delete(f"/api/checkpoints/risk-areas/{body['id']}").status_code == 204
     assert not RiskArea.objects.exists()
+
+
+def test_command_line(hq, town, capsys):
+    from django.core.management import CommandError, call_command
+    call_command("risk-areas", "add", "4201", "--name", "武汉市", "--from", "2020-01-23", "--user", hq.username)
+    area = RiskArea.objects.get()
+    assert (area.code, area.name) == ("4201", "武汉市")
+    assert AuditEntry.objects.get(action="risk_area.create").source == "cli"
+    with pytest.raises(CommandError, match="code"):
+        call_command("risk-areas", "add", "99", "--user", hq.username)
+    with pytest.raises(CommandError):
+        call_command("risk-areas", "add", "42", "--user", town.username)
+    capsys.readouterr()
+    call_command("risk-areas", "list", "--current")
+    assert "4201\t武汉市" in capsys.readouterr().out
+    call_command("risk-areas", "end", str(area.pk), "--user", hq.username)
+    call_command("risk-areas", "list", "--current")
+    assert "4201" not in capsys.readouterr().out.split("\n", 1)[-1]

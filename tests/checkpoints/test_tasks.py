@@ -9,7 +9,6 @@ from fangkong.checkpoints.models import ArrivalTask, TaskStatus
 from tests import factories as f
 
 from .helpers_a import ID_2, WUHAN, passage, risk_area
-from .helpers_a import cp, staff, town, worker_a1, worker_b1  # noqa: F401
 
 
 def _arrival(staff, cp, destination=f.VILLAGE_B1, **extra):
