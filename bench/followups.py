@@ -17,7 +17,7 @@ send --requests requests in all to
   follow-up POST /api/quarantine/orders/{id}/follow-ups {"temperature": …, "method": "phone"}, one order
             after another (each request a different person), as the village doctor: session + CSRF
             (as a browser) or --auth token (Authorization: Bearer, as a script)
-  me        GET /api/accounts/me, same auth: not part of the budget, the floor under any authenticated API
+  me        GET /api/me, same auth: not part of the budget, the floor under any authenticated API
             call (session or token look-up, the user and their region): what is left of a follow-up above
             it is the follow-up's own work.
 for --rounds rounds (alternating, so a noisy neighbour slows all alike; the best round of each kept).
@@ -204,7 +204,7 @@ class Load:
             if kind == "trivial":
                 conn.request("GET", "/healthz", headers=self.headers)
             elif kind == "me":
-                conn.request("GET", "/api/accounts/me", headers=self.headers)
+                conn.request("GET", "/api/me", headers=self.headers)
             else:
                 body = json.dumps({"temperature": f"36.{n % 9}", "method": "phone"})
                 conn.request("POST", f"/api/quarantine/orders/{ids[n % len(ids)]}/follow-ups", body=body,
@@ -350,7 +350,7 @@ def main(argv=None) -> list[str]:
         f"follow-up/trivial = {ratio:.2f} (budget ≥ {BUDGET}: {'met' if ratio >= BUDGET else 'NOT met'})",
         f"  server CPU per request: trivial {trivial_cpu * 1000:.2f} ms, follow-up {follow_up_cpu * 1000:.2f} ms "
         f"(ratio {trivial_cpu / follow_up_cpu:.2f}); a follow-up runs {queries} SQL queries",
-        f"  for reference, GET /api/accounts/me (authenticated, no write) {me:.0f} req/s, server CPU {me_cpu * 1000:.2f} ms "
+        f"  for reference, GET /api/me (authenticated, no write) {me:.0f} req/s, server CPU {me_cpu * 1000:.2f} ms "
         f"(follow-up/me = {follow_up / me:.2f})",
         f"  client CPU per request: trivial {trivial_client * 1000:.2f} ms, me {me_client * 1000:.2f} ms, follow-up "
         f"{follow_up_client * 1000:.2f} ms"

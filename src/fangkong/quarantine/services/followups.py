@@ -117,7 +117,8 @@ def _slot_for(q: Quarantine, at: datetime.datetime, slot) -> FollowUp | None:
         return found
     low, high = day_bounds(local_day(at))
     candidates = list(FollowUp.objects.select_for_update().filter(
-        quarantine=q, scheduled=True, status=FollowUpStatus.DUE, due_at__gte=low, due_at__lt=min(high, at + EARLY)))
+        quarantine_id=q.pk, scheduled=True, status=FollowUpStatus.DUE, due_at__gte=low,
+        due_at__lt=min(high, at + EARLY)))
     if not candidates:
         return None
     return min(candidates, key=lambda fu: (abs(fu.due_at - at), fu.due_at))
