@@ -28,7 +28,7 @@ def test_headquarters_downloads_the_brief(page, live_server):
     expect(page.locator('[data-figure="kp_new"] .value')).to_have_text("2")
     expect(page.locator("svg.chart").first).to_be_visible()
 
-    page.get_by_role("link", name="工作简报").click()
+    page.locator("main form.filters").get_by_role("link", name="工作简报").click()
     expect(page.locator("h1")).to_contain_text("孝昌县工作简报")
     page.locator("#id_next_steps").fill("一是继续严格卡点管控。")
     page.get_by_role("button", name="保存").click()
