@@ -121,3 +121,15 @@ def test_day_of_passage_is_local(login, staff, cp):
     now = timezone.localtime()
     status, body = post_json(login(staff), f"{BASE}/{cp.pk}/passages", _body(passed_at=now.strftime("%Y-%m-%dT%H:%M")))
     assert status == 201 and body["passed_at"].startswith(now.strftime("%Y-%m-%dT%H:%M"))
+
+
+def test_the_queue_endpoint_takes_few_queries(login, staff, cp):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    client = login(staff)
+    post_json(client, f"{BASE}/{cp.pk}/passages", _body())  # warm up
+    with CaptureQueriesContext(connection) as queries:
+        status, _body_out = post_json(client, f"{BASE}/{cp.pk}/passages", _body(id_number=ID_2, name="李四"))
+    assert status == 201
+    # session, user, checkpoint, lock, vehicle, person, 2 inserts, counters, audit (+ savepoints)
+    assert len(queries) <= 14, [q["sql"][:80] for q in queries]

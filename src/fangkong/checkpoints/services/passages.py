@@ -17,7 +17,9 @@ Rules (documented here, tested in tests/checkpoints/test_passages*.py):
   of one car registered at once do not both count it).
 - Persons: found by (ID type, digest); a new one is recorded with the destination as their
   region (the checkpoint's region when there is none). A known person is not edited by the
-  checkpoint, except that a phone is added when none is known.
+  checkpoint, except that a phone is added when none is known, and that a returnee put on a
+  village's ledger now lives there (as when the village registers them). The passage's one audit
+  entry says so (person created, phone added, moved); ID and phone are masked in it.
 - Arrivals from a risk area (inbound, not turned back, origin code in an active risk area) are
   `from_risk_area`. Bound for a village or grid of the county, they are put on that village's
   ledger as a returnee key person (an open returnee entry anywhere in the county is updated
@@ -28,7 +30,6 @@ Rules (documented here, tested in tests/checkpoints/test_passages*.py):
 import datetime
 import re
 import unicodedata
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -127,6 +128,11 @@ def _put_on_ledger(actor, person: Person, passage: Passage, destination: Region,
     existing = ledger._open_entry(person, Category.RETURNEE)
     if existing is None:
         details.update(departure_date=None, symptoms="")
+        if not codes.is_within(person.region_id, destination.code):
+            # as a registration by the village does (upsert_person): the person now lives there
+            person.region, person.updated_at = destination, timezone.now()
+            person.save(update_fields=["region", "updated_at"])
+            passage.person_moved = True
         try:
             with transaction.atomic():
                 return ledger._create_entry(actor, person, Category.RETURNEE, destination, day, details)
@@ -209,7 +215,7 @@ def register_passage(actor, checkpoint: Checkpoint, *, id_number: str, name: str
                       person=person, vehicle_plate=plate, counts_vehicle=counts_vehicle, origin=origin,
                       origin_code=origin_code, destination=destination, destination_text=destination_text,
                       temperature=temperature, outcome=outcome, from_risk_area=from_risk, recorded_by=actor)
-    passage.task = None
+    passage.task, passage.person_moved = None, False
     if from_risk and destination is not None and destination.level in LEDGER_LEVELS:
         passage.key_person = _put_on_ledger(actor, person, passage, destination, checkpoint)
     passage.save()
@@ -219,14 +225,11 @@ def register_passage(actor, checkpoint: Checkpoint, *, id_number: str, name: str
     counters.track_change(new=passage_contributions(passage, threshold))
     audit.record(actor, "passage.register", passage, region=checkpoint.region_id, after={
         "checkpoint": checkpoint.pk, "person": person.pk, "person_created": person_created,
-        "phone_added": phone_added, "id_number": identity.mask_id(person.id_number),
+        "phone_added": phone_added, "person_moved_to": destination.code if passage.person_moved else "",
+        "id_number": identity.mask_id(person.id_number),
         "passed_at": at, "direction": direction, "vehicle_plate": plate, "counts_vehicle": counts_vehicle,
         "origin": origin, "origin_code": origin_code, "destination": destination.code if destination else "",
         "temperature": temperature, "outcome": outcome, "from_risk_area": from_risk,
         "key_person": passage.key_person_id})
     passage.person_created = person_created
     return passage
-
-
-def is_fever(temperature) -> bool:
-    return Decimal(temperature) >= fever_threshold()
