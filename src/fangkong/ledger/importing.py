@@ -126,11 +126,16 @@ def match_existing(actor, rows: list[LedgerRow], result: ImportResult) -> tuple[
     # which digests are known, with one plain query per chunk: a new county ledger matches few or none,
     # and building the ORM's IN (...) lookup costs more per digest than the database's answer
     known: list[int] = []
+    table = Person._meta.db_table
     with connection.cursor() as cursor:
-        for chunk in _in_chunks(digests):
-            cursor.execute("SELECT id FROM {} WHERE id_digest IN ({})".format(  # noqa: S608 (no user text)
-                Person._meta.db_table, ", ".join(["%s"] * len(chunk))), chunk)
+        if connection.vendor == "postgresql":  # one array parameter, however many digests
+            cursor.execute(f"SELECT id FROM {table} WHERE id_digest = ANY(%s)", [digests])  # noqa: S608
             known.extend(pk for (pk,) in cursor.fetchall())
+        else:
+            for chunk in _in_chunks(digests):
+                cursor.execute("SELECT id FROM {} WHERE id_digest IN ({})".format(  # noqa: S608 (no user text)
+                    table, ", ".join(["%s"] * len(chunk))), chunk)
+                known.extend(pk for (pk,) in cursor.fetchall())
     known.sort(reverse=True)  # chunks in descending id too, so the oldest twin is the last one seen
     for chunk in _in_chunks(known):
         for person in Person.objects.filter(pk__in=chunk).order_by("-id"):
