@@ -1,6 +1,7 @@
 """The brief as a Word document: every stated figure is the known one; empty sections left out;
 issue numbers; the uploaded template honoured, a broken one refused; audited like an export."""
 
+import datetime
 import io
 import re
 import zipfile
@@ -184,3 +185,30 @@ def test_checkpoints_section_states_its_figures(tree):
     text = docx_text(brief.generate_brief(actor, f.COUNTY, DAY)[0])
     assert "卡点值守和重点场所管控情况" in text
     assert "全县设卡3个" in text and "当日登记通行120人次" in text and "劝返7人次" in text
+
+
+def test_text_with_markup_characters_is_written_as_is(tree):
+    actor = hq()
+    add(f.VILLAGE_A1, "households_visited", 1)
+    brief.save_next_steps(actor, f.COUNTY, DAY, "口罩<N95>&消毒液 \"足量\"储备")
+    text = docx_text(brief.generate_brief(actor, f.COUNTY, DAY)[0])
+    assert "口罩<N95>&消毒液 \"足量\"储备" in text
+
+
+def test_the_brief_reads_a_constant_number_of_queries(tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fangkong.reports import brief_context
+    actor = hq()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            brief_context.build(actor, f.COUNTY, DAY, issue_number=1)
+        return len(ctx.captured_queries)
+    known_county(actor)
+    small = queries()
+    for n in range(30):
+        add(f.VILLAGE_B1, "kp_new.returnee", n + 1, DAY - datetime.timedelta(days=n % 20))
+        add(f.VILLAGE_A2, "q_in.home", n + 1, DAY - datetime.timedelta(days=n % 20))
+    assert queries() == small <= 8
