@@ -7,7 +7,8 @@
   thousand have a fever and go to the fever clinic (or isolation). Every passer-by is a resident
   of the demo county (the people table stays the county's residents).
 * Risk arrivals (from Wuhan and Huanggang) bound for their village: on that village's ledger as a
-  returnee from the day of the passage, with an `arrival` task for its worker — done by the next
+  returnee from the day of the passage (its worker answerable, as the village would then set), with an
+  `arrival` task for the worker — done by the next
   day, open for those of the last hours (at least one in each demo village account's village today).
   This is what the passage service does one at a time.
 * Hidden returnees (隐匿人员): arrivals from a risk area with no village known (a township or no
@@ -250,7 +251,7 @@ class Traffic:
             kp = KeyPerson(person_id=person, category="returnee", region_id=destination, registered_on=day,
                            origin=origin, arrival_date=day, transport_mode="car" if plate else "",
                            transport_number=plate, note=f"{cp.name}卡点登记，{timezone.localtime(at):%m-%d %H:%M}入境",
-                           created_at=at, updated_at=at)
+                           responsible=self.workers.for_region(destination), created_at=at, updated_at=at)
             passage.demo_key_person = kp
             self.key_persons.append(kp)
         return passage
