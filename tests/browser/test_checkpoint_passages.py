@@ -33,9 +33,11 @@ def test_three_passages_in_a_row_on_a_phone(phone_page, live_server):
 
     # 1: 张三 drives in
     expect(page.get_by_label("证件号码")).to_be_focused()
+    expect(page.locator("#fever-hint")).to_be_hidden()
     page.get_by_label("证件号码").fill(ZHANG)
     page.get_by_label("姓名").fill("张三")
     page.get_by_label("体温(°C)").fill("36.5")
+    expect(page.locator("#fever-hint")).to_be_hidden()
     page.get_by_label("车牌号").fill("鄂k12345")
     save(page)
     expect(page.locator(".messages")).to_contain_text("已登记：张三（4209**********1239），体温 36.5°C，放行")
