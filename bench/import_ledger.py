@@ -8,7 +8,8 @@ lowercase x, a 村 column, a 合计 row), times
   read    CalamineWorkbook.from_path + every row of every sheet to Python values (best of 2×--repeat, ≥ 3)
   import  ledger.services.import_ledger into a fresh, migrated database (best of --repeat):
           read, clean, validate, de-duplicate, store people, ledger entries, timeline, counters, audit
-and prints import ÷ read against the budget in DESIGN.md §5 (≤ 1.5).
+and prints import ÷ read against the budget in DESIGN.md §5 (≤ 1.5). --stages adds where the best
+import's time went (µs per row): check = read_ledger minus the bare read, then each bulk write.
 The database is temporary (a SQLite file, or a PostgreSQL database created next to DATABASE_URL's)
 and is dropped afterwards.
 """
@@ -155,6 +156,7 @@ def main(argv=None) -> list[str]:
     parser.add_argument("--rows", type=int, default=20000, help="ledger rows (default 20000; the issue's figure is 100000)")
     parser.add_argument("--repeat", type=int, default=2, help="timed runs of each side; the best is kept")
     parser.add_argument("--profile", action="store_true", help="profile one import with pyinstrument (if installed)")
+    parser.add_argument("--stages", action="store_true", help="time the stages of each import (µs per row)")
     args, _rest = parser.parse_known_args(argv)
     base_url = os.environ.get("DATABASE_URL", "")
     db = TempDatabases(base_url)
@@ -166,8 +168,13 @@ def main(argv=None) -> list[str]:
         make_workbook(path, args.rows, villages)
         # the read is cheap and noisy on a shared machine: its best of several runs is the (harder) baseline
         read = min(_timed(bare_read, path) for _ in range(max(3, 2 * args.repeat)))
-        runs = [_import_once(db, path) for _ in range(max(1, args.repeat))]
-        best, result = min(runs, key=lambda r: r[0])
+        stages = _Stages() if args.stages else None
+        runs = []
+        for _ in range(max(1, args.repeat)):
+            if stages:
+                stages.start()
+            runs.append((*_import_once(db, path), stages.stop() if stages else None))
+        best, result, split = min(runs, key=lambda r: r[0])
         if not result["written"]:
             raise SystemExit(f"the benchmark ledger was refused: {result['errors'][:5]}")
         if args.profile:
@@ -179,9 +186,49 @@ def main(argv=None) -> list[str]:
             f"import {best:.2f}s (created {result['created']}), import/read = {ratio:.2f} "
             f"(budget ≤ {BUDGET}: {'met' if ratio <= BUDGET else 'NOT met'})",
         ]
+        if split:
+            per_row = {name: seconds / args.rows * 1e6 for name, seconds in split.items()}
+            per_row["check"] = per_row.pop("read_ledger") - read / args.rows * 1e6
+            per_row["other"] = best / args.rows * 1e6 - read / args.rows * 1e6 - sum(per_row.values())
+            lines.append(f"  µs/row: read {read / args.rows * 1e6:.1f}, "
+                         + ", ".join(f"{name} {value:.1f}" for name, value in per_row.items()))
     finally:
         db.drop()
     return lines
+
+
+class _Stages:
+    """Wall time spent in the import's stages, by wrapping the functions that run them."""
+
+    NAMES = [("services", "read_ledger"), ("services", "match_existing"), ("services", "_insert_people"),
+             ("services", "_insert_entries"), ("services", "_update_people"), ("services", "_update_events"),
+             ("services", "_audit_people"), ("counters", "track_change")]
+
+    def start(self) -> None:
+        from fangkong.analytics import counters
+        from fangkong.ledger import services
+        modules = {"services": services, "counters": counters}
+        self.spent: dict[str, float] = {}
+        self.saved = []
+        for module_name, name in self.NAMES:
+            module = modules[module_name]
+            original = getattr(module, name)
+            self.saved.append((module, name, original))
+            setattr(module, name, self._wrap(name.lstrip("_"), original))
+
+    def _wrap(self, label, fn):
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.spent[label] = self.spent.get(label, 0.0) + time.perf_counter() - started
+        return timed
+
+    def stop(self) -> dict[str, float]:
+        for module, name, original in self.saved:
+            setattr(module, name, original)
+        return self.spent
 
 
 def _timed(fn, *args) -> float:

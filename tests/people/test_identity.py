@@ -126,3 +126,13 @@ class TestCleanPersonFields:
         with pytest.raises(ValidationError) as exc:
             clean_person_fields(name="Tom", id_type="passport", id_number="E1234567", birth_date="1800-01-01")
         assert list(exc.value.message_dict) == ["birth_date"]
+
+
+@pytest.mark.parametrize("key", ["short key", "k" * 64, "a key longer than the block of SHA-256, " * 3])
+def test_digest_is_the_hmac_sha256_of_kind_and_number(settings, key):
+    import hmac
+    settings.FANGKONG_DIGEST_KEY = key
+    expected = hmac.new(key.encode(), b"resident_id:420921198001011234", "sha256").hexdigest()[:40]
+    assert identity.digest("resident_id", "420921198001011234") == expected
+    assert identity.digester()("resident_id", "420921198001011234") == expected
+    assert identity.digest("phone", "13812345678") != identity.digest("resident_id", "13812345678")
