@@ -116,7 +116,7 @@ def png_lines(title: str, days: list[datetime.date], lines: list[Line], *, width
         ax.spines[["top", "right"]].set_visible(False)
         if lines:
             ax.legend(fontsize=8, frameon=False, loc="upper left", ncol=min(4, len(lines)))
-        fig.tight_layout()
+        fig.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.13)  # fixed: tight_layout costs a draw
         out = io.BytesIO()
         fig.savefig(out, format="png")
     return out.getvalue()
