@@ -111,7 +111,7 @@ def png_lines(title: str, days: list[datetime.date], lines: list[Line], *, width
         ax.set_xticks(xs, [f"{d.month}/{d.day}" for d in days], fontsize=8)
         ax.tick_params(axis="y", labelsize=8)
         ax.set_ylim(bottom=0, top=max(1, max((v for _l, vs in lines for v in vs), default=0) * 1.1))
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
         ax.grid(axis="y", color="#dddddd")
         ax.spines[["top", "right"]].set_visible(False)
         if lines:
