@@ -306,14 +306,14 @@ class FollowUp(models.Model):
             models.Index(fields=["cadre", "status", "due_at"], name="followup_cadre_due"),
             models.Index(fields=["doctor", "status", "due_at"], name="followup_doctor_due"),
             models.Index(fields=["quarantine", "due_at"], name="followup_quarantine"),
-            # Open slots only (status "due"): these hold the due and upcoming slots and none of the recorded
-            # or excused ones, so every "due now" / "overdue" read is bounded by the open slots, whatever the
-            # past, and none of the planners can mis-estimate how many recorded rows a status filter drops.
-            # Time first: the oldest-first lists (in their exact order), the overdue count, the by-region
-            # counts (index only: the region is in it).
+            # Open slots only (status "due"): it holds the due and upcoming slots and none of the recorded or
+            # excused ones, so every "due now" / "overdue" read of a region is a range of it bounded by the open
+            # slots, whatever the past: the oldest-first lists in their exact order (due_at, id), the overdue
+            # count and the counts by region index-only (the region is in it, checked inside the index).
+            # Time first, not region first: the column statistics of due_at describe every follow-up (mostly
+            # recorded, in the past), so a planner offered a (region, due_at) index for a county-wide count
+            # took it and read every open slot of the county, the upcoming ones included.
             models.Index(fields=["due_at", "id", "region"], condition=Q(status="due"), name="followup_open_due"),
-            # Region first: the lists and counts of one village or township.
-            models.Index(fields=["region", "due_at"], condition=Q(status="due"), name="followup_open_region"),
         ]
 
     def __str__(self) -> str:

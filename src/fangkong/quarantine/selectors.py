@@ -277,7 +277,8 @@ def my_people_today(user, *, now=None) -> list[PersonToday]:
     """包保对象: the orders the user is cadre or doctor of, with today's follow-ups, most urgent first.
 
     Active orders, and ended ones that still have overdue slots to record or excuse. Two bounded
-    queries: my active orders, and my slots that are either due before tonight or due today.
+    queries: my slots that are either due before tonight or due today, and my active orders (a third
+    only when an ended order still has slots open: those orders by key).
     """
     require_reader(user)
     now = now or timezone.now()
@@ -291,9 +292,14 @@ def my_people_today(user, *, now=None) -> list[PersonToday]:
         | Q(cadre=user, status__in=closed, due_at__gte=start, due_at__lt=end)
         | Q(doctor=user, status=FollowUpStatus.DUE, due_at__lt=end)
         | Q(doctor=user, status__in=closed, due_at__gte=start, due_at__lt=end)).order_by("due_at", "id"))
-    orders = Quarantine.objects.filter(responsible).filter(
-        Q(status=QuarantineStatus.ACTIVE) | Q(pk__in={s.quarantine_id for s in slots}))
-    people = {q.pk: PersonToday(q) for q in orders.select_related("key_person__person", "region", "site", "room", "cadre", "doctor")}
+    mine = Quarantine.objects.filter(responsible).select_related(
+        "key_person__person", "region", "site", "room", "cadre", "doctor")
+    people = {q.pk: PersonToday(q) for q in mine.filter(status=QuarantineStatus.ACTIVE)}
+    # Ended orders that still have slots to record or excuse (few): asked for by key, only when there are
+    # some, rather than OR-ed into the first query with every order's key (a long list to plan on each view).
+    ended = {s.quarantine_id for s in slots} - people.keys()
+    if ended:
+        people |= {q.pk: PersonToday(q) for q in mine.filter(pk__in=ended)}
     for slot in slots:
         person = people.get(slot.quarantine_id)
         if person is None:
