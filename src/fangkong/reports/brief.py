@@ -205,7 +205,7 @@ def _stamp(content: bytes, actor, when: datetime.datetime, title: str) -> bytes:
     return out.getvalue()
 
 
-def _problems(actor, region_code: str, day: datetime.date) -> list[dict]:
+def problems_for(actor, region_code: str, day: datetime.date) -> list[dict]:
     """"存在的问题": the situation text of the day's submitted reports in the subtree (the report chain's)."""
     try:
         from . import selectors as chain_selectors
@@ -222,7 +222,7 @@ def _problems(actor, region_code: str, day: datetime.date) -> list[dict]:
 
 def context_for(actor, region_code: str, day: datetime.date, brief: Brief) -> dict:
     return brief_context.build(actor, region_code, day, issue_number=brief.issue_number, next_steps=brief.next_steps,
-                               problems=_problems(actor, region_code, day))
+                               problems=problems_for(actor, region_code, day))
 
 
 def generate_brief(actor, region_code: str, day: datetime.date) -> tuple[bytes, str]:

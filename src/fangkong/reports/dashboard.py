@@ -128,10 +128,7 @@ def _daily(code, day):
 def link_for(key: str, code: str, day: datetime.date) -> str:
     """The list behind a figure: the ledger, the overdue list, the transfers, the checkpoint pages …"""
     if key.startswith(("kp_under_management", "kp_new", "kp_released")):
-        category = key.rsplit("_", 1)[-1] if key.rsplit("_", 1)[-1] in Category.values else ""
-        for value in Category.values:
-            if key.endswith("_" + value):
-                category = value
+        category = next((value for value in Category.values if key.endswith("_" + value)), "")
         status = "under_management" if key.startswith("kp_under_management") else ""
         return url("screening:key_persons", region=code, category=category, status=status)
     if key in ("fu_open",):

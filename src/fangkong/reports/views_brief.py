@@ -19,8 +19,6 @@ from fangkong.audit import services as audit
 
 from . import brief, brief_context, charts, dashboard
 
-# colours for the key-figure changes: up is bad for most figures (more fevers, more people isolated)
-
 
 def _choice(data) -> tuple[DailyTableForm, str, datetime.date]:
     form = DailyTableForm(data)
@@ -66,7 +64,7 @@ def brief_page(request):
     issue = brief.brief_for(user, region.code, day)
     ctx = brief_context.build(user, region.code, day, issue_number=issue.issue_number if issue else 0,
                               next_steps=issue.next_steps if issue else "",
-                              problems=brief._problems(user, region.code, day))
+                              problems=brief.problems_for(user, region.code, day))
     template = brief.active_template(region)
     return render(request, "reports/brief.html", {
         "form": form, "region": region, "day": day, "issue": issue, "ctx": ctx,
