@@ -165,3 +165,12 @@ def test_checkpoint_figures_and_failing_five_haves(tree):
     assert dashboard.dashboard(hq("hq_b", region=f.TOWN_B), f.TOWN_B, today).alerts == []
     assert dashboard.link_for("passage_persons", f.COUNTY, DAY) == f"/checkpoints/?region={f.COUNTY}"
     assert dashboard.link_for("places_closed", f.COUNTY, DAY) == f"/checkpoints/places/?region={f.COUNTY}"
+
+
+def test_a_role_that_does_not_read_the_chain_still_sees_the_figures(tree, login):
+    doctor = f.user("doctor", Role.DOCTOR, f.TOWN_A)
+    add(f.VILLAGE_A1, "kp_new.returnee", 2)
+    response = login(doctor).get(URL, {"date": DAY.isoformat()})
+    assert response.status_code == 200
+    board = response.context["board"]
+    assert board.chain is None and [t.value for t in board.tiles if t.key == "kp_new"] == [2]
