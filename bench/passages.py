@@ -227,7 +227,7 @@ def written(seeded: dict) -> dict[str, int]:
 PARTS = {
     "passage": [
         ("whole request (test client → response)", "django/test/client.py", "request"),
-        ("  middleware before/after the view", "fangkong/core/middleware.py", "__call__"),
+        ("  the view (ninja: auth, parsing, the endpoint, rendering)", "ninja/operation.py", "run"),
         ("  bearer token → user (TokenAuth)", "ninja/security/http.py", "__call__"),
         ("  body parsing and validation (ninja/pydantic)", "ninja/operation.py", "_get_values"),
         ("  checkpoint_for (selector, scope)", "checkpoints/selectors/checkpoints.py", "checkpoint_for"),
@@ -243,7 +243,7 @@ PARTS = {
     ],
     "check_in": [
         ("whole request (test client → response)", "django/test/client.py", "request"),
-        ("  middleware before/after the view", "fangkong/core/middleware.py", "__call__"),
+        ("  the view (ninja: parsing, the endpoint, rendering)", "ninja/operation.py", "run"),
         ("  body parsing and validation (ninja/pydantic)", "ninja/operation.py", "_get_values"),
         ("  active_code_by_token (selector)", "checkpoints/selectors/check_ins.py", "active_code_by_token"),
         ("  allow_attempt (rate limit, cache)", "checkpoints/services/check_ins.py", "allow_attempt"),
@@ -258,7 +258,7 @@ PARTS = {
     ],
     "trivial": [
         ("whole request (test client → response)", "django/test/client.py", "request"),
-        ("  middleware before/after the view", "fangkong/core/middleware.py", "__call__"),
+        ("  the view (healthz)", "fangkong/core/views.py", "healthz"),
     ],
 }
 # across the whole request: building SQL in the ORM vs running it in the database driver
