@@ -142,13 +142,6 @@ def task_for(user, pk) -> ArrivalTask:
         raise Http404 from None
 
 
-def open_task_count(user) -> int:
-    """Open tasks of the scope, for the worker's list heading (a village has a handful)."""
-    if not account_permissions.can_view_ledger(user):
-        return 0
-    return ArrivalTask.objects.filter(within(user.region_id), status=TaskStatus.OPEN).count()
-
-
 def today() -> datetime.date:
     return timezone.localdate()
 

@@ -217,7 +217,8 @@ def end_risk_area(actor, area: RiskArea, *, day=None) -> RiskArea:
         if errors:
             raise ValidationError(errors)
     if day < area.valid_from:
-        day = area.valid_from
+        raise ValidationError({"valid_until": _("%(name)s 自%(start)s起生效，不能在此之前解除；如系误录请删除") % {
+            "name": area.name, "start": area.valid_from}})
     return update_risk_area(actor, area, valid_until=day)
 
 
