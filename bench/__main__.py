@@ -11,7 +11,7 @@ import os
 import sys
 import time
 
-BENCHMARKS = ["import_ledger", "rollup", "followups", "due_now"]
+BENCHMARKS = ["import_ledger", "rollup", "followups", "due_now", "passages", "exposure", "dashboard"]
 
 
 def main() -> None:
