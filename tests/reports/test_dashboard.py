@@ -48,6 +48,8 @@ def test_trends_cover_fourteen_days(tree):
     assert "密切接触者" not in trends["kp_new"]  # no new persons of that category in the window
     assert trends["isolation"]["居家隔离"] == [3] * 12 + [2, 2]
     assert trends["fevers"]["摸排发现"] == [0] * 14
+    urls = {t.id: t.url for t in board.trends}
+    assert urls["kp_new"] == f"/screening/?region={f.COUNTY}" and urls["isolation"].startswith("/quarantine/orders/")
 
 
 def test_overdue_follow_ups_and_late_reports_by_region(tree):

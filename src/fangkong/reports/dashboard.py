@@ -206,6 +206,7 @@ class Trend:
     id: str
     title: str
     lines: list[tuple[str, list[int]]]  # (label, one value per day)
+    url: str = ""  # the list behind the chart
 
 
 @dataclass
@@ -247,7 +248,8 @@ def dashboard(user, region_code: str, day: datetime.date) -> Dashboard:
         if trend_id == "kp_new":  # eight categories: only those with new persons in the period
             drawn = [line for line in drawn if any(line[1])]
         if drawn:
-            trends.append(Trend(trend_id, str(title), drawn))
+            behind = "kp_new" if trend_id == "kp_new" else next(key for key, _label in lines if key in known)
+            trends.append(Trend(trend_id, str(title), drawn, link_for(behind, code, day)))
     alerts = [Tile(key, str(label), s.at(key), s.at(key) - s.at(key, yesterday), link_for(key, code, day))
               for key, label in ALERTS if key in known and s.at(key)]
     failing = failing_checkpoints(code) if day == timezone.localdate() else 0
