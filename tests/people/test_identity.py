@@ -136,3 +136,15 @@ def test_digest_is_the_hmac_sha256_of_kind_and_number(settings, key):
     assert identity.digest("resident_id", "420921198001011234") == expected
     assert identity.digester()("resident_id", "420921198001011234") == expected
     assert identity.digest("phone", "13812345678") != identity.digest("resident_id", "13812345678")
+
+
+def test_the_fast_resident_id_check_agrees_with_the_full_one():
+    today = datetime.date.today()
+    good = resident_id("19800101", "123")
+    assert identity.is_valid_resident_id(good, today)
+    wrong_digit = good[:17] + ("1" if good[17] != "1" else "2")
+    for bad in (wrong_digit, resident_id("19800231"), resident_id("18800101"), resident_id(area="429999"),
+                "A" + good[1:]):
+        assert not identity.is_valid_resident_id(bad, today)
+        with pytest.raises(ValidationError):
+            identity.check_resident_id(bad)

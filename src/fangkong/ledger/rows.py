@@ -231,11 +231,7 @@ class SheetReader:
             return None
         number = typed_id if typed_id.isascii() else unicodedata.normalize("NFKC", typed_id)
         number = "".join(number.split()).upper()
-        if len(number) != 18 or not number.isascii():
-            return None
-        try:
-            number = identity.check_resident_id(number, self._system_today)
-        except ValidationError:
+        if len(number) != 18 or not number.isascii() or not identity.is_valid_resident_id(number, self._system_today):
             return None
         if typed_phone is None or typed_phone == "":
             phone = ""
