@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from fangkong.accounts import permissions as account_permissions
+from fangkong.people import identity
 from fangkong.people.models import Person
 from fangkong.people.selectors import digests_for_search
 from fangkong.regions import codes
@@ -77,7 +78,7 @@ class Contact:
     at: datetime.datetime
     source: str
     subject_at: datetime.datetime   # the person's own presence nearest in time
-    person: Person | None = None
+    person: "ContactPerson | None" = None
     where: str = ""
 
     @property
@@ -225,11 +226,29 @@ def exposure_search(user, person: Person, *, start: datetime.datetime | None = N
     return result
 
 
+@dataclass
+class ContactPerson:
+    """What the result shows of a contact (read as plain values: a search can find thousands)."""
+    pk: int
+    name: str
+    id_number: str
+    phone: str
+    region_id: str
+
+    @property
+    def masked_id(self) -> str:
+        return identity.mask_id(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return identity.mask_phone(self.phone)
+
+
 def _attach_details(contacts: list[Contact]) -> None:
     if not contacts:
         return
-    persons = (Person.objects.only("name", "id_number", "phone", "region_id")
-               .in_bulk({c.person_id for c in contacts}))
+    persons = {row[0]: ContactPerson(*row) for row in Person.objects.filter(pk__in={c.person_id for c in contacts})
+               .values_list("id", "name", "id_number", "phone", "region_id")}
     place_ids = {c.target_id for c in contacts if c.kind == PLACE}
     checkpoint_ids = {c.target_id for c in contacts if c.kind == CHECKPOINT}
     places = dict(Place.objects.filter(pk__in=place_ids).values_list("id", "name")) if place_ids else {}
