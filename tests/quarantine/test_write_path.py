@@ -46,8 +46,10 @@ def _statements(ctx, prefix: str) -> list[str]:
 
 def test_a_follow_up_over_the_api_is_one_read_then_one_lean_transaction(login, order, doctor):
     client = login(doctor)
+    slot = FollowUp.objects.get(quarantine=order, due_at=local(days_ago(1), 18))  # whatever the time of day now
     with CaptureQueriesContext(connection) as ctx:
-        status, body = _post(client, order, {"temperature": "36.6", "method": "phone"})
+        status, body = _post(client, order, {"temperature": "36.6", "method": "phone", "slot_id": slot.pk,
+                                             "at": local(days_ago(1), 18, 5).isoformat()})
     assert status == 201, body
     assert (body["person_name"], body["temperature"], body["status"], body["alert"]) == (
         order.key_person.person.name, "36.6", "done", False)
@@ -62,7 +64,8 @@ def test_a_follow_up_over_the_api_is_one_read_then_one_lean_transaction(login, o
     assert len(_statements(ctx, 'UPDATE "QUARANTINE_FOLLOWUP"')) == 1
     assert len(ctx.captured_queries) <= 12, sql
     assert AuditEntry.objects.filter(action="follow_up.record").count() == 1
-    assert counters.differences(local_day(timezone.now())) == {}
+    assert counters.differences(days_ago(1)) == {}
+    assert FollowUp.objects.get(pk=slot.pk).status == "done"
 
 
 def test_a_fever_moves_slot_and_transfer_counters_in_one_upsert_and_both_are_audited(login, order, doctor):
