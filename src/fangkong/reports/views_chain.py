@@ -18,7 +18,7 @@ from fangkong.analytics.reports import header_rows
 from fangkong.core.exports import XLSX_TYPE
 from fangkong.regions import selectors as region_selectors
 
-from . import permissions, selectors, services
+from . import permissions, report_table, selectors, services
 from .deadlines import county_code_of
 from .forms import ChainChoiceForm, ReturnForm, SettingsForm, SituationForm
 
@@ -86,39 +86,16 @@ def _history(view) -> list[dict]:
     return lines
 
 
-def _children_cells(view, keys):
-    rows = []
-    for child in view.children:
-        frozen = child.frozen
-        cells = []
-        for k in keys:
-            live = child.live.get(k, 0)
-            if frozen is None:
-                cells.append({"value": live, "pending": True})
-            else:
-                value = frozen.get(k)
-                cells.append({"value": "—" if value is None else value,
-                              "live": live if value is not None and value != live else None})
-        rows.append((child, cells))
-    return rows
-
-
 @login_required
 @require_GET
 def report(request, region: str, day: str):
     """One region's report of a day: the live figures for review, the frozen ones once submitted and
     what changed since; for a township or the county, the children's submitted figures next to the live."""
     view = selectors.report_view(request.user, region, _parse_day(day))
-    keys = [f.key for f in view.figures]
     top, bottom = header_rows(view.figures)
-    rows = [{"figure": f, "live": view.live[f.key],
-             "frozen": (view.frozen or {}).get(f.key) if view.frozen is not None else None,
-             "changed": f.key in view.differences,
-             "delta": view.differences[f.key][1] - view.differences[f.key][0] if f.key in view.differences else 0}
-            for f in view.figures]
     return render(request, "reports/report_detail.html", {
-        "view": view, "rows": rows, "header_top": top, "header_bottom": bottom,
-        "children": _children_cells(view, keys),
+        "view": view, "rows": report_table.figure_rows(view), "header_top": top, "header_bottom": bottom,
+        "children": report_table.children_rows(view),
         "form": SituationForm(initial={"situation": view.report.situation if view.report else ""}),
         "return_form": ReturnForm(),
         "history": _history(view),
