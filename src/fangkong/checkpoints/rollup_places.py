@@ -83,7 +83,7 @@ _PLACES = _("重点场所")
 
 figures.register(
     figures.stock("places_open", _("开放"), ["place_new", "place_reopened"], ["place_closed"], group=_PLACES),
-    figures.stock("places_closed", _("关闭"), ["place_closed"], ["place_reopened"], group=_PLACES),
+    figures.stock("places_closed", _("已关闭"), ["place_closed"], ["place_reopened"], group=_PLACES),
     figures.flow("hygiene_logs", _("已记录清洗消毒"), "hygiene_log", group=_PLACES),
     figures.derived("places_missing_log", _("未记录"), lambda row: max(0, row["places_open"] - row["hygiene_logs"]),
                     group=_PLACES),
