@@ -7,10 +7,16 @@ lists of HTML rows, and the template only loops over them. Numbers are ints (wri
 text (figure headings, region names, labels) is escaped here.
 """
 
+from functools import lru_cache
+
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from fangkong.analytics.figures import Figure
+from fangkong.analytics.reports import header_rows
 
 from .selectors import ReportView
 
@@ -22,8 +28,23 @@ def _text(value) -> str:
     return str(conditional_escape(value))
 
 
+@lru_cache(maxsize=16)
+def _labels(language: str | None, figures: tuple[Figure, ...]) -> tuple[dict[str, str], SafeString, SafeString]:
+    """The figures' escaped headings and the children's two header rows, in one language: the same on
+    every page, so translated and escaped once per language (Figure is frozen, hence hashable)."""
+    headings = {f.key: str(conditional_escape(f.heading)) for f in figures}
+    top, bottom = header_rows(list(figures))
+    upper = []
+    for h in top:
+        num = ' class="num"' if h["rowspan"] == 2 else ""
+        upper.append(f'<th colspan="{h["colspan"]}" rowspan="{h["rowspan"]}"{num}>{conditional_escape(h["label"])}</th>')
+    lower = [f'<th class="num">{conditional_escape(f.label)}</th>' for f in bottom]
+    return headings, mark_safe("".join(upper)), mark_safe("".join(lower))  # noqa: S308 — labels escaped
+
+
 def figure_rows(view: ReportView) -> list[SafeString]:
     """One `<tr>` per figure: heading, the frozen figure (once submitted), the live one, the difference."""
+    headings = _labels(get_language(), tuple(view.figures))[0]
     shown = view.frozen is not None
     frozen = view.frozen or {}
     rows = []
@@ -33,7 +54,7 @@ def figure_rows(view: ReportView) -> list[SafeString]:
         changed = key in view.differences
         mark = ' class="changed"' if changed else ""
         cells = [f'<tr data-figure="{key}"{mark}>'
-                 f"<td>{conditional_escape(figure.heading)}</td>"]
+                 f"<td>{headings[key]}</td>"]
         if shown:
             value = frozen.get(key)
             cells.append(f'<td class="num frozen">{"—" if value is None else _text(value)}</td>')
@@ -79,3 +100,11 @@ def children_rows(view: ReportView) -> list[SafeString]:
         cells.append("</tr>")
         rows.append(mark_safe("".join(cells)))  # noqa: S308 — every part above is escaped or an int
     return rows
+
+
+
+def children_header(view: ReportView) -> tuple[SafeString, SafeString]:
+    """The children's table's header cells after 区划 and 状态, as two rows: figure groups spanning their
+    figures above, figure labels below; an ungrouped figure spans both rows."""
+    _headings, upper, lower = _labels(get_language(), tuple(view.figures))
+    return upper, lower

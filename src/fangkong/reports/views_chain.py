@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fangkong.analytics.reports import header_rows
 from fangkong.core.exports import XLSX_TYPE
 from fangkong.regions import selectors as region_selectors
 
@@ -92,7 +91,7 @@ def report(request, region: str, day: str):
     """One region's report of a day: the live figures for review, the frozen ones once submitted and
     what changed since; for a township or the county, the children's submitted figures next to the live."""
     view = selectors.report_view(request.user, region, _parse_day(day))
-    top, bottom = header_rows(view.figures)
+    top, bottom = report_table.children_header(view) if view.children else ("", "")
     return render(request, "reports/report_detail.html", {
         "view": view, "rows": report_table.figure_rows(view), "header_top": top, "header_bottom": bottom,
         "children": report_table.children_rows(view),
