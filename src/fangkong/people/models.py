@@ -50,8 +50,9 @@ class Person(models.Model):
     phone_digest = models.CharField(max_length=40, blank=True, editable=False)
     household = models.ForeignKey(Household, verbose_name=_("户"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="members")
+    # db_index=False: the (region, id) index below serves every region lookup
     region = models.ForeignKey("regions.Region", verbose_name=_("现住区划"), on_delete=models.PROTECT,
-                               related_name="+")
+                               related_name="+", db_index=False)
     address = models.CharField(_("现住址"), max_length=200, blank=True)
     workplace = models.CharField(_("工作单位"), max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -94,8 +94,9 @@ class KeyPerson(models.Model):
     person = models.ForeignKey("people.Person", verbose_name=_("人员"), on_delete=models.PROTECT,
                                related_name="key_person_entries")
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
+    # db_index=False: the (region, status, id) index below serves every region lookup
     region = models.ForeignKey("regions.Region", verbose_name=_("台账所属区划"), on_delete=models.PROTECT,
-                               related_name="+")
+                               related_name="+", db_index=False)
     registered_on = models.DateField(_("登记日期"))
     origin = models.CharField(_("来自何地"), max_length=100, blank=True)
     departure_date = models.DateField(_("离开日期"), null=True, blank=True)
@@ -104,7 +105,7 @@ class KeyPerson(models.Model):
     transport_number = models.CharField(_("车次/航班/车牌"), max_length=40, blank=True)
     symptoms = models.CharField(_("症状"), max_length=200, blank=True)
     responsible = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("责任人"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+                                    on_delete=models.SET_NULL, related_name="+", db_index=False)  # see keyperson_responsible
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.UNDER_MANAGEMENT)
     ended_on = models.DateField(_("解除/转出日期"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=300, blank=True)
