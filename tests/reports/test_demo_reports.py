@@ -3,10 +3,12 @@
 import datetime
 import io
 
+import docx
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from fangkong.accounts.models import User
@@ -95,3 +97,24 @@ def test_the_status_of_yesterday_shows_the_chain(demo):
     assert status.past_deadline
     town = selectors.chain_status(User.objects.get(username="town1"), "420921001000", yesterday)
     assert [lv.level for lv in town.levels] == ["township", "village"]
+
+
+def test_the_county_brief_of_the_last_day_is_issued_with_its_next_steps(demo, client):
+    from fangkong.reports.demo import NEXT_STEPS
+    from fangkong.reports.models import Brief
+    today = timezone.localdate()
+    issued = Brief.objects.get(region_id=COUNTY, day=today)
+    hq = User.objects.get(username="hq")
+    assert issued.issue_number == 1 and issued.created_by == hq
+    assert issued.next_steps == NEXT_STEPS and issued.next_steps.count("\n") >= 3
+    assert AuditEntry.objects.filter(action="brief.next_steps", actor=hq, object_id=str(issued.pk)).exists()
+    assert "the county's work brief" in demo  # the demo's log names it
+
+    client.force_login(hq)
+    page = client.get(reverse("reports:brief"), {"region": COUNTY, "date": today.isoformat()})
+    assert page.status_code == 200
+    assert "第1期" in page.text and "一是压实“四级书记”防控责任" in page.text
+    document = client.post(reverse("reports:brief_docx"), {"region": COUNTY, "date": today.isoformat()})
+    assert document.status_code == 200
+    text = "".join(p.text for p in docx.Document(io.BytesIO(document.content)).paragraphs)
+    assert "第1期" in text and "六是强化监督执纪问责" in text

@@ -28,7 +28,7 @@ from fangkong.audit.models import AuditEntry, Source
 from fangkong.regions import codes
 from fangkong.regions.models import Region, within
 
-from . import permissions
+from . import brief, permissions
 from .models import DailyReport, ReportSettings, ReportStatus
 
 COUNTY = "420921000000"
@@ -47,6 +47,19 @@ PROBLEMS = {
     codes.COUNTY: ["集中医学观察点床位使用率偏高，正在启用备用酒店。", "个别乡镇卡点登记不规范，督查组已明察暗访并通报。",
                    "医用防护物资仍然紧张，已向市指挥部申请调拨。"],
 }
+# "下步工作" of the county's brief for the last day, one paragraph a line, as headquarters write it
+NEXT_STEPS = "\n".join([
+    "一是压实“四级书记”防控责任。县、乡、村三级每日一报严格执行16:00前报送制度，对迟报、漏报、错报的单位通报批评，"
+    "连续两次迟报的约谈主要负责人。",
+    "二是持续开展拉网式排查。对疫区返乡人员、密切接触者和发热人员做到“不漏一户、不漏一人”，台账日清日结，"
+    "重点人员每日两次体温监测，发热人员2小时内送定点医院排查。",
+    "三是严格落实隔离管控措施。居家隔离人员由村干部、民警、医生“三包一”盯守，集中医学观察点启用备用酒店，"
+    "确保应隔尽隔。",
+    "四是加强卡点值守和重点场所管理。严格落实卡点“五有”要求，对进出人员车辆逐一登记测温，劝返非必要出行人员；"
+    "农贸市场、超市、药店每日消毒不少于两次。",
+    "五是做好物资保障。优先保障一线医护人员和卡点值守人员的口罩、防护服和消毒用品，统筹做好群众生活必需品供应。",
+    "六是强化监督执纪问责。县纪委监委督查组继续明察暗访，对履职不力、作风漂浮、弄虚作假的党员干部严肃追责问责。",
+])
 RETURN_COMMENTS = ["走访户数与台账不一致，请核实后重新报送。", "发热人员去向未写明，请补充后重报。",
                    "在管人数较前一日减少但未说明解除情况，请补充说明。", "情况与问题填写过于简单，请具体说明。"]
 
@@ -200,5 +213,9 @@ def reports_demo(options, log):
                   "resubmitted": sum(1 for s in steps if len(s) == 3)}
         audit.record(None, "demo.reports", object_type="demo", object_repr="daily report chain demo data",
                      region=COUNTY, after=counts)
+        # the county's work brief of the last day, with its "next steps", issued by headquarters
+        issuer = hq if brief.can_issue_brief(hq) else None
+        issued = brief.save_next_steps(issuer, COUNTY, today, NEXT_STEPS)
     log(f"reports: {counts['reports']} daily reports over {DAYS} days ({counts['late']} late, "
-        f"{counts['resubmitted']} returned and resubmitted, {counts['returned']} still returned)")
+        f"{counts['resubmitted']} returned and resubmitted, {counts['returned']} still returned); "
+        f"the county's work brief of {today} (issue {issued.issue_number}) with its next steps")
