@@ -151,8 +151,7 @@ def public_check_in(request, token: str, payload: CheckInIn):
         row = check_in_services.check_in(code, **payload.dict())
     except ValidationError as exc:
         return Status(422, {"detail": exc.message_dict})
-    target = code.place or code.checkpoint
-    return Status(201, {"detail": _("登记成功"), "where": target.name, "at": local(row.checked_in_at)})
+    return Status(201, {"detail": _("登记成功"), "where": code.name, "at": local(row.checked_in_at)})
 
 
 @router.get("/exposure", response={200: ExposureOut, **READ, 422: ErrorOut})

@@ -31,9 +31,8 @@ def check_in(request, token: str):
         code = active_code_by_token(token)
     except Http404:
         return _not_found(request)
-    target = code.place or code.checkpoint
     form = CheckInForm(request.POST or None)
-    context = {"form": form, "where": target.name}
+    context = {"form": form, "where": code.name}
     if request.method == "POST":
         if not services.allow_attempt(services.client_ip(request)):
             context["limited"] = _("提交过于频繁，请稍后再试")
@@ -45,5 +44,5 @@ def check_in(request, token: str):
             apply_service_error(form, exc)
             return render(request, "checkpoints/check_in_form.html", context, status=400)
         return render(request, "checkpoints/check_in_done.html",
-                      {"where": target.name, "at": timezone.localtime()})
+                      {"where": code.name, "at": timezone.localtime()})
     return render(request, "checkpoints/check_in_form.html", context)

@@ -1,23 +1,97 @@
-"""Reads of check-ins: the active code behind a public token, the latest check-ins of a place."""
+"""Reads of check-ins: the active code behind a public token, the latest check-ins of a place.
 
+The public check-in reads its code on every request, so `active_code_by_token` reads only what the
+request needs (token → place or checkpoint, its region and name) with one indexed query by the
+unique token, and keeps the answer per process for CODE_CACHE_SECONDS (found codes only: a code
+just issued works at once everywhere). Staleness, bounded: every save or delete of a place code
+drops its entry in the writing process at once (and again on commit); every save of a place or a
+checkpoint (name, region) drops all entries there. Another process may still accept a withdrawn
+code, or show an old name or region, for at most CODE_CACHE_SECONDS after the change — a few
+check-ins recorded at the place the code named; nothing is revealed either way.
+"""
+
+import threading
+import time
+from typing import NamedTuple
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 
 from ..models import CheckIn, Checkpoint, Place, PlaceCode
 
 TOKEN_MAX = 32
+CODE_CACHE_SECONDS = 5
 
 
-def active_code_by_token(token: str) -> PlaceCode:
-    """The active code with this token, with its place or checkpoint; Http404 for an unknown or withdrawn one
-    (the same answer for both: a withdrawn token tells nothing)."""
+class ActiveCode(NamedTuple):
+    """What a check-in needs of an active code: exactly one of place_id / checkpoint_id is set."""
+    token: str
+    place_id: int | None
+    checkpoint_id: int | None
+    region_id: str
+    name: str  # the place's or checkpoint's
+
+
+_codes: dict[str, tuple[float, ActiveCode]] = {}
+_codes_lock = threading.Lock()
+
+
+def _read_code(token: str) -> ActiveCode | None:
+    row = (PlaceCode.objects.filter(token=token, is_active=True)
+           .values_list("place_id", "checkpoint_id", Coalesce(F("place__region_id"), F("checkpoint__region_id")),
+                        Coalesce(F("place__name"), F("checkpoint__name")))
+           .first())
+    return None if row is None else ActiveCode(token, *row)
+
+
+def active_code_by_token(token: str) -> ActiveCode:
+    """The active code with this token (cached, see the module's docstring); Http404 for an unknown or
+    withdrawn one (the same answer for both: a withdrawn token tells nothing)."""
     token = str(token or "")
     if not token or len(token) > TOKEN_MAX:
         raise Http404
-    code = (PlaceCode.objects.select_related("place", "checkpoint")
-            .filter(token=token, is_active=True).first())
+    now = time.monotonic()
+    hit = _codes.get(token)
+    if hit is not None and now - hit[0] < CODE_CACHE_SECONDS:
+        return hit[1]
+    code = _read_code(token)
     if code is None:
+        _codes.pop(token, None)
         raise Http404
+    with _codes_lock:
+        if len(_codes) > 4096:
+            _codes.clear()
+        _codes[token] = (now, code)
     return code
+
+
+def forget_codes(token: str | None = None) -> None:
+    """Drop the cached code of this token (all of them when token is None)."""
+    with _codes_lock:
+        if token is None:
+            _codes.clear()
+        else:
+            _codes.pop(token, None)
+
+
+def _code_written(sender, instance, **kwargs) -> None:
+    token = instance.token
+    forget_codes(token)
+    transaction.on_commit(lambda: forget_codes(token))
+
+
+def _target_written(sender, instance, **kwargs) -> None:
+    forget_codes()
+    transaction.on_commit(forget_codes)
+
+
+post_save.connect(_code_written, sender=PlaceCode, dispatch_uid="checkpoints.check_ins.code.save")
+post_delete.connect(_code_written, sender=PlaceCode, dispatch_uid="checkpoints.check_ins.code.delete")
+post_save.connect(_target_written, sender=Place, dispatch_uid="checkpoints.check_ins.place.save")
+post_save.connect(_target_written, sender=Checkpoint, dispatch_uid="checkpoints.check_ins.checkpoint.save")
 
 
 def recent_check_ins(*, place: Place | None = None, checkpoint: Checkpoint | None = None, limit: int = 20) -> list:

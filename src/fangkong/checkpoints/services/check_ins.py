@@ -20,8 +20,10 @@ an ID number and where they came from in the last 14 days. No account, so:
   proxies in front of the site, default none), the last address of X-Forwarded-For that is not
   itself a trusted proxy is taken instead. Never X-Forwarded-For otherwise: any client can send it.
 
-The path is lean (DESIGN §5): one read of the code, one of the person, at most one insert of a
-person, the check-in, one counter upsert and one audit entry.
+The path is lean (DESIGN §5): the code read of the needed columns only and cached per process for a
+few seconds (`selectors.check_ins`), one id lookup of the person, at most one insert of a person,
+the check-in, one audit entry and one counters upsert; on PostgreSQL an advisory lock first (see
+`_lock_person`).
 """
 
 import re
@@ -30,7 +32,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,8 +41,9 @@ from fangkong.audit import services as audit
 from fangkong.people import identity
 from fangkong.people.models import IdType, Person
 
-from ..models import CheckIn, PlaceCode
+from ..models import CheckIn
 from ..rollup_places import check_in_contributions
+from ..selectors.check_ins import ActiveCode
 
 NAME_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fffA-Za-z·•.\- ]{1,50}$")
 ORIGIN_CODE_LENGTHS = (2, 4, 6, 9, 12)
@@ -122,43 +125,57 @@ def clean_check_in(*, phone: str, name: str, id_number: str = "", origin: str = 
     return out
 
 
-def _find_or_create_person(data: dict, region_code: str) -> tuple[Person, bool]:
+def _lock_person(key: str) -> None:
+    """PostgreSQL: a transaction advisory lock on the person's key, so two check-ins of one new person at
+    once do not create two persons (SQLite: its write lock, BEGIN IMMEDIATE, already serialises writers).
+    An ID's key is the passage registration's own, so a passage and a check-in of one new person at
+    once do not either."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+
+def _find_or_create_person(data: dict, region_code: str) -> tuple[int, bool]:
+    """(person id, created): one lookup of the id by digest, an insert only when new."""
+    phone_digest = identity.digest("phone", data["phone"])
     if data["id_number"]:
         id_digest = identity.digest(IdType.RESIDENT_ID, data["id_number"])
-        person = Person.objects.filter(id_digest=id_digest).order_by("id").only("id").first()
-        if person:
-            return person, False
+        _lock_person(f"passage.person:{id_digest}")
+        found = Person.objects.filter(id_digest=id_digest)
         number = data["id_number"]
         extra = {"id_type": IdType.RESIDENT_ID, "id_number": number, "id_digest": id_digest,
                  "sex": identity.sex_of(number), "birth_date": identity.birth_date_of(number)}
     else:
-        phone_digest = identity.digest("phone", data["phone"])
-        person = (Person.objects.filter(phone_digest=phone_digest, name=data["name"]).order_by("id")
-                  .only("id").first())
-        if person:
-            return person, False
+        _lock_person(f"check_in.person:{phone_digest}:{data['name']}")
+        found = Person.objects.filter(phone_digest=phone_digest, name=data["name"])
         extra = {"id_type": IdType.OTHER, "id_number": "", "id_digest": ""}
-    person = Person.objects.create(name=data["name"], phone=data["phone"],
-                                   phone_digest=identity.digest("phone", data["phone"]), region_id=region_code, **extra)
-    return person, True
+    person_id = found.order_by("id").values_list("id", flat=True).first()
+    if person_id is not None:
+        return person_id, False
+    person = Person(name=data["name"], phone=data["phone"], phone_digest=phone_digest, region_id=region_code, **extra)
+    Person.objects.bulk_create([person])
+    return person.pk, True
 
 
-def check_in(code: PlaceCode, *, phone: str, name: str, id_number: str = "", origin: str = "",
+def check_in(code: ActiveCode, *, phone: str, name: str, id_number: str = "", origin: str = "",
              origin_code: str = "", at=None) -> CheckIn:
-    """Store one check-in at the code's place or checkpoint (the code must be active: the caller looked it up)."""
+    """Store one check-in at the code's place or checkpoint (`selectors.check_ins.active_code_by_token`:
+    the caller looked the active code up). Validation and the risk-area test come before the
+    transaction; inside it: the person (one lookup, an insert when new), the check-in, one audit
+    entry and one counters upsert (last: the busy counter rows are held the shortest); nothing is read back."""
     data = clean_check_in(phone=phone, name=name, id_number=id_number, origin=origin, origin_code=origin_code)
-    target = code.place or code.checkpoint
     at = at or timezone.now()
+    from_risk = _risky(data["origin_code"], timezone.localdate(at))
     with transaction.atomic():
-        person, created = _find_or_create_person(data, target.region_id)
-        row = CheckIn.objects.create(
-            place_id=code.place_id, checkpoint_id=code.checkpoint_id, region_id=target.region_id, person=person,
-            checked_in_at=at, origin=data["origin"], origin_code=data["origin_code"],
-            from_risk_area=_risky(data["origin_code"], timezone.localdate(at)))
+        person_id, created = _find_or_create_person(data, code.region_id)
+        row = CheckIn(place_id=code.place_id, checkpoint_id=code.checkpoint_id, region_id=code.region_id,
+                      person_id=person_id, checked_in_at=at, origin=data["origin"], origin_code=data["origin_code"],
+                      from_risk_area=from_risk)
+        CheckIn.objects.bulk_create([row])
+        audit.record(None, "check_in.create", row, region=code.region_id, after={
+            "place_id": code.place_id, "checkpoint_id": code.checkpoint_id, "person_id": person_id,
+            "person_created": created, "from_risk_area": from_risk, "origin_code": row.origin_code})
         counters.track_change(new=check_in_contributions(row))
-        audit.record(None, "check_in.create", row, region=target.region_id, after={
-            "place_id": code.place_id, "checkpoint_id": code.checkpoint_id, "person_id": person.pk,
-            "person_created": created, "from_risk_area": row.from_risk_area, "origin_code": row.origin_code})
     return row
 
 
