@@ -1,10 +1,14 @@
 """The passage API: the queue's endpoint, lookup of a known ID, figures; scope, masking and errors."""
 
+import time
+
 import pytest
 from django.utils import timezone
 
 from fangkong.audit.models import AuditEntry
-from fangkong.checkpoints.models import ArrivalTask, Passage
+from fangkong.checkpoints.models import ArrivalTask, Checkpoint, Passage
+from fangkong.checkpoints.selectors import checkpoints as checkpoint_selectors
+from fangkong.checkpoints.services import checkpoints as checkpoint_services
 from fangkong.screening.models import KeyPerson
 from tests import factories as f
 
@@ -131,5 +135,33 @@ def test_the_queue_endpoint_takes_few_queries(login, staff, cp):
     with CaptureQueriesContext(connection) as queries:
         status, _body_out = post_json(client, f"{BASE}/{cp.pk}/passages", _body(id_number=ID_2, name="李四"))
     assert status == 201
-    # session, user, checkpoint, lock, vehicle, person, 2 inserts, counters, audit (+ savepoints)
-    assert len(queries) <= 14, [q["sql"][:80] for q in queries]
+    sql = [q["sql"] for q in queries]
+    # session, user, [lock], vehicle, person, 2 inserts, audit, counters (+ 2 savepoints): the checkpoint
+    # and the destination come from the process's caches, the checkpoint row is not locked
+    assert len(queries) <= 11, sql
+    assert not any("checkpoints_checkpoint" in q for q in sql), sql
+    assert not any("FOR UPDATE" in q for q in sql), sql
+
+
+def test_a_closed_checkpoint_is_refused_at_once_and_a_reopened_one_takes_passages(login, staff, town, cp):
+    client = login(staff)
+    assert post_json(client, f"{BASE}/{cp.pk}/passages", _body())[0] == 201  # the checkpoint is now cached
+    checkpoint_services.close_checkpoint(town, cp)
+    status, body = post_json(client, f"{BASE}/{cp.pk}/passages", _body(id_number=ID_2, name="李四"))
+    assert status == 422 and "checkpoint" in body["detail"]
+    cp.refresh_from_db()
+    checkpoint_services.reopen_checkpoint(town, cp)
+    assert post_json(client, f"{BASE}/{cp.pk}/passages", _body(id_number=ID_2, name="李四"))[0] == 201
+
+
+def test_a_checkpoint_closed_by_another_process_is_refused_within_the_cache_time(login, staff, cp, monkeypatch):
+    client = login(staff)
+    assert post_json(client, f"{BASE}/{cp.pk}/passages", _body())[0] == 201
+    # another process closes it: no signal reaches this one, the cached copy serves until it expires
+    Checkpoint.objects.filter(pk=cp.pk).update(status="closed")
+    assert post_json(client, f"{BASE}/{cp.pk}/passages", _body(id_number=ID_2, name="李四"))[0] == 201
+    real = time.monotonic
+    monkeypatch.setattr(time, "monotonic", lambda: real() + checkpoint_selectors.CACHE_SECONDS)
+    status, body = post_json(client, f"{BASE}/{cp.pk}/passages", _body(id_number=ID_2, name="李四"))
+    assert status == 422 and "checkpoint" in body["detail"]
+    assert Passage.objects.filter(checkpoint=cp).count() == 2

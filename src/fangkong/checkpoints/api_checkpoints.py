@@ -192,8 +192,10 @@ def delete_risk_area(request, area_id: int):
 
 @router.post("/{int:checkpoint_id}/passages", response={201: PassageOut, **WRITE})
 def register_passage(request, checkpoint_id: int, payload: PassageIn):
-    """Register one passage. 422 names the field (the fever rule is on `outcome`)."""
-    checkpoint = selectors.checkpoint_for(request.user, checkpoint_id)
+    """Register one passage. 422 names the field (the fever rule is on `outcome`).
+
+    The queue's endpoint reads the checkpoint lean and cached (`selectors.passage_checkpoint`)."""
+    checkpoint = selectors.passage_checkpoint(request.user, checkpoint_id)
     passage = passage_services.register_passage(request.user, checkpoint, **payload.dict())
     return Status(201, passage_out(passage))
 

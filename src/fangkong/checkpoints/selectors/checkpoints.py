@@ -1,16 +1,27 @@
 """Reads of checkpoints, duty shifts, five-haves inspections and risk areas, scoped to the user.
 
 Out of scope is 404 (as if it did not exist); a role that may not see checkpoints is 403.
+
+The passage queue reads a checkpoint on every request: `passage_checkpoint` gives the few fields
+registration needs (id, name, region, status, opening day) from a per-process cache of
+CACHE_SECONDS. Every save or delete of a checkpoint clears its entry in the writing process at once
+(and again when that transaction commits); other processes see a change — a closing above all —
+within CACHE_SECONDS, after which a closed checkpoint is refused everywhere.
 """
 
 import datetime
+import threading
+import time
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from django.utils import timezone
 
 from fangkong.accounts.models import Role, User
+from fangkong.regions import codes
 from fangkong.regions.models import within
 
 from .. import permissions
@@ -69,6 +80,55 @@ def checkpoint_for(user, pk) -> Checkpoint:
         return checkpoints_for(user).get(pk=as_int(pk))
     except Checkpoint.DoesNotExist:
         raise Http404 from None
+
+
+# The queue's lean, cached read ------------------------------------------------------------------------
+
+CACHE_SECONDS = 5
+LEAN_FIELDS = ("id", "name", "region_id", "status", "opened_on")
+_lean: dict[int, tuple[float, tuple | None]] = {}
+_lean_lock = threading.Lock()
+
+
+def lean_checkpoint(pk: int) -> Checkpoint | None:
+    """The checkpoint with LEAN_FIELDS only (others deferred), None when there is none; cached per
+    process for CACHE_SECONDS. A new instance each call: callers may not share one across threads."""
+    now = time.monotonic()
+    hit = _lean.get(pk)
+    if hit is None or now - hit[0] >= CACHE_SECONDS:
+        values = Checkpoint.objects.filter(pk=pk).values_list(*LEAN_FIELDS).first()
+        with _lean_lock:
+            if len(_lean) > 1024:
+                _lean.clear()
+            _lean[pk] = hit = (now, values)
+    return None if hit[1] is None else Checkpoint.from_db("default", LEAN_FIELDS, hit[1])
+
+
+def forget_checkpoint(pk=None) -> None:
+    """Drop the cached checkpoint (all of them when pk is None)."""
+    with _lean_lock:
+        if pk is None:
+            _lean.clear()
+        else:
+            _lean.pop(pk, None)
+
+
+def _checkpoint_written(sender, instance, **kwargs) -> None:
+    forget_checkpoint(instance.pk)
+    transaction.on_commit(lambda: forget_checkpoint(instance.pk))
+
+
+post_save.connect(_checkpoint_written, sender=Checkpoint, dispatch_uid="checkpoints.lean_checkpoint.save")
+post_delete.connect(_checkpoint_written, sender=Checkpoint, dispatch_uid="checkpoints.lean_checkpoint.delete")
+
+
+def passage_checkpoint(user, pk) -> Checkpoint:
+    """The checkpoint a passage is registered at (lean and cached, see the module's docstring), in scope."""
+    require_viewer(user)
+    found = lean_checkpoint(as_int(pk))
+    if found is None or not codes.is_within(found.region_id, user.region_id):
+        raise Http404
+    return found
 
 
 def failing_checkpoints(user, *, after=None, limit=PAGE_SIZE) -> list[Checkpoint]:

@@ -13,8 +13,8 @@ Rules (documented here, tested in tests/checkpoints/test_passages*.py):
   them, whatever the staff's own scope (a checkpoint's staff see their checkpoint's region only,
   but people at a county's exit go anywhere in it). Roads out of the county leave it empty.
 - A vehicle counts once: `counts_vehicle` is set when no passage of the same plate was registered
-  at the checkpoint in the VEHICLE_WINDOW before (the checkpoint row is locked, so two passengers
-  of one car registered at once do not both count it).
+  at the checkpoint in the VEHICLE_WINDOW before (registrations of one plate at one checkpoint are
+  serialised, so two passengers of one car registered at once do not both count it).
 - Persons: found by (ID type, digest); a new one is recorded with the destination as their
   region (the checkpoint's region when there is none). A known person is not edited by the
   checkpoint, except that a phone is added when none is known, and that a returnee put on a
@@ -25,14 +25,30 @@ Rules (documented here, tested in tests/checkpoints/test_passages*.py):
   ledger as a returnee key person (an open returnee entry anywhere in the county is updated
   instead, and stays where it is), and the worker of the ledger's village gets an `arrival` task.
   A destination known only to the township is left to the reconciliation (不漏一人).
+
+The queue's cost (DESIGN §5: half the requests per second of a trivial endpoint): everything is
+validated before the transaction opens (SQLite's BEGIN IMMEDIATE takes the one write lock); the
+checkpoint's status and opening day come from `selectors.checkpoints.lean_checkpoint` (cached per
+process, cleared on every checkpoint save here, at most CACHE_SECONDS stale elsewhere: a checkpoint
+closed in another process is refused within that time), the destination region from a per-process
+cache of REGION_CACHE_SECONDS (found regions only). Inside the transaction, no lock on the checkpoint:
+on PostgreSQL one statement takes transaction advisory locks on the person's digest (two
+registrations of one new person do not record two persons) and, with a plate, on checkpoint + plate
+(the vehicle count); SQLite's write lock already serialises writers. Then the plate's earlier passage
+(with a plate only), the person (one digest lookup of the needed columns, an insert only when new),
+the passage insert, one audit entry and one counters upsert (last, so the busy counter rows are held
+the shortest), and nothing is read back.
 """
 
 import datetime
 import re
+import threading
+import time
 import unicodedata
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,6 +66,7 @@ from fangkong.screening.services import parse_temperature
 from .. import permissions
 from ..models import Checkpoint, CheckpointStatus, Direction, Outcome, Passage, TaskKind
 from ..rollup_passages import fever_threshold, passage_contributions
+from ..selectors.checkpoints import lean_checkpoint
 from . import risk_areas, tasks
 from .checkpoints import CLOCK_SLACK, as_moment, choice, fmt, raise_if, text
 
@@ -84,12 +101,42 @@ def _origin_code(value, errors: dict) -> str:
     return raw
 
 
+REGION_CACHE_SECONDS = 60
+_REGION_FIELDS = ("code", "name", "level", "parent_id")
+_regions: dict[str, tuple[float, tuple]] = {}
+_regions_lock = threading.Lock()
+
+
+def _region(code: str) -> Region | None:
+    """The region of a code (a new instance each call), found ones cached for REGION_CACHE_SECONDS."""
+    now = time.monotonic()
+    hit = _regions.get(code)
+    if hit is None or now - hit[0] >= REGION_CACHE_SECONDS:
+        values = Region.objects.filter(code=code).values_list(*_REGION_FIELDS).first()
+        if values is None:
+            return None
+        with _regions_lock:
+            if len(_regions) > 4096:
+                _regions.clear()
+            _regions[code] = hit = (now, values)
+    return Region.from_db("default", _REGION_FIELDS, hit[1])
+
+
+def _forget_regions(**kwargs) -> None:
+    with _regions_lock:
+        _regions.clear()
+
+
+post_save.connect(_forget_regions, sender=Region, dispatch_uid="checkpoints.passages.regions.save")
+post_delete.connect(_forget_regions, sender=Region, dispatch_uid="checkpoints.passages.regions.delete")
+
+
 def _destination(checkpoint: Checkpoint, value, errors: dict) -> Region | None:
     code = "".join(str(value or "").split())
     if not code:
         return None
     county = checkpoint.region_id[:6].ljust(12, "0")
-    region = Region.objects.filter(code=code).first() if code.isdigit() else None
+    region = _region(code) if code.isdigit() else None
     if region is None:
         errors.setdefault("destination", _("目的地区划 %(code)s 不存在") % {"code": code})
     elif not codes.is_within(region.code, county) or region.level not in DESTINATION_LEVELS:
@@ -98,18 +145,37 @@ def _destination(checkpoint: Checkpoint, value, errors: dict) -> Region | None:
     return region
 
 
-def _find_or_record_person(fields: dict, region_code: str) -> tuple[Person, bool, bool]:
-    """(person, created, phone added) for the cleaned fields: by digest, else a new person."""
-    person = Person.objects.filter(id_digest=fields["id_digest"]).order_by("id").first()
+_PERSON_FIELDS = ("id", "name", "id_number", "phone", "region_id")
+
+
+def _find_or_record_person(fields: dict, region_code: str, *, whole: bool) -> tuple[Person, bool, bool]:
+    """(person, created, phone added) for the cleaned fields: by digest, else a new person.
+
+    Only the columns a passage shows are read (`whole`: all of them, for the ledger's entry functions)."""
+    found = Person.objects.filter(id_digest=fields["id_digest"]).order_by("id")
+    if whole:
+        person = found.first()
+    else:
+        values = found.values_list(*_PERSON_FIELDS).first()
+        person = Person.from_db("default", _PERSON_FIELDS, values) if values is not None else None
     if person is None:
         person = Person(region_id=region_code, **fields)
-        person.save()
+        Person.objects.bulk_create([person])
         return person, True, False
     if fields["phone"] and not person.phone:
         person.phone, person.phone_digest, person.updated_at = fields["phone"], fields["phone_digest"], timezone.now()
-        person.save(update_fields=["phone", "phone_digest", "updated_at"])
+        Person.objects.filter(pk=person.pk).update(phone=person.phone, phone_digest=person.phone_digest,
+                                                   updated_at=person.updated_at)
         return person, False, True
     return person, False, False
+
+
+def _lock(keys: list[str]) -> None:
+    """PostgreSQL: transaction advisory locks on the keys, in one statement (SQLite: its write lock does)."""
+    if keys and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(["pg_advisory_xact_lock(hashtextextended(%s, 0))"] * len(keys)),
+                           keys)
 
 
 def _put_on_ledger(actor, person: Person, passage: Passage, destination: Region, checkpoint: Checkpoint):
@@ -156,7 +222,6 @@ def _require_registrar(actor, checkpoint: Checkpoint) -> None:
         raise PermissionDenied(_("该卡点不在您的管辖范围内"))
 
 
-@transaction.atomic
 def register_passage(actor, checkpoint: Checkpoint, *, id_number: str, name: str, temperature, outcome: str,
                      id_type: str = identity.RESIDENT_ID, phone: str = "", vehicle_plate: str = "",
                      origin: str = "", origin_code: str = "", destination=None, destination_text: str = "",
@@ -199,30 +264,41 @@ def register_passage(actor, checkpoint: Checkpoint, *, id_number: str, name: str
     destination = _destination(checkpoint, destination, errors)
     raise_if(errors)
 
-    # The row lock serialises the registrations of one checkpoint: status and vehicle count are exact.
-    status = Checkpoint.objects.select_for_update().filter(pk=checkpoint.pk).values_list("status", flat=True).first()
-    if status != CheckpointStatus.OPEN:
+    # The checkpoint as this process last read it (see the module's docstring), not the caller's copy.
+    current = lean_checkpoint(checkpoint.pk)
+    if current is None or current.status != CheckpointStatus.OPEN:
         raise ValidationError({"checkpoint": _("%(name)s 已撤除，不能登记通行") % {"name": checkpoint.name}})
     if origin_code and not origin:
         origin = risk_areas.area_name(origin_code)[:100]
-    counts_vehicle = bool(plate) and not Passage.objects.filter(
-        checkpoint=checkpoint, passed_at__gte=at - VEHICLE_WINDOW, passed_at__lte=at, vehicle_plate=plate).exists()
     from_risk = (direction == Direction.IN and outcome != Outcome.TURNED_BACK
                  and risk_areas.is_risk_origin(origin_code, timezone.localdate(at)))
+    on_ledger = from_risk and destination is not None and destination.level in LEDGER_LEVELS
+    with transaction.atomic():
+        return _record(actor, checkpoint, fields, at=at, direction=direction, plate=plate, origin=origin,
+                       origin_code=origin_code, destination=destination, destination_text=destination_text,
+                       temperature=temperature, outcome=outcome, from_risk=from_risk, on_ledger=on_ledger,
+                       threshold=threshold)
+
+
+def _record(actor, checkpoint: Checkpoint, fields: dict, *, at, direction, plate, origin, origin_code, destination,
+            destination_text, temperature, outcome, from_risk, on_ledger, threshold) -> Passage:
+    """The writes of `register_passage`, inside its transaction."""
+    _lock([f"passage.person:{fields['id_digest']}"] + ([f"passage.vehicle:{checkpoint.pk}:{plate}"] if plate else []))
+    counts_vehicle = bool(plate) and not Passage.objects.filter(
+        checkpoint=checkpoint, passed_at__gte=at - VEHICLE_WINDOW, passed_at__lte=at, vehicle_plate=plate).exists()
     person, person_created, phone_added = _find_or_record_person(
-        fields, destination.code if destination is not None else checkpoint.region_id)
+        fields, destination.code if destination is not None else checkpoint.region_id, whole=on_ledger)
     passage = Passage(checkpoint=checkpoint, region_id=checkpoint.region_id, passed_at=at, direction=direction,
                       person=person, vehicle_plate=plate, counts_vehicle=counts_vehicle, origin=origin,
                       origin_code=origin_code, destination=destination, destination_text=destination_text,
                       temperature=temperature, outcome=outcome, from_risk_area=from_risk, recorded_by=actor)
     passage.task, passage.person_moved = None, False
-    if from_risk and destination is not None and destination.level in LEDGER_LEVELS:
+    if on_ledger:
         passage.key_person = _put_on_ledger(actor, person, passage, destination, checkpoint)
-    passage.save()
+    Passage.objects.bulk_create([passage])
     if passage.key_person is not None:
         passage.task, _created = tasks.open_task(actor, kind=TaskKind.ARRIVAL, region_code=passage.key_person.region_id,
                                                  person=person, passage=passage, key_person=passage.key_person)
-    counters.track_change(new=passage_contributions(passage, threshold))
     audit.record(actor, "passage.register", passage, region=checkpoint.region_id, after={
         "checkpoint": checkpoint.pk, "person": person.pk, "person_created": person_created,
         "phone_added": phone_added, "person_moved_to": destination.code if passage.person_moved else "",
@@ -231,5 +307,7 @@ def register_passage(actor, checkpoint: Checkpoint, *, id_number: str, name: str
         "origin": origin, "origin_code": origin_code, "destination": destination.code if destination else "",
         "temperature": temperature, "outcome": outcome, "from_risk_area": from_risk,
         "key_person": passage.key_person_id})
+    # last: the counter rows every passage of the county adds to are held until the commit, briefly
+    counters.track_change(new=passage_contributions(passage, threshold))
     passage.person_created = person_created
     return passage
