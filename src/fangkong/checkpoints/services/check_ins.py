@@ -26,7 +26,10 @@ the check-in, one audit entry and one counters upsert; on PostgreSQL an advisory
 `_lock_person`).
 """
 
+import contextlib
+import functools
 import re
+import threading
 import time
 
 from django.conf import settings
@@ -70,14 +73,10 @@ def allow_attempt(address: str, now: float | None = None) -> bool:
     """Count one attempt of this client in the current minute; False once over the rate."""
     window = int((now if now is not None else time.time()) // 60)
     key = f"fangkong:check_in:{address}:{window}"
-    if cache.add(key, 1, timeout=120):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=120)
-            count = 1
+    try:
+        count = cache.incr(key)  # one cache operation for every attempt but a client's first in a minute
+    except ValueError:
+        count = 1 if cache.add(key, 1, timeout=120) else cache.incr(key)
     return count <= rate_per_minute()
 
 
@@ -135,26 +134,73 @@ def _lock_person(key: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
+@functools.cache
+def _insert_statement(model, vendor: str) -> tuple[str, tuple]:
+    """INSERT of every column of `model` but its id, returning the id; and the fields, in column order."""
+    quote = connection.ops.quote_name
+    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(model._meta.pk.column)}")
+    return sql, fields
+
+
+def _insert(model, values: dict) -> int:
+    """Insert one row of `model` (by attname; the fields' own defaults and database conversions for the
+    rest) and return its id. What `Model.objects.create` writes, without building the query anew each
+    time: on this path the ORM's query building cost more than the database."""
+    sql, fields = _insert_statement(model, connection.vendor)
+    params = [f.get_db_prep_save(values[f.attname] if f.attname in values else f.get_default(), connection)
+              for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def _first_id(model, where: str, params: list):
+    """The lowest id of the `model` rows matching `where` (columns of an index), or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {model._meta.db_table} WHERE {where} ORDER BY id LIMIT 1", params)
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
 def _find_or_create_person(data: dict, region_code: str) -> tuple[int, bool]:
-    """(person id, created): one lookup of the id by digest, an insert only when new."""
+    """(person id, created): one lookup of the id by digest (index person_id_digest or person_phone_digest),
+    an insert only when new."""
     phone_digest = identity.digest("phone", data["phone"])
     if data["id_number"]:
         id_digest = identity.digest(IdType.RESIDENT_ID, data["id_number"])
         _lock_person(f"passage.person:{id_digest}")
-        found = Person.objects.filter(id_digest=id_digest)
+        person_id = _first_id(Person, "id_digest = %s", [id_digest])
         number = data["id_number"]
         extra = {"id_type": IdType.RESIDENT_ID, "id_number": number, "id_digest": id_digest,
                  "sex": identity.sex_of(number), "birth_date": identity.birth_date_of(number)}
     else:
         _lock_person(f"check_in.person:{phone_digest}:{data['name']}")
-        found = Person.objects.filter(phone_digest=phone_digest, name=data["name"])
+        person_id = _first_id(Person, "phone_digest = %s AND name = %s", [phone_digest, data["name"]])
         extra = {"id_type": IdType.OTHER, "id_number": "", "id_digest": ""}
-    person_id = found.order_by("id").values_list("id", flat=True).first()
     if person_id is not None:
         return person_id, False
-    person = Person(name=data["name"], phone=data["phone"], phone_digest=phone_digest, region_id=region_code, **extra)
-    Person.objects.bulk_create([person])
-    return person.pk, True
+    return _insert(Person, {"name": data["name"], "phone": data["phone"], "phone_digest": phone_digest,
+                            "region_id": region_code, **extra}), True
+
+
+_sqlite_writer = threading.Lock()
+
+
+@contextlib.contextmanager
+def _write_transaction():
+    """`transaction.atomic()`; on SQLite, a transaction of its own is also queued on this process's writer
+    mutex. SQLite has one writer at a time (BEGIN IMMEDIATE), and a thread waiting for that lock in
+    SQLite's busy handler sleeps 1, 2, 5, 10 … ms between tries, far longer than a check-in holds it;
+    queued on the mutex, the next thread begins as soon as the last one has committed. Not inside
+    a caller's transaction (it may hold SQLite's lock already: waiting for the mutex could deadlock)."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    with _sqlite_writer, transaction.atomic():
+        yield
 
 
 def check_in(code: ActiveCode, *, phone: str, name: str, id_number: str = "", origin: str = "",
@@ -162,18 +208,19 @@ def check_in(code: ActiveCode, *, phone: str, name: str, id_number: str = "", or
     """Store one check-in at the code's place or checkpoint (`selectors.check_ins.active_code_by_token`:
     the caller looked the active code up). Validation and the risk-area test come before the
     transaction; inside it: the person (one lookup, an insert when new), the check-in, one audit
-    entry and one counters upsert (last: the busy counter rows are held the shortest); nothing is read back."""
+    entry and one counters upsert (last: the busy counter rows are held the shortest); nothing is read back.
+    Returns the check-in as written (not read back)."""
     data = clean_check_in(phone=phone, name=name, id_number=id_number, origin=origin, origin_code=origin_code)
     at = at or timezone.now()
     from_risk = _risky(data["origin_code"], timezone.localdate(at))
-    with transaction.atomic():
-        person_id, created = _find_or_create_person(data, code.region_id)
-        row = CheckIn(place_id=code.place_id, checkpoint_id=code.checkpoint_id, region_id=code.region_id,
-                      person_id=person_id, checked_in_at=at, origin=data["origin"], origin_code=data["origin_code"],
-                      from_risk_area=from_risk)
-        CheckIn.objects.bulk_create([row])
+    row = CheckIn(place_id=code.place_id, checkpoint_id=code.checkpoint_id, region_id=code.region_id,
+                  checked_in_at=at, origin=data["origin"], origin_code=data["origin_code"], from_risk_area=from_risk)
+    with _write_transaction():
+        row.person_id, created = _find_or_create_person(data, code.region_id)
+        row.pk = _insert(CheckIn, vars(row))
+        row._state.adding = False
         audit.record(None, "check_in.create", row, region=code.region_id, after={
-            "place_id": code.place_id, "checkpoint_id": code.checkpoint_id, "person_id": person_id,
+            "place_id": code.place_id, "checkpoint_id": code.checkpoint_id, "person_id": row.person_id,
             "person_created": created, "from_risk_area": from_risk, "origin_code": row.origin_code})
         counters.track_change(new=check_in_contributions(row))
     return row

@@ -1,0 +1,82 @@
+"""The public check-in's cached code (selectors.check_ins): withdrawn at once in this process, at most
+CODE_CACHE_SECONDS late elsewhere; the lean write path still writes everything, once."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from fangkong.checkpoints.models import CheckIn, PlaceCode
+from fangkong.checkpoints.selectors import check_ins as selectors
+from fangkong.checkpoints.services import places as place_services
+from fangkong.people.models import Person
+
+from .helpers_b import code, fresh_cache, place, staff  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("fresh_cache")
+
+
+def api_post(c, data=None):
+    return Client().post(f"/api/checkpoints/c/{c.token}/check-in",
+                         json.dumps(data or {"phone": "13912345678", "name": "李四"}), content_type="application/json")
+
+
+@pytest.fixture
+def spot(tree):
+    selectors.forget_codes()
+    p = place()
+    return p, code(p)
+
+
+def test_reissued_code_refused_at_once_in_this_process(spot):
+    p, c = spot
+    assert api_post(c).status_code == 201  # now cached
+    new = place_services.reissue_code(staff("hq"), place=p)
+    assert api_post(c).status_code == 404
+    assert api_post(new).status_code == 201
+    assert CheckIn.objects.count() == 2
+
+
+def test_withdrawn_elsewhere_works_at_most_the_cache_seconds(spot, monkeypatch):
+    _p, c = spot
+    clock = [1000.0]
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock[0])
+    assert api_post(c).status_code == 201
+    PlaceCode.objects.filter(pk=c.pk).update(is_active=False)  # as another process would: no signal here
+    clock[0] += selectors.CODE_CACHE_SECONDS - 0.5
+    assert api_post(c).status_code == 201
+    clock[0] += 1
+    assert api_post(c).status_code == 404
+
+
+def test_renamed_place_answers_with_the_new_name(spot):
+    p, c = spot
+    assert api_post(c).json()["where"] == p.name
+    p.name = "新名字超市"
+    p.save()
+    assert api_post(c).json()["where"] == "新名字超市"
+
+
+def test_lean_path_queries_and_rows(spot):
+    p, c = spot
+    api_post(c)  # the code cached
+    with CaptureQueriesContext(connection) as new:
+        assert api_post(c, {"phone": "13912345679", "name": "王五"}).status_code == 201
+    with CaptureQueriesContext(connection) as known:
+        assert api_post(c, {"phone": "13912345679", "name": "王五"}).status_code == 201
+    sql = [q["sql"] for q in known.captured_queries]
+    assert not any("checkpoints_placecode" in s for s in sql)  # cached
+    assert len(new.captured_queries) == len(known.captured_queries) + 1  # the person's insert, only when new
+    assert len(known.captured_queries) <= 6  # (lock,) person, check-in, audit, counters (+ savepoints in a test)
+    assert Person.objects.filter(name="王五").count() == 1
+    rows = CheckIn.objects.filter(person__name="王五")
+    assert rows.count() == 2 and {r.place_id for r in rows} == {p.pk} and {r.region_id for r in rows} == {p.region_id}
+
+
+def test_unknown_token_is_not_cached_and_a_new_code_works_at_once(spot):
+    p, _c = spot
+    assert Client().post("/api/checkpoints/c/nosuch/check-in", "{}", content_type="application/json").status_code == 404
+    fresh = code(p)
+    assert api_post(fresh).status_code == 201
