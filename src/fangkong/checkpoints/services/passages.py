@@ -146,21 +146,53 @@ def _destination(checkpoint: Checkpoint, value, errors: dict) -> Region | None:
 
 
 _PERSON_FIELDS = ("id", "name", "id_number", "phone", "region_id")
+# the digest lookup of every passage, as plain SQL (the ORM would compile it anew each time)
+_PERSON_BY_DIGEST = (f"SELECT {', '.join(_PERSON_FIELDS)} FROM {Person._meta.db_table} "
+                     "WHERE id_digest = %s ORDER BY id LIMIT 1")
+_PLATE_SEEN = (f"SELECT 1 FROM {Passage._meta.db_table} WHERE checkpoint_id = %s AND passed_at >= %s "
+               "AND passed_at <= %s AND vehicle_plate = %s LIMIT 1")
+_INSERTS: dict[type, tuple[str, list]] = {}
+
+
+def _insert(obj) -> None:
+    """INSERT one new model instance and set its id: what `save()` does for a model without signals
+    (none on Person and Passage), with the statement built once per model, not compiled every time."""
+    model = type(obj)
+    if model not in _INSERTS:
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        quote = connection.ops.quote_name
+        _INSERTS[model] = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+                           f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(model._meta.pk.column)}",
+                           fields)
+    sql, fields = _INSERTS[model]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding, obj._state.db = False, connection.alias
+
+
+def _plate_seen(checkpoint: Checkpoint, plate: str, at) -> bool:
+    """A passage of the plate at the checkpoint in the VEHICLE_WINDOW up to `at` (index passage_checkpoint)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(_PLATE_SEEN, [checkpoint.pk, adapt(at - VEHICLE_WINDOW), adapt(at), plate])
+        return cursor.fetchone() is not None
 
 
 def _find_or_record_person(fields: dict, region_code: str, *, whole: bool) -> tuple[Person, bool, bool]:
     """(person, created, phone added) for the cleaned fields: by digest, else a new person.
 
     Only the columns a passage shows are read (`whole`: all of them, for the ledger's entry functions)."""
-    found = Person.objects.filter(id_digest=fields["id_digest"]).order_by("id")
     if whole:
-        person = found.first()
+        person = Person.objects.filter(id_digest=fields["id_digest"]).order_by("id").first()
     else:
-        values = found.values_list(*_PERSON_FIELDS).first()
-        person = Person.from_db("default", _PERSON_FIELDS, values) if values is not None else None
+        with connection.cursor() as cursor:
+            cursor.execute(_PERSON_BY_DIGEST, [fields["id_digest"]])
+            values = cursor.fetchone()
+        person = Person.from_db(connection.alias, _PERSON_FIELDS, values) if values is not None else None
     if person is None:
         person = Person(region_id=region_code, **fields)
-        Person.objects.bulk_create([person])
+        _insert(person)
         return person, True, False
     if fields["phone"] and not person.phone:
         person.phone, person.phone_digest, person.updated_at = fields["phone"], fields["phone_digest"], timezone.now()
@@ -284,8 +316,7 @@ def _record(actor, checkpoint: Checkpoint, fields: dict, *, at, direction, plate
             destination_text, temperature, outcome, from_risk, on_ledger, threshold) -> Passage:
     """The writes of `register_passage`, inside its transaction."""
     _lock([f"passage.person:{fields['id_digest']}"] + ([f"passage.vehicle:{checkpoint.pk}:{plate}"] if plate else []))
-    counts_vehicle = bool(plate) and not Passage.objects.filter(
-        checkpoint=checkpoint, passed_at__gte=at - VEHICLE_WINDOW, passed_at__lte=at, vehicle_plate=plate).exists()
+    counts_vehicle = bool(plate) and not _plate_seen(checkpoint, plate, at)
     person, person_created, phone_added = _find_or_record_person(
         fields, destination.code if destination is not None else checkpoint.region_id, whole=on_ledger)
     passage = Passage(checkpoint=checkpoint, region_id=checkpoint.region_id, passed_at=at, direction=direction,
@@ -295,7 +326,7 @@ def _record(actor, checkpoint: Checkpoint, fields: dict, *, at, direction, plate
     passage.task, passage.person_moved = None, False
     if on_ledger:
         passage.key_person = _put_on_ledger(actor, person, passage, destination, checkpoint)
-    Passage.objects.bulk_create([passage])
+    _insert(passage)
     if passage.key_person is not None:
         passage.task, _created = tasks.open_task(actor, kind=TaskKind.ARRIVAL, region_code=passage.key_person.region_id,
                                                  person=person, passage=passage, key_person=passage.key_person)
