@@ -7,8 +7,6 @@ lists of HTML rows, and the template only loops over them. Numbers are ints (wri
 text (figure headings, region names, labels) is escaped here.
 """
 
-from functools import lru_cache
-
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -28,23 +26,31 @@ def _text(value) -> str:
     return str(conditional_escape(value))
 
 
-@lru_cache(maxsize=16)
-def _labels(language: str | None, figures: tuple[Figure, ...]) -> tuple[dict[str, str], SafeString, SafeString]:
-    """The figures' escaped headings and the children's two header rows, in one language: the same on
-    every page, so translated and escaped once per language (Figure is frozen, hence hashable)."""
-    headings = {f.key: str(conditional_escape(f.heading)) for f in figures}
-    top, bottom = header_rows(list(figures))
-    upper = []
-    for h in top:
-        num = ' class="num"' if h["rowspan"] == 2 else ""
-        upper.append(f'<th colspan="{h["colspan"]}" rowspan="{h["rowspan"]}"{num}>{conditional_escape(h["label"])}</th>')
-    lower = [f'<th class="num">{conditional_escape(f.label)}</th>' for f in bottom]
-    return headings, mark_safe("".join(upper)), mark_safe("".join(lower))  # noqa: S308 — labels escaped
+_LABELS: dict[tuple, tuple[dict[str, str], SafeString, SafeString]] = {}
+
+
+def _labels(figures: list[Figure]) -> tuple[dict[str, str], SafeString, SafeString]:
+    """The figures' escaped headings and the children's two header rows, in the active language: the same
+    on every page, so translated and escaped once per language and set of figures (keyed by the figures'
+    keys: hashing a Figure would translate its lazy labels)."""
+    key = (get_language(), tuple(f.key for f in figures))
+    found = _LABELS.get(key)
+    if found is None:
+        headings = {f.key: str(conditional_escape(f.heading)) for f in figures}
+        top, bottom = header_rows(figures)
+        upper = []
+        for h in top:
+            num = ' class="num"' if h["rowspan"] == 2 else ""
+            upper.append(f'<th colspan="{h["colspan"]}" rowspan="{h["rowspan"]}"{num}>'
+                         f'{conditional_escape(h["label"])}</th>')
+        lower = [f'<th class="num">{conditional_escape(f.label)}</th>' for f in bottom]
+        found = _LABELS[key] = (headings, mark_safe("".join(upper)), mark_safe("".join(lower)))  # noqa: S308
+    return found
 
 
 def figure_rows(view: ReportView) -> list[SafeString]:
     """One `<tr>` per figure: heading, the frozen figure (once submitted), the live one, the difference."""
-    headings = _labels(get_language(), tuple(view.figures))[0]
+    headings = _labels(view.figures)[0]
     shown = view.frozen is not None
     frozen = view.frozen or {}
     rows = []
@@ -106,5 +112,5 @@ def children_rows(view: ReportView) -> list[SafeString]:
 def children_header(view: ReportView) -> tuple[SafeString, SafeString]:
     """The children's table's header cells after 区划 and 状态, as two rows: figure groups spanning their
     figures above, figure labels below; an ungrouped figure spans both rows."""
-    _headings, upper, lower = _labels(get_language(), tuple(view.figures))
+    _headings, upper, lower = _labels(view.figures)
     return upper, lower
