@@ -163,3 +163,59 @@ def test_registration_takes_few_queries(staff, cp):
     assert len(plain) <= 8, [q["sql"] for q in plain]
     assert len(with_car) <= 10, [q["sql"] for q in with_car]
     assert not any("checkpoints_checkpoint" in q["sql"] for q in plain), [q["sql"] for q in plain]
+
+
+ON_POSTGRES = connection.vendor == "postgresql"
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL advisory locks (SQLite runs one writer at a time anyway)")
+def test_two_passengers_of_one_car_at_once_count_it_once_and_one_person_twice_is_one_person(transactional_db,
+                                                                                            monkeypatch):
+    import threading
+    import time
+
+    from fangkong.accounts.models import Role
+    from fangkong.checkpoints.services import passages as passage_services
+    f.county_tree()
+    town = f.user("town_a", Role.TOWNSHIP_STAFF, f.TOWN_A)
+    staff = f.user("kadian_a", Role.CHECKPOINT_STAFF, f.TOWN_A)
+    cp = checkpoint(town)
+    # Widen the race: each registration waits after its plate check (and its person lookup).
+    # Without the advisory locks both would see no earlier passage and no person.
+    seen, found = passage_services._plate_seen, passage_services._find_or_record_person
+
+    def slow_seen(*args):
+        result = seen(*args)
+        time.sleep(0.3)
+        return result
+
+    def slow_found(*args, **kwargs):
+        result = found(*args, **kwargs)
+        time.sleep(0.3)
+        return result
+
+    monkeypatch.setattr(passage_services, "_plate_seen", slow_seen)
+    monkeypatch.setattr(passage_services, "_find_or_record_person", slow_found)
+    barrier = threading.Barrier(2)
+    errors: list = []
+
+    def register(id_number, name):
+        try:
+            barrier.wait()
+            passage(staff, cp, id_number=id_number, name=name, vehicle_plate="鄂K12345")
+        except Exception as exc:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    for people in ([(ID_1, "张三"), (ID_2, "李四")], [(ID_3, "王五"), (ID_3, "王五")]):
+        threads = [threading.Thread(target=register, args=who) for who in people]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+    assert not errors, errors
+    assert Passage.objects.filter(checkpoint=cp).count() == 4
+    assert Passage.objects.filter(checkpoint=cp, counts_vehicle=True).count() == 1
+    assert Person.objects.filter(name="王五").count() == 1
