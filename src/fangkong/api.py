@@ -19,6 +19,8 @@ from fangkong.screening.api import router as screening_router
 api = NinjaAPI(title="Fangkong API", version="1", auth=AUTH, urls_namespace="api",
                description="Fangkong (防控) epidemic prevention and control platform. "
                            "Session auth (browser, CSRF) or `Authorization: Bearer <token>`.")
+# the registration endpoints (passages, public check-in) first: URL resolution walks the routers in order
+api.add_router("/checkpoints", checkpoints_router)
 api.add_router("/", accounts_router)
 api.add_router("/regions", regions_router)
 api.add_router("/people", people_router)
@@ -26,7 +28,6 @@ api.add_router("/screening", screening_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/rollup", analytics_router)
 api.add_router("/quarantine", quarantine_router)
-api.add_router("/checkpoints", checkpoints_router)
 api.add_router("/reports", reports_router)
 
 

@@ -4,6 +4,8 @@ from .api import api
 
 urlpatterns = [
     path("", include("fangkong.core.urls")),
+    # early: every API request is resolved through the patterns above it
+    path("api/", api.urls),
     path("accounts/", include("fangkong.accounts.urls")),
     path("regions/", include("fangkong.regions.urls")),
     path("audit/", include("fangkong.audit.urls")),
@@ -15,5 +17,4 @@ urlpatterns = [
     path("checkpoints/", include("fangkong.checkpoints.urls")),
     path("reports/", include("fangkong.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", api.urls),
 ]
