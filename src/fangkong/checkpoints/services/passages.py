@@ -214,8 +214,8 @@ def _put_on_ledger(actor, person: Person, passage: Passage, destination: Region,
     """The returnee entry of the person: the open one updated, or a new one on the destination's ledger.
 
     The ledger's own `register_key_person` is for those who work that village's ledger; here the
-    checkpoint registers on the county's behalf, so the ledger's entry functions are called
-    directly (same counters, timeline and audit as a registration by the village).
+    checkpoint registers on the county's behalf, through the ledger's entry functions (same
+    counters, timeline and audit as a registration by the village).
     """
     day = timezone.localdate(passage.passed_at)
     details = {"origin": passage.origin[:100], "arrival_date": day,
@@ -223,7 +223,7 @@ def _put_on_ledger(actor, person: Person, passage: Passage, destination: Region,
                "transport_number": passage.vehicle_plate,
                "note": _("%(checkpoint)s卡点登记，%(time)s入境") % {"checkpoint": checkpoint.name,
                                                               "time": fmt(passage.passed_at)}}
-    existing = ledger._open_entry(person, Category.RETURNEE)
+    existing = ledger.open_entry(person, Category.RETURNEE)
     if existing is None:
         details.update(departure_date=None, symptoms="")
         if not codes.is_within(person.region_id, destination.code):
@@ -233,9 +233,9 @@ def _put_on_ledger(actor, person: Person, passage: Passage, destination: Region,
             passage.person_moved = True
         try:
             with transaction.atomic():
-                return ledger._create_entry(actor, person, Category.RETURNEE, destination, day, details)
+                return ledger.create_entry(actor, person, Category.RETURNEE, destination, day, details)
         except IntegrityError:
-            existing = ledger._open_entry(person, Category.RETURNEE)
+            existing = ledger.open_entry(person, Category.RETURNEE)
             if existing is None:
                 raise
     # Passing again: the travel details are brought up to date; the arrival date only when the entry
@@ -243,7 +243,7 @@ def _put_on_ledger(actor, person: Person, passage: Passage, destination: Region,
     given = {key: details[key] for key in ("origin", "transport_mode", "transport_number") if details[key]}
     if existing.arrival_date is None and day <= existing.registered_on:
         given["arrival_date"] = day
-    return ledger._apply(actor, existing, given, kind="updated",
+    return ledger.apply_changes(actor, existing, given, kind="updated",
                          prefix=_("卡点登记（%(checkpoint)s），更新：") % {"checkpoint": checkpoint.name})
 
 

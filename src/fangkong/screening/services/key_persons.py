@@ -148,24 +148,28 @@ def register_key_person(actor, *, name: str, id_type: str, id_number: str, regio
             errors.setdefault(field, messages)
     if errors:
         raise ValidationError(errors)
-    existing = _open_entry(person, category)
+    existing = open_entry(person, category)
     if existing is None:
         try:
             with transaction.atomic():
-                return _create_entry(actor, person, category, region, day or today(), details), True
+                return create_entry(actor, person, category, region, day or today(), details), True
         except IntegrityError:
-            existing = _open_entry(person, category)  # registered concurrently: update it instead
+            existing = open_entry(person, category)  # registered concurrently: update it instead
             if existing is None:
                 raise
     return _reregister(actor, existing, region, day, details), False
 
 
-def _open_entry(person, category: str) -> KeyPerson | None:
+def open_entry(person, category: str) -> KeyPerson | None:
+    """The person's open entry of the category, locked. With `create_entry` and `apply_changes`, the
+    building blocks for a service that puts people on a ledger on the county's behalf (a checkpoint's
+    risk-area arrival) without the ledger worker's scope rules of `register_key_person`."""
     return (KeyPerson.objects.select_for_update()
             .filter(person=person, category=category, status=Status.UNDER_MANAGEMENT).first())
 
 
-def _create_entry(actor, person, category, region, day, details) -> KeyPerson:
+def create_entry(actor, person, category, region, day, details) -> KeyPerson:
+    """A new ledger entry with its counters, timeline event and audit entry (the caller checked the rules)."""
     kp = KeyPerson(person=person, category=category, region=region, registered_on=day, **details)
     kp.save()
     counters.track_change([], rollup.key_person_contributions(kp))
@@ -182,10 +186,10 @@ def _reregister(actor, kp: KeyPerson, region, day, details: dict) -> KeyPerson:
     given["region"] = region
     if day is not None:
         given["registered_on"] = day
-    return _apply(actor, kp, given, kind="updated", prefix=_("再次登记，更新："))
+    return apply_changes(actor, kp, given, kind="updated", prefix=_("再次登记，更新："))
 
 
-def _apply(actor, kp: KeyPerson, given: dict, *, kind: str, prefix: str) -> KeyPerson:
+def apply_changes(actor, kp: KeyPerson, given: dict, *, kind: str, prefix: str) -> KeyPerson:
     """Set the given fields, moving the counters, the timeline and the audit trail with them."""
     old = rollup.key_person_contributions(kp)
     before = audit.snapshot(kp, KEY_PERSON_FIELDS)
@@ -244,7 +248,7 @@ def update_key_person(actor, key_person: KeyPerson, **changes) -> KeyPerson:
     if errors:
         raise ValidationError(errors)
     given = {**details, "region": region, "registered_on": day}
-    return _apply(actor, kp, given, kind="updated", prefix=_("修改："))
+    return apply_changes(actor, kp, given, kind="updated", prefix=_("修改："))
 
 
 @transaction.atomic
