@@ -18,10 +18,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.analytics import counters, figures
+from fangkong.core.days import day_bounds, local_day
 
 from .models import Checkpoint, CheckpointStatus, Outcome, Passage
 
@@ -33,12 +33,6 @@ def fever_threshold() -> Decimal:
     return Decimal(str(getattr(settings, "FANGKONG_FEVER_THRESHOLD", DEFAULT_FEVER_THRESHOLD)))
 
 
-def _bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    tz = timezone.get_current_timezone()
-    low = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
-    return low, low + datetime.timedelta(days=1)
-
-
 def checkpoint_contributions(checkpoint: Checkpoint) -> list[counters.Contribution]:
     found = [(checkpoint.region_id, checkpoint.opened_on, "checkpoint_opened", 1)]
     if checkpoint.status == CheckpointStatus.CLOSED and checkpoint.closed_on:
@@ -47,7 +41,7 @@ def checkpoint_contributions(checkpoint: Checkpoint) -> list[counters.Contributi
 
 
 def passage_contributions(passage: Passage, threshold: Decimal | None = None) -> list[counters.Contribution]:
-    region, day = passage.region_id, timezone.localdate(passage.passed_at)
+    region, day = passage.region_id, local_day(passage.passed_at)
     found = [(region, day, "passage", 1)]
     turned_back = passage.outcome == Outcome.TURNED_BACK
     if passage.counts_vehicle:
@@ -68,7 +62,7 @@ def _checkpoints_for_day(day: datetime.date):
 
 
 def _passages_for_day(day: datetime.date):
-    low, high = _bounds(day)
+    low, high = day_bounds(day)
     return Passage.objects.filter(passed_at__gte=low, passed_at__lt=high).only(
         "region_id", "passed_at", "counts_vehicle", "outcome", "temperature", "from_risk_area")
 

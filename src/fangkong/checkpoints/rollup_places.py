@@ -15,34 +15,24 @@ the places missing today's log is `selectors.places.hygiene_compliance`, an inde
 import datetime
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.analytics import counters, figures
+from fangkong.core.days import day_bounds, local_day
 
 from .models import CheckIn, ClosureOrder, HygieneLog, Place
 
 
-def _day(moment: datetime.datetime) -> datetime.date:
-    return timezone.localdate(moment)
-
-
-def _bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    tz = timezone.get_current_timezone()
-    low = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
-    return low, low + datetime.timedelta(days=1)
-
-
 def place_contributions(place: Place) -> list[counters.Contribution]:
-    return [(place.region_id, _day(place.created_at), "place_new", 1)]
+    return [(place.region_id, local_day(place.created_at), "place_new", 1)]
 
 
 def closure_contributions(closure: ClosureOrder, region_code: str | None = None) -> list[counters.Contribution]:
     """`region_code`: the place's region (read from `closure.place` when not given)."""
     code = region_code or closure.place.region_id
-    found = [(code, _day(closure.closed_at), "place_closed", 1)]
+    found = [(code, local_day(closure.closed_at), "place_closed", 1)]
     if closure.reopened_at:
-        found.append((code, _day(closure.reopened_at), "place_reopened", 1))
+        found.append((code, local_day(closure.reopened_at), "place_reopened", 1))
     return found
 
 
@@ -51,16 +41,16 @@ def hygiene_contributions(log: HygieneLog) -> list[counters.Contribution]:
 
 
 def check_in_contributions(check_in: CheckIn) -> list[counters.Contribution]:
-    return [(check_in.region_id, _day(check_in.checked_in_at), "check_in", 1)]
+    return [(check_in.region_id, local_day(check_in.checked_in_at), "check_in", 1)]
 
 
 def _places_for_day(day: datetime.date):
-    low, high = _bounds(day)
+    low, high = day_bounds(day)
     return Place.objects.filter(created_at__gte=low, created_at__lt=high)
 
 
 def _closures_for_day(day: datetime.date):
-    low, high = _bounds(day)
+    low, high = day_bounds(day)
     return (ClosureOrder.objects.select_related("place")
             .filter(Q(closed_at__gte=low, closed_at__lt=high) | Q(reopened_at__gte=low, reopened_at__lt=high)))
 
@@ -70,7 +60,7 @@ def _hygiene_for_day(day: datetime.date):
 
 
 def _check_ins_for_day(day: datetime.date):
-    low, high = _bounds(day)
+    low, high = day_bounds(day)
     return CheckIn.objects.filter(checked_in_at__gte=low, checked_in_at__lt=high)
 
 

@@ -10,33 +10,23 @@ ledger of the county and not yet dealt with by their village.
 import datetime
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.analytics import counters, figures
+from fangkong.core.days import day_bounds, local_day
 
 from .models import ArrivalTask, TaskKind, TaskStatus
 
 
-def _day(moment: datetime.datetime) -> datetime.date:
-    return timezone.localdate(moment)
-
-
-def _bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    tz = timezone.get_current_timezone()
-    low = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
-    return low, low + datetime.timedelta(days=1)
-
-
 def task_contributions(task: ArrivalTask) -> list[counters.Contribution]:
-    found = [(task.region_id, _day(task.opened_at), f"task_opened.{task.kind}", 1)]
+    found = [(task.region_id, local_day(task.opened_at), f"task_opened.{task.kind}", 1)]
     if task.status != TaskStatus.OPEN and task.closed_at:
-        found.append((task.region_id, _day(task.closed_at), f"task_closed.{task.kind}", 1))
+        found.append((task.region_id, local_day(task.closed_at), f"task_closed.{task.kind}", 1))
     return found
 
 
 def _tasks_for_day(day: datetime.date):
-    low, high = _bounds(day)
+    low, high = day_bounds(day)
     return ArrivalTask.objects.filter(Q(opened_at__gte=low, opened_at__lt=high) | Q(closed_at__gte=low, closed_at__lt=high))
 
 

@@ -8,6 +8,8 @@ import datetime
 
 from django.utils import timezone
 
+from fangkong.core.days import day_bounds, day_start, local_day, tz  # noqa: F401  (re-exported)
+
 from .models import CountsFrom
 
 # A slot is "due now" from its time until GRACE later, then overdue.
@@ -15,24 +17,6 @@ GRACE = datetime.timedelta(hours=2)
 # A follow-up recorded without naming its slot counts for one due at most EARLY later (the
 # evening call made at 16:00 counts for 18:00; a noon check is an extra one, not the evening's).
 EARLY = datetime.timedelta(hours=4)
-
-
-def tz():
-    return timezone.get_default_timezone()
-
-
-def local_day(moment: datetime.datetime) -> datetime.date:
-    return timezone.localtime(moment, tz()).date()
-
-
-def day_start(day: datetime.date) -> datetime.datetime:
-    """00:00 local of `day`, as an aware datetime."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()), tz())
-
-
-def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """[start, end) of a local day."""
-    return day_start(day), day_start(day + datetime.timedelta(days=1))
 
 
 def parse_time(value: str) -> datetime.time:

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from fangkong.accounts import permissions as account_permissions
+from fangkong.core.days import day_bounds
 from fangkong.people import identity
 from fangkong.people.cleaning import clean_id_number, parse_id_type
 from fangkong.people.models import Person
@@ -23,12 +24,6 @@ from ..rollup_passages import fever_threshold
 from .checkpoints import PAGE_SIZE, as_int, page_limit
 
 FIGURE_KEYS = ("persons", "vehicles", "turned_back_persons", "turned_back_vehicles", "fevers", "risk_arrivals")
-
-
-def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    tz = timezone.get_current_timezone()
-    low = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
-    return low, low + datetime.timedelta(days=1)
 
 
 def _of_day(checkpoint: Checkpoint, day: datetime.date):
