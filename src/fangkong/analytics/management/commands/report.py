@@ -6,9 +6,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.models import User
 from fangkong.analytics import reports, selectors, services
 from fangkong.audit import services as audit
+from fangkong.core.cli import acting_user
 
 from ._dates import parse_date
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         daily.add_argument("--user", help="act as this user, inside their scope (default: the system, every region)")
 
     def handle(self, *args, report, **opts):
-        user = self._user(opts["user"])
+        user = acting_user(opts["user"])
         day = parse_date(opts["date"], "--date") if opts["date"] else timezone.localdate()
         region = opts["region"].strip()
         try:
@@ -38,14 +38,6 @@ class Command(BaseCommand):
                 self._xlsx(user, region, day, opts["out"])
         except Http404:
             raise CommandError(_("区划不存在或不在管辖范围内：%(code)s") % {"code": region}) from None
-
-    def _user(self, username: str | None):
-        if not username:
-            return None
-        user = User.objects.filter(username=username, is_active=True).select_related("region").first()
-        if user is None or not user.region_id:
-            raise CommandError(_("用户不存在、已停用或没有管辖区划：%(name)s") % {"name": username})
-        return user
 
     def _json(self, user, region: str, day, out: str | None) -> None:
         text = json.dumps(reports.as_json(selectors.daily_table(user, region, day)), ensure_ascii=False)

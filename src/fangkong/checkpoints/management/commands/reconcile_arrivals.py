@@ -12,9 +12,9 @@ import sys
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand
 
-from fangkong.accounts.models import User
 from fangkong.audit import services as audit
 from fangkong.checkpoints.services import reconciliation
+from fangkong.core.cli import active_user
 
 
 class Command(BaseCommand):
@@ -29,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         actor = None
         if opts["user"]:
-            actor = User.objects.filter(username=opts["user"], is_active=True).select_related("region").first()
+            actor = active_user(opts["user"])
             if actor is None:
                 return self._refuse(f"用户不存在或已停用：{opts['user']}")
         try:

@@ -4,10 +4,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from fangkong.accounts.models import User
 from fangkong.audit import services as audit
 from fangkong.checkpoints.models import RiskArea
 from fangkong.checkpoints.services import risk_areas
+from fangkong.core.cli import acting_user
 
 
 class Command(BaseCommand):
@@ -41,9 +41,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{area.pk}\t{area.code}\t{area.name}\t{area.valid_from.isoformat()}\t{until}\t"
                                   f"{'active' if active else 'inactive'}")
             return
-        actor = User.objects.filter(username=opts["user"], is_active=True).select_related("region").first()
-        if actor is None:
-            raise CommandError(f"no such active user: {opts['user']}")
+        actor = acting_user(opts["user"])
         try:
             with audit.source("cli"):
                 if action == "add":

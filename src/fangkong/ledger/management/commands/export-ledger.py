@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from django.utils import timezone
 
-from fangkong.accounts.models import User
 from fangkong.audit import services as audit
+from fangkong.core.cli import acting_user
 from fangkong.ledger import services
 
 
@@ -32,11 +32,7 @@ class Command(BaseCommand):
             day = datetime.date.fromisoformat(opts["date"]) if opts["date"] else timezone.localdate()
         except ValueError:
             raise CommandError(f"bad --date (YYYY-MM-DD): {opts['date']}") from None
-        actor = None
-        if opts["user"]:
-            actor = User.objects.filter(username=opts["user"], is_active=True).select_related("region").first()
-            if actor is None:
-                raise CommandError(f"no such active user: {opts['user']}")
+        actor = acting_user(opts["user"])
         try:
             with audit.source("cli"):
                 content, _name, rows = services.export_ledger(actor, region_code=opts["region"], day=day,

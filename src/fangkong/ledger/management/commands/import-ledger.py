@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.models import User
+from fangkong.core.cli import acting_user
 from fangkong.ledger import services
 from fangkong.ledger.importing import ImportResult
 
@@ -48,11 +48,7 @@ class Command(BaseCommand):
     def _import(self, path: Path, opts) -> ImportResult:
         if not path.is_file():
             raise CommandError(_("文件不存在：%(path)s") % {"path": path})
-        actor = None
-        if opts["user"]:
-            actor = User.objects.filter(username=opts["user"], is_active=True).select_related("region").first()
-            if actor is None:
-                raise CommandError(_("用户不存在或已停用：%(name)s") % {"name": opts["user"]})
+        actor = acting_user(opts["user"])
         return services.import_ledger(actor, path, filename=path.name, region_code=opts["region"],
                                       category=opts["category"], keep_valid=opts["keep_valid"])
 

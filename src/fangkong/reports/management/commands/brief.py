@@ -8,9 +8,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.models import User
 from fangkong.analytics.management.commands._dates import parse_date
 from fangkong.audit import services as audit
+from fangkong.core.cli import acting_user
 from fangkong.reports import brief
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
                                            "(default: the system, every region)")
 
     def handle(self, *args, **opts):
-        user = self._user(opts["user"])
+        user = acting_user(opts["user"])
         day = parse_date(opts["date"], "--date") if opts["date"] else timezone.localdate()
         region = opts["region"].strip()
         try:
@@ -45,11 +45,3 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{path}: {exc}") from None
         self.stdout.write(str(path))
-
-    def _user(self, username: str | None):
-        if not username:
-            return None
-        user = User.objects.filter(username=username, is_active=True).select_related("region").first()
-        if user is None or not user.region_id:
-            raise CommandError(_("用户不存在、已停用或没有管辖区划：%(name)s") % {"name": username})
-        return user

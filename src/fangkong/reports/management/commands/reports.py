@@ -10,8 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.models import User
 from fangkong.audit import services as audit
+from fangkong.core.cli import acting_user
 from fangkong.reports import selectors, services
 from fangkong.reports.schemas_chain import status_out
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         export.add_argument("--out", help="file to write (default: the suggested name in the current folder)")
 
     def handle(self, *args, action, **opts):
-        user = self._user(opts["user"])
+        user = acting_user(opts["user"])
         day = _date(opts["date"])
         region = opts["region"].strip()
         try:
@@ -66,11 +66,3 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{path}: {exc}") from None
         self.stdout.write(str(path))
-
-    def _user(self, username: str | None):
-        if not username:
-            return None
-        user = User.objects.filter(username=username, is_active=True).select_related("region").first()
-        if user is None or not user.region_id:
-            raise CommandError(_("用户不存在、已停用或没有管辖区划：%(name)s") % {"name": username})
-        return user
