@@ -80,13 +80,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(database_url: str, log: Path) -> tuple[subprocess.Popen, int]:
-    """The server in a subprocess, its output to `log` (a pipe nobody reads would block it once full)."""
+def start_server(database_url: str, log: Path, module: str = "bench.followups") -> tuple[subprocess.Popen, int]:
+    """The server (`python -m MODULE --serve PORT`) in a subprocess, its output to `log` (a pipe nobody
+    reads would block it once full)."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0"}
     root = Path(__file__).resolve().parent.parent
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "bench.followups", "--serve", str(port)], cwd=root, env=env,
+        process = subprocess.Popen([sys.executable, "-m", module, "--serve", str(port)], cwd=root, env=env,
                                    stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -39,8 +39,8 @@ import threading
 import time
 from pathlib import Path
 
-from bench.followups import _free_port
 from bench.followups import serve as serve_app
+from bench.followups import start_server as start_followups_server
 
 BUDGET = 0.5
 COUNTY, TOWN, VILLAGE = "420921000000", "420921001000", "420921001201"
@@ -57,26 +57,7 @@ def serve(port: int) -> None:
 
 
 def start_server(database_url: str, log: Path) -> tuple[subprocess.Popen, int]:
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0"}
-    root = Path(__file__).resolve().parent.parent
-    with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "bench.passages", "--serve", str(port)], cwd=root, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server did not start: {log.read_text()[-2000:]}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return process, port
-        except OSError:
-            time.sleep(.2)
-    process.kill()
-    raise SystemExit("the server did not answer within 60 s")
+    return start_followups_server(database_url, log, module="bench.passages")
 
 
 # Seeding and request bodies ------------------------------------------------------------------------
