@@ -81,9 +81,70 @@ def test_bad_token_answers_401(tree, header):
 def test_token_of_an_inactive_user_answers_401(tree):
     boss = factories.user("boss", Role.HQ_ADMIN, factories.TOWN_A)
     token = _token("boss")
+    assert Client().get("/api/me", **_bearer(token)).status_code == 200  # now cached in this process
     boss.is_active = False
     boss.save()
     assert Client().get("/api/me", **_bearer(token)).status_code == 401
+
+
+def test_token_user_is_read_once_then_from_the_cache_until_it_expires(tree, monkeypatch,
+                                                                      django_assert_num_queries):
+    from fangkong.accounts import services
+    boss = factories.user("boss", Role.HQ_ADMIN, factories.TOWN_A)
+    token = _token("boss")
+    clock = [1000.0]
+    monkeypatch.setattr(services.time, "monotonic", lambda: clock[0])
+    with django_assert_num_queries(2):  # the token with its user and region; last_used_at
+        first = services.user_for_token(token)
+    with django_assert_num_queries(0):
+        again = services.user_for_token(token)
+    # another worker process deactivates the user: no signal here, the cache holds until it expires
+    User.objects.filter(pk=boss.pk).update(is_active=False)
+    clock[0] += services.TOKEN_CACHE_SECONDS - 1
+    assert services.user_for_token(token) is not None
+    clock[0] += 1
+    assert services.user_for_token(token) is None
+    assert (first.pk, first.region.code, again.region.name) == (boss.pk, factories.TOWN_A, boss.region.name)
+    assert first is not again  # requests never share one instance
+
+
+def test_a_user_moved_in_this_process_is_seen_at_once_by_the_token(tree):
+    boss = factories.user("boss", Role.HQ_ADMIN, factories.TOWN_A)
+    token = _token("boss")
+    assert json.loads(Client().get("/api/me", **_bearer(token)).content)["region_code"] == factories.TOWN_A
+    boss.region_id = factories.VILLAGE_A1
+    boss.save()
+    assert json.loads(Client().get("/api/me", **_bearer(token)).content)["region_code"] == factories.VILLAGE_A1
+
+
+def test_revoke_tokens_from_the_command_refuses_them_at_once_and_is_logged(tree):
+    factories.user("boss", Role.HQ_ADMIN, factories.TOWN_A)
+    script, phone = _token("boss"), _token("boss")
+    call_command("users", "token", "boss", "--name", "phone", stdout=io.StringIO())
+    assert Client().get("/api/me", **_bearer(script)).status_code == 200
+
+    out = io.StringIO()
+    call_command("users", "revoke-tokens", "boss", "--name", "script", stdout=out)
+
+    assert out.getvalue().strip() == "revoked 2 token(s) of boss"
+    assert Client().get("/api/me", **_bearer(script)).status_code == 401
+    assert Client().get("/api/me", **_bearer(phone)).status_code == 401
+    assert list(ApiToken.objects.values_list("name", flat=True)) == ["phone"]
+    entries = AuditEntry.objects.filter(action="token.revoke")
+    assert [(e.actor_name, e.source, e.object_repr) for e in entries] == [("system", "cli", "boss: script")] * 2
+
+
+def test_revoking_another_users_tokens_needs_an_admin_over_them(tree):
+    from django.core.exceptions import PermissionDenied
+
+    from fangkong.accounts import services
+    worker = factories.user("wang", Role.VILLAGE_WORKER, factories.VILLAGE_A1)
+    other = factories.user("li", Role.VILLAGE_WORKER, factories.VILLAGE_A1)
+    _token("li")
+    with pytest.raises(PermissionDenied):
+        services.revoke_tokens(worker, other)
+    assert services.revoke_tokens(factories.user("boss", Role.HQ_ADMIN, factories.TOWN_A), other) == 1
+    assert not ApiToken.objects.filter(user=other).exists()
 
 
 def test_token_for_an_unknown_user_is_refused_by_the_command(tree):

@@ -8,6 +8,8 @@ import uuid
 
 from django.db import models
 
+from fangkong.core.rows import insert
+
 from .models import AuditEntry, Source
 
 _source: contextvars.ContextVar[str] = contextvars.ContextVar("audit_source", default=Source.SYSTEM)
@@ -56,7 +58,7 @@ def changes(before: dict, after: dict) -> tuple[dict, dict]:
 def record(actor, action: str, obj: models.Model | None = None, *, region=None, before=None, after=None,
            object_type: str | None = None, object_id: str | None = None, object_repr: str | None = None) -> AuditEntry:
     region_code = region if isinstance(region, str) or region is None else region.code
-    return AuditEntry.objects.create(
+    return insert(AuditEntry(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=(actor.get_username() if actor is not None and actor.pk else "system"),
         action=action,
@@ -67,7 +69,7 @@ def record(actor, action: str, obj: models.Model | None = None, *, region=None, 
         before=_plain(before) if before is not None else None,
         after=_plain(after) if after is not None else None,
         source=current_source(),
-    )
+    ))
 
 
 def record_export(actor, what: str, *, region, rows: int, filters: dict | None = None) -> AuditEntry:

@@ -27,7 +27,6 @@ the check-in, one audit entry and one counters upsert; on PostgreSQL an advisory
 """
 
 import contextlib
-import functools
 import re
 import threading
 import time
@@ -41,6 +40,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core.rows import insert
 from fangkong.people import identity
 from fangkong.people.models import IdType, Person
 
@@ -134,28 +134,6 @@ def _lock_person(key: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
-@functools.cache
-def _insert_statement(model, vendor: str) -> tuple[str, tuple]:
-    """INSERT of every column of `model` but its id, returning the id; and the fields, in column order."""
-    quote = connection.ops.quote_name
-    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(model._meta.pk.column)}")
-    return sql, fields
-
-
-def _insert(model, values: dict) -> int:
-    """Insert one row of `model` (by attname; the fields' own defaults and database conversions for the
-    rest) and return its id. What `Model.objects.create` writes, without building the query anew each
-    time: on this path the ORM's query building cost more than the database."""
-    sql, fields = _insert_statement(model, connection.vendor)
-    params = [f.get_db_prep_save(values[f.attname] if f.attname in values else f.get_default(), connection)
-              for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
-
-
 def _first_id(model, where: str, params: list):
     """The lowest id of the `model` rows matching `where` (columns of an index), or None."""
     with connection.cursor() as cursor:
@@ -181,8 +159,8 @@ def _find_or_create_person(data: dict, region_code: str) -> tuple[int, bool]:
         extra = {"id_type": IdType.OTHER, "id_number": "", "id_digest": ""}
     if person_id is not None:
         return person_id, False
-    return _insert(Person, {"name": data["name"], "phone": data["phone"], "phone_digest": phone_digest,
-                            "region_id": region_code, **extra}), True
+    return insert(Person(name=data["name"], phone=data["phone"], phone_digest=phone_digest, region_id=region_code,
+                         **extra)).pk, True
 
 
 _sqlite_writer = threading.Lock()
@@ -217,8 +195,7 @@ def check_in(code: ActiveCode, *, phone: str, name: str, id_number: str = "", or
                   checked_in_at=at, origin=data["origin"], origin_code=data["origin_code"], from_risk_area=from_risk)
     with _write_transaction():
         row.person_id, created = _find_or_create_person(data, code.region_id)
-        row.pk = _insert(CheckIn, vars(row))
-        row._state.adding = False
+        insert(row)
         audit.record(None, "check_in.create", row, region=code.region_id, after={
             "place_id": code.place_id, "checkpoint_id": code.checkpoint_id, "person_id": row.person_id,
             "person_created": created, "from_risk_area": from_risk, "origin_code": row.origin_code})

@@ -54,6 +54,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core.rows import insert
 from fangkong.people import identity
 from fangkong.people.cleaning import clean_person_fields
 from fangkong.people.models import Person
@@ -151,26 +152,6 @@ _PERSON_BY_DIGEST = (f"SELECT {', '.join(_PERSON_FIELDS)} FROM {Person._meta.db_
                      "WHERE id_digest = %s ORDER BY id LIMIT 1")
 _PLATE_SEEN = (f"SELECT 1 FROM {Passage._meta.db_table} WHERE checkpoint_id = %s AND passed_at >= %s "
                "AND passed_at <= %s AND vehicle_plate = %s LIMIT 1")
-_INSERTS: dict[type, tuple[str, list]] = {}
-
-
-def _insert(obj) -> None:
-    """INSERT one new model instance and set its id: what `save()` does for a model without signals
-    (none on Person and Passage), with the statement built once per model, not compiled every time."""
-    model = type(obj)
-    if model not in _INSERTS:
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        quote = connection.ops.quote_name
-        _INSERTS[model] = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-                           f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(model._meta.pk.column)}",
-                           fields)
-    sql, fields = _INSERTS[model]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
-        obj.pk = cursor.fetchone()[0]
-    obj._state.adding, obj._state.db = False, connection.alias
-
-
 def _plate_seen(checkpoint: Checkpoint, plate: str, at) -> bool:
     """A passage of the plate at the checkpoint in the VEHICLE_WINDOW up to `at` (index passage_checkpoint)."""
     adapt = connection.ops.adapt_datetimefield_value
@@ -192,7 +173,7 @@ def _find_or_record_person(fields: dict, region_code: str, *, whole: bool) -> tu
         person = Person.from_db(connection.alias, _PERSON_FIELDS, values) if values is not None else None
     if person is None:
         person = Person(region_id=region_code, **fields)
-        _insert(person)
+        insert(person)
         return person, True, False
     if fields["phone"] and not person.phone:
         person.phone, person.phone_digest, person.updated_at = fields["phone"], fields["phone_digest"], timezone.now()
@@ -326,7 +307,7 @@ def _record(actor, checkpoint: Checkpoint, fields: dict, *, at, direction, plate
     passage.task, passage.person_moved = None, False
     if on_ledger:
         passage.key_person = _put_on_ledger(actor, person, passage, destination, checkpoint)
-    _insert(passage)
+    insert(passage)
     if passage.key_person is not None:
         passage.task, _created = tasks.open_task(actor, kind=TaskKind.ARRIVAL, region_code=passage.key_person.region_id,
                                                  person=person, passage=passage, key_person=passage.key_person)

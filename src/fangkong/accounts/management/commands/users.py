@@ -9,7 +9,7 @@ from fangkong.audit import services as audit
 
 
 class Command(BaseCommand):
-    help = "Account maintenance: create the first admin of a region, set a password, issue an API token."
+    help = "Account maintenance: create the first admin of a region, set a password, issue or revoke API tokens."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -24,6 +24,9 @@ class Command(BaseCommand):
         token = sub.add_parser("token", help="issue an API token for a user; printed once")
         token.add_argument("username")
         token.add_argument("--name", default="script")
+        revoke = sub.add_parser("revoke-tokens", help="revoke a user's API tokens (all, or those of --name)")
+        revoke.add_argument("username")
+        revoke.add_argument("--name", help="only the tokens issued with this --name")
 
     def handle(self, *args, action, **opts):
         with audit.source("cli"):
@@ -41,6 +44,9 @@ class Command(BaseCommand):
                     # the operator at the console acts as the system (no acting user)
                     services.set_password(None, user, new_password=opts["password"] or getpass.getpass("Password: "))
                     self.stdout.write(f"password set for {user.username}")
+                elif action == "revoke-tokens":
+                    count = services.revoke_tokens(None, user, opts["name"])
+                    self.stdout.write(f"revoked {count} token(s) of {user.username}")
                 else:
                     self.stdout.write(services.create_token(user, user, opts["name"]))
             except ValidationError as exc:
