@@ -31,3 +31,61 @@ def insert(obj):
         obj.pk = cursor.fetchone()[0]
     obj._state.adding, obj._state.db = False, connection.alias
     return obj
+
+
+@functools.cache
+def _select(model, names: tuple[str, ...], where: str, suffix: str, vendor: str) -> tuple[str, tuple]:
+    """SELECT of the columns `names` (attnames, put in the model's column order), and per column the
+    converters the ORM would apply to its value (SQLite hands datetimes, decimals and JSON back as text)."""
+    quote = connection.ops.quote_name
+    fields = tuple(f for f in model._meta.concrete_fields if f.attname in names)
+    table = quote(model._meta.db_table)
+    sql = f"SELECT {', '.join(f'{table}.{quote(f.column)}' for f in fields)} FROM {table} WHERE {where} {suffix}"
+    converters = []
+    for field in fields:
+        column = field.get_col(model._meta.db_table)
+        converters.append((column, connection.ops.get_db_converters(column) + field.get_db_converters(connection)))
+    return sql, (tuple(f.attname for f in fields), tuple(converters))
+
+
+def select(model, names: tuple[str, ...], where: str, params, suffix: str = "") -> list:
+    """Instances of `model` with only the columns `names` loaded (the others deferred), read by
+    `SELECT … FROM table WHERE where suffix` (`where` in SQL with %s placeholders, e.g. "id = %s"; `suffix`
+    e.g. "ORDER BY id FOR UPDATE"), their values converted as the ORM would. For hot paths where compiling
+    a queryset cost more than the database."""
+    sql, (attnames, converters) = _select(model, tuple(names), where, suffix, connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        values = list(row)
+        for i, (column, funcs) in enumerate(converters):
+            for convert in funcs:
+                values[i] = convert(values[i], column, connection)
+        found.append(model.from_db(connection.alias, attnames, values))
+    return found
+
+
+@functools.cache
+def _update(model, names: tuple[str, ...], vendor: str) -> tuple[str, tuple]:
+    quote = connection.ops.quote_name
+    fields = tuple(model._meta.get_field(name) for name in names)
+    sql = (f"UPDATE {quote(model._meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+           f"WHERE {quote(model._meta.pk.column)} = %s")
+    return sql, fields
+
+
+def update(obj, names: tuple[str, ...]) -> None:
+    """`obj.save(update_fields=names)` for a model without save signals, the statement built once."""
+    sql, fields = _update(type(obj), tuple(names), connection.vendor)
+    params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields] + [obj.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def loaded(model, values: dict):
+    """An instance of `model` as read from the database with only `values` (attname → database value that
+    needs no conversion: ids, text) loaded, the other columns deferred."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])

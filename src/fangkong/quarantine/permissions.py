@@ -1,6 +1,7 @@
 """Who may do what in isolation and follow-up. Read by services, selectors and (later) navigation."""
 
 from fangkong.accounts.models import Role
+from fangkong.regions import codes
 
 HQ = {Role.HQ_ADMIN, Role.HQ_STAFF}
 # Start, change and end orders, record follow-ups and tests, check people in and out.
@@ -42,3 +43,9 @@ def can_edit_policies(user) -> bool:
 
 def is_doctor(user) -> bool:
     return _has(user, {Role.DOCTOR})
+
+
+def can_see(user, order) -> bool:
+    """The order lies in the user's scope, or the user is its doctor (doctors see what they are assigned):
+    `selectors._scope` as a test of one order, from the codes alone (no query for the user's region)."""
+    return codes.is_within(order.region_id, user.region_id) or (user.role == Role.DOCTOR and order.doctor_id == user.pk)

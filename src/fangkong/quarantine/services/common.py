@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.models import Role, User
+from fangkong.accounts.models import User
 from fangkong.regions import codes
 from fangkong.regions.models import Region
 from fangkong.screening.models import KeyPersonEvent
@@ -25,15 +25,9 @@ def require_worker(actor) -> None:
         raise PermissionDenied(_("您的角色不能办理隔离观察和随访"))
 
 
-def can_see(actor, q: Quarantine) -> bool:
-    """The order lies in the actor's scope, or the actor is its doctor (doctors see what they are assigned)."""
-    # from the codes alone: no query for the actor's region on every write
-    return codes.is_within(q.region_id, actor.region_id) or (actor.role == Role.DOCTOR and q.doctor_id == actor.pk)
-
-
 def require_visible(actor, q: Quarantine) -> None:
     """Defence in depth: selectors already answer 404 outside the scope."""
-    if not can_see(actor, q):
+    if not permissions.can_see(actor, q):
         raise PermissionDenied(_("该隔离对象不在您的管辖范围内"))
 
 

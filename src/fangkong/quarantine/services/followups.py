@@ -10,12 +10,13 @@ import unicodedata
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core import rows
 from fangkong.screening.services import parse_temperature
 
 from .. import rollup
@@ -116,9 +117,11 @@ def _slot_for(q: Quarantine, at: datetime.datetime, slot) -> FollowUp | None:
                 "at": fmt(at), "day": local_day(found.due_at)}})
         return found
     low, high = day_bounds(local_day(at))
-    candidates = list(FollowUp.objects.select_for_update().filter(
-        quarantine_id=q.pk, scheduled=True, status=FollowUpStatus.DUE, due_at__gte=low,
-        due_at__lt=min(high, at + EARLY)))
+    adapt = connection.ops.adapt_datetimefield_value
+    candidates = rows.select(FollowUp, _ALL, "quarantine_id = %s AND scheduled = %s AND status = %s "
+                             "AND due_at >= %s AND due_at < %s",
+                             [q.pk, True, FollowUpStatus.DUE.value, adapt(low), adapt(min(high, at + EARLY))],
+                             suffix=_for_update())
     if not candidates:
         return None
     return min(candidates, key=lambda fu: (abs(fu.due_at - at), fu.due_at))
@@ -163,10 +166,21 @@ _RECORDED = ["status", "done_at", "temperature", "symptoms", "method", "fever", 
              "recorded_by", "recorded_at"]
 
 
+_ALL = tuple(f.attname for f in FollowUp._meta.concrete_fields)
+
+
+def _for_update() -> str:
+    """Row locks where the database has them (PostgreSQL); SQLite's BEGIN IMMEDIATE already serialises writers."""
+    return "FOR UPDATE" if connection.features.has_select_for_update else ""
+
+
 def _locked_order(quarantine: Quarantine) -> Quarantine:
     """The order re-read under its row lock (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers),
     with only what a follow-up needs. The person, when the caller already loaded it, is kept: it never changes."""
-    q = Quarantine.objects.select_for_update(of=("self",)).only(*_LOCKED_FIELDS).get(pk=quarantine.pk)
+    found = rows.select(Quarantine, _LOCKED_FIELDS, "id = %s", [quarantine.pk], suffix=_for_update())
+    if not found:
+        raise Quarantine.DoesNotExist
+    q = found[0]
     if Quarantine.key_person.is_cached(quarantine) and quarantine.key_person_id == q.key_person_id:
         q.key_person = quarantine.key_person
     return q
@@ -216,9 +230,9 @@ def record_follow_up(actor, quarantine: Quarantine, *, temperature, method: str,
         fu.transfer, new = _raise_transfer(actor, q, reason, at)
         add_event(q, "quarantine.alert", _("随访预警：%(reason)s，已提请转送发热门诊") % {"reason": reason}, actor)
     if fu.pk is None:
-        fu.save(force_insert=True)
+        rows.insert(fu)
     else:
-        fu.save(update_fields=_RECORDED)
+        rows.update(fu, _RECORDED)
     counters.track_change(old, new + rollup.follow_up_contributions(fu))  # one upsert for the slot and a transfer
     audit.record(actor, "follow_up.record", fu, region=q.region_id, after=audit.snapshot(fu, _AUDITED))
     return fu
