@@ -3,18 +3,23 @@
 `Model.objects.create` compiles its INSERT anew on every call; on these paths that compiling cost
 more than the database's work. `insert` writes what `save()` would for a new instance of a model
 without save signals (none of the models it is used for has any), with the statement built once per
-model and database vendor.
+model and database vendor. The thread's database connection is looked up once per call: every
+`django.db.connection` attribute goes through a thread-local proxy, which on these paths cost as much
+as running the statement.
 """
 
 import functools
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
+
+
+def _db():
+    return connections[DEFAULT_DB_ALIAS]
 
 
 @functools.cache
-def _statement(model, vendor: str) -> tuple[str, tuple]:
+def _statement(model, vendor: str, quote) -> tuple[str, tuple]:
     """INSERT of every column of `model` but its id, returning the id; and the fields, in column order."""
-    quote = connection.ops.quote_name
     fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
     sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(model._meta.pk.column)}")
@@ -24,28 +29,36 @@ def _statement(model, vendor: str) -> tuple[str, tuple]:
 def insert(obj):
     """INSERT the new instance `obj` (its fields' defaults and `pre_save`, e.g. auto_now, as `save()` would)
     and set its id. Returns `obj`."""
-    sql, fields = _statement(type(obj), connection.vendor)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
+    db = _db()
+    sql, fields = _statement(type(obj), db.vendor, db.ops.quote_name)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         obj.pk = cursor.fetchone()[0]
-    obj._state.adding, obj._state.db = False, connection.alias
+    obj._state.adding, obj._state.db = False, db.alias
     return obj
 
 
-@functools.cache
-def _select(model, names: tuple[str, ...], where: str, suffix: str, vendor: str) -> tuple[str, tuple]:
-    """SELECT of the columns `names` (attnames, put in the model's column order), and per column the
-    converters the ORM would apply to its value (SQLite hands datetimes, decimals and JSON back as text)."""
-    quote = connection.ops.quote_name
-    fields = tuple(f for f in model._meta.concrete_fields if f.attname in names)
-    table = quote(model._meta.db_table)
-    sql = f"SELECT {', '.join(f'{table}.{quote(f.column)}' for f in fields)} FROM {table} WHERE {where} {suffix}"
-    converters = []
-    for field in fields:
-        column = field.get_col(model._meta.db_table)
-        converters.append((column, connection.ops.get_db_converters(column) + field.get_db_converters(connection)))
-    return sql, (tuple(f.attname for f in fields), tuple(converters))
+_selects: dict[tuple, tuple[str, tuple, tuple]] = {}
+
+
+def _select(model, names: tuple[str, ...], where: str, suffix: str, db) -> tuple[str, tuple, tuple]:
+    """SELECT of the columns `names` (attnames, put in the model's column order), their attnames, and per
+    column the converters the ORM would apply to its value (SQLite hands datetimes, decimals and JSON back
+    as text). Built once per statement and vendor (the converters of the first connection serve all: they
+    read only settings and the values)."""
+    key = (model, names, where, suffix, db.vendor)
+    if key not in _selects:
+        quote = db.ops.quote_name
+        fields = tuple(f for f in model._meta.concrete_fields if f.attname in names)
+        table = quote(model._meta.db_table)
+        sql = f"SELECT {', '.join(f'{table}.{quote(f.column)}' for f in fields)} FROM {table} WHERE {where} {suffix}"
+        converters = []
+        for field in fields:
+            column = field.get_col(model._meta.db_table)
+            converters.append((column, db.ops.get_db_converters(column) + field.get_db_converters(db)))
+        _selects[key] = (sql, tuple(f.attname for f in fields), tuple(converters))
+    return _selects[key]
 
 
 def select(model, names: tuple[str, ...], where: str, params, suffix: str = "") -> list:
@@ -53,8 +66,9 @@ def select(model, names: tuple[str, ...], where: str, params, suffix: str = "") 
     `SELECT … FROM table WHERE where suffix` (`where` in SQL with %s placeholders, e.g. "id = %s"; `suffix`
     e.g. "ORDER BY id FOR UPDATE"), their values converted as the ORM would. For hot paths where compiling
     a queryset cost more than the database."""
-    sql, (attnames, converters) = _select(model, tuple(names), where, suffix, connection.vendor)
-    with connection.cursor() as cursor:
+    db = _db()
+    sql, attnames, converters = _select(model, tuple(names), where, suffix, db)
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     found = []
@@ -62,14 +76,13 @@ def select(model, names: tuple[str, ...], where: str, params, suffix: str = "") 
         values = list(row)
         for i, (column, funcs) in enumerate(converters):
             for convert in funcs:
-                values[i] = convert(values[i], column, connection)
-        found.append(model.from_db(connection.alias, attnames, values))
+                values[i] = convert(values[i], column, db)
+        found.append(model.from_db(db.alias, attnames, values))
     return found
 
 
 @functools.cache
-def _update(model, names: tuple[str, ...], vendor: str) -> tuple[str, tuple]:
-    quote = connection.ops.quote_name
+def _update(model, names: tuple[str, ...], vendor: str, quote) -> tuple[str, tuple]:
     fields = tuple(model._meta.get_field(name) for name in names)
     sql = (f"UPDATE {quote(model._meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
            f"WHERE {quote(model._meta.pk.column)} = %s")
@@ -78,9 +91,10 @@ def _update(model, names: tuple[str, ...], vendor: str) -> tuple[str, tuple]:
 
 def update(obj, names: tuple[str, ...]) -> None:
     """`obj.save(update_fields=names)` for a model without save signals, the statement built once."""
-    sql, fields = _update(type(obj), tuple(names), connection.vendor)
-    params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields] + [obj.pk]
-    with connection.cursor() as cursor:
+    db = _db()
+    sql, fields = _update(type(obj), tuple(names), db.vendor, db.ops.quote_name)
+    params = [f.get_db_prep_save(f.pre_save(obj, False), db) for f in fields] + [obj.pk]
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
 
 
@@ -88,4 +102,4 @@ def loaded(model, values: dict):
     """An instance of `model` as read from the database with only `values` (attname → database value that
     needs no conversion: ids, text) loaded, the other columns deferred."""
     names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(connection.alias, names, [values[name] for name in names])
+    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])

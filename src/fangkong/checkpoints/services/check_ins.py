@@ -47,6 +47,7 @@ from fangkong.people.models import IdType, Person
 from ..models import CheckIn
 from ..rollup_places import check_in_contributions
 from ..selectors.check_ins import ActiveCode
+from . import risk_areas
 
 NAME_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fffA-Za-z·•.\- ]{1,50}$")
 ORIGIN_CODE_LENGTHS = (2, 4, 6, 9, 12)
@@ -81,14 +82,8 @@ def allow_attempt(address: str, now: float | None = None) -> bool:
 
 
 def _risky(origin_code: str, day) -> bool:
-    """Whether the origin is a risk area (services.risk_areas, helper A's); not risky until that exists."""
-    if not origin_code:
-        return False
-    try:
-        from .risk_areas import is_risk_origin
-    except ImportError:
-        return False
-    return bool(is_risk_origin(origin_code, day))
+    """Whether the origin is in a risk area on that day."""
+    return bool(origin_code) and risk_areas.is_risk_origin(origin_code, day)
 
 
 def clean_check_in(*, phone: str, name: str, id_number: str = "", origin: str = "", origin_code: str = "") -> dict:
