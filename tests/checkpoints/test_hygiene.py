@@ -110,3 +110,106 @@ def test_api(tree, login):
                        content_type="application/json").status_code == 422
     body = client.get("/api/checkpoints/places/compliance").json()
     assert body["missing"] == 0 and body["open_places"] == 1
+
+
+# Correcting a log (更正) ------------------------------------------------------------------------------
+
+def _logged(worker, p, days_ago=0, **marks):
+    values = {"cleaned": True, "disinfected": False, "patrolled": False, **marks}
+    return services.log_hygiene(worker, p, day=timezone.localdate() - datetime.timedelta(days=days_ago), **values)
+
+
+def test_a_correction_changes_the_log_and_audits_before_after_and_reason(tree):
+    from fangkong.audit.models import AuditEntry
+    worker = staff("worker", Role.VILLAGE_WORKER, factories.VILLAGE_A1)
+    p = place()
+    log = _logged(worker, p, days_ago=2)
+    before = counters.live(log.day)
+
+    fixed = services.correct_hygiene(worker, log, cleaned=True, disinfected=True, patrolled=False,
+                                     note=" 补记 消毒 ", reason="当天漏勾消毒")
+
+    stored = HygieneLog.objects.get(pk=log.pk)
+    assert (stored.cleaned, stored.disinfected, stored.patrolled, stored.note) == (True, True, False, "补记 消毒")
+    assert fixed.disinfected is True and stored.recorded_by == worker  # who logged it stays
+    entry = AuditEntry.objects.get(action="hygiene_log.correct")
+    assert entry.before == {"disinfected": False, "note": ""}
+    assert entry.after == {"disinfected": True, "note": "补记 消毒", "reason": "当天漏勾消毒"}
+    assert (entry.actor_name, entry.region_id) == ("worker", factories.VILLAGE_A1)
+    assert counters.live(log.day) == before  # the day still has its one log
+
+
+@pytest.mark.parametrize(("changes", "field", "text"), [
+    ({"reason": " "}, "reason", "请填写更正原因"),
+    ({"reason": "长" * 201}, "reason", "不能超过200"),
+    ({"note": "长" * 301}, "note", "不能超过300"),
+])
+def test_a_correction_needs_a_reason_and_valid_text(tree, changes, field, text):
+    worker = staff("worker", Role.VILLAGE_WORKER, factories.VILLAGE_A1)
+    log = _logged(worker, place())
+    values = {"cleaned": False, "disinfected": True, "patrolled": True, "note": "", "reason": "写错了", **changes}
+    with pytest.raises(ValidationError) as exc:
+        services.correct_hygiene(worker, log, **values)
+    assert text in exc.value.message_dict[field][0]
+    assert HygieneLog.objects.get(pk=log.pk).disinfected is False  # nothing written
+
+
+def test_a_correction_that_changes_nothing_or_is_too_old_is_refused(tree):
+    worker = staff("worker", Role.VILLAGE_WORKER, factories.VILLAGE_A1)
+    p = place()
+    recent, old = _logged(worker, p, days_ago=services.CORRECTION_DAYS), _logged(worker, p, days_ago=8)
+    with pytest.raises(ValidationError, match="没有改动"):
+        services.correct_hygiene(worker, recent, cleaned=True, disinfected=False, patrolled=False, reason="核对")
+    with pytest.raises(ValidationError) as exc:
+        services.correct_hygiene(worker, old, cleaned=False, disinfected=False, patrolled=False, reason="写错了")
+    assert "超过7天" in exc.value.message_dict["day"][0]
+
+
+def test_a_correction_is_scoped_and_needs_a_role_that_logs(tree):
+    worker = staff("worker", Role.VILLAGE_WORKER, factories.VILLAGE_A1)
+    log = _logged(worker, place())
+    values = {"cleaned": False, "disinfected": False, "patrolled": False, "reason": "写错了"}
+    with pytest.raises(PermissionDenied):
+        services.correct_hygiene(staff("other", Role.VILLAGE_WORKER, factories.VILLAGE_A2), log, **values)
+    with pytest.raises(PermissionDenied):
+        services.correct_hygiene(staff("viewer", Role.VIEWER, factories.COUNTY), log, **values)
+    assert HygieneLog.objects.get(pk=log.pk).cleaned is True
+
+
+def test_correction_page(tree, login):
+    p = place("甲超市", factories.VILLAGE_A1)
+    worker_user = staff("worker", Role.VILLAGE_WORKER, factories.VILLAGE_A1)
+    log, old = _logged(worker_user, p, days_ago=1), _logged(worker_user, p, days_ago=9)
+    worker = login(worker_user)
+    url = f"/checkpoints/places/{p.pk}/hygiene/{log.day.isoformat()}/correct/"
+    detail = worker.get(f"/checkpoints/places/{p.pk}/").content.decode()
+    assert url in detail and f"/hygiene/{old.day.isoformat()}/correct/" not in detail
+
+    form = worker.get(url)
+    assert form.status_code == 200 and 'name="reason"' in form.content.decode()
+    missing = worker.post(url, {"cleaned": "on", "disinfected": "on"})
+    assert missing.status_code == 400 and "请填写更正原因" in missing.content.decode()
+    done = worker.post(url, {"cleaned": "on", "disinfected": "on", "reason": "漏勾消毒"})
+    assert done.status_code == 302 and done["Location"] == f"/checkpoints/places/{p.pk}/"
+    assert HygieneLog.objects.get(pk=log.pk).disinfected is True
+    assert worker.get(f"/checkpoints/places/{p.pk}/hygiene/2020-13-01/correct/").status_code == 404
+    assert worker.get(f"/checkpoints/places/{p.pk}/hygiene/2020-01-01/correct/").status_code == 404
+    outsider = login(staff("other", Role.VILLAGE_WORKER, factories.VILLAGE_A2))
+    assert outsider.get(url).status_code == 404
+
+
+def test_correction_api(tree, login):
+    p = place("甲超市", factories.VILLAGE_A1)
+    client = login(staff("hq"))
+    day = timezone.localdate().isoformat()
+    client.post(f"/api/checkpoints/places/{p.pk}/hygiene", json.dumps({"cleaned": True}),
+                content_type="application/json")
+    url = f"/api/checkpoints/places/{p.pk}/hygiene/{day}"
+    refused = client.put(url, json.dumps({"cleaned": True, "patrolled": True}), content_type="application/json")
+    assert refused.status_code == 422 and "reason" in refused.json()["detail"]
+    fixed = client.put(url, json.dumps({"cleaned": True, "patrolled": True, "reason": "补记巡查"}),
+                       content_type="application/json")
+    assert fixed.status_code == 200, fixed.content
+    assert (fixed.json()["patrolled"], fixed.json()["day"]) == (True, day)
+    assert client.put(f"/api/checkpoints/places/{p.pk}/hygiene/2020-01-01", json.dumps({"reason": "x"}),
+                      content_type="application/json").status_code == 404

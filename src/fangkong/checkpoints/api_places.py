@@ -26,6 +26,7 @@ from .schemas_places import (
     CodeOut,
     ComplianceOut,
     ExposureOut,
+    HygieneCorrectionIn,
     HygieneIn,
     HygieneOut,
     PlaceIn,
@@ -120,8 +121,19 @@ def reopen_place(request, place_id: int):
 def log_hygiene(request, place_id: int, payload: HygieneIn):
     place = selectors.place_for(request.user, place_id)
     log = services.log_hygiene(request.user, place, **payload.dict())
-    return Status(201, {"id": log.pk, "place_id": log.place_id, "day": log.day, "cleaned": log.cleaned,
-                        "disinfected": log.disinfected, "patrolled": log.patrolled, "note": log.note})
+    return Status(201, _hygiene_out(log))
+
+
+@router.put("/places/{place_id}/hygiene/{day}", response={200: HygieneOut, **WRITE})
+def correct_hygiene(request, place_id: int, day: str, payload: HygieneCorrectionIn):
+    """Correct the log of a day (YYYY-MM-DD) of the last week, with a reason (audited before/after)."""
+    log = selectors.hygiene_log_of(selectors.place_for(request.user, place_id), day)
+    return _hygiene_out(services.correct_hygiene(request.user, log, **payload.dict()))
+
+
+def _hygiene_out(log) -> dict:
+    return {"id": log.pk, "place_id": log.place_id, "day": log.day, "cleaned": log.cleaned,
+            "disinfected": log.disinfected, "patrolled": log.patrolled, "note": log.note}
 
 
 def _code_out(request, code) -> dict:

@@ -35,6 +35,15 @@ class HygieneForm(forms.Form):
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
 
 
+class HygieneCorrectionForm(forms.Form):
+    cleaned = forms.BooleanField(label=_("已清洗"), required=False)
+    disinfected = forms.BooleanField(label=_("已消毒"), required=False)
+    patrolled = forms.BooleanField(label=_("已巡查"), required=False)
+    note = forms.CharField(label=_("备注"), max_length=300, required=False)
+    reason = forms.CharField(label=_("更正原因"), max_length=200, required=False,
+                             help_text=_("必填，记入审计记录"))
+
+
 class CheckInForm(forms.Form):
     """The public check-in. Fields are plain text: the service validates (and says what is wrong)."""
     phone = forms.CharField(label=_("手机号码"), max_length=20, required=False,

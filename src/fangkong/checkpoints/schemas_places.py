@@ -51,6 +51,14 @@ class HygieneIn(Schema):
     note: str = ""
 
 
+class HygieneCorrectionIn(Schema):
+    cleaned: bool = False
+    disinfected: bool = False
+    patrolled: bool = False
+    note: str = ""
+    reason: str = Field("", description="why the log is corrected (required; audited)")
+
+
 class HygieneOut(Schema):
     id: int
     place_id: int

@@ -13,6 +13,7 @@ urlpatterns = [
     path("places/<int:pk>/close/", views_places.place_close, name="place_close"),
     path("places/<int:pk>/reopen/", views_places.place_reopen, name="place_reopen"),
     path("places/<int:pk>/hygiene/", views_places.place_hygiene, name="place_hygiene"),
+    path("places/<int:pk>/hygiene/<str:day>/correct/", views_places.hygiene_correct, name="hygiene_correct"),
     path("places/<int:pk>/code/", views_places.place_code, name="place_code"),
     path("<int:pk>/code/", views_places.checkpoint_code, name="checkpoint_code"),
     path("c/<str:token>/", views_check_in.check_in, name="check_in"),

@@ -1,11 +1,14 @@
 """Pages of key places: registry, detail with closures and hygiene logs, compliance, place codes."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,7 +16,7 @@ from fangkong.core.forms import apply_service_error
 from fangkong.screening import selectors as screening_selectors
 
 from . import permissions, qr
-from .forms_places import ClosureForm, HygieneForm, PlaceForm
+from .forms_places import ClosureForm, HygieneCorrectionForm, HygieneForm, PlaceForm
 from .models import PlaceKind
 from .selectors import check_ins as check_in_selectors
 from .selectors import places as selectors
@@ -103,6 +106,7 @@ def place_detail(request, pk: int):
         "check_ins": check_in_selectors.recent_check_ins(place=place),
         "can_manage": permissions.can_manage(user), "can_log": permissions.can_log_hygiene(user),
         "closure_form": ClosureForm(), "hygiene_form": HygieneForm(),
+        "correctable_from": timezone.localdate() - datetime.timedelta(days=services.CORRECTION_DAYS),
     })
 
 
@@ -156,6 +160,26 @@ def place_hygiene(request, pk: int):
     if target == "compliance":
         return redirect("checkpoints:hygiene_compliance")
     return redirect("checkpoints:place_detail", pk=place.pk)
+
+
+@login_required
+def hygiene_correct(request, pk: int, day: str):
+    """更正卫生记录: the log of a day of the last week, with a reason."""
+    user = request.user
+    _require(permissions.can_log_hygiene(user))
+    log = selectors.hygiene_log_of(selectors.place_for(user, pk), day)
+    initial = {"cleaned": log.cleaned, "disinfected": log.disinfected, "patrolled": log.patrolled, "note": log.note}
+    form = HygieneCorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_hygiene(user, log, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("已更正 %(day)s 的卫生记录") % {"day": log.day.isoformat()})
+            return redirect("checkpoints:place_detail", pk=pk)
+    return render(request, "checkpoints/hygiene_correct.html", {"form": form, "log": log, "place": log.place},
+                  status=400 if form.is_bound else 200)
 
 
 @login_required

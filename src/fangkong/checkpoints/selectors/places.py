@@ -92,6 +92,18 @@ def hygiene_logs_of(place: Place, limit: int = 30) -> list[HygieneLog]:
     return list(place.hygiene_logs.select_related("recorded_by").order_by("-day")[:limit])
 
 
+def hygiene_log_of(place: Place, day) -> HygieneLog:
+    """The place's log of `day` (a date or YYYY-MM-DD; the caller found the place in scope); Http404 when none."""
+    try:
+        day = day if isinstance(day, datetime.date) else datetime.date.fromisoformat(str(day))
+    except ValueError:
+        raise Http404 from None
+    found = HygieneLog.objects.select_related("place").filter(place=place, day=day).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def active_code(place: Place | None = None, checkpoint: Checkpoint | None = None) -> PlaceCode | None:
     qs = PlaceCode.objects.filter(is_active=True)
     qs = qs.filter(place=place) if place is not None else qs.filter(checkpoint=checkpoint)

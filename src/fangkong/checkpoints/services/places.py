@@ -25,8 +25,9 @@ from ..rollup_places import closure_contributions, hygiene_contributions, place_
 PLACE_FIELDS = ["name", "kind", "region", "address", "operator", "operator_phone", "is_closed"]
 CLOSURE_FIELDS = ["place", "closed_at", "reason", "reopened_at"]
 HYGIENE_FIELDS = ["place", "region", "day", "cleaned", "disinfected", "patrolled", "note"]
-LIMITS = {"name": 100, "address": 200, "operator": 100}
-LABELS = {"name": gettext_lazy("名称"), "address": gettext_lazy("地址"), "operator": gettext_lazy("经营/管理单位")}
+LIMITS = {"name": 100, "address": 200, "operator": 100, "reason": 200}
+LABELS = {"name": gettext_lazy("名称"), "address": gettext_lazy("地址"), "operator": gettext_lazy("经营/管理单位"),
+          "reason": gettext_lazy("更正原因")}
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -180,6 +181,40 @@ def log_hygiene(actor, place: Place, *, day: datetime.date | None = None, cleane
                                         recorded_by=actor)
         counters.track_change(new=hygiene_contributions(log))
         audit.record(actor, "hygiene_log.create", log, region=place.region_id, after=audit.snapshot(log, HYGIENE_FIELDS))
+    return log
+
+
+# A log says what was done that day; one typed wrong is corrected, with a reason, while that week's
+# compliance is still being followed. Older logs are history.
+CORRECTION_DAYS = 7
+
+
+def correct_hygiene(actor, log: HygieneLog, *, cleaned: bool, disinfected: bool, patrolled: bool, note: str = "",
+                    reason: str) -> HygieneLog:
+    """更正卫生记录: change what a log of the last CORRECTION_DAYS days says; the reason and the before/after
+    go to the audit trail (the log has its day's count in the roll-up whatever it says: no counter moves)."""
+    _require(permissions.can_log_hygiene(actor), _("您的角色不能填写场所卫生记录"))
+    errors: dict = {}
+    note = " ".join(str(note or "").split())
+    if len(note) > 300:
+        errors["note"] = _("备注不能超过300字")
+    reason = _text(errors, "reason", reason, required=True)
+    if log.day < timezone.localdate() - datetime.timedelta(days=CORRECTION_DAYS):
+        errors["day"] = _("%(day)s 的记录已超过%(days)s天，不能更正") % {"day": log.day.isoformat(),
+                                                                  "days": CORRECTION_DAYS}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _locked(actor, log.place)
+        log = HygieneLog.objects.select_for_update().get(pk=log.pk)
+        before = audit.snapshot(log, HYGIENE_FIELDS)
+        log.cleaned, log.disinfected, log.patrolled, log.note = bool(cleaned), bool(disinfected), bool(patrolled), note
+        old, new = audit.changes(before, audit.snapshot(log, HYGIENE_FIELDS))
+        if not new:
+            raise ValidationError(_("记录没有改动"))
+        log.save(update_fields=["cleaned", "disinfected", "patrolled", "note"])
+        audit.record(actor, "hygiene_log.correct", log, region=log.region_id, before=old,
+                     after={**new, "reason": reason})
     return log
 
 
