@@ -1,14 +1,12 @@
-"""One-row INSERTs for the hot write paths (passage, check-in, follow-up, the audit entry of each).
+"""One-row statements for the hot write paths (passage, check-in, follow-up, the audit entry of each).
 
-`Model.objects.create` compiles its INSERT anew on every call; on these paths that compiling cost
-more than the database's work. `insert` writes what `save()` would for a new instance of a model
-without save signals (none of the models it is used for has any), with the statement built once per
-model and database vendor. The thread's database connection is looked up once per call: every
-`django.db.connection` attribute goes through a thread-local proxy, which on these paths cost as much
-as running the statement.
+`Model.objects.create`, `save(update_fields=…)` and a queryset compile their SQL anew on every call;
+on these paths that compiling cost more than the database's work. `insert` and `update` write what
+`save()` would for a model without save signals (none of the models they are used for has any),
+`select` reads rows as the ORM would convert them, each statement built once per model and database
+vendor. The thread's database connection is looked up once per call: every `django.db.connection`
+attribute goes through a thread-local proxy, which on these paths cost as much as running the statement.
 """
-
-import functools
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -17,29 +15,36 @@ def _db():
     return connections[DEFAULT_DB_ALIAS]
 
 
-@functools.cache
-def _statement(model, vendor: str, quote) -> tuple[str, tuple]:
+# Statements by (model, …, vendor): keyed by the vendor, not the connection, as the threaded server
+# opens a connection per thread and the caches must not grow with them.
+_inserts: dict[tuple, tuple[str, tuple]] = {}
+_updates: dict[tuple, tuple[str, tuple]] = {}
+_selects: dict[tuple, tuple[str, tuple, tuple]] = {}
+
+
+def _statement(model, db) -> tuple[str, tuple]:
     """INSERT of every column of `model` but its id, returning the id; and the fields, in column order."""
-    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(model._meta.pk.column)}")
-    return sql, fields
+    key = (model, db.vendor)
+    if key not in _inserts:
+        quote = db.ops.quote_name
+        fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+        _inserts[key] = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+                         f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(model._meta.pk.column)}",
+                         fields)
+    return _inserts[key]
 
 
 def insert(obj):
     """INSERT the new instance `obj` (its fields' defaults and `pre_save`, e.g. auto_now, as `save()` would)
     and set its id. Returns `obj`."""
     db = _db()
-    sql, fields = _statement(type(obj), db.vendor, db.ops.quote_name)
+    sql, fields = _statement(type(obj), db)
     params = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         obj.pk = cursor.fetchone()[0]
     obj._state.adding, obj._state.db = False, db.alias
     return obj
-
-
-_selects: dict[tuple, tuple[str, tuple, tuple]] = {}
 
 
 def _select(model, names: tuple[str, ...], where: str, suffix: str, db) -> tuple[str, tuple, tuple]:
@@ -81,18 +86,21 @@ def select(model, names: tuple[str, ...], where: str, params, suffix: str = "") 
     return found
 
 
-@functools.cache
-def _update(model, names: tuple[str, ...], vendor: str, quote) -> tuple[str, tuple]:
-    fields = tuple(model._meta.get_field(name) for name in names)
-    sql = (f"UPDATE {quote(model._meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
-           f"WHERE {quote(model._meta.pk.column)} = %s")
-    return sql, fields
+def _update(model, names: tuple[str, ...], db) -> tuple[str, tuple]:
+    key = (model, names, db.vendor)
+    if key not in _updates:
+        quote = db.ops.quote_name
+        fields = tuple(model._meta.get_field(name) for name in names)
+        _updates[key] = (f"UPDATE {quote(model._meta.db_table)} "
+                         f"SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+                         f"WHERE {quote(model._meta.pk.column)} = %s", fields)
+    return _updates[key]
 
 
 def update(obj, names: tuple[str, ...]) -> None:
     """`obj.save(update_fields=names)` for a model without save signals, the statement built once."""
     db = _db()
-    sql, fields = _update(type(obj), tuple(names), db.vendor, db.ops.quote_name)
+    sql, fields = _update(type(obj), tuple(names), db)
     params = [f.get_db_prep_save(f.pre_save(obj, False), db) for f in fields] + [obj.pk]
     with db.cursor() as cursor:
         cursor.execute(sql, params)
