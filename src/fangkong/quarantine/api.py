@@ -26,6 +26,7 @@ from .schemas import (
     OrderOut,
     OrderPage,
     PersonTodayOut,
+    PhoneOut,
     PlannedEndIn,
     PolicyOut,
     PolicyPatch,
@@ -151,6 +152,14 @@ def check_out(request, order_id: int, payload: CheckOutIn):
 def list_order_follow_ups(request, order_id: int):
     now = timezone.now()
     return [follow_up_out(fu, now) for fu in selectors.follow_ups_of(request.user, _order(request, order_id))]
+
+
+@router.post("/orders/{order_id}/phone", response={200: PhoneOut, **WRITE})
+def phone_to_call(request, order_id: int):
+    """The person's full phone for the follow-up call: the order's cadre and doctor (and roles that may
+    reveal personal data); logged as a reveal every time."""
+    order = _order(request, order_id)
+    return {"quarantine_id": order.pk, "phone": services.phone_to_call(request.user, order)}
 
 
 @router.post("/orders/{order_id}/follow-ups", response={201: FollowUpOut, **WRITE})

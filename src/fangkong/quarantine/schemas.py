@@ -192,6 +192,11 @@ class FollowUpOut(Schema):
     excuse_reason: str
 
 
+class PhoneOut(Schema):
+    quarantine_id: int
+    phone: str
+
+
 class PersonTodayOut(Schema):
     quarantine: OrderOut
     state: str

@@ -12,6 +12,7 @@ urlpatterns = [
     path("orders/", views_orders.orders, name="orders"),
     path("orders/<int:pk>/", views_orders.order, name="order"),
     path("orders/<int:pk>/follow-up/", views_followups.record_follow_up, name="record_follow_up"),
+    path("orders/<int:pk>/call/", views_followups.call_person, name="call_person"),
     path("orders/<int:pk>/release/", views_orders.release, name="release"),
     path("orders/<int:pk>/end/", views_orders.end, name="end"),
     path("orders/<int:pk>/planned-end/", views_orders.planned_end, name="planned_end"),

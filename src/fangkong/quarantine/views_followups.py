@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from fangkong.accounts import permissions as account_permissions
 from fangkong.core.forms import apply_service_error
 from fangkong.regions import selectors as region_selectors
 
@@ -97,12 +98,38 @@ def record_follow_up(request, pk: int):
         else:
             _announce(request, fu)
             return redirect(_back(request, q))
+    return _follow_up_page(request, q, slot, form, past_day, status=400 if form.is_bound else 200)
+
+
+def _follow_up_page(request, q, slot, form, past_day: bool, *, phone: str = "", status: int = 200):
     if slot is not None:
-        mark_slot(slot, now)
+        mark_slot(slot, timezone.now())
+    user = request.user
     return render(request, "quarantine/follow_up_form.html", {
         "q": q, "slot": slot, "form": form, "past_day": past_day, "back": _back(request, q),
-        "open": q.is_active,
-    }, status=400 if form.is_bound else 200)
+        "open": q.is_active, "phone": phone,
+        "may_call": user.pk in (q.cadre_id, q.doctor_id) or account_permissions.can_reveal(user),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def call_person(request, pk: int):
+    """拨打电话: the follow-up page again, with the person's full number as a tap-to-call link, on this
+    response only; the reveal is logged by the service."""
+    user = request.user
+    require(permissions.can_work(user))
+    q = selectors.quarantine_for(user, pk)
+    slot = _slot_of(user, q, request.GET.get("slot"))
+    past_day = slot is not None and local_day(slot.due_at) != local_day(timezone.now())
+    form = FollowUpForm(initial={"method": CheckMethod.PHONE,
+                                 "at": moment_text(slot.due_at) if past_day else ""})
+    try:
+        phone = services.phone_to_call(user, q)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        phone = ""
+    return _follow_up_page(request, q, slot, form, past_day, phone=phone)
 
 
 @login_required

@@ -5,7 +5,7 @@ Chinese), writes in one transaction, moves the roll-up counters (`analytics.coun
 and leaves an audit entry. Pages, the API and demo data call these and nothing else.
 """
 
-from .followups import excuse_follow_up, record_follow_up
+from .followups import excuse_follow_up, phone_to_call, record_follow_up
 from .orders import (
     assign_responsible,
     change_planned_end,
@@ -19,5 +19,5 @@ from .sites import add_room, change_room_capacity, check_in, check_out, create_s
 from .transfers import assign_transfer, close_transfer
 
 __all__ = ["start_quarantine", "change_planned_end", "assign_responsible", "record_test", "release_quarantine",
-           "end_quarantine", "record_follow_up", "excuse_follow_up", "update_policy", "create_site", "add_room",
+           "end_quarantine", "record_follow_up", "excuse_follow_up", "phone_to_call", "update_policy", "create_site", "add_room",
            "change_room_capacity", "check_in", "check_out", "assign_transfer", "close_transfer"]

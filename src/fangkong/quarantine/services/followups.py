@@ -9,14 +9,16 @@ import datetime
 import unicodedata
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.accounts import permissions as account_permissions
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core import rows
+from fangkong.regions import codes
 from fangkong.screening.services import parse_temperature
 
 from .. import rollup
@@ -236,6 +238,29 @@ def record_follow_up(actor, quarantine: Quarantine, *, temperature, method: str,
     counters.track_change(old, new + rollup.follow_up_contributions(fu))  # one upsert for the slot and a transfer
     audit.record(actor, "follow_up.record", fu, region=q.region_id, after=audit.snapshot(fu, _AUDITED))
     return fu
+
+
+@transaction.atomic
+def phone_to_call(actor, quarantine: Quarantine) -> str:
+    """The person's full phone number for the follow-up call (电话随访), logged as a reveal.
+
+    Phones are shown masked; those answerable for an active order (包保: its cadre and its doctor)
+    must call the person twice a day, so they may see the number of *their* person, each time
+    logged like any reveal. Roles that may reveal personal data anyway (people.permissions) may too,
+    in their scope. Anyone else is refused.
+    """
+    q = Quarantine.objects.select_related("key_person__person").get(pk=quarantine.pk)
+    require_visible(actor, q)
+    answerable = actor.pk in (q.cadre_id, q.doctor_id)
+    if not (answerable or (account_permissions.can_reveal(actor) and codes.is_within(q.region_id, actor.region_id))):
+        raise PermissionDenied(_("只有该人员的包保干部和医生可以查看完整电话"))
+    require_active(q)
+    person = q.key_person.person
+    if not person.phone:
+        raise ValidationError(_("%(name)s 没有登记电话") % {"name": person.name})
+    audit.record(actor, "person.reveal", person, region=person.region_id,
+                 after={"fields": ["phone"], "purpose": "follow_up_call", "quarantine": q.pk})
+    return person.phone
 
 
 @transaction.atomic
