@@ -124,6 +124,20 @@ def test_a_vehicle_counts_once_within_thirty_minutes(staff, town):
         True, False, True, True, False]
 
 
+def test_a_vehicle_registered_out_of_order_counts_once(staff, town):
+    """Two passengers registered at once (the later time may take the lock first), or a paper register
+    typed in afterwards: the car already counted within 30 minutes either side is not counted again."""
+    cp = checkpoint(town, opened_on=timezone.localdate() - datetime.timedelta(days=2))
+    t0 = timezone.now() - datetime.timedelta(hours=3)
+    later = passage(staff, cp, vehicle_plate="鄂K12345", passed_at=t0 + datetime.timedelta(minutes=10))
+    earlier = passage(staff, cp, id_number=ID_2, name="李四", vehicle_plate="鄂K12345", passed_at=t0)
+    near = passage(staff, cp, id_number=ID_3, name="王五", vehicle_plate="鄂K12345",
+                   passed_at=t0 - datetime.timedelta(minutes=25))
+    long_before = passage(staff, cp, vehicle_plate="鄂K12345",
+                          passed_at=t0 - datetime.timedelta(minutes=60))
+    assert [p.counts_vehicle for p in (later, earlier, near, long_before)] == [True, False, False, True]
+
+
 def test_a_plate_at_another_checkpoint_counts_there_too(staff, town, cp):
     other = checkpoint(town, name="花园村口", kind="village_entrance", region=f.VILLAGE_A1)
     assert passage(staff, cp, vehicle_plate="鄂K12345").counts_vehicle

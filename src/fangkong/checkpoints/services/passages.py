@@ -13,8 +13,9 @@ Rules (documented here, tested in tests/checkpoints/test_passages*.py):
   them, whatever the staff's own scope (a checkpoint's staff see their checkpoint's region only,
   but people at a county's exit go anywhere in it). Roads out of the county leave it empty.
 - A vehicle counts once: `counts_vehicle` is set when no passage of the same plate was registered
-  at the checkpoint in the VEHICLE_WINDOW before (registrations of one plate at one checkpoint are
-  serialised, so two passengers of one car registered at once do not both count it).
+  at the checkpoint within the VEHICLE_WINDOW of it, before or after (registrations of one plate at
+  one checkpoint are serialised, so two passengers of one car registered at once do not both count
+  it, whichever of their times is earlier; a paper register typed in later does not count a car again).
 - Persons: found by (ID type, digest); a new one is recorded with the destination as their
   region (the checkpoint's region when there is none). A known person is not edited by the
   checkpoint, except that a phone is added when none is known, and that a returnee put on a
@@ -153,10 +154,12 @@ _PERSON_BY_DIGEST = (f"SELECT {', '.join(_PERSON_FIELDS)} FROM {Person._meta.db_
 _PLATE_SEEN = (f"SELECT 1 FROM {Passage._meta.db_table} WHERE checkpoint_id = %s AND passed_at >= %s "
                "AND passed_at <= %s AND vehicle_plate = %s LIMIT 1")
 def _plate_seen(checkpoint: Checkpoint, plate: str, at) -> bool:
-    """A passage of the plate at the checkpoint in the VEHICLE_WINDOW up to `at` (index passage_checkpoint)."""
+    """A passage of the plate at the checkpoint within the VEHICLE_WINDOW of `at`, before or after (index
+    passage_checkpoint). Both sides: of two passengers registered at once, the one whose time is later
+    may take the lock first."""
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
-        cursor.execute(_PLATE_SEEN, [checkpoint.pk, adapt(at - VEHICLE_WINDOW), adapt(at), plate])
+        cursor.execute(_PLATE_SEEN, [checkpoint.pk, adapt(at - VEHICLE_WINDOW), adapt(at + VEHICLE_WINDOW), plate])
         return cursor.fetchone() is not None
 
 
