@@ -24,7 +24,7 @@ def order(hq, cadre, doctor):
 
 
 def _reveals():
-    return list(AuditEntry.objects.filter(action="person.reveal").values_list("actor_name", "after"))
+    return list(AuditEntry.objects.filter(action="person.reveal").order_by("id").values_list("actor_name", "after"))
 
 
 def test_the_cadre_and_the_doctor_of_the_order_get_the_number_each_time_logged(order, cadre, doctor):
