@@ -21,7 +21,9 @@ for --rounds rounds (alternating, so a noisy neighbour slows all alike; the best
 It prints requests/second of each, passage ÷ trivial and check-in ÷ trivial (budget ≥ 0.5, DESIGN.md
 §5), the server process's CPU time per request, the SQL statements of one request of each, and checks
 that the rows written (passages recorded by the staff account, check-ins at the market) are exactly as
-many as the 201 answers.
+many as the 201 answers. Last, in this process without HTTP: the check-in service called directly
+and a whole /healthz request through Django's test client (`service_floor`), and from them the HTTP
+server's own cost per request that half of /healthz's rate would take, whatever the framework.
 
 The public check-in is rate-limited per client address (FANGKONG_CHECK_IN_RATE a minute, default 10);
 every request here comes from 127.0.0.1, so the server runs with the limit raised out of reach: the
@@ -198,6 +200,29 @@ def _queries_of_one(kind: str, seeded: dict, n: int) -> int:
     return len(ctx.captured_queries)
 
 
+def service_floor(seeded: dict, count: int, first: int) -> tuple[float, float]:
+    """(ms per public check-in through the service alone, ms per whole /healthz request), both in this
+    process: the service called directly (no HTTP, no django-ninja, no middleware) against /healthz
+    through Django's test client (the whole request: handler and every middleware), alternating in
+    rounds, the best round of each. The service alone above 2× /healthz means no server could give
+    the endpoint half of /healthz's rate, whatever its HTTP layer."""
+    from fangkong.checkpoints.selectors.check_ins import active_code_by_token
+    from fangkong.checkpoints.services.check_ins import check_in
+    code, client = active_code_by_token(seeded["token"]), _client_for("trivial", seeded)
+    best = {"service": float("inf"), "trivial": float("inf")}
+    per_round = max(1, count // 3)
+    for r in range(3):
+        started = time.perf_counter()
+        for n in range(first + r * per_round, first + (r + 1) * per_round):
+            check_in(code, **check_in_body(n))
+        best["service"] = min(best["service"], (time.perf_counter() - started) / per_round)
+        started = time.perf_counter()
+        for _ in range(per_round):
+            client.get("/healthz")
+        best["trivial"] = min(best["trivial"], (time.perf_counter() - started) / per_round)
+    return best["service"] * 1000, best["trivial"] * 1000
+
+
 def written(seeded: dict) -> dict[str, int]:
     from fangkong.checkpoints.models import CheckIn, Passage
     return {"passage": Passage.objects.filter(recorded_by_id=seeded["staff_id"]).count(),
@@ -333,6 +358,7 @@ def main(argv=None) -> list[str]:
         use_database(url)
         found = written(seeded)
         queries = {kind: _queries_of_one(kind, seeded, 2 * 10 ** 6) for kind in ("passage", "check_in")}
+        floor = service_floor(seeded, args.requests, 4 * 10 ** 6)
         profiled = profile(seeded, args.profile, 3 * 10 ** 6) if args.profile else []
     finally:
         if server is not None:
@@ -360,6 +386,13 @@ def main(argv=None) -> list[str]:
             f"    writes: {ok} answered 201 (of {total}), {rows} rows: "
             f"{'every write present' if agree else 'MISMATCH'}",
         ]
+    service_ms, trivial_ms = floor
+    # rate ratio ≈ (server + /healthz) ÷ (server + check-in) ≤ (server + /healthz) ÷ (server + service): at least
+    # half only if the server's own work per request is ≥ service − 2 × /healthz
+    needed, this_server = service_ms - 2 * trivial_ms, trivial_cpu * 1000 - trivial_ms
+    lines.append(f"  in process, no HTTP: the check-in service alone {service_ms:.2f} ms, a whole /healthz request "
+                 f"{trivial_ms:.2f} ms; half of /healthz's rate would need an HTTP server spending ≥ {needed:.2f} ms "
+                 f"of its own on every request, whatever the framework (this one: ≈ {this_server:.2f} ms)")
     if load.errors:
         lines.append(f"  errors: {load.errors}")
     if server_log.strip():
