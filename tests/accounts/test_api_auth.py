@@ -89,23 +89,48 @@ def test_token_of_an_inactive_user_answers_401(tree):
 
 def test_token_user_is_read_once_then_from_the_cache_until_it_expires(tree, monkeypatch,
                                                                       django_assert_num_queries):
-    from fangkong.accounts import services
+    from fangkong.accounts import services, user_cache
     boss = factories.user("boss", Role.HQ_ADMIN, factories.TOWN_A)
     token = _token("boss")
     clock = [1000.0]
-    monkeypatch.setattr(services.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(user_cache.time, "monotonic", lambda: clock[0])
     with django_assert_num_queries(2):  # the token with its user and region; last_used_at
         first = services.user_for_token(token)
     with django_assert_num_queries(0):
         again = services.user_for_token(token)
     # another worker process deactivates the user: no signal here, the cache holds until it expires
     User.objects.filter(pk=boss.pk).update(is_active=False)
-    clock[0] += services.TOKEN_CACHE_SECONDS - 1
+    clock[0] += user_cache.CACHE_SECONDS - 1
     assert services.user_for_token(token) is not None
     clock[0] += 1
     assert services.user_for_token(token) is None
     assert (first.pk, first.region.code, again.region.name) == (boss.pk, factories.TOWN_A, boss.region.name)
     assert first is not again  # requests never share one instance
+
+
+def test_session_user_and_region_are_read_once_then_from_the_cache(tree, login, monkeypatch,
+                                                                    django_assert_num_queries):
+    from fangkong.accounts import user_cache
+    boss = factories.user("boss", Role.HQ_ADMIN, factories.TOWN_A)
+    client = login(boss)
+    clock = [1000.0]
+    monkeypatch.setattr(user_cache.time, "monotonic", lambda: clock[0])
+    assert client.get("/api/me").status_code == 200
+    region_name = boss.region.name
+    with django_assert_num_queries(1):  # the session only: the user and their region come from the cache
+        assert json.loads(client.get("/api/me").content)["region_name"] == region_name
+    User.objects.filter(pk=boss.pk).update(is_active=False)  # in another worker process
+    clock[0] += user_cache.CACHE_SECONDS
+    assert client.get("/api/me").status_code == 401
+
+
+def test_a_user_deactivated_in_this_process_loses_the_session_at_once(tree, login):
+    boss = factories.user("boss", Role.HQ_ADMIN, factories.TOWN_A)
+    client = login(boss)
+    assert client.get("/api/me").status_code == 200
+    boss.is_active = False
+    boss.save()
+    assert client.get("/api/me").status_code == 401
 
 
 def test_a_user_moved_in_this_process_is_seen_at_once_by_the_token(tree):

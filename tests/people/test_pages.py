@@ -153,7 +153,7 @@ def test_duplicates_page_and_merge_with_confirmation(login, hq):
     assert list(Person.objects.values_list("pk", flat=True)) == [keep.pk]
 
 
-def test_person_list_uses_a_fixed_number_of_queries(login, worker):
+def test_person_list_uses_a_fixed_number_of_queries(login, worker, fresh_user_each_request):
     client = login(worker)
     households = [services.create_household(worker, region_code=factories.GRID_A1, address=f"{i}号")
                   for i in range(2)]

@@ -160,7 +160,7 @@ def test_outside_scope_answers_404_and_read_only_roles_403(login, order):
     assert not FollowUp.objects.filter(status="done").exists()
 
 
-def test_lists_run_a_fixed_number_of_queries_whatever_the_rows(login, hq, cadre, doctor):
+def test_lists_run_a_fixed_number_of_queries_whatever_the_rows(login, hq, cadre, doctor, fresh_user_each_request):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

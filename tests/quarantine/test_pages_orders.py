@@ -82,7 +82,7 @@ def test_orders_list_outside_the_scope(order, login):
     assert client.get(ORDERS, {"region": f.VILLAGE_A1}).status_code == 404
 
 
-def test_orders_list_runs_a_fixed_number_of_queries(hq, cadre, doctor, login):
+def test_orders_list_runs_a_fixed_number_of_queries(hq, cadre, doctor, login, fresh_user_each_request):
     client = login(hq)
     start(hq, key_person(arrival=days_ago(2)), cadre=cadre, doctor=doctor)
     with CaptureQueriesContext(connection) as few:

@@ -19,7 +19,7 @@ def _count(client, url, params=None) -> int:
     return len(ctx.captured_queries)
 
 
-def test_status_and_report_pages_do_not_grow_with_the_data(staff, login):
+def test_status_and_report_pages_do_not_grow_with_the_data(staff, login, fresh_user_each_request):
     client = login(staff["hq"])
     status_url, town_url = reverse("reports:chain"), reverse("reports:report", args=[TOWN_A, DAY.isoformat()])
     county_url = reverse("reports:report", args=[COUNTY, DAY.isoformat()])

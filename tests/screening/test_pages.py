@@ -227,7 +227,7 @@ def test_list_filters_and_masks(town, login):
     assert client.get(LIST, {"region": f.TOWN_B}).status_code == 404
 
 
-def test_list_query_count_does_not_grow_with_rows(town, login):
+def test_list_query_count_does_not_grow_with_rows(town, login, fresh_user_each_request):
     client = login(town)
     key_person(town, 1)
     with CaptureQueriesContext(connection) as few:
@@ -239,7 +239,7 @@ def test_list_query_count_does_not_grow_with_rows(town, login):
     assert len(many) == len(few)
 
 
-def test_today_query_count_does_not_grow_with_rows(worker, login):
+def test_today_query_count_does_not_grow_with_rows(worker, login, fresh_user_each_request):
     client = login(worker)
     check(worker, key_person(worker, 1), "36.5")
     with CaptureQueriesContext(connection) as few:

@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from . import user_cache
+
 
 class LockoutBackend(ModelBackend):
     """Model backend that refuses locked accounts and accounts without a scope region."""
@@ -11,7 +13,12 @@ class LockoutBackend(ModelBackend):
     def get_user(self, user_id):
         # A lock stops new logins only. Anyone who knows a username can lock it, so it must
         # not end the session of the person already at work (deactivation still does).
-        user = get_user_model()._default_manager.filter(pk=user_id).first()
+        # Every page and API call of a session starts here: the user and their region (the scope)
+        # are cached per process for a few seconds (user_cache: a change here is seen at once).
+        return user_cache.user(("id", user_id), lambda: self._read(user_id))
+
+    def _read(self, user_id):
+        user = get_user_model()._default_manager.select_related("region").filter(pk=user_id).first()
         return user if user is not None and self._may_work(user) else None
 
     def _may_work(self, user) -> bool:

@@ -2,15 +2,12 @@
 
 import datetime
 import secrets
-import threading
-import time
 
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +15,7 @@ from fangkong.audit import services as audit
 from fangkong.regions.models import Region
 from fangkong.regions.selectors import region_in_scope
 
-from . import permissions
+from . import permissions, user_cache
 from .models import ApiToken, Role, User, token_digest
 
 USER_FIELDS = ["username", "display_name", "phone", "role", "region", "is_active"]
@@ -167,64 +164,29 @@ def create_token(actor, user: User, name: str) -> str:
 # `last_used_at` says when a token was last used to within this: writing it on every request would
 # make every API call, reads included, a database write.
 TOKEN_USE_RESOLUTION = datetime.timedelta(minutes=5)
-# A token's user (and their region) is read from the database at most once in this many seconds per
-# process: the look-up with its two joins was a third of a checkpoint registration's time. A token
-# revoked, or a user deactivated, moved or re-roled in this process takes effect at once (the signals
-# below clear the cache); done in another worker process, within TOKEN_CACHE_SECONDS.
-TOKEN_CACHE_SECONDS = 10
-_USER_FIELDS = tuple(f.attname for f in User._meta.concrete_fields)
-_REGION_FIELDS = tuple(f.attname for f in Region._meta.concrete_fields)
-# token digest → (monotonic time read, the user's column values, their region's)
-_token_users: dict[str, tuple[float, tuple, tuple]] = {}
-_token_users_lock = threading.Lock()
 
 
 def user_for_token(raw: str) -> User | None:
-    """The active user, with a region, of a bearer token; None for an unknown token (a new User
-    instance each call: requests never share one)."""
+    """The active user, with a region, of a bearer token; None for an unknown token. Read at most once
+    every few seconds per process (`user_cache`)."""
     digest = token_digest(raw)
-    hit = _token_users.get(digest)
-    if hit is None or time.monotonic() - hit[0] >= TOKEN_CACHE_SECONDS:
-        hit = _read_token_user(digest)
-        if hit is None:
-            return None
-    user = User.from_db("default", _USER_FIELDS, hit[1])
-    user.region = Region.from_db("default", _REGION_FIELDS, hit[2])
-    return user
+    return user_cache.user(("token", digest), lambda: _read_token_user(digest))
 
 
-def _read_token_user(digest: str) -> tuple[float, tuple, tuple] | None:
-    read_at = time.monotonic()
+def _read_token_user(digest: str) -> User | None:
     token = ApiToken.objects.select_related("user", "user__region").filter(digest=digest).first()
     if token is None or not token.user.is_active or token.user.region_id is None:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    hit = (read_at, tuple(getattr(token.user, name) for name in _USER_FIELDS),
-           tuple(getattr(token.user.region, name) for name in _REGION_FIELDS))
-    with _token_users_lock:
-        if len(_token_users) > 4096:
-            _token_users.clear()
-        _token_users[digest] = hit
-    return hit
-
-
-def forget_token_users(**kwargs) -> None:
-    """Clear the token cache (a user, token or region changed in this process)."""
-    with _token_users_lock:
-        _token_users.clear()
-
-
-for _model in (User, ApiToken, Region):
-    post_save.connect(forget_token_users, sender=_model, dispatch_uid=f"accounts.tokens.{_model.__name__}.save")
-    post_delete.connect(forget_token_users, sender=_model, dispatch_uid=f"accounts.tokens.{_model.__name__}.delete")
+    return token.user
 
 
 @transaction.atomic
 def revoke_tokens(actor, user: User, name: str | None = None) -> int:
     """Revoke the user's API tokens (all of them, or those issued for `name`); returns how many.
-    Other worker processes refuse them within TOKEN_CACHE_SECONDS."""
+    Other worker processes refuse them within user_cache.CACHE_SECONDS."""
     if actor is not None and actor.pk != user.pk and not (
             permissions.can_manage_users(actor) and actor.region.contains(user.region_id)):
         raise PermissionDenied
@@ -232,7 +194,7 @@ def revoke_tokens(actor, user: User, name: str | None = None) -> int:
     for token in tokens:
         audit.record(actor, "token.revoke", token, region=user.region_id, object_repr=f"{user.username}: {token.name}")
     ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).delete()
-    forget_token_users()
+    user_cache.forget()
     return len(tokens)
 
 

@@ -1,0 +1,58 @@
+"""The signed-in user of a request (with their region), read from the database at most once every
+CACHE_SECONDS per worker process.
+
+Every API call and page first finds its user: by bearer token (a query with two joins) or by session
+(the user, then their region for the scope). Those reads were a third of a checkpoint registration
+and most of an authenticated no-op. A user, token or region saved or deleted in this process clears
+the cache at once (signals below); done in another worker process, it takes effect within
+CACHE_SECONDS there: a deactivated user, a revoked token, a changed password (which ends sessions),
+a new role or scope. Each call returns a new User instance, so requests never share one.
+"""
+
+import threading
+import time
+from collections.abc import Callable
+
+from django.db.models.signals import post_delete, post_save
+
+from fangkong.regions.models import Region
+
+from .models import ApiToken, User
+
+CACHE_SECONDS = 10
+_USER_FIELDS = tuple(f.attname for f in User._meta.concrete_fields)
+_REGION_FIELDS = tuple(f.attname for f in Region._meta.concrete_fields)
+# key → (monotonic time read, the user's column values, their region's)
+_users: dict[tuple, tuple[float, tuple, tuple]] = {}
+_lock = threading.Lock()
+
+
+def user(key: tuple, load: Callable[[], User | None]) -> User | None:
+    """The user cached under `key` (e.g. ("token", digest) or ("id", pk)), else `load()` (a User with
+    its region, or None: not cached) read now and kept for CACHE_SECONDS."""
+    hit = _users.get(key)
+    if hit is None or time.monotonic() - hit[0] >= CACHE_SECONDS:
+        read_at = time.monotonic()
+        found = load()
+        if found is None:
+            return None
+        hit = (read_at, tuple(getattr(found, name) for name in _USER_FIELDS),
+               tuple(getattr(found.region, name) for name in _REGION_FIELDS))
+        with _lock:
+            if len(_users) > 4096:
+                _users.clear()
+            _users[key] = hit
+    found = User.from_db("default", _USER_FIELDS, hit[1])
+    found.region = Region.from_db("default", _REGION_FIELDS, hit[2])
+    return found
+
+
+def forget(**kwargs) -> None:
+    """Clear the cache (a user, token or region changed in this process)."""
+    with _lock:
+        _users.clear()
+
+
+for _model in (User, ApiToken, Region):
+    post_save.connect(forget, sender=_model, dispatch_uid=f"accounts.user_cache.{_model.__name__}.save")
+    post_delete.connect(forget, sender=_model, dispatch_uid=f"accounts.user_cache.{_model.__name__}.delete")
