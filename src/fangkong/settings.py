@@ -139,6 +139,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 FANGKONG_LOCKOUT_THRESHOLD = int(os.environ.get("FANGKONG_LOCKOUT_THRESHOLD", "5"))
 FANGKONG_LOCKOUT_MINUTES = int(os.environ.get("FANGKONG_LOCKOUT_MINUTES", "15"))
 
+SESSION_ENGINE = "fangkong.accounts.sessions"  # database sessions, each row kept a few seconds per process
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -108,8 +108,8 @@ def test_token_user_is_read_once_then_from_the_cache_until_it_expires(tree, monk
     assert first is not again  # requests never share one instance
 
 
-def test_session_user_and_region_are_read_once_then_from_the_cache(tree, login, monkeypatch,
-                                                                    django_assert_num_queries):
+def test_session_and_its_user_are_read_once_then_from_the_cache(tree, login, monkeypatch,
+                                                                 django_assert_num_queries):
     from fangkong.accounts import user_cache
     boss = factories.user("boss", Role.HQ_ADMIN, factories.TOWN_A)
     client = login(boss)
@@ -117,11 +117,30 @@ def test_session_user_and_region_are_read_once_then_from_the_cache(tree, login, 
     monkeypatch.setattr(user_cache.time, "monotonic", lambda: clock[0])
     assert client.get("/api/me").status_code == 200
     region_name = boss.region.name
-    with django_assert_num_queries(1):  # the session only: the user and their region come from the cache
+    with django_assert_num_queries(0):  # the session row, the user and their region: all from the cache
         assert json.loads(client.get("/api/me").content)["region_name"] == region_name
     User.objects.filter(pk=boss.pk).update(is_active=False)  # in another worker process
     clock[0] += user_cache.CACHE_SECONDS
     assert client.get("/api/me").status_code == 401
+
+
+def test_logout_here_ends_the_session_at_once_and_elsewhere_within_seconds(tree, login, monkeypatch):
+    from django.contrib.sessions.models import Session
+
+    from fangkong.accounts import user_cache
+    boss = factories.user("boss", Role.HQ_ADMIN, factories.TOWN_A)
+    here, elsewhere = login(boss), login(boss)
+    clock = [1000.0]
+    monkeypatch.setattr(user_cache.time, "monotonic", lambda: clock[0])
+    assert here.get("/api/me").status_code == elsewhere.get("/api/me").status_code == 200
+
+    here.post("/accounts/logout/")
+    assert here.get("/api/me").status_code == 401
+    # the other session's row removed by another worker process (no store here saw it)
+    Session.objects.filter(session_key=elsewhere.cookies["sessionid"].value).delete()
+    assert elsewhere.get("/api/me").status_code == 200
+    clock[0] += user_cache.CACHE_SECONDS
+    assert elsewhere.get("/api/me").status_code == 401
 
 
 def test_a_user_deactivated_in_this_process_loses_the_session_at_once(tree, login):
