@@ -2,8 +2,9 @@
 
 Reading the session row was the costliest part of a logged-in request after the user (now in
 `user_cache`). A session saved, cycled (login) or deleted (logout) in this process is forgotten at
-once; one deleted or changed by another worker process is seen there within user_cache.CACHE_SECONDS, the same
-bound as a deactivated user. An expired session is never served from the cache.
+once; one deleted or changed by another worker process is seen there within
+`user_cache.CACHE_SECONDS`, the same bound as a deactivated user. An expired session is never
+served from the cache.
 """
 
 import threading
@@ -28,7 +29,8 @@ class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
         key = self.session_key
         hit = _rows.get(key) if key else None
-        if hit is not None and time.monotonic() - hit[0] < user_cache.CACHE_SECONDS and hit[1].expire_date > timezone.now():
+        fresh = hit is not None and time.monotonic() - hit[0] < user_cache.CACHE_SECONDS
+        if fresh and hit[1].expire_date > timezone.now():
             return hit[1]
         read_at = time.monotonic()
         row = super()._get_session_from_db()
