@@ -1,6 +1,8 @@
 """The follow-up call (电话随访): the order's cadre and doctor see their person's full phone, each time
 logged as a reveal; everyone else sees it masked."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -8,6 +10,7 @@ from django.urls import reverse
 from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
 from fangkong.quarantine import services
+from fangkong.quarantine.forms import moment_text
 from tests import factories as f
 
 from .helpers import days_ago, key_person, local, start
@@ -65,13 +68,25 @@ def test_the_follow_up_page_shows_the_number_after_the_button(order, cadre, logi
     assert PHONE not in page and "139****5678" in page and 'id="show-phone"' in page
     assert _reveals() == []
 
-    shown = client.post(reverse("quarantine:call_person", args=[order.pk]))
+    slot = order.follow_ups.filter(status="due").order_by("due_at").first()
+    query = f"?slot={slot.pk}&from=mine"
+    assert f'action="{reverse("quarantine:call_person", args=[order.pk])}{query.replace("&", "&amp;")}"' in \
+        client.get(form_url + query).content.decode()
+    shown = client.post(reverse("quarantine:call_person", args=[order.pk]) + query)
 
     body = shown.content.decode()
     assert shown.status_code == 200 and f'href="tel:{PHONE}"' in body
-    assert 'name="temperature"' in body  # still the follow-up form: call, then record
     assert len(_reveals()) == 1
     assert PHONE not in client.get(form_url).content.decode()  # on that response only
+    # still the follow-up form, and it records the follow-up of that slot (not another reveal)
+    action = re.search(r'<form method="post" action="([^"]+)" class="stack touch"', body).group(1)
+    assert action == form_url + query.replace("&", "&amp;")
+    recorded = client.post(action.replace("&amp;", "&"), {"temperature": "36.6", "method": "phone",
+                                                          "at": moment_text(slot.due_at)})  # a past slot
+    assert recorded.status_code == 302 and recorded["Location"] == reverse("quarantine:mine")
+    slot.refresh_from_db()
+    assert (slot.status, str(slot.temperature)) == ("done", "36.6")
+    assert len(_reveals()) == 1
 
 
 def test_the_page_offers_no_button_to_others_and_refuses_their_post(order, login):
