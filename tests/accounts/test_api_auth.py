@@ -2,6 +2,7 @@
 
 import io
 import json
+import time
 
 import pytest
 from django.core.management import call_command
@@ -93,7 +94,7 @@ def test_token_user_is_read_once_then_from_the_cache_until_it_expires(tree, monk
     boss = factories.user("boss", Role.HQ_ADMIN, factories.TOWN_A)
     token = _token("boss")
     clock = [1000.0]
-    monkeypatch.setattr(user_cache.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
     with django_assert_num_queries(2):  # the token with its user and region; last_used_at
         first = services.user_for_token(token)
     with django_assert_num_queries(0):
@@ -114,7 +115,7 @@ def test_session_and_its_user_are_read_once_then_from_the_cache(tree, login, mon
     boss = factories.user("boss", Role.HQ_ADMIN, factories.TOWN_A)
     client = login(boss)
     clock = [1000.0]
-    monkeypatch.setattr(user_cache.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
     assert client.get("/api/me").status_code == 200
     region_name = boss.region.name
     with django_assert_num_queries(0):  # the session row, the user and their region: all from the cache
@@ -131,7 +132,7 @@ def test_logout_here_ends_the_session_at_once_and_elsewhere_within_seconds(tree,
     boss = factories.user("boss", Role.HQ_ADMIN, factories.TOWN_A)
     here, elsewhere = login(boss), login(boss)
     clock = [1000.0]
-    monkeypatch.setattr(user_cache.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
     assert here.get("/api/me").status_code == elsewhere.get("/api/me").status_code == 200
 
     here.post("/accounts/logout/")

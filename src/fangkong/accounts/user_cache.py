@@ -9,12 +9,11 @@ CACHE_SECONDS there: a deactivated user, a revoked token, a changed password (wh
 a new role or scope. Each call returns a new User instance, so requests never share one.
 """
 
-import threading
-import time
 from collections.abc import Callable
 
 from django.db.models.signals import post_delete, post_save
 
+from fangkong.core.process_cache import ProcessCache
 from fangkong.regions.models import Region
 
 from .models import ApiToken, User
@@ -22,35 +21,31 @@ from .models import ApiToken, User
 CACHE_SECONDS = 10
 _USER_FIELDS = tuple(f.attname for f in User._meta.concrete_fields)
 _REGION_FIELDS = tuple(f.attname for f in Region._meta.concrete_fields)
-# key → (monotonic time read, the user's column values, their region's)
-_users: dict[tuple, tuple[float, tuple, tuple]] = {}
-_lock = threading.Lock()
+# key → (the user's column values, their region's)
+_users = ProcessCache()
 
 
 def user(key: tuple, load: Callable[[], User | None]) -> User | None:
     """The user cached under `key` (e.g. ("token", digest) or ("id", pk)), else `load()` (a User with
     its region, or None: not cached) read now and kept for CACHE_SECONDS."""
-    hit = _users.get(key)
-    if hit is None or time.monotonic() - hit[0] >= CACHE_SECONDS:
-        read_at = time.monotonic()
-        found = load()
-        if found is None:
-            return None
-        hit = (read_at, tuple(getattr(found, name) for name in _USER_FIELDS),
-               tuple(getattr(found.region, name) for name in _REGION_FIELDS))
-        with _lock:
-            if len(_users) > 4096:
-                _users.clear()
-            _users[key] = hit
-    found = User.from_db("default", _USER_FIELDS, hit[1])
-    found.region = Region.from_db("default", _REGION_FIELDS, hit[2])
+    values = _users.fetch(key, CACHE_SECONDS, lambda: _values(load()))
+    if values is None:
+        return None
+    found = User.from_db("default", _USER_FIELDS, values[0])
+    found.region = Region.from_db("default", _REGION_FIELDS, values[1])
     return found
+
+
+def _values(found: User | None) -> tuple[tuple, tuple] | None:
+    if found is None:
+        return None
+    return (tuple(getattr(found, name) for name in _USER_FIELDS),
+            tuple(getattr(found.region, name) for name in _REGION_FIELDS))
 
 
 def forget(**kwargs) -> None:
     """Clear the cache (a user, token or region changed in this process)."""
-    with _lock:
-        _users.clear()
+    _users.forget()
 
 
 for _model in (User, ApiToken, Region):

@@ -10,13 +10,13 @@ code, or show an old name or region, for at most CODE_CACHE_SECONDS after the ch
 check-ins recorded at the place the code named; nothing is revealed either way.
 """
 
-import threading
-import time
 from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404
+
+from fangkong.core.process_cache import ProcessCache
 
 from ..models import CheckIn, Checkpoint, Place, PlaceCode
 
@@ -33,8 +33,7 @@ class ActiveCode(NamedTuple):
     name: str  # the place's or checkpoint's
 
 
-_codes: dict[str, tuple[float, ActiveCode]] = {}
-_codes_lock = threading.Lock()
+_codes = ProcessCache()
 
 
 _READ_CODE = """
@@ -61,28 +60,15 @@ def active_code_by_token(token: str) -> ActiveCode:
     token = str(token or "")
     if not token or len(token) > TOKEN_MAX:
         raise Http404
-    now = time.monotonic()
-    hit = _codes.get(token)
-    if hit is not None and now - hit[0] < CODE_CACHE_SECONDS:
-        return hit[1]
-    code = _read_code(token)
+    code = _codes.fetch(token, CODE_CACHE_SECONDS, lambda: _read_code(token))
     if code is None:
-        _codes.pop(token, None)
         raise Http404
-    with _codes_lock:
-        if len(_codes) > 4096:
-            _codes.clear()
-        _codes[token] = (now, code)
     return code
 
 
 def forget_codes(token: str | None = None) -> None:
     """Drop the cached code of this token (all of them when token is None)."""
-    with _codes_lock:
-        if token is None:
-            _codes.clear()
-        else:
-            _codes.pop(token, None)
+    _codes.forget(token)
 
 
 def _code_written(sender, instance, **kwargs) -> None:

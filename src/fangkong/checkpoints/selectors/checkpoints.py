@@ -10,8 +10,6 @@ within CACHE_SECONDS, after which a closed checkpoint is refused everywhere.
 """
 
 import datetime
-import threading
-import time
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -21,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from fangkong.accounts.models import Role, User
+from fangkong.core.process_cache import ProcessCache
 from fangkong.regions import codes
 from fangkong.regions.models import within
 
@@ -86,31 +85,20 @@ def checkpoint_for(user, pk) -> Checkpoint:
 
 CACHE_SECONDS = 5
 LEAN_FIELDS = ("id", "name", "region_id", "status", "opened_on")
-_lean: dict[int, tuple[float, tuple | None]] = {}
-_lean_lock = threading.Lock()
+_lean = ProcessCache(size=1024)
 
 
 def lean_checkpoint(pk: int) -> Checkpoint | None:
     """The checkpoint with LEAN_FIELDS only (others deferred), None when there is none; cached per
     process for CACHE_SECONDS. A new instance each call: callers may not share one across threads."""
-    now = time.monotonic()
-    hit = _lean.get(pk)
-    if hit is None or now - hit[0] >= CACHE_SECONDS:
-        values = Checkpoint.objects.filter(pk=pk).values_list(*LEAN_FIELDS).first()
-        with _lean_lock:
-            if len(_lean) > 1024:
-                _lean.clear()
-            _lean[pk] = hit = (now, values)
-    return None if hit[1] is None else Checkpoint.from_db("default", LEAN_FIELDS, hit[1])
+    values = _lean.fetch(pk, CACHE_SECONDS, lambda: Checkpoint.objects.filter(pk=pk).values_list(*LEAN_FIELDS).first(),
+                         keep_none=True)
+    return None if values is None else Checkpoint.from_db("default", LEAN_FIELDS, values)
 
 
 def forget_checkpoint(pk=None) -> None:
     """Drop the cached checkpoint (all of them when pk is None)."""
-    with _lean_lock:
-        if pk is None:
-            _lean.clear()
-        else:
-            _lean.pop(pk, None)
+    _lean.forget(pk)
 
 
 def _checkpoint_written(sender, instance, **kwargs) -> None:

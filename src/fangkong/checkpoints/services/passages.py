@@ -43,8 +43,6 @@ the shortest), and nothing is read back.
 
 import datetime
 import re
-import threading
-import time
 import unicodedata
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,6 +53,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core.process_cache import ProcessCache
 from fangkong.core.rows import insert
 from fangkong.people import identity
 from fangkong.people.cleaning import clean_person_fields
@@ -105,28 +104,18 @@ def _origin_code(value, errors: dict) -> str:
 
 REGION_CACHE_SECONDS = 60
 _REGION_FIELDS = ("code", "name", "level", "parent_id")
-_regions: dict[str, tuple[float, tuple]] = {}
-_regions_lock = threading.Lock()
+_regions = ProcessCache()
 
 
 def _region(code: str) -> Region | None:
     """The region of a code (a new instance each call), found ones cached for REGION_CACHE_SECONDS."""
-    now = time.monotonic()
-    hit = _regions.get(code)
-    if hit is None or now - hit[0] >= REGION_CACHE_SECONDS:
-        values = Region.objects.filter(code=code).values_list(*_REGION_FIELDS).first()
-        if values is None:
-            return None
-        with _regions_lock:
-            if len(_regions) > 4096:
-                _regions.clear()
-            _regions[code] = hit = (now, values)
-    return Region.from_db("default", _REGION_FIELDS, hit[1])
+    values = _regions.fetch(code, REGION_CACHE_SECONDS,
+                            lambda: Region.objects.filter(code=code).values_list(*_REGION_FIELDS).first())
+    return None if values is None else Region.from_db("default", _REGION_FIELDS, values)
 
 
 def _forget_regions(**kwargs) -> None:
-    with _regions_lock:
-        _regions.clear()
+    _regions.forget()
 
 
 post_save.connect(_forget_regions, sender=Region, dispatch_uid="checkpoints.passages.regions.save")
