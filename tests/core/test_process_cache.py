@@ -1,4 +1,5 @@
-"""core.process_cache: a value is read once per max_age, None is cached only when asked, forget drops."""
+"""core.process_cache: a value is read once per max_age, None is cached only when asked, forget drops a key
+and clear drops all."""
 
 import time
 
@@ -37,7 +38,7 @@ def test_none_is_cached_only_with_keep_none_and_drops_an_older_value(monkeypatch
     assert cache.fetch("other", 10, lambda: "never read", keep_none=True) is None
 
 
-def test_forget_one_key_or_all_and_the_size_bound():
+def test_forget_one_key_clear_all_and_the_size_bound():
     cache = ProcessCache(size=2)
     cache.fetch("a", 10, lambda: 1)
     cache.fetch("b", 10, lambda: 2)
@@ -45,5 +46,7 @@ def test_forget_one_key_or_all_and_the_size_bound():
     assert cache.fetch("a", 10, lambda: 3) == 3 and cache.fetch("b", 10, lambda: 0) == 2
     cache.fetch("c", 10, lambda: 4)  # the third key: all dropped first
     assert cache.fetch("a", 10, lambda: 5) == 5 and cache.fetch("c", 10, lambda: 0) == 4
-    cache.forget()
+    cache.forget(None)  # a key like any other (a request without a session): drops nothing else
+    assert cache.fetch("c", 10, lambda: 0) == 4
+    cache.clear()
     assert cache.fetch("c", 10, lambda: 6) == 6

@@ -30,16 +30,11 @@ class SessionStore(db.SessionStore):
         return row
 
     def save(self, must_create=False):
-        _forget(self.session_key)
+        _rows.forget(self.session_key)
         super().save(must_create=must_create)
-        _forget(self.session_key)
+        _rows.forget(self.session_key)
 
     def delete(self, session_key=None):
         key = session_key or self.session_key
         super().delete(session_key)
-        _forget(key)
-
-
-def _forget(key: str | None) -> None:
-    if key:  # None would mean every session
         _rows.forget(key)

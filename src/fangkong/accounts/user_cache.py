@@ -45,7 +45,7 @@ def _values(found: User | None) -> tuple[tuple, tuple] | None:
 
 def forget(**kwargs) -> None:
     """Clear the cache (a user, token or region changed in this process)."""
-    _users.forget()
+    _users.clear()
 
 
 for _model in (User, ApiToken, Region):

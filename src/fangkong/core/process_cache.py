@@ -36,10 +36,12 @@ class ProcessCache:
                 self._entries[key] = (read_at, value)
         return value
 
-    def forget(self, key: Hashable | None = None) -> None:
-        """Drop the value under `key`, or every value when `key` is None."""
+    def forget(self, key: Hashable) -> None:
+        """Drop the value under `key` (if any)."""
         with self._lock:
-            if key is None:
-                self._entries.clear()
-            else:
-                self._entries.pop(key, None)
+            self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        """Drop every value."""
+        with self._lock:
+            self._entries.clear()

@@ -68,7 +68,10 @@ def active_code_by_token(token: str) -> ActiveCode:
 
 def forget_codes(token: str | None = None) -> None:
     """Drop the cached code of this token (all of them when token is None)."""
-    _codes.forget(token)
+    if token is None:
+        _codes.clear()
+    else:
+        _codes.forget(token)
 
 
 def _code_written(sender, instance, **kwargs) -> None:

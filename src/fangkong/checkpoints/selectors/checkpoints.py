@@ -98,7 +98,10 @@ def lean_checkpoint(pk: int) -> Checkpoint | None:
 
 def forget_checkpoint(pk=None) -> None:
     """Drop the cached checkpoint (all of them when pk is None)."""
-    _lean.forget(pk)
+    if pk is None:
+        _lean.clear()
+    else:
+        _lean.forget(pk)
 
 
 def _checkpoint_written(sender, instance, **kwargs) -> None:

@@ -115,7 +115,7 @@ def _region(code: str) -> Region | None:
 
 
 def _forget_regions(**kwargs) -> None:
-    _regions.forget()
+    _regions.clear()
 
 
 post_save.connect(_forget_regions, sender=Region, dispatch_uid="checkpoints.passages.regions.save")
