@@ -20,6 +20,10 @@ send --requests requests in all to
   me        GET /api/me, same auth: not part of the budget, the floor under any authenticated API
             call (session or token look-up, the user and their region): what is left of a follow-up above
             it is the follow-up's own work.
+  floor     POST /api/bench/floor {"note": …}, same auth: not part of the budget, the least any audited write
+            can do (DESIGN.md §3: every write is audited): a one-field body, one audit row, one transaction,
+            no lookup and no check. An endpoint of the bench's server only (added to the app's API there),
+            never of the app. If it stays under the budget, no registration endpoint can meet it.
 for --rounds rounds (alternating, so a noisy neighbour slows all alike; the best round of each kept).
 It prints requests/second of each and follow-up ÷ trivial (budget ≥ 0.5, DESIGN.md §5), the server
 process's CPU time per request of each (its work, whatever the client threads on the same machine
@@ -69,9 +73,34 @@ def serve(port: int) -> None:
     class Server(socketserver.ThreadingMixIn, WSGIServer):
         daemon_threads = True
 
+    _add_floor_endpoint()
     httpd = Server(("127.0.0.1", port), Handler)
     httpd.set_app(get_internal_wsgi_application())
     httpd.serve_forever()
+
+
+def _add_floor_endpoint() -> None:
+    """POST /api/bench/floor on this server's API (before its URLs are built): the least an audited write does."""
+    from django.db import transaction
+    from ninja import Router, Schema
+    from ninja.responses import Status
+
+    from fangkong.api import api
+    from fangkong.audit import services as audit
+
+    class FloorIn(Schema):
+        note: str
+
+    router = Router(tags=["bench"])
+
+    @router.post("/floor", response={201: dict})
+    def floor(request, payload: FloorIn):
+        with transaction.atomic():
+            entry = audit.record(request.user, "bench.floor", request.user, region=request.user.region_id,
+                                 after={"note": payload.note})
+        return Status(201, {"id": entry.pk})
+
+    api.add_router("/bench", router)
 
 
 def _free_port() -> int:
@@ -165,6 +194,7 @@ class Load:
         else:
             self.headers |= {"Cookie": f"sessionid={seeded['session']}; csrftoken={csrf}", "X-CSRFToken": csrf}
         self.statuses: dict[int, int] = {}
+        self.floor_statuses: dict[int, int] = {}
         self.errors: list[str] = []
         self.lock = threading.Lock()
 
@@ -206,6 +236,8 @@ class Load:
                 conn.request("GET", "/healthz", headers=self.headers)
             elif kind == "me":
                 conn.request("GET", "/api/me", headers=self.headers)
+            elif kind == "floor":
+                conn.request("POST", "/api/bench/floor", body=json.dumps({"note": f"n{n}"}), headers=self.headers)
             else:
                 body = json.dumps({"temperature": f"36.{n % 9}", "method": "phone"})
                 conn.request("POST", f"/api/quarantine/orders/{ids[n % len(ids)]}/follow-ups", body=body,
@@ -217,10 +249,12 @@ class Load:
                 with self.lock:
                     self.errors.append(f"{response.status} {payload[:300]!r}")
         conn.close()
-        if kind == "follow_up":
+        if kind in ("follow_up", "floor"):
+            key = "statuses" if kind == "follow_up" else "floor_statuses"
             with self.lock:
+                counts = getattr(self, key)
                 for status, n in statuses.items():
-                    self.statuses[status] = self.statuses.get(status, 0) + n
+                    counts[status] = counts.get(status, 0) + n
 
 
 def _queries_of_one(seeded: dict, headers: dict) -> int:
@@ -323,8 +357,9 @@ def main(argv=None) -> list[str]:
         load = Load(port, server.pid, args.clients, args.auth, seeded)
         load.run("trivial", 50)  # warm all paths up (imports, URL resolver, connections)
         load.run("me", 50)
+        load.run("floor", 50)
         load.run("follow_up", 20, offset=args.requests)
-        kinds = ["trivial", "me", "follow_up"]
+        kinds = ["trivial", "me", "floor", "follow_up"]
         best = {kind: (0.0, 0.0, 0.0) for kind in kinds}
         for r in range(max(1, args.rounds)):
             for kind in kinds:
@@ -333,6 +368,8 @@ def main(argv=None) -> list[str]:
                 best[kind] = (max(old_rate, rate), min(old_cpu or cpu, cpu), min(old_client or client_cpu, client_cpu))
         use_database(url)
         found = written(seeded["doctor_id"])
+        from fangkong.audit.models import AuditEntry
+        floor_found = AuditEntry.objects.filter(action="bench.floor").count()
         queries = _queries_of_one(seeded, load.headers)
     finally:
         if server is not None:
@@ -341,8 +378,8 @@ def main(argv=None) -> list[str]:
             server_log = (dbs.folder / "server.log").read_text()[-3000:]
         dbs.drop()
     ok = load.statuses.get(201, 0)
-    (trivial, trivial_cpu, trivial_client), (me, me_cpu, me_client), (follow_up, follow_up_cpu, follow_up_client) = (
-        best[kind] for kind in kinds)
+    (trivial, trivial_cpu, trivial_client), (me, me_cpu, me_client), (floor, floor_cpu, _floor_client), \
+        (follow_up, follow_up_cpu, follow_up_client) = (best[kind] for kind in kinds)
     ratio = follow_up / trivial
     lines = [
         f"{engine}, threaded WSGI server, {args.clients} clients, {args.requests} requests per endpoint and round, "
@@ -353,6 +390,9 @@ def main(argv=None) -> list[str]:
         f"(ratio {trivial_cpu / follow_up_cpu:.2f}); a follow-up runs {queries} SQL queries",
         f"  for reference, GET /api/me (authenticated, no write) {me:.0f} req/s, server CPU {me_cpu * 1000:.2f} ms "
         f"(follow-up/me = {follow_up / me:.2f})",
+        f"  the least audited write (POST /api/bench/floor: one audit row, one transaction) {floor:.0f} req/s, "
+        f"server CPU {floor_cpu * 1000:.2f} ms: floor/trivial = {floor / trivial:.2f}"
+        + (" (below the budget: no audited write on this stack can meet it)" if floor / trivial < BUDGET else ""),
         f"  client CPU per request: trivial {trivial_client * 1000:.2f} ms, me {me_client * 1000:.2f} ms, follow-up "
         f"{follow_up_client * 1000:.2f} ms"
         + (" (the client nears the server: the trivial rate is partly the client's)"
@@ -360,6 +400,9 @@ def main(argv=None) -> list[str]:
         f"  writes: {ok} answered 201 (of {sum(load.statuses.values())}), {found} FollowUp rows recorded: "
         f"{'every write present' if found == ok and ok == sum(load.statuses.values()) else 'MISMATCH'}",
     ]
+    floor_ok = load.floor_statuses.get(201, 0)
+    lines.append(f"  floor writes: {floor_ok} answered 201 (of {sum(load.floor_statuses.values())}), "
+                 f"{floor_found} audit rows: {'every write present' if floor_found == floor_ok else 'MISMATCH'}")
     if load.errors:
         lines.append(f"  errors: {load.errors}")
     if server_log.strip():
