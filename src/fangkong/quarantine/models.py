@@ -271,11 +271,15 @@ class FollowUp(models.Model):
     `scheduled=False`, status done and `due_at` = when it was made.
     """
 
-    quarantine = models.ForeignKey(Quarantine, on_delete=models.CASCADE, related_name="follow_ups")
+    # db_index=False on quarantine, cadre and doctor: the composite indexes below begin with each of them
+    # and serve every look-up (and the deletes that cascade or set null); a second index only slows the writes
+    quarantine = models.ForeignKey(Quarantine, on_delete=models.CASCADE, related_name="follow_ups", db_index=False)
     # copies of the order's region and responsible people, so the due lists need no join
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    cadre = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    doctor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    cadre = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                              db_index=False)
+    doctor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                               db_index=False)
     scheduled = models.BooleanField(default=True)
     due_at = models.DateTimeField(_("应随访时间"))
     status = models.CharField(_("状态"), max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.DUE)
