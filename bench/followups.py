@@ -23,7 +23,11 @@ send --requests requests in all to
   floor     POST /api/bench/floor {"note": …}, same auth: not part of the budget, the least any audited write
             can do (DESIGN.md §3: every write is audited): a one-field body, one audit row, one transaction,
             no lookup and no check. An endpoint of the bench's server only (added to the app's API there),
-            never of the app. If it stays under the budget, no registration endpoint can meet it.
+            never of the app.
+  floor_bare POST /bench/floor-bare, the same write without django-ninja: a plain Django view (json.loads,
+            the app's cached token look-up or the session's user, the same audit row, one transaction), on
+            the bench's server only. What any endpoint on Django must at least spend on an audited write:
+            if it stays under the budget, no registration endpoint can meet it.
 for --rounds rounds (alternating, so a noisy neighbour slows all alike; the best round of each kept).
 It prints requests/second of each and follow-up ÷ trivial (budget ≥ 0.5, DESIGN.md §5), the server
 process's CPU time per request of each (its work, whatever the client threads on the same machine
@@ -101,6 +105,36 @@ def _add_floor_endpoint() -> None:
         return Status(201, {"id": entry.pk})
 
     api.add_router("/bench", router)
+    _add_bare_floor_endpoint()
+
+
+def _add_bare_floor_endpoint() -> None:
+    """POST /bench/floor-bare: the same audited write without django-ninja: a plain Django view that reads
+    the bearer token (the app's cached look-up) or the session's user, parses the body with json.loads and
+    writes the same audit row in one transaction. What any framework on Django must at least spend."""
+    import json as json_module
+
+    from django.db import transaction
+    from django.http import JsonResponse
+    from django.urls import path
+    from django.views.decorators.csrf import csrf_exempt
+
+    from fangkong import urls
+    from fangkong.accounts.services import user_for_token
+    from fangkong.audit import services as audit
+
+    @csrf_exempt  # the load sends the session's CSRF token or a bearer token; the floor checks neither
+    def floor_bare(request):
+        header = request.headers.get("Authorization", "")
+        user = user_for_token(header[7:]) if header.startswith("Bearer ") else request.user
+        if user is None or not user.is_authenticated:
+            return JsonResponse({"detail": "unauthorized"}, status=401)
+        note = json_module.loads(request.body)["note"]
+        with transaction.atomic():
+            entry = audit.record(user, "bench.floor", user, region=user.region_id, after={"note": note})
+        return JsonResponse({"id": entry.pk}, status=201)
+
+    urls.urlpatterns.insert(0, path("bench/floor-bare", floor_bare))
 
 
 def _free_port() -> int:
@@ -195,11 +229,12 @@ class Load:
             self.headers |= {"Cookie": f"sessionid={seeded['session']}; csrftoken={csrf}", "X-CSRFToken": csrf}
         self.statuses: dict[int, int] = {}
         self.floor_statuses: dict[int, int] = {}
+        self.bare_statuses: dict[int, int] = {}
         self.errors: list[str] = []
         self.lock = threading.Lock()
 
     def run(self, kind: str, total: int, offset: int = 0) -> tuple[float, float, float]:
-        """Requests/second of `total` requests of `kind` ("trivial", "me" or "follow_up"), the server's CPU
+        """Requests/second of `total` requests of `kind` (see the module's docstring), the server's CPU
         seconds per request (its work, whatever the client threads on the same machine cost) and the
         client's (this process: if it nears the server's, the client sets the pace)."""
         shares = [total // self.clients + (1 if i < total % self.clients else 0) for i in range(self.clients)]
@@ -238,6 +273,8 @@ class Load:
                 conn.request("GET", "/api/me", headers=self.headers)
             elif kind == "floor":
                 conn.request("POST", "/api/bench/floor", body=json.dumps({"note": f"n{n}"}), headers=self.headers)
+            elif kind == "floor_bare":
+                conn.request("POST", "/bench/floor-bare", body=json.dumps({"note": f"b{n}"}), headers=self.headers)
             else:
                 body = json.dumps({"temperature": f"36.{n % 9}", "method": "phone"})
                 conn.request("POST", f"/api/quarantine/orders/{ids[n % len(ids)]}/follow-ups", body=body,
@@ -249,8 +286,8 @@ class Load:
                 with self.lock:
                     self.errors.append(f"{response.status} {payload[:300]!r}")
         conn.close()
-        if kind in ("follow_up", "floor"):
-            key = "statuses" if kind == "follow_up" else "floor_statuses"
+        if kind in ("follow_up", "floor", "floor_bare"):
+            key = {"follow_up": "statuses", "floor": "floor_statuses", "floor_bare": "bare_statuses"}[kind]
             with self.lock:
                 counts = getattr(self, key)
                 for status, n in statuses.items():
@@ -358,8 +395,9 @@ def main(argv=None) -> list[str]:
         load.run("trivial", 50)  # warm all paths up (imports, URL resolver, connections)
         load.run("me", 50)
         load.run("floor", 50)
+        load.run("floor_bare", 50)
         load.run("follow_up", 20, offset=args.requests)
-        kinds = ["trivial", "me", "floor", "follow_up"]
+        kinds = ["trivial", "me", "floor", "floor_bare", "follow_up"]
         best = {kind: (0.0, 0.0, 0.0) for kind in kinds}
         for r in range(max(1, args.rounds)):
             for kind in kinds:
@@ -369,7 +407,8 @@ def main(argv=None) -> list[str]:
         use_database(url)
         found = written(seeded["doctor_id"])
         from fangkong.audit.models import AuditEntry
-        floor_found = AuditEntry.objects.filter(action="bench.floor").count()
+        floor_found = AuditEntry.objects.filter(action="bench.floor", after__note__startswith="n").count()
+        bare_found = AuditEntry.objects.filter(action="bench.floor", after__note__startswith="b").count()
         queries = _queries_of_one(seeded, load.headers)
     finally:
         if server is not None:
@@ -379,7 +418,7 @@ def main(argv=None) -> list[str]:
         dbs.drop()
     ok = load.statuses.get(201, 0)
     (trivial, trivial_cpu, trivial_client), (me, me_cpu, me_client), (floor, floor_cpu, _floor_client), \
-        (follow_up, follow_up_cpu, follow_up_client) = (best[kind] for kind in kinds)
+        (bare, bare_cpu, _bare_client), (follow_up, follow_up_cpu, follow_up_client) = (best[kind] for kind in kinds)
     ratio = follow_up / trivial
     lines = [
         f"{engine}, threaded WSGI server, {args.clients} clients, {args.requests} requests per endpoint and round, "
@@ -392,7 +431,10 @@ def main(argv=None) -> list[str]:
         f"(follow-up/me = {follow_up / me:.2f})",
         f"  the least audited write (POST /api/bench/floor: one audit row, one transaction) {floor:.0f} req/s, "
         f"server CPU {floor_cpu * 1000:.2f} ms: floor/trivial = {floor / trivial:.2f}"
-        + (" (below the budget: no audited write on this stack can meet it)" if floor / trivial < BUDGET else ""),
+        + (" (below the budget)" if floor / trivial < BUDGET else ""),
+        f"  the same write without django-ninja (POST /bench/floor-bare: a plain Django view, json.loads) {bare:.0f} "
+        f"req/s, server CPU {bare_cpu * 1000:.2f} ms: bare floor/trivial = {bare / trivial:.2f}"
+        + (" (below the budget, and every registration does at least this)" if bare / trivial < BUDGET else ""),
         f"  client CPU per request: trivial {trivial_client * 1000:.2f} ms, me {me_client * 1000:.2f} ms, follow-up "
         f"{follow_up_client * 1000:.2f} ms"
         + (" (the client nears the server: the trivial rate is partly the client's)"
@@ -400,9 +442,11 @@ def main(argv=None) -> list[str]:
         f"  writes: {ok} answered 201 (of {sum(load.statuses.values())}), {found} FollowUp rows recorded: "
         f"{'every write present' if found == ok and ok == sum(load.statuses.values()) else 'MISMATCH'}",
     ]
-    floor_ok = load.floor_statuses.get(201, 0)
-    lines.append(f"  floor writes: {floor_ok} answered 201 (of {sum(load.floor_statuses.values())}), "
-                 f"{floor_found} audit rows: {'every write present' if floor_found == floor_ok else 'MISMATCH'}")
+    for label, statuses, found_rows in (("floor", load.floor_statuses, floor_found),
+                                        ("bare floor", load.bare_statuses, bare_found)):
+        answered = statuses.get(201, 0)
+        lines.append(f"  {label} writes: {answered} answered 201 (of {sum(statuses.values())}), {found_rows} audit "
+                     f"rows: {'every write present' if found_rows == answered else 'MISMATCH'}")
     if load.errors:
         lines.append(f"  errors: {load.errors}")
     if server_log.strip():
