@@ -5,6 +5,9 @@ a region with its children, the day counters of the last `TREND_DAYS` days and t
 before them, so the number of queries is the same whatever the number of persons, checks or
 passages. A figure that no app has registered yet is simply absent (its tile, chart line or alert
 is left out), so the dashboard grows as the checkpoint, medical or supply apps add their figures.
+Two figures of today are counted live instead, because today's counters cannot know them yet:
+checkpoints failing their five-haves, and overdue follow-ups per region (a slot due this morning is
+overdue by noon); each is one bounded query over what is open now, not over the history.
 """
 
 import datetime
@@ -212,7 +215,7 @@ class Trend:
 @dataclass
 class RegionRow:
     region: Region
-    overdue: int  # open follow-ups of the past days (from the counters)
+    overdue: int  # open follow-ups past their time: live today (as the overdue list counts), else the counters
     late: int = 0  # reports of its subtree submitted late or overdue (from the report chain)
     missing: int = 0  # … not submitted yet, before the deadline
     overdue_url: str = ""
@@ -232,8 +235,11 @@ class Dashboard:
     late: list = field(default_factory=list)  # the chain's late regions
 
 
-def dashboard(user, region_code: str, day: datetime.date) -> Dashboard:
-    """The dashboard of a region on a day: a constant number of queries (counters and the chain status)."""
+def dashboard(user, region_code: str, day: datetime.date, *, now: datetime.datetime | None = None) -> Dashboard:
+    """The dashboard of a region on a day: a constant number of queries (counters and the chain status, and
+    today two counts of what is open now). `now`: the moment "today" and "overdue" are measured at."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     # one more day than the trend: the open follow-ups of the OVERDUE_DAYS days before `day`
     s = series(user, region_code, day, days=max(TREND_DAYS, OVERDUE_DAYS + 1), child_keys={"fu_open"})
     known = registered()
@@ -252,11 +258,11 @@ def dashboard(user, region_code: str, day: datetime.date) -> Dashboard:
             trends.append(Trend(trend_id, str(title), drawn, link_for(behind, code, day)))
     alerts = [Tile(key, str(label), s.at(key), s.at(key) - s.at(key, yesterday), link_for(key, code, day))
               for key, label in ALERTS if key in known and s.at(key)]
-    failing = failing_checkpoints(code) if day == timezone.localdate() else 0
+    failing = failing_checkpoints(code) if day == today else 0
     if failing:
         alerts.append(Tile("checkpoints_failing", str(_("卡点“五有”不全")), failing, 0,
                            link_for("checkpoints_failing", code, day)))
-    rows = _region_rows(user, s, day, known)
+    rows = _region_rows(user, s, day, known, live=_overdue_now(user, code, now) if day == today else None)
     chain = _chain_status(user, code, day)
     if chain is not None:
         _add_lateness(rows, chain)
@@ -275,10 +281,31 @@ def failing_checkpoints(region_code: str) -> int:
     return Checkpoint.objects.filter(within(region_code), status=CheckpointStatus.OPEN, five_haves_ok=False).count()
 
 
-def _region_rows(user, s: Series, day: datetime.date, known) -> list[RegionRow]:
+def _overdue_now(user, region_code: str, now: datetime.datetime) -> dict[str, int] | None:
+    """Overdue follow-ups now per child region, counted as the overdue list behind the figure counts them
+    (open slots past their time and grace period, whichever day they were due, this morning's included):
+    one grouped count over the open-slot index, bounded by the open slots, not the history. None when the
+    quarantine app is not there or the user does not read follow-ups (the counters answer instead)."""
+    try:
+        from fangkong.quarantine.selectors import due_by_region
+    except ImportError:
+        return None
+    try:
+        rows = due_by_region(user, region=region_code, now=now)
+    except PermissionDenied:
+        return None
+    return {row.region.code: row.overdue for row in rows if row.region is not None}
+
+
+def _region_rows(user, s: Series, day: datetime.date, known, live: dict[str, int] | None) -> list[RegionRow]:
+    """Per child region: overdue follow-ups (`live` today; for a past day the open slots of the days before
+    it, from the counters) and the links behind them."""
     rows = []
     for child in s.children:
-        overdue = sum(s.of("fu_open", child.code)[-OVERDUE_DAYS - 1:-1]) if "fu_open" in known else 0
+        if live is not None:
+            overdue = live.get(child.code, 0)
+        else:
+            overdue = sum(s.of("fu_open", child.code)[-OVERDUE_DAYS - 1:-1]) if "fu_open" in known else 0
         rows.append(RegionRow(child, overdue, overdue_url=url("quarantine:overdue", region=child.code),
                               chain_url=url("reports:chain", region=child.code, date=day.isoformat())))
     return rows
