@@ -57,9 +57,11 @@ def me(request):
             "role_label": str(u.get_role_display()), "region_code": u.region_id, "region_name": u.region.name}
 
 
-@router.get("/users", response={200: list[UserOut], 403: ErrorOut})
-def list_users(request, q: str = "", role: str = ""):
-    return [_user_out(u) for u in selectors.users_for(request.user, q=q, role=role)[:500]]
+@router.get("/users", response={200: list[UserOut], 403: ErrorOut, 404: ErrorOut})
+def list_users(request, q: str = "", role: str = "", after: int = 0, limit: int = selectors.MAX_USER_PAGE):
+    """Users in your subtree by region and username, `limit` at a time (at most 500): for the next page pass
+    the id of the last user received as `after`."""
+    return [_user_out(u) for u in selectors.users_page(request.user, q=q, role=role, after=after or None, limit=limit)]
 
 
 @router.get("/users/{user_id}", response={200: UserOut, 404: ErrorOut})

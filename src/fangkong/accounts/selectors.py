@@ -21,6 +21,24 @@ def users_for(user, *, q: str = "", role: str = "") -> QuerySet[User]:
     return qs.order_by("region_id", "username")
 
 
+# A county has thousands of accounts (every village worker, doctor, checkpoint shift): lists come a page at a time.
+USER_PAGE = 100
+MAX_USER_PAGE = 500
+
+
+def users_page(user, *, q: str = "", role: str = "", after: int | None = None, limit: int | None = None) -> list[User]:
+    """A keyset page of `users_for` in its order (region, username): the users after `after`, the id of the last
+    user shown (usernames are unique, so the order is total); `limit` defaults to USER_PAGE. 404 for an `after`
+    outside the viewer's scope."""
+    qs = users_for(user, q=q, role=role)
+    if after:
+        last = users_for(user).filter(pk=after).values_list("region_id", "username").first()
+        if last is None:
+            raise Http404
+        qs = qs.filter(Q(region_id__gt=last[0]) | Q(region_id=last[0], username__gt=last[1]))
+    return list(qs[:max(1, min(int(limit or USER_PAGE), MAX_USER_PAGE))])
+
+
 def user_for(user, pk: int) -> User:
     try:
         return users_for(user).get(pk=pk)

@@ -22,10 +22,14 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def user_list(request):
-    q, role = request.GET.get("q", "").strip(), request.GET.get("role", "")
-    users = selectors.users_for(request.user, q=q, role=role)[:200]
-    return render(request, "accounts/user_list.html",
-                  {"users": users, "q": q, "role": role, "roles": Role.choices})
+    q, role, after = request.GET.get("q", "").strip(), request.GET.get("role", ""), request.GET.get("after", "")
+    users = selectors.users_page(request.user, q=q, role=role, after=int(after) if after.isdigit() else None)
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(request, "accounts/user_list.html", {
+        "users": users, "q": q, "role": role, "roles": Role.choices, "query": query.urlencode(),
+        "next_after": users[-1].pk if len(users) == selectors.USER_PAGE else None,
+    })
 
 
 @login_required
