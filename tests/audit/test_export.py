@@ -86,3 +86,17 @@ def test_export_with_a_bad_filter_goes_back_to_the_list(boss, login):
 def test_export_link_carries_the_current_filters(boss, login):
     html = login(boss).get("/audit/", {"action": "user", "source": "api"}).content.decode()
     assert 'href="/audit/export.xlsx?action=user&amp;source=api"' in html
+
+
+def test_an_export_past_the_limit_is_refused_with_a_message_not_cut_short(boss, login, monkeypatch):
+    from fangkong.audit import views
+    monkeypatch.setattr(views, "EXPORT_LIMIT", 3)
+    for n in range(4):
+        _entry(boss, f"e-{n}")
+    response = login(boss).get("/audit/export.xlsx", {"action": "test.write"}, follow=True)
+    assert response.redirect_chain == [("/audit/?action=test.write", 302)]
+    assert "符合条件的记录超过 3 条，无法一次导出" in response.content.decode()
+    assert not AuditEntry.objects.filter(action="export").exists()
+    AuditEntry.objects.filter(object_id="e-0").delete()
+    exported = login(boss).get("/audit/export.xlsx", {"action": "test.write"})
+    assert exported.status_code == 200 and len(data_rows(exported.content)) == 3

@@ -16,6 +16,8 @@ from . import selectors, services
 from .models import Source
 
 FILTERS = ["action", "actor", "object_type", "source", "region"]
+# One export holds at most this many entries; more is refused with a message (never cut short silently).
+EXPORT_LIMIT = 100_000
 
 
 def _filters(request) -> tuple[dict, list[str]]:
@@ -64,7 +66,11 @@ def entry_export(request):
         selectors.audit_entries_for(request.user)  # permission first: 403 rather than a hint
         # the list page with the same query shows what is wrong with it
         return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
-    qs = selectors.audit_entries_for(request.user, **filters).select_related("region")[:100_000]
+    qs = selectors.audit_entries_for(request.user, **filters).select_related("region")
+    if qs.values_list("pk", flat=True)[EXPORT_LIMIT:EXPORT_LIMIT + 1]:  # one row past the limit, not a count
+        messages.error(request, _("符合条件的记录超过 %(limit)s 条，无法一次导出：请缩小日期范围或增加筛选条件后再导出。")
+                       % {"limit": f"{EXPORT_LIMIT:,}"})
+        return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
     rows = ([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.action, e.object_type,
              e.object_id, e.object_repr, e.region_id or "", e.get_source_display(), str(e.before or ""),
              str(e.after or "")] for e in qs.iterator(chunk_size=2000))
