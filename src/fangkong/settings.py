@@ -6,6 +6,7 @@ DEBUG          "1"/"true" to enable; off by default
 ALLOWED_HOSTS  comma-separated; default localhost names
 FANGKONG_HTTPS "1" when served behind TLS: secure cookies, HSTS, proxy header trusted
 FANGKONG_VAR   folder for the SQLite file, keys and uploads; default ./var of the checkout
+FANGKONG_CACHE where the check-in rate limit counts: local (default), database or redis://host:port/db
 """
 
 import os
@@ -13,6 +14,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -121,6 +123,27 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+
+def _cache(value: str) -> dict:
+    """FANGKONG_CACHE: where the public check-in's rate limit counts attempts.
+
+    "" or "local": in each worker process (enough for one process: the demo, `runserver`); "database":
+    a table of the database (`fangkong_cache`, made by `fangkong migrate`), shared by every process;
+    redis://host:port/db: a Redis server, shared, and the lightest on the database.
+    """
+    value = value.strip()
+    if value in ("", "local"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if value == "database":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "fangkong_cache"}
+    if value.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}
+    raise ImproperlyConfigured(
+        f"FANGKONG_CACHE={value!r}: expected local, database or a Redis address (redis://host:6379/0)")
+
+
+CACHES = {"default": _cache(os.environ.get("FANGKONG_CACHE", ""))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
