@@ -225,9 +225,10 @@ def _check_out(c, created: bool = False) -> dict:
 
 # Sweeps and visits -----------------------------------------------------------------------------
 
-@router.get("/sweeps", response={200: list[SweepOut], 403: ErrorOut})
-def list_sweeps(request):
-    return [_sweep_out(s) for s in selectors.sweeps_for(request.user).order_by("-start_date", "-pk")[:100]]
+@router.get("/sweeps", response={200: list[SweepOut], 403: ErrorOut, 404: ErrorOut})
+def list_sweeps(request, after: int = 0, limit: int = 100):
+    """Newest first, `limit` (≤ 200) at a time: for the next page pass the id of the last sweep received as `after`."""
+    return [_sweep_out(s) for s in selectors.sweep_page(request.user, after=after or None, limit=limit)]
 
 
 @router.post("/sweeps", response={201: SweepOut, **WRITE_ERRORS})

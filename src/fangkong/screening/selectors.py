@@ -170,6 +170,18 @@ def sweeps_for(user) -> QuerySet[Sweep]:
     return Sweep.objects.filter(within(user.region_id) | Q(region_id__in=covering)).select_related("region")
 
 
+def sweep_page(user, *, after: int | None = None, limit=None) -> list[Sweep]:
+    """A keyset page of `sweeps_for`, newest first (start date, then id): those after `after`, the id of the
+    last sweep shown. Villages run their own sweeps, so a county soon has hundreds. 404 for an unknown `after`."""
+    qs = sweeps_for(user)
+    if after:
+        last = qs.filter(pk=after).values_list("start_date", flat=True).first()
+        if last is None:
+            raise Http404
+        qs = qs.filter(Q(start_date__lt=last) | Q(start_date=last, pk__lt=after))
+    return list(qs.order_by("-start_date", "-pk")[:page_limit(limit)])
+
+
 def sweep_for(user, pk) -> Sweep:
     try:
         return sweeps_for(user).get(pk=int(pk))

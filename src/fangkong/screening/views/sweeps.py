@@ -41,8 +41,10 @@ def sweeps(request):
                 return redirect("screening:sweep", pk=sweep.pk)
     elif request.method == "POST":
         raise PermissionDenied
-    items = selectors.sweeps_for(user).order_by("-start_date", "-pk")[:100]
-    return render(request, "screening/sweep_list.html", {"items": items, "form": form})
+    items = selectors.sweep_page(user, after=int_param(request, "after"))
+    return render(request, "screening/sweep_list.html", {
+        "items": items, "form": form,
+        "next_after": items[-1].pk if len(items) == selectors.page_limit(None) else None})
 
 
 @login_required

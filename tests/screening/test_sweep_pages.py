@@ -1,0 +1,64 @@
+"""Villages run their own sweeps: the sweep list and /api/screening/sweeps come a keyset page at a time,
+newest first, every sweep once, never another township's."""
+
+import re
+
+import pytest
+from django.http import Http404
+
+from fangkong.screening import selectors
+from tests import factories
+
+from .helpers import days_ago, sweep
+
+
+@pytest.fixture
+def sweeps(hq):
+    # several on one start date, so the page boundary falls inside a date
+    made = [sweep(hq, factories.VILLAGE_A1, start=days_ago(n // 2), name=f"第{n}轮") for n in range(7)]
+    sweep(hq, factories.VILLAGE_B1, name="别镇的摸排")
+    return made
+
+
+def _all_in_order(user) -> list[str]:
+    return [s.name for s in selectors.sweeps_for(user).order_by("-start_date", "-pk")]
+
+
+def test_pages_cover_every_sweep_once_newest_first(town, sweeps):
+    seen, after = [], None
+    for _ in range(10):  # bounded: a cursor that did not move would loop
+        page = selectors.sweep_page(town, after=after, limit=3)
+        seen += [s.name for s in page]
+        if len(page) < 3:
+            break
+        after = page[-1].pk
+    assert seen == _all_in_order(town) and len(seen) == 7
+    assert "别镇的摸排" not in seen
+
+
+def test_a_cursor_the_user_cannot_see_is_not_found(town, hq, sweeps):
+    other = selectors.sweep_page(hq, limit=200)
+    hidden = next(s for s in other if s.name == "别镇的摸排")
+    with pytest.raises(Http404):
+        selectors.sweep_page(town, after=hidden.pk)
+
+
+def test_the_page_links_to_the_next_until_the_last(town, sweeps, login, monkeypatch):
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 3)
+    client = login(town)
+    names, url = [], "/screening/sweeps/"
+    for _ in range(5):
+        html = client.get(url).content.decode()
+        names += re.findall(r'<a href="/screening/sweeps/\d+/">([^<]+)</a>', html)
+        more = re.search(r'<div class="pager"><a href="(\?after=\d+)">', html)
+        if not more:
+            break
+        url = "/screening/sweeps/" + more.group(1)
+    assert names == _all_in_order(town)
+
+
+def test_the_api_pages_with_after_and_limit(town, sweeps, login):
+    client = login(town)
+    first = client.get("/api/screening/sweeps", {"limit": 5}).json()
+    rest = client.get("/api/screening/sweeps", {"limit": 5, "after": first[-1]["id"]}).json()
+    assert [s["name"] for s in first + rest] == _all_in_order(town)
