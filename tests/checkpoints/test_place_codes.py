@@ -35,26 +35,51 @@ def test_first_request_issues_one_code_and_the_page_shows_name_and_code(tree, lo
     assert AuditEntry.objects.filter(action="place_code.issue").count() == 1
 
 
-def test_png_download_is_the_code_of_the_check_in_url(tree, login):
-    p = place()
-    client = login(staff("hq"))
-    response = client.get(f"/checkpoints/places/{p.pk}/code/?format=png")
-    assert response.status_code == 200 and response["Content-Type"] == "image/png"
-    assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
-    token = PlaceCode.objects.get(place=p).token
-    assert response.content == qr.png_bytes(_code_url(token))
-    from PIL import Image
-    image = Image.open(io.BytesIO(response.content))
-    matrix = qr.make(_code_url(token)).matrix
+def _assert_code_at(image, url: str, top: int) -> None:
+    """Every module of the code of `url` has its colour in `image`, the code's quiet zone starting `top` pixels
+    down, and the quiet zone itself is white."""
+    matrix = qr.make(url).matrix
     size = len(matrix)
-    assert image.size == ((size + 2 * qr.BORDER) * qr.SCALE,) * 2
-    # every module of the expected matrix has the expected colour in the image
+    assert image.size[0] == (size + 2 * qr.BORDER) * qr.SCALE
     pixels = image.convert("L")
     for row in range(size):
         for col in range(size):
             x = (col + qr.BORDER) * qr.SCALE + qr.SCALE // 2
-            y = (row + qr.BORDER) * qr.SCALE + qr.SCALE // 2
+            y = top + (row + qr.BORDER) * qr.SCALE + qr.SCALE // 2
             assert (pixels.getpixel((x, y)) < 128) == bool(matrix[row][col])
+    assert all(pixels.getpixel((x, top + qr.SCALE)) > 200 for x in range(0, image.size[0], qr.SCALE))
+
+
+def test_png_download_is_the_code_of_the_check_in_url_under_the_place_name(tree, login):
+    from PIL import Image
+
+    from fangkong.reports import charts
+    p = place("东岳村农贸市场", address="东岳村3组")
+    client = login(staff("hq"))
+    response = client.get(f"/checkpoints/places/{p.pk}/code/?format=png")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert "filename*=UTF-8''%E4%B8%9C%E5%B2%B3%E6%9D%91" in response["Content-Disposition"]  # 东岳村…
+    token = PlaceCode.objects.get(place=p).token
+    image = Image.open(io.BytesIO(response.content))
+    if charts.cjk_font() is None:  # no CJK font on this machine: the plain code
+        assert response.content == qr.png_bytes(_code_url(token))
+        return
+    _assert_code_at(image, _code_url(token), top=qr.TITLE_HEIGHT)
+    title = image.convert("L").crop((0, 0, image.size[0], qr.TITLE_HEIGHT))
+    assert title.getextrema()[0] < 64  # the name is drawn above the code
+    assert image.size[1] > image.size[0] + qr.TITLE_HEIGHT  # and the place's line under it
+
+
+def test_without_a_cjk_font_the_png_is_the_plain_code(monkeypatch):
+    from fangkong.reports import charts
+    charts.cjk_font.cache_clear()
+    monkeypatch.setattr(charts, "CJK_FONTS", ["No Such Font"])
+    try:
+        url = _code_url("abc")
+        assert qr.labelled_png(url, "东岳村农贸市场") == qr.png_bytes(url)
+    finally:
+        charts.cjk_font.cache_clear()
 
 
 def test_svg_download_has_the_name_above_the_code(tree, login):
@@ -99,7 +124,8 @@ def test_checkpoint_code(tree, login):
     response = client.get(f"/checkpoints/{cp.pk}/code/")
     assert response.status_code == 200 and "花园卡点" in response.content.decode()
     code = PlaceCode.objects.get(checkpoint=cp)
-    assert client.get(f"/checkpoints/{cp.pk}/code/?format=png").content == qr.png_bytes(_code_url(code.token))
+    png = client.get(f"/checkpoints/{cp.pk}/code/?format=png").content
+    assert png == qr.labelled_png(_code_url(code.token), "花园卡点", cp.location)
 
 
 def test_roles_and_scope(tree, login):

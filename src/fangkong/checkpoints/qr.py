@@ -1,5 +1,7 @@
 """Place codes (场所码) as images, with `segno`: an SVG with the place's name above the code (for the
-print page and the SVG download) and a plain PNG (the name goes in the file name).
+print page and the SVG download) and a PNG laid out the same way (drawn with matplotlib in a CJK font
+found on the machine; where there is none, the plain code, since a name drawn as empty boxes would
+mislead: the name is then in the file name only).
 
 The code encodes the absolute URL of the public check-in page: `FANGKONG_PUBLIC_BASE_URL` (e.g.
 `https://fk.example.gov.cn`, the address the public reaches the site by) when set, else the
@@ -65,3 +67,35 @@ def labelled_svg(url: str, title: str, subtitle: str = "") -> str:
                      f'font-family="sans-serif">{escape(subtitle)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def labelled_png(url: str, title: str, subtitle: str = "") -> bytes:
+    """A PNG like `labelled_svg`: the title centred above the code (shrunk to fit a long name), the optional
+    line under it; the code's pixels are exactly those of `png_bytes`."""
+    from fangkong.reports.charts import cjk_font
+
+    font = cjk_font()
+    if font is None:
+        return png_bytes(url)
+    import matplotlib
+    matplotlib.use("Agg", force=False)
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    modules = np.pad(1.0 - np.array(make(url).matrix, dtype=float), BORDER, constant_values=1.0)  # 1 = white
+    pixels = np.kron(modules, np.ones((SCALE, SCALE)))
+    height, width = pixels.shape
+    bottom = 28 if subtitle else 0
+    total = TITLE_HEIGHT + height + bottom
+    dpi = 72  # one point = one pixel: sizes read as in the SVG
+    fig = Figure(figsize=(width / dpi, total / dpi), dpi=dpi, facecolor="white")
+    fig.figimage(pixels, xo=0, yo=bottom, cmap="gray", vmin=0.0, vmax=1.0, origin="upper")
+    size = min(26.0, 0.92 * width / max(1, len(title)))  # a CJK character is about one em wide
+    fig.text(0.5, 1 - (TITLE_HEIGHT - 16) / total, title, ha="center", va="baseline", fontsize=size,
+             fontweight="bold", fontfamily=font)
+    if subtitle:
+        fig.text(0.5, (bottom - 18) / total, subtitle, ha="center", va="baseline",
+                 fontsize=min(14.0, 0.92 * width / max(1, len(subtitle))), fontfamily=font)
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=dpi, facecolor="white")
+    return out.getvalue()

@@ -1,6 +1,7 @@
 """Pages of key places: registry, detail with closures and hygiene logs, compliance, place codes."""
 
 import datetime
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -202,8 +203,9 @@ def _code_response(request, code, title: str, subtitle: str, back: str, reissue:
     fmt = request.GET.get("format", "")
     filename = f"place-code-{code.token[:8]}"
     if fmt == "png":
-        response = HttpResponse(qr.png_bytes(url), content_type="image/png")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.png"'
+        response = HttpResponse(qr.labelled_png(url, title, subtitle), content_type="image/png")
+        response["Content-Disposition"] = (f'attachment; filename="{filename}.png"; '
+                                           f"filename*=UTF-8''{quote(title + '.png')}")
         return response
     if fmt == "svg":
         response = HttpResponse(qr.labelled_svg(url, title, subtitle), content_type="image/svg+xml")
