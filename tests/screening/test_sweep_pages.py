@@ -1,13 +1,11 @@
 """Villages run their own sweeps: the sweep list and /api/screening/sweeps come a keyset page at a time,
 newest first, every sweep once, never another township's."""
 
-import re
-
 import pytest
 from django.http import Http404
 
 from fangkong.screening import selectors
-from tests import factories
+from tests import factories, pager
 
 from .helpers import days_ago, sweep
 
@@ -45,16 +43,8 @@ def test_a_cursor_the_user_cannot_see_is_not_found(town, hq, sweeps):
 
 def test_the_page_links_to_the_next_until_the_last(town, sweeps, login, monkeypatch):
     monkeypatch.setattr(selectors, "PAGE_SIZE", 3)
-    client = login(town)
-    names, url = [], "/screening/sweeps/"
-    for _ in range(5):
-        html = client.get(url).content.decode()
-        names += re.findall(r'<a href="/screening/sweeps/\d+/">([^<]+)</a>', html)
-        more = re.search(r'<div class="pager"><a href="(\?after=\d+)">', html)
-        if not more:
-            break
-        url = "/screening/sweeps/" + more.group(1)
-    assert names == _all_in_order(town)
+    names, queries = pager.walk(login(town), "/screening/sweeps/", "", r'<a href="/screening/sweeps/\d+/">([^<]+)</a>')
+    assert names == _all_in_order(town) and len(queries) == 2
 
 
 def test_the_api_pages_with_after_and_limit(town, sweeps, login):
