@@ -18,3 +18,17 @@ def walk(client, path: str, query: str, item: str, pages: int = 10) -> tuple[lis
         query = more.group(1).replace("&amp;", "&")
         queries.append(query)
     return found, queries
+
+
+def every_page(fetch, size: int, pages: int = 10) -> list:
+    """Every item a keyset-paged selector gives, page by page: `fetch(after)` returns at most `size` items
+    after the one with id `after` (None: the first page). At most `pages` pages: a cursor that did not move
+    would loop."""
+    items, after = [], None
+    for _ in range(pages):
+        page = fetch(after)
+        items += page
+        if len(page) < size:
+            break
+        after = page[-1].pk
+    return items

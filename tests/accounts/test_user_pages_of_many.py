@@ -23,13 +23,7 @@ def _expected(admin) -> list[str]:
 
 
 def test_pages_cover_every_user_once_in_order(town_admin):
-    seen, after = [], None
-    for _ in range(10):  # bounded: a cursor that did not move would loop
-        page = selectors.users_page(town_admin, after=after, limit=3)
-        seen += [u.username for u in page]
-        if len(page) < 3:
-            break
-        after = page[-1].pk
+    seen = [u.username for u in pager.every_page(lambda after: selectors.users_page(town_admin, after=after, limit=3), 3)]
     assert seen == _expected(town_admin) and len(seen) == 8  # the admin and 7 workers
     assert "outsider" not in seen
 

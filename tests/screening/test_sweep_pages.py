@@ -23,13 +23,7 @@ def _all_in_order(user) -> list[str]:
 
 
 def test_pages_cover_every_sweep_once_newest_first(town, sweeps):
-    seen, after = [], None
-    for _ in range(10):  # bounded: a cursor that did not move would loop
-        page = selectors.sweep_page(town, after=after, limit=3)
-        seen += [s.name for s in page]
-        if len(page) < 3:
-            break
-        after = page[-1].pk
+    seen = [s.name for s in pager.every_page(lambda after: selectors.sweep_page(town, after=after, limit=3), 3)]
     assert seen == _all_in_order(town) and len(seen) == 7
     assert "别镇的摸排" not in seen
 
