@@ -71,8 +71,9 @@ def entry_export(request):
         messages.error(request, _("符合条件的记录超过 %(limit)s 条，无法一次导出：请缩小日期范围或增加筛选条件后再导出。")
                        % {"limit": f"{EXPORT_LIMIT:,}"})
         return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
+    sources = {value: str(label) for value, label in Source.choices}  # once, not get_source_display() a row
     rows = ([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.action, e.object_type,
-             e.object_id, e.object_repr, e.region_id or "", e.get_source_display(), str(e.before or ""),
+             e.object_id, e.object_repr, e.region_id or "", sources.get(e.source, e.source), str(e.before or ""),
              str(e.after or "")] for e in qs.iterator(chunk_size=2000))
     headers = [_("时间"), _("操作人"), _("操作"), _("对象类型"), _("对象编号"), _("对象"), _("区划"), _("来源"),
                _("修改前"), _("修改后")]
