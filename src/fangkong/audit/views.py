@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core.exports import XLSX_TYPE, Sheet, workbook_bytes
+from fangkong.core.exports import XLSX_TYPE, Sheet, choice_labels, workbook_bytes
 from fangkong.regions import codes
 
 from . import selectors, services
@@ -71,7 +71,7 @@ def entry_export(request):
         messages.error(request, _("符合条件的记录超过 %(limit)s 条，无法一次导出：请缩小日期范围或增加筛选条件后再导出。")
                        % {"limit": f"{EXPORT_LIMIT:,}"})
         return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
-    sources = {value: str(label) for value, label in Source.choices}  # once, not get_source_display() a row
+    sources = choice_labels(Source.choices)
     rows = ([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.action, e.object_type,
              e.object_id, e.object_repr, e.region_id or "", sources.get(e.source, e.source), str(e.before or ""),
              str(e.after or "")] for e in qs.iterator(chunk_size=2000))
