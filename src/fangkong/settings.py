@@ -157,8 +157,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Repeated failed logins lock the account for a while (per account, not per address,
-# because village staff often share one NAT address).
+# Repeated failed logins of one username from one client address refuse that username from that
+# address for a while (accounts.services, "Login lockout"): not the account everywhere, so nobody can
+# lock someone else out by knowing the username; staff sharing one NAT address count each under their own.
 FANGKONG_LOCKOUT_THRESHOLD = int(os.environ.get("FANGKONG_LOCKOUT_THRESHOLD", "5"))
 FANGKONG_LOCKOUT_MINUTES = int(os.environ.get("FANGKONG_LOCKOUT_MINUTES", "15"))
 

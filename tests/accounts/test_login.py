@@ -41,7 +41,7 @@ def test_wrong_password_shows_the_error_and_no_session(tree):
     response = _login(client, "lin", "wrong-password")
 
     assert response.status_code == 200
-    assert "请输入一个正确的" in response.content.decode()
+    assert "用户名或密码不正确" in response.content.decode()
     assert not _logged_in(client)
 
 

@@ -67,6 +67,6 @@ def test_wrong_password_shows_the_chinese_error(page, live_server):
     with pytest.raises(AssertionError, match="区分大小写"):
         log_in(page, live_server, "hq1", "not-the-password")
 
-    expect(page.locator("form.stack .errorlist")).to_contain_text("请输入一个正确的")
+    expect(page.locator("form.stack .errorlist")).to_contain_text("用户名或密码不正确")
     expect(page.get_by_role("button", name="退出登录")).to_have_count(0)
     expect(page.locator("#id_username")).to_have_value("hq1")

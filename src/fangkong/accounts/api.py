@@ -83,7 +83,15 @@ def update_user(request, user_id: int, payload: UserChangeIn):
     return _user_out(services.update_user(request.user, target, **{**current, **sent}))
 
 
+@router.post("/users/{user_id}/lock", response={204: None, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def lock_user(request, user_id: int):
+    """Lock an account: no login, and its sessions and API tokens stop working, until it is unlocked."""
+    services.lock_user(request.user, selectors.user_for(request.user, user_id))
+    return Status(204, None)
+
+
 @router.post("/users/{user_id}/unlock", response={204: None, 403: ErrorOut, 404: ErrorOut})
 def unlock_user(request, user_id: int):
+    """Lift an admin's lock and every address's login lockout of the account."""
     services.unlock_user(request.user, selectors.user_for(request.user, user_id))
     return Status(204, None)

@@ -1,25 +1,35 @@
+"""Authentication: the login lockout and the one rule for who may work (`User.may_work`).
+
+`authenticate` refuses a username that is throttled from the request's client address before looking
+at the password (services: "Login lockout"), so a throttled attempt tells nothing, not even whether the
+password was right. `get_user` (every page of a session) refuses a user who may no longer work: locked
+by an admin, deactivated or without a scope; a per-address throttle never ends a session.
+"""
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from . import user_cache
+from fangkong.core.clients import client_ip
+
+from . import services, user_cache
 
 
 class LockoutBackend(ModelBackend):
-    """Model backend that refuses locked accounts and accounts without a scope region."""
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username and services.login_throttled(username, client_ip(request)):
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
     def user_can_authenticate(self, user):
-        return self._may_work(user) and not user.is_locked
+        return user.may_work
 
     def get_user(self, user_id):
-        # A lock stops new logins only. Anyone who knows a username can lock it, so it must
-        # not end the session of the person already at work (deactivation still does).
         # Every page and API call of a session starts here: the user and their region (the scope)
         # are cached per process for a few seconds (user_cache: a change here is seen at once).
         return user_cache.user(("id", user_id), lambda: self._read(user_id))
 
     def _read(self, user_id):
         user = get_user_model()._default_manager.select_related("region").filter(pk=user_id).first()
-        return user if user is not None and self._may_work(user) else None
-
-    def _may_work(self, user) -> bool:
-        return super().user_can_authenticate(user) and user.region_id is not None
+        return user if user is not None and user.may_work else None

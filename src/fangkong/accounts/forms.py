@@ -1,27 +1,29 @@
 from django import forms
-from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, telling a locked-out user when they may try again."""
+    """Django's login form with one message for every refusal: an unknown username, a wrong password, too
+    many failures from this address and a locked or inactive account all read the same, so the page never
+    tells whether a username exists (services: "Login lockout")."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "locked": _("登录失败次数过多，账户已锁定，请于 %(until)s 后再试或联系管理员。"),
+        "invalid_login": _("用户名或密码不正确（区分大小写）。同一地址连续失败%(threshold)s次后须等待%(minutes)s分钟再试；"
+                           "仍不能登录请联系管理员。"),
     }
 
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        user = get_user_model().objects.filter(username=username).first() if username else None
-        if user is not None and user.is_locked:
-            until = timezone.localtime(user.locked_until).strftime("%H:%M")
-            raise forms.ValidationError(self.error_messages["locked"], code="locked", params={"until": until})
-        return super().clean()
+    def get_invalid_login_error(self):
+        return forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login", params={
+            "threshold": settings.FANGKONG_LOCKOUT_THRESHOLD, "minutes": settings.FANGKONG_LOCKOUT_MINUTES})
+
+    def confirm_login_allowed(self, user):
+        if not user.may_work:  # never reached through LockoutBackend; kept so the message cannot differ
+            raise self.get_invalid_login_error()
 
 
 class UserForm(forms.Form):

@@ -26,8 +26,8 @@ class User(AbstractUser):
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("管辖区划"), null=True, on_delete=models.PROTECT, related_name="users"
     )
-    failed_logins = models.PositiveSmallIntegerField(default=0, editable=False)
-    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by an admin (services.lock_user): no login, no session, no API token until unlocked.
+    locked_at = models.DateTimeField(_("锁定时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -38,7 +38,34 @@ class User(AbstractUser):
 
     @property
     def is_locked(self) -> bool:
-        return bool(self.locked_until and self.locked_until > timezone.now())
+        return self.locked_at is not None
+
+    @property
+    def may_work(self) -> bool:
+        """The one rule for a login, a session and an API token alike: active, not locked, with a scope."""
+        return self.is_active and not self.is_locked and self.region_id is not None
+
+
+class LoginThrottle(models.Model):
+    """Failed logins of one username from one client address (services.record_login_failure).
+
+    The username is kept as a keyed digest only: people type their password into the username field.
+    A row ends at `expires_at` (the end of its counting window, or of its lock) and is deleted after."""
+
+    username_key = models.CharField(max_length=64)
+    client = models.CharField(max_length=64)
+    failures = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+        constraints = [models.UniqueConstraint(fields=["username_key", "client"], name="one_throttle_per_client")]
+        indexes = [models.Index(fields=["expires_at"], name="login_throttle_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.failures}"
 
 
 def token_digest(raw: str) -> str:

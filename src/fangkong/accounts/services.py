@@ -1,4 +1,4 @@
-"""Writes to accounts: creating and changing users, login lockout, API tokens."""
+"""Writes to accounts: creating and changing users, login lockout and account locks, API tokens."""
 
 import datetime
 import secrets
@@ -6,9 +6,9 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from fangkong.audit import services as audit
@@ -16,7 +16,7 @@ from fangkong.regions.models import Region
 from fangkong.regions.selectors import region_in_scope
 
 from . import permissions, user_cache
-from .models import ApiToken, Role, User, token_digest
+from .models import ApiToken, LoginThrottle, Role, User, token_digest
 
 USER_FIELDS = ["username", "display_name", "phone", "role", "region", "is_active"]
 
@@ -94,41 +94,120 @@ def update_user(actor, user: User, *, role: str, region_code: str, display_name:
     before = audit.snapshot(user, USER_FIELDS)
     user.role, user.region, user.display_name, user.phone, user.is_active = (
         role, region, display_name, phone, is_active)
-    user.save()
+    # only these columns: a lock set meanwhile by another admin must not be written back as unlocked
+    user.save(update_fields=["role", "region", "display_name", "phone", "is_active"])
     old, new = audit.changes(before, audit.snapshot(user, USER_FIELDS))
     if new:
         audit.record(actor, "user.update", user, region=region, before=old, after=new)
     return user
 
 
-def record_login_failure(username: str) -> None:
-    """Count a failed login; at the threshold the account is locked for a while."""
+# Login lockout ---------------------------------------------------------------------------------
+#
+# Decided here and nowhere else:
+# * Failed logins count per username *and* client address (core.clients.client_ip), in the table
+#   LoginThrottle (shared by every worker process, kept across restarts, no cache setting needed).
+#   FANGKONG_LOCKOUT_THRESHOLD failures within FANGKONG_LOCKOUT_MINUTES refuse further logins of that
+#   username from that address for FANGKONG_LOCKOUT_MINUTES, the right password included. Someone who
+#   knows a username can thus lock it out of their own address only: its owner logs in from theirs.
+#   Village staff behind one NAT address each count under their own username.
+# * Unknown usernames count exactly like known ones, and the login page gives one message for an unknown
+#   username, a wrong password, a throttled client and a locked or inactive account: it tells nothing
+#   about which usernames exist. Only a known user's lock is audited (the audit names the address).
+# * A throttle concerns new logins from one address only: the user's sessions and API tokens go on.
+# * An admin's lock (lock_user) and a deactivation stop everything at once: logins, sessions and API
+#   tokens (User.may_work; user_cache is cleared in this process and re-read within
+#   user_cache.CACHE_SECONDS in any other). Unlocking lets the sessions and tokens that still exist work
+#   again: reset the password (ends the sessions) and revoke the tokens to end them for good.
+# * No lock per username across all addresses: it would bring back the lockout of anyone by anyone.
+
+
+def _username_key(username: str) -> str:
+    """A keyed digest of the username as typed, case-folded (usernames are unique ignoring case)."""
+    return salted_hmac("fangkong.accounts.login", username.strip().casefold()).hexdigest()
+
+
+def _throttles(username: str, client: str):
+    return LoginThrottle.objects.filter(username_key=_username_key(username), client=client[:64])
+
+
+def login_throttled(username: str, client: str, now=None) -> bool:
+    """Whether logins of this username from this client address are refused for now (one indexed read)."""
+    if not username:
+        return False
+    return _throttles(username, client).filter(locked_until__gt=now or timezone.now()).exists()
+
+
+def record_login_failure(username: str, client: str) -> None:
+    """Count a failed login of `username` from `client`; at the threshold that pair is refused for a while."""
     if not username:
         return
+    now = timezone.now()
+    minutes = datetime.timedelta(minutes=settings.FANGKONG_LOCKOUT_MINUTES)
     with transaction.atomic():
-        updated = User.objects.filter(username=username).update(failed_logins=F("failed_logins") + 1)
-        if not updated:
-            return
-        user = User.objects.select_for_update().get(username=username)
-        if user.failed_logins >= settings.FANGKONG_LOCKOUT_THRESHOLD and not user.is_locked:
-            user.locked_until = timezone.now() + datetime.timedelta(minutes=settings.FANGKONG_LOCKOUT_MINUTES)
-            user.failed_logins = 0
-            user.save(update_fields=["locked_until", "failed_logins"])
-            audit.record(None, "user.lock", user, region=user.region_id,
-                         after={"locked_until": user.locked_until})
+        LoginThrottle.objects.filter(expires_at__lte=now).delete()  # ended windows and locks
+        row = _throttles(username, client).select_for_update().first()
+        if row is None:
+            try:
+                with transaction.atomic():  # a savepoint: a concurrent first failure may have created it
+                    row = LoginThrottle.objects.create(username_key=_username_key(username), client=client[:64],
+                                                       failures=0, expires_at=now + minutes)
+            except IntegrityError:
+                row = _throttles(username, client).select_for_update().get()
+        if row.locked_until is not None and row.locked_until > now:
+            return  # already refused: failures while locked do not prolong the lock
+        row.failures += 1
+        if row.failures >= settings.FANGKONG_LOCKOUT_THRESHOLD:
+            row.failures, row.locked_until = 0, now + minutes
+            row.expires_at = row.locked_until
+            _audit_throttle(username, client, row.locked_until)
+        row.save()
 
 
-def record_login_success(user: User) -> None:
-    if user.failed_logins or user.locked_until:
-        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+def _audit_throttle(username: str, client: str, until) -> None:
+    user = User.objects.filter(username=username).only("pk", "username", "region_id", "display_name").first()
+    if user is not None:
+        audit.record(None, "user.login_throttle", user, region=user.region_id,
+                     after={"client": client, "locked_until": until})
+
+
+def record_login_success(user: User, client: str) -> None:
+    """A login succeeded: the failures of this username from this address start again from nothing."""
+    _throttles(user.get_username(), client).delete()
+
+
+def _require_user_admin(actor, user: User) -> None:
+    if not permissions.can_manage_users(actor) or not actor.region.contains(user.region_id):
+        raise PermissionDenied(_("只有指挥部管理员可以锁定或解锁其辖区内的用户"))
+
+
+@transaction.atomic
+def lock_user(actor, user: User) -> User:
+    """An admin locks an account (e.g. its password may be known to others): no login, no session and no
+    API token works until it is unlocked. One's own account cannot be locked."""
+    _require_user_admin(actor, user)
+    if user.pk == actor.pk:
+        raise ValidationError(_("不能锁定自己的账户"))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.locked_at is None:
+        user.locked_at = timezone.now()
+        user.save(update_fields=["locked_at"])  # post_save clears user_cache in this process
+        audit.record(actor, "user.lock", user, region=user.region_id, after={"locked_at": user.locked_at})
+    return user
 
 
 @transaction.atomic
 def unlock_user(actor, user: User) -> None:
-    if not permissions.can_manage_users(actor) or not actor.region.contains(user.region_id):
-        raise PermissionDenied
-    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-    audit.record(actor, "user.unlock", user, region=user.region_id)
+    """Lift an admin's lock and every address's login throttle of the account."""
+    _require_user_admin(actor, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = {"locked_at": user.locked_at}
+    if user.locked_at is not None:
+        user.locked_at = None
+        user.save(update_fields=["locked_at"])
+    throttles = LoginThrottle.objects.filter(username_key=_username_key(user.username)).delete()[0]
+    audit.record(actor, "user.unlock", user, region=user.region_id, before=before,
+                 after={"locked_at": None, "throttles_lifted": throttles})
 
 
 @transaction.atomic
@@ -175,7 +254,7 @@ def user_for_token(raw: str) -> User | None:
 
 def _read_token_user(digest: str) -> User | None:
     token = ApiToken.objects.select_related("user", "user__region").filter(digest=digest).first()
-    if token is None or not token.user.is_active or token.user.region_id is None:
+    if token is None or not token.user.may_work:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("users/", views.user_list, name="users"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/lock/", views.user_lock, name="user_lock"),
     path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
     path("users/<int:pk>/password/", views.password_reset, name="password_reset"),
     path("password/", views.password_change, name="password_change"),

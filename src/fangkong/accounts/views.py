@@ -66,6 +66,18 @@ def user_edit(request, pk: int):
 
 @login_required
 @require_POST
+def user_lock(request, pk: int):
+    try:
+        services.lock_user(request.user, selectors.user_for(request.user, pk))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已锁定：该用户不能登录，已登录的会话和API令牌立即失效"))
+    return redirect("accounts:users")
+
+
+@login_required
+@require_POST
 def user_unlock(request, pk: int):
     services.unlock_user(request.user, selectors.user_for(request.user, pk))
     messages.success(request, _("已解锁"))
