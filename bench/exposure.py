@@ -11,7 +11,8 @@ one in ten at checkpoint codes) by --checkins/20 persons, and --checkins/10 pass
 One person (the subject) checks in twice a day at random places and passes a checkpoint every other day.
 
 Then it times, as median wall time of --repeat runs (after one warm-up run):
-  exposure   selectors.exposure.exposure_search(hq, subject) over the 14 days, ±30 minutes, with the
+  exposure   selectors.exposure.exposure_search(hq, subject) over the 14 days (the subject found once, before,
+             by subjects_for), ±30 minutes, with the
              contacts' persons and the places' names loaded (what the page and the API do)
   contacts only   the same without loading the contacts' names and the places' (the index reads alone)
   baseline   a plain indexed lookup: the subject's own check-ins of the 14 days, index (person, time)
@@ -182,9 +183,8 @@ def operations() -> dict:
     from fangkong.accounts.models import User
     from fangkong.checkpoints.models import CheckIn
     from fangkong.checkpoints.selectors import exposure
-    from fangkong.people.models import Person
     hq = User.objects.select_related("region").get(username="hq")
-    subject = Person.objects.get(pk=SUBJECT)
+    subject, = exposure.subjects_for(hq, person_id=SUBJECT)
     end = _now()
     start = end - datetime.timedelta(days=DAYS)
     return {

@@ -1,5 +1,6 @@
 """A place code end to end: headquarters prints the market's QR page, two visitors check in on their phones through
-the URL it carries (no account), and the exposure search for the first finds the second, co-present."""
+the URL it carries (no account), and the exposure search for the first finds the second, co-present, masked,
+until headquarters reveal the second's numbers to call them."""
 
 import re
 
@@ -9,6 +10,7 @@ from playwright.sync_api import expect
 from stdnum.cn import ric
 
 from fangkong.accounts.models import Role
+from fangkong.audit.models import AuditEntry
 from fangkong.checkpoints.models import CheckIn, Place
 from fangkong.people.models import Person
 from tests import factories
@@ -59,6 +61,16 @@ def test_a_qr_check_in_then_the_exposure_search_finds_the_co_present_person(page
     expect(row).to_contain_text("东岳农贸市场")
     expect(row).to_contain_text("扫码登记")
     expect(hq.locator("#contacts tbody tr")).to_have_count(1)
+    # numbers masked, the searched person's too; the second visitor's revealed on request, and logged
+    expect(hq.locator("#subject")).to_contain_text("4209**********001X")
+    expect(row).to_contain_text("137****2222")
+    result = hq.locator("#reveal-form").inner_html()  # the page's form echoes the number typed into it
+    assert "13700002222" not in result and FIRST_ID not in result
+    with hq.expect_navigation():
+        row.get_by_role("button", name="查看完整号码").click()
+    expect(hq.locator(f'#contacts tr[data-person="{second.pk}"]')).to_contain_text("13700002222")
+    assert FIRST_ID not in hq.content()  # the reveal's page is reached by the person's id, not the number
+    assert AuditEntry.objects.filter(action="person.reveal", object_id=str(second.pk)).count() == 1
 
 
 def check_in(visitor, live_server, url: str, **fields) -> None:

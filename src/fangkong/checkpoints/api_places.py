@@ -16,6 +16,7 @@ from ninja import Router
 from ninja.responses import Status
 
 from fangkong.core.api import ErrorOut
+from fangkong.people import services as people_services
 
 from . import qr
 from .schemas_places import (
@@ -39,6 +40,7 @@ from .selectors import check_ins as check_in_selectors
 from .selectors import exposure as exposure_selectors
 from .selectors import places as selectors
 from .services import check_ins as check_in_services
+from .services import exposure as exposure_services
 from .services import places as services
 
 router = Router()
@@ -169,34 +171,32 @@ def reissue_checkpoint_code(request, checkpoint_id: int):
 
 @router.get("/exposure", response={200: ExposureOut, **READ, 422: ErrorOut})
 def exposure(request, person_id: int | None = None, number: str = "", start: datetime.datetime | None = None,
-             end: datetime.datetime | None = None):
+             end: datetime.datetime | None = None, reveal: int | None = None):
     """Everyone at the same place or checkpoint within ±FANGKONG_EXPOSURE_WINDOW_MINUTES (inclusive) of the
     person's check-ins and passages in [start, end] (default: the last 14 days), in the caller's scope.
-    The person by `person_id`, or by `number` (ID number or phone, which must match one person)."""
+    The person by `person_id`, or by `number` (ID number or phone, which must match one person); a person
+    outside the caller's reach is 404 like an unknown one. ID numbers and phones are masked; `reveal` (the
+    subject's or one contact's person id) gives that one person's in `revealed`, for roles that may reveal
+    persons of their scope (403 otherwise), logged as a reveal of that person."""
     user = request.user
-    exposure_selectors.require_searcher(user)
-    person = None
-    if person_id:
-        person = exposure_selectors.person_by_id(user, person_id)
-    elif number:
-        found = exposure_selectors.persons_matching(user, number)
-        if len(found) > 1:
-            return Status(422, {"detail": {"number": [_("该号码对应多名人员，请用 person_id 查询")]}})
-        person = found[0] if found else None
-    if person is None:
+    subjects = exposure_selectors.subjects_for(user, person_id=person_id, number=number if not person_id else "")
+    if len(subjects) > 1:
+        return Status(422, {"detail": {"number": [_("该号码对应多名人员，请用 person_id 查询")]}})
+    if not subjects:
         return Status(404, {"detail": _("未找到该人员")})
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(start, tz) if start and timezone.is_naive(start) else start
     end = timezone.make_aware(end, tz) if end and timezone.is_naive(end) else end
-    result = exposure_selectors.exposure_search(user, person, start=start, end=end)
-    check_in_services.record_exposure_search(user, result)
-    contacts = []
-    for c in result.contacts:
-        number_shown, phone = check_in_services.contact_numbers(user, c.person)
-        contacts.append({"person_id": c.person_id, "name": c.person.name if c.person else "",
-                         "id_number": number_shown, "phone": phone, "kind": c.kind, "target_id": c.target_id,
-                         "where": c.where, "at": local(c.at), "source": c.source,
-                         "subject_at": local(c.subject_at), "delta_minutes": c.delta_minutes})
-    return {"person_id": person.pk, "start": local(result.start), "end": local(result.end),
+    result = exposure_selectors.exposure_search(user, subjects[0], start=start, end=end)
+    exposure_services.record_exposure_search(user, result)
+    revealed = None
+    if reveal is not None:
+        person = exposure_selectors.person_of_row(result, reveal)
+        revealed = {"person_id": person.pk, **people_services.reveal_person(user, person)}
+    contacts = [{"person_id": c.person_id, "name": c.person.name if c.person else "",
+                 "id_number": c.person.masked_id if c.person else "", "phone": c.person.masked_phone if c.person else "",
+                 "kind": c.kind, "target_id": c.target_id, "where": c.where, "at": local(c.at), "source": c.source,
+                 "subject_at": local(c.subject_at), "delta_minutes": c.delta_minutes} for c in result.contacts]
+    return {"person_id": result.person.pk, "start": local(result.start), "end": local(result.end),
             "window_minutes": result.window, "presences": len(result.presences), "persons": result.persons,
-            "truncated": result.truncated, "contacts": contacts}
+            "truncated": result.truncated, "contacts": contacts, "revealed": revealed}

@@ -3,6 +3,7 @@ services and the menu alike (the roles are those of fangkong.accounts)."""
 
 from fangkong.accounts.models import Role
 from fangkong.accounts.permissions import HQ, LEDGER_READ, LEDGER_WORK, _has
+from fangkong.regions import codes
 
 # set up, edit and close checkpoints and places; order closures; plan duty shifts
 MANAGE = HQ | {Role.TOWNSHIP_STAFF}
@@ -14,8 +15,18 @@ INSPECT = HQ | {Role.SUPERVISOR}
 VIEW = LEDGER_READ | {Role.CHECKPOINT_STAFF}
 # keep a place's daily hygiene log
 LOG_HYGIENE = MANAGE | {Role.VILLAGE_WORKER}
-# search who was co-present with a person (headquarters / CDC staff)
+# search who was co-present with a person (headquarters / CDC staff, doctors)
 EXPOSURE_SEARCH = HQ | {Role.DOCTOR}
+# Whom a searcher may trace (decided here; selectors.exposure.subjects_for applies it): a person registered
+# in the searcher's region subtree. Headquarters of a county or above trace across the county: any person,
+# wherever registered, because tracing a case's contacts is their work and a case is often not one of their
+# residents (a traveller from a neighbouring county who shopped here). Every other searcher, a village's or
+# township's doctor or a township's headquarters, finds only persons of its own area: for them a person
+# elsewhere does not exist, so the search cannot map a phone to a name outside their area. Whoever the
+# subject, only presences inside the searcher's scope are read, and every number is shown masked; a reveal
+# of one person follows the people app's rule (accounts.permissions.can_reveal and the person in scope).
+EXPOSURE_ANY_SUBJECT = HQ
+EXPOSURE_ANY_SUBJECT_LEVELS = {codes.PROVINCE, codes.CITY, codes.COUNTY}
 # deal with arrival tasks on a village's list
 WORK_TASKS = LEDGER_WORK
 # the list of risk areas
@@ -44,6 +55,12 @@ def can_log_hygiene(user) -> bool:
 
 def can_search_exposure(user) -> bool:
     return _has(user, EXPOSURE_SEARCH)
+
+
+def traces_across_county(user) -> bool:
+    """May search any person, not only those of the user's region subtree (see EXPOSURE_ANY_SUBJECT)."""
+    return (_has(user, EXPOSURE_ANY_SUBJECT)
+            and codes.level_of(user.region_id) in EXPOSURE_ANY_SUBJECT_LEVELS)
 
 
 def can_work_tasks(user) -> bool:

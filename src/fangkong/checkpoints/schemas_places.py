@@ -109,8 +109,8 @@ class CheckInOut(Schema):
 class ContactOut(Schema):
     person_id: int
     name: str
-    id_number: str = Field(description="masked unless the caller may reveal numbers")
-    phone: str
+    id_number: str = Field(description="masked, for every role (see `reveal`)")
+    phone: str = Field(description="masked, for every role (see `reveal`)")
     kind: str = Field(description="place / checkpoint")
     target_id: int
     where: str
@@ -118,6 +118,12 @@ class ContactOut(Schema):
     source: str = Field(description="check_in / passage")
     subject_at: datetime.datetime
     delta_minutes: float
+
+
+class RevealedOut(Schema):
+    person_id: int
+    id_number: str
+    phone: str
 
 
 class ExposureOut(Schema):
@@ -129,6 +135,7 @@ class ExposureOut(Schema):
     persons: int
     truncated: bool
     contacts: list[ContactOut]
+    revealed: RevealedOut | None = Field(None, description="the one person asked for with `reveal`, in full")
 
 
 def place_out(place) -> dict:

@@ -19,4 +19,5 @@ urlpatterns = [
     path("c/<str:token>/", views_check_in.check_in, name="check_in"),
     path("exposure/", views_exposure.exposure, name="exposure"),
     path("exposure/export/", views_exposure.exposure_export, name="exposure_export"),
+    path("exposure/reveal/", views_exposure.exposure_reveal, name="exposure_reveal"),
 ]

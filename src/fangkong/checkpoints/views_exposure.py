@@ -1,21 +1,32 @@
-"""Exposure search page (时空伴随排查) for headquarters and CDC staff, and its export as a contact list."""
+"""Exposure search page (时空伴随排查) for headquarters and doctors, the reveal of one row, and the contact list.
+
+Whom the page may search and what it shows are decided by `selectors.exposure.subjects_for`: a person out of
+the searcher's reach answers 404 like a person who does not exist. Numbers are masked; a reveal is a POST of
+one person of the result, done by the people app's `reveal_person` (its rule, its audit entry).
+"""
 
 import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.core.exports import XLSX_TYPE
+from fangkong.people import services as people_services
 
 from . import permissions
 from .forms_places import ExposureForm
 from .selectors import exposure as selectors
-from .services import check_ins as services
+from .services import exposure as services
+
+TEMPLATE = "checkpoints/exposure_search.html"
 
 
 def _bounds(form: ExposureForm) -> tuple[datetime.datetime, datetime.datetime]:
@@ -31,55 +42,80 @@ def _bounds(form: ExposureForm) -> tuple[datetime.datetime, datetime.datetime]:
     return start, end
 
 
-def _search(request):
-    """(form, candidates, exposure or None, error)"""
+@dataclass
+class Outcome:
+    form: ExposureForm
+    found: selectors.Exposure | None = None
+    candidates: list = field(default_factory=list)
+    error: str = ""
+    status: int = 200
+
+    def context(self, **extra) -> dict:
+        query = ""
+        if self.found:  # the subject by id, not by the number typed: links and forms carry no ID number or phone
+            query = urlencode({"person": self.found.person.pk, "start": timezone.localtime(self.found.start).strftime("%Y-%m-%d"),
+                               "end": timezone.localtime(self.found.end).strftime("%Y-%m-%d")})
+        return {"form": self.form, "candidates": self.candidates, "found": self.found, "error": self.error,
+                "query": query, "revealed": None, **extra}
+
+
+def _search(request) -> Outcome:
     user = request.user
     if not permissions.can_search_exposure(user):
         raise PermissionDenied
     form = ExposureForm(request.GET or None)
     if not form.is_bound:
-        return form, [], None, ""
+        return Outcome(form)
     if not form.is_valid():
-        return form, [], None, _("请检查输入的日期")
+        return Outcome(form, error=_("请检查输入的日期"), status=400)
     start, end = _bounds(form)
     if start > end:
-        return form, [], None, _("开始日期不能晚于结束日期")
-    person = None
-    candidates = []
-    if form.cleaned_data.get("person"):
-        person = selectors.person_by_id(user, form.cleaned_data["person"])
-    elif form.cleaned_data.get("number"):
-        candidates = selectors.persons_matching(user, form.cleaned_data["number"])
-        if len(candidates) == 1:
-            person, candidates = candidates[0], []
-    if person is None:
-        return form, candidates, None, "" if candidates else _("未找到该人员，请核对身份证号或手机号")
-    found = selectors.exposure_search(user, person, start=start, end=end)
+        return Outcome(form, error=_("开始日期不能晚于结束日期"), status=400)
+    data = form.cleaned_data
+    if not data.get("person") and not data.get("number"):
+        return Outcome(form, error=_("请输入身份证号或手机号"), status=400)
+    subjects = selectors.subjects_for(user, person_id=data.get("person"), number=data.get("number", ""))
+    if not subjects:
+        return Outcome(form, error=_("未找到该人员，请核对身份证号或手机号"), status=404)
+    if len(subjects) > 1:
+        return Outcome(form, candidates=subjects)
+    found = selectors.exposure_search(user, subjects[0], start=start, end=end)
     services.record_exposure_search(user, found)
-    return form, [], found, ""
+    return Outcome(form, found=found)
 
 
 @login_required
 @require_GET
 def exposure(request):
-    form, candidates, found, error = _search(request)
-    return render(request, "checkpoints/exposure_search.html", {
-        "form": form, "candidates": candidates, "found": found, "error": error,
-        "full": selectors.shows_full_numbers(request.user), "query": request.GET.urlencode(),
-    })
+    outcome = _search(request)
+    return render(request, TEMPLATE, outcome.context(), status=outcome.status)
+
+
+@never_cache
+@login_required
+@require_POST
+def exposure_reveal(request):
+    """The result again, with one person of it (the subject or a contact, `reveal`) in full, on this response
+    only; the people app's reveal_person decides whether the user may and logs it as a reveal of that person."""
+    outcome = _search(request)
+    if outcome.found is None:
+        raise Http404
+    person = selectors.person_of_row(outcome.found, request.POST.get("reveal"))
+    revealed = {"person_id": person.pk, **people_services.reveal_person(request.user, person)}
+    return render(request, TEMPLATE, outcome.context(revealed=revealed))
 
 
 @login_required
 @require_GET
 def exposure_export(request):
-    """The contacts as an .xlsx list for screening (exporter and time in the file; the export is audited)."""
-    form, _candidates, found, error = _search(request)
-    if found is None:
-        return render(request, "checkpoints/exposure_search.html", {
-            "form": form, "candidates": _candidates, "found": None, "error": error or _("请先选定人员"),
-            "full": False, "query": ""}, status=400)
-    data, rows = services.export_contacts(request.user, found)
+    """The contacts as an .xlsx list for screening, numbers masked (services.exposure says why); exporter and
+    time in the file; the export is audited."""
+    outcome = _search(request)
+    if outcome.found is None:
+        return render(request, TEMPLATE, outcome.context(error=outcome.error or _("请先选定人员")),
+                      status=outcome.status if outcome.status != 200 else 400)
+    data, _rows = services.export_contacts(request.user, outcome.found)
     response = HttpResponse(data, content_type=XLSX_TYPE)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="exposure-{found.person.pk}-{stamp}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="exposure-{outcome.found.person.pk}-{stamp}.xlsx"'
     return response

@@ -9,9 +9,18 @@ exactly 30 minutes apart is a contact, 30 minutes and 1 second is not (timestamp
 as stored, to the microsecond). The person's own presences are those with t₀ inside the search
 window [start, end] (both inclusive); the contacts found around them may lie up to W outside it.
 
-Scope: only presences in the searcher's region subtree are read, the person's own and the others'
-(a presence's region is its place's or checkpoint's). County headquarters see the whole county; a
-doctor of a township sees what happened at the places and checkpoints of the township.
+Whom, from what, and what is shown: `subjects_for` decides, and nothing else picks a subject. A searcher
+finds persons of their own region subtree (headquarters of a county or above: anyone, see
+permissions.EXPOSURE_ANY_SUBJECT), by person id or by an ID number or phone of such a person; anyone else
+is treated as unknown (404, no oracle). Every ID number and phone in the result, the subject's and the
+contacts', is masked for every role; a role that may reveal reveals one person at a time through the people
+app's `reveal_person` (its rule: the person in the revealer's scope; its audit action: person.reveal).
+
+Scope of the presences: only presences in the searcher's region subtree are read, the person's own and the
+others' (a presence's region is its place's or checkpoint's). County headquarters see the whole county; a
+doctor of a township sees what happened at the places and checkpoints of the township. A contact found there
+may live elsewhere (a visitor): shown masked like everyone, and not revealable by a searcher whose scope does
+not hold the visitor's home, as on the visitor's person page.
 
 Every read is an index range: the person's presences by (person, time) in CheckIn and Passage;
 then, per place or checkpoint and merged time interval, a range of (place, time) in CheckIn or of
@@ -31,6 +40,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -70,6 +80,35 @@ class Presence:
     source: str          # CHECK_IN / PASSAGE
 
 
+@dataclass(frozen=True)
+class ShownPerson:
+    """A person as the exposure result shows them, the subject or a contact: ID number and phone masked for
+    every role. `revealable` says whether the searcher may reveal this one person (the people app's rule:
+    people.services.reveal_person enforces it; here it only decides whether a reveal button is offered)."""
+    pk: int
+    name: str
+    masked_id: str
+    masked_phone: str
+    region_id: str
+    region_name: str = ""
+    revealable: bool = False
+
+
+def _reveal_hint(user):
+    """region code → may the user reveal a person registered there (mirrors people.services.reveal_person)."""
+    allowed = account_permissions.can_reveal(user)
+    return lambda region_code: allowed and codes.is_within(region_code, user.region_id)
+
+
+def _shown(rows, user) -> list[ShownPerson]:
+    """(id, name, id number, phone, region code, region name) rows as shown: the numbers masked here, before
+    anything else sees them."""
+    revealable = _reveal_hint(user)
+    return [ShownPerson(pk, name, identity.mask_id(number), identity.mask_phone(phone), region_id, region_name or "",
+                        revealable(region_id))
+            for pk, name, number, phone, region_id, region_name in rows]
+
+
 @dataclass
 class Contact:
     person_id: int
@@ -78,7 +117,7 @@ class Contact:
     at: datetime.datetime
     source: str
     subject_at: datetime.datetime   # the person's own presence nearest in time
-    person: "ContactPerson | None" = None
+    person: ShownPerson | None = None
     where: str = ""
 
     @property
@@ -92,7 +131,7 @@ class Contact:
 
 @dataclass
 class Exposure:
-    person: Person
+    person: ShownPerson   # the subject
     start: datetime.datetime
     end: datetime.datetime
     window: int
@@ -105,25 +144,49 @@ class Exposure:
         return len({c.person_id for c in self.contacts})
 
 
-def persons_matching(user, number: str, limit: int = 20) -> list[Person]:
-    """Persons with this ID number or phone (by keyed digest). Not limited to the user's scope: a visitor
-    may live anywhere; only presences in scope are searched."""
+def subjects_for(user, *, person_id=None, number: str = "", limit: int = 20) -> list[ShownPerson]:
+    """The persons the user may search whose exposure, matching what the search starts from. Decided here and
+    nowhere else:
+
+    - who may be searched: persons registered in the user's region subtree; any person for headquarters of a
+      county or above (permissions.traces_across_county, where the rule and its reasons are written);
+    - what the search may start from: a person id, else an ID number or phone (by keyed digest); a person out
+      of reach is exactly like one who does not exist (no row: the page and the API answer 404), so the search
+      tells nobody who is registered outside their area, nor maps a phone to a name there;
+    - what is shown of them: name, region and the numbers masked, for every role (`ShownPerson`).
+
+    Several persons may share a number (a family's phone): up to `limit` of them, by id.
+    """
     require_searcher(user)
-    digests = digests_for_search(number or "")
-    if not digests:
-        return []
-    match = Q(id_digest__in=digests["id_digest"])
-    if digests["phone_digest"]:
-        match |= Q(phone_digest__in=digests["phone_digest"])
-    return list(Person.objects.filter(match).select_related("region").order_by("id")[:limit])
+    if person_id not in (None, ""):
+        try:
+            match = Q(pk=int(person_id))
+        except (TypeError, ValueError):
+            return []
+    else:
+        digests = digests_for_search(number or "")
+        if not digests:
+            return []
+        match = Q(id_digest__in=digests["id_digest"])
+        if digests["phone_digest"]:
+            match |= Q(phone_digest__in=digests["phone_digest"])
+    qs = Person.objects.filter(match)
+    if not permissions.traces_across_county(user):
+        qs = qs.filter(within(user.region_id))
+    rows = qs.order_by("id").values_list("id", "name", "id_number", "phone", "region_id", "region__name")[:limit]
+    return _shown(rows, user)
 
 
-def person_by_id(user, pk) -> Person | None:
-    require_searcher(user)
+def person_of_row(found: "Exposure", person_id) -> Person:
+    """The person of one row of this result (the subject or a contact), e.g. to reveal them; 404 for anyone
+    else, so a reveal from the exposure page reaches only persons the search has shown."""
     try:
-        return Person.objects.select_related("region").filter(pk=int(pk)).first()
+        pk = int(person_id)
     except (TypeError, ValueError):
-        return None
+        raise Http404 from None
+    if pk != found.person.pk and pk not in {c.person_id for c in found.contacts}:
+        raise Http404
+    return Person.objects.select_related("region").get(pk=pk)
 
 
 def presences_of(user, person_id: int, start: datetime.datetime, end: datetime.datetime,
@@ -193,13 +256,16 @@ def _aware(value) -> datetime.datetime:
     return value if timezone.is_aware(value) else value.replace(tzinfo=datetime.UTC)
 
 
-def exposure_search(user, person: Person, *, start: datetime.datetime | None = None,
+def exposure_search(user, person: ShownPerson, *, start: datetime.datetime | None = None,
                     end: datetime.datetime | None = None, window: int | None = None,
                     with_details: bool = True) -> Exposure:
-    """Everyone co-present with `person` (see the module docstring), sorted by time.
+    """Everyone co-present with `person` (see the module docstring), sorted by time. `person` is one that
+    `subjects_for` gave this user: no other way leads to a search.
 
-    `with_details` loads the contacts' persons and the names of the places (three more reads)."""
+    `with_details` loads the contacts (masked) and the names of the places (three more reads)."""
     require_searcher(user)
+    if not isinstance(person, ShownPerson):
+        raise TypeError("exposure_search() searches a subject found by subjects_for()")
     end = end or timezone.now()
     start = start or end - datetime.timedelta(days=DEFAULT_DAYS)
     window = window_minutes() if window is None else int(window)
@@ -222,33 +288,16 @@ def exposure_search(user, person: Person, *, start: datetime.datetime | None = N
     result.truncated = len(contacts) > MAX_CONTACTS
     result.contacts = contacts[:MAX_CONTACTS]
     if with_details:
-        _attach_details(result.contacts)
+        _attach_details(user, result.contacts)
     return result
 
 
-@dataclass
-class ContactPerson:
-    """What the result shows of a contact (read as plain values: a search can find thousands)."""
-    pk: int
-    name: str
-    id_number: str
-    phone: str
-    region_id: str
-
-    @property
-    def masked_id(self) -> str:
-        return identity.mask_id(self.id_number)
-
-    @property
-    def masked_phone(self) -> str:
-        return identity.mask_phone(self.phone)
-
-
-def _attach_details(contacts: list[Contact]) -> None:
+def _attach_details(user, contacts: list[Contact]) -> None:
     if not contacts:
         return
-    persons = {row[0]: ContactPerson(*row) for row in Person.objects.filter(pk__in={c.person_id for c in contacts})
-               .values_list("id", "name", "id_number", "phone", "region_id")}
+    rows = (Person.objects.filter(pk__in={c.person_id for c in contacts})
+            .values_list("id", "name", "id_number", "phone", "region_id", "region__name"))
+    persons = {shown.pk: shown for shown in _shown(rows, user)}
     place_ids = {c.target_id for c in contacts if c.kind == PLACE}
     checkpoint_ids = {c.target_id for c in contacts if c.kind == CHECKPOINT}
     places = dict(Place.objects.filter(pk__in=place_ids).values_list("id", "name")) if place_ids else {}
@@ -257,8 +306,3 @@ def _attach_details(contacts: list[Contact]) -> None:
     for c in contacts:
         c.person = persons.get(c.person_id)
         c.where = (places if c.kind == PLACE else checkpoints).get(c.target_id, "")
-
-
-def shows_full_numbers(user) -> bool:
-    """Contacts' ID numbers and phones in full (the search is audited) or masked."""
-    return account_permissions.can_reveal(user)
