@@ -1,6 +1,7 @@
 """The JSON API under /api/: one NinjaAPI, each app mounts its router here."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -9,6 +10,7 @@ from fangkong.accounts.api import router as accounts_router
 from fangkong.analytics.api import router as analytics_router
 from fangkong.checkpoints.api import router as checkpoints_router
 from fangkong.core.api import AUTH
+from fangkong.core.errors import Conflict, protected_conflict
 from fangkong.ledger.api import router as ledger_router
 from fangkong.people.api import router as people_router
 from fangkong.quarantine.api import router as quarantine_router
@@ -35,6 +37,17 @@ api.add_router("/reports", reports_router)
 def _invalid(request, exc: ValidationError):
     detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(Conflict)
+def _conflict(request, exc: Conflict):
+    return api.create_response(request, {"detail": "；".join(exc.messages)}, status=409)
+
+
+@api.exception_handler(ProtectedError)
+def _protected(request, exc: ProtectedError):
+    # a delete whose service did not name its blockers itself: still a 409 that says what blocks it
+    return api.create_response(request, {"detail": protected_conflict(_("该记录"), exc).messages[0]}, status=409)
 
 
 @api.exception_handler(PermissionDenied)

@@ -18,3 +18,7 @@ urlpatterns = [
     path("reports/", include("fangkong.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# a page's bad request (e.g. a day outside the accepted range) says why; under /api/ every error is JSON
+# (core.middleware.JsonErrorsUnderApiMiddleware)
+handler400 = "fangkong.core.views.bad_request"

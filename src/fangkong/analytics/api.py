@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema
 from pydantic import create_model
 
 from fangkong.core.api import ErrorOut
+from fangkong.core.days import Day
 
 from . import reports, selectors
 from .figures import FIGURES
@@ -52,7 +53,7 @@ router = Router(tags=["rollup"])
 
 
 @router.get("/daily", response={200: DailyTableOut, 404: ErrorOut})
-def daily(request, region: str = "", date: datetime.date | None = None):
+def daily(request, region: str = "", date: Day | None = None):
     """每日一报: the region's totals and one row per child region for `date` (default today), with the
     day before under `previous`. Default region: the caller's scope; outside the scope: 404."""
     table = selectors.daily_table(request.user, region or request.user.region_id, date or timezone.localdate())

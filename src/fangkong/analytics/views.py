@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from fangkong.core.exports import XLSX_TYPE
+from fangkong.core.forms import cleaned_or_400
 from fangkong.regions import selectors as region_selectors
 
 from . import reports, selectors, services
@@ -49,7 +50,8 @@ def daily(request):
 @require_GET
 def daily_xlsx(request):
     """The same table as .xlsx (with the day before on a second sheet); the export is audited."""
-    _form, code, day = _choice(request)
+    data = cleaned_or_400(DailyTableForm(request.GET))
+    code, day = data.get("region") or request.user.region_id, data.get("date") or timezone.localdate()
     content, filename = services.export_daily_table(request.user, code, day)
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

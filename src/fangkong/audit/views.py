@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.core.days import day_problem
 from fangkong.core.exports import XLSX_TYPE, Sheet, choice_labels, workbook_bytes
 from fangkong.regions import codes
 
@@ -40,6 +41,8 @@ def _filters(request) -> tuple[dict, list[str]]:
         except ValueError:
             found[name] = None
             errors.append(_("日期格式错误：%(value)s") % {"value": raw})
+        if found[name] and (problem := day_problem(found[name])):
+            errors.append(problem)
     return found, errors
 
 

@@ -6,13 +6,12 @@ service call (403 for a role that may not, 422 with the service's message for ba
 `POST /{id}/passages` is the queue's endpoint: it answers with the passage only (masked person).
 """
 
-import datetime
-
 from django.utils import timezone
 from ninja import Router
 from ninja.responses import Status
 
 from fangkong.core.api import ErrorOut
+from fangkong.core.days import Day
 
 from .schemas_checkpoints import (
     CheckpointIn,
@@ -53,14 +52,6 @@ router = Router()
 
 READ = {403: ErrorOut, 404: ErrorOut}
 WRITE = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-def _day(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        from django.core.exceptions import ValidationError
-        raise ValidationError({"day": f"日期格式错误：{value}"}) from None
 
 
 def _reloaded(request, checkpoint) -> dict:
@@ -201,17 +192,19 @@ def register_passage(request, checkpoint_id: int, payload: PassageIn):
 
 
 @router.get("/{int:checkpoint_id}/passages", response={200: PassagePage, **READ})
-def list_passages(request, checkpoint_id: int, day: str = "", before: str = "", limit: int = selectors.PAGE_SIZE):
+def list_passages(request, checkpoint_id: int, day: Day | None = None, before: str = "",
+                  limit: int = selectors.PAGE_SIZE):
     """One day's passages (default today), latest first; `before` = `next_before` of the previous page."""
     checkpoint = selectors.checkpoint_for(request.user, checkpoint_id)
-    rows, cursor = passage_selectors.passages_of_day(checkpoint, _day(day), before=before, limit=limit)
+    rows, cursor = passage_selectors.passages_of_day(checkpoint, day or timezone.localdate(), before=before,
+                                                     limit=limit)
     return {"items": [passage_out(p) for p in rows], "next_before": cursor}
 
 
 @router.get("/{int:checkpoint_id}/figures", response={200: FiguresOut, **READ})
-def day_figures(request, checkpoint_id: int, day: str = ""):
+def day_figures(request, checkpoint_id: int, day: Day | None = None):
     """The checkpoint's figures of one day (default today)."""
-    checkpoint, when = selectors.checkpoint_for(request.user, checkpoint_id), _day(day)
+    checkpoint, when = selectors.checkpoint_for(request.user, checkpoint_id), day or timezone.localdate()
     return {"checkpoint_id": checkpoint.pk, "day": when.isoformat(),
             **passage_selectors.day_figures(checkpoint, when)}
 

@@ -6,8 +6,6 @@ answers as the page. It is not CSRF-protected because it trusts no cookie: nothi
 the caller's session, so there is nothing to forge.
 """
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -16,6 +14,7 @@ from ninja import Router
 from ninja.responses import Status
 
 from fangkong.core.api import ErrorOut
+from fangkong.core.days import Day, Moment
 from fangkong.people import services as people_services
 
 from . import qr
@@ -82,7 +81,7 @@ def create_place(request, payload: PlaceIn):
 
 
 @router.get("/places/compliance", response={200: ComplianceOut, **READ})
-def hygiene_compliance(request, region: str = "", day: datetime.date | None = None, after: int | None = None,
+def hygiene_compliance(request, region: str = "", day: Day | None = None, after: int | None = None,
                        limit: int = selectors.PAGE_SIZE):
     """Open places missing the day's hygiene log (today by default): per township and a keyset page."""
     c = selectors.hygiene_compliance(request.user, day=day, region=region, after=after, limit=limit)
@@ -170,8 +169,8 @@ def reissue_checkpoint_code(request, checkpoint_id: int):
 
 
 @router.get("/exposure", response={200: ExposureOut, **READ, 422: ErrorOut})
-def exposure(request, person_id: int | None = None, number: str = "", start: datetime.datetime | None = None,
-             end: datetime.datetime | None = None, reveal: int | None = None):
+def exposure(request, person_id: int | None = None, number: str = "", start: Moment | None = None,
+             end: Moment | None = None, reveal: int | None = None):
     """Everyone at the same place or checkpoint within ±FANGKONG_EXPOSURE_WINDOW_MINUTES (inclusive) of the
     person's check-ins and passages in [start, end] (default: the last 14 days), in the caller's scope.
     The person by `person_id`, or by `number` (ID number or phone, which must match one person); a person

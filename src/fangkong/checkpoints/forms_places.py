@@ -4,6 +4,8 @@ the services validate it (messages keyed by field)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.forms import DayField
+
 from .models import PlaceKind
 
 DATE = {"type": "date"}
@@ -28,7 +30,7 @@ class ClosureForm(forms.Form):
 
 
 class HygieneForm(forms.Form):
-    day = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    day = DayField(label=_("日期"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     cleaned = forms.BooleanField(label=_("已清洗"), required=False)
     disinfected = forms.BooleanField(label=_("已消毒"), required=False)
     patrolled = forms.BooleanField(label=_("已巡查"), required=False)
@@ -60,5 +62,5 @@ class CheckInForm(forms.Form):
 class ExposureForm(forms.Form):
     number = forms.CharField(label=_("身份证号或手机号"), max_length=40, required=False)
     person = forms.IntegerField(label=_("人员编号"), required=False, min_value=1, widget=forms.HiddenInput)
-    start = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
-    end = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    start = DayField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    end = DayField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from fangkong.core.forms import apply_service_error
+from fangkong.core.forms import apply_service_error, query_day
 from fangkong.regions import codes
 from fangkong.regions.models import Region, within
 
@@ -31,13 +31,6 @@ FIVE_HAVE_LABELS = {name: FiveHavesInspection._meta.get_field(name).verbose_name
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def day_param(request) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
-        return timezone.localdate()
 
 
 def failing_labels(inspection) -> list[str]:
@@ -153,7 +146,7 @@ def checkpoint_detail(request, pk: int):
     """A checkpoint: the day's figures (any day: ?day=), on duty now, five haves, the day's passages."""
     user, now = request.user, timezone.now()
     checkpoint = selectors.checkpoint_for(user, pk)
-    day = day_param(request)
+    day = query_day(request, "day", timezone.localdate())
     shifts = selectors.shifts_of(checkpoint, now=now)
     rows, cursor = passage_selectors.passages_of_day(checkpoint, day, before=request.GET.get("before", ""), limit=30)
     can_manage = permissions.can_manage(user)

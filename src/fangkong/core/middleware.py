@@ -1,3 +1,9 @@
+from http import HTTPStatus
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+
+
 class ChineseByDefaultMiddleware:
     """Simplified Chinese unless the user chose otherwise with the language switch.
 
@@ -12,3 +18,43 @@ class ChineseByDefaultMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class JsonErrorsUnderApiMiddleware:
+    """Every error under /api/ answers JSON (`{"detail": …}`), as the API's own errors do.
+
+    The API's exception map (fangkong/api.py) covers what its endpoints raise. What happens before or
+    around them is Django's and would be an HTML page: a path no route matches (a non-numeric id where
+    `{int:…}` is expected), a method the path does not take (405), an unexpected error (500). Scripts
+    parse JSON, so those are rewritten here, keeping the status (and `Allow` of a 405).
+    """
+
+    PREFIX = "/api/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (response.status_code < 400 or not request.path.startswith(self.PREFIX)
+                or response.get("Content-Type", "").startswith("application/json")):
+            return response
+        json_response = JsonResponse({"detail": _error_text(request, response)}, status=response.status_code,
+                                     json_dumps_params={"ensure_ascii": False})
+        if "Allow" in response:
+            json_response["Allow"] = response["Allow"]
+        return json_response
+
+
+def _error_text(request, response) -> str:
+    if response.status_code == 404:
+        return _("没有这个接口或记录：%(path)s") % {"path": request.path}
+    if response.status_code == 405:
+        return _("%(path)s 不接受 %(method)s 请求，可用：%(allowed)s") % {
+            "path": request.path, "method": request.method, "allowed": response.get("Allow", "")}
+    if response.status_code >= 500:
+        return _("服务器内部错误，已记录，请稍后重试或联系管理员")
+    try:
+        return HTTPStatus(response.status_code).phrase
+    except ValueError:
+        return str(response.status_code)

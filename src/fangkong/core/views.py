@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 
@@ -13,3 +14,9 @@ def home(request):
 def healthz(request):
     """For load balancers and benchmarks: answers without touching the database."""
     return JsonResponse({"status": "ok"})
+
+
+def bad_request(request, exception):
+    """400: the reason the request cannot be answered (e.g. a day outside the accepted range), in words."""
+    message = str(exception) if exception is not None and str(exception) else _("请求无效")
+    return render(request, "core/bad_request.html", {"message": message}, status=400)

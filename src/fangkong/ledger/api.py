@@ -1,12 +1,11 @@
 """Ledger upload and download over the API, with the page's rules (the same services)."""
 
-import datetime
-
 from django.http import HttpResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fangkong.core.api import ErrorOut
+from fangkong.core.days import Day
 from fangkong.core.exports import XLSX_TYPE
 
 from . import services
@@ -44,7 +43,7 @@ def import_ledger(request, file: File[UploadedFile], region: Form[str], category
 @router.get("/export", response={200: None, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
             openapi_extra={"responses": {200: {"description": "the ledger workbook",
                                                "content": {XLSX_TYPE: {}}}}})
-def export_ledger(request, region: str, date: datetime.date, reveal: bool = False):
+def export_ledger(request, region: str, date: Day, reveal: bool = False):
     """The standard ledger (.xlsx, one sheet per category) of a region subtree on `date`; IDs and
     phones masked unless `reveal` and the caller's role may see them. Every export is audited."""
     content, name, _rows = services.export_ledger(request.user, region_code=region, day=date, reveal=reveal)

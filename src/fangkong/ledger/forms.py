@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.forms import DayField
 from fangkong.regions import selectors as region_selectors
 from fangkong.screening.models import Category
 
@@ -28,7 +29,7 @@ class ImportForm(forms.Form):
 
 class ExportForm(forms.Form):
     region = forms.ChoiceField(label=_("区划"))
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DayField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     reveal = forms.BooleanField(label=_("导出完整证件号码和电话（留痕）"), required=False)
 
     def __init__(self, user, *args, can_reveal: bool = False, **kwargs):

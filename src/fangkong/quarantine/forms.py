@@ -10,6 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.forms import DayField
+
 from .models import CheckMethod, CountsFrom, Kind, QuarantineStatus, Symptom, TestResult, TransferStatus
 from .schedule import tz
 from .services.orders import OTHER_ENDINGS
@@ -68,9 +70,9 @@ class StartForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("隔离方式"), choices=Kind.choices, widget=chips(Kind.choices))
     start_at = moment_field(_("开始时间"))
-    arrival = forms.DateField(label=_("抵达日期"), required=False,
+    arrival = DayField(label=_("抵达日期"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    last_exposure = forms.DateField(label=_("末次暴露日期"), required=False,
+    last_exposure = DayField(label=_("末次暴露日期"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     planned_end = moment_field(_("计划结束时间（不按政策时填写）"))
     planned_end_reason = forms.CharField(label=_("调整结束时间的理由"), required=False, max_length=200)

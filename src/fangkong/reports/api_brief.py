@@ -1,7 +1,6 @@
 """JSON API of the headquarters dashboard and the work brief, under /api/reports. Thin: selectors read
 (404 outside the scope), the brief services write (403 for who may not, 422 with the message for bad input)."""
 
-import datetime
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -9,6 +8,7 @@ from django.utils import timezone
 from ninja import Router
 
 from fangkong.core.api import ErrorOut
+from fangkong.core.days import Day
 
 from . import brief, dashboard
 from .schemas_brief import BriefOut, DashboardOut, NextStepsIn, brief_out, dashboard_out
@@ -20,7 +20,7 @@ WRITE = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 @router.get("/dashboard", response={200: DashboardOut, **READ})
-def get_dashboard(request, region: str = "", date: datetime.date | None = None):
+def get_dashboard(request, region: str = "", date: Day | None = None):
     """指挥部看板: key figures with the change from the day before, 14-day trends, regions with late reports or
     overdue follow-ups, open alerts; every figure with the link of the list behind it. From the counters, but
     today's overdue follow-ups and failing checkpoints, counted live over what is open now."""
@@ -29,7 +29,7 @@ def get_dashboard(request, region: str = "", date: datetime.date | None = None):
 
 
 @router.put("/briefs/{region}/{date}/next-steps", response={200: BriefOut, **WRITE})
-def put_next_steps(request, region: str, date: datetime.date, payload: NextStepsIn):
+def put_next_steps(request, region: str, date: Day, payload: NextStepsIn):
     """下步工作 of the region's brief of the day (headquarters); assigns the issue number on first use."""
     return brief_out(brief.save_next_steps(request.user, region, date, payload.next_steps))
 
@@ -37,7 +37,7 @@ def put_next_steps(request, region: str, date: datetime.date, payload: NextSteps
 @router.post("/briefs/{region}/{date}/docx", response={200: None, **WRITE},
              openapi_extra={"responses": {200: {"description": "the brief (.docx)",
                                                 "content": {brief.DOCX_TYPE: {}}}}})
-def generate(request, region: str, date: datetime.date):
+def generate(request, region: str, date: Day):
     """工作简报 as a Word document, written from the data of the region and day (audited as an export)."""
     content, filename = brief.generate_brief(request.user, region, date)
     response = HttpResponse(content, content_type=brief.DOCX_TYPE)

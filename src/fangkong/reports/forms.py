@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.forms import DayField
+
 from .services import MAX_COMMENT, MAX_SITUATION
 
 
@@ -10,7 +12,7 @@ class ChainChoiceForm(forms.Form):
     """The status page's region and day (GET); both optional: the user's scope, today."""
 
     region = forms.CharField(label=_("区划"), required=False, max_length=15)
-    date = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = DayField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     state = forms.CharField(label=_("状态"), required=False, max_length=20)
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.analytics.forms import DailyTableForm
 from fangkong.audit import services as audit
+from fangkong.core.forms import cleaned_or_400
 
 from . import brief, brief_context, charts, dashboard
 
@@ -24,6 +25,12 @@ def _choice(data) -> tuple[DailyTableForm, str, datetime.date]:
     form = DailyTableForm(data)
     cleaned = form.cleaned_data if form.is_valid() else {}
     return form, cleaned.get("region") or "", cleaned.get("date") or timezone.localdate()
+
+
+def _posted(request) -> tuple[str, datetime.date]:
+    """The region and day a brief action is for; a bad day is a 400 saying why, never today's brief instead."""
+    data = cleaned_or_400(DailyTableForm(request.POST))
+    return data.get("region") or request.user.region_id, data.get("date") or timezone.localdate()
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -82,8 +89,7 @@ _SECTION_TITLES = {"overall": "总体情况", "problems": "存在的问题", "ne
 @require_POST
 def brief_docx(request):
     """The brief as .docx (a download; assigns the issue number the first time; audited)."""
-    _form, code, day = _choice(request.POST)
-    code = code or request.user.region_id
+    code, day = _posted(request)
     try:
         content, filename = brief.generate_brief(request.user, code, day)
     except ValidationError as exc:
@@ -96,8 +102,7 @@ def brief_docx(request):
 @login_required
 @require_POST
 def brief_next_steps(request):
-    _form, code, day = _choice(request.POST)
-    code = code or request.user.region_id
+    code, day = _posted(request)
     try:
         brief.save_next_steps(request.user, code, day, request.POST.get("next_steps", ""))
     except ValidationError as exc:

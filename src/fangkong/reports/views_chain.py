@@ -5,8 +5,8 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fangkong.core.exports import XLSX_TYPE
+from fangkong.core.forms import cleaned_or_400, parse_day
 from fangkong.regions import selectors as region_selectors
 
 from . import permissions, report_table, selectors, services
@@ -23,10 +24,11 @@ from .forms import ChainChoiceForm, ReturnForm, SettingsForm, SituationForm
 
 
 def _parse_day(value: str) -> datetime.date:
+    """The day in the page's address: a bad one is a 400 page saying why."""
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise Http404 from None
+        return parse_day(value)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
 
 
 def _report_url(code: str, day: datetime.date) -> str:
@@ -153,8 +155,7 @@ def report_xlsx(request, region: str, day: str):
 @require_GET
 def summary_xlsx(request):
     """The summary workbook of the day (one sheet per level); audited."""
-    form = ChainChoiceForm(request.GET)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = cleaned_or_400(ChainChoiceForm(request.GET))
     content, filename = services.export_summary(request.user, data.get("region") or request.user.region_id,
                                                 data.get("date") or timezone.localdate())
     return _download(content, filename)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from fangkong.core.api import ErrorOut
+from fangkong.core.days import Day
 
 from . import selectors, services
 from .rollup import FEVER_THRESHOLD
@@ -19,8 +20,8 @@ WRITE_ERRORS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 class SweepIn(Schema):
     name: str
     region_code: str
-    start_date: datetime.date
-    end_date: datetime.date
+    start_date: Day
+    end_date: Day
 
 
 class SweepOut(Schema):
@@ -62,7 +63,7 @@ class HouseholdPage(Schema):
 class VisitIn(Schema):
     household_id: int
     present_count: int
-    visited_on: datetime.date | None = None
+    visited_on: Day | None = None
     away_note: str = ""
     finding: str = ""
     note: str = ""
@@ -91,10 +92,10 @@ class KeyPersonIn(Schema):
     workplace: str = ""
     household_id: int | None = None
     category: str
-    registered_on: datetime.date | None = None
+    registered_on: Day | None = None
     origin: str = ""
-    departure_date: datetime.date | None = None
-    arrival_date: datetime.date | None = None
+    departure_date: Day | None = None
+    arrival_date: Day | None = None
     transport_mode: str = ""
     transport_number: str = ""
     symptoms: str = ""
@@ -104,10 +105,10 @@ class KeyPersonIn(Schema):
 
 class KeyPersonPatch(Schema):
     region_code: str | None = None
-    registered_on: datetime.date | None = None
+    registered_on: Day | None = None
     origin: str | None = None
-    departure_date: datetime.date | None = None
-    arrival_date: datetime.date | None = None
+    departure_date: Day | None = None
+    arrival_date: Day | None = None
     transport_mode: str | None = None
     transport_number: str | None = None
     symptoms: str | None = None
@@ -117,7 +118,7 @@ class KeyPersonPatch(Schema):
 
 class StatusIn(Schema):
     status: str
-    ended_on: datetime.date | None = None
+    ended_on: Day | None = None
     note: str = ""
 
 
@@ -156,7 +157,7 @@ class CheckIn(Schema):
     temperature: float | str
     method: str
     symptoms: str = ""
-    checked_on: datetime.date | None = None
+    checked_on: Day | None = None
 
 
 class CheckOut(Schema):
@@ -329,8 +330,9 @@ def change_status(request, key_person_id: int, payload: StatusIn):
     return _kp_out(selectors.key_person_for(request.user, key_person_id))
 
 
-@router.delete("/key-persons/{key_person_id}", response={204: None, **WRITE_ERRORS})
+@router.delete("/key-persons/{key_person_id}", response={204: None, **WRITE_ERRORS, 409: ErrorOut})
 def delete_key_person(request, key_person_id: int):
+    """Remove an entry registered by mistake; 409 while an isolation order refers to it."""
     services.delete_key_person(request.user, selectors.key_person_for(request.user, key_person_id))
     return Status(204, None)
 

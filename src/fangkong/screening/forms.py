@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.forms import DayField
 from fangkong.people.models import IdType
 
 from .models import Category, CheckMethod, Finding, Status, TransportMode
@@ -46,8 +47,8 @@ def symptom_fields():
 class TravelFields(forms.Form):
     origin = forms.CharField(label=_("来自何地"), required=False, max_length=100,
                              widget=forms.TextInput(attrs={"list": "origins", "placeholder": _("如：武汉")}))
-    departure_date = forms.DateField(label=_("离开日期"), required=False, widget=DateInput())
-    arrival_date = forms.DateField(label=_("抵达日期"), required=False, widget=DateInput())
+    departure_date = DayField(label=_("离开日期"), required=False, widget=DateInput())
+    arrival_date = DayField(label=_("抵达日期"), required=False, widget=DateInput())
     transport_mode = forms.ChoiceField(label=_("交通方式"), required=False,
                                        choices=[("", _("未填"))] + TransportMode.choices)
     transport_number = forms.CharField(label=_("车次/航班/车牌"), required=False, max_length=40)
@@ -85,7 +86,7 @@ class RegisterForm(TravelFields):
     workplace = forms.CharField(label=_("工作单位"), required=False, max_length=100)
     category = forms.ChoiceField(label=_("人员类别"), choices=Category.choices, initial=Category.RETURNEE,
                                  widget=forms.RadioSelect(attrs={"class": "chips"}))
-    registered_on = forms.DateField(label=_("登记日期"), required=False, widget=DateInput())
+    registered_on = DayField(label=_("登记日期"), required=False, widget=DateInput())
     household = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, regions=(), **kwargs):
@@ -107,7 +108,7 @@ def _region_label(region) -> str:
 
 class KeyPersonEditForm(TravelFields):
     region = forms.ChoiceField(label=_("所在村（社区）/网格"))
-    registered_on = forms.DateField(label=_("登记日期"), widget=DateInput())
+    registered_on = DayField(label=_("登记日期"), widget=DateInput())
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,7 +118,7 @@ class KeyPersonEditForm(TravelFields):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("结束管理"), widget=forms.RadioSelect(attrs={"class": "chips"}),
                                choices=[(s.value, s.label) for s in Status if s in END_STATUSES])
-    ended_on = forms.DateField(label=_("日期"), required=False, widget=DateInput())
+    ended_on = DayField(label=_("日期"), required=False, widget=DateInput())
     note = forms.CharField(label=_("备注"), required=False, max_length=300)
 
 
@@ -130,7 +131,7 @@ class CheckForm(forms.Form):
     method = forms.ChoiceField(label=_("方式"), choices=CheckMethod.choices, initial=CheckMethod.PHONE,
                                widget=forms.RadioSelect(attrs={"class": "chips"}))
     symptom_tags, symptoms_other = symptom_fields()
-    checked_on = forms.DateField(label=_("日期"), required=False, widget=DateInput())
+    checked_on = DayField(label=_("日期"), required=False, widget=DateInput())
 
     def values(self) -> dict:
         data = self.cleaned_data
@@ -141,8 +142,8 @@ class CheckForm(forms.Form):
 class SweepForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     region_code = forms.ChoiceField(label=_("范围"))
-    start_date = forms.DateField(label=_("开始日期"), widget=DateInput())
-    end_date = forms.DateField(label=_("结束日期"), widget=DateInput())
+    start_date = DayField(label=_("开始日期"), widget=DateInput())
+    end_date = DayField(label=_("结束日期"), widget=DateInput())
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,4 +157,4 @@ class VisitForm(forms.Form):
     finding = forms.ChoiceField(label=_("发现情况"), required=False, choices=Finding.choices,
                                 widget=forms.RadioSelect(attrs={"class": "chips"}))
     note = forms.CharField(label=_("备注"), required=False, max_length=300)
-    visited_on = forms.DateField(label=_("走访日期"), required=False, widget=DateInput())
+    visited_on = DayField(label=_("走访日期"), required=False, widget=DateInput())

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from fangkong.accounts import permissions as account_permissions
-from fangkong.core.days import day_bounds
+from fangkong.core.days import day_bounds, moment_problem
 from fangkong.people import identity
 from fangkong.people.cleaning import clean_id_number, parse_id_type
 from fangkong.people.models import Person
@@ -63,6 +63,8 @@ def passages_of_day(checkpoint: Checkpoint, day: datetime.date, *, before: str =
             at = datetime.datetime.fromisoformat(moment)
         except ValueError:
             raise Http404 from None
+        if moment_problem(at):  # not a cursor this function made
+            raise Http404
         qs = qs.filter(Q(passed_at__lt=at) | Q(passed_at=at, id__lt=as_int(pk)))
     limit = page_limit(limit)
     rows = list(qs.order_by("-passed_at", "-id")[:limit])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.models import User
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core.days import day_problem, moment_problem
 from fangkong.regions.models import within
 from fangkong.regions.selectors import region_in_scope
 
@@ -60,25 +61,36 @@ def as_moment(value, field: str, label: str, errors: dict, *, default=None) -> d
             errors.setdefault(field, _("%(label)s不是有效的时间：%(value)s") % {"label": label, "value": raw})
             return None
     if isinstance(value, datetime.datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
-    if isinstance(value, datetime.date):
-        return timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
-    errors.setdefault(field, _("%(label)s不是有效的时间：%(value)s") % {"label": label, "value": value})
-    return None
+        moment = value if timezone.is_aware(value) else timezone.make_aware(value)
+    elif isinstance(value, datetime.date):
+        moment = timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
+    else:
+        errors.setdefault(field, _("%(label)s不是有效的时间：%(value)s") % {"label": label, "value": value})
+        return None
+    if problem := moment_problem(moment):
+        errors.setdefault(field, f"{label}：{problem}")
+        return None
+    return moment
 
 
 def as_date(value, field: str, label: str, errors: dict) -> datetime.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime.datetime):
+        if problem := moment_problem(value):
+            errors.setdefault(field, f"{label}：{problem}")
+            return None
         return timezone.localdate(value) if timezone.is_aware(value) else value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(unicodedata.normalize("NFKC", str(value)).strip())
-    except ValueError:
-        errors.setdefault(field, _("%(label)s不是有效日期：%(value)s") % {"label": label, "value": value})
+    if not isinstance(value, datetime.date):
+        try:
+            value = datetime.date.fromisoformat(unicodedata.normalize("NFKC", str(value)).strip())
+        except ValueError:
+            errors.setdefault(field, _("%(label)s不是有效日期：%(value)s") % {"label": label, "value": value})
+            return None
+    if problem := day_problem(value):
+        errors.setdefault(field, f"{label}：{problem}")
         return None
+    return value
 
 
 def fmt(moment: datetime.datetime) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core.days import day_problem
 from fangkong.people import identity
 from fangkong.regions.models import within
 from fangkong.regions.selectors import region_in_scope
@@ -167,6 +168,8 @@ def log_hygiene(actor, place: Place, *, day: datetime.date | None = None, cleane
             day = datetime.date.fromisoformat(day)
         except ValueError:
             raise ValidationError({"day": _("日期格式错误")}) from None
+    if problem := day_problem(day):
+        raise ValidationError({"day": problem})
     if day > today:
         raise ValidationError({"day": _("不能填写未来日期的记录")})
     note = " ".join(str(note or "").split())

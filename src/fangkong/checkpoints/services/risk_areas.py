@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.audit import services as audit
+from fangkong.core.days import day_problem
 from fangkong.regions import codes
 from fangkong.regions.models import Region
 
@@ -138,14 +139,17 @@ def _as_date(value, field: str, label: str, errors: dict) -> datetime.date | Non
     if value in (None, ""):
         return None
     if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(normalize_code(value))
-    except ValueError:
-        errors.setdefault(field, _("%(label)s不是有效日期：%(value)s") % {"label": label, "value": value})
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        try:
+            value = datetime.date.fromisoformat(normalize_code(value))
+        except ValueError:
+            errors.setdefault(field, _("%(label)s不是有效日期：%(value)s") % {"label": label, "value": value})
+            return None
+    if problem := day_problem(value):
+        errors.setdefault(field, f"{label}：{problem}")
         return None
+    return value
 
 
 def _clean(code, name, valid_from, valid_until) -> dict:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.models import User
+from fangkong.core.days import moment_problem
 from fangkong.regions import codes
 from fangkong.regions.models import Region
 from fangkong.screening.models import KeyPersonEvent
@@ -55,10 +56,14 @@ def as_moment(value, field: str, label: str, *, default=None) -> datetime.dateti
             raise ValidationError({field: _("%(label)s不是有效的时间：%(value)s") % {"label": label, "value": raw}}) \
                 from None
     if isinstance(value, datetime.datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value, tz())
-    if isinstance(value, datetime.date):
-        return day_start(value)
-    raise ValidationError({field: _("%(label)s不是有效的时间：%(value)s") % {"label": label, "value": value}})
+        moment = value if timezone.is_aware(value) else timezone.make_aware(value, tz())
+    elif isinstance(value, datetime.date):
+        moment = day_start(value)
+    else:
+        raise ValidationError({field: _("%(label)s不是有效的时间：%(value)s") % {"label": label, "value": value}})
+    if problem := moment_problem(moment):
+        raise ValidationError({field: f"{label}：{problem}"})
+    return moment
 
 
 def not_future(moment: datetime.datetime | None, field: str, label: str, errors: dict) -> None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts import permissions
+from fangkong.core.days import day_problem
 from fangkong.regions import codes
 from fangkong.regions.models import Region
 from fangkong.regions.selectors import region_in_scope as scoped_region
@@ -45,14 +46,16 @@ def as_date(value, field: str, label: str) -> datetime.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(unicodedata.normalize("NFKC", str(value)).strip())
-    except ValueError:
-        raise ValidationError({field: _("%(label)s不是有效日期：%(value)s") % {"label": label, "value": value}}) \
-            from None
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        try:
+            value = datetime.date.fromisoformat(unicodedata.normalize("NFKC", str(value)).strip())
+        except ValueError:
+            raise ValidationError({field: _("%(label)s不是有效日期：%(value)s") % {"label": label, "value": value}}) \
+                from None
+    if problem := day_problem(value):
+        raise ValidationError({field: f"{label}：{problem}"})
+    return value
 
 
 def not_future(day: datetime.date | None, field: str, label: str, errors: dict) -> None:

@@ -8,6 +8,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from fangkong.accounts import permissions
 from fangkong.accounts.models import User
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core.errors import protected_conflict
 from fangkong.people.services import upsert_person
 from fangkong.regions import codes
 
@@ -302,5 +304,9 @@ def delete_key_person(actor, key_person: KeyPerson) -> None:
     snapshot = audit.snapshot(kp, KEY_PERSON_FIELDS)
     snapshot["checks"] = [{"checked_on": c.checked_on, "temperature": c.temperature} for c in checks]
     audit.record(actor, "key_person.delete", kp, region=kp.region_id, before=snapshot)
-    kp.delete()
+    try:
+        kp.delete()
+    except ProtectedError as exc:  # an isolation order keeps its key person: the order's record must stay
+        raise protected_conflict(_("重点人员 %(name)s") % {"name": kp.person.name}, exc,
+                                 _("如需结束管理，请改为变更状态（已解除、已转出或已离开）")) from None
     counters.track_change(old, [])

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from fangkong.accounts import permissions
+from fangkong.core.forms import query_day
 
 
 def require_worker(user) -> None:
@@ -18,10 +19,6 @@ def int_param(request, name: str) -> int | None:
 
 
 def day_param(request, name: str = "day") -> datetime.date:
-    """A past day asked for in the query (to review or back-fill it); today otherwise."""
+    """A past day asked for in the query (to review or back-fill it); today when absent or in the future."""
     today = timezone.localdate()
-    try:
-        day = datetime.date.fromisoformat(request.GET.get(name, ""))
-    except ValueError:
-        return today
-    return min(day, today)
+    return min(query_day(request, name, today), today)
