@@ -12,6 +12,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from fangkong.audit import services as audit
+from fangkong.core.text import clean_name, clean_text
 from fangkong.regions.models import Region
 from fangkong.regions.selectors import region_in_scope
 
@@ -63,7 +64,7 @@ def create_user(actor, *, username: str, password: str, role: str, region_code: 
     if not permissions.can_manage_users(actor):
         raise PermissionDenied(_("只有指挥部管理员可以创建用户"))
     username = _check_username(username)
-    display_name, phone = display_name.strip(), phone.strip()
+    display_name, phone = clean_name(display_name), clean_name(phone)
     _check_lengths(display_name=display_name, phone=phone)
     _check_role(role)
     region = _region_in_scope(actor, region_code)
@@ -87,7 +88,7 @@ def update_user(actor, user: User, *, role: str, region_code: str, display_name:
         raise PermissionDenied(_("该用户不在您的管辖范围内"))
     if user.pk == actor.pk and (not is_active or role != actor.role):
         raise ValidationError(_("不能停用自己或修改自己的角色"))
-    display_name, phone = display_name.strip(), phone.strip()
+    display_name, phone = clean_name(display_name), clean_name(phone)
     _check_lengths(display_name=display_name, phone=phone)
     _check_role(role)
     region = _region_in_scope(actor, region_code)
@@ -235,7 +236,7 @@ def create_token(actor, user: User, name: str) -> str:
     if actor.pk != user.pk and not (permissions.can_manage_users(actor) and actor.region.contains(user.region_id)):
         raise PermissionDenied
     raw = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name.strip() or "api", digest=token_digest(raw))
+    token = ApiToken.objects.create(user=user, name=clean_text(name) or "api", digest=token_digest(raw))
     audit.record(actor, "token.create", token, region=user.region_id, object_repr=f"{user.username}: {token.name}")
     return raw
 

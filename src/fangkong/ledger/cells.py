@@ -7,11 +7,11 @@ date, datetime — and returns the value to store or raises `CellError` with the
 import datetime
 import functools
 import re
-import unicodedata
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from fangkong.core.text import clean_name
 from fangkong.screening.models import Category, TransportMode
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug included)
@@ -36,14 +36,11 @@ def raw_text(value) -> str:
 
 
 def text(value) -> str:
-    """Clean text: full-width letters, digits and brackets to ASCII (NFKC), runs of spaces to one."""
+    """Clean text, by the rule every typed text follows (`core.text.clean_name`): invisible characters
+    gone, full-width letters, digits and brackets to ASCII (NFKC), runs of spaces to one."""
     if value is None or value == "":
         return ""
-    if not isinstance(value, str):
-        value = raw_text(value)
-    elif not value.isascii():
-        value = unicodedata.normalize("NFKC", value)
-    return " ".join(value.split())
+    return clean_name(value if isinstance(value, str) else raw_text(value))
 
 
 def name_text(value) -> str:

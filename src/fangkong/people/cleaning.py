@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fangkong.core.text import clean_name
+
 from . import identity
 from .models import IdType, Sex
 
@@ -82,7 +84,7 @@ LABELS = {"name": gettext_lazy("姓名"), "address": gettext_lazy("住址"), "wo
 
 
 def _clean_text(errors: dict, field: str, value, limit: int) -> str:
-    text = " ".join(str(value or "").split()) if value else ""
+    text = clean_name(value)
     if len(text) > limit:
         errors[field] = _("%(label)s不能超过%(limit)s个字") % {"label": LABELS[field], "limit": limit}
     return text

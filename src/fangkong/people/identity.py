@@ -17,14 +17,17 @@ from django.utils.translation import gettext as _
 from stdnum import numdb
 from stdnum.cn import ric
 
+from fangkong.core.text import strip_invisible
+
 RESIDENT_ID = "resident_id"
 
 
 def normalize(text: str) -> str:
-    """Full-width digits and letters to ASCII, spaces removed, letters upper-cased."""
+    """Full-width digits and letters to ASCII, spaces and invisible characters (a zero-width space pasted
+    from a chat) removed, letters upper-cased."""
     text = str(text)
     if not text.isascii():  # NFKC leaves ASCII as it is: skip it for the common, already-ASCII case
-        text = unicodedata.normalize("NFKC", text)
+        text = unicodedata.normalize("NFKC", strip_invisible(text))
     return "".join(text.split()).upper()
 
 

@@ -17,6 +17,7 @@ from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.text import clean_name
 from fangkong.regions.models import within
 
 from . import identity
@@ -72,7 +73,7 @@ def digests_for_search(q: str) -> dict[str, list[str]]:
 
 
 def search(qs: QuerySet[Person], q: str) -> QuerySet[Person]:
-    q = " ".join(q.split())
+    q = clean_name(q)  # as names are stored
     if not q:
         return qs
     digests = digests_for_search(q)
@@ -122,7 +123,7 @@ def households_for(user, region: str = "", *, q: str = "", after: str = "", limi
     qs = households_in_scope(user)
     if region:
         qs = qs.filter(within(region)) if region.isdigit() else qs.none()
-    q = " ".join(q.split())
+    q = clean_name(q)
     if q:
         qs = qs.filter(Q(address__contains=q) | Q(head_name__contains=q))
     return _keyset_page(qs.select_related("region"), after, limit)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts import permissions
 from fangkong.audit import services as audit
+from fangkong.core.text import clean_name
 from fangkong.regions import codes
 from fangkong.regions.models import Region
 from fangkong.regions.selectors import region_in_scope
@@ -175,8 +176,8 @@ HOUSEHOLD_FIELDS = ["region", "address", "head_name"]
 
 def _clean_household(actor, region_code: str, address: str, head_name: str) -> tuple[Region, str, str]:
     errors = {}
-    address = " ".join(str(address or "").split())
-    head_name = " ".join(str(head_name or "").split())
+    address = clean_name(address)
+    head_name = clean_name(head_name)
     if not address:
         errors["address"] = _("住址不能为空")
     elif len(address) > ADDRESS_MAX:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts import permissions
 from fangkong.audit import services as audit
+from fangkong.core.text import clean_name
 
 from . import codes
 from .models import Region
@@ -51,7 +52,8 @@ def _read_rows(text: str) -> list[tuple[int, str, str]]:
                 raise ValidationError(_("第%(line)d行：表头必须是 code,name"), params={"line": line_no})
             header_seen = True
             continue
-        rows.append((line_no, *(cells + ["", ""])[:2]))
+        code, name = (cells + ["", ""])[:2]
+        rows.append((line_no, code, clean_name(name)))
     return rows
 
 
@@ -141,7 +143,7 @@ def _write(actor, rows, levels, result: RegionImportResult) -> None:
 def rename_region(actor, region: Region, name: str) -> Region:
     if not permissions.can_manage_regions(actor) or not actor.region.contains(region.code):
         raise PermissionDenied(_("只有该区划的指挥部管理员可以修改区划"))
-    name = name.strip()
+    name = clean_name(name)
     if not name:
         raise ValidationError({"name": _("名称不能为空")})
     if problem := _name_error(name):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.audit import services as audit
 from fangkong.core.exports import workbook_bytes
+from fangkong.core.text import clean_prose
 from fangkong.regions import selectors as region_selectors
 from fangkong.regions.models import Region
 
@@ -33,7 +34,7 @@ AUDITED = ["status", "situation", "figures", "late", "submitted_by", "submitted_
 
 
 def _clean_text(value, field: str, max_length: int, *, required_message: str | None = None) -> str:
-    text = unicodedata.normalize("NFC", str(value or "")).strip()
+    text = clean_prose(value)
     if required_message and not text:
         raise ValidationError({field: required_message})
     if len(text) > max_length:

@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core.rows import insert
+from fangkong.core.text import clean_name
 from fangkong.people import identity
 from fangkong.people.models import IdType, Person
 
@@ -94,7 +95,7 @@ def clean_check_in(*, phone: str, name: str, id_number: str = "", origin: str = 
         out["phone"] = identity.check_phone(phone or "")
     except ValidationError:
         errors["phone"] = _("请填写正确的手机号码（11位）或带区号的固定电话")
-    name = " ".join(str(name or "").split())
+    name = clean_name(name)
     if not name:
         errors["name"] = _("请填写姓名")
     elif not NAME_RE.match(name):
@@ -106,7 +107,7 @@ def clean_check_in(*, phone: str, name: str, id_number: str = "", origin: str = 
             out["id_number"] = identity.check_resident_id(id_number)
         except ValidationError:
             errors["id_number"] = _("身份证号码无效，请核对（18位）")
-    origin = " ".join(str(origin or "").split())
+    origin = clean_name(origin)
     if len(origin) > 100:
         errors["origin"] = _("来自何地不能超过100个字")
     out["origin"] = origin

@@ -17,6 +17,7 @@ from fangkong.accounts.models import User
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core.days import day_problem, moment_problem
+from fangkong.core.text import clean_name
 from fangkong.regions.models import within
 from fangkong.regions.selectors import region_in_scope
 
@@ -33,7 +34,7 @@ MAX_SHIFT = datetime.timedelta(hours=24)
 # Pieces shared with the passage service ---------------------------------------------------------------
 
 def text(value, field: str, label: str, limit: int, errors: dict, *, required: bool = False) -> str:
-    cleaned = " ".join(unicodedata.normalize("NFKC", str(value or "")).split()) if value else ""
+    cleaned = clean_name(value)
     if required and not cleaned:
         errors.setdefault(field, _("请填写%(label)s") % {"label": label})
     elif len(cleaned) > limit:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core.days import day_problem
+from fangkong.core.text import clean_name, clean_text
 from fangkong.people import identity
 from fangkong.regions.models import within
 from fangkong.regions.selectors import region_in_scope
@@ -37,7 +38,8 @@ def _require(allowed: bool, message: str) -> None:
 
 
 def _text(errors: dict, field: str, value, *, required: bool = False) -> str:
-    text = " ".join(str(value or "").split())
+    # what names a place is stored in one form; a correction's reason as it was written
+    text = clean_text(value) if field == "reason" else clean_name(value)
     if required and not text:
         errors[field] = _("请填写%(label)s") % {"label": LABELS[field]}
     elif len(text) > LIMITS[field]:
@@ -111,7 +113,7 @@ def update_place(actor, place: Place, *, name: str, kind: str, region_code: str,
 def close_place(actor, place: Place, *, reason: str, at: datetime.datetime | None = None) -> ClosureOrder:
     """A closure order (关闭令) with its reason; the place counts as closed until reopened."""
     _require(permissions.can_manage(actor), _("您的角色不能关闭场所"))
-    reason = " ".join(str(reason or "").split())
+    reason = clean_text(reason)
     if not reason:
         raise ValidationError({"reason": _("请填写关闭原因")})
     if len(reason) > 300:
@@ -172,7 +174,7 @@ def log_hygiene(actor, place: Place, *, day: datetime.date | None = None, cleane
         raise ValidationError({"day": problem})
     if day > today:
         raise ValidationError({"day": _("不能填写未来日期的记录")})
-    note = " ".join(str(note or "").split())
+    note = clean_text(note)
     if len(note) > 300:
         raise ValidationError({"note": _("备注不能超过300字")})
     with transaction.atomic():
@@ -198,7 +200,7 @@ def correct_hygiene(actor, log: HygieneLog, *, cleaned: bool, disinfected: bool,
     go to the audit trail (the log has its day's count in the roll-up whatever it says: no counter moves)."""
     _require(permissions.can_log_hygiene(actor), _("您的角色不能填写场所卫生记录"))
     errors: dict = {}
-    note = " ".join(str(note or "").split())
+    note = clean_text(note)
     if len(note) > 300:
         errors["note"] = _("备注不能超过300字")
     reason = _text(errors, "reason", reason, required=True)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.audit import services as audit
 from fangkong.core.days import day_problem
+from fangkong.core.text import clean_name
 from fangkong.regions import codes
 from fangkong.regions.models import Region
 
@@ -158,7 +159,7 @@ def _clean(code, name, valid_from, valid_until) -> dict:
         code = check_code(code)
     except ValidationError as exc:
         errors.update(exc.error_dict)
-    name = " ".join(str(name or "").split())
+    name = clean_name(name)
     if not name and "code" not in errors:
         name = area_name(code)
     if not name:

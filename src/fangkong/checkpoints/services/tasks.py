@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core.text import clean_text
 from fangkong.regions.models import within
 
 from .. import permissions
@@ -41,7 +42,7 @@ def close_task(actor, task: ArrivalTask, *, note: str) -> ArrivalTask:
     """The worker has dealt with the arrival: says what was done (a note is required)."""
     if not permissions.can_work_tasks(actor):
         raise PermissionDenied(_("您的角色不能处理核查任务"))
-    note = (note or "").strip()
+    note = clean_text(note)
     if not note:
         raise ValidationError({"note": _("请填写处理情况")})
     if len(note) > 300:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.models import User
 from fangkong.core.days import moment_problem
+from fangkong.core.text import clean_text
 from fangkong.regions import codes
 from fangkong.regions.models import Region
 from fangkong.screening.models import KeyPersonEvent
@@ -73,7 +74,7 @@ def not_future(moment: datetime.datetime | None, field: str, label: str, errors:
 
 
 def text(value, field: str, label: str, limit: int, errors: dict, *, required: bool = False) -> str:
-    cleaned = " ".join(str(value or "").split())
+    cleaned = clean_text(value)
     if required and not cleaned:
         errors.setdefault(field, _("请填写%(label)s") % {"label": label})
     elif len(cleaned) > limit:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts import permissions
 from fangkong.core.days import day_problem
+from fangkong.core.text import clean_text
 from fangkong.regions import codes
 from fangkong.regions.models import Region
 from fangkong.regions.selectors import region_in_scope as scoped_region
@@ -64,7 +65,7 @@ def not_future(day: datetime.date | None, field: str, label: str, errors: dict) 
 
 
 def text(value, field: str, label: str, limit: int, errors: dict) -> str:
-    cleaned = " ".join(str(value or "").split())
+    cleaned = clean_text(value)
     if len(cleaned) > limit:
         errors.setdefault(field, _("%(label)s不能超过%(limit)s个字") % {"label": label, "limit": limit})
     return cleaned
