@@ -116,7 +116,7 @@ def test_same_answer_for_known_and_unknown_persons(spot):
 def test_without_id_same_phone_and_name_is_one_person(spot):
     _p, c = spot
     post(c, {"phone": "13912345678", "name": "李四"})
-    post(c, {"phone": "139 1234 5678", "name": "李四"})
+    post(c, {"phone": "139 1234 5678", "name": "李四", "origin": "孝感"})  # another origin: not a repeat
     post(c, {"phone": "13912345678", "name": "李五"})
     assert Person.objects.count() == 2
     assert CheckIn.objects.count() == 3
@@ -143,8 +143,8 @@ def test_rate_limit_per_client_address(spot, settings):
     settings.FANGKONG_CHECK_IN_RATE = 3
     _p, c = spot
     data = {"phone": "13912345678", "name": "李四"}
-    for _ in range(3):
-        assert post(c, data, REMOTE_ADDR="10.0.0.1").status_code == 200
+    for n in range(3):  # three visitors of one household, one phone
+        assert post(c, {**data, "phone": f"1391234567{n}"}, REMOTE_ADDR="10.0.0.1").status_code == 200
     limited = post(c, data, REMOTE_ADDR="10.0.0.1")
     assert limited.status_code == 429
     assert "提交过于频繁" in limited.content.decode()

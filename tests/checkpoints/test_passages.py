@@ -37,7 +37,8 @@ def test_a_passage_records_person_counters_and_one_audit_entry(staff, cp):
 
 def test_known_person_is_found_by_digest_and_not_duplicated(staff, cp):
     first = passage(staff, cp)
-    second = passage(staff, cp, id_number=" ４２０９２１１９９００１０１１２３９ ", name="张三丰", phone="13900002222")
+    second = passage(staff, cp, id_number=" ４２０９２１１９９００１０１１２３９ ", name="张三丰", phone="13900002222",
+                     temperature="36.8")  # measured again: a new registration, not a repeat of the first
     assert second.person_id == first.person_id and not second.person_created
     person = Person.objects.get()
     assert person.name == "张三" and person.phone == "13900002222"  # the phone was missing: added; name kept
@@ -197,7 +198,7 @@ def test_two_passengers_of_one_car_at_once_count_it_once_and_one_person_twice_is
     cp = checkpoint(town)
     # Widen the race: each registration waits after its plate check (and its person lookup).
     # Without the advisory locks both would see no earlier passage and no person.
-    seen, found = passage_services._plate_seen, passage_services._find_or_record_person
+    seen, found = passage_services._plate_seen, passage_services._find_person
 
     def slow_seen(*args):
         result = seen(*args)
@@ -210,20 +211,21 @@ def test_two_passengers_of_one_car_at_once_count_it_once_and_one_person_twice_is
         return result
 
     monkeypatch.setattr(passage_services, "_plate_seen", slow_seen)
-    monkeypatch.setattr(passage_services, "_find_or_record_person", slow_found)
+    monkeypatch.setattr(passage_services, "_find_person", slow_found)
     barrier = threading.Barrier(2)
     errors: list = []
 
-    def register(id_number, name):
+    def register(id_number, name, temperature):
         try:
             barrier.wait()
-            passage(staff, cp, id_number=id_number, name=name, vehicle_plate="鄂K12345")
+            passage(staff, cp, id_number=id_number, name=name, vehicle_plate="鄂K12345", temperature=temperature)
         except Exception as exc:  # noqa: BLE001 (reported by the assertion below)
             errors.append(exc)
         finally:
             connection.close()
 
-    for people in ([(ID_1, "张三"), (ID_2, "李四")], [(ID_3, "王五"), (ID_3, "王五")]):
+    # 王五 measured twice (two registrations, not one sent twice)
+    for people in ([(ID_1, "张三", "36.5"), (ID_2, "李四", "36.5")], [(ID_3, "王五", "36.5"), (ID_3, "王五", "36.6")]):
         threads = [threading.Thread(target=register, args=who) for who in people]
         for t in threads:
             t.start()

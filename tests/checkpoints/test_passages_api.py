@@ -1,4 +1,4 @@
-"""The passage API: the queue's endpoint, lookup of a known ID, figures; scope, masking and errors."""
+"""The passage API: the queue's endpoint, figures; scope, masking and errors (the ID look-up: test_lookup.py)."""
 
 import time
 
@@ -54,20 +54,6 @@ def test_another_townships_checkpoint_is_404(login, staff_b, cp):
 def test_a_worker_cannot_register_403(login, worker_b1, town_b):
     other = checkpoint(town_b, name="丰山村口", region=f.VILLAGE_B1, kind="village_entrance")
     assert post_json(login(worker_b1), f"{BASE}/{other.pk}/passages", _body())[0] == 403
-
-
-def test_lookup_gives_masked_data_and_the_last_passage(login, staff, cp):
-    passage(staff, cp, phone="13800001111", vehicle_plate="鄂K12345", origin="武汉", origin_code=WUHAN,
-            destination=f.VILLAGE_B1, destination_text="红旗村3组")
-    client = login(staff)
-    status, body = post_json(client, f"{BASE}/{cp.pk}/lookup", {"id_number": ID_1.lower()})
-    assert status == 200, body
-    assert body["found"] and body["name"] == "张三" and body["id_masked"] == "4209**********1239"
-    assert body["phone_masked"] == "138****1111" and "13800001111" not in str(body) and ID_1 not in str(body)
-    assert body["last"]["vehicle_plate"] == "鄂K12345" and body["last"]["destination"] == f.VILLAGE_B1
-    assert post_json(client, f"{BASE}/{cp.pk}/lookup", {"id_number": ID_2})[1]["found"] is False
-    bad = post_json(client, f"{BASE}/{cp.pk}/lookup", {"id_number": "123"})[1]
-    assert bad["valid"] is False and bad["message"]
 
 
 def test_lookup_is_not_a_get(login, staff, cp):

@@ -89,7 +89,7 @@ def test_a_released_returnee_arriving_again_gets_a_new_entry(staff, cp, wuhan, w
 def test_closed_task_then_passing_again_opens_a_new_one(staff, cp, wuhan, worker_b1):
     _arrive(staff, cp)
     tasks.close_task(worker_b1, ArrivalTask.objects.get(), note="已上门核实，居家观察")
-    _arrive(staff, cp)
+    _arrive(staff, cp, vehicle_plate="鄂A54321")  # back in another car
     assert ArrivalTask.objects.filter(status=TaskStatus.OPEN).count() == 1
     assert KeyPerson.objects.count() == 1
 

@@ -10,14 +10,15 @@ from django.utils import timezone
 from ninja import Router
 from ninja.responses import Status
 
-from fangkong.core.api import ErrorOut
+from fangkong.core.api import ErrorOut, idempotency_key
 from fangkong.core.days import Day
+from fangkong.core.rate_limit import RateLimited
 
 from .schemas_checkpoints import (
+    CheckpointCloseIn,
     CheckpointIn,
     CheckpointOut,
     CheckpointPage,
-    CloseIn,
     FiguresOut,
     InspectionIn,
     InspectionOut,
@@ -44,6 +45,7 @@ from .schemas_checkpoints import (
 from .selectors import checkpoints as selectors
 from .selectors import passages as passage_selectors
 from .services import checkpoints as services
+from .services import lookups as lookup_services
 from .services import passages as passage_services
 from .services import risk_areas as risk_area_services
 from .services import tasks as task_services
@@ -99,7 +101,7 @@ def update_checkpoint(request, checkpoint_id: int, payload: CheckpointIn):
 
 
 @router.post("/{int:checkpoint_id}/close", response={200: CheckpointOut, **WRITE})
-def close_checkpoint(request, checkpoint_id: int, payload: CloseIn):
+def close_checkpoint(request, checkpoint_id: int, payload: CheckpointCloseIn):
     checkpoint = services.close_checkpoint(request.user, selectors.checkpoint_for(request.user, checkpoint_id),
                                            day=payload.day)
     return _reloaded(request, checkpoint)
@@ -181,14 +183,18 @@ def delete_risk_area(request, area_id: int):
 
 # Passages -------------------------------------------------------------------------------------------------
 
-@router.post("/{int:checkpoint_id}/passages", response={201: PassageOut, **WRITE})
+@router.post("/{int:checkpoint_id}/passages", response={201: PassageOut, 200: PassageOut, **WRITE})
 def register_passage(request, checkpoint_id: int, payload: PassageIn):
-    """Register one passage. 422 names the field (the fever rule is on `outcome`).
+    """Register one passage. 422 names the field (the fever rule is on `outcome`). Sent again (the same
+    `Idempotency-Key` header or `client_key`, or the same person and facts within a minute): 200 with
+    the stored passage and `duplicate: true`, nothing written.
 
     The queue's endpoint reads the checkpoint lean and cached (`selectors.passage_checkpoint`)."""
     checkpoint = selectors.passage_checkpoint(request.user, checkpoint_id)
-    passage = passage_services.register_passage(request.user, checkpoint, **payload.dict())
-    return Status(201, passage_out(passage))
+    data = payload.dict()
+    data["client_key"] = idempotency_key(request, data["client_key"])
+    passage = passage_services.register_passage(request.user, checkpoint, **data)
+    return Status(200 if passage.duplicate else 201, passage_out(passage))
 
 
 @router.get("/{int:checkpoint_id}/passages", response={200: PassagePage, **READ})
@@ -209,15 +215,16 @@ def day_figures(request, checkpoint_id: int, day: Day | None = None):
             **passage_selectors.day_figures(checkpoint, when)}
 
 
-@router.post("/{int:checkpoint_id}/lookup", response={200: LookupOut, **READ})
+@router.post("/{int:checkpoint_id}/lookup", response={200: LookupOut, 429: ErrorOut, **READ})
 def lookup_person(request, checkpoint_id: int, payload: LookupIn):
-    """Is this ID known? Name, masked ID and phone, last passage here (POST: no ID numbers in URLs)."""
+    """Did this ID pass here before? Name and where from and to last time, for the passage form
+    (POST: no ID numbers in URLs). Audited; 429 over FANGKONG_LOOKUP_RATE a minute (services.lookups)."""
     checkpoint = selectors.checkpoint_for(request.user, checkpoint_id)
-    found = passage_selectors.person_lookup(request.user, checkpoint, id_type=payload.id_type,
-                                            id_number=payload.id_number)
-    if found.get("last"):
-        found["last"]["passed_at"] = timezone.localtime(found["last"]["passed_at"]).isoformat()
-    return found
+    try:
+        return lookup_services.look_up_person(request.user, checkpoint, id_type=payload.id_type,
+                                              id_number=payload.id_number)
+    except RateLimited as exc:
+        return Status(429, {"detail": str(exc)})
 
 
 # Arrival tasks -------------------------------------------------------------------------------------------

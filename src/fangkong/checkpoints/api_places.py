@@ -13,13 +13,12 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
-from fangkong.core.api import ErrorOut
+from fangkong.core.api import ErrorOut, idempotency_key
 from fangkong.core.days import Day, Moment
 from fangkong.people import services as people_services
 
 from . import qr
 from .schemas_places import (
-    CheckInIn,
     CheckInOut,
     ClosureIn,
     ClosureOut,
@@ -32,6 +31,7 @@ from .schemas_places import (
     PlaceIn,
     PlaceOut,
     PlacePage,
+    PublicCheckInIn,
     local,
     place_out,
 )
@@ -50,20 +50,25 @@ WRITE = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 @router.post("/c/{token}/check-in", auth=None, response={201: CheckInOut, 404: ErrorOut, 422: ErrorOut,
                                                           429: ErrorOut})
-def public_check_in(request, token: str, payload: CheckInIn):
+def public_check_in(request, token: str, payload: PublicCheckInIn):
     """The public check-in (no account): same rules and answers as the page /checkpoints/c/{token}/.
-    The router's first route: the busiest one, resolved after the fewest tries of other patterns."""
+    The router's first route: the busiest one, resolved after the fewest tries of other patterns.
+    Sent again (the same `Idempotency-Key` header or `client_key`, or the same visitor within a minute),
+    it is stored once and answered alike: the answer never says whether the visitor was here before."""
     try:
         code = check_in_selectors.active_code_by_token(token)
     except Http404:
         return Status(404, {"detail": _("场所码无效")})
     if not check_in_services.allow_attempt(check_in_services.client_ip(request)):
         return Status(429, {"detail": _("提交过于频繁，请稍后再试")})
+    data = payload.dict()
+    data["client_key"] = idempotency_key(request, data["client_key"])
+    at = timezone.now()
     try:
-        row = check_in_services.check_in(code, **payload.dict())
+        check_in_services.check_in(code, at=at, **data)
     except ValidationError as exc:
         return Status(422, {"detail": exc.message_dict})
-    return Status(201, {"detail": _("登记成功"), "where": code.name, "at": local(row.checked_in_at)})
+    return Status(201, {"detail": _("登记成功"), "where": code.name, "at": local(at)})
 
 
 @router.get("/places", response={200: PlacePage, **READ})

@@ -13,10 +13,17 @@ from fangkong.people.models import IdType
 from fangkong.quarantine.forms import MomentInput, moment_text  # noqa: F401  (re-exported for the views)
 
 from .models import CheckpointKind, Direction, Outcome
+from .services.duplicates import KEY_MAX, new_key
 
 
 def chips(choices):
     return forms.RadioSelect(attrs={"class": "chips"}, choices=choices)
+
+
+def client_key_field() -> forms.CharField:
+    """The hidden idempotency key of a registration form: a new one each time the form is shown, the same
+    one when it is sent again (a second tap, a reload), so the registration is stored once."""
+    return forms.CharField(required=False, max_length=KEY_MAX, initial=new_key, widget=forms.HiddenInput)
 
 
 class CheckpointForm(forms.Form):
@@ -79,6 +86,7 @@ class PassageForm(forms.Form):
     direction = forms.ChoiceField(label=_("方向"), choices=Direction.choices, initial=Direction.IN,
                                   widget=chips(Direction.choices))
     passed_at = forms.CharField(label=_("通行时间（补录时填写）"), max_length=30, required=False, widget=MomentInput())
+    client_key = client_key_field()
 
 
 class TaskCloseForm(forms.Form):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.forms import DayField
 
+from .forms_checkpoints import client_key_field
 from .models import PlaceKind
 
 DATE = {"type": "date"}
@@ -57,6 +58,7 @@ class CheckInForm(forms.Form):
     origin = forms.CharField(label=_("近14天来自何地（选填）"), max_length=100, required=False)
     origin_code = forms.CharField(label=_("来源地区划代码（选填）"), max_length=12, required=False,
                                   widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    client_key = client_key_field()
 
 
 class ExposureForm(forms.Form):

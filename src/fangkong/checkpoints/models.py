@@ -187,10 +187,14 @@ class Passage(models.Model):
     key_person = models.ForeignKey("screening.KeyPerson", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    # the sender's idempotency key (services.duplicates): one passage per key, account and checkpoint
+    client_key = models.CharField(max_length=64, blank=True, default="", db_default="", editable=False)
 
     class Meta:
         verbose_name = _("通行登记")
         verbose_name_plural = _("通行登记")
+        constraints = [models.UniqueConstraint(fields=["checkpoint", "recorded_by", "client_key"],
+                                               condition=~Q(client_key=""), name="passage_client_key")]
         indexes = [
             models.Index(fields=["checkpoint", "passed_at"], name="passage_checkpoint"),
             models.Index(fields=["person", "passed_at"], name="passage_person"),
@@ -327,13 +331,21 @@ class CheckIn(models.Model):
     origin = models.CharField(_("近14天来自何地"), max_length=100, blank=True)
     origin_code = models.CharField(max_length=12, blank=True)
     from_risk_area = models.BooleanField(default=False)
+    # the sender's idempotency key (services.duplicates): one check-in per key and place (checkpoint)
+    client_key = models.CharField(max_length=64, blank=True, default="", db_default="", editable=False)
 
     class Meta:
         verbose_name = _("扫码登记")
         verbose_name_plural = _("扫码登记")
-        constraints = [models.CheckConstraint(
-            condition=Q(place__isnull=False, checkpoint__isnull=True) | Q(place__isnull=True, checkpoint__isnull=False),
-            name="check_in_one_target")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(place__isnull=False, checkpoint__isnull=True) | Q(place__isnull=True, checkpoint__isnull=False),
+                name="check_in_one_target"),
+            models.UniqueConstraint(fields=["place", "client_key"], name="checkin_place_client_key",
+                                    condition=~Q(client_key="") & Q(place__isnull=False)),
+            models.UniqueConstraint(fields=["checkpoint", "client_key"], name="checkin_checkpoint_client_key",
+                                    condition=~Q(client_key="") & Q(checkpoint__isnull=False)),
+        ]
         indexes = [
             models.Index(fields=["place", "checked_in_at"], name="checkin_place"),
             models.Index(fields=["checkpoint", "checked_in_at"], name="checkin_checkpoint"),

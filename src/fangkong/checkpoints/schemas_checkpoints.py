@@ -26,7 +26,7 @@ class CheckpointIn(Schema):
     opened_on: str | None = Field(None, description="create only; default today")
 
 
-class CloseIn(Schema):
+class CheckpointCloseIn(Schema):
     day: str | None = Field(None, description="default today")
 
 
@@ -75,6 +75,8 @@ class PassageIn(Schema):
     outcome: str = Field(description="pass / turned_back / isolation / fever_clinic")
     direction: str = Field("in", description="in / out")
     passed_at: Moment = Field(None, description="default now")
+    client_key: str = Field("", description="idempotency key (or the Idempotency-Key header): sent again, the "
+                                            "stored passage is answered, nothing written")
 
 
 class LookupIn(Schema):
@@ -165,6 +167,8 @@ class PassageOut(Schema):
     from_risk_area: bool
     key_person_id: int | None
     task_id: int | None = None
+    duplicate: bool = Field(False, description="stored before (same idempotency key, or the same person and "
+                                               "facts within a minute): nothing was written")
 
 
 class PassagePage(Schema):
@@ -184,8 +188,6 @@ class FiguresOut(Schema):
 
 
 class LastPassageOut(Schema):
-    passed_at: str
-    vehicle_plate: str
     origin: str
     origin_code: str
     destination: str
@@ -194,14 +196,12 @@ class LastPassageOut(Schema):
 
 
 class LookupOut(Schema):
-    found: bool
+    found: bool = Field(description="the person passed this checkpoint before (its own register only)")
     valid: bool
     message: str
     name: str = ""
-    id_masked: str = ""
-    phone_masked: str = ""
     has_phone: bool = False
-    last: LastPassageOut | None = None
+    last: LastPassageOut | None = Field(None, description="the latest passage here: where from and to")
 
 
 class TaskOut(Schema):
@@ -272,7 +272,7 @@ def passage_out(p) -> dict:
             "origin_code": p.origin_code, "destination": p.destination_id or "",
             "destination_text": p.destination_text, "temperature": str(p.temperature), "outcome": p.outcome,
             "from_risk_area": p.from_risk_area, "key_person_id": p.key_person_id,
-            "task_id": task.pk if task is not None else None}
+            "task_id": task.pk if task is not None else None, "duplicate": getattr(p, "duplicate", False)}
 
 
 def task_out(t) -> dict:

@@ -92,12 +92,14 @@ class CodeOut(Schema):
     checkpoint_id: int | None
 
 
-class CheckInIn(Schema):
+class PublicCheckInIn(Schema):
     phone: str = ""
     name: str = ""
     id_number: str = ""
     origin: str = ""
     origin_code: str = ""
+    client_key: str = Field("", description="idempotency key (or the Idempotency-Key header): sent again, "
+                                            "nothing more is stored")
 
 
 class CheckInOut(Schema):

@@ -2,7 +2,8 @@
 
 登记通行 is made for a queue: the ID field has the focus; typing a known ID fills the name (and
 the last trip) through a small inline script calling the JSON lookup; after 保存 the page comes
-back empty with one success line naming who was registered (ID masked), and "同车" puts the
+back empty with one success line naming who was registered (ID masked; a second tap of 保存 or a reload
+says it was registered already: the form's hidden key, services.duplicates), and "同车" puts the
 previous vehicle, origin and destination back with one tap. A successful POST costs the
 registration's queries and a redirect, nothing else (no choices are built for it).
 """
@@ -12,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -63,6 +65,11 @@ def origin_choices(day) -> list:
 def _announce(request, passage) -> None:
     values = {"name": passage.person.name, "id": identity.mask_id(passage.person.id_number),
               "outcome": passage.get_outcome_display(), "t": passage.temperature}
+    if passage.duplicate:
+        values["time"] = timezone.localtime(passage.passed_at).strftime("%H:%M:%S")
+        messages.warning(request, _("重复提交，未再登记：%(name)s（%(id)s）已于 %(time)s 登记，体温 %(t)s°C，%(outcome)s")
+                         % values)
+        return
     line = _("已登记：%(name)s（%(id)s），体温 %(t)s°C，%(outcome)s") % values
     if passage.key_person_id:
         line += _("。来自风险地区，已列入%(village)s台账并通知村（社区）核查") % {

@@ -31,5 +31,10 @@ class TokenAuth(HttpBearer):
 AUTH = [SessionAuthCSRF(csrf=True), TokenAuth()]
 
 
+def idempotency_key(request, given: str = "") -> str:
+    """The sender's idempotency key of a registration: the `Idempotency-Key` header, else the body's field."""
+    return request.headers.get("Idempotency-Key", "") or given or ""
+
+
 class ErrorOut(Schema):
     detail: str | list | dict

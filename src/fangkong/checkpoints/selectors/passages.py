@@ -6,15 +6,13 @@ Passages are the big table: every read here is an index range of one checkpoint'
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.core.days import day_bounds, moment_problem
-from fangkong.people import identity
-from fangkong.people.cleaning import clean_id_number, parse_id_type
 from fangkong.people.models import Person
 from fangkong.regions.models import within
 
@@ -80,33 +78,22 @@ def passage_for(user, pk) -> Passage:
     return found
 
 
-def person_lookup(user, checkpoint: Checkpoint, *, id_type: str, id_number: str) -> dict:
-    """What the passage form may prefill for a known ID: name, masked ID and phone, and the travel
-    details of their last passage at this checkpoint. Never the full numbers (the form shows them
-    masked; a reveal is a separate, logged act on the person's page)."""
+def last_passage_here(user, checkpoint: Checkpoint, *, id_digest: str) -> Passage | None:
+    """The latest passage at `checkpoint` (from a scoped selector) of the person with this ID digest, its
+    person's name and phone and its destination loaded: what the passage form may prefill from (the
+    checkpoint's own register, nothing the county knows of the person elsewhere).
+
+    Two short reads: the person ids of the digest (index person_id_digest), then their latest passage
+    here (index passage_person), never a walk down a busy checkpoint's day."""
     if not permissions.can_register_passages(user):
         raise PermissionDenied
-    try:
-        kind = parse_id_type(id_type)
-        number = clean_id_number(kind, id_number)
-    except ValidationError as exc:
-        return {"found": False, "valid": False, "message": "；".join(exc.messages)}
-    person = (Person.objects.filter(id_digest=identity.digest(kind, number)).order_by("id")
-              .only("id", "name", "id_number", "phone").first())
-    if person is None:
-        return {"found": False, "valid": True, "message": ""}
-    last = (Passage.objects.filter(person=person, checkpoint=checkpoint).select_related("destination")
-            .order_by("-passed_at").first())
-    found = {"found": True, "valid": True, "message": "", "name": person.name,
-             "id_masked": identity.mask_id(person.id_number), "phone_masked": identity.mask_phone(person.phone),
-             "has_phone": bool(person.phone), "last": None}
-    if last is not None:
-        found["last"] = {
-            "passed_at": last.passed_at, "vehicle_plate": last.vehicle_plate, "origin": last.origin,
-            "origin_code": last.origin_code, "destination": last.destination_id or "",
-            "destination_name": last.destination.name if last.destination else "",
-            "destination_text": last.destination_text}
-    return found
+    ids = list(Person.objects.filter(id_digest=id_digest).values_list("id", flat=True)[:5])
+    if not ids:
+        return None
+    return (Passage.objects.filter(checkpoint=checkpoint, person_id__in=ids).select_related("person", "destination")
+            .only("passed_at", "origin", "origin_code", "destination_text", "person__name", "person__phone",
+                  "destination__name")
+            .order_by("-passed_at", "-id").first())
 
 
 # Arrival tasks -------------------------------------------------------------------------------------------

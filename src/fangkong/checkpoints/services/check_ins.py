@@ -14,6 +14,9 @@ an ID number and where they came from in the last 14 days. No account, so:
       person_phone_digest is (phone_digest, name, region)); else a new person without an ID.
   A known person's record is never changed by a check-in. A new person is registered in the
   place's region (the only region known), with an audit entry of the check-in saying so.
+- Sent twice, stored once (services.duplicates): the same idempotency key at the same place, or the
+  same person with the same origin there within a minute, stores nothing more; the answer is the
+  same as for a new check-in (it never says the visitor was here before).
 - Rate limit per client address: `FANGKONG_CHECK_IN_RATE` attempts per minute (default 10),
   counted in Django's cache (every attempt, valid or not). The client address is REMOTE_ADDR;
   when REMOTE_ADDR is one of `FANGKONG_TRUSTED_PROXIES` (a list of addresses of the reverse
@@ -29,18 +32,17 @@ the check-in, one audit entry and one counters upsert; on PostgreSQL an advisory
 import contextlib
 import re
 import threading
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
-from fangkong.core.rows import insert
+from fangkong.core import rate_limit
+from fangkong.core.rows import insert, select
 from fangkong.core.text import clean_name
 from fangkong.people import identity
 from fangkong.people.models import IdType, Person
@@ -48,7 +50,7 @@ from fangkong.people.models import IdType, Person
 from ..models import CheckIn
 from ..rollup_places import check_in_contributions
 from ..selectors.check_ins import ActiveCode
-from . import risk_areas
+from . import duplicates, risk_areas
 
 NAME_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fffA-Za-z·•.\- ]{1,50}$")
 ORIGIN_CODE_LENGTHS = (2, 4, 6, 9, 12)
@@ -73,13 +75,7 @@ def client_ip(request) -> str:
 
 def allow_attempt(address: str, now: float | None = None) -> bool:
     """Count one attempt of this client in the current minute; False once over the rate."""
-    window = int((now if now is not None else time.time()) // 60)
-    key = f"fangkong:check_in:{address}:{window}"
-    try:
-        count = cache.incr(key)  # one cache operation for every attempt but a client's first in a minute
-    except ValueError:
-        count = 1 if cache.add(key, 1, timeout=120) else cache.incr(key)
-    return count <= rate_per_minute()
+    return rate_limit.allow("check_in", address, rate_per_minute(), now)
 
 
 def _risky(origin_code: str, day) -> bool:
@@ -177,23 +173,64 @@ def _write_transaction():
         yield
 
 
+# Sent twice, stored once (services.duplicates) ----------------------------------------------------
+
+def _site(row: CheckIn) -> tuple[str, int]:
+    return ("place_id = %s", row.place_id) if row.place_id is not None else ("checkpoint_id = %s", row.checkpoint_id)
+
+
+def _earlier_same(row: CheckIn) -> CheckIn | None:
+    """The stored check-in that `row` (not yet written, its person known) repeats: the same idempotency key,
+    or the same origin within the duplicate window of its time, at the same site (index checkin_person)."""
+    adapt, span = connection.ops.adapt_datetimefield_value, duplicates.window()
+    where, site = _site(row)
+    for earlier in select(CheckIn, ("id", "checked_in_at", "origin", "origin_code", "client_key"),
+                          f"person_id = %s AND checked_in_at >= %s AND checked_in_at <= %s AND {where}",
+                          [row.person_id, adapt(row.checked_in_at - span), adapt(row.checked_in_at + span), site],
+                          "ORDER BY id LIMIT 20"):
+        if (row.client_key and earlier.client_key == row.client_key) or (
+                (earlier.origin, earlier.origin_code) == (row.origin, row.origin_code)):
+            return earlier
+    return None
+
+
+def _by_client_key(row: CheckIn) -> CheckIn | None:
+    where, site = _site(row)
+    found = select(CheckIn, ("id", "checked_in_at"), f"client_key = %s AND {where}", [row.client_key, site])
+    return found[0] if found else None
+
+
 def check_in(code: ActiveCode, *, phone: str, name: str, id_number: str = "", origin: str = "",
-             origin_code: str = "", at=None) -> CheckIn:
+             origin_code: str = "", at=None, client_key: str = "") -> CheckIn:
     """Store one check-in at the code's place or checkpoint (`selectors.check_ins.active_code_by_token`:
     the caller looked the active code up). Validation and the risk-area test come before the
-    transaction; inside it: the person (one lookup, an insert when new), the check-in, one audit
-    entry and one counters upsert (last: the busy counter rows are held the shortest); nothing is read back.
-    Returns the check-in as written (not read back)."""
+    transaction; inside it: the person (one lookup, an insert when new), for a known person their
+    check-ins there within the duplicate window, the check-in, one audit entry and one counters upsert
+    (last: the busy counter rows are held the shortest); nothing is read back.
+    Returns the check-in as written (not read back), or the stored one it repeats (`client_key`: the
+    sender's idempotency key; see services.duplicates), with only its id and time loaded, nothing written."""
     data = clean_check_in(phone=phone, name=name, id_number=id_number, origin=origin, origin_code=origin_code)
+    key = duplicates.clean_key(client_key)
     at = at or timezone.now()
     from_risk = _risky(data["origin_code"], timezone.localdate(at))
     row = CheckIn(place_id=code.place_id, checkpoint_id=code.checkpoint_id, region_id=code.region_id,
-                  checked_in_at=at, origin=data["origin"], origin_code=data["origin_code"], from_risk_area=from_risk)
-    with _write_transaction():
-        row.person_id, created = _find_or_create_person(data, code.region_id)
-        insert(row)
-        audit.record(None, "check_in.create", row, region=code.region_id, after={
-            "place_id": code.place_id, "checkpoint_id": code.checkpoint_id, "person_id": row.person_id,
-            "person_created": created, "from_risk_area": from_risk, "origin_code": row.origin_code})
-        counters.track_change(new=check_in_contributions(row))
+                  checked_in_at=at, origin=data["origin"], origin_code=data["origin_code"], from_risk_area=from_risk,
+                  client_key=key)
+    try:
+        with _write_transaction():
+            row.person_id, created = _find_or_create_person(data, code.region_id)
+            earlier = None if created else _earlier_same(row)
+            if earlier is not None:
+                return earlier
+            insert(row)
+            audit.record(None, "check_in.create", row, region=code.region_id, after={
+                "place_id": code.place_id, "checkpoint_id": code.checkpoint_id, "person_id": row.person_id,
+                "person_created": created, "from_risk_area": from_risk, "origin_code": row.origin_code})
+            counters.track_change(new=check_in_contributions(row))
+    except IntegrityError:
+        # the key was stored meanwhile (sent twice at once, or again after the window): stored once
+        earlier = _by_client_key(row) if key else None
+        if earlier is None:
+            raise
+        return earlier
     return row

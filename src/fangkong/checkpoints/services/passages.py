@@ -21,6 +21,9 @@ Rules (documented here, tested in tests/checkpoints/test_passages*.py):
   checkpoint, except that a phone is added when none is known, and that a returnee put on a
   village's ledger now lives there (as when the village registers them). The passage's one audit
   entry says so (person created, phone added, moved); ID and phone are masked in it.
+- Sent twice, stored once (`duplicates`): a passage with the idempotency key of one already stored by
+  the same account at the checkpoint, or of the same person with the same facts within a minute of
+  one, returns that passage (`passage.duplicate`) and writes nothing.
 - Arrivals from a risk area (inbound, not turned back, origin code in an active risk area) are
   `from_risk_area`. Bound for a village or grid of the county, they are put on that village's
   ledger as a returnee key person (an open returnee entry anywhere in the county is updated
@@ -35,8 +38,9 @@ closed in another process is refused within that time), the destination region f
 cache of REGION_CACHE_SECONDS (found regions only). Inside the transaction, no lock on the checkpoint:
 on PostgreSQL one statement takes transaction advisory locks on the person's digest (two
 registrations of one new person do not record two persons) and, with a plate, on checkpoint + plate
-(the vehicle count); SQLite's write lock already serialises writers. Then the plate's earlier passage
-(with a plate only), the person (one digest lookup of the needed columns, an insert only when new),
+(the vehicle count); SQLite's write lock already serialises writers. Then the person (one digest
+lookup of the needed columns), for a known person their passages here within the duplicate window
+(index passage_person), the plate's earlier passage (with a plate only), the person's insert when new,
 the passage insert, one audit entry and one counters upsert (last, so the busy counter rows are held
 the shortest), and nothing is read back.
 """
@@ -54,7 +58,7 @@ from django.utils.translation import gettext as _
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core.process_cache import ProcessCache
-from fangkong.core.rows import insert
+from fangkong.core.rows import insert, select
 from fangkong.people import identity
 from fangkong.people.cleaning import clean_person_fields
 from fangkong.people.models import Person
@@ -65,10 +69,19 @@ from fangkong.screening.services import key_persons as ledger
 from fangkong.screening.services import parse_temperature
 
 from .. import permissions
-from ..models import Checkpoint, CheckpointStatus, Direction, Outcome, Passage, TaskKind
+from ..models import (
+    ArrivalTask,
+    Checkpoint,
+    CheckpointStatus,
+    Direction,
+    Outcome,
+    Passage,
+    TaskKind,
+    TaskStatus,
+)
 from ..rollup_passages import fever_threshold, passage_contributions
 from ..selectors.checkpoints import lean_checkpoint
-from . import risk_areas, tasks
+from . import duplicates, risk_areas, tasks
 from .checkpoints import CLOCK_SLACK, as_moment, choice, fmt, raise_if, text
 
 VEHICLE_WINDOW = datetime.timedelta(minutes=30)
@@ -152,17 +165,20 @@ def _plate_seen(checkpoint: Checkpoint, plate: str, at) -> bool:
         return cursor.fetchone() is not None
 
 
-def _find_or_record_person(fields: dict, region_code: str, *, whole: bool) -> tuple[Person, bool, bool]:
-    """(person, created, phone added) for the cleaned fields: by digest, else a new person.
-
-    Only the columns a passage shows are read (`whole`: all of them, for the ledger's entry functions)."""
+def _find_person(fields: dict, *, whole: bool) -> Person | None:
+    """The person of the cleaned fields' ID digest, or None. Only the columns a passage shows are read
+    (`whole`: all of them, for the ledger's entry functions)."""
     if whole:
-        person = Person.objects.filter(id_digest=fields["id_digest"]).order_by("id").first()
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(_PERSON_BY_DIGEST, [fields["id_digest"]])
-            values = cursor.fetchone()
-        person = Person.from_db(connection.alias, _PERSON_FIELDS, values) if values is not None else None
+        return Person.objects.filter(id_digest=fields["id_digest"]).order_by("id").first()
+    with connection.cursor() as cursor:
+        cursor.execute(_PERSON_BY_DIGEST, [fields["id_digest"]])
+        values = cursor.fetchone()
+    return Person.from_db(connection.alias, _PERSON_FIELDS, values) if values is not None else None
+
+
+def _record_person(person: Person | None, fields: dict, region_code: str) -> tuple[Person, bool, bool]:
+    """(person, created, phone added): the found person (their phone added when none is known), else a
+    new one recorded."""
     if person is None:
         person = Person(region_id=region_code, **fields)
         insert(person)
@@ -173,6 +189,44 @@ def _find_or_record_person(fields: dict, region_code: str, *, whole: bool) -> tu
                                                    updated_at=person.updated_at)
         return person, False, True
     return person, False, False
+
+
+# What makes two passages of one person at one checkpoint the same registration (besides the time)
+_FACTS = ("direction", "vehicle_plate", "origin", "origin_code", "destination_id", "destination_text",
+          "temperature", "outcome")
+
+
+def _earlier_same(passage: Passage) -> Passage | None:
+    """The stored passage that `passage` (not yet written, its person known) repeats (`duplicates`): one
+    with its idempotency key, or the same facts within the window of its time; None when it is new."""
+    adapt, span = connection.ops.adapt_datetimefield_value, duplicates.window()
+    candidates = select(Passage, ("id", "client_key", *_FACTS),
+                        "person_id = %s AND passed_at >= %s AND passed_at <= %s AND checkpoint_id = %s",
+                        [passage.person_id, adapt(passage.passed_at - span), adapt(passage.passed_at + span),
+                         passage.checkpoint_id], "ORDER BY id LIMIT 20")
+    facts = tuple(getattr(passage, name) for name in _FACTS)
+    for earlier in candidates:
+        if (passage.client_key and earlier.client_key == passage.client_key) or (
+                tuple(getattr(earlier, name) for name in _FACTS) == facts):
+            return _stored(earlier.pk)
+    return None
+
+
+def _stored(pk: int) -> Passage:
+    """A stored passage as the register answers it again: `duplicate`, no person created, its open task."""
+    passage = (Passage.objects.select_related("person", "destination", "key_person__region").get(pk=pk))
+    passage.duplicate, passage.person_created, passage.person_moved, passage.task = True, False, False, None
+    if passage.key_person_id:
+        passage.task = ArrivalTask.objects.filter(
+            kind=TaskKind.ARRIVAL, region_id=passage.key_person.region_id, person_id=passage.person_id,
+            status=TaskStatus.OPEN).order_by("id").first()
+    return passage
+
+
+def _by_client_key(actor, checkpoint: Checkpoint, key: str) -> Passage | None:
+    found = (Passage.objects.filter(checkpoint=checkpoint, recorded_by=actor, client_key=key)
+             .values_list("pk", flat=True).first())
+    return None if found is None else _stored(found)
 
 
 def _lock(keys: list[str]) -> None:
@@ -220,7 +274,7 @@ def _put_on_ledger(actor, person: Person, passage: Passage, destination: Region,
                          prefix=_("卡点登记（%(checkpoint)s），更新：") % {"checkpoint": checkpoint.name})
 
 
-def _require_registrar(actor, checkpoint: Checkpoint) -> None:
+def require_registrar(actor, checkpoint: Checkpoint) -> None:
     if not permissions.can_register_passages(actor):
         raise PermissionDenied(_("您的角色不能登记通行"))
     if not codes.is_within(checkpoint.region_id, actor.region_id):
@@ -230,12 +284,18 @@ def _require_registrar(actor, checkpoint: Checkpoint) -> None:
 def register_passage(actor, checkpoint: Checkpoint, *, id_number: str, name: str, temperature, outcome: str,
                      id_type: str = identity.RESIDENT_ID, phone: str = "", vehicle_plate: str = "",
                      origin: str = "", origin_code: str = "", destination=None, destination_text: str = "",
-                     direction: str = Direction.IN, passed_at=None) -> Passage:
+                     direction: str = Direction.IN, passed_at=None, client_key: str = "") -> Passage:
     """登记通行: one person passing the checkpoint. Returns the passage; `passage.person_created` says
-    whether the person was new, `passage.task` is the arrival task opened or found (or None)."""
-    _require_registrar(actor, checkpoint)
+    whether the person was new, `passage.task` is the arrival task opened or found (or None),
+    `passage.duplicate` that it was stored before (`client_key`: the sender's idempotency key)."""
+    require_registrar(actor, checkpoint)
     errors: dict = {}
     fields = None
+    try:
+        key = duplicates.clean_key(client_key)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+        key = ""
     try:
         fields = clean_person_fields(name=name, id_type=id_type, id_number=id_number, phone=phone)
     except ValidationError as exc:
@@ -278,25 +338,37 @@ def register_passage(actor, checkpoint: Checkpoint, *, id_number: str, name: str
     from_risk = (direction == Direction.IN and outcome != Outcome.TURNED_BACK
                  and risk_areas.is_risk_origin(origin_code, timezone.localdate(at)))
     on_ledger = from_risk and destination is not None and destination.level in LEDGER_LEVELS
-    with transaction.atomic():
-        return _record(actor, checkpoint, fields, at=at, direction=direction, plate=plate, origin=origin,
-                       origin_code=origin_code, destination=destination, destination_text=destination_text,
-                       temperature=temperature, outcome=outcome, from_risk=from_risk, on_ledger=on_ledger,
-                       threshold=threshold)
-
-
-def _record(actor, checkpoint: Checkpoint, fields: dict, *, at, direction, plate, origin, origin_code, destination,
-            destination_text, temperature, outcome, from_risk, on_ledger, threshold) -> Passage:
-    """The writes of `register_passage`, inside its transaction."""
-    _lock([f"passage.person:{fields['id_digest']}"] + ([f"passage.vehicle:{checkpoint.pk}:{plate}"] if plate else []))
-    counts_vehicle = bool(plate) and not _plate_seen(checkpoint, plate, at)
-    person, person_created, phone_added = _find_or_record_person(
-        fields, destination.code if destination is not None else checkpoint.region_id, whole=on_ledger)
     passage = Passage(checkpoint=checkpoint, region_id=checkpoint.region_id, passed_at=at, direction=direction,
-                      person=person, vehicle_plate=plate, counts_vehicle=counts_vehicle, origin=origin,
-                      origin_code=origin_code, destination=destination, destination_text=destination_text,
-                      temperature=temperature, outcome=outcome, from_risk_area=from_risk, recorded_by=actor)
-    passage.task, passage.person_moved = None, False
+                      vehicle_plate=plate, origin=origin, origin_code=origin_code, destination=destination,
+                      destination_text=destination_text, temperature=temperature, outcome=outcome,
+                      from_risk_area=from_risk, recorded_by=actor, client_key=key)
+    try:
+        with transaction.atomic():
+            return _record(actor, checkpoint, fields, passage, on_ledger=on_ledger, threshold=threshold)
+    except IntegrityError:
+        # the key was stored meanwhile (sent twice at once, or again after the window): the first answers
+        earlier = _by_client_key(actor, checkpoint, key) if key else None
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _record(actor, checkpoint: Checkpoint, fields: dict, passage: Passage, *, on_ledger, threshold) -> Passage:
+    """The writes of `register_passage` for the unsaved `passage`, inside its transaction; or the stored
+    passage it repeats, and nothing written."""
+    at, plate, destination = passage.passed_at, passage.vehicle_plate, passage.destination
+    _lock([f"passage.person:{fields['id_digest']}"] + ([f"passage.vehicle:{checkpoint.pk}:{plate}"] if plate else []))
+    person = _find_person(fields, whole=on_ledger)
+    if person is not None:
+        passage.person = person
+        earlier = _earlier_same(passage)
+        if earlier is not None:
+            return earlier
+    passage.counts_vehicle = counts_vehicle = bool(plate) and not _plate_seen(checkpoint, plate, at)
+    person, person_created, phone_added = _record_person(
+        person, fields, destination.code if destination is not None else checkpoint.region_id)
+    passage.person = person
+    passage.task, passage.person_moved, passage.duplicate = None, False, False
     if on_ledger:
         passage.key_person = _put_on_ledger(actor, person, passage, destination, checkpoint)
     insert(passage)
@@ -307,10 +379,10 @@ def _record(actor, checkpoint: Checkpoint, fields: dict, *, at, direction, plate
         "checkpoint": checkpoint.pk, "person": person.pk, "person_created": person_created,
         "phone_added": phone_added, "person_moved_to": destination.code if passage.person_moved else "",
         "id_number": identity.mask_id(person.id_number),
-        "passed_at": at, "direction": direction, "vehicle_plate": plate, "counts_vehicle": counts_vehicle,
-        "origin": origin, "origin_code": origin_code, "destination": destination.code if destination else "",
-        "temperature": temperature, "outcome": outcome, "from_risk_area": from_risk,
-        "key_person": passage.key_person_id})
+        "passed_at": at, "direction": passage.direction, "vehicle_plate": plate, "counts_vehicle": counts_vehicle,
+        "origin": passage.origin, "origin_code": passage.origin_code,
+        "destination": destination.code if destination else "", "temperature": passage.temperature,
+        "outcome": passage.outcome, "from_risk_area": passage.from_risk_area, "key_person": passage.key_person_id})
     # last: the counter rows every passage of the county adds to are held until the commit, briefly
     counters.track_change(new=passage_contributions(passage, threshold))
     passage.person_created = person_created
