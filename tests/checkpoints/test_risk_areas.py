@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
 from fangkong.checkpoints.models import RiskArea
 from fangkong.checkpoints.services import risk_areas as services
@@ -15,6 +16,13 @@ from tests import factories as f
 from .helpers_a import get_json, post_json
 
 TODAY = datetime.date.today
+
+
+@pytest.fixture
+def hq(tree):
+    """A headquarters admin of the county: the list is the county's setting (the admins of the deployment's
+    region change it; tests/accounts/test_settings_matrix.py has every other role and level)."""
+    return f.user("hq_admin", Role.HQ_ADMIN, f.COUNTY)
 
 
 def test_create_with_the_name_from_the_code(hq):
@@ -54,6 +62,22 @@ def test_dates(hq):
 def test_only_headquarters_keep_the_list(town):
     with pytest.raises(PermissionDenied):
         services.create_risk_area(town, code="42")
+
+
+@pytest.mark.parametrize(("role", "region"), [(Role.HQ_STAFF, f.COUNTY), (Role.HQ_ADMIN, f.TOWN_A)])
+def test_only_admins_of_the_deployment_region_change_the_list(hq, role, region):
+    """The list binds the whole county: neither the county's staff nor a township's admin changes it."""
+    area = services.create_risk_area(hq, code="4201", name="武汉市", valid_from=TODAY() - datetime.timedelta(days=9))
+    other = f.user("other", role, region)
+    with pytest.raises(PermissionDenied) as refused:
+        services.create_risk_area(other, code="42")
+    assert "孝昌县" in str(refused.value)
+    for write in (lambda: services.update_risk_area(other, area, name="改名"), lambda: services.end_risk_area(other, area),
+                  lambda: services.delete_risk_area(other, area)):
+        with pytest.raises(PermissionDenied):
+            write()
+    assert list(RiskArea.objects.values_list("code", "name", "valid_until")) == [("4201", "武汉市", None)]
+    assert AuditEntry.objects.filter(action__startswith="risk_area.").count() == 1
 
 
 def test_is_risk_origin_by_prefix_and_dates(hq):

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
-from fangkong.quarantine import services
+from fangkong.quarantine import selectors, services
 from fangkong.quarantine.models import QuarantinePolicy
 from tests import factories as f
 
@@ -52,6 +52,26 @@ def test_only_hq_admins_edit_policies(tree, role):
         services.update_policy(f.user("someone", role, f.COUNTY), policy, length_days=7)
     policy.refresh_from_db()
     assert policy.length_days == 14
+
+
+def test_a_township_admin_reads_the_county_policy_but_cannot_change_it(tree):
+    """The policies bind every order of the county, so they are the county's setting."""
+    town_admin = f.user("town_admin", Role.HQ_ADMIN, f.TOWN_A)
+    policy = selectors.policy_for(town_admin, "close_contact")
+    with pytest.raises(PermissionDenied) as refused:
+        services.update_policy(town_admin, policy, length_days=21)
+    assert "孝昌县" in str(refused.value)
+    policy.refresh_from_db()
+    assert policy.length_days == 14
+    assert not AuditEntry.objects.filter(action="quarantine_policy.update").exists()
+
+
+def test_a_city_admin_changes_the_policy_of_a_county_deployment(tree):
+    """Admins above the deployment's region may change its settings too; the change is audited in its region."""
+    city_admin = f.user("city_admin", Role.HQ_ADMIN, "420900000000")
+    services.update_policy(city_admin, QuarantinePolicy.objects.get(category="close_contact"), length_days=21)
+    assert QuarantinePolicy.objects.get(category="close_contact").length_days == 21
+    assert AuditEntry.objects.get(action="quarantine_policy.update").region_id == f.COUNTY
 
 
 @pytest.mark.parametrize(("changes", "field"), [

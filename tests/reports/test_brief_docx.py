@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from docx import Document
 
 from fangkong.accounts.models import Role
@@ -116,7 +117,6 @@ def test_generation_is_audited_as_an_export(tree):
 def test_only_headquarters_in_scope(tree):
     with pytest.raises(PermissionDenied):
         brief.generate_brief(f.user("town", Role.TOWNSHIP_STAFF, f.TOWN_A), f.TOWN_A, DAY)
-    from django.http import Http404
     with pytest.raises(Http404):
         brief.generate_brief(hq("hq_b", region=f.TOWN_B), f.TOWN_A, DAY)
 
@@ -136,7 +136,7 @@ def _edited_default(old: str, new: str) -> bytes:
 
 
 def test_an_uploaded_template_is_honoured_and_revert_restores_the_default(tree):
-    actor = hq()
+    actor = hq("admin", Role.HQ_ADMIN)  # the template is the county's setting: its admins change it
     add(f.VILLAGE_A1, "households_visited", 3)
     edited = _edited_default("{{ title }}", "孝昌县疫情防控每日快报")
     edited = Document(io.BytesIO(edited))
@@ -159,7 +159,7 @@ def test_an_uploaded_template_is_honoured_and_revert_restores_the_default(tree):
 ])
 def test_a_file_that_is_not_a_docx_is_refused(tree, content, message):
     with pytest.raises(ValidationError) as info:
-        brief.upload_template(hq(), f.COUNTY, "x", content)
+        brief.upload_template(hq("admin", Role.HQ_ADMIN), f.COUNTY, "x", content)
     assert message in info.value.message_dict["file"][0]
     assert not BriefTemplate.objects.exists()
 
@@ -167,9 +167,25 @@ def test_a_file_that_is_not_a_docx_is_refused(tree, content, message):
 def test_a_template_that_does_not_render_is_refused_with_the_reason(tree):
     broken = _edited_default("{{ title }}", "{{ title ")
     with pytest.raises(ValidationError) as info:
-        brief.upload_template(hq(), f.COUNTY, "坏模板", broken)
+        brief.upload_template(hq("admin", Role.HQ_ADMIN), f.COUNTY, "坏模板", broken)
     assert "模板无法生成简报" in info.value.message_dict["file"][0]
     assert not BriefTemplate.objects.exists()
+
+
+def test_a_template_is_changed_by_the_admins_of_its_region_and_above(tree):
+    content = brief.DEFAULT_TEMPLATE.read_bytes()
+    county_admin, town_admin = hq("admin", Role.HQ_ADMIN), hq("town_admin", Role.HQ_ADMIN, f.TOWN_A)
+    with pytest.raises(PermissionDenied):
+        brief.upload_template(hq(), f.COUNTY, "县模板", content)  # the county's staff
+    with pytest.raises(Http404):
+        brief.upload_template(town_admin, f.COUNTY, "县模板", content)  # above the township admin's scope
+    assert not BriefTemplate.objects.exists()
+    brief.upload_template(town_admin, f.TOWN_A, "镇模板", content)  # the township's own briefs
+    brief.upload_template(county_admin, f.COUNTY, "县模板", content)
+    with pytest.raises(Http404):
+        brief.revert_template(town_admin, f.COUNTY)
+    assert brief.revert_template(county_admin, f.TOWN_A) == 1
+    assert list(BriefTemplate.objects.filter(is_active=True).values_list("name", flat=True)) == ["县模板"]
 
 
 def test_checkpoints_section_states_its_figures(tree):

@@ -62,7 +62,7 @@ def _edited_template() -> bytes:
 
 
 def test_template_download_upload_and_revert(tree, login):
-    actor = hq()
+    actor = hq("admin", Role.HQ_ADMIN)  # the template is the county's setting: its admins change it
     add(f.VILLAGE_A1, "households_visited", 1)
     client = login(actor)
     response = client.get("/reports/brief/template/", {"region": f.COUNTY})
@@ -81,11 +81,25 @@ def test_template_download_upload_and_revert(tree, login):
 
 
 def test_a_broken_upload_shows_the_reason_and_changes_nothing(tree, login):
-    client = login(hq())
+    client = login(hq("admin", Role.HQ_ADMIN))
     bad = io.BytesIO(b"plain text")
     bad.name = "x.docx"
     response = client.post("/reports/brief/template/upload/", {**WHEN, "file": bad}, follow=True)
     assert "模板未更换：不是 Word 文档（.docx）" in response.content.decode()
+    assert not BriefTemplate.objects.exists()
+
+
+def test_the_template_forms_are_shown_only_to_who_may_change_it(tree, login):
+    staff = login(hq())
+    county_staff = staff.get(PAGE, WHEN).content.decode()
+    county_admin = login(hq("admin", Role.HQ_ADMIN)).get(PAGE, WHEN).content.decode()
+    town_admin = login(hq("town_admin", Role.HQ_ADMIN, f.TOWN_A))
+    assert 'id="template-download"' in county_staff and 'id="template-upload"' not in county_staff
+    assert 'id="template-upload"' in county_admin
+    assert 'id="template-upload"' in town_admin.get(PAGE, {**WHEN, "region": f.TOWN_A}).content.decode()
+    upload = io.BytesIO(_edited_template())
+    upload.name = "快报.docx"
+    assert staff.post("/reports/brief/template/upload/", {**WHEN, "file": upload}).status_code == 403
     assert not BriefTemplate.objects.exists()
 
 

@@ -5,9 +5,11 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
 from fangkong.reports import selectors, services
 from fangkong.reports.models import ReportSettings
+from tests import factories
 from tests.factories import COUNTY, TOWN_A, TOWN_B, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
 
 from .helpers_c import DAY, at
@@ -37,6 +39,16 @@ def test_only_hq_admin_sets_the_deadline(staff):
         services.update_settings(staff["admin"], COUNTY, deadline="25:00")
     assert "deadline" in exc.value.message_dict
     assert not ReportSettings.objects.exists()
+
+
+def test_a_township_admin_cannot_set_its_county_deadline(staff):
+    """The deadline is the county's setting: naming the township does not make it the township's."""
+    town_admin = factories.user("town_admin", Role.HQ_ADMIN, TOWN_A)
+    with pytest.raises(PermissionDenied) as refused:
+        services.update_settings(town_admin, TOWN_A, deadline="20:00", issuer="花园镇")
+    assert "孝昌县" in str(refused.value)
+    assert not ReportSettings.objects.exists()
+    assert not AuditEntry.objects.filter(action="report_settings").exists()
 
 
 def test_fullwidth_deadline_is_understood(staff):

@@ -1,5 +1,7 @@
 """What each role may do. One table, read by selectors, services and navigation alike."""
 
+from fangkong.regions import codes
+
 from .models import Role
 
 HQ = {Role.HQ_ADMIN, Role.HQ_STAFF}
@@ -9,6 +11,11 @@ MANAGE_REGIONS = {Role.HQ_ADMIN}
 # Roles that may see full ID numbers and phones on request (each reveal is logged).
 REVEAL_PERSONAL_DATA = {Role.HQ_ADMIN, Role.HQ_STAFF, Role.DOCTOR}
 READ_ONLY = {Role.VIEWER}
+# Settings that bind a region and everything below it (the quarantine policies, the risk-area list, the
+# report deadline, the brief template) belong to that region: they are changed by its headquarters admins
+# and those of the regions above it, never from below (a township's admin reads the county's policy that
+# applies to it and cannot change it). Decided here and nowhere else: each setting names its owner.
+CHANGE_SETTINGS = {Role.HQ_ADMIN}
 
 
 def _has(user, roles) -> bool:
@@ -25,6 +32,12 @@ def can_view_audit(user) -> bool:
 
 def can_manage_regions(user) -> bool:
     return _has(user, MANAGE_REGIONS)
+
+
+def can_change_setting(user, owner) -> bool:
+    """The user may change a setting owned by `owner` (a Region or its code; None: owned by no region)."""
+    code = getattr(owner, "code", owner)
+    return bool(code) and _has(user, CHANGE_SETTINGS) and codes.is_within(code, user.region_id)
 
 
 def can_reveal(user) -> bool:

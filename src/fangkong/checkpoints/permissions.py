@@ -1,9 +1,11 @@
 """Who may do what with checkpoints, places, check-ins and arrivals. One table, read by selectors,
 services and the menu alike (the roles are those of fangkong.accounts)."""
 
+from fangkong.accounts import permissions as account_permissions
 from fangkong.accounts.models import Role
 from fangkong.accounts.permissions import HQ, LEDGER_READ, LEDGER_WORK, _has
 from fangkong.regions import codes
+from fangkong.regions import selectors as region_selectors
 
 # set up, edit and close checkpoints and places; order closures; plan duty shifts
 MANAGE = HQ | {Role.TOWNSHIP_STAFF}
@@ -29,8 +31,6 @@ EXPOSURE_ANY_SUBJECT = HQ
 EXPOSURE_ANY_SUBJECT_LEVELS = {codes.PROVINCE, codes.CITY, codes.COUNTY}
 # deal with arrival tasks on a village's list
 WORK_TASKS = LEDGER_WORK
-# the list of risk areas
-MANAGE_RISK_AREAS = HQ
 
 
 def can_manage(user) -> bool:
@@ -67,5 +67,11 @@ def can_work_tasks(user) -> bool:
     return _has(user, WORK_TASKS)
 
 
+def risk_areas_owner():
+    """Every passage and check-in of the deployment is tested against the one list of risk areas: the list
+    belongs to the deployment's region."""
+    return region_selectors.deployment_region()
+
+
 def can_manage_risk_areas(user) -> bool:
-    return _has(user, MANAGE_RISK_AREAS)
+    return account_permissions.can_change_setting(user, risk_areas_owner())

@@ -58,7 +58,7 @@ def checkpoint_list(request):
     return render(request, "checkpoints/checkpoint_list.html", {
         "items": items, "status": status,
         "next_after": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
-        "can_manage": permissions.can_manage(user), "can_manage_risk_areas": permissions.can_manage_risk_areas(user),
+        "can_manage": permissions.can_manage(user),
     })
 
 
@@ -246,7 +246,8 @@ def failing(request):
 
 @login_required
 def risk_areas(request):
-    """风险地区: the list every arrival is checked against; headquarters adds, ends and removes areas."""
+    """风险地区: the list every arrival is checked against; the deployment's headquarters admins add, end and
+    remove areas (the form and buttons are shown to them only)."""
     user = request.user
     can_manage = permissions.can_manage_risk_areas(user)
     form = RiskAreaForm(request.POST or None, initial={"valid_from": timezone.localdate()})

@@ -1,7 +1,9 @@
 """Who may do what in isolation and follow-up. Read by services, selectors and (later) navigation."""
 
+from fangkong.accounts import permissions as account_permissions
 from fangkong.accounts.models import Role
 from fangkong.regions import codes
+from fangkong.regions import selectors as region_selectors
 
 HQ = {Role.HQ_ADMIN, Role.HQ_STAFF}
 # Start, change and end orders, record follow-ups and tests, check people in and out.
@@ -12,7 +14,6 @@ READ = WORK | {Role.SUPERVISOR, Role.VIEWER}
 MANAGE_SITES = HQ | {Role.TOWNSHIP_STAFF}
 # The fever-clinic transfer is handled by medical staff and the headquarters.
 HANDLE_TRANSFERS = HQ | {Role.TOWNSHIP_STAFF, Role.DOCTOR}
-EDIT_POLICIES = {Role.HQ_ADMIN}
 # Who may be the responsible cadre (包保干部) of an order; the doctor must have the doctor role.
 CADRES = HQ | {Role.TOWNSHIP_STAFF, Role.VILLAGE_WORKER}
 
@@ -37,8 +38,13 @@ def can_handle_transfers(user) -> bool:
     return _has(user, HANDLE_TRANSFERS)
 
 
+def policies_owner():
+    """The policies apply to every order the deployment starts: they belong to the deployment's region."""
+    return region_selectors.deployment_region()
+
+
 def can_edit_policies(user) -> bool:
-    return _has(user, EDIT_POLICIES)
+    return account_permissions.can_change_setting(user, policies_owner())
 
 
 def is_doctor(user) -> bool:

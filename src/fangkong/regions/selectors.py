@@ -22,6 +22,27 @@ def region_for(user, code: str) -> Region:
         raise Http404 from None
 
 
+def deployment_region() -> Region | None:
+    """The region this deployment serves: the owner of the settings that bind all of it.
+
+    Down from the top of the code table while a region has one child only: a county's table carries
+    its province and city as bare ancestors, and those are not what the deployment serves. The walk
+    stops at county level at the latest (a deployment is a county's or larger: a table holding one
+    township so far still belongs to its county). None when the table is empty or holds several
+    provinces: then no region owns the whole, and nobody's scope contains it.
+    """
+    tops = list(Region.objects.filter(parent__isnull=True).order_by("code")[:2])
+    if len(tops) != 1:
+        return None
+    region = tops[0]
+    while codes.PREFIX_LENGTH[region.level] < codes.PREFIX_LENGTH[codes.COUNTY]:
+        children = list(Region.objects.filter(parent=region).order_by("code")[:2])
+        if len(children) != 1:
+            break
+        region = children[0]
+    return region
+
+
 def children_of(region: Region) -> QuerySet[Region]:
     return region.children.annotate(child_count=Count("children")).order_by("code")
 

@@ -9,8 +9,8 @@ Writes (one function per effect, with the acting user, in a transaction, audited
 Reads: brief_for (the issue, if any), template_bytes (the template in force).
 
 The document is a docxtpl render of the template with `brief_context.build(...)` plus the charts
-as PNG images (`charts.png_lines`). Headquarters roles issue briefs and edit the template, for
-regions inside their scope.
+as PNG images (`charts.png_lines`). Headquarters roles issue briefs for regions inside their scope; a
+region's template is changed by its headquarters admins and those above (`can_change_template`).
 """
 
 import datetime
@@ -50,6 +50,18 @@ def can_issue_brief(user) -> bool:
 def _require(user) -> None:
     if not can_issue_brief(user):
         raise PermissionDenied(_("只有指挥部可以编发工作简报"))
+
+
+def can_change_template(user, region: Region) -> bool:
+    """A region's template is its setting: it shapes the briefs of the region and of those below it that
+    have none of their own (accounts.permissions.can_change_setting). `None` is the system."""
+    return user is None or account_permissions.can_change_setting(user, region)
+
+
+def _require_template_change(user, region: Region) -> None:
+    if not can_change_template(user, region):
+        raise PermissionDenied(_("%(region)s的简报模板只有%(region)s或上级的指挥部管理员可以更换") % {
+            "region": region.name})
 
 
 def region_of(user, code: str) -> Region:
@@ -153,6 +165,7 @@ def _describe(exc: Exception) -> str:
 def upload_template(actor, region_code: str, name: str, content: bytes) -> BriefTemplate:
     _require(actor)
     region = region_of(actor, region_code)
+    _require_template_change(actor, region)
     name = (name or "").strip()[:100] or _("简报模板")
     check_template(content)
     with transaction.atomic():
@@ -167,6 +180,7 @@ def revert_template(actor, region_code: str) -> int:
     """Deactivate the region's uploaded templates (kept for the record); returns how many."""
     _require(actor)
     region = region_of(actor, region_code)
+    _require_template_change(actor, region)
     with transaction.atomic():
         n = BriefTemplate.objects.filter(region=region, is_active=True).update(is_active=False)
         audit.record(actor, "brief.template_revert", None, region=region.code, object_type="brieftemplate",

@@ -8,9 +8,11 @@
   report's region and whose role may return: headquarters roles at any level above, and township
   staff for the villages of their township. Nobody returns their own level's report.
 * **Reading**: any reading role whose scope contains the report's region (404 otherwise).
-* **Deadline**: a headquarters admin whose scope contains the county.
+* **Deadline** (and the brief's issuer): the county's setting, changed by whoever may change a setting
+  of the county (accounts.permissions.can_change_setting: its headquarters admins and those above).
 """
 
+from fangkong.accounts import permissions as account_permissions
 from fangkong.accounts.models import Role
 from fangkong.regions import codes
 
@@ -23,7 +25,6 @@ SUBMIT_BY_LEVEL = {
 CHAIN_LEVELS = (codes.COUNTY, codes.TOWNSHIP, codes.VILLAGE)
 RETURN = HQ | {Role.TOWNSHIP_STAFF}
 READ = HQ | {Role.TOWNSHIP_STAFF, Role.VILLAGE_WORKER, Role.SUPERVISOR, Role.VIEWER}
-SET_DEADLINE = {Role.HQ_ADMIN}
 
 
 def _has(user, roles) -> bool:
@@ -49,7 +50,7 @@ def can_return(user, region) -> bool:
 
 
 def can_set_deadline(user, county_code: str) -> bool:
-    return _has(user, SET_DEADLINE) and codes.is_within(county_code, user.region_id)
+    return account_permissions.can_change_setting(user, county_code)
 
 
 def shows_chain(user) -> bool:

@@ -155,7 +155,9 @@ def update_settings(actor, region_code: str, *, deadline=None, issuer: str | Non
     if county is None:
         raise ValidationError({"region": _("报送设置按县（区）设置")})
     if not permissions.can_set_deadline(actor, county):
-        raise PermissionDenied(_("只有指挥部管理员可以修改报送设置"))
+        name = Region.objects.filter(code=county).values_list("name", flat=True).first() or county
+        raise PermissionDenied(_("报送截止时间由%(county)s设定，只有%(county)s或上级的指挥部管理员可以修改") % {
+            "county": name})
     with transaction.atomic():
         current = ReportSettings.objects.select_for_update().filter(region_id=county).first() or settings_of(county)
         before = audit.snapshot(current, ["deadline", "issuer"]) if current.pk else {}

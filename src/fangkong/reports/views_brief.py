@@ -77,7 +77,7 @@ def brief_page(request):
         "form": form, "region": region, "day": day, "issue": issue, "ctx": ctx,
         "sections": [(ctx["no"][k], _SECTION_TITLES.get(k) or ctx[k]["title"]) for k in ctx["sections"]
                      if k != "extra"],
-        "template": template,
+        "template": template, "can_change_template": brief.can_change_template(user, region),
         "day_before": day - datetime.timedelta(days=1), "day_after": day + datetime.timedelta(days=1),
     })
 

@@ -1,5 +1,8 @@
 """Risk areas (风险地区): the list headquarters keeps, and the test every arrival goes through.
 
+The list is one for the whole deployment: only headquarters admins of the deployment's region (or above)
+add, change, end or delete areas (`_require_manager`).
+
 A risk area is a code prefix of any Chinese region: 2 digits a province, 4 a city, 6 a county
 (checked against python-stdnum's table of area codes, the one behind ID-number validation), or
 the 9/12-digit code of a township or village held in the region table. An arrival is from a risk
@@ -23,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.accounts import permissions as account_permissions
 from fangkong.audit import services as audit
 from fangkong.core.days import day_problem
 from fangkong.core.text import clean_name
@@ -132,8 +136,11 @@ def is_risk_origin(origin_code: str, day: datetime.date) -> bool:
 # Writes ---------------------------------------------------------------------------------------------
 
 def _require_manager(actor) -> None:
-    if not permissions.can_manage_risk_areas(actor):
-        raise PermissionDenied(_("只有指挥部可以维护风险地区名单"))
+    """The list binds every region of the deployment (accounts.permissions.can_change_setting)."""
+    owner = permissions.risk_areas_owner()
+    if not account_permissions.can_change_setting(actor, owner):
+        raise PermissionDenied(_("风险地区名单适用于%(region)s全域，只有%(region)s或上级的指挥部管理员可以维护") % {
+            "region": owner.name if owner else _("全部区划")})
 
 
 def _as_date(value, field: str, label: str, errors: dict) -> datetime.date | None:
@@ -215,6 +222,7 @@ def update_risk_area(actor, area: RiskArea, *, code=None, name=None, valid_from=
 @transaction.atomic
 def end_risk_area(actor, area: RiskArea, *, day=None) -> RiskArea:
     """解除: the area is no longer a risk area after `day` (default yesterday: not today either)."""
+    _require_manager(actor)
     day = day or timezone.localdate() - datetime.timedelta(days=1)
     if isinstance(day, str):
         errors: dict = {}

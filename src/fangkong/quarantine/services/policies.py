@@ -1,4 +1,5 @@
-"""Quarantine policies: edited by headquarters admins; orders keep the values they started with."""
+"""Quarantine policies: edited by the headquarters admins of the deployment's region; orders keep the values
+they started with."""
 
 import datetime
 import decimal
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.accounts import permissions as account_permissions
 from fangkong.audit import services as audit
 
 from .. import permissions
@@ -66,9 +68,14 @@ def clean_threshold(value, errors: dict) -> Decimal:
 
 @transaction.atomic
 def update_policy(actor, policy: QuarantinePolicy, **changes) -> QuarantinePolicy:
-    """Change a category's policy. Only future orders use the new values: started ones keep their copy."""
-    if not permissions.can_edit_policies(actor):
-        raise PermissionDenied(_("只有指挥部管理员可以修改隔离政策"))
+    """Change a category's policy. Only future orders use the new values: started ones keep their copy.
+
+    A policy binds every region of the deployment, so only a headquarters admin of the deployment's
+    region (or above) changes it (accounts.permissions.can_change_setting)."""
+    owner = permissions.policies_owner()
+    if not account_permissions.can_change_setting(actor, owner):
+        raise PermissionDenied(_("隔离政策适用于%(region)s全域，只有%(region)s或上级的指挥部管理员可以修改") % {
+            "region": owner.name if owner else _("全部区划")})
     unknown = set(changes) - set(POLICY_FIELDS)
     if unknown:
         raise ValidationError(_("不能修改这些字段：%(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -91,5 +98,5 @@ def update_policy(actor, policy: QuarantinePolicy, **changes) -> QuarantinePolic
     policy.updated_by = actor
     policy.save()
     old, new = audit.changes(before, audit.snapshot(policy, POLICY_FIELDS))
-    audit.record(actor, "quarantine_policy.update", policy, region=None, before=old, after=new)
+    audit.record(actor, "quarantine_policy.update", policy, region=owner.code, before=old, after=new)
     return policy
