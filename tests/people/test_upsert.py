@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
 from fangkong.people import identity, services
-from fangkong.people.models import Person
+from fangkong.people.models import Person, RegistrationReview
 from tests import factories
 from tests.people.ids import resident_id
 
@@ -58,15 +58,14 @@ def test_viewer_may_not_write(tree):
                                region_code=factories.VILLAGE_A1)
 
 
-def test_person_registered_elsewhere_is_not_taken_over(worker, tree):
+def test_person_registered_elsewhere_is_not_taken_over_but_held_for_review(worker, tree):
     other = factories.user("village_b", Role.VILLAGE_WORKER, factories.VILLAGE_B1)
     services.upsert_person(other, name="张三", id_type="resident_id", id_number=VALID,
                            region_code=factories.VILLAGE_B1)
-    with pytest.raises(ValidationError) as exc:
-        services.upsert_person(worker, name="张三", id_type="resident_id", id_number=VALID,
-                               region_code=factories.VILLAGE_A1)
-    assert "id_number" in exc.value.message_dict
+    assert services.upsert_person(worker, name="张三", id_type="resident_id", id_number=VALID,
+                                  region_code=factories.VILLAGE_A1) == (None, False)
     assert Person.objects.get().region_id == factories.VILLAGE_B1
+    assert RegistrationReview.objects.get().submitted_by == worker
 
 
 def test_phone_changed_only_in_its_masked_digits_is_saved_and_audited(worker):

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from fangkong.accounts.models import Role
 from fangkong.analytics import counters
 from fangkong.audit.models import AuditEntry
-from fangkong.people.models import Person
+from fangkong.people.models import Person, RegistrationReview
 from fangkong.screening import services
 from fangkong.screening.models import KeyPerson, KeyPersonEvent, Status
 from tests import factories as f
@@ -133,13 +133,12 @@ def test_read_only_roles_cannot_register(tree):
             register(user, 1)
 
 
-def test_a_person_on_another_villages_ledger_is_not_taken_over(worker, other_worker):
+def test_a_person_on_another_villages_ledger_is_not_taken_over_but_held_for_review(worker, other_worker):
     kp = key_person(worker, 1, origin="武汉")
-    with pytest.raises(ValidationError) as caught:
-        register(other_worker, 1, region=f.VILLAGE_A2, origin="温州")
-    assert "id_number" in caught.value.message_dict
+    assert register(other_worker, 1, region=f.VILLAGE_A2, origin="温州") == (None, False)
     kp.refresh_from_db()
-    assert (kp.region_id, kp.origin) == (f.VILLAGE_A1, "武汉")
+    assert (kp.region_id, kp.origin, kp.person.region_id) == (f.VILLAGE_A1, "武汉", f.VILLAGE_A1)
+    assert RegistrationReview.objects.get().review_region_id == f.TOWN_A
 
 
 def test_update_moves_counters_with_the_registration_day_and_region(town):

@@ -26,6 +26,7 @@ ENTRIES: list[Entry] = [
     Entry(_("行政区划"), "regions:tree"),
     Entry(_("指挥部看板"), "reports:dashboard", permissions.can_view_ledger),
     Entry(_("人员"), "people:list"),
+    Entry(_("登记核实"), "people:reviews", permissions.can_write),
     Entry(_("今日名单"), "screening:today", permissions.can_work_ledger),
     Entry(_("重点人员"), "screening:key_persons", permissions.can_view_ledger),
     Entry(_("摸排"), "screening:sweeps", permissions.can_view_ledger),

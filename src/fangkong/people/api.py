@@ -7,7 +7,7 @@ from ninja.responses import Status
 
 from fangkong.core.api import ErrorOut
 
-from . import selectors, services
+from . import reviews, selectors, services
 from .models import Household, Person
 
 
@@ -65,6 +65,29 @@ class PersonChangeIn(Schema):
 class UpsertOut(Schema):
     created: bool
     person: PersonOut
+
+
+class SubmittedOut(Schema):
+    """A registration held for review by the staff above (people.reviews): not in effect yet."""
+
+    detail: str
+
+
+class ReviewOut(Schema):
+    id: int
+    kind: str
+    what: str
+    status: str
+    submitted_name: str
+    submitted_phone_masked: str
+    region_code: str
+    submitted_at: datetime.datetime
+    note: str
+    person: PersonOut | None = None  # only for those who decide it
+
+
+class ReviewDecisionIn(Schema):
+    note: str = ""
 
 
 class RevealOut(Schema):
@@ -199,13 +222,49 @@ def list_persons(request, q: str = "", region: str = "", after: str = "", limit:
     return {"items": [_person_out(p) for p in page.items], "next_after": page.next_after}
 
 
-@router.post("", response={200: UpsertOut, 201: UpsertOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("", response={200: UpsertOut, 201: UpsertOut, 202: SubmittedOut, 403: ErrorOut, 422: ErrorOut})
 def upsert_person(request, payload: PersonIn):
+    """201 registered, 200 updated, 202 held for review by the staff above (people.reviews)."""
     data = payload.dict()
     data["household"] = data.pop("household_id")
     person, created = services.upsert_person(request.user, **data)
+    if person is None:
+        return Status(202, {"detail": str(reviews.SUBMITTED)})
     person = selectors.person_for(request.user, person.pk)
     return Status(201 if created else 200, {"created": created, "person": _person_out(person)})
+
+
+def _review_out(review, *, with_person: bool) -> dict:
+    return {"id": review.pk, "kind": review.kind, "what": reviews.describe(review), "status": review.status,
+            "submitted_name": review.submitted_name, "submitted_phone_masked": review.submitted_masked_phone,
+            "region_code": review.region_id, "submitted_at": review.submitted_at, "note": review.note,
+            "person": _person_out(review.person) if with_person else None}
+
+
+@router.get("/reviews", response=list[ReviewOut])
+def reviews_to_decide(request, limit: int = selectors.PAGE_SIZE):
+    """Registrations held for review that the caller decides (review region in scope), oldest first."""
+    return [_review_out(r, with_person=True) for r in selectors.reviews_to_decide(request.user, limit=limit)]
+
+
+@router.get("/reviews/mine", response=list[ReviewOut])
+def my_submissions(request, limit: int = selectors.PAGE_SIZE):
+    """The caller's own registrations held for review, newest first, with how they were decided."""
+    return [_review_out(r, with_person=False) for r in selectors.submissions_of(request.user, limit=limit)]
+
+
+@router.post("/reviews/{review_id}/accept", response={200: ReviewOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def accept_review(request, review_id: int, payload: ReviewDecisionIn):
+    """Run the registration as submitted, as the caller (its own rules and audit apply)."""
+    review = reviews.accept_review(request.user, selectors.review_for(request.user, review_id), note=payload.note)
+    return _review_out(review, with_person=False)
+
+
+@router.post("/reviews/{review_id}/reject", response={200: ReviewOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def reject_review(request, review_id: int, payload: ReviewDecisionIn):
+    """Close the review unapplied; `note` (required) is what the submitter reads."""
+    review = reviews.reject_review(request.user, selectors.review_for(request.user, review_id), note=payload.note)
+    return _review_out(review, with_person=False)
 
 
 @router.get("/{person_id}", response={200: PersonOut, 404: ErrorOut})

@@ -80,3 +80,51 @@ class Person(models.Model):
     @property
     def masked_phone(self) -> str:
         return identity.mask_phone(self.phone)
+
+
+class ReviewStatus(models.TextChoices):
+    OPEN = "open", _("待核实")
+    ACCEPTED = "accepted", _("已通过")
+    REJECTED = "rejected", _("未通过")
+
+
+class RegistrationReview(models.Model):
+    """A registration that names a person the submitter may not change (registered outside their scope), held
+    for the staff of the lowest region covering both (`review_region`) instead of refused with a message
+    that would tell the submitter the person exists elsewhere (people.reviews).
+
+    `kind` names the registration to run when accepted ("person", "key_person": people.reviews.HANDLERS);
+    `submission` holds its arguments as submitted, the ID number excepted (it is the person's own)."""
+
+    kind = models.CharField(_("类型"), max_length=20)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="registration_reviews")
+    region = models.ForeignKey("regions.Region", verbose_name=_("登记区划"), on_delete=models.PROTECT,
+                               related_name="+")
+    review_region = models.ForeignKey("regions.Region", verbose_name=_("核实单位"), on_delete=models.PROTECT,
+                                      related_name="+", db_index=False)
+    submission = models.JSONField(default=dict)
+    status = models.CharField(_("状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.OPEN)
+    submitted_by = models.ForeignKey("accounts.User", verbose_name=_("提交人"), null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    decided_by = models.ForeignKey("accounts.User", verbose_name=_("核实人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
+    note = models.CharField(_("核实意见"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("人员登记核实")
+        verbose_name_plural = _("人员登记核实")
+        indexes = [models.Index(fields=["review_region", "status", "id"], name="review_region_status"),
+                   models.Index(fields=["submitted_by", "id"], name="review_submitter")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.person_id}"
+
+    @property
+    def submitted_name(self) -> str:
+        return str(self.submission.get("name", ""))
+
+    @property
+    def submitted_masked_phone(self) -> str:
+        return identity.mask_phone(str(self.submission.get("phone") or ""))

@@ -17,11 +17,12 @@ from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts import permissions
 from fangkong.core.text import clean_name
 from fangkong.regions.models import within
 
 from . import identity
-from .models import Household, IdType, Person
+from .models import Household, IdType, Person, RegistrationReview, ReviewStatus
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -207,3 +208,29 @@ def _group_key(rule: str, person: Person) -> tuple:
     if rule == DuplicateRule.NAME_PHONE:
         return (person.name, person.phone_digest)
     return (person.name, person.birth_date, person.region_id[:12])
+
+
+# Registrations held for review (people.reviews) ------------------------------------------------
+
+def reviews_to_decide(user, *, limit: int = PAGE_SIZE) -> list[RegistrationReview]:
+    """Open reviews whose review region lies in the user's scope, oldest first; none for read-only roles."""
+    if not permissions.can_write(user):
+        return []
+    qs = (RegistrationReview.objects.filter(within(user.region_id, "review_region"), status=ReviewStatus.OPEN)
+          .select_related("person", "person__region", "region", "submitted_by"))
+    return list(qs.order_by("review_region_id", "status", "id")[:max(1, min(int(limit), MAX_PAGE_SIZE))])
+
+
+def submissions_of(user, *, limit: int = PAGE_SIZE) -> list[RegistrationReview]:
+    """The user's own submissions, newest first. The person is not loaded: a submitter sees what they
+    submitted and how it was decided, never the person's record."""
+    qs = RegistrationReview.objects.filter(submitted_by=user).select_related("region", "decided_by")
+    return list(qs.order_by("-id")[:max(1, min(int(limit), MAX_PAGE_SIZE))])
+
+
+def review_for(user, pk) -> RegistrationReview:
+    """One review the user may decide (in scope of its review region); anything else is 404."""
+    try:
+        return RegistrationReview.objects.filter(within(user.region_id, "review_region")).get(pk=pk)
+    except (RegistrationReview.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.accounts import permissions
 from fangkong.audit import services as audit
@@ -16,7 +17,7 @@ from fangkong.regions import codes
 from fangkong.regions.models import Region
 from fangkong.regions.selectors import region_in_scope
 
-from . import identity
+from . import identity, reviews
 from .cleaning import ADDRESS_MAX, NAME_MAX, clean_person_fields
 from .models import Household, Person
 
@@ -77,12 +78,14 @@ def _validate(actor, *, region_code, household, **raw) -> tuple[dict, Region, Ho
 @transaction.atomic
 def upsert_person(actor, *, name: str, id_type: str, id_number: str, region_code: str, phone: str = "",
                   address: str = "", workplace: str = "", household=None, sex: str = "",
-                  birth_date=None) -> tuple[Person, bool]:
+                  birth_date=None, review_as: tuple[str, dict] | None = None) -> tuple[Person | None, bool]:
     """Validate, find an existing person by (id_type, keyed digest) and update the given non-empty
     fields, or create one. Returns (person, created). Raises ValidationError({field: msg}) on bad input.
 
-    A person already registered outside the actor's scope is not taken over: that needs someone
-    whose scope covers both regions (a ValidationError on id_number says so).
+    A person already registered outside the actor's scope is neither taken over nor revealed: the
+    registration is held for review by the staff whose scope covers both regions (`reviews`) and
+    (None, False) is returned, for the caller to answer `reviews.SUBMITTED`. `review_as` is the
+    (kind, arguments) of the caller's own registration to hold instead of this one (a ledger entry).
     """
     require_writer(actor)
     fields, region, household = _validate(
@@ -95,7 +98,11 @@ def upsert_person(actor, *, name: str, id_type: str, id_number: str, region_code
         audit.record(actor, "person.create", person, region=region, after=audit_view(person))
         return person, True
     if not actor.region.contains(person.region_id):
-        raise ValidationError({"id_number": _("该证件号码已在您管辖范围以外登记，请联系上级调整其现住区划")})
+        kind, submission = review_as or ("person", {
+            "name": name, "region_code": region.code, "phone": phone, "address": address, "workplace": workplace,
+            "household": household, "sex": sex, "birth_date": birth_date})
+        reviews.submit_review(actor, kind=kind, person=person, region_code=region.code, submission=submission)
+        return None, False
     before = audit_view(person)
     # Only what was given replaces what is known: an import with an empty phone column keeps the phone.
     for key, value in fields.items():
@@ -319,3 +326,11 @@ def _fill_blank(keep: Person, other: Person, name: str) -> bool:
         setattr(keep, column, getattr(other, column))
         return True
     return False
+
+
+def _accept_person(actor, person: Person, submission: dict) -> None:
+    """A reviewed registration of a person: the registration as submitted, by the reviewer."""
+    upsert_person(actor, id_type=person.id_type, id_number=person.id_number, **submission)
+
+
+reviews.register("person", gettext_lazy("人员登记"), _accept_person)

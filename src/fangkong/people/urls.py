@@ -17,4 +17,7 @@ urlpatterns = [
          name="household_remove_member"),
     path("duplicates/", views.duplicate_list, name="duplicates"),
     path("merge/<int:keep_pk>/<int:other_pk>/", views.merge, name="merge"),
+    path("reviews/", views.review_list, name="reviews"),
+    path("reviews/<int:pk>/accept/", views.review_decide, {"decision": "accept"}, name="review_accept"),
+    path("reviews/<int:pk>/reject/", views.review_decide, {"decision": "reject"}, name="review_reject"),
 ]

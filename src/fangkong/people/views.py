@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts import permissions
 from fangkong.core.forms import apply_service_error
 
-from . import selectors, services
+from . import reviews, selectors, services
 from .forms import AddMemberForm, HouseholdForm, PersonEditForm, PersonForm
 
 
@@ -69,6 +69,9 @@ def person_create(request):
         except ValidationError as exc:
             apply_service_error(form, exc)
         else:
+            if person is None:  # held for review: the one answer, whatever the reason (people.reviews)
+                messages.info(request, reviews.SUBMITTED)
+                return redirect("people:reviews")
             messages.success(request, _("已登记 %(name)s") % {"name": person.name} if created
                              else _("该人员已登记，已更新 %(name)s 的信息") % {"name": person.name})
             return redirect("people:detail", pk=person.pk)
@@ -199,3 +202,29 @@ def merge(request, keep_pk: int, other_pk: int):
         "keep": keep, "other": other,
         "keep_entries": selectors.key_person_entries_of(request.user, keep), "other_entries": selectors.key_person_entries_of(request.user, other),
     })
+
+
+# Registrations held for review -----------------------------------------------------------------
+
+@login_required
+def review_list(request):
+    """登记核实: the open reviews the user decides, and the user's own submissions with their outcome."""
+    to_decide, mine = selectors.reviews_to_decide(request.user), selectors.submissions_of(request.user)
+    for review in (*to_decide, *mine):
+        review.what = reviews.describe(review)
+    return render(request, "people/review_list.html", {"to_decide": to_decide, "mine": mine})
+
+
+@login_required
+@require_POST
+def review_decide(request, pk: int, decision: str):
+    review = selectors.review_for(request.user, pk)
+    decide = reviews.accept_review if decision == "accept" else reviews.reject_review
+    try:
+        decide(request.user, review, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已通过，登记已生效") if decision == "accept" else _("已退回"))
+    return redirect("people:reviews")
+

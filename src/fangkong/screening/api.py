@@ -7,6 +7,8 @@ from ninja import Router, Schema, Status
 
 from fangkong.core.api import ErrorOut
 from fangkong.core.days import Day
+from fangkong.people import reviews
+from fangkong.people.api import SubmittedOut
 
 from . import selectors, services
 from .rollup import FEVER_THRESHOLD
@@ -293,13 +295,16 @@ def list_key_persons(request, category: str = "", status: str = "", region: str 
             "next_before": items[-1].pk if items and len(items) == selectors.page_limit(limit) else None}
 
 
-@router.post("/key-persons", response={200: KeyPersonOut, 201: KeyPersonOut, **WRITE_ERRORS})
+@router.post("/key-persons", response={200: KeyPersonOut, 201: KeyPersonOut, 202: SubmittedOut, **WRITE_ERRORS})
 def register_key_person(request, payload: KeyPersonIn):
-    """登记人员: 201 with a new ledger entry, 200 when the person's open entry in the category was updated."""
+    """登记人员: 201 with a new ledger entry, 200 when the person's open entry in the category was updated,
+    202 when the registration is held for review by the staff above (people.reviews)."""
     data = payload.dict()
     data["household"] = data.pop("household_id")
     data["responsible"] = data.pop("responsible_id")
     kp, created = services.register_key_person(request.user, **data)
+    if kp is None:
+        return Status(202, {"detail": str(reviews.SUBMITTED)})
     return Status(201 if created else 200, _kp_out(selectors.key_person_for(request.user, kp.pk), created))
 
 

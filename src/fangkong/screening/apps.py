@@ -8,3 +8,4 @@ class ScreeningConfig(AppConfig):
 
     def ready(self):
         from . import rollup  # noqa: F401  registers the counter sources
+        from .services import key_persons  # noqa: F401  registers the ledger registration's review

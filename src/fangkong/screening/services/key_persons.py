@@ -11,12 +11,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.accounts import permissions
 from fangkong.accounts.models import User
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core.errors import protected_conflict
+from fangkong.people import reviews
 from fangkong.people.services import upsert_person
 from fangkong.regions import codes
 
@@ -120,11 +122,15 @@ def register_key_person(actor, *, name: str, id_type: str, id_number: str, regio
                         phone: str = "", address: str = "", workplace: str = "", household=None,
                         registered_on=None, origin: str = "", departure_date=None, arrival_date=None,
                         transport_mode: str = "", transport_number: str = "", symptoms: str = "",
-                        responsible=None, note: str = "") -> tuple[KeyPerson, bool]:
+                        responsible=None, note: str = "") -> tuple[KeyPerson | None, bool]:
     """登记人员: the person (found by ID digest or created) and their open ledger entry in `category`.
 
     Registering a person who already has an open entry in the category updates that entry with the
     non-empty details given (created is then False). Returns (key person, created).
+
+    A person registered outside the actor's scope, or whose open entry in the category is held by a
+    region outside it, is not changed: the registration is held for review (people.reviews) and
+    (None, False) is returned, for the caller to answer `reviews.SUBMITTED`.
     """
     require_worker(actor)
     errors: dict = {}
@@ -141,15 +147,22 @@ def register_key_person(actor, *, name: str, id_type: str, id_number: str, regio
            "responsible": responsible, "note": note}
     details = _clean_details(actor, region.code if region else "", day or today(), raw, errors)
     person = None
+    # this registration as submitted, should it be held for review
+    submission = {"name": name, "region_code": region_code, "category": category, "phone": phone,
+                  "address": address, "workplace": workplace, "household": household,
+                  "registered_on": registered_on, **raw}
     try:
         person, _created = upsert_person(
             actor, name=name, id_type=id_type, id_number=id_number, region_code=region.code if region else "",
-            phone=phone, address=address, workplace=workplace, household=household)
+            phone=phone, address=address, workplace=workplace, household=household,
+            review_as=("key_person", submission))
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, messages)
     if errors:
         raise ValidationError(errors)
+    if person is None:
+        return None, False
     existing = open_entry(person, category)
     if existing is None:
         try:
@@ -159,6 +172,10 @@ def register_key_person(actor, *, name: str, id_type: str, id_number: str, regio
             existing = open_entry(person, category)  # registered concurrently: update it instead
             if existing is None:
                 raise
+    if not actor.region.contains(existing.region_id):
+        reviews.submit_review(actor, kind="key_person", person=person, region_code=region.code,
+                              submission=submission, also_covering=existing.region_id)
+        return None, False
     return _reregister(actor, existing, region, day, details), False
 
 
@@ -181,9 +198,6 @@ def create_entry(actor, person, category, region, day, details) -> KeyPerson:
 
 
 def _reregister(actor, kp: KeyPerson, region, day, details: dict) -> KeyPerson:
-    if not actor.region.contains(kp.region_id):
-        raise ValidationError({"id_number": _("该人员已由%(region)s登记为%(category)s并在管，请联系其所在单位") % {
-            "region": kp.region.name, "category": kp.get_category_display()}})
     given = {k: v for k, v in details.items() if v not in ("", None)}
     given["region"] = region
     if day is not None:
@@ -310,3 +324,16 @@ def delete_key_person(actor, key_person: KeyPerson) -> None:
         raise protected_conflict(_("重点人员 %(name)s") % {"name": kp.person.name}, exc,
                                  _("如需结束管理，请改为变更状态（已解除、已转出或已离开）")) from None
     counters.track_change(old, [])
+
+
+def _accept_key_person(actor, person, submission: dict) -> None:
+    """A reviewed ledger registration (people.reviews): the registration as submitted, by the reviewer."""
+    register_key_person(actor, id_type=person.id_type, id_number=person.id_number, **submission)
+
+
+def _describe_key_person(submission: dict) -> str:
+    category = submission.get("category")
+    return str(Category(category).label) if category in Category.values else ""
+
+
+reviews.register("key_person", gettext_lazy("台账登记"), _accept_key_person, _describe_key_person)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts import permissions
 from fangkong.core.forms import apply_service_error
+from fangkong.people import reviews
 from fangkong.people.models import Household
 from fangkong.regions.models import within
 
@@ -90,6 +91,9 @@ def register(request):
         except ValidationError as exc:
             apply_service_error(form, exc)
         else:
+            if kp is None:  # held for review: the one answer, whatever the reason (people.reviews)
+                messages.info(request, reviews.SUBMITTED)
+                return redirect("people:reviews")
             text = _("已登记 %(name)s") if created else _("%(name)s 已在台账中，已更新登记信息")
             messages.success(request, text % {"name": kp.person.name})
             return redirect("screening:key_person", pk=kp.pk)
