@@ -7,6 +7,21 @@ ALLOWED_HOSTS  comma-separated; default localhost names
 FANGKONG_HTTPS "1" when served behind TLS: secure cookies, HSTS, proxy header trusted
 FANGKONG_VAR   folder for the SQLite file, keys and uploads; default ./var of the checkout
 FANGKONG_CACHE where the check-in rate limit counts: local (default), database or redis://host:port/db
+
+Limits of every file an import reads (fangkong.core.spreadsheets; a file beyond one is refused with a
+message naming it), and of what an import reports:
+FANGKONG_IMPORT_MAX_BYTES           size of the file, uploaded or given (default 20971520 = 20 MB); of
+                                    a larger upload no more than this is kept, on disk
+FANGKONG_IMPORT_MAX_ROWS            rows of all its sheets together (200000)
+FANGKONG_IMPORT_MAX_COLUMNS         the last column of any sheet (200)
+FANGKONG_IMPORT_MAX_CELLS           rows × columns of all sheets (6000000)
+FANGKONG_IMPORT_MAX_UNZIPPED_BYTES  an .xlsx/.ods unpacked, as its zip declares (524288000 = 500 MB)
+FANGKONG_IMPORT_WORKER_MEMORY       address space of the child process that reads a workbook, enforced
+                                    by the OS (1610612736 = 1.5 GB): a file that needs more ends that
+                                    process, not the server
+FANGKONG_IMPORT_WORKER_SECONDS      CPU seconds of that process (60)
+FANGKONG_IMPORT_ERRORS_SHOWN        errors listed per column of an import; all are counted (20)
+FANGKONG_IMPORT_ERRORS_STOP         bad rows after which a file mostly bad stops being checked (1000)
 """
 
 import os
@@ -196,7 +211,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Uploads larger than Django's default 2.5 MB go to a temporary file, never more than
+# FANGKONG_IMPORT_MAX_BYTES + 1 bytes of one (core.spreadsheets.LimitedUploadHandler).
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "fangkong.core.spreadsheets.LimitedUploadHandler"]
+FANGKONG_IMPORT_MAX_BYTES = int(os.environ.get("FANGKONG_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+FANGKONG_IMPORT_MAX_ROWS = int(os.environ.get("FANGKONG_IMPORT_MAX_ROWS", "200000"))
+FANGKONG_IMPORT_MAX_COLUMNS = int(os.environ.get("FANGKONG_IMPORT_MAX_COLUMNS", "200"))
+FANGKONG_IMPORT_MAX_CELLS = int(os.environ.get("FANGKONG_IMPORT_MAX_CELLS", "6000000"))
+FANGKONG_IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("FANGKONG_IMPORT_MAX_UNZIPPED_BYTES", str(500 * 1024 * 1024)))
+FANGKONG_IMPORT_WORKER_MEMORY = int(os.environ.get("FANGKONG_IMPORT_WORKER_MEMORY", str(1536 * 1024 * 1024)))
+FANGKONG_IMPORT_WORKER_SECONDS = int(os.environ.get("FANGKONG_IMPORT_WORKER_SECONDS", "60"))
+FANGKONG_IMPORT_ERRORS_SHOWN = int(os.environ.get("FANGKONG_IMPORT_ERRORS_SHOWN", "20"))
+FANGKONG_IMPORT_ERRORS_STOP = int(os.environ.get("FANGKONG_IMPORT_ERRORS_STOP", "1000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 
 FANGKONG_TITLE = _("防控指挥平台")

@@ -93,7 +93,8 @@ def test_refused_then_kept_then_reimported(env, tmp_path):
     assert refused.returncode == 1
     assert last_json(refused) == {"rows_read": 2, "created": 0, "updated": 0, "duplicates": 0, "written": False,
                                   "errors": [{"sheet": "返乡人员", "row": 4, "column": "手机", "value": "1381234",
-                                              "reason": "电话号码格式错误：1381234"}]}
+                                              "reason": "电话号码格式错误：1381234"}],
+                                  "error_count": 1, "error_columns": [{"column": "手机", "count": 1}], "stopped": False}
     assert counts(env) == before  # all or nothing: not one row, not one audit entry
 
     kept = fangkong(env, "import-ledger", str(path), "--region", factories.VILLAGE_A1, "--user", "village_a1",

@@ -56,7 +56,7 @@ def test_every_quirk_imports(tmp_path, town_staff):
                                     today=TODAY)
     assert result.errors == []
     assert result.as_dict() == {"rows_read": 5, "created": 5, "updated": 0, "duplicates": 0, "errors": [],
-                                "written": True}
+                                "error_count": 0, "error_columns": [], "stopped": False, "written": True}
 
     zhang = Person.objects.get(name="张三")
     assert (zhang.id_number, zhang.sex, zhang.birth_date) == (ZHANG, "male", datetime.date(1980, 1, 1))
@@ -109,7 +109,7 @@ def test_two_row_header_instructions_sheet_and_category_sheets(tmp_path, village
     result = services.import_ledger(village_worker, path, filename=path.name, region_code=factories.VILLAGE_A1,
                                     category="fever", today=TODAY)
     assert result.as_dict() == {"rows_read": 3, "created": 2, "updated": 0, "duplicates": 0, "errors": [],
-                                "written": True}
+                                "error_count": 0, "error_columns": [], "stopped": False, "written": True}
     zhang = Person.objects.get(name="张三")
     assert zhang.phone == "13812345678"  # the second sheet's row of the same person adds the phone
     entries = {kp.category: kp for kp in KeyPerson.objects.filter(person=zhang)}

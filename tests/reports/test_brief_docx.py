@@ -164,6 +164,21 @@ def test_a_file_that_is_not_a_docx_is_refused(tree, content, message):
     assert not BriefTemplate.objects.exists()
 
 
+def test_a_template_that_unpacks_to_gigabytes_is_refused_before_it_is_parsed(tree):
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(brief.DEFAULT_TEMPLATE.read_bytes())) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":  # whitespace between elements, ~1000:1
+                data = data.replace(b"<w:body>", b"<w:body>" + b" " * (64 * 1024 * 1024), 1)
+            bomb.writestr(info.filename, data)
+    with pytest.raises(ValidationError) as info:
+        brief.upload_template(hq("admin", Role.HQ_ADMIN), f.COUNTY, "炸弹", out.getvalue())
+    assert "解压后共" in info.value.message_dict["file"][0] and "超过上限 50 MB" in info.value.message_dict["file"][0]
+    assert not BriefTemplate.objects.exists()
+
+
 def test_a_template_that_does_not_render_is_refused_with_the_reason(tree):
     broken = _edited_default("{{ title }}", "{{ title ")
     with pytest.raises(ValidationError) as info:

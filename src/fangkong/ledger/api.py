@@ -1,7 +1,7 @@
 """Ledger upload and download over the API, with the page's rules (the same services)."""
 
 from django.http import HttpResponse
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fangkong.core.api import ErrorOut
@@ -21,12 +21,20 @@ class ImportErrorOut(Schema):
     reason: str
 
 
+class ErrorColumnOut(Schema):
+    column: str
+    count: int
+
+
 class ImportOut(Schema):
     rows_read: int
     created: int
     updated: int
     duplicates: int
-    errors: list[ImportErrorOut]
+    errors: list[ImportErrorOut] = Field(description="the first errors of each column (FANGKONG_IMPORT_ERRORS_SHOWN)")
+    error_count: int = Field(description="every error found")
+    error_columns: list[ErrorColumnOut] = Field(description="errors counted per column")
+    stopped: bool = Field(description="checking stopped early: most rows were wrong")
     written: bool
 
 
@@ -34,7 +42,8 @@ class ImportOut(Schema):
 def import_ledger(request, file: File[UploadedFile], region: Form[str], category: Form[str] = "",
                   keep_valid: Form[bool] = False):
     """Upload a ledger (.xlsx/.xls/.ods/.csv, multipart `file`) into `region`. 200 when written;
-    422 with the same body when refused (all-or-nothing unless `keep_valid`)."""
+    422 with the same body when refused (all-or-nothing unless `keep_valid`), a file beyond the import
+    limits (size, rows, columns, cells: FANGKONG_IMPORT_*) too, its error naming the limit."""
     result = services.import_ledger(request.user, file, filename=file.name or "upload", region_code=region,
                                     category=category, keep_valid=keep_valid)
     return Status(200 if result.written else 422, result.as_dict())

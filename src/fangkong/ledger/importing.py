@@ -7,19 +7,25 @@ of it, or nothing.
 """
 
 import datetime
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from itertools import chain, islice
 
+from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from fangkong.core import spreadsheets
 from fangkong.people.models import Person
 from fangkong.screening.models import KeyPerson, Status
 
-from . import cells, columns, reading
+from . import cells, columns
 from .rows import LedgerRow, Regions, SheetReader
 
 LOOKUP_CHUNK = 2000  # digests per IN (...) query: under every database's parameter limit
+# An error repeats the cell and may quote it: a cell of 30,000 characters is shown cut short.
+VALUE_SHOWN = 100
+REASON_SHOWN = 300
 
 
 @dataclass
@@ -28,14 +34,42 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     duplicates: int = 0
-    errors: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)  # the first FANGKONG_IMPORT_ERRORS_SHOWN of each column
+    error_count: int = 0  # every error found
     written: bool = False
+    stopped: bool = False  # checking stopped early: most rows were wrong (FANGKONG_IMPORT_ERRORS_STOP)
     sheets: list[str] = field(default_factory=list, repr=False)  # in file order, to sort the errors
+    counted: dict[str, list] = field(default_factory=dict, repr=False)  # field → [column title, errors]
+
+    @classmethod
+    def refused(cls, sheet: str, reason, value="") -> "ImportResult":
+        """A file refused as a whole, before any row was read."""
+        result = cls()
+        result.add_error(_error(sheet, 0, "", value, reason))
+        return result
 
     def as_dict(self) -> dict:
         found = asdict(self)
-        del found["sheets"]
+        del found["sheets"], found["counted"]
+        found["error_columns"] = self.error_columns()
         return found
+
+    def add_error(self, error: dict, about: str = "") -> None:
+        """Counts the error under the column of the field it is `about` and keeps it if it is among the
+        column's first FANGKONG_IMPORT_ERRORS_SHOWN: a file of 100,000 bad rows answers in kilobytes."""
+        self.error_count += 1
+        counted = self.counted.get(about)
+        if counted is None:
+            counted = self.counted[about] = [error["column"], 0]
+        counted[1] += 1
+        if counted[1] <= settings.FANGKONG_IMPORT_ERRORS_SHOWN:
+            error["value"] = _shortened(error["value"], VALUE_SHOWN)
+            error["reason"] = _shortened(error["reason"], REASON_SHOWN)
+            self.errors.append(error)
+
+    def error_columns(self) -> list[dict]:
+        """How many errors each column had, in the order first found: [{"column": title, "count": n}]."""
+        return [{"column": title, "count": count} for title, count in self.counted.values()]
 
     def sort_errors(self) -> None:
         order = {name: i for i, name in enumerate(self.sheets)}
@@ -44,6 +78,10 @@ class ImportResult:
 
 def _error(sheet: str, row: int, column: str, value, reason) -> dict:
     return {"sheet": sheet, "row": row, "column": column, "value": cells.raw_text(value), "reason": str(reason)}
+
+
+def _shortened(text: str, size: int) -> str:
+    return text if len(text) <= size else text[:size - 1] + "…"
 
 
 def _is_blank(raw: dict) -> bool:
@@ -64,43 +102,61 @@ def _first_text(row: list):
 
 def read_ledger(source, filename: str, *, regions: Regions, today: datetime.date,
                 default_category: str) -> tuple[list[LedgerRow], ImportResult]:
-    """Every data row of every sheet with a ledger header, cleaned; errors in sheet and row order."""
+    """Every data row of every sheet with a ledger header, cleaned; errors in sheet and row order.
+
+    The file is read by the guarded reader of every import (core.spreadsheets), within the limits of
+    settings.py. A file mostly wrong (FANGKONG_IMPORT_ERRORS_STOP bad rows, and at least half of the
+    rows read) stops being checked: it is the wrong file or the wrong columns, and checking 200,000
+    rows of it would only make more errors to read."""
     result = ImportResult()
     rows: list[LedgerRow] = []
     first_sheet = None
     found = False
+    bad, stop_after = 0, settings.FANGKONG_IMPORT_ERRORS_STOP
     try:
-        for sheet, sheet_rows in reading.sheets(source, filename):
-            first_sheet = first_sheet or sheet
-            result.sheets.append(sheet)
-            head = list(islice(sheet_rows, columns.SCAN_ROWS))
-            header = columns.find_header(head)
-            if header is None:
-                continue  # an instructions sheet (填表说明) or an empty one
-            found = True
-            if header.missing():
-                labels = "、".join(rows_default_title(name) for name in header.missing())
-                result.errors.append(_error(sheet, header.last_row + 1, "", "",
+        with closing(spreadsheets.sheets(source, filename, limits=spreadsheets.import_limits())) as book:
+            for sheet, sheet_rows in book:
+                first_sheet = first_sheet or sheet
+                result.sheets.append(sheet)
+                head = list(islice(sheet_rows, columns.SCAN_ROWS))
+                header = columns.find_header(head)
+                if header is None:
+                    continue  # an instructions sheet (填表说明) or an empty one
+                found = True
+                if header.missing():
+                    labels = "、".join(rows_default_title(name) for name in header.missing())
+                    result.add_error(_error(sheet, header.last_row + 1, "", "",
                                             _("缺少必需的列：%(columns)s") % {"columns": labels}))
-                continue
-            reader = SheetReader(sheet, header, today, default_category, regions)
-            data = chain(head[header.last_row + 1:], sheet_rows)
-            for number, values in enumerate(data, start=header.last_row + 2):
-                raw = reader.values(values)
-                if _is_blank(raw) or cells.is_total_label(_first_text(values)):
                     continue
-                result.rows_read += 1
-                row = reader.clean(number, raw)
-                if row is not None:
-                    rows.append(row)
-            result.errors.extend(reader.errors)
-    except reading.FileError as exc:
-        result.errors.append(_error(first_sheet or filename, 0, "", "", exc))
+                reader = SheetReader(sheet, header, today, default_category, regions, result.add_error)
+                data = chain(head[header.last_row + 1:], sheet_rows)
+                for number, values in enumerate(data, start=header.last_row + 2):
+                    raw = reader.values(values)
+                    if _is_blank(raw) or cells.is_total_label(_first_text(values)):
+                        continue
+                    result.rows_read += 1
+                    row = reader.clean(number, raw)
+                    if row is not None:
+                        rows.append(row)
+                        continue
+                    bad += 1
+                    if bad >= stop_after and 2 * bad >= result.rows_read:
+                        _stop(result, sheet, number, bad)
+                        return [], result
+    except spreadsheets.FileError as exc:
+        result.add_error(_error(first_sheet or filename, 0, "", "", exc))
         return [], result
     if not found:
-        result.errors.append(_error(first_sheet or filename, 0, "", "", _(
+        result.add_error(_error(first_sheet or filename, 0, "", "", _(
             "没有找到台账表头：表头行须包含“姓名”和“身份证号”（或公民身份号码、证件号码）等列")))
     return rows, result
+
+
+def _stop(result: ImportResult, sheet: str, number: int, bad: int) -> None:
+    result.stopped = True
+    result.add_error(_error(sheet, number, "", "", _(
+        "已读%(rows)s行，其中%(bad)s行有错误，已停止检查其余行，未导入任何数据：请核对是否选错了文件、"
+        "表头是否在前几行") % {"rows": result.rows_read, "bad": bad}))
 
 
 def rows_default_title(name: str) -> str:
@@ -151,7 +207,7 @@ def match_existing(actor, rows: list[LedgerRow], result: ImportResult) -> tuple[
         if not reason and person is not None and (person.pk, row.category) in open_entries:
             reason = _entry_out_of_reach(actor, open_entries[(person.pk, row.category)])
         if reason:
-            result.errors.append(_error(row.sheet, row.row, row.id_title, row.id_cell, reason))
+            result.add_error(_error(row.sheet, row.row, row.id_title, row.id_cell, reason), "id_number")
         else:
             kept.append(row)
     return kept, Matches(persons, open_entries)
@@ -186,6 +242,7 @@ def _drop_duplicates(rows: list[LedgerRow], result: ImportResult) -> list[Ledger
         result.duplicates += 1
         where = (_("第%(row)s行") % {"row": earlier.row} if earlier.sheet == row.sheet
                  else _("工作表“%(sheet)s”第%(row)s行") % {"sheet": earlier.sheet, "row": earlier.row})
-        result.errors.append(_error(row.sheet, row.row, row.id_title, row.id_cell,
-                                    _("与%(where)s重复：同一人员、同一类别在文件中出现两次") % {"where": where}))
+        result.add_error(_error(row.sheet, row.row, row.id_title, row.id_cell,
+                                _("与%(where)s重复：同一人员、同一类别在文件中出现两次") % {"where": where}),
+                         "id_number")
     return kept

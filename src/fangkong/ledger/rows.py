@@ -8,7 +8,8 @@ after registration and not absurdly long before it.
 
 import datetime
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -103,14 +104,16 @@ class Regions:
 
 @dataclass
 class SheetReader:
-    """Cleans the data rows of one sheet; collects errors as {sheet, row, column, value, reason}."""
+    """Cleans the data rows of one sheet; reports each error, {sheet, row, column, value, reason}, with the
+    field it is about to `report` (ImportResult.add_error, which counts them all and keeps the first few)."""
 
     sheet: str
     header: Header
     today: datetime.date
     default_category: str
     regions: Regions
-    errors: list[dict] = field(default_factory=list)
+    report: Callable[[dict, str], None]
+    found: int = 0  # errors found in this sheet
 
     def __post_init__(self):
         self._columns = list(self.header.columns.items())
@@ -147,8 +150,9 @@ class SheetReader:
         return found
 
     def error(self, row: int, name: str, value, reason: str) -> None:
-        self.errors.append({"sheet": self.sheet, "row": row, "column": self.title(name),
-                            "value": cells.raw_text(value), "reason": str(reason)})
+        self.found += 1
+        self.report({"sheet": self.sheet, "row": row, "column": self.title(name),
+                     "value": cells.raw_text(value), "reason": str(reason)}, name)
 
     def title(self, name: str) -> str:
         return self.header.titles.get(name) or DEFAULT_TITLES.get(name, name)
@@ -162,18 +166,18 @@ class SheetReader:
         row = self._clean_fast(number, raw)
         if row is not None:
             return row
-        before = len(self.errors)
+        before = self.found
         person = self._person_fast(raw)
         if person is None:  # anything unusual: the full checks, which name every bad cell
             person = self._person(number, raw)
-        reported = len(self.errors)
+        reported = self.found
         category = self._cell(number, raw, "category", cells.parse_category) or self.default_category
-        if not category and len(self.errors) == reported:
+        if not category and self.found == reported:
             self.error(number, "category", raw.get("category", ""), _("未指定人员类别（文件中无类别列时请选择类别）"))
         region = self._cell(number, raw, "village", self.regions.resolve)
         registered_on = self._date(number, raw, "registered_on")
         details = self._details(number, raw, registered_on or self.today)
-        if len(self.errors) > before:
+        if self.found > before:
             return None
         return LedgerRow(self.sheet, number, person, region, category, registered_on, details,
                          self._id_title, cells.raw_text(raw.get("id_number")))

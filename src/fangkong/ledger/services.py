@@ -88,8 +88,8 @@ def import_ledger(actor, source, *, filename: str, region_code: str, category: s
         rows, matches = match_existing(actor, rows, result)
         result.sort_errors()
         if not rows and not result.errors:
-            result.errors.append({"sheet": filename, "row": 0, "column": "", "value": "",
-                                  "reason": _("文件中没有可导入的数据行")})
+            result.add_error({"sheet": filename, "row": 0, "column": "", "value": "",
+                              "reason": _("文件中没有可导入的数据行")})
         if not rows or (result.errors and not keep_valid):
             return result
         _write(actor, rows, matches, result, today=today, filename=filename)
@@ -97,7 +97,7 @@ def import_ledger(actor, source, *, filename: str, region_code: str, category: s
         audit.record(actor, "ledger.import", object_type="ledger", object_id="", object_repr=filename,
                      region=region.code, after={
                          "file": filename, "rows_read": result.rows_read, "created": result.created,
-                         "updated": result.updated, "duplicates": result.duplicates, "errors": len(result.errors),
+                         "updated": result.updated, "duplicates": result.duplicates, "errors": result.error_count,
                          "keep_valid": keep_valid, "category": default_category})
     return result
 

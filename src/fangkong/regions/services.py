@@ -1,8 +1,7 @@
 """Writes to the region table."""
 
-import csv
-import io
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,12 +9,16 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts import permissions
 from fangkong.audit import services as audit
+from fangkong.core import spreadsheets
 from fangkong.core.text import clean_name
 
 from . import codes
 from .models import Region
 
 NAME_MAX_LENGTH = Region._meta.get_field("name").max_length
+# A national table has ~700,000 codes (some 20 MB): beyond a ledger's limits, within these.
+CODE_TABLE_LIMITS = spreadsheets.Limits(max_bytes=64 * spreadsheets.MB, max_rows=1_000_000, max_columns=20,
+                                        max_cells=5_000_000)
 
 
 def _name_error(name: str) -> str | None:
@@ -38,12 +41,11 @@ class RegionImportResult:
         return not self.errors and (self.created + self.updated) > 0
 
 
-def _read_rows(text: str) -> list[tuple[int, str, str]]:
-    """(line number, code, name) for each data line; header `code,name` is required."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+def _read_rows(table: list[list[str]]) -> list[tuple[int, str, str]]:
+    """(line number, code, name) for each data line of the CSV; header `code,name` is required."""
     rows = []
     header_seen = False
-    for line_no, row in enumerate(reader, start=1):
+    for line_no, row in enumerate(table, start=1):
         cells = [c.strip() for c in row]
         if not any(cells):
             continue
@@ -57,10 +59,20 @@ def _read_rows(text: str) -> list[tuple[int, str, str]]:
     return rows
 
 
+def import_region_file(actor, path) -> RegionImportResult:
+    """Load a code table from a CSV file, read within CODE_TABLE_LIMITS (spreadsheets.FileError beyond them)."""
+    return _import_table(actor, spreadsheets.csv_rows(path, Path(path).name, limits=CODE_TABLE_LIMITS))
+
+
 def import_regions(actor, text: str) -> RegionImportResult:
-    """Load a code table (CSV `code,name`). All lines are checked first; any error and nothing is written."""
+    """Load a code table given as the text of a CSV `code,name`."""
+    return _import_table(actor, spreadsheets.csv_rows(text.encode(), "code,name", limits=CODE_TABLE_LIMITS))
+
+
+def _import_table(actor, table: list[list[str]]) -> RegionImportResult:
+    """All lines are checked first; any error and nothing is written."""
     result = RegionImportResult()
-    rows = _read_rows(text)
+    rows = _read_rows(table)
     levels = _check_lines(rows, result)
     _check_parents(rows, levels, result)
     if result.errors:

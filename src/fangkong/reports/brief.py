@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.audit import services as audit
+from fangkong.core import spreadsheets
 from fangkong.regions import codes
 from fangkong.regions import selectors as region_selectors
 from fangkong.regions.models import Region
@@ -37,6 +38,8 @@ from .models import Brief, BriefTemplate
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates_docx" / "brief_default.docx"
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+# A template is unpacked and parsed in the server's process: a zip of kilobytes must not unpack to gigabytes.
+TEMPLATE_LIMITS = spreadsheets.Limits(max_bytes=MAX_TEMPLATE_BYTES, max_unzipped_bytes=50 * 1024 * 1024)
 MAX_NEXT_STEPS = 5000
 
 
@@ -150,6 +153,10 @@ def check_template(content: bytes) -> None:
             z.getinfo("word/document.xml")
     except (zipfile.BadZipFile, KeyError):
         raise ValidationError({"file": _("不是 Word 文档（.docx）")}) from None
+    try:
+        spreadsheets.check_archive(content, _("Word 模板"), TEMPLATE_LIMITS)
+    except spreadsheets.FileError as exc:
+        raise ValidationError({"file": str(exc)}) from None
     try:
         render(content, brief_context.sample(), with_charts=False)
     except Exception as exc:  # noqa: BLE001 — any failure of the template is the uploader's to fix

@@ -1,7 +1,8 @@
 """`fangkong import-ledger FILE --region CODE`: import a key-person ledger workbook (or CSV).
 
 The last line on stdout is one JSON object: {"rows_read", "created", "updated", "duplicates",
-"errors": [{"sheet", "row", "column", "value", "reason"}], "written"}. Exit status 0 when the
+"errors": [{"sheet", "row", "column", "value", "reason"}] (the first
+of each column), "error_count", "error_columns": [{"column", "count"}], "stopped", "written"}. Exit status 0 when the
 file was written, 1 when it was refused (any error without --keep-valid, or nothing to write).
 """
 
@@ -37,10 +38,12 @@ class Command(BaseCommand):
             result = self._import(path, opts)
         except (Http404, PermissionDenied, ValidationError, CommandError) as exc:
             value = opts["region"] if isinstance(exc, Http404) else ""
-            result = ImportResult(errors=[{"sheet": "", "row": 0, "column": "", "value": value,
-                                           "reason": _refusal(exc)}])
+            result = ImportResult.refused("", _refusal(exc), value)
         for error in result.errors:
             self.stderr.write(f"{error['sheet']} 第{error['row']}行 {error['column']}: {error['reason']}")
+        if result.error_count > len(result.errors):
+            counts = "、".join(f"{c['column'] or '-'} {c['count']}" for c in result.error_columns())
+            self.stderr.write(f"{result.error_count} errors, the first of each column above; per column: {counts}")
         self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
         if not result.written:
             sys.exit(1)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from fangkong.audit import services as audit
+from fangkong.core.spreadsheets import FileError
 from fangkong.regions import services
 
 
@@ -18,13 +19,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, file, **opts):
         path = Path(file)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"{path}: {exc}") from None
         with audit.source("cli"):
             try:
-                result = services.import_regions(None, text)
+                result = services.import_region_file(None, path)
+            except (OSError, FileError) as exc:  # missing, unreadable, beyond services.CODE_TABLE_LIMITS
+                raise CommandError(f"{path}: {exc}") from None
             except ValidationError as exc:
                 raise CommandError(f"{path}: {'; '.join(exc.messages)}") from None
         for e in result.errors:
