@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from fangkong.accounts.api import router as accounts_router
 from fangkong.analytics.api import router as analytics_router
 from fangkong.checkpoints.api import router as checkpoints_router
-from fangkong.core.api import AUTH
+from fangkong.core.api import AUTH, docs_access
 from fangkong.core.errors import Conflict, protected_conflict
 from fangkong.ledger.api import router as ledger_router
 from fangkong.people.api import router as people_router
@@ -18,7 +18,7 @@ from fangkong.regions.api import router as regions_router
 from fangkong.reports.api import router as reports_router
 from fangkong.screening.api import router as screening_router
 
-api = NinjaAPI(title="Fangkong API", version="1", auth=AUTH, urls_namespace="api",
+api = NinjaAPI(title="Fangkong API", version="1", auth=AUTH, urls_namespace="api", docs_decorator=docs_access,
                description="Fangkong (防控) epidemic prevention and control platform. "
                            "Session auth (browser, CSRF) or `Authorization: Bearer <token>`.")
 # the registration endpoints (passages, public check-in) first: URL resolution walks the routers in order

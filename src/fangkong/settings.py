@@ -7,6 +7,8 @@ ALLOWED_HOSTS  comma-separated; default localhost names
 FANGKONG_HTTPS "1" when served behind TLS: secure cookies, HSTS, proxy header trusted
 FANGKONG_VAR   folder for the SQLite file, keys and uploads; default ./var of the checkout
 FANGKONG_CACHE where the check-in rate limit counts: local (default), database or redis://host:port/db
+FANGKONG_PUBLIC_API_DOCS "1" to show /api/docs and /api/openapi.json to anyone; by default only to
+               signed-in users (session or API token)
 
 Limits of every file an import reads (fangkong.core.spreadsheets; a file beyond one is refused with a
 message naming it), and of what an import reports:
@@ -88,6 +90,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fangkong.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fangkong.core.middleware.ChineseByDefaultMiddleware",
@@ -186,6 +189,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# Sent with every response (core.middleware.ContentSecurityPolicyMiddleware): scripts, styles, images, fonts
+# and requests from this server only, no inline script or style, no plugins, forms post here, no framing.
+# data: images are Swagger UI's icons (/api/docs).
+FANGKONG_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+# The endpoint list tells an outsider where to knock: signed-in users only, unless opened on purpose.
+FANGKONG_PUBLIC_API_DOCS = _flag("FANGKONG_PUBLIC_API_DOCS")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if _flag("FANGKONG_HTTPS"):

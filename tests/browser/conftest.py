@@ -2,7 +2,8 @@
 
 One Chromium per test session; each test gets a fresh browser context (cookies, storage), so tests
 never see each other's sessions. Every page is bound to the live server (``page.goto("/accounts/login/")``
-works) and must not fetch anything from another host: Fangkong is served on intranets with no CDN.
+works) and must not fetch anything from another host: Fangkong is served on intranets with no CDN; nor may
+the Content-Security-Policy refuse anything on it.
 
 Fixtures: ``browser`` (one per run), ``page`` (desktop, 1280x800), ``phone_page`` (390x844, touch, zh-CN).
 Helpers for the tests themselves are in tests/browser/helpers.py (``log_in``, ``open_menu``).
@@ -62,7 +63,7 @@ def _open_page(browser, live_server, request, options: dict):
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     own_host = urlsplit(live_server.url).netloc
-    external, js_errors = [], []
+    external, js_errors, refused = [], [], []
 
     def only_own_host(route):
         if urlsplit(route.request.url).netloc == own_host:
@@ -74,6 +75,9 @@ def _open_page(browser, live_server, request, options: dict):
     context.route(re.compile(r"^https?://"), only_own_host)
     page = context.new_page()
     page.on("pageerror", lambda exc: js_errors.append(str(exc)))
+    # what the Content-Security-Policy blocked (an inline script or style left in a template)
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     failed = getattr(request.node, "report_call", None)
     if failed is not None and failed.failed:
@@ -83,6 +87,7 @@ def _open_page(browser, live_server, request, options: dict):
     context.close()
     assert not external, f"the page fetched from other hosts (no CDN allowed): {external}"
     assert not js_errors, f"JavaScript errors on the page: {js_errors}"
+    assert not refused, f"the Content-Security-Policy refused something on the page: {refused}"
 
 
 @pytest.fixture

@@ -143,7 +143,8 @@ def test_public_check_in_page(tree):
     code = PlaceCode.objects.create(place=place)
     response = Client().post(f"/checkpoints/c/{code.token}/", {"phone": "13912345678", "name": f"李{ZWSP}四{RLO}"})
     assert response.status_code == 200, response.content.decode()
-    assert CheckIn.objects.select_related("person").get().person.name == "李四"
+    row = CheckIn.objects.select_related("person").get()
+    assert (row.person.name if row.person else row.name) == "李四"  # a check-in may keep the typed name itself
 
 
 @pytest.fixture

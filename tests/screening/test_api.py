@@ -184,8 +184,8 @@ def test_a_sweep_of_another_township_is_404(hq, town, login):
     assert post(client, f"/sweeps/{other.pk}/visits", {"household_id": 1, "present_count": 1}).status_code == 404
 
 
-def test_openapi_documents_the_writes(tree, client):
-    paths = client.get("/api/openapi.json").json()["paths"]
+def test_openapi_documents_the_writes(worker, login):
+    paths = login(worker).get("/api/openapi.json").json()["paths"]
     assert {"post"} <= set(paths[API + "/key-persons"])
     assert {"get", "patch", "delete"} <= set(paths[API + "/key-persons/{key_person_id}"])
     for path in ("/key-persons/{key_person_id}/status", "/key-persons/{key_person_id}/checks", "/sweeps",

@@ -1,5 +1,11 @@
 """Shared pieces of the JSON API: authentication and keyset paging."""
 
+import functools
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.security import HttpBearer, SessionAuth
 
@@ -29,6 +35,20 @@ class TokenAuth(HttpBearer):
 
 
 AUTH = [SessionAuthCSRF(csrf=True), TokenAuth()]
+
+
+def docs_access(view):
+    """/api/docs and /api/openapi.json for signed-in users only (a session or an API token): the list of
+    endpoints and their parameters tells an outsider where to knock. FANGKONG_PUBLIC_API_DOCS opens them.
+    A browser without a session is sent to the login page, a script without a token gets 401."""
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if settings.FANGKONG_PUBLIC_API_DOCS or request.user.is_authenticated or TokenAuth()(request):
+            return view(request, *args, **kwargs)
+        if "Authorization" in request.headers or not request.path.endswith("/docs"):
+            return JsonResponse({"detail": _("请先登录或提供 API 令牌")}, status=401)
+        return redirect_to_login(request.get_full_path())
+    return wrapper
 
 
 def idempotency_key(request, given: str = "") -> str:
