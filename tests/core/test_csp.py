@@ -61,3 +61,11 @@ def test_the_templates_hold_nothing_the_policy_would_block():
         found += [f"{template}: {m}" for m in re.findall(r"\s(on[a-z]+|style)\s*=", text)]
         found += [f"{template}: javascript: URL" for _ in re.findall(r"javascript:", text, re.IGNORECASE)]
     assert found == []
+
+
+def test_a_csrf_failure_page_uses_the_site_stylesheet(db):
+    # Django's own page styles itself inline, which the policy would refuse
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "x", "password": "y"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "页面已过期" in html and "fangkong/site.css" in html and "<style" not in html
