@@ -16,6 +16,7 @@ Decided here and nowhere else:
 * `clean_prose`: text in paragraphs (a report's situation): as `clean_text`, but line breaks stay.
 """
 
+import re
 import unicodedata
 
 # Zero-width spaces, joiners and directional marks; bidi embeddings and overrides; word joiner and the
@@ -24,13 +25,13 @@ import unicodedata
 INVISIBLE = frozenset(
     [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065), *range(0x2066, 0x206A),
      0xFEFF, 0x061C, 0x00AD])
-_DROP = dict.fromkeys(INVISIBLE)
+_INVISIBLE_RE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(INVISIBLE)) + "]")
 _UNSTORABLE = frozenset({"Cc", "Cs"})  # control characters, lone surrogates
 
 
 def strip_invisible(text: str) -> str:
     """The text without the characters in INVISIBLE (ASCII text has none: returned as it is)."""
-    return text if text.isascii() else text.translate(_DROP)
+    return text if text.isascii() else _INVISIBLE_RE.sub("", text)
 
 
 def _without_controls(text: str, keep: str = "") -> str:
@@ -41,13 +42,17 @@ def _one_line(value, form: str) -> str:
     if value is None or value == "":
         return ""
     text = value if isinstance(value, str) else str(value)
-    if not text.isascii():  # normalising and the invisible characters leave ASCII as it is: skip both
-        text = unicodedata.normalize(form, text.translate(_DROP))
+    if not text.isascii():  # normalising leaves ASCII as it is: skip it there
+        text = unicodedata.normalize(form, text)
     text = " ".join(text.split())
-    # after the join the only white space left is " ", so anything unprintable is a control character, a
-    # surrogate, an unassigned code point or a private-use character (kept: some rare name characters
-    # live there)
-    return text if text.isprintable() else _without_controls(text)
+    # After the join the only white space left is " ", and no invisible or control character is printable:
+    # the usual text is done here, in one C-speed check (an import runs this on every cell).
+    if text.isprintable():
+        return text
+    # Drop them; what is still unprintable then is unassigned or private-use (kept: some rare name
+    # characters live there).
+    text = _without_controls(_INVISIBLE_RE.sub("", text))
+    return " ".join(unicodedata.normalize(form, text).split())
 
 
 def clean_name(value) -> str:
