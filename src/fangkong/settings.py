@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "fangkong.core.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "fangkong.core.middleware.JsonErrorsUnderApiMiddleware",
+    "fangkong.core.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

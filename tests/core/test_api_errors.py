@@ -135,3 +135,40 @@ def test_protected_error_is_what_the_database_would_raise(isolated):
     kp, _worker = isolated
     with pytest.raises(ProtectedError):
         KeyPerson.objects.filter(pk=kp.pk).delete()
+
+
+# A NUL character, which PostgreSQL cannot compare with ----------------------------------------------------
+
+NUL_MESSAGE = "空字符（NUL）"
+
+
+@pytest.mark.parametrize("path", [f"/api/regions/{f.COUNTY}%00", "/api/regions?parent=%00",
+                                  "/api/people?q=%E5%BC%A0%00"])
+def test_a_nul_in_an_api_address_is_a_json_400(boss, login, path):
+    response = login(boss).get(path)
+
+    assert response.status_code == 400
+    assert NUL_MESSAGE in _json(response)["detail"]
+
+
+def test_a_nul_in_a_json_body_is_a_json_400_before_any_lookup(boss, login):
+    body = '{"name": "张三", "id_type": "resident_id", "id_number": "1", "region_code": "4209\\u0000"}'
+
+    response = login(boss).post("/api/people", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert NUL_MESSAGE in _json(response)["detail"]
+
+
+def test_a_nul_in_a_page_query_or_form_is_a_400_page_saying_so(boss, login):
+    client = login(boss)
+    for response in (client.get("/people/", {"q": "张\x00"}),
+                     client.post("/people/new/", "name=%E5%BC%A0%00", content_type="application/x-www-form-urlencoded")):
+        assert response.status_code == 400
+        assert NUL_MESSAGE in response.content.decode() and response["Content-Type"].startswith("text/html")
+
+
+def test_a_nul_in_a_multipart_form_is_left_to_the_form_which_refuses_it(boss, login):
+    response = login(boss).post("/people/new/", {"name": "张\x00三"})
+
+    assert response.status_code in (200, 400) and "errorlist" in response.content.decode()

@@ -19,7 +19,7 @@ class RegionRef(Schema):
     level: str
 
 
-class FigureOut(Schema):
+class FigureColumnOut(Schema):
     key: str
     label: str
     group: str
@@ -43,7 +43,7 @@ class PreviousDay(Schema):
 class DailyTableOut(Schema):
     region: RegionRef
     date: datetime.date
-    figures: list[FigureOut]
+    figures: list[FigureColumnOut]
     totals: DailyFigures
     children: list[DailyChild]
     previous: PreviousDay

@@ -40,7 +40,7 @@ class GroupOut(Schema):
     tasks: list[UnlistedOut]
 
 
-class ReportOut(Schema):
+class ReconciliationOut(Schema):
     hours: int
     total: int
     townships: list[TownshipCountOut]
@@ -73,7 +73,7 @@ def _task_out(t) -> dict:
             "now_listed": t.now_listed}
 
 
-@router.get("/reconciliation", response={200: ReportOut, 403: ErrorOut, 404: ErrorOut})
+@router.get("/reconciliation", response={200: ReconciliationOut, 403: ErrorOut, 404: ErrorOut})
 def reconciliation_report(request, township: str = "", after: str = "", limit: int = selectors.PAGE_SIZE):
     """Open `unlisted` tasks of the caller's scope by destination village, with counts per township."""
     report = selectors.report(request.user, township=township, after=after, limit=limit)

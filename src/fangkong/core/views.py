@@ -4,6 +4,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from .middleware import JsonErrorsUnderApiMiddleware
+
 
 @login_required
 def home(request):
@@ -17,6 +19,9 @@ def healthz(request):
 
 
 def bad_request(request, exception):
-    """400: the reason the request cannot be answered (e.g. a day outside the accepted range), in words."""
+    """400: the reason the request cannot be answered (e.g. a day outside the accepted range), in words;
+    JSON under /api/, like every error there."""
     message = str(exception) if exception is not None and str(exception) else _("请求无效")
+    if request.path.startswith(JsonErrorsUnderApiMiddleware.PREFIX):
+        return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
     return render(request, "core/bad_request.html", {"message": message}, status=400)

@@ -14,9 +14,7 @@ from . import selectors, services
 from .schemas import (
     AssignIn,
     CapacityIn,
-    CheckInIn,
     CheckOutIn,
-    CloseIn,
     DueRowOut,
     EndIn,
     ExcuseIn,
@@ -32,6 +30,7 @@ from .schemas import (
     PolicyPatch,
     ReleaseIn,
     ResponsibleIn,
+    RoomCheckInIn,
     RoomIn,
     RoomOut,
     SiteDetailOut,
@@ -40,6 +39,7 @@ from .schemas import (
     StayOut,
     TestIn,
     TestOut,
+    TransferCloseIn,
     TransferOut,
     follow_up_out,
     order_out,
@@ -136,7 +136,7 @@ def record_test(request, order_id: int, payload: TestIn):
 
 
 @router.post("/orders/{order_id}/check-in", response={201: StayOut, **WRITE})
-def check_in(request, order_id: int, payload: CheckInIn):
+def check_in(request, order_id: int, payload: RoomCheckInIn):
     stay = services.check_in(request.user, _order(request, order_id), room=payload.room_id, at=payload.at)
     return Status(201, stay_out(stay))
 
@@ -227,7 +227,7 @@ def assign_transfer(request, transfer_id: int, payload: AssignIn):
 
 
 @router.post("/transfers/{transfer_id}/close", response={200: TransferOut, **WRITE})
-def close_transfer(request, transfer_id: int, payload: CloseIn):
+def close_transfer(request, transfer_id: int, payload: TransferCloseIn):
     t = services.close_transfer(request.user, selectors.transfer_for(request.user, transfer_id), **payload.dict())
     return transfer_out(t)
 

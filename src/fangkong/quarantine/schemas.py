@@ -60,7 +60,7 @@ class TestIn(Schema):
     result: str = Field(description="negative / positive")
 
 
-class CheckInIn(Schema):
+class RoomCheckInIn(Schema):
     room_id: int
     at: Moment = None
 
@@ -88,7 +88,7 @@ class AssignIn(Schema):
     note: str = ""
 
 
-class CloseIn(Schema):
+class TransferCloseIn(Schema):
     status: str = Field(description="done / cancelled")
     note: str = ""
 

@@ -87,10 +87,15 @@ def _scope(user) -> Q:
 
 
 def _int(pk) -> int:
+    """An id as the database holds it (a 64-bit integer); anything else names no record: 404. Raw SQL
+    (`order_to_record`) would pass a larger number to the driver, which cannot convert it."""
     try:
-        return int(pk)
+        pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
+    if not 0 < pk < 2**63:
+        raise Http404
+    return pk
 
 
 # Policies ---------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from fangkong.core.exports import XLSX_TYPE
 
 from . import selectors, services
 from .schemas_chain import (
-    ReportOut,
+    DailyReportOut,
     ReturnIn,
     SettingsIn,
     SettingsOut,
@@ -42,27 +42,27 @@ def chain_status(request, region: str = "", date: Day | None = None):
                                              date or timezone.localdate()))
 
 
-@router.get("/daily/{region}/{date}", response={200: ReportOut, **READ})
+@router.get("/daily/{region}/{date}", response={200: DailyReportOut, **READ})
 def get_report(request, region: str, date: Day):
     """One report: the frozen figures (null until submitted), the live ones, the differences, the children's
     submitted and live figures (township, county), and the history."""
     return report_out(selectors.report_view(request.user, region, date))
 
 
-@router.post("/daily/{region}/{date}/draft", response={200: ReportOut, **WRITE})
+@router.post("/daily/{region}/{date}/draft", response={200: DailyReportOut, **WRITE})
 def save_draft(request, region: str, date: Day, payload: SituationIn):
     services.save_draft(request.user, region, date, payload.situation)
     return report_out(selectors.report_view(request.user, region, date))
 
 
-@router.post("/daily/{region}/{date}/submit", response={201: ReportOut, **WRITE})
+@router.post("/daily/{region}/{date}/submit", response={201: DailyReportOut, **WRITE})
 def submit_report(request, region: str, date: Day, payload: SituationIn):
     """Submit (or resubmit after a return): the live figures are frozen into the report."""
     services.submit_report(request.user, region, date, payload.situation)
     return Status(201, report_out(selectors.report_view(request.user, region, date)))
 
 
-@router.post("/daily/{region}/{date}/return", response={200: ReportOut, **WRITE})
+@router.post("/daily/{region}/{date}/return", response={200: DailyReportOut, **WRITE})
 def return_report(request, region: str, date: Day, payload: ReturnIn):
     """The level above returns a submitted report for correction."""
     services.return_report(request.user, selectors.report_for(request.user, region, date), payload.comment)

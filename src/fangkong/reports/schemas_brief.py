@@ -8,7 +8,7 @@ from .dashboard import Dashboard
 from .models import Brief
 
 
-class FigureOut(Schema):
+class DashboardFigureOut(Schema):
     key: str
     label: str
     value: int
@@ -40,8 +40,8 @@ class DashboardOut(Schema):
     name: str
     day: datetime.date
     days: list[datetime.date]
-    figures: list[FigureOut]
-    alerts: list[FigureOut]
+    figures: list[DashboardFigureOut]
+    alerts: list[DashboardFigureOut]
     trends: list[TrendOut]
     regions: list[RegionRowOut]
 

@@ -80,7 +80,7 @@ class HistoryOut(Schema):
     situation: str
 
 
-class ReportOut(Schema):
+class DailyReportOut(Schema):
     region: str
     name: str
     level: str

@@ -50,15 +50,15 @@ class ProgressOut(Schema):
     children: list[ProgressRowOut]
 
 
-class HouseholdOut(Schema):
+class SweepHouseholdOut(Schema):
     id: int
     address: str
     head_name: str
     region_code: str
 
 
-class HouseholdPage(Schema):
-    items: list[HouseholdOut]
+class SweepHouseholdPage(Schema):
+    items: list[SweepHouseholdOut]
     next_after: int | None
 
 
@@ -255,7 +255,7 @@ def sweep_progress(request, sweep_id: int, region: str = ""):
                          for r in progress.rows]}
 
 
-@router.get("/sweeps/{sweep_id}/pending", response={200: HouseholdPage, 403: ErrorOut, 404: ErrorOut})
+@router.get("/sweeps/{sweep_id}/pending", response={200: SweepHouseholdPage, 403: ErrorOut, 404: ErrorOut})
 def pending_households(request, sweep_id: int, region: str = "", after: int = 0, limit: int = 50):
     """Households of `region` not yet visited in the sweep, by id (`after` = last id seen)."""
     sweep = selectors.sweep_for(request.user, sweep_id)
