@@ -6,15 +6,15 @@
 Generates a realistic county ledger (merged title rows, mixed date styles, full-width digits,
 lowercase x, a 村 column, a 合计 row), times
   read    CalamineWorkbook.from_path + every row of every sheet to Python values (best of 2×--repeat, ≥ 3)
+  guarded the same rows through core.spreadsheets, as every import reads them: checks, then calamine
+          in a child process under OS limits, rows back through a pipe (best of 2×--repeat, ≥ 3)
   import  ledger.services.import_ledger into a fresh, migrated database (best of --repeat):
           read, clean, validate, de-duplicate, store people, ledger entries, timeline, counters, audit
-and prints import ÷ read against the budget in DESIGN.md §5 (≤ 1.5). --stages adds where the best
-import's time went (µs per row): check = read_ledger minus the bare read, then each bulk write.
-It also times the floor: the rows the import stored (people, ledger entries, their timeline
-events) stored again into a fresh database by the importer's own bulk writer (COPY on PostgreSQL,
-executemany on SQLite), in one transaction, with nothing read, checked or matched. The budget
-leaves 0.5 × read for everything after the read: if the floor alone needs more, no importer that
-stores these rows can meet it.
+and the floor: the rows the import stored (people, ledger entries, their timeline events) stored
+again into a fresh database by the importer's own bulk writer (COPY on PostgreSQL, executemany on
+SQLite), in one transaction, with nothing read, checked or matched. It prints import ÷ (read +
+floor) against the budget in DESIGN.md §5 (≤ 1.25), and import ÷ read. --stages adds where the
+best import's time went (µs per row): check = read_ledger minus the bare read, then each bulk write.
 The database is temporary (a SQLite file, or a PostgreSQL database created next to DATABASE_URL's)
 and is dropped afterwards.
 """
@@ -29,7 +29,7 @@ from pathlib import Path
 
 from bench._db import TempDatabases, use_database
 
-BUDGET = 1.5
+BUDGET = 1.25  # × (bare read + floor)
 COUNTY = "420921000000"
 TOWNSHIPS = 10
 VILLAGES_PER_TOWNSHIP = 15
@@ -105,6 +105,16 @@ def make_workbook(path: Path, rows: int, villages: list[str], seed: int = 2020) 
     book.close()
 
 
+def guarded_read(path: Path) -> int:
+    """The same rows as every import reads them (fangkong.core.spreadsheets, its worker process)."""
+    from fangkong.core import spreadsheets
+    cells = 0
+    for _name, rows in spreadsheets.sheets(path, path.name, limits=spreadsheets.import_limits()):
+        for row in rows:
+            cells += len(row)
+    return cells
+
+
 def bare_read(path: Path) -> int:
     """The baseline: what any import must at least do — load the workbook, every cell to Python."""
     from python_calamine import CalamineWorkbook
@@ -173,6 +183,7 @@ def main(argv=None) -> list[str]:
         make_workbook(path, args.rows, villages)
         # the read is cheap and noisy on a shared machine: its best of several runs is the (harder) baseline
         read = min(_timed(bare_read, path) for _ in range(max(3, 2 * args.repeat)))
+        guarded = min(_timed(guarded_read, path) for _ in range(max(3, 2 * args.repeat)))
         stages = _Stages() if args.stages else None
         runs = []
         for _ in range(max(1, args.repeat)):
@@ -187,16 +198,17 @@ def main(argv=None) -> list[str]:
         if args.profile:
             _profile(db, path)
         engine = "PostgreSQL" if db.postgres else "SQLite"
-        ratio = best / read
+        ratio = best / (read + floor["total"])
         lines = [
             f"{engine}, {args.rows} rows ({path.stat().st_size / 1e6:.1f} MB xlsx): read {read:.2f}s, "
-            f"import {best:.2f}s (created {result['created']}), import/read = {ratio:.2f} "
-            f"(budget ≤ {BUDGET}: {'met' if ratio <= BUDGET else 'NOT met'})",
+            f"import {best:.2f}s (created {result['created']}), import/(read + floor) = {ratio:.2f} "
+            f"(budget ≤ {BUDGET}: {'met' if ratio <= BUDGET else 'NOT met'}), import/read = {best / read:.2f}",
             f"  floor: the same {sum(len(rows) for _t, _c, rows in stored)} rows stored again with nothing else "
             f"in one transaction {floor['total']:.2f}s = {floor['total'] / read:.2f} × read ("
             + ", ".join(f"{table} {seconds / read:.2f}" for table, seconds in floor.items() if table != "total")
-            + f"), against the {BUDGET - 1:.1f} × read the budget leaves after reading"
-            + (": storing the rows alone exceeds it" if floor["total"] / read > BUDGET - 1 else ""),
+            + ")",
+            f"  guarded read (checks, then calamine in a child process under OS limits): {guarded:.2f}s = "
+            f"{guarded / read:.2f} × read",
         ]
         if split:
             per_row = {name: seconds / args.rows * 1e6 for name, seconds in split.items()}

@@ -51,11 +51,17 @@ class Refused(Exception):
 
 def limit_self(memory_bytes: int, cpu_seconds: int) -> None:
     """Caps this process: address space (allocation beyond it fails: MemoryError, or an abort in Rust),
-    CPU time (SIGXCPU at the limit), files written (its stderr file) and no core dump of a large image."""
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (STDERR_BYTES, STDERR_BYTES))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    CPU time (SIGXCPU at the limit), files written (its stderr file) and no core dump of a large image.
+    A limit the system does not allow lowering (macOS ignores RLIMIT_AS) is said on stderr and skipped:
+    a laptop's demo still imports, with the checks made before and after calamine's load."""
+    for kind, value, hard in ((resource.RLIMIT_AS, memory_bytes, memory_bytes),
+                              (resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 1),
+                              (resource.RLIMIT_FSIZE, STDERR_BYTES, STDERR_BYTES),
+                              (resource.RLIMIT_CORE, 0, 0)):
+        try:
+            resource.setrlimit(kind, (value, hard))
+        except (ValueError, OSError) as exc:
+            print(f"spreadsheet worker: limit {kind} not set: {exc}", file=sys.stderr)
 
 
 def column_number(letters: bytes | str) -> int:
