@@ -1,6 +1,7 @@
 """A place code end to end: headquarters prints the market's QR page, two visitors check in on their phones through
-the URL it carries (no account), and the exposure search for the first finds the second, co-present, masked,
-until headquarters reveal the second's numbers to call them."""
+the URL it carries (no account), tracing staff confirm which registered persons they were (a check-in is nobody's
+presence until then), and the exposure search for the first finds the second, co-present, masked, until
+headquarters reveal the second's numbers to call them."""
 
 import re
 
@@ -12,6 +13,7 @@ from stdnum.cn import ric
 from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
 from fangkong.checkpoints.models import CheckIn, Place
+from fangkong.people import identity
 from fangkong.people.models import Person
 from tests import factories
 from tests.browser.conftest import PHONE, _open_page
@@ -29,6 +31,7 @@ def test_a_qr_check_in_then_the_exposure_search_finds_the_co_present_person(page
     factories.user("hq_cdc", Role.HQ_STAFF, factories.COUNTY)
     market = Place.objects.create(name="东岳农贸市场", kind="market", region_id=factories.VILLAGE_A1,
                                   address="东岳村街道口")
+    registered = [_person("张三", "13900001111", FIRST_ID), _person("李四", "13700002222", "")]
     cache.clear()  # the check-in rate limit of the live server's process
 
     hq = page
@@ -47,8 +50,16 @@ def test_a_qr_check_in_then_the_exposure_search_finds_the_co_present_person(page
         check_in(next(second_phone), live_server, url, phone="13700002222", name="李四")
     finally:
         next(second_phone, None)  # closes the context and runs the page checks (no CDN, no JS errors)
-    assert CheckIn.objects.filter(place=market).count() == 2
-    second = Person.objects.get(phone_digest=CheckIn.objects.latest("pk").person.phone_digest)
+    assert CheckIn.objects.filter(place=market, person=None).count() == 2  # nobody's presence yet
+    # the tracer confirms, check-in by check-in, which registered person each visitor was
+    for person in registered:
+        hq.goto(f"{live_server.url}/checkpoints/places/{market.pk}/")
+        with hq.expect_navigation():
+            hq.locator(f'#check-ins tr[data-check-in="{CheckIn.objects.get(name=person.name).pk}"] a').click()
+        with hq.expect_navigation():
+            hq.locator(f'#candidates tr[data-person="{person.pk}"] button').click()
+        expect(hq.locator("#matched")).to_contain_text(person.name)
+    second = registered[1]
 
     hq.goto(f"{live_server.url}/checkpoints/exposure/")
     hq.get_by_label("身份证号或手机号").fill(FIRST_ID)
@@ -71,6 +82,12 @@ def test_a_qr_check_in_then_the_exposure_search_finds_the_co_present_person(page
     expect(hq.locator(f'#contacts tr[data-person="{second.pk}"]')).to_contain_text("13700002222")
     assert FIRST_ID not in hq.content()  # the reveal's page is reached by the person's id, not the number
     assert AuditEntry.objects.filter(action="person.reveal", object_id=str(second.pk)).count() == 1
+
+
+def _person(name: str, phone: str, number: str) -> Person:
+    return Person.objects.create(name=name, id_type="resident_id" if number else "other", id_number=number,
+                                 id_digest=identity.digest("resident_id", number) if number else "", phone=phone,
+                                 phone_digest=identity.digest("phone", phone), region_id=factories.VILLAGE_A1)
 
 
 def check_in(visitor, live_server, url: str, **fields) -> None:

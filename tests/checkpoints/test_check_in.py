@@ -9,7 +9,8 @@ from django.test import Client
 from fangkong.analytics.models import DailyCounter
 from fangkong.audit.models import AuditEntry
 from fangkong.checkpoints.models import CheckIn
-from fangkong.checkpoints.services import check_ins as services
+from fangkong.core.clients import client_ip
+from fangkong.people import identity
 from fangkong.people.models import Person
 from tests import factories
 
@@ -44,17 +45,21 @@ def test_page_opens_without_login_and_names_the_place(spot):
     assert 'name="csrfmiddlewaretoken"' in response.content.decode()
 
 
-def test_valid_check_in_stores_person_place_time_counters_audit(spot):
+def test_valid_check_in_stores_the_visitor_as_typed_place_time_counters_audit(spot):
     p, c = spot
     response = post(c, {"phone": "13912345678", "name": "李四", "id_number": resident_id(7)})
     assert response.status_code == 200
     assert "登记成功" in response.content.decode()
     row = CheckIn.objects.get()
     assert row.place == p and row.checkpoint is None and row.region_id == p.region_id
-    assert row.person.name == "李四" and row.person.id_number == resident_id(7)
+    assert (row.name, row.phone, row.id_number, row.person) == ("李四", "13912345678", resident_id(7), None)
+    assert row.id_digest == identity.digest("resident_id", resident_id(7))
+    assert row.phone_digest == identity.digest("phone", "13912345678")
+    assert not Person.objects.exists()
     assert DailyCounter.objects.filter(region_id=factories.COUNTY, metric="check_in").get().value == 1
     entry = AuditEntry.objects.get(action="check_in.create")
-    assert entry.after["person_created"] is True and entry.actor is None
+    assert entry.actor is None and entry.after["with_id_number"] is True
+    assert "13912345678" not in str(entry.after) and resident_id(7) not in str(entry.after)
 
 
 def test_check_in_at_a_checkpoint_code(tree):
@@ -84,14 +89,16 @@ def test_bad_input_refused_with_the_field_named(spot, data, field):
     assert not CheckIn.objects.exists() and not Person.objects.exists()
 
 
-def test_known_person_by_id_is_reused_and_never_changed_and_never_shown(spot):
+def test_known_person_by_id_is_neither_changed_nor_attached_nor_shown(spot):
     _p, c = spot
     known = person(name="王秘密", seq=3, phone="13700000003")
     response = post(c, {"phone": "13912345678", "name": "冒名", "id_number": resident_id(3)})
     assert response.status_code == 200
     known.refresh_from_db()
     assert (known.name, known.phone) == ("王秘密", "13700000003")  # an anonymous form changes nothing
-    assert CheckIn.objects.get().person == known
+    row = CheckIn.objects.get()
+    assert row.person is None and row.name == "冒名"  # nor is it the known person's presence (services.matching)
+    assert not known.check_ins.exists() and Person.objects.count() == 1
     body = response.content.decode()
     for secret in ("王秘密", "13700000003", "0003", known.id_number, "冒名"):
         assert secret not in body
@@ -113,14 +120,14 @@ def test_same_answer_for_known_and_unknown_persons(spot):
     assert "王秘密" not in known.content.decode()
 
 
-def test_without_id_same_phone_and_name_is_one_person(spot):
+def test_a_known_phone_with_another_name_makes_no_second_person(spot):
     _p, c = spot
-    post(c, {"phone": "13912345678", "name": "李四"})
-    post(c, {"phone": "139 1234 5678", "name": "李四", "origin": "孝感"})  # another origin: not a repeat
-    post(c, {"phone": "13912345678", "name": "李五"})
-    assert Person.objects.count() == 2
-    assert CheckIn.objects.count() == 3
-    assert Person.objects.get(name="李四").id_digest == ""
+    known = person(name="李四", seq=4, phone="13912345678")
+    post(c, {"phone": "139 1234 5678", "name": "李五"})
+    post(c, {"phone": "13912345678", "name": "李四", "origin": "孝感"})
+    assert list(Person.objects.all()) == [known]
+    assert CheckIn.objects.count() == 2 and not CheckIn.objects.filter(person__isnull=False).exists()
+    assert set(CheckIn.objects.values_list("name", flat=True)) == {"李四", "李五"}
 
 
 def test_unknown_and_withdrawn_codes_give_the_same_bare_404(spot):
@@ -192,7 +199,7 @@ def test_risk_origin_flagged_with_the_risk_area_test(spot, monkeypatch):
 def test_client_ip_rule():
     class R:
         META = {"REMOTE_ADDR": "8.8.8.8", "HTTP_X_FORWARDED_FOR": "1.1.1.1"}
-    assert services.client_ip(R) == "8.8.8.8"
+    assert client_ip(R) == "8.8.8.8"
 
 
 # JSON API ---------------------------------------------------------------------------------------------

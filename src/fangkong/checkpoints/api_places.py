@@ -14,6 +14,7 @@ from ninja import Router
 from ninja.responses import Status
 
 from fangkong.core.api import ErrorOut, idempotency_key
+from fangkong.core.clients import client_ip
 from fangkong.core.days import Day, Moment
 from fangkong.people import services as people_services
 
@@ -59,7 +60,7 @@ def public_check_in(request, token: str, payload: PublicCheckInIn):
         code = check_in_selectors.active_code_by_token(token)
     except Http404:
         return Status(404, {"detail": _("场所码无效")})
-    if not check_in_services.allow_attempt(check_in_services.client_ip(request)):
+    if not check_in_services.allow_attempt(client_ip(request)):
         return Status(429, {"detail": _("提交过于频繁，请稍后再试")})
     data = payload.dict()
     data["client_key"] = idempotency_key(request, data["client_key"])

@@ -20,7 +20,7 @@ class TownshipCountOut(Schema):
 
 class UnlistedOut(Schema):
     task_id: int
-    person_id: int
+    person_id: int | None = Field(description="none for the visitor of a check-in not linked to a person")
     name: str
     id_number: str = Field(description="masked")
     phone: str = Field(description="masked")
@@ -67,8 +67,8 @@ class SummaryOut(Schema):
 
 
 def _task_out(t) -> dict:
-    return {"task_id": t.pk, "person_id": t.person_id, "name": t.person.name, "id_number": t.person.masked_id,
-            "phone": t.person.masked_phone, "origin": t.origin, "arrived_at": t.arrived_at, "via": t.via_kind,
+    return {"task_id": t.pk, "person_id": t.person_id, "name": t.subject.name, "id_number": t.subject.masked_id,
+            "phone": t.subject.masked_phone, "origin": t.origin, "arrived_at": t.arrived_at, "via": t.via_kind,
             "via_name": t.via, "destination_text": t.destination_text, "opened_at": t.opened_at,
             "now_listed": t.now_listed}
 

@@ -33,7 +33,7 @@ from fangkong.screening import rollup as screening_rollup
 from fangkong.screening.demo import Workers, insert_rows
 
 from . import demo_sites as sites
-from .demo_traffic import Residents, Traffic
+from .demo_traffic import Residents, Traffic, typed_as_registered
 from .models import CheckIn, HygieneLog, Passage
 from .rollup_passages import checkpoint_contributions, fever_threshold, passage_contributions
 from .rollup_places import (
@@ -82,6 +82,7 @@ def checkpoints_demo(options, log):
         traffic.passages.sort(key=lambda r: r.passed_at)
         insert_rows(Passage, traffic.passages)
         traffic.check_ins.sort(key=lambda r: r.checked_in_at)
+        typed_as_registered(traffic.check_ins)
         insert_rows(CheckIn, traffic.check_ins)
         insert_rows(HygieneLog, traffic.hygiene)
         _track(checkpoints, places, closures, traffic)

@@ -29,6 +29,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from fangkong.people.models import Person
 from fangkong.screening.models import KeyPerson, KeyPersonEvent
 from fangkong.screening.services.key_persons import registration_text
 
@@ -85,6 +86,8 @@ class PassageRow:
 
 @dataclass(slots=True)
 class CheckInRow:
+    """A demo check-in: already linked to its person, as tracing staff would have confirmed it, with the
+    identity the visitor typed (`typed_as_registered` fills it in from the person)."""
     place_id: int | None
     checkpoint_id: int | None
     region_id: str
@@ -93,6 +96,19 @@ class CheckInRow:
     origin: str
     origin_code: str
     from_risk_area: bool
+    name: str = ""
+    phone: str = ""
+    phone_digest: str = ""
+    id_number: str = ""
+    id_digest: str = ""
+
+
+def typed_as_registered(rows: list[CheckInRow]) -> None:
+    """Each visitor typed their name, phone and ID number as their person has them (one read of the persons)."""
+    persons = {row[0]: row[1:] for row in Person.objects.filter(pk__in={r.person_id for r in rows})
+               .values_list("pk", "name", "phone", "phone_digest", "id_number", "id_digest").iterator(chunk_size=5000)}
+    for row in rows:
+        row.name, row.phone, row.phone_digest, row.id_number, row.id_digest = persons[row.person_id]
 
 
 @dataclass(slots=True)
@@ -116,7 +132,6 @@ class Residents:
     """Who passes and checks in: the county's residents, by township; those on no ledger for the arrivals."""
 
     def __init__(self, rng: random.Random):
-        from fangkong.people.models import Person
         self.rng = rng
         rows = list(Person.objects.values_list("pk", "region_id").order_by("pk"))
         self.region = dict(rows)

@@ -9,7 +9,8 @@ village ledgers:
   worker.
 - `Place` (重点场所) with `ClosureOrder`s and daily `HygieneLog`s (一日一清洗、一日一消毒、一日一巡查).
 - `PlaceCode`: the QR code of a place or checkpoint; scanning it leads to the public check-in
-  page, which stores a `CheckIn` (person + place/checkpoint + time).
+  page, which stores a `CheckIn` (who the visitor said they are + place/checkpoint + time); tracing
+  staff link it to a person after review.
 - Reconciliation (不漏一人): arrivals from risk areas not on any ledger after N hours become
   `ArrivalTask`s of kind `unlisted` on their destination village's list.
 
@@ -24,6 +25,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from fangkong.people import identity
 
 User = settings.AUTH_USER_MODEL
 
@@ -319,14 +322,25 @@ class PlaceCode(models.Model):
 
 
 class CheckIn(models.Model):
-    """扫码登记: a person at a place (or checkpoint) at a time, from the public check-in page.
-    `region` is the place's. The optional origin feeds the reconciliation like a passage's."""
+    """扫码登记: a visitor at a place (or checkpoint) at a time, from the public check-in page.
+    `region` is the place's. The optional origin feeds the reconciliation like a passage's.
+
+    The visitor's name, phone and ID number are what they typed, kept on the check-in itself (digests for
+    look-ups, as a person's are): an anonymous form never writes into a person's record. `person` stays
+    empty until tracing staff confirm which person it was (services.check_ins.match_check_in); rows made
+    before that rule keep the person they were attached to, and no typed identity."""
 
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT, related_name="check_ins")
     checkpoint = models.ForeignKey(Checkpoint, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="check_ins")
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="check_ins")
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="check_ins")
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone_digest = models.CharField(max_length=40, blank=True, editable=False)
+    id_number = models.CharField(_("身份证号码"), max_length=40, blank=True)
+    id_digest = models.CharField(max_length=40, blank=True, editable=False)
     checked_in_at = models.DateTimeField(default=timezone.now)
     origin = models.CharField(_("近14天来自何地"), max_length=100, blank=True)
     origin_code = models.CharField(max_length=12, blank=True)
@@ -350,12 +364,23 @@ class CheckIn(models.Model):
             models.Index(fields=["place", "checked_in_at"], name="checkin_place"),
             models.Index(fields=["checkpoint", "checked_in_at"], name="checkin_checkpoint"),
             models.Index(fields=["person", "checked_in_at"], name="checkin_person"),
+            # a visitor's own check-ins by what they typed: repeats (services.duplicates), tracing's proposals
+            models.Index(fields=["phone_digest", "checked_in_at"], name="checkin_phone"),
+            models.Index(fields=["id_digest", "checked_in_at"], name="checkin_id"),
             models.Index(fields=["checked_in_at"], name="checkin_day"),
             models.Index(fields=["from_risk_area", "checked_in_at"], name="checkin_risk"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person_id} {self.checked_in_at:%Y-%m-%d %H:%M}"
+        return f"{self.name or self.person_id} {self.checked_in_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def masked_id(self) -> str:
+        return identity.mask_id(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return identity.mask_phone(self.phone)
 
 
 class TaskKind(models.TextChoices):
@@ -372,12 +397,15 @@ class ArrivalTask(models.Model):
     """A task on a village worker's list about one arrival: `arrival` when a checkpoint put the person
     on the village's ledger (go and see them), `unlisted` when the reconciliation found an arrival from
     a risk area that no ledger of the county holds after N hours (find them). One open task per person,
-    village and kind."""
+    village and kind; a task about the visitor of an unlinked check-in has no person (the reconciliation
+    keeps it to one open task per visitor)."""
 
     kind = models.CharField(_("类型"), max_length=10, choices=TaskKind.choices)
     region = models.ForeignKey("regions.Region", verbose_name=_("村（社区）"), on_delete=models.PROTECT,
                                related_name="+")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="arrival_tasks")
+    # empty for a public check-in not linked to a person: the task is about the visitor it names
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="arrival_tasks")
     passage = models.ForeignKey(Passage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     check_in = models.ForeignKey(CheckIn, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     key_person = models.ForeignKey("screening.KeyPerson", null=True, blank=True, on_delete=models.SET_NULL,
@@ -398,4 +426,10 @@ class ArrivalTask(models.Model):
                    models.Index(fields=["closed_at"], name="task_closed")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.person_id}"
+        return f"{self.get_kind_display()} {self.person_id or self.check_in_id}"
+
+    @property
+    def subject(self):
+        """Whom the task is about, with `name`, `masked_id` and `masked_phone`: the person, or the visitor
+        of an unlinked check-in as they described themselves."""
+        return self.person if self.person_id is not None else self.check_in

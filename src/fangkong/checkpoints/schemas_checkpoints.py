@@ -210,7 +210,7 @@ class TaskOut(Schema):
     kind_label: str
     region: str
     region_name: str
-    person_id: int
+    person_id: int | None = Field(description="none for the visitor of a check-in not linked to a person")
     name: str
     phone_masked: str
     checkpoint: str
@@ -278,8 +278,8 @@ def passage_out(p) -> dict:
 def task_out(t) -> dict:
     passage = t.passage
     return {"id": t.pk, "kind": t.kind, "kind_label": str(t.get_kind_display()), "region": t.region_id,
-            "region_name": t.region.name, "person_id": t.person_id, "name": t.person.name,
-            "phone_masked": identity.mask_phone(t.person.phone),
+            "region_name": t.region.name, "person_id": t.person_id, "name": t.subject.name,
+            "phone_masked": t.subject.masked_phone,
             "checkpoint": passage.checkpoint.name if passage is not None else "",
             "passed_at": _moment(passage.passed_at) if passage is not None else None,
             "origin": passage.origin if passage is not None else "", "key_person_id": t.key_person_id,

@@ -109,7 +109,7 @@ class CheckInOut(Schema):
 
 
 class ContactOut(Schema):
-    person_id: int
+    person_id: int | None = Field(description="none for a public check-in not linked to a person yet (services.matching)")
     name: str
     id_number: str = Field(description="masked, for every role (see `reveal`)")
     phone: str = Field(description="masked, for every role (see `reveal`)")

@@ -106,6 +106,7 @@ def place_detail(request, pk: int):
         "place": place, "closures": selectors.closures_of(place), "logs": selectors.hygiene_logs_of(place),
         "check_ins": check_in_selectors.recent_check_ins(place=place),
         "can_manage": permissions.can_manage(user), "can_log": permissions.can_log_hygiene(user),
+        "can_match": permissions.can_search_exposure(user),
         "closure_form": ClosureForm(), "hygiene_form": HygieneForm(),
         "correctable_from": timezone.localdate() - datetime.timedelta(days=services.CORRECTION_DAYS),
     })

@@ -1,4 +1,5 @@
-"""Reads of check-ins: the active code behind a public token, the latest check-ins of a place.
+"""Reads of check-ins: the active code behind a public token, the latest check-ins of a place, and what
+tracing staff review to link a check-in to a person (`check_in_for`, `match_candidates`).
 
 The public check-in reads its code on every request, so `active_code_by_token` reads only what the
 request needs (token → place or checkpoint, its region and name) with one indexed query by the
@@ -17,8 +18,12 @@ from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 
 from fangkong.core.process_cache import ProcessCache
+from fangkong.people.models import Person
+from fangkong.regions.models import within
 
+from .. import permissions
 from ..models import CheckIn, Checkpoint, Place, PlaceCode
+from .exposure import ShownPerson, subjects_for
 
 TOKEN_MAX = 32
 CODE_CACHE_SECONDS = 5
@@ -96,3 +101,33 @@ def recent_check_ins(*, place: Place | None = None, checkpoint: Checkpoint | Non
     has checked the place is in the user's scope."""
     qs = CheckIn.objects.filter(place=place) if place is not None else CheckIn.objects.filter(checkpoint=checkpoint)
     return list(qs.select_related("person").order_by("-checked_in_at")[:limit])
+
+
+# Which person a check-in was: what tracing staff review (services.matching) ------------------------
+
+def check_in_for(user, pk) -> CheckIn:
+    """One check-in for the match page: at a place or checkpoint in the user's scope, for those who trace
+    (permissions.can_search_exposure); anything else is 404."""
+    if not permissions.can_search_exposure(user):
+        raise Http404
+    try:
+        return (CheckIn.objects.filter(within(user.region_id)).select_related("place", "checkpoint", "person")
+                .get(pk=int(pk)))
+    except (CheckIn.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
+def match_candidates(user, check_in: CheckIn, limit: int = 10) -> list[ShownPerson]:
+    """The persons this check-in may be linked to, as the exposure search shows them: the person with its
+    typed ID number (keyed digest) when it has one, else those with its typed phone and name. Only persons
+    the user may trace (selectors.exposure.subjects_for): a person out of reach is as if none existed."""
+    if check_in.id_digest:
+        match = {"id_digest": check_in.id_digest}
+    elif check_in.phone_digest:
+        match = {"phone_digest": check_in.phone_digest, "name": check_in.name}
+    else:
+        return []  # a check-in from before typed identities were kept: nothing to propose
+    found = []
+    for pk in Person.objects.filter(**match).order_by("id").values_list("id", flat=True)[:limit]:
+        found += subjects_for(user, person_id=pk)
+    return found

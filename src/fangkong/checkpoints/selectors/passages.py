@@ -103,7 +103,7 @@ def tasks_for(user, *, status: str = TaskStatus.OPEN, kind: str = "") -> QuerySe
     if not account_permissions.can_view_ledger(user):
         raise PermissionDenied
     qs = (ArrivalTask.objects.filter(within(user.region_id))
-          .select_related("person", "region", "passage__checkpoint", "key_person", "closed_by"))
+          .select_related("person", "check_in", "region", "passage__checkpoint", "key_person", "closed_by"))
     if status in TaskStatus.values:
         qs = qs.filter(status=status)
     if kind in TaskKind.values:

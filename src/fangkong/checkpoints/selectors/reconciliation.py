@@ -3,8 +3,9 @@ destination village (a township or the county when no village was known), with c
 
 Reads only open `unlisted` tasks — an index range on (region, status) — never the passages or
 check-ins wholesale: the reconciliation run (services.reconciliation) did that join. Rows are keyset
-paged by (region, id); each shows how the person arrived (passage or check-in), masked ID and phone,
-and whether the person has been put on a ledger since the task opened (closed by the next run).
+paged by (region, id); each shows how the person arrived (passage or check-in), masked ID and phone
+(of the person, or of an unlinked check-in's visitor as typed), and whether they have been put on a
+ledger since the task opened (closed by the next run).
 """
 
 import datetime
@@ -22,7 +23,7 @@ from fangkong.regions import codes
 from fangkong.regions.models import Region, within
 
 from ..models import ArrivalTask, TaskKind, TaskStatus
-from ..services.reconciliation import default_hours, ledger_entries, listing
+from ..services.reconciliation import default_hours, listing, tasks_entries
 
 PAGE_SIZE = 100
 MAX_PAGE = 500
@@ -138,7 +139,7 @@ def report(user, *, township: str = "", after: str | None = None, limit: int = P
 
 def _annotate(tasks: list[ArrivalTask]) -> None:
     """Each task's arrival (time, where, from where) and whether the person is on a ledger by now."""
-    entries = ledger_entries({t.person_id for t in tasks})
+    entries = tasks_entries(tasks)
     for task in tasks:
         passage, check_in = task.passage, task.check_in
         if passage is not None:
@@ -152,5 +153,5 @@ def _annotate(tasks: list[ArrivalTask]) -> None:
             task.arrived_at, task.via, task.origin, task.destination_text = task.opened_at, "", "", ""
         task.via_kind = "passage" if passage is not None else "check_in" if check_in is not None else ""
         task.hours_since = int((timezone.now() - task.arrived_at) / datetime.timedelta(hours=1))
-        task.now_listed = listing(entries.get(task.person_id, ()), task.region_id[:6],
+        task.now_listed = listing(entries.get(task.pk, ()), task.region_id[:6],
                                   timezone.localdate(task.arrived_at)) is not None

@@ -6,27 +6,24 @@ an ID number and where they came from in the last 14 days. No account, so:
   the origin code 2/4/6/9/12 digits.
 - Nothing about anyone is ever revealed: the answer is the same whether the person was known or
   not, and an error only ever names the visitor's own input.
-- Who the visitor is (decided here, because an anonymous form must not change what the county
-  knows about a person, which `people.services.upsert_person` would do: it updates the given
-  fields of a known person, and it needs an actor who may write in the region):
-    * with an ID number: the person with that resident ID's keyed digest; else a new person;
-    * without one: the person with the same phone digest *and* the same name (the index
-      person_phone_digest is (phone_digest, name, region)); else a new person without an ID.
-  A known person's record is never changed by a check-in. A new person is registered in the
-  place's region (the only region known), with an audit entry of the check-in saying so.
+- Who the visitor is (decided here): what they typed, kept on the check-in itself — name, phone and
+  ID number, with their keyed digests as a person's are kept — and nothing else. A public check-in
+  never writes into a person's record: it neither changes a person, nor creates one, nor attaches
+  itself to one because the typed ID number or phone matches (anyone can type anyone's ID number).
+  Its `person` stays empty until tracing staff confirm which person it was (services.matching),
+  which is what the exposure search and the reconciliation read as that person's presence.
 - Sent twice, stored once (services.duplicates): the same idempotency key at the same place, or the
-  same person with the same origin there within a minute, stores nothing more; the answer is the
-  same as for a new check-in (it never says the visitor was here before).
-- Rate limit per client address: `FANGKONG_CHECK_IN_RATE` attempts per minute (default 10),
-  counted in Django's cache (every attempt, valid or not). The client address is REMOTE_ADDR;
-  when REMOTE_ADDR is one of `FANGKONG_TRUSTED_PROXIES` (a list of addresses of the reverse
-  proxies in front of the site, default none), the last address of X-Forwarded-For that is not
-  itself a trusted proxy is taken instead. Never X-Forwarded-For otherwise: any client can send it.
+  same visitor (phone, name and ID number as typed) with the same origin there within a minute,
+  stores nothing more; the answer is the same as for a new check-in (it never says the visitor was
+  here before).
+- Rate limit per client address (core.clients: REMOTE_ADDR, or the forwarded client behind one of
+  `FANGKONG_TRUSTED_PROXIES`): `FANGKONG_CHECK_IN_RATE` attempts per minute (default 10), counted in
+  Django's cache (every attempt, valid or not).
 
 The path is lean (DESIGN §5): the code read of the needed columns only and cached per process for a
-few seconds (`selectors.check_ins`), one id lookup of the person, at most one insert of a person,
-the check-in, one audit entry and one counters upsert; on PostgreSQL an advisory lock first (see
-`_lock_person`).
+few seconds (`selectors.check_ins`), the visitor's check-ins there within the duplicate window (one
+index range), the check-in, one audit entry and one counters upsert; on PostgreSQL an advisory lock
+on the visitor first (see `_lock_visitor`).
 """
 
 import contextlib
@@ -45,7 +42,7 @@ from fangkong.core import rate_limit
 from fangkong.core.rows import insert, select
 from fangkong.core.text import clean_name
 from fangkong.people import identity
-from fangkong.people.models import IdType, Person
+from fangkong.people.models import IdType
 
 from ..models import CheckIn
 from ..rollup_places import check_in_contributions
@@ -59,18 +56,6 @@ DEFAULT_RATE = 10  # attempts per client and minute
 
 def rate_per_minute() -> int:
     return int(getattr(settings, "FANGKONG_CHECK_IN_RATE", DEFAULT_RATE))
-
-
-def client_ip(request) -> str:
-    """REMOTE_ADDR, or behind a trusted reverse proxy the client it forwarded for (see the module docstring)."""
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    trusted = set(getattr(settings, "FANGKONG_TRUSTED_PROXIES", ()) or ())
-    if remote in trusted:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        for address in reversed(forwarded):
-            if address not in trusted:
-                return address
-    return remote
 
 
 def allow_attempt(address: str, now: float | None = None) -> bool:
@@ -116,43 +101,12 @@ def clean_check_in(*, phone: str, name: str, id_number: str = "", origin: str = 
     return out
 
 
-def _lock_person(key: str) -> None:
-    """PostgreSQL: a transaction advisory lock on the person's key, so two check-ins of one new person at
-    once do not create two persons (SQLite: its write lock, BEGIN IMMEDIATE, already serialises writers).
-    An ID's key is the passage registration's own, so a passage and a check-in of one new person at
-    once do not either."""
+def _lock_visitor(row: CheckIn) -> None:
+    """PostgreSQL: a transaction advisory lock on the visitor (the typed phone), so that the same check-in
+    sent twice at once is stored once (SQLite: its write lock, BEGIN IMMEDIATE, already serialises writers)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
-
-
-def _first_id(model, where: str, params: list):
-    """The lowest id of the `model` rows matching `where` (columns of an index), or None."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM {model._meta.db_table} WHERE {where} ORDER BY id LIMIT 1", params)
-        row = cursor.fetchone()
-    return None if row is None else row[0]
-
-
-def _find_or_create_person(data: dict, region_code: str) -> tuple[int, bool]:
-    """(person id, created): one lookup of the id by digest (index person_id_digest or person_phone_digest),
-    an insert only when new."""
-    phone_digest = identity.digest("phone", data["phone"])
-    if data["id_number"]:
-        id_digest = identity.digest(IdType.RESIDENT_ID, data["id_number"])
-        _lock_person(f"passage.person:{id_digest}")
-        person_id = _first_id(Person, "id_digest = %s", [id_digest])
-        number = data["id_number"]
-        extra = {"id_type": IdType.RESIDENT_ID, "id_number": number, "id_digest": id_digest,
-                 "sex": identity.sex_of(number), "birth_date": identity.birth_date_of(number)}
-    else:
-        _lock_person(f"check_in.person:{phone_digest}:{data['name']}")
-        person_id = _first_id(Person, "phone_digest = %s AND name = %s", [phone_digest, data["name"]])
-        extra = {"id_type": IdType.OTHER, "id_number": "", "id_digest": ""}
-    if person_id is not None:
-        return person_id, False
-    return insert(Person(name=data["name"], phone=data["phone"], phone_digest=phone_digest, region_id=region_code,
-                         **extra)).pk, True
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"check_in.visitor:{row.phone_digest}"])
 
 
 _sqlite_writer = threading.Lock()
@@ -180,16 +134,18 @@ def _site(row: CheckIn) -> tuple[str, int]:
 
 
 def _earlier_same(row: CheckIn) -> CheckIn | None:
-    """The stored check-in that `row` (not yet written, its person known) repeats: the same idempotency key,
-    or the same origin within the duplicate window of its time, at the same site (index checkin_person)."""
+    """The stored check-in that `row` (not yet written) repeats: the same idempotency key, or the same
+    visitor (name and ID number as typed) with the same origin within the duplicate window of its time,
+    at the same site (index checkin_phone: the typed phone)."""
     adapt, span = connection.ops.adapt_datetimefield_value, duplicates.window()
     where, site = _site(row)
-    for earlier in select(CheckIn, ("id", "checked_in_at", "origin", "origin_code", "client_key"),
-                          f"person_id = %s AND checked_in_at >= %s AND checked_in_at <= %s AND {where}",
-                          [row.person_id, adapt(row.checked_in_at - span), adapt(row.checked_in_at + span), site],
+    for earlier in select(CheckIn, ("id", "checked_in_at", "name", "id_digest", "origin", "origin_code", "client_key"),
+                          f"phone_digest = %s AND checked_in_at >= %s AND checked_in_at <= %s AND {where}",
+                          [row.phone_digest, adapt(row.checked_in_at - span), adapt(row.checked_in_at + span), site],
                           "ORDER BY id LIMIT 20"):
         if (row.client_key and earlier.client_key == row.client_key) or (
-                (earlier.origin, earlier.origin_code) == (row.origin, row.origin_code)):
+                (earlier.name, earlier.id_digest, earlier.origin, earlier.origin_code)
+                == (row.name, row.id_digest, row.origin, row.origin_code)):
             return earlier
     return None
 
@@ -204,9 +160,9 @@ def check_in(code: ActiveCode, *, phone: str, name: str, id_number: str = "", or
              origin_code: str = "", at=None, client_key: str = "") -> CheckIn:
     """Store one check-in at the code's place or checkpoint (`selectors.check_ins.active_code_by_token`:
     the caller looked the active code up). Validation and the risk-area test come before the
-    transaction; inside it: the person (one lookup, an insert when new), for a known person their
-    check-ins there within the duplicate window, the check-in, one audit entry and one counters upsert
-    (last: the busy counter rows are held the shortest); nothing is read back.
+    transaction; inside it: the visitor's check-ins there within the duplicate window, the check-in with
+    the visitor's identity as typed (no person: see the module docstring), one audit entry and one
+    counters upsert (last: the busy counter rows are held the shortest); nothing is read back.
     Returns the check-in as written (not read back), or the stored one it repeats (`client_key`: the
     sender's idempotency key; see services.duplicates), with only its id and time loaded, nothing written."""
     data = clean_check_in(phone=phone, name=name, id_number=id_number, origin=origin, origin_code=origin_code)
@@ -215,17 +171,20 @@ def check_in(code: ActiveCode, *, phone: str, name: str, id_number: str = "", or
     from_risk = _risky(data["origin_code"], timezone.localdate(at))
     row = CheckIn(place_id=code.place_id, checkpoint_id=code.checkpoint_id, region_id=code.region_id,
                   checked_in_at=at, origin=data["origin"], origin_code=data["origin_code"], from_risk_area=from_risk,
-                  client_key=key)
+                  client_key=key, name=data["name"], phone=data["phone"],
+                  phone_digest=identity.digest("phone", data["phone"]), id_number=data["id_number"],
+                  id_digest=identity.digest(IdType.RESIDENT_ID, data["id_number"]) if data["id_number"] else "")
     try:
         with _write_transaction():
-            row.person_id, created = _find_or_create_person(data, code.region_id)
-            earlier = None if created else _earlier_same(row)
+            _lock_visitor(row)
+            earlier = _earlier_same(row)
             if earlier is not None:
                 return earlier
             insert(row)
-            audit.record(None, "check_in.create", row, region=code.region_id, after={
-                "place_id": code.place_id, "checkpoint_id": code.checkpoint_id, "person_id": row.person_id,
-                "person_created": created, "from_risk_area": from_risk, "origin_code": row.origin_code})
+            # the numbers never enter the audit trail, not even masked: a digest prefix tells repeats apart
+            audit.record(None, "check_in.create", row, region=code.region_id, object_repr=row.name, after={
+                "place_id": code.place_id, "checkpoint_id": code.checkpoint_id, "visitor_ref": row.phone_digest[:8],
+                "with_id_number": bool(row.id_number), "from_risk_area": from_risk, "origin_code": row.origin_code})
             counters.track_change(new=check_in_contributions(row))
     except IntegrityError:
         # the key was stored meanwhile (sent twice at once, or again after the window): stored once

@@ -12,6 +12,11 @@ The rules, decided here and nowhere else:
   person never entered), or a check-in, flagged `from_risk_area`, between `now − LOOKBACK_DAYS`
   and `now − hours`. A person's arrival is their first one in that window; its day is the
   arrival day.
+* **Whose.** A passage's or a linked check-in's person. A public check-in not linked to a person
+  (services.matching: linked only after review) is its visitor's, as typed: the same ID number, or
+  without one the same phone and name, is the same visitor. Whether a visitor is on a ledger is looked
+  up by those digests (a read: nothing is written into any person's record); their task has no
+  person and names the visitor as they described themselves.
 * **Destination.** A passage's destination village (a grid counts as its village). No village
   known — a destination at township level, none at all, or a check-in (where someone checks in
   says nothing about where they live) — the township of the checkpoint or place (its county
@@ -22,8 +27,8 @@ The rules, decided here and nowhere else:
   or that was registered on or after the arrival day whatever its status now (registered for
   this arrival and since released, transferred or moved away: dealt with). An entry ended
   before the arrival (an earlier episode) does not count.
-* **Idempotent.** A person with an open `unlisted` task (in any village) gets no second one; a
-  person whose `unlisted` task was closed by the village after the arrival (found, left the
+* **Idempotent.** A person (or visitor) with an open `unlisted` task (in any village) gets no second
+  one; one whose `unlisted` task was closed by the village after the arrival (found, left the
   county …) is not reopened for that arrival.
 * **Closing.** An open `unlisted` task whose person is now on a ledger (by the rule above, the
   arrival day being that of the task's passage or check-in) is closed by the run, with a note,
@@ -68,16 +73,34 @@ def default_hours() -> int:
     return int(getattr(settings, "FANGKONG_RECONCILE_HOURS", DEFAULT_HOURS))
 
 
+@dataclass(frozen=True)
+class Visitor:
+    """Who an unlinked check-in's visitor said they are: digests of the typed ID number and phone, the name."""
+
+    id_digest: str
+    phone_digest: str
+    name: str
+
+    @property
+    def key(self) -> str:
+        return f"id:{self.id_digest}" if self.id_digest else f"phone:{self.phone_digest}:{self.name}"
+
+
 @dataclass
 class Arrival:
-    """One person's arrival from a risk area, as the reconciliation sees it."""
+    """One person's (or unlinked visitor's) arrival from a risk area, as the reconciliation sees it."""
 
-    person_id: int
+    person_id: int | None
     at: datetime.datetime
     region_code: str  # the task's region: the destination village, or a township/county ("unknown")
     village_known: bool
     passage_id: int | None = None
     check_in_id: int | None = None
+    visitor: Visitor | None = None  # when no person is linked
+
+    @property
+    def key(self) -> tuple:
+        return ("person", self.person_id) if self.person_id is not None else ("visitor", self.visitor.key)
 
     @property
     def county_prefix(self) -> str:
@@ -131,9 +154,9 @@ def passage_target(destination: str | None, checkpoint_region: str) -> tuple[str
     return fallback_region(checkpoint_region), False
 
 
-def risk_arrivals(low: datetime.datetime, high: datetime.datetime) -> dict[int, Arrival]:
-    """{person id: Arrival} of every risk arrival in [low, high): two index range reads."""
-    found: dict[int, Arrival] = {}
+def risk_arrivals(low: datetime.datetime, high: datetime.datetime) -> dict[tuple, Arrival]:
+    """{Arrival.key: Arrival} of every risk arrival in [low, high): two index range reads."""
+    found: dict[tuple, Arrival] = {}
     # `__in=[True]`, not `=True`: Django writes the latter as a bare `WHERE "from_risk_area"`, which
     # SQLite cannot match to the (from_risk_area, time) index (it falls back to the day index + sort)
     passages = (Passage.objects.filter(from_risk_area__in=[True], passed_at__gte=low, passed_at__lt=high,
@@ -146,23 +169,25 @@ def risk_arrivals(low: datetime.datetime, high: datetime.datetime) -> dict[int, 
         _merge(found, Arrival(person_id, at, target, known, passage_id=pk))
     check_ins = (CheckIn.objects.filter(from_risk_area__in=[True], checked_in_at__gte=low, checked_in_at__lt=high)
                  .order_by("from_risk_area", "checked_in_at", "pk")
-                 .values_list("pk", "person_id", "checked_in_at", "region_id"))
-    for pk, person_id, at, region in check_ins.iterator(chunk_size=5000):
-        _merge(found, Arrival(person_id, at, fallback_region(region), False, check_in_id=pk))
+                 .values_list("pk", "person_id", "checked_in_at", "region_id", "id_digest", "phone_digest", "name"))
+    for pk, person_id, at, region, id_digest, phone_digest, name in check_ins.iterator(chunk_size=5000):
+        visitor = None if person_id is not None else Visitor(id_digest, phone_digest, name)
+        _merge(found, Arrival(person_id, at, fallback_region(region), False, check_in_id=pk, visitor=visitor))
     return found
 
 
-def _merge(found: dict[int, Arrival], new: Arrival) -> None:
+def _merge(found: dict[tuple, Arrival], new: Arrival) -> None:
     """Keep the first arrival's time; take the first village named by any arrival."""
-    old = found.get(new.person_id)
+    old = found.get(new.key)
     if old is None:
-        found[new.person_id] = new
+        found[new.key] = new
         return
     first, later = (old, new) if (old.at, old.check_in_id is not None) <= (new.at, new.check_in_id is not None) \
         else (new, old)
     if not first.village_known and later.village_known:
-        first = Arrival(first.person_id, first.at, later.region_code, True, later.passage_id, later.check_in_id)
-    found[new.person_id] = first
+        first = Arrival(first.person_id, first.at, later.region_code, True, later.passage_id, later.check_in_id,
+                        first.visitor)
+    found[new.key] = first
 
 
 # On a ledger ------------------------------------------------------------------------------------
@@ -179,6 +204,40 @@ def ledger_entries(person_ids: Iterable[int]) -> dict[int, list[LedgerEntry]]:
             "person_id", "pk", "region_id", "status", "registered_on")
         for person_id, pk, region, status, registered_on in rows:
             found.setdefault(person_id, []).append((pk, region, status, registered_on))
+    return found
+
+
+def visitors_persons(visitors: Iterable[Visitor]) -> dict[str, list[int]]:
+    """{Visitor.key: ids of the persons with the visitor's ID number, or without one their phone and name}:
+    a read by the person digest indexes, in chunks, to tell whether a visitor is on a ledger."""
+    visitors = list({v.key: v for v in visitors}.values())
+    found: dict[str, list[int]] = {}
+    by_id = [v.id_digest for v in visitors if v.id_digest]
+    by_phone = {(v.phone_digest, v.name) for v in visitors if not v.id_digest}
+    for start in range(0, len(by_id), CHUNK):
+        for pk, digest in Person.objects.filter(id_digest__in=by_id[start:start + CHUNK]).values_list("pk", "id_digest"):
+            found.setdefault(f"id:{digest}", []).append(pk)
+    phones = sorted({phone for phone, _name in by_phone})
+    for start in range(0, len(phones), CHUNK):
+        rows = Person.objects.filter(phone_digest__in=phones[start:start + CHUNK]).values_list("pk", "phone_digest",
+                                                                                                "name")
+        for pk, phone, name in rows:
+            if (phone, name) in by_phone:
+                found.setdefault(f"phone:{phone}:{name}", []).append(pk)
+    return found
+
+
+def subjects_entries(arrivals: Iterable[Arrival]) -> dict[tuple, list[LedgerEntry]]:
+    """{Arrival.key: ledger entries}: a person's own; a visitor's, of the persons with their digests."""
+    arrivals = list(arrivals)
+    visitors = visitors_persons(a.visitor for a in arrivals if a.visitor is not None)
+    persons = {a.person_id for a in arrivals if a.person_id is not None} | {
+        pk for pks in visitors.values() for pk in pks}
+    entries = ledger_entries(persons)
+    found: dict[tuple, list[LedgerEntry]] = {}
+    for a in arrivals:
+        pks = [a.person_id] if a.person_id is not None else visitors.get(a.visitor.key, [])
+        found[a.key] = [entry for pk in pks for entry in entries.get(pk, ())]
     return found
 
 
@@ -218,18 +277,18 @@ def reconcile(actor, *, now: datetime.datetime | None = None, hours: int | None 
         arrivals = [a for a in risk_arrivals(low, high).values()
                     if scope is None or codes.is_within(a.region_code, scope)] if high > low else []
         summary.arrivals = len(arrivals)
-        entries = ledger_entries(a.person_id for a in arrivals)
-        unlisted = [a for a in arrivals if listing(entries.get(a.person_id, ()), a.county_prefix, a.day) is None]
+        entries = subjects_entries(arrivals)
+        unlisted = [a for a in arrivals if listing(entries.get(a.key, ()), a.county_prefix, a.day) is None]
         summary.listed, summary.unlisted = len(arrivals) - len(unlisted), len(unlisted)
         summary.destination_unknown = sum(1 for a in unlisted if not a.village_known)
-        earlier = _earlier_tasks(a.person_id for a in unlisted)
-        to_open = [a for a in unlisted if not _skip(a, earlier.get(a.person_id, []), summary)]
-        people = Person.objects.in_bulk([a.person_id for a in to_open])
+        earlier = _earlier_tasks(unlisted)
+        to_open = [a for a in unlisted if not _skip(a, earlier.get(a.key, []), summary)]
+        people = Person.objects.in_bulk([a.person_id for a in to_open if a.person_id is not None])
         passages = Passage.objects.in_bulk([a.passage_id for a in to_open if a.passage_id])
         check_ins = CheckIn.objects.in_bulk([a.check_in_id for a in to_open if a.check_in_id])
-        for arrival in sorted(to_open, key=lambda a: (a.region_code, a.at, a.person_id)):
+        for arrival in sorted(to_open, key=lambda a: (a.region_code, a.at, a.key)):
             _task, created = open_task(actor, kind=TaskKind.UNLISTED, region_code=arrival.region_code,
-                                       person=people[arrival.person_id], passage=passages.get(arrival.passage_id),
+                                       person=people.get(arrival.person_id), passage=passages.get(arrival.passage_id),
                                        check_in=check_ins.get(arrival.check_in_id))
             summary.opened += int(created)
             summary.already_open += int(not created)
@@ -249,15 +308,40 @@ def _skip(arrival: Arrival, tasks: list, summary: Summary) -> bool:
     return False
 
 
-def _earlier_tasks(person_ids: Iterable[int]) -> dict[int, list[tuple[str, datetime.datetime | None]]]:
-    person_ids = list(person_ids)
-    found: dict[int, list] = {}
+def _earlier_tasks(arrivals: list[Arrival]) -> dict[tuple, list[tuple[str, datetime.datetime | None]]]:
+    """{Arrival.key: [(status, closed at)]} of the `unlisted` tasks about each person, or about each visitor
+    (tasks without a person, by their check-in's typed phone, then ID number or name)."""
+    person_ids = [a.person_id for a in arrivals if a.person_id is not None]
+    found: dict[tuple, list] = {}
     for start in range(0, len(person_ids), CHUNK):
         rows = ArrivalTask.objects.filter(kind=TaskKind.UNLISTED, person_id__in=person_ids[start:start + CHUNK]) \
             .values_list("person_id", "status", "closed_at")
         for person_id, status, closed_at in rows:
-            found.setdefault(person_id, []).append((status, closed_at))
+            found.setdefault(("person", person_id), []).append((status, closed_at))
+    phones = sorted({a.visitor.phone_digest for a in arrivals if a.visitor is not None})
+    for start in range(0, len(phones), CHUNK):
+        rows = ArrivalTask.objects.filter(kind=TaskKind.UNLISTED, person__isnull=True,
+                                          check_in__phone_digest__in=phones[start:start + CHUNK]) \
+            .values_list("check_in__id_digest", "check_in__phone_digest", "check_in__name", "status", "closed_at")
+        for id_digest, phone_digest, name, status, closed_at in rows:
+            found.setdefault(("visitor", Visitor(id_digest, phone_digest, name).key), []).append((status, closed_at))
     return found
+
+
+def task_arrival(task: ArrivalTask) -> Arrival:
+    """The arrival a task is about, as far as whose it is (its person, or its check-in's visitor)."""
+    check_in = task.check_in
+    visitor = None
+    if task.person_id is None and check_in is not None:
+        visitor = Visitor(check_in.id_digest, check_in.phone_digest, check_in.name)
+    return Arrival(task.person_id, task.opened_at, task.region_id, False, visitor=visitor)
+
+
+def tasks_entries(tasks: list[ArrivalTask]) -> dict[int, list[LedgerEntry]]:
+    """{task id: the ledger entries of whom the task is about} (tasks loaded with their check-in)."""
+    arrivals = {task.pk: task_arrival(task) for task in tasks if task.person_id is not None or task.check_in_id}
+    entries = subjects_entries(arrivals.values())
+    return {pk: entries.get(arrival.key, []) for pk, arrival in arrivals.items()}
 
 
 def _close_listed(actor, scope: str | None) -> int:
@@ -267,12 +351,12 @@ def _close_listed(actor, scope: str | None) -> int:
     if scope:
         tasks = tasks.filter(within(scope, "region_id"))
     tasks = list(tasks.select_related("passage", "check_in").order_by("region_id", "pk"))
-    entries = ledger_entries({t.person_id for t in tasks})
+    entries = tasks_entries(tasks)
     closed = 0
     for task in tasks:
         moment = (task.passage.passed_at if task.passage else task.check_in.checked_in_at if task.check_in
                   else task.opened_at)
-        key_person = listing(entries.get(task.person_id, ()), task.region_id[:6], timezone.localdate(moment))
+        key_person = listing(entries.get(task.pk, ()), task.region_id[:6], timezone.localdate(moment))
         if key_person is None:
             continue
         before, old = audit.snapshot(task, _AUDIT_FIELDS), task_contributions(task)

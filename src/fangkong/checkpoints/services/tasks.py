@@ -23,11 +23,13 @@ def open_task(actor, *, kind: str, region_code: str, person, passage=None, check
     """The open task of this kind for this person in this village, opened if there is none.
 
     Returns (task, created). Called by the passage service and the reconciliation (system actor
-    allowed: `actor` may be None); the caller checks its own permissions.
+    allowed: `actor` may be None); the caller checks its own permissions. `person` None: a task about
+    the visitor of an unlinked `check_in`, always opened (the reconciliation keeps one per visitor).
     """
     with transaction.atomic():
-        existing = (ArrivalTask.objects.select_for_update()
-                    .filter(kind=kind, region_id=region_code, person=person, status=TaskStatus.OPEN).first())
+        existing = None if person is None else (
+            ArrivalTask.objects.select_for_update()
+            .filter(kind=kind, region_id=region_code, person=person, status=TaskStatus.OPEN).first())
         if existing:
             return existing, False
         task = ArrivalTask.objects.create(kind=kind, region_id=region_code, person=person, passage=passage,
