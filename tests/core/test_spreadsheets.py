@@ -14,7 +14,7 @@ import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fangkong.core import spreadsheets
-from fangkong.core.spreadsheets import FileError, LimitError, Limits
+from fangkong.core.spreadsheets import FileError, LimitError, Limits, import_limits
 
 MB = 1024 * 1024
 SHEET = "xl/worksheets/sheet1.xml"
@@ -43,7 +43,7 @@ def rewritten(path: Path, member: str, change) -> Path:
 
 def read_all(path: Path, limits: Limits | None = None, name: str | None = None) -> list[tuple[str, list]]:
     return [(sheet, list(rows)) for sheet, rows in
-            spreadsheets.sheets(path, name or path.name, limits=limits or Limits())]
+            spreadsheets.sheets(path, name or path.name, limits=limits or import_limits())]
 
 
 def peak_rss_mb() -> float:
@@ -86,23 +86,23 @@ def test_the_real_size_is_checked_after_loading_when_the_dimension_lies(tmp_path
     path = workbook(tmp_path / "a.xlsx", {"A1": "姓名", "B30": "x"})
     lying = rewritten(path, SHEET, lambda xml: xml.replace(b'<dimension ref="A1:B30"/>', b'<dimension ref="A1"/>'))
     with pytest.raises(LimitError) as refused:
-        read_all(lying, Limits(max_rows=10))
+        read_all(lying, import_limits(max_rows=10))
     assert "A1:B30" in str(refused.value) and "30 行" in str(refused.value)
 
 
 def test_rows_columns_and_cells_beyond_the_limits(tmp_path):
     rows = workbook(tmp_path / "rows.xlsx", {"A1": "x", "A11": "y"})
     with pytest.raises(LimitError, match="范围 A1:A11 有 11 行，超过每次导入的上限 10 行"):
-        read_all(rows, Limits(max_rows=10))
+        read_all(rows, import_limits(max_rows=10))
     columns = workbook(tmp_path / "columns.xlsx", {"A1": "x", "F1": "y"})
     with pytest.raises(LimitError, match="范围 A1:F1 有 6 列，超过上限 5 列"):
-        read_all(columns, Limits(max_columns=5))
+        read_all(columns, import_limits(max_columns=5))
     sheets = workbook(tmp_path / "cells.xlsx", {"A1": "x", "E6": "y"}, more={"二": {"A1": "x", "E6": "y"}})
-    assert [len(rows) for _name, rows in read_all(sheets, Limits(max_cells=60))] == [6, 6]
+    assert [len(rows) for _name, rows in read_all(sheets, import_limits(max_cells=60))] == [6, 6]
     with pytest.raises(LimitError, match="读到工作表“二”.*共有 60 个单元格，超过上限 59 个"):
-        read_all(sheets, Limits(max_cells=59))
+        read_all(sheets, import_limits(max_cells=59))
     with pytest.raises(LimitError, match="读到工作表“二”时共有 12 行，超过每次导入的上限 11 行"):
-        read_all(sheets, Limits(max_rows=11))
+        read_all(sheets, import_limits(max_rows=11))
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
@@ -115,14 +115,14 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
         read_all(bomb)
     assert time.monotonic() - started < 5
     with pytest.raises(LimitError, match="解压后共 64.0 MB，超过上限 10 MB"):
-        read_all(bomb, Limits(max_unzipped_bytes=10 * MB))
+        read_all(bomb, import_limits(max_unzipped_bytes=10 * MB))
 
 
 def test_the_worker_memory_limit_is_named_and_the_next_read_works(tmp_path):
     # 60,000 × 100 cells: within the row, column and cell limits, but calamine needs ~200 MB for them
     wide = workbook(tmp_path / "wide.xlsx", {"A1": "甲", "CV60000": "乙"})
     with pytest.raises(LimitError, match="所需内存超过上限 64 MB"):
-        read_all(wide, Limits(worker_memory_bytes=64 * MB))
+        read_all(wide, import_limits(worker_memory_bytes=64 * MB))
     [(name, rows)] = read_all(wide)
     assert (name, len(rows), rows[0][0], rows[-1][-1]) == ("台账", 60000, "甲", "乙")
 
@@ -135,7 +135,7 @@ def test_rows_come_back_as_calamine_gives_them(tmp_path):
 def test_an_uploaded_file_object_is_read_like_a_path(tmp_path):
     path = workbook(tmp_path / "a.xlsx", {"A1": "姓名"})
     upload = SimpleUploadedFile("台账.xlsx", path.read_bytes())
-    assert [(n, list(r)) for n, r in spreadsheets.sheets(upload, upload.name, limits=Limits())] == [
+    assert [(n, list(r)) for n, r in spreadsheets.sheets(upload, upload.name, limits=import_limits())] == [
         ("台账", [["姓名"]])]
 
 
@@ -143,10 +143,10 @@ def test_a_file_larger_than_the_limit_is_refused_before_reading(tmp_path):
     path = workbook(tmp_path / "a.xlsx", {"A1": "姓名"})
     size = path.stat().st_size
     with pytest.raises(LimitError, match=r"大小为 [\d,]+ B，超过导入文件的上限 [\d,]+ B"):
-        read_all(path, Limits(max_bytes=size - 1))
+        read_all(path, import_limits(max_bytes=size - 1))
     upload = SimpleUploadedFile("台账.csv", b"a,b\n" * 100)
     with pytest.raises(LimitError, match="台账.csv"):
-        spreadsheets.csv_rows(upload, upload.name, limits=Limits(max_bytes=100))
+        spreadsheets.csv_rows(upload, upload.name, limits=import_limits(max_bytes=100))
 
 
 def test_damaged_and_unknown_files(tmp_path):
@@ -161,16 +161,16 @@ def test_damaged_and_unknown_files(tmp_path):
 def test_csv_rows_columns_cells_and_encoding(tmp_path):
     path = tmp_path / "a.csv"
     path.write_bytes("姓名,电话\n张三,138\n李四,139\n".encode("gb18030"))
-    assert spreadsheets.csv_rows(path, "a.csv", limits=Limits()) == [["姓名", "电话"], ["张三", "138"], ["李四", "139"]]
+    assert spreadsheets.csv_rows(path, "a.csv", limits=import_limits()) == [["姓名", "电话"], ["张三", "138"], ["李四", "139"]]
     with pytest.raises(LimitError, match="超过 2 行"):
-        spreadsheets.csv_rows(path, "a.csv", limits=Limits(max_rows=2))
+        spreadsheets.csv_rows(path, "a.csv", limits=import_limits(max_rows=2))
     with pytest.raises(LimitError, match="第1行有 2 列，超过上限 1 列"):
-        spreadsheets.csv_rows(path, "a.csv", limits=Limits(max_columns=1))
+        spreadsheets.csv_rows(path, "a.csv", limits=import_limits(max_columns=1))
     with pytest.raises(LimitError, match="单元格超过上限 5 个"):
-        spreadsheets.csv_rows(path, "a.csv", limits=Limits(max_cells=5))
+        spreadsheets.csv_rows(path, "a.csv", limits=import_limits(max_cells=5))
     path.write_bytes(b"\xff\xfe\x00\xd8 not text")
     with pytest.raises(FileError, match="无法识别CSV文件的编码"):
-        spreadsheets.csv_rows(path, "a.csv", limits=Limits())
+        spreadsheets.csv_rows(path, "a.csv", limits=import_limits())
 
 
 def test_the_upload_handler_keeps_no_more_than_the_limit(settings):

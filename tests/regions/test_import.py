@@ -200,10 +200,10 @@ def test_command_refuses_a_file_without_header(tmp_path):
 
 @pytest.mark.django_db
 def test_command_refuses_a_table_beyond_the_limits_before_reading_a_line(tmp_path, monkeypatch):
-    monkeypatch.setattr(services, "CODE_TABLE_LIMITS", services.CODE_TABLE_LIMITS.replace(max_rows=3))
+    monkeypatch.setitem(services.CODE_TABLE_LIMITS, "max_rows", 3)
     with pytest.raises(CommandError, match="超过 3 行"):
         call_command("regions", "import", str(_write(tmp_path, GOOD)))
-    monkeypatch.setattr(services, "CODE_TABLE_LIMITS", services.CODE_TABLE_LIMITS.replace(max_bytes=100))
+    monkeypatch.setitem(services.CODE_TABLE_LIMITS, "max_bytes", 100)
     with pytest.raises(CommandError, match="超过导入文件的上限"):
         call_command("regions", "import", str(_write(tmp_path, GOOD)))
     assert Region.objects.count() == 0

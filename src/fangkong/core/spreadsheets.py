@@ -14,7 +14,7 @@ rows. So every file an import reads (a ledger, lab results, a region code table 
 
 Whatever is refused raises `FileError` (`LimitError` for a limit) with a message naming the sheet, the
 value and the limit. The limits are settings (FANGKONG_IMPORT_*, documented in settings.py), read by
-`import_limits()`; an import with other needs passes its own `Limits`.
+`import_limits()`; an import with other needs changes some of them.
 """
 
 import codecs
@@ -32,7 +32,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -49,31 +49,33 @@ CSV_TYPES = {".csv", ".txt"}
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # Excel on Chinese Windows saves CSV as GBK (a subset of GB18030)
 WORKER = "fangkong.core.spreadsheet_worker"
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding the fangkong package
+MESSAGES = {"sheet", "rows", "refused"}  # what the worker writes (spreadsheet_worker's docstring)
 
 
 @dataclass(frozen=True)
 class Limits:
-    max_bytes: int = 20 * MB             # the file as uploaded or given
-    max_rows: int = 200_000              # rows of all sheets together (a sheet's rows count to its last)
-    max_columns: int = 200               # the last column of any sheet
-    max_cells: int = 6_000_000           # rows × columns of all sheets: what calamine holds in memory
-    max_unzipped_bytes: int = 500 * MB   # an .xlsx/.ods unpacked, as its zip declares it
-    max_zip_members: int = 1000
-    max_zip_ratio: int = 100             # unpacked ÷ packed, of a member of 1 MB or more
-    worker_memory_bytes: int = 1536 * MB  # address space of the process reading a workbook
-    worker_cpu_seconds: int = 60         # and its CPU time
+    """What one read may take. `import_limits()` gives the ones settings.py sets (FANGKONG_IMPORT_*, where
+    their defaults and meaning are written); an import with other needs changes some of them."""
 
-    def replace(self, **changes) -> "Limits":
-        return replace(self, **changes)
+    max_bytes: int              # the file as uploaded or given
+    max_rows: int               # rows of all sheets together (a sheet's rows count to its last)
+    max_columns: int            # the last column of any sheet
+    max_cells: int              # rows × columns of all sheets: what calamine holds in memory
+    max_unzipped_bytes: int     # an .xlsx/.ods unpacked, as its zip declares it
+    worker_memory_bytes: int    # address space of the process reading a workbook
+    worker_cpu_seconds: int     # and its CPU time
+    max_zip_members: int = 1000  # a workbook has a dozen; thousands are a crafted file
+    max_zip_ratio: int = 100    # unpacked ÷ packed, of a member of 1 MB or more (a sheet: about 10)
 
 
-def import_limits() -> Limits:
-    """The limits set for imports in settings.py (FANGKONG_IMPORT_*)."""
-    return Limits(max_bytes=settings.FANGKONG_IMPORT_MAX_BYTES, max_rows=settings.FANGKONG_IMPORT_MAX_ROWS,
-                  max_columns=settings.FANGKONG_IMPORT_MAX_COLUMNS, max_cells=settings.FANGKONG_IMPORT_MAX_CELLS,
-                  max_unzipped_bytes=settings.FANGKONG_IMPORT_MAX_UNZIPPED_BYTES,
-                  worker_memory_bytes=settings.FANGKONG_IMPORT_WORKER_MEMORY,
-                  worker_cpu_seconds=settings.FANGKONG_IMPORT_WORKER_SECONDS)
+def import_limits(**changes) -> Limits:
+    """The limits settings.py sets for imports (FANGKONG_IMPORT_*), with `changes`."""
+    return Limits(**{
+        "max_bytes": settings.FANGKONG_IMPORT_MAX_BYTES, "max_rows": settings.FANGKONG_IMPORT_MAX_ROWS,
+        "max_columns": settings.FANGKONG_IMPORT_MAX_COLUMNS, "max_cells": settings.FANGKONG_IMPORT_MAX_CELLS,
+        "max_unzipped_bytes": settings.FANGKONG_IMPORT_MAX_UNZIPPED_BYTES,
+        "worker_memory_bytes": settings.FANGKONG_IMPORT_WORKER_MEMORY,
+        "worker_cpu_seconds": settings.FANGKONG_IMPORT_WORKER_SECONDS, **changes})
 
 
 class FileError(ValueError):
@@ -287,9 +289,11 @@ class _WorkerRead:
         except EOFError:
             self._check_exit()
             return None
-        except pickle.UnpicklingError:
+        except Exception:  # noqa: BLE001 (output cut short by the child's end, or not what the worker writes)
+            message = None
+        if not (isinstance(message, tuple) and message and message[0] in MESSAGES):
             self._check_exit()
-            raise FileError(_("无法读取文件 %(name)s：读取进程的输出不完整") % {"name": self.filename}) from None
+            raise FileError(_("无法读取文件 %(name)s：读取进程的输出不完整") % {"name": self.filename})
         if message[0] == "refused":
             raise (FileError if message[1] == "unreadable" else LimitError)(
                 refusal(message[1], message[2], self.filename, self.limits))

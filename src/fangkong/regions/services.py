@@ -17,8 +17,7 @@ from .models import Region
 
 NAME_MAX_LENGTH = Region._meta.get_field("name").max_length
 # A national table has ~700,000 codes (some 20 MB): beyond a ledger's limits, within these.
-CODE_TABLE_LIMITS = spreadsheets.Limits(max_bytes=64 * spreadsheets.MB, max_rows=1_000_000, max_columns=20,
-                                        max_cells=5_000_000)
+CODE_TABLE_LIMITS = {"max_bytes": 64 * spreadsheets.MB, "max_rows": 1_000_000, "max_cells": 5_000_000}
 
 
 def _name_error(name: str) -> str | None:
@@ -61,12 +60,14 @@ def _read_rows(table: list[list[str]]) -> list[tuple[int, str, str]]:
 
 def import_region_file(actor, path) -> RegionImportResult:
     """Load a code table from a CSV file, read within CODE_TABLE_LIMITS (spreadsheets.FileError beyond them)."""
-    return _import_table(actor, spreadsheets.csv_rows(path, Path(path).name, limits=CODE_TABLE_LIMITS))
+    return _import_table(actor, spreadsheets.csv_rows(path, Path(path).name,
+                                                      limits=spreadsheets.import_limits(**CODE_TABLE_LIMITS)))
 
 
 def import_regions(actor, text: str) -> RegionImportResult:
     """Load a code table given as the text of a CSV `code,name`."""
-    return _import_table(actor, spreadsheets.csv_rows(text.encode(), "code,name", limits=CODE_TABLE_LIMITS))
+    return _import_table(actor, spreadsheets.csv_rows(text.encode(), "code,name",
+                                                      limits=spreadsheets.import_limits(**CODE_TABLE_LIMITS)))
 
 
 def _import_table(actor, table: list[list[str]]) -> RegionImportResult:

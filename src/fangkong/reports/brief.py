@@ -39,7 +39,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates_docx" / "brief_default.docx"
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 # A template is unpacked and parsed in the server's process: a zip of kilobytes must not unpack to gigabytes.
-TEMPLATE_LIMITS = spreadsheets.Limits(max_bytes=MAX_TEMPLATE_BYTES, max_unzipped_bytes=50 * 1024 * 1024)
+TEMPLATE_UNZIPPED_BYTES = 50 * 1024 * 1024
 MAX_NEXT_STEPS = 5000
 
 
@@ -154,7 +154,8 @@ def check_template(content: bytes) -> None:
     except (zipfile.BadZipFile, KeyError):
         raise ValidationError({"file": _("不是 Word 文档（.docx）")}) from None
     try:
-        spreadsheets.check_archive(content, _("Word 模板"), TEMPLATE_LIMITS)
+        spreadsheets.check_archive(content, _("Word 模板"), spreadsheets.import_limits(
+            max_bytes=MAX_TEMPLATE_BYTES, max_unzipped_bytes=TEMPLATE_UNZIPPED_BYTES))
     except spreadsheets.FileError as exc:
         raise ValidationError({"file": str(exc)}) from None
     try:
