@@ -25,7 +25,7 @@ def test_upload_writes_and_answers_the_result(client, tmp_path, village_worker):
     path = xlsx(tmp_path / "a.xlsx", {"返乡": [["姓名", "身份证号", "类别"], ["张三", GOOD, "返乡"]]})
     response = post(client, village_worker, path, region=factories.VILLAGE_A1)
     assert response.status_code == 200
-    assert response.json() == {"rows_read": 1, "created": 1, "updated": 0, "duplicates": 0, "errors": [],
+    assert response.json() == {"rows_read": 1, "created": 1, "updated": 0, "duplicates": 0, "pending": 0, "errors": [],
                                "error_count": 0, "error_columns": [], "stopped": False, "written": True}
     assert Person.objects.get().region_id == factories.VILLAGE_A1
 

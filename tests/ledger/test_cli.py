@@ -91,7 +91,7 @@ def test_refused_then_kept_then_reimported(env, tmp_path):
 
     refused = fangkong(env, "import-ledger", str(path), "--region", factories.VILLAGE_A1, "--user", "village_a1")
     assert refused.returncode == 1
-    assert last_json(refused) == {"rows_read": 2, "created": 0, "updated": 0, "duplicates": 0, "written": False,
+    assert last_json(refused) == {"rows_read": 2, "created": 0, "updated": 0, "duplicates": 0, "pending": 0, "written": False,
                                   "errors": [{"sheet": "返乡人员", "row": 4, "column": "手机", "value": "1381234",
                                               "reason": "电话号码格式错误：1381234"}],
                                   "error_count": 1, "error_columns": [{"column": "手机", "count": 1}], "stopped": False}

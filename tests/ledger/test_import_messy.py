@@ -55,7 +55,7 @@ def test_every_quirk_imports(tmp_path, town_staff):
     result = services.import_ledger(town_staff, path, filename=path.name, region_code=factories.TOWN_A,
                                     today=TODAY)
     assert result.errors == []
-    assert result.as_dict() == {"rows_read": 5, "created": 5, "updated": 0, "duplicates": 0, "errors": [],
+    assert result.as_dict() == {"rows_read": 5, "created": 5, "updated": 0, "duplicates": 0, "pending": 0, "errors": [],
                                 "error_count": 0, "error_columns": [], "stopped": False, "written": True}
 
     zhang = Person.objects.get(name="张三")
@@ -108,7 +108,7 @@ def test_two_row_header_instructions_sheet_and_category_sheets(tmp_path, village
     })
     result = services.import_ledger(village_worker, path, filename=path.name, region_code=factories.VILLAGE_A1,
                                     category="fever", today=TODAY)
-    assert result.as_dict() == {"rows_read": 3, "created": 2, "updated": 0, "duplicates": 0, "errors": [],
+    assert result.as_dict() == {"rows_read": 3, "created": 2, "updated": 0, "duplicates": 0, "pending": 0, "errors": [],
                                 "error_count": 0, "error_columns": [], "stopped": False, "written": True}
     zhang = Person.objects.get(name="张三")
     assert zhang.phone == "13812345678"  # the second sheet's row of the same person adds the phone

@@ -7,7 +7,7 @@ from fangkong.analytics import counters
 from fangkong.analytics.models import DailyCounter
 from fangkong.audit.models import AuditEntry
 from fangkong.ledger import services
-from fangkong.people.models import Person
+from fangkong.people.models import Person, RegistrationReview
 from fangkong.screening.models import KeyPerson, KeyPersonEvent
 from tests import factories
 from tests.people.ids import resident_id
@@ -48,7 +48,7 @@ def test_keep_valid_writes_exactly_the_valid_rows(tmp_path, village_worker):
                                         [2, "李四", B, "138", "2020-01-23", "武汉", "返乡"],
                                         [3, "王五", C, "13812345670", "2020-01-24", "武汉", "返乡"]])
     result = run(village_worker, path, keep_valid=True)
-    assert result.as_dict() == {"rows_read": 3, "created": 2, "updated": 0, "duplicates": 0, "written": True,
+    assert result.as_dict() == {"rows_read": 3, "created": 2, "updated": 0, "duplicates": 0, "pending": 0, "written": True,
                                 "errors": [result.errors[0]], "error_count": 1,
                                 "error_columns": [{"column": "联系电话", "count": 1}], "stopped": False}
     assert (result.errors[0]["row"], result.errors[0]["column"]) == (3, "联系电话")
@@ -111,7 +111,7 @@ def test_reimport_updates_instead_of_creating_twins(tmp_path, village_worker):
     assert (first.created, first.updated) == (2, 0)
     audit_count, counter_rows = AuditEntry.objects.count(), snapshot()[4]
     again = run(village_worker, ledger(tmp_path / "b.xlsx", rows))
-    assert again.as_dict() == {"rows_read": 2, "created": 0, "updated": 2, "duplicates": 0, "errors": [],
+    assert again.as_dict() == {"rows_read": 2, "created": 0, "updated": 2, "duplicates": 0, "pending": 0, "errors": [],
                                "error_count": 0, "error_columns": [], "stopped": False, "written": True}
     assert (Person.objects.count(), KeyPerson.objects.count()) == (2, 2)
     assert snapshot()[4] == counter_rows  # nothing changed, the figures did not move
@@ -163,14 +163,16 @@ def test_duplicates_inside_the_file_are_reported_with_both_rows(tmp_path, villag
         ("张三", "fever"), ("张三", "returnee"), ("李四", "returnee")]
 
 
-def test_a_person_registered_outside_the_scope_is_not_taken_over(tmp_path, village_worker):
+def test_a_person_registered_outside_the_scope_is_not_taken_over_but_held_for_review(tmp_path, village_worker):
     Person.objects.create(name="张三", id_number=A, id_digest=_digest(A), region_id=factories.VILLAGE_B1)
     result = run(village_worker, ledger(tmp_path / "a.xlsx", [[1, "张三", A, "13812345678", "2020-01-23", "武汉",
                                                               "返乡"]]))
-    assert not result.written
-    assert (result.errors[0]["row"], result.errors[0]["column"]) == (2, "身份证号")
-    assert "管辖范围以外" in result.errors[0]["reason"]
-    assert Person.objects.get().region_id == factories.VILLAGE_B1
+    assert result.written and (result.pending, result.created, result.updated, result.errors) == (1, 0, 0, [])
+    assert Person.objects.get().region_id == factories.VILLAGE_B1 and not KeyPerson.objects.exists()
+    review = RegistrationReview.objects.get()
+    assert (review.kind, review.region_id, review.review_region_id) == ("key_person", factories.VILLAGE_A1,
+                                                                        factories.COUNTY)
+    assert review.submission["category"] == "returnee" and review.submission["origin"] == "武汉"
 
 
 def test_township_import_needs_a_village_per_row(tmp_path, tree):

@@ -31,6 +31,7 @@ class ImportOut(Schema):
     created: int
     updated: int
     duplicates: int
+    pending: int = Field(description="rows held for review by the staff above (people.reviews), not written yet")
     errors: list[ImportErrorOut] = Field(description="the first errors of each column (FANGKONG_IMPORT_ERRORS_SHOWN)")
     error_count: int = Field(description="every error found")
     error_columns: list[ErrorColumnOut] = Field(description="errors counted per column")

@@ -2,8 +2,10 @@
 
 `read_ledger` turns every sheet into clean rows plus errors; `match_existing` finds, in bulk,
 who is already known (by ID digest) and their open ledger entries, reports rows repeating an
-earlier row of the file and people the importer may not touch. The service then writes all
-of it, or nothing.
+earlier row of the file, and sets aside the rows of people the importer may not touch (registered
+outside their scope, or with the category's open entry held outside it): those are held for review
+(people.reviews) like any such registration, never reported as errors that would tell where a person
+is registered. The service then writes all of it, or nothing.
 """
 
 import datetime
@@ -34,6 +36,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     duplicates: int = 0
+    pending: int = 0  # rows held for review by the staff above (people.reviews): counted, never described
     errors: list[dict] = field(default_factory=list)  # the first FANGKONG_IMPORT_ERRORS_SHOWN of each column
     error_count: int = 0  # every error found
     written: bool = False
@@ -167,6 +170,7 @@ def rows_default_title(name: str) -> str:
 class Matches:
     persons: dict[str, Person]                   # id digest → existing person
     open_entries: dict[tuple[int, str], KeyPerson]  # (person id, category) → open ledger entry
+    held: list[tuple[LedgerRow, Person, KeyPerson | None]] = field(default_factory=list)  # out of reach: reviews
 
 
 def _in_chunks(items: list, size: int = LOOKUP_CHUNK):
@@ -175,7 +179,8 @@ def _in_chunks(items: list, size: int = LOOKUP_CHUNK):
 
 
 def match_existing(actor, rows: list[LedgerRow], result: ImportResult) -> tuple[list[LedgerRow], Matches]:
-    """Drop in-file duplicates and rows the actor may not write; look up who is already known."""
+    """Drop in-file duplicates; look up who is already known; set aside (in `Matches.held`) the rows the
+    actor may not write, for review."""
     rows = _drop_duplicates(rows, result)
     persons: dict[str, Person] = {}
     digests = list({row.person["id_digest"] for row in rows})
@@ -200,32 +205,20 @@ def match_existing(actor, rows: list[LedgerRow], result: ImportResult) -> tuple[
     for chunk in _in_chunks([p.pk for p in persons.values()]):
         for kp in KeyPerson.objects.filter(person_id__in=chunk, status=Status.UNDER_MANAGEMENT).select_related("region"):
             open_entries[(kp.person_id, kp.category)] = kp
-    kept = []
+    kept, held = [], []
     for row in rows:
         person = persons.get(row.person["id_digest"])
-        reason = _out_of_reach(actor, person)
-        if not reason and person is not None and (person.pk, row.category) in open_entries:
-            reason = _entry_out_of_reach(actor, open_entries[(person.pk, row.category)])
-        if reason:
-            result.add_error(_error(row.sheet, row.row, row.id_title, row.id_cell, reason), "id_number")
+        entry = open_entries.get((person.pk, row.category)) if person is not None else None
+        if _out_of_reach(actor, person) or _out_of_reach(actor, entry):
+            held.append((row, person, entry))
         else:
             kept.append(row)
-    return kept, Matches(persons, open_entries)
+    return kept, Matches(persons, open_entries, held)
 
 
-def _out_of_reach(actor, person: Person | None) -> str:
-    if person is None or actor is None:
-        return ""
-    if not actor.region.contains(person.region_id):
-        return _("该证件号码已在您管辖范围以外登记，请联系上级调整其现住区划")
-    return ""
-
-
-def _entry_out_of_reach(actor, kp: KeyPerson) -> str:
-    if actor is None or actor.region.contains(kp.region_id):
-        return ""
-    return _("该人员已由%(region)s登记为%(category)s并在管，请联系其所在单位") % {
-        "region": kp.region.name, "category": kp.get_category_display()}
+def _out_of_reach(actor, record: Person | KeyPerson | None) -> bool:
+    """A known person or open entry the actor may not change (actor None: the command line, no scope)."""
+    return record is not None and actor is not None and not actor.region.contains(record.region_id)
 
 
 def _drop_duplicates(rows: list[LedgerRow], result: ImportResult) -> list[LedgerRow]:

@@ -27,6 +27,7 @@ from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.audit.models import AuditEntry, Source
 from fangkong.core.exports import Sheet, workbook_bytes
+from fangkong.people import reviews
 from fangkong.people.models import Person
 from fangkong.people.services import audit_view
 from fangkong.regions.models import Region
@@ -87,19 +88,34 @@ def import_ledger(actor, source, *, filename: str, region_code: str, category: s
         _prepare_connection()
         rows, matches = match_existing(actor, rows, result)
         result.sort_errors()
-        if not rows and not result.errors:
+        if not rows and not matches.held and not result.errors:
             result.add_error({"sheet": filename, "row": 0, "column": "", "value": "",
                               "reason": _("文件中没有可导入的数据行")})
-        if not rows or (result.errors and not keep_valid):
+        if not (rows or matches.held) or (result.errors and not keep_valid):
             return result
-        _write(actor, rows, matches, result, today=today, filename=filename)
+        if rows:
+            _write(actor, rows, matches, result, today=today, filename=filename)
+        _hold_for_review(actor, matches.held, result)
         result.written = True
         audit.record(actor, "ledger.import", object_type="ledger", object_id="", object_repr=filename,
                      region=region.code, after={
                          "file": filename, "rows_read": result.rows_read, "created": result.created,
-                         "updated": result.updated, "duplicates": result.duplicates, "errors": result.error_count,
-                         "keep_valid": keep_valid, "category": default_category})
+                         "updated": result.updated, "duplicates": result.duplicates, "pending": result.pending,
+                         "errors": result.error_count, "keep_valid": keep_valid, "category": default_category})
     return result
+
+
+def _hold_for_review(actor, held, result: ImportResult) -> None:
+    """Each row of a person the importer may not change becomes a ledger registration held for review, as
+    the registration form's would (people.reviews): the import neither refuses it nor says why."""
+    for row, person, entry in held:
+        values = row.person
+        submission = {"name": values["name"], "region_code": row.region, "category": row.category,
+                      "phone": values.get("phone", ""), "address": values.get("address", ""),
+                      "workplace": values.get("workplace", ""), "registered_on": row.registered_on, **row.details}
+        reviews.submit_review(actor, kind="key_person", person=person, region_code=row.region, submission=submission,
+                              also_covering=entry.region_id if entry is not None else "")
+    result.pending = len(held)
 
 
 def _prepare_connection() -> None:

@@ -1,7 +1,7 @@
 """`fangkong import-ledger FILE --region CODE`: import a key-person ledger workbook (or CSV).
 
 The last line on stdout is one JSON object: {"rows_read", "created", "updated", "duplicates",
-"errors": [{"sheet", "row", "column", "value", "reason"}] (the first
+"pending" (rows held for review by the staff above), "errors": [{"sheet", "row", "column", "value", "reason"}] (the first
 of each column), "error_count", "error_columns": [{"column", "count"}], "stopped", "written"}. Exit status 0 when the
 file was written, 1 when it was refused (any error without --keep-valid, or nothing to write).
 """
