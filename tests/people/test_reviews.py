@@ -170,3 +170,35 @@ def test_a_held_ledger_registration_becomes_the_entry_when_accepted(known, worke
     assert (kp.person_id, kp.region_id, kp.origin, kp.responsible_id) == (known.pk, factories.VILLAGE_B1, "武汉",
                                                                           worker_b1.pk)
     assert Client().get("/people/reviews/").status_code == 302  # the page needs a login
+
+
+def test_an_edit_to_an_id_number_registered_elsewhere_is_held_and_accepted_as_a_merge(known, worker_b1, hq, login):
+    mine, _ = services.upsert_person(worker_b1, name="王某", id_type="resident_id", id_number=resident_id(seq="654"),
+                                     region_code=factories.VILLAGE_B1, phone="13900002222")
+    response = login(worker_b1).patch(f"/api/people/{mine.pk}", {"id_number": NUMBER, "address": "红旗村3号"},
+                                      content_type="application/json")
+    assert response.status_code == 202 and response.json() == {"detail": SUBMITTED}
+    mine.refresh_from_db()
+    assert mine.id_number == resident_id(seq="654") and mine.address == ""
+    review = RegistrationReview.objects.get()
+    assert (review.kind, review.person, review.review_region_id) == ("person_merge", known, factories.COUNTY)
+
+    reviews.accept_review(hq, review)
+
+    assert list(Person.objects.all()) == [known]
+    known.refresh_from_db()
+    assert (known.name, known.region_id, known.address) == ("王秘密", factories.VILLAGE_B1, "红旗村3号")
+    assert AuditEntry.objects.filter(action="person.merge").exists()
+
+
+
+def test_the_edit_page_answers_a_held_edit_like_a_held_registration(known, worker_b1, login):
+    mine, _ = services.upsert_person(worker_b1, name="王某", id_type="resident_id", id_number=resident_id(seq="654"),
+                                     region_code=factories.VILLAGE_B1)
+    page = login(worker_b1).post(f"/people/{mine.pk}/edit/", {
+        "name": "王某", "id_type": "resident_id", "id_number": NUMBER, "region_code": factories.VILLAGE_B1},
+        follow=True)
+    assert page.redirect_chain[-1][0] == "/people/reviews/"
+    body = page.content.decode()
+    assert SUBMITTED in body and "王秘密" not in body and "东岳村" not in body and "疑似重复" not in body
+    assert RegistrationReview.objects.get().kind == "person_merge"

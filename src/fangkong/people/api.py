@@ -272,13 +272,16 @@ def get_person(request, person_id: int):
     return _person_out(selectors.person_for(request.user, person_id))
 
 
-@router.patch("/{person_id}", response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@router.patch("/{person_id}", response={200: PersonOut, 202: SubmittedOut, 403: ErrorOut, 404: ErrorOut,
+                                         422: ErrorOut})
 def update_person(request, person_id: int, payload: PersonChangeIn):
+    """200 saved; 202 held for review by the staff above (people.reviews), nothing changed yet."""
     person = selectors.person_for(request.user, person_id)
     data = payload.dict(exclude_unset=True)
     household = data.pop("household_id", None)
     data["household"] = "" if data.pop("remove_from_household", False) else household
-    services.update_person(request.user, person, **data)
+    if services.update_person(request.user, person, **data) is None:
+        return Status(202, {"detail": str(reviews.SUBMITTED)})
     return _person_out(selectors.person_for(request.user, person_id))
 
 

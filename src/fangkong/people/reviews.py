@@ -10,7 +10,9 @@ Decided here and nowhere else:
   county for two townships), and the submitter is answered `SUBMITTED`. Where the person is registered,
   under which name and in which category are never shown to the submitter.
 * A ledger registration of a person in scope whose open entry in the category is held by a region outside
-  the scope is held for review in the same way, with the same answer (screening.services.key_persons).
+  the scope is held for review in the same way, with the same answer (screening.services.key_persons);
+  so is an edit giving a person of the scope the ID number of a person registered outside it
+  (`services.update_person`): accepted, the two are merged into the latter and the edit applied.
 * Reviewers are those who may write (accounts.permissions.can_write) with the review region in their
   scope. Accepting runs the registration as submitted, with the reviewer as its actor (their scope covers
   both regions, so the usual rules apply and the person moves to the region registered); rejecting closes

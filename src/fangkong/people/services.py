@@ -121,10 +121,13 @@ def upsert_person(actor, *, name: str, id_type: str, id_number: str, region_code
 def update_person(actor, person: Person, *, name: str | None = None, id_type: str | None = None,
                   id_number: str | None = None, region_code: str | None = None, phone: str | None = None,
                   address: str | None = None, workplace: str | None = None, household=None, sex: str | None = None,
-                  birth_date=None) -> Person:
+                  birth_date=None) -> Person | None:
     """Edit a person. None leaves a field as it is; "" clears an optional one (household="" too).
 
-    Unlike upsert, the ID number itself may be corrected, unless it then belongs to someone else.
+    Unlike upsert, the ID number itself may be corrected, unless it then belongs to someone else: of
+    the actor's scope, they are told to merge the two; registered outside it, the edit is held for
+    review as a merge into that person (`reviews`, kind "person_merge") and None is returned, for the
+    caller to answer `reviews.SUBMITTED` without telling where the number is registered.
     """
     require_writer(actor)
     person = _locked_in_scope(actor, person)
@@ -136,8 +139,16 @@ def update_person(actor, person: Person, *, name: str | None = None, id_type: st
                "workplace": person.workplace, "sex": person.sex, "birth_date": person.birth_date}
     raw = {key: current.get(key) if value is None else value for key, value in given.items()}
     fields, region, new_household = _validate(actor, **raw)  # household checked only when it changes
-    if Person.objects.filter(id_digest=fields["id_digest"]).exclude(pk=person.pk).exists():
+    owner = Person.objects.filter(id_digest=fields["id_digest"]).exclude(pk=person.pk).order_by("id").first()
+    if owner is not None and actor.region.contains(owner.region_id):
         raise ValidationError({"id_number": _("该证件号码已属于另一人员，请在“疑似重复”中合并")})
+    if owner is not None:
+        # the edited person's region (as edited) goes with it: where the submitter says the one person lives
+        submission = {key: value for key, value in given.items() if value is not None and key != "id_type"}
+        reviews.submit_review(actor, kind="person_merge", person=owner, region_code=region.code,
+                              submission={**submission, "region_code": region.code, "merge_from": person.pk},
+                              also_covering=person.region_id)
+        return None
     before = audit_view(person)
     for key, value in fields.items():
         setattr(person, key, value)
@@ -333,4 +344,15 @@ def _accept_person(actor, person: Person, submission: dict) -> None:
     upsert_person(actor, id_type=person.id_type, id_number=person.id_number, **submission)
 
 
+def _accept_merge(actor, person: Person, submission: dict) -> None:
+    """A reviewed edit that gave a person the ID number of `person`: the two are one, kept as `person`, with
+    the edit applied."""
+    merged = Person.objects.filter(pk=submission.pop("merge_from")).first()
+    if merged is None:
+        raise ValidationError(_("要合并的人员已不存在（可能已被合并或删除）"))
+    submission.pop("id_number", None)
+    update_person(actor, merge_persons(actor, person, merged), **submission)
+
+
 reviews.register("person", gettext_lazy("人员登记"), _accept_person)
+reviews.register("person_merge", gettext_lazy("人员证件号码更正（合并）"), _accept_merge)

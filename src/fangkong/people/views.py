@@ -88,10 +88,13 @@ def person_edit(request, pk: int):
     form = PersonEditForm(request.POST or None, initial=initial, person=person)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_person(request.user, person, **form.service_kwargs())
+            updated = services.update_person(request.user, person, **form.service_kwargs())
         except ValidationError as exc:
             apply_service_error(form, exc)
         else:
+            if updated is None:  # held for review: the one answer, whatever the reason (people.reviews)
+                messages.info(request, reviews.SUBMITTED)
+                return redirect("people:reviews")
             messages.success(request, _("已保存"))
             return redirect("people:detail", pk=person.pk)
     return render(request, "people/person_form.html", {"form": form, "title": person.name, "person": person})
