@@ -5,7 +5,7 @@ Every API call and page first finds its user: by bearer token (a query with two 
 (the user, then their region for the scope). Those reads were a third of a checkpoint registration
 and most of an authenticated no-op. A user, token or region saved or deleted in this process clears
 the cache at once (signals below); done in another worker process, it takes effect within
-CACHE_SECONDS there: a deactivated user, a revoked token, a changed password (which ends sessions),
+CACHE_SECONDS there: a deactivated or locked user (accounts.services.lock_user), a revoked token, a changed password (which ends sessions),
 a new role or scope. Each call returns a new User instance, so requests never share one.
 """
 
