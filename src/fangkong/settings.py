@@ -6,7 +6,16 @@ DEBUG          "1"/"true" to enable; off by default
 ALLOWED_HOSTS  comma-separated; default localhost names
 FANGKONG_HTTPS "1" when served behind TLS: secure cookies, HSTS, proxy header trusted
 FANGKONG_VAR   folder for the SQLite file, keys and uploads; default ./var of the checkout
-FANGKONG_CACHE where the check-in rate limit counts: local (default), database or redis://host:port/db
+FANGKONG_CACHE where the per-minute limits count (public check-in, ID look-up): local (default),
+               database or redis://host:port/db
+FANGKONG_TRUSTED_PROXIES comma-separated addresses of the reverse proxies in front of the site, whose
+               X-Forwarded-For names the client (core.clients); default none
+FANGKONG_CHECK_IN_RATE   public check-in attempts a minute per client address (default 10)
+FANGKONG_LOOKUP_RATE     ID-number look-ups a minute per account on the passage form (default 20)
+FANGKONG_DUPLICATE_SECONDS the same passage or check-in sent again within this many seconds is stored
+               once (default 60)
+FANGKONG_LOCKOUT_THRESHOLD, FANGKONG_LOCKOUT_MINUTES failed logins of one username from one address
+               that refuse it there, and for how long (5, 15)
 FANGKONG_PUBLIC_API_DOCS "1" to show /api/docs and /api/openapi.json to anyone; by default only to
                signed-in users (session or API token)
 
@@ -197,6 +206,10 @@ FANGKONG_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-sr
                 "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 # The endpoint list tells an outsider where to knock: signed-in users only, unless opened on purpose.
 FANGKONG_PUBLIC_API_DOCS = _flag("FANGKONG_PUBLIC_API_DOCS")
+FANGKONG_TRUSTED_PROXIES = [a.strip() for a in os.environ.get("FANGKONG_TRUSTED_PROXIES", "").split(",") if a.strip()]
+FANGKONG_CHECK_IN_RATE = int(os.environ.get("FANGKONG_CHECK_IN_RATE", "10"))
+FANGKONG_LOOKUP_RATE = int(os.environ.get("FANGKONG_LOOKUP_RATE", "20"))
+FANGKONG_DUPLICATE_SECONDS = int(os.environ.get("FANGKONG_DUPLICATE_SECONDS", "60"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if _flag("FANGKONG_HTTPS"):
