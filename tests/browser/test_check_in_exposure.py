@@ -1,7 +1,8 @@
 """A place code end to end: headquarters prints the market's QR page, two visitors check in on their phones through
-the URL it carries (no account), tracing staff confirm which registered persons they were (a check-in is nobody's
-presence until then), and the exposure search for the first finds the second, co-present, masked, until
-headquarters reveal the second's numbers to call them."""
+the URL it carries (no account), tracing staff confirm which registered person the first was (a check-in is nobody's
+presence until then), the exposure search for the first finds the second as an unconfirmed visitor, masked, with a
+link to confirm them; once confirmed, the second is the registered person, masked, until headquarters reveal the
+second's numbers to call them."""
 
 import re
 
@@ -51,21 +52,25 @@ def test_a_qr_check_in_then_the_exposure_search_finds_the_co_present_person(page
     finally:
         next(second_phone, None)  # closes the context and runs the page checks (no CDN, no JS errors)
     assert CheckIn.objects.filter(place=market, person=None).count() == 2  # nobody's presence yet
-    # the tracer confirms, check-in by check-in, which registered person each visitor was
-    for person in registered:
-        hq.goto(f"{live_server.url}/checkpoints/places/{market.pk}/")
-        with hq.expect_navigation():
-            hq.locator(f'#check-ins tr[data-check-in="{CheckIn.objects.get(name=person.name).pk}"] a').click()
-        with hq.expect_navigation():
-            hq.locator(f'#candidates tr[data-person="{person.pk}"] button').click()
-        expect(hq.locator("#matched")).to_contain_text(person.name)
-    second = registered[1]
-
-    hq.goto(f"{live_server.url}/checkpoints/exposure/")
-    hq.get_by_label("身份证号或手机号").fill(FIRST_ID)
+    # the tracer confirms which registered person the first visitor was, from the place's check-ins
+    first, second = registered
+    hq.goto(f"{live_server.url}/checkpoints/places/{market.pk}/")
     with hq.expect_navigation():
-        hq.locator("#exposure-form button[type=submit]").click()
-    expect(hq.locator("#subject")).to_contain_text("张三")
+        hq.locator(f'#check-ins tr[data-check-in="{CheckIn.objects.get(name=first.name).pk}"] a').click()
+    confirm(hq, first)
+
+    search(hq, live_server)
+    # the second visitor, not confirmed yet: what they typed, masked, no reveal, a link to confirm them
+    unconfirmed = hq.locator(f'#contacts tr[data-check-in="{CheckIn.objects.get(name=second.name).pk}"]')
+    expect(unconfirmed).to_contain_text("李四")
+    expect(unconfirmed).to_contain_text("未核对")
+    expect(unconfirmed).to_contain_text("137****2222")
+    expect(unconfirmed.get_by_role("button", name="查看完整号码")).to_have_count(0)
+    with hq.expect_navigation():
+        unconfirmed.get_by_role("link", name="核对身份").click()
+    confirm(hq, second)
+
+    search(hq, live_server)
     expect(hq.locator("#summary")).to_contain_text("本人到访 1 次")
     row = hq.locator(f'#contacts tr[data-person="{second.pk}"]')
     expect(row).to_contain_text("李四")
@@ -82,6 +87,21 @@ def test_a_qr_check_in_then_the_exposure_search_finds_the_co_present_person(page
     expect(hq.locator(f'#contacts tr[data-person="{second.pk}"]')).to_contain_text("13700002222")
     assert FIRST_ID not in hq.content()  # the reveal's page is reached by the person's id, not the number
     assert AuditEntry.objects.filter(action="person.reveal", object_id=str(second.pk)).count() == 1
+
+
+def confirm(hq, person: Person) -> None:
+    """On a check-in's match page: confirm it was this person."""
+    with hq.expect_navigation():
+        hq.locator(f'#candidates tr[data-person="{person.pk}"] button').click()
+    expect(hq.locator("#matched")).to_contain_text(person.name)
+
+
+def search(hq, live_server) -> None:
+    hq.goto(f"{live_server.url}/checkpoints/exposure/")
+    hq.get_by_label("身份证号或手机号").fill(FIRST_ID)
+    with hq.expect_navigation():
+        hq.locator("#exposure-form button[type=submit]").click()
+    expect(hq.locator("#subject")).to_contain_text("张三")
 
 
 def _person(name: str, phone: str, number: str) -> Person:

@@ -182,7 +182,9 @@ def exposure(request, person_id: int | None = None, number: str = "", start: Mom
     The person by `person_id`, or by `number` (ID number or phone, which must match one person); a person
     outside the caller's reach is 404 like an unknown one. ID numbers and phones are masked; `reveal` (the
     subject's or one contact's person id) gives that one person's in `revealed`, for roles that may reveal
-    persons of their scope (403 otherwise), logged as a reveal of that person."""
+    persons of their scope (403 otherwise), logged as a reveal of that person. A contact with `confirmed`
+    false is the visitor of a public check-in not linked to a person yet: what they typed, masked; no reveal
+    reaches them (404) until the check-in is confirmed on its match page."""
     user = request.user
     subjects = exposure_selectors.subjects_for(user, person_id=person_id, number=number if not person_id else "")
     if len(subjects) > 1:
@@ -198,7 +200,8 @@ def exposure(request, person_id: int | None = None, number: str = "", start: Mom
     if reveal is not None:
         person = exposure_selectors.person_of_row(result, reveal)
         revealed = {"person_id": person.pk, **people_services.reveal_person(user, person)}
-    contacts = [{"person_id": c.person_id, "name": c.person.name if c.person else "",
+    contacts = [{"person_id": c.person_id, "confirmed": c.confirmed, "check_in_id": c.check_in_id,
+                 "name": c.person.name if c.person else "",
                  "id_number": c.person.masked_id if c.person else "", "phone": c.person.masked_phone if c.person else "",
                  "kind": c.kind, "target_id": c.target_id, "where": c.where, "at": local(c.at), "source": c.source,
                  "subject_at": local(c.subject_at), "delta_minutes": c.delta_minutes} for c in result.contacts]

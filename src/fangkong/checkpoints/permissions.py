@@ -57,6 +57,12 @@ def can_search_exposure(user) -> bool:
     return _has(user, EXPOSURE_SEARCH)
 
 
+def can_match_check_in(user, region_code: str) -> bool:
+    """May confirm which person a public check-in at a place or checkpoint of `region_code` was (services.matching):
+    a searcher, for a check-in in their scope."""
+    return can_search_exposure(user) and codes.is_within(region_code, user.region_id)
+
+
 def traces_across_county(user) -> bool:
     """May search any person, not only those of the user's region subtree (see EXPOSURE_ANY_SUBJECT)."""
     return (_has(user, EXPOSURE_ANY_SUBJECT)

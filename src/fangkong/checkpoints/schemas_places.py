@@ -110,6 +110,10 @@ class CheckInOut(Schema):
 
 class ContactOut(Schema):
     person_id: int | None = Field(description="none for a public check-in not linked to a person yet (services.matching)")
+    confirmed: bool = Field(description="false: a visitor of a public check-in not confirmed as a person yet; name "
+                                        "and numbers are what they typed, masked, and not revealable")
+    check_in_id: int | None = Field(description="the unconfirmed visitor's check-in, to confirm it on "
+                                                "/checkpoints/check-ins/{check_in_id}/match/; none for a person")
     name: str
     id_number: str = Field(description="masked, for every role (see `reveal`)")
     phone: str = Field(description="masked, for every role (see `reveal`)")

@@ -22,12 +22,22 @@ doctor of a township sees what happened at the places and checkpoints of the tow
 may live elsewhere (a visitor): shown masked like everyone, and not revealable by a searcher whose scope does
 not hold the visitor's home, as on the visitor's person page.
 
+Unconfirmed visitors: a public check-in keeps what its visitor typed and is nobody's presence until tracing staff
+confirm which person it was (services.matching). Around the subject, such a check-in is still a contact (the
+visitor was there, whoever they are): a `ShownVisitor`, their typed name and numbers masked here, marked
+unconfirmed, with its check-in's id for the match page. No reveal is offered for them, and a reveal asks for a
+person id, so none reaches them (404): what an anonymous form typed is not a person's data to reveal; confirming
+the match makes them the person, revealable like any other. Likewise the subject's own unconfirmed check-ins
+(even ones with the subject's ID number typed) are not the subject's presences: confirming them on the match page
+adds them. One that lies near a confirmed presence of the subject is listed as an unconfirmed contact.
+
 Every read is an index range: the person's presences by (person, time) in CheckIn and Passage;
 then, per place or checkpoint and merged time interval, a range of (place, time) in CheckIn or of
 (checkpoint, time) in CheckIn and Passage, the ranges of one table ORed into one query (PostgreSQL
 answers it with a BitmapOr of index ranges, SQLite with its multi-index OR): two reads of the
 person's presences and three of the ranges (places' check-ins, checkpoints' check-ins, passages; up
-to CHUNK ranges a query), plus three for names, whatever the number of presences. The work grows
+to CHUNK ranges a query), plus three for names (persons, places, checkpoints) and one for the typed identities of
+unconfirmed visitors (when there are any), whatever the number of presences. The work grows
 with the person's presences and the people around them, not with the tables. Bounded: at most MAX_PRESENCES own presences and
 MAX_CONTACTS contacts.
 """
@@ -35,6 +45,7 @@ MAX_CONTACTS contacts.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -92,6 +103,22 @@ class ShownPerson:
     region_id: str
     region_name: str = ""
     revealable: bool = False
+    confirmed: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class ShownVisitor:
+    """A contact who is the visitor of a public check-in not confirmed as a person yet (services.matching): what
+    they typed, the numbers masked here like a person's. Never revealable (see the module docstring); `matchable`
+    says whether the searcher may confirm it on the check-in's match page (permissions.can_match_check_in)."""
+    check_in_id: int
+    name: str
+    masked_id: str
+    masked_phone: str
+    matchable: bool = False
+    confirmed: ClassVar[bool] = False
+    revealable: ClassVar[bool] = False
+    region_id: ClassVar[str] = ""   # where they live is unknown: only what they typed
 
 
 def _reveal_hint(user):
@@ -109,16 +136,35 @@ def _shown(rows, user) -> list[ShownPerson]:
             for pk, name, number, phone, region_id, region_name in rows]
 
 
+def _visitor_key(check_in_id: int, id_digest: str, phone_digest: str, name: str) -> str:
+    """Who an unconfirmed visitor is, to count them once: their typed ID number (keyed digest), else their typed
+    phone and name (a phone alone may be a family's), else their check-in alone. The keys that
+    selectors.check_ins.match_candidates proposes a person by."""
+    if id_digest:
+        return f"id:{id_digest}"
+    if phone_digest:
+        return f"phone:{phone_digest}:{name}"
+    return f"check_in:{check_in_id}"
+
+
 @dataclass
 class Contact:
-    person_id: int
+    """One presence near the subject's: of a person, or of an unconfirmed visitor (`person_id` None, `check_in_id`
+    their check-in, `visitor` who they said they are, see _visitor_key)."""
+    person_id: int | None
     kind: str
     target_id: int
     at: datetime.datetime
     source: str
     subject_at: datetime.datetime   # the person's own presence nearest in time
-    person: ShownPerson | None = None
+    check_in_id: int | None = None
+    visitor: str = ""
+    person: ShownPerson | ShownVisitor | None = None
     where: str = ""
+
+    @property
+    def confirmed(self) -> bool:
+        return self.person_id is not None
 
     @property
     def delta(self) -> datetime.timedelta:
@@ -141,7 +187,10 @@ class Exposure:
 
     @property
     def persons(self) -> int:
-        return len({c.person_id for c in self.contacts})
+        """Distinct persons among the contacts: persons by id, and unconfirmed visitors by what they typed (their
+        ID number, else phone and name, else each check-in on its own: _visitor_key). A visitor who typed the
+        number of a person also listed counts twice until confirmed: nothing but review says they are one."""
+        return len({c.person_id if c.confirmed else c.visitor for c in self.contacts})
 
 
 def subjects_for(user, *, person_id=None, number: str = "", limit: int = 20) -> list[ShownPerson]:
@@ -184,7 +233,7 @@ def person_of_row(found: "Exposure", person_id) -> Person:
         pk = int(person_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    if pk != found.person.pk and pk not in {c.person_id for c in found.contacts}:
+    if pk != found.person.pk and pk not in {c.person_id for c in found.contacts if c.confirmed}:
         raise Http404
     return Person.objects.select_related("region").get(pk=pk)
 
@@ -222,31 +271,33 @@ def _nearest(times: list[datetime.datetime], at: datetime.datetime) -> datetime.
 
 
 def _range_reads(intervals: dict, scope_code: str):
-    """(source, kind, rows of (target id, person id, time)) for every merged interval: the intervals of one
-    table are ORed into one query, each term an index range `target = id AND time BETWEEN low AND high`
-    (PostgreSQL's BitmapOr, SQLite's multi-index OR), up to CHUNK terms a query.
+    """(source, kind, rows of (target id, person id, time, check-in id, typed id digest, typed phone digest, typed
+    name)) for every merged interval: the intervals of one table are ORed into one query, each term an index
+    range `target = id AND time BETWEEN low AND high` (PostgreSQL's BitmapOr, SQLite's multi-index OR), up to
+    CHUNK terms a query. A passage's last four are NULL: it is always a person's.
 
     Written as SQL: building a few hundred Q terms through the ORM costs more than the reads themselves."""
     low_code, high_code = codes.subtree_bounds(scope_code)
     ops = connection.ops
-    reads = [(CHECK_IN, PLACE, CheckIn, "place_id", "checked_in_at"),
-             (CHECK_IN, CHECKPOINT, CheckIn, "checkpoint_id", "checked_in_at"),
-             (PASSAGE, CHECKPOINT, Passage, "checkpoint_id", "passed_at")]
-    for source, kind, model, target, moment in reads:
+    typed = "id, id_digest, phone_digest, name"
+    reads = [(CHECK_IN, PLACE, CheckIn, "place_id", "checked_in_at", typed),
+             (CHECK_IN, CHECKPOINT, CheckIn, "checkpoint_id", "checked_in_at", typed),
+             (PASSAGE, CHECKPOINT, Passage, "checkpoint_id", "passed_at", "NULL, NULL, NULL, NULL")]
+    for source, kind, model, target, moment, extra in reads:
         terms = [(target_id, low, high) for (k, target_id), merged in intervals.items() if k == kind
                  for low, high, _inside in merged]
         table = ops.quote_name(model._meta.db_table)
         for start in range(0, len(terms), CHUNK):
             chunk = terms[start:start + CHUNK]
             ranges = " OR ".join([f"({target} = %s AND {moment} >= %s AND {moment} <= %s)"] * len(chunk))
-            sql = (f"SELECT {target}, person_id, {moment} FROM {table} WHERE ({ranges}) "
+            sql = (f"SELECT {target}, person_id, {moment}, {extra} FROM {table} WHERE ({ranges}) "
                    f"AND region_id >= %s AND region_id <= %s LIMIT {MAX_CONTACTS + 1}")
             params = [v for target_id, low, high in chunk
                       for v in (target_id, ops.adapt_datetimefield_value(low), ops.adapt_datetimefield_value(high))]
             with connection.cursor() as cursor:
                 cursor.execute(sql, [*params, low_code, high_code])
                 rows = cursor.fetchall()
-            yield source, kind, [(t, p, _aware(at)) for t, p, at in rows]
+            yield source, kind, [(t, p, _aware(at), *rest) for t, p, at, *rest in rows]
 
 
 def _aware(value) -> datetime.datetime:
@@ -262,7 +313,8 @@ def exposure_search(user, person: ShownPerson, *, start: datetime.datetime | Non
     """Everyone co-present with `person` (see the module docstring), sorted by time. `person` is one that
     `subjects_for` gave this user: no other way leads to a search.
 
-    `with_details` loads the contacts (masked) and the names of the places (three more reads)."""
+    `with_details` loads the contacts (masked) and the names of the places (three more reads, and one for the
+    unconfirmed visitors' typed identities when there are any)."""
     require_searcher(user)
     if not isinstance(person, ShownPerson):
         raise TypeError("exposure_search() searches a subject found by subjects_for()")
@@ -278,13 +330,18 @@ def exposure_search(user, person: ShownPerson, *, start: datetime.datetime | Non
     intervals = {key: _intervals(times, delta) for key, times in by_target.items()}
     contacts: list[Contact] = []
     for source, kind, rows in _range_reads(intervals, user.region_id):
-        for target_id, person_id, at in rows:
+        for target_id, person_id, at, check_in_id, id_digest, phone_digest, name in rows:
             if person_id == person.pk:
                 continue
             inside = next((times for low, high, times in intervals[(kind, target_id)] if low <= at <= high), None)
-            if inside:
-                contacts.append(Contact(person_id, kind, target_id, at, source, _nearest(inside, at)))
-    contacts.sort(key=lambda c: (c.at, c.person_id))
+            if not inside:
+                continue
+            contact = Contact(person_id, kind, target_id, at, source, _nearest(inside, at))
+            if person_id is None:  # an unconfirmed visitor (see the module docstring)
+                contact.check_in_id = check_in_id
+                contact.visitor = _visitor_key(check_in_id, id_digest, phone_digest, name)
+            contacts.append(contact)
+    contacts.sort(key=lambda c: (c.at, c.person_id or 0, c.check_in_id or 0))
     result.truncated = len(contacts) > MAX_CONTACTS
     result.contacts = contacts[:MAX_CONTACTS]
     if with_details:
@@ -292,17 +349,29 @@ def exposure_search(user, person: ShownPerson, *, start: datetime.datetime | Non
     return result
 
 
+def _visitors(user, check_in_ids: set[int]) -> dict[int, ShownVisitor]:
+    """The unconfirmed visitors of these check-ins as shown: what they typed, the numbers masked here, before
+    anything else sees them."""
+    if not check_in_ids:
+        return {}
+    rows = CheckIn.objects.filter(pk__in=check_in_ids).values_list("id", "name", "id_number", "phone", "region_id")
+    return {pk: ShownVisitor(pk, name, identity.mask_id(number), identity.mask_phone(phone),
+                             permissions.can_match_check_in(user, region_id))
+            for pk, name, number, phone, region_id in rows}
+
+
 def _attach_details(user, contacts: list[Contact]) -> None:
     if not contacts:
         return
-    rows = (Person.objects.filter(pk__in={c.person_id for c in contacts})
+    rows = (Person.objects.filter(pk__in={c.person_id for c in contacts if c.confirmed})
             .values_list("id", "name", "id_number", "phone", "region_id", "region__name"))
     persons = {shown.pk: shown for shown in _shown(rows, user)}
+    visitors = _visitors(user, {c.check_in_id for c in contacts if not c.confirmed})
     place_ids = {c.target_id for c in contacts if c.kind == PLACE}
     checkpoint_ids = {c.target_id for c in contacts if c.kind == CHECKPOINT}
     places = dict(Place.objects.filter(pk__in=place_ids).values_list("id", "name")) if place_ids else {}
     checkpoints = (dict(Checkpoint.objects.filter(pk__in=checkpoint_ids).values_list("id", "name"))
                    if checkpoint_ids else {})
     for c in contacts:
-        c.person = persons.get(c.person_id)
+        c.person = persons.get(c.person_id) if c.confirmed else visitors.get(c.check_in_id)
         c.where = (places if c.kind == PLACE else checkpoints).get(c.target_id, "")

@@ -6,7 +6,8 @@ role that may reveal, the person in its scope) and the one audit action (person.
 The contact list is masked for every role, always (decided here): it is a file handed on to screening teams,
 and a list of hundreds of names with full ID numbers and phones is what leaked from WeChat groups in 2020.
 Whoever has to call a contact reveals that one person, on the exposure page or through the API, each time
-logged. Like every export, it carries the exporter's name and time and is audited.
+logged. Like every export, it carries the exporter's name and time and is audited. A contact not confirmed as
+a person yet (the visitor of a public check-in) is listed with what they typed, masked, marked unconfirmed.
 """
 
 from django.utils import timezone
@@ -31,7 +32,8 @@ def export_contacts(actor, found: Exposure) -> tuple[bytes, int]:
     kinds = {PLACE: _("场所"), CHECKPOINT: _("卡点")}
     sources = {CHECK_IN: _("扫码登记"), PASSAGE: _("通行登记")}
     headers = [_("姓名"), _("证件号码"), _("联系电话"), _("现住区划"), _("地点类型"), _("地点"), _("时间"),
-               _("方式"), _("被查询人时间"), _("时间差（分钟）")]
+               _("方式"), _("被查询人时间"), _("时间差（分钟）"), _("身份核对")]
+    unconfirmed = _("未核对（扫码自填）")
 
     def rows():
         for c in found.contacts:
@@ -39,7 +41,8 @@ def export_contacts(actor, found: Exposure) -> tuple[bytes, int]:
             yield [p.name if p else "", p.masked_id if p else "", p.masked_phone if p else "",
                    p.region_id if p else "", str(kinds[c.kind]), c.where,
                    timezone.localtime(c.at).strftime("%Y-%m-%d %H:%M:%S"), str(sources[c.source]),
-                   timezone.localtime(c.subject_at).strftime("%Y-%m-%d %H:%M:%S"), c.delta_minutes]
+                   timezone.localtime(c.subject_at).strftime("%Y-%m-%d %H:%M:%S"), c.delta_minutes,
+                   "" if c.confirmed else unconfirmed]
 
     title = _("密接排查名单：%(name)s（%(start)s 至 %(end)s，±%(w)s分钟）") % {
         "name": found.person.name, "start": timezone.localtime(found.start).strftime("%Y-%m-%d %H:%M"),

@@ -4,8 +4,8 @@ A public check-in keeps the identity its visitor typed (services.check_ins); any
 number or phone, so a check-in counts as a person's presence — for the exposure search and the
 reconciliation — only once someone who traces has reviewed it. Decided here and nowhere else:
 
-* Who links: whoever may search exposures (permissions.can_search_exposure), for a check-in at a place or
-  checkpoint in their scope, to a person they may trace (selectors.exposure.subjects_for: of their area;
+* Who links: whoever may search exposures, for a check-in at a place or checkpoint in their scope
+  (permissions.can_match_check_in: the exposure search offers the match page by it), to a person they may trace (selectors.exposure.subjects_for: of their area;
   anyone for a county's headquarters and above). Anything else is as if it did not exist (404).
 * To whom: one of the proposals (selectors.check_ins.match_candidates): the person with the check-in's
   typed ID number (keyed digest) when it has one, else a person with its typed phone and name. A tracer
@@ -38,7 +38,7 @@ def _locked_in_scope(actor, check_in: CheckIn) -> CheckIn:
     if not permissions.can_search_exposure(actor):
         raise PermissionDenied(_("您的角色不能核对扫码登记"))
     locked = CheckIn.objects.select_for_update().filter(pk=check_in.pk).first()
-    if locked is None or not actor.region.contains(locked.region_id):
+    if locked is None or not permissions.can_match_check_in(actor, locked.region_id):
         raise PermissionDenied(_("该扫码登记不在您的管辖范围内"))
     return locked
 
