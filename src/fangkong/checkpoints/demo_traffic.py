@@ -220,6 +220,8 @@ class Traffic:
         rng, spec = self.rng, cp.demo_spec
         vehicle = rng.random() < spec.vehicles
         size = rng.choice((1, 1, 2, 2, 2, 3, 4)) if vehicle else 1
+        # the people of a vehicle are registered 20 s apart: the last of them, too, before now
+        at = min(at, self.now - size * 20 * datetime.timedelta(seconds=1))
         plate = self.plate() if vehicle else ""
         inbound = rng.random() < .68
         turned_back = inbound and cp.kind in ROAD_KINDS + (CheckpointKind.STATION,) and rng.random() < .035
