@@ -187,6 +187,19 @@ def test_a_template_that_does_not_render_is_refused_with_the_reason(tree):
     assert not BriefTemplate.objects.exists()
 
 
+@pytest.mark.parametrize("expression", [
+    "{{ title.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "{{ screening.update({'households_visited': 0}) }}",
+])
+def test_a_template_that_reaches_for_python_internals_is_refused(tree, expression):
+    hostile = _edited_default("{{ title }}", expression)
+    with pytest.raises(ValidationError) as info:
+        brief.upload_template(hq("admin", Role.HQ_ADMIN), f.COUNTY, "恶意模板", hostile)
+    assert "模板无法生成简报" in info.value.message_dict["file"][0]
+    assert not BriefTemplate.objects.exists()
+
+
 def test_a_template_is_changed_by_the_admins_of_its_region_and_above(tree):
     content = brief.DEFAULT_TEMPLATE.read_bytes()
     county_admin, town_admin = hq("admin", Role.HQ_ADMIN), hq("town_admin", Role.HQ_ADMIN, f.TOWN_A)

@@ -201,13 +201,16 @@ def revert_template(actor, region_code: str) -> int:
 def render(template: bytes, context: dict, *, with_charts: bool = True) -> bytes:
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
     tpl = DocxTemplate(io.BytesIO(template))
     context = dict(context)
     days = [datetime.date.fromisoformat(context["day"]) - datetime.timedelta(days=n)
             for n in range(len(context["trends"][0]["lines"][0][1]) - 1, -1, -1)] if context.get("trends") else []
     context["charts"] = [InlineImage(tpl, io.BytesIO(charts.png_lines(t["title"], days, t["lines"])), width=Mm(150))
                          for t in context.get("trends", [])] if with_charts else []
-    tpl.render(context, autoescape=True)
+    # An uploaded template is code: the sandbox lets it read the figures it is given and call nothing else
+    # (no attribute walk to Python's internals, ranges capped), so an admin's upload cannot run programs.
+    tpl.render(context, jinja_env=ImmutableSandboxedEnvironment(), autoescape=True)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
