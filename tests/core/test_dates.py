@@ -216,3 +216,22 @@ def test_a_page_for_a_day_in_range_still_works(scene, template):
 
     # a report not yet submitted has no workbook: back to the report's page
     assert response.status_code == (302 if template.endswith("report.xlsx") else 200), response.content[:300]
+
+
+@pytest.mark.parametrize("command", [
+    ["report", "daily", "--region", f.COUNTY, "--format", "json"],
+    ["brief", "--region", f.COUNTY, "--out", "brief.docx"],
+    ["export-ledger", "--region", f.COUNTY, "--out", "ledger.xlsx"],
+    ["reports", "status", "--region", f.COUNTY],
+    ["rollup", "check"],
+])
+@pytest.mark.parametrize(("value", "says"), [("0001-01-01", "超出范围"), ("9999-12-31", "超出范围"),
+                                             ("2026-13-01", "YYYY-MM-DD")])
+def test_a_command_refuses_a_day_outside_the_range_naming_the_option(tree, tmp_path, monkeypatch, command,
+                                                                      value, says):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CommandError) as info:
+        call_command(*command, "--date", value)
+    assert "--date" in str(info.value) and says in str(info.value) and value in str(info.value)

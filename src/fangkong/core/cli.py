@@ -1,8 +1,13 @@
 """Pieces every `fangkong` command shares."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from .days import day_problem
 
 
 def active_user(username: str):
@@ -19,3 +24,18 @@ def acting_user(username: str | None):
     if user is None:
         raise CommandError(_("用户不存在、已停用或没有管辖区划：%(name)s") % {"name": username})
     return user
+
+
+def day_option(value: str | None, option: str = "--date") -> datetime.date:
+    """The day of a date option (YYYY-MM-DD, within the accepted days; today when not given), or a
+    CommandError naming the option, the value and what is wrong."""
+    if not value:
+        return timezone.localdate()
+    try:
+        day = datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise CommandError(_("%(option)s 日期格式应为 YYYY-MM-DD：%(value)s")
+                           % {"option": option, "value": value}) from None
+    if problem := day_problem(day):
+        raise CommandError(f"{option} {problem}")
+    return day

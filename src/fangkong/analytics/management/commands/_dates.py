@@ -5,15 +5,9 @@ import datetime
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from fangkong.core.cli import day_option
+
 MAX_DAYS = 366
-
-
-def parse_date(value: str, option: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value.strip())
-    except ValueError:
-        raise CommandError(_("%(option)s 日期格式应为 YYYY-MM-DD：%(value)s")
-                           % {"option": option, "value": value}) from None
 
 
 def add_day_options(parser) -> None:
@@ -27,11 +21,11 @@ def day_range(opts: dict) -> tuple[datetime.date, datetime.date]:
     if opts.get("date"):
         if opts.get("first") or opts.get("last"):
             raise CommandError(_("--date 不能与 --from/--to 同时使用"))
-        day = parse_date(opts["date"], "--date")
+        day = day_option(opts["date"], "--date")
         return day, day
     if not (opts.get("first") and opts.get("last")):
         raise CommandError(_("请给出 --date，或同时给出 --from 和 --to"))
-    first, last = parse_date(opts["first"], "--from"), parse_date(opts["last"], "--to")
+    first, last = day_option(opts["first"], "--from"), day_option(opts["last"], "--to")
     if first > last:
         raise CommandError(_("--from %(first)s 晚于 --to %(last)s") % {"first": first, "last": last})
     if (last - first).days >= MAX_DAYS:

@@ -4,16 +4,14 @@ ID numbers and phones are masked unless --reveal is given by a user allowed to s
 Every export is audited.
 """
 
-import datetime
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
-from django.utils import timezone
 
 from fangkong.audit import services as audit
-from fangkong.core.cli import acting_user
+from fangkong.core.cli import acting_user, day_option
 from fangkong.ledger import services
 
 
@@ -28,10 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", default="", help="export as this user (scope, reveal right, name in file)")
 
     def handle(self, *args, **opts):
-        try:
-            day = datetime.date.fromisoformat(opts["date"]) if opts["date"] else timezone.localdate()
-        except ValueError:
-            raise CommandError(f"bad --date (YYYY-MM-DD): {opts['date']}") from None
+        day = day_option(opts["date"])
         actor = acting_user(opts["user"])
         try:
             with audit.source("cli"):

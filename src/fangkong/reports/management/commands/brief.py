@@ -5,12 +5,10 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.analytics.management.commands._dates import parse_date
 from fangkong.audit import services as audit
-from fangkong.core.cli import acting_user
+from fangkong.core.cli import acting_user, day_option
 from fangkong.reports import brief
 
 
@@ -28,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         user = acting_user(opts["user"])
-        day = parse_date(opts["date"], "--date") if opts["date"] else timezone.localdate()
+        day = day_option(opts["date"])
         region = opts["region"].strip()
         try:
             with audit.source("cli"):

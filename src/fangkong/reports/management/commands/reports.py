@@ -1,28 +1,17 @@
 """`fangkong reports export|status`: the daily report chain from the command line."""
 
-import datetime
 import json
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.audit import services as audit
-from fangkong.core.cli import acting_user
+from fangkong.core.cli import acting_user, day_option
 from fangkong.reports import selectors, services
 from fangkong.reports.schemas_chain import status_out
-
-
-def _date(value: str | None) -> datetime.date:
-    if not value:
-        return timezone.localdate()
-    try:
-        return datetime.date.fromisoformat(value.strip())
-    except ValueError:
-        raise CommandError(_("--date 日期格式应为 YYYY-MM-DD：%(value)s") % {"value": value}) from None
 
 
 class Command(BaseCommand):
@@ -43,7 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **opts):
         user = acting_user(opts["user"])
-        day = _date(opts["date"])
+        day = day_option(opts["date"])
         region = opts["region"].strip()
         try:
             if action == "status":
