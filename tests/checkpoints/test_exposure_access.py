@@ -322,3 +322,27 @@ def test_the_page_reads_as_many_queries_for_many_contacts(scene, login, fresh_us
     small = count()
     _crowd(scene, 200, 30)
     assert count() == small
+
+
+def test_the_page_posts_the_number_and_redirects_to_the_search_by_person(scene, login):
+    """The ID number or phone typed is posted, never put in an address (history, access logs, shared links)."""
+    subject = scene["subject"]
+    client = login(staff("doc", Role.DOCTOR, f.TOWN_A))
+    form = client.get(PAGE).content.decode()
+    assert re.search(r'<form method="post"[^>]*id="exposure-form"', form)
+    for number in (subject.id_number, subject.phone):
+        response = client.post(PAGE, {"number": number, "start": "2026-01-01"})
+        assert response.status_code == 302
+        location = response["Location"]
+        assert number not in location and f"person={subject.pk}" in location and "start=2026-01-01" in location
+    assert not AuditEntry.objects.filter(action="exposure.search").exists()  # nothing searched before the redirect
+    page = client.get(location)
+    assert page.status_code == 200 and subject.name in page.content.decode()
+    assert AuditEntry.objects.filter(action="exposure.search").count() == 1
+
+
+def test_a_posted_number_out_of_reach_is_404_like_an_unknown_one(scene, login):
+    client = login(staff("doc", Role.DOCTOR, f.TOWN_A))
+    out, unknown = client.post(PAGE, {"number": scene["out"].phone}), client.post(PAGE, {"number": UNKNOWN_PHONE})
+    assert out.status_code == unknown.status_code == 404
+    assert comparable(out.content.decode(), scene["out"].phone) == comparable(unknown.content.decode(), UNKNOWN_PHONE)

@@ -12,11 +12,11 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fangkong.core.exports import XLSX_TYPE
 from fangkong.people import services as people_services
@@ -59,11 +59,12 @@ class Outcome:
                 "query": query, "revealed": None, **extra}
 
 
-def _search(request) -> Outcome:
+def _search(request, data=None, *, subjects_only: bool = False) -> Outcome:
+    """The search the query (or `data`) asks for; with `subjects_only`, only whom it would search (candidates)."""
     user = request.user
     if not permissions.can_search_exposure(user):
         raise PermissionDenied
-    form = ExposureForm(request.GET or None)
+    form = ExposureForm(data if data is not None else request.GET or None)
     if not form.is_bound:
         return Outcome(form)
     if not form.is_valid():
@@ -77,7 +78,7 @@ def _search(request) -> Outcome:
     subjects = selectors.subjects_for(user, person_id=data.get("person"), number=data.get("number", ""))
     if not subjects:
         return Outcome(form, error=_("未找到该人员，请核对身份证号或手机号"), status=404)
-    if len(subjects) > 1:
+    if len(subjects) > 1 or subjects_only:
         return Outcome(form, candidates=subjects)
     found = selectors.exposure_search(user, subjects[0], start=start, end=end)
     services.record_exposure_search(user, found)
@@ -85,10 +86,25 @@ def _search(request) -> Outcome:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def exposure(request):
-    outcome = _search(request)
+    """The page's form posts the number typed, so an ID number or phone never stands in an address (the
+    browser's history, the server's access log, a shared link): one person found is redirected to the search
+    by person id, several are listed to choose from (their links carry the id too)."""
+    if request.method == "POST":
+        outcome = _search(request, request.POST, subjects_only=True)
+        if len(outcome.candidates) == 1:
+            return redirect(f"{request.path}?{_by_person(outcome)}")
+    else:
+        outcome = _search(request)
     return render(request, TEMPLATE, outcome.context(), status=outcome.status)
+
+
+def _by_person(outcome: Outcome) -> str:
+    data = outcome.form.cleaned_data
+    query = {"person": outcome.candidates[0].pk}
+    query.update({name: data[name].isoformat() for name in ("start", "end") if data.get(name)})
+    return urlencode(query)
 
 
 @never_cache
