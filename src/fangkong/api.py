@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from fangkong.accounts.api import router as accounts_router
+from fangkong.accounts.api_auth import AUTH, docs_access
 from fangkong.analytics.api import router as analytics_router
 from fangkong.checkpoints.api import router as checkpoints_router
-from fangkong.core.api import AUTH, docs_access
 from fangkong.core.errors import Conflict, protected_conflict
 from fangkong.ledger.api import router as ledger_router
 from fangkong.people.api import router as people_router

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import menu, signals  # noqa: F401  the main menu's entries; the signal receivers

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AnalyticsConfig(AppConfig):
     name = "fangkong.analytics"
     verbose_name = _("统计")
+
+    def ready(self):
+        from . import menu  # noqa: F401  registers its entries of the main menu

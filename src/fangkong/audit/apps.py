@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "fangkong.audit"
     verbose_name = _("审计")
+
+    def ready(self):
+        from . import menu  # noqa: F401  registers its entries of the main menu

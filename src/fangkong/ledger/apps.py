@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class LedgerConfig(AppConfig):
     name = "fangkong.ledger"
     verbose_name = _("台账导入导出")
+
+    def ready(self):
+        from . import menu  # noqa: F401  registers its entries of the main menu

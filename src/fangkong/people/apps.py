@@ -7,4 +7,4 @@ class PeopleConfig(AppConfig):
     verbose_name = _("人员")
 
     def ready(self):
-        from . import services  # noqa: F401  registers the person registration's review
+        from . import menu, services  # noqa: F401  register the menu entries and the person registration's review

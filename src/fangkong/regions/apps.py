@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RegionsConfig(AppConfig):
     name = "fangkong.regions"
     verbose_name = _("行政区划")
+
+    def ready(self):
+        from . import menu  # noqa: F401  registers its entries of the main menu

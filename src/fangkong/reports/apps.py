@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "fangkong.reports"
     verbose_name = _("每日一报与工作简报")
+
+    def ready(self):
+        from . import menu  # noqa: F401  registers its entries of the main menu

@@ -1,0 +1,8 @@
+"""The audit app's entries of the main menu (core.navigation)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.accounts import permissions
+from fangkong.core.navigation import Entry, register
+
+register(Entry(_("审计日志"), "audit:list", permissions.can_view_audit, order=210))

@@ -1,0 +1,12 @@
+"""The screening app's entries of the main menu (core.navigation)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.accounts import permissions
+from fangkong.core.navigation import Entry, register
+
+register(
+    Entry(_("今日名单"), "screening:today", permissions.can_work_ledger, order=50),
+    Entry(_("重点人员"), "screening:key_persons", permissions.can_view_ledger, order=60),
+    Entry(_("摸排"), "screening:sweeps", permissions.can_view_ledger, order=70),
+)
