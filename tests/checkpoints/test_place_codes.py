@@ -10,6 +10,7 @@ from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
 from fangkong.checkpoints import qr
 from fangkong.checkpoints.models import PlaceCode
+from fangkong.core import fonts
 from tests import factories
 
 from .helpers_b import checkpoint, fresh_cache, place, staff  # noqa: F401
@@ -53,7 +54,6 @@ def _assert_code_at(image, url: str, top: int) -> None:
 def test_png_download_is_the_code_of_the_check_in_url_under_the_place_name(tree, login):
     from PIL import Image
 
-    from fangkong.reports import charts
     p = place("东岳村农贸市场", address="东岳村3组")
     client = login(staff("hq"))
     response = client.get(f"/checkpoints/places/{p.pk}/code/?format=png")
@@ -62,7 +62,7 @@ def test_png_download_is_the_code_of_the_check_in_url_under_the_place_name(tree,
     assert "filename*=UTF-8''%E4%B8%9C%E5%B2%B3%E6%9D%91" in response["Content-Disposition"]  # 东岳村…
     token = PlaceCode.objects.get(place=p).token
     image = Image.open(io.BytesIO(response.content))
-    if charts.cjk_font() is None:  # no CJK font on this machine: the plain code
+    if fonts.cjk_font() is None:  # no CJK font on this machine: the plain code
         assert response.content == qr.png_bytes(_code_url(token))
         return
     _assert_code_at(image, _code_url(token), top=qr.TITLE_HEIGHT)
@@ -72,14 +72,13 @@ def test_png_download_is_the_code_of_the_check_in_url_under_the_place_name(tree,
 
 
 def test_without_a_cjk_font_the_png_is_the_plain_code(monkeypatch):
-    from fangkong.reports import charts
-    charts.cjk_font.cache_clear()
-    monkeypatch.setattr(charts, "CJK_FONTS", ["No Such Font"])
+    fonts.cjk_font.cache_clear()
+    monkeypatch.setattr(fonts, "CJK_FONTS", ["No Such Font"])
     try:
         url = _code_url("abc")
         assert qr.labelled_png(url, "东岳村农贸市场") == qr.png_bytes(url)
     finally:
-        charts.cjk_font.cache_clear()
+        fonts.cjk_font.cache_clear()
 
 
 def test_svg_download_has_the_name_above_the_code(tree, login):

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fangkong.accounts.models import Role
+from fangkong.core.forms import moment_text
 from fangkong.quarantine import services
-from fangkong.quarantine.forms import moment_text
 from fangkong.quarantine.models import FollowUp, FollowUpStatus, TransferRequest, TransferStatus
 from fangkong.quarantine.schedule import GRACE
 from tests import factories as f

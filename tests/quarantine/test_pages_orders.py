@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fangkong.accounts.models import Role
+from fangkong.core.forms import moment_text
 from fangkong.quarantine import selectors, services
-from fangkong.quarantine.forms import moment_text
 from fangkong.quarantine.models import NucleicAcidTest, Quarantine, QuarantineStatus
 from fangkong.quarantine.schedule import day_start
 from tests import factories as f

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
+from fangkong.core.forms import moment_text
 from fangkong.quarantine import services
-from fangkong.quarantine.forms import moment_text
 from tests import factories as f
 
 from .helpers import days_ago, key_person, local, start

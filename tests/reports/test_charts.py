@@ -4,6 +4,7 @@ import datetime
 import re
 import xml.etree.ElementTree as ET
 
+from fangkong.core import fonts
 from fangkong.reports import charts
 
 DAYS = [datetime.date(2020, 1, 21) + datetime.timedelta(days=n) for n in range(14)]
@@ -36,15 +37,15 @@ def test_round_axis_tops():
 def test_png_is_an_image_in_a_cjk_font_when_there_is_one():
     png = charts.png_lines("隔离观察人数", DAYS, [("居家隔离", [1, 2, 3] + [4] * 11)])
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
-    font = charts.cjk_font()
+    font = fonts.cjk_font()
     assert font is None or re.search(r"CJK|Hei|Song|Ming|Han|YaHei|PingFang|Fallback|Sim", font)
 
 
 def test_png_without_a_cjk_font_still_draws(monkeypatch):
-    charts.cjk_font.cache_clear()
-    monkeypatch.setattr(charts, "CJK_FONTS", ["No Such Font"])
+    fonts.cjk_font.cache_clear()
+    monkeypatch.setattr(fonts, "CJK_FONTS", ["No Such Font"])
     try:
         png = charts.png_lines("发热", DAYS, [("摸排发现", [0] * 14)])
         assert png[:4] == b"\x89PNG"
     finally:
-        charts.cjk_font.cache_clear()
+        fonts.cjk_font.cache_clear()

@@ -8,9 +8,8 @@ is shown, never on a successful POST: the passage form's POST stays a handful of
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.forms import DayField
+from fangkong.core.forms import DayField, MomentInput
 from fangkong.people.models import IdType
-from fangkong.quarantine.forms import MomentInput, moment_text  # noqa: F401  (re-exported for the views)
 
 from .models import CheckpointKind, Direction, Outcome
 from .services.duplicates import KEY_MAX, new_key

@@ -15,6 +15,8 @@ import segno
 from django.conf import settings
 from django.urls import reverse
 
+from fangkong.core.fonts import cjk_font
+
 ERROR = "m"        # 15% of the code can be dirty or torn and it still scans
 SCALE = 8          # pixels (PNG) or user units (SVG) per module
 BORDER = 4         # the quiet zone the standard asks for
@@ -72,7 +74,6 @@ def labelled_svg(url: str, title: str, subtitle: str = "") -> str:
 def labelled_png(url: str, title: str, subtitle: str = "") -> bytes:
     """A PNG like `labelled_svg`: the title centred above the code (shrunk to fit a long name), the optional
     line under it; the code's pixels are exactly those of `png_bytes`."""
-    from fangkong.reports.charts import cjk_font
 
     font = cjk_font()
     if font is None:

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from fangkong.core.forms import apply_service_error, query_day
+from fangkong.core.forms import apply_service_error, moment_text, query_day
 from fangkong.regions import codes
 from fangkong.regions.models import Region, within
 
 from . import permissions
-from .forms_checkpoints import CheckpointForm, InspectionForm, RiskAreaForm, ShiftForm, moment_text
+from .forms_checkpoints import CheckpointForm, InspectionForm, RiskAreaForm, ShiftForm
 from .models import FIVE_HAVES, CheckpointStatus, FiveHavesInspection
 from .selectors import checkpoints as selectors
 from .selectors import passages as passage_selectors

@@ -3,6 +3,7 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import BadRequest, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import days
@@ -58,3 +59,16 @@ def cleaned_or_400(form: forms.Form) -> dict:
         raise BadRequest("；".join(f"{form.fields[name].label if name in form.fields else ''}：{error}"
                                   for name, errors in form.errors.items() for error in errors))
     return form.cleaned_data
+
+
+MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def moment_text(value: datetime.datetime | None) -> str:
+    """A datetime-local input's value: local time, to the minute."""
+    return timezone.localtime(value, days.tz()).strftime(MOMENT_FORMAT) if value else ""
+
+
+class MomentInput(forms.TextInput):
+    """A date and time typed on a phone or a laptop (the browser's own picker)."""
+    input_type = "datetime-local"

@@ -4,24 +4,14 @@ Times travel as text ("2020-02-01T18:00" from a datetime-local input): the servi
 answer with a Chinese message naming the field, so a page and the API refuse the same input alike.
 """
 
-import datetime
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.forms import DayField
+from fangkong.core.forms import DayField, MomentInput
 
 from .models import CheckMethod, CountsFrom, Kind, QuarantineStatus, Symptom, TestResult, TransferStatus
-from .schedule import tz
 from .services.orders import OTHER_ENDINGS
-
-MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def moment_text(value: datetime.datetime | None) -> str:
-    """A datetime-local input's value: local time, to the minute."""
-    return timezone.localtime(value, tz()).strftime(MOMENT_FORMAT) if value else ""
 
 
 def user_label(user) -> str:
@@ -30,10 +20,6 @@ def user_label(user) -> str:
 
 def user_choices(users, empty=None) -> list[tuple[str, str]]:
     return ([("", empty)] if empty else []) + [(str(u.pk), user_label(u)) for u in users]
-
-
-class MomentInput(forms.TextInput):
-    input_type = "datetime-local"
 
 
 def moment_field(label, required: bool = False) -> forms.CharField:

@@ -23,12 +23,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.audit import services as audit
+from fangkong.core.docx import BODY_FONT, BODY_SIZE, LATIN_FONT, SMALL_SIZE, TITLE_FONT, TITLE_SIZE, set_fonts
 from fangkong.people import identity
 from fangkong.regions import codes
 from fangkong.regions.models import Region
@@ -36,9 +36,6 @@ from fangkong.regions.models import Region
 from .models import Kind, Quarantine
 from .schedule import tz
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-TITLE_FONT, BODY_FONT, LATIN_FONT = "宋体", "仿宋", "Times New Roman"
-TITLE_SIZE, BODY_SIZE, SMALL_SIZE = Pt(22), Pt(16), Pt(9)
 HEADQUARTERS_SUFFIX = "新型冠状病毒肺炎疫情防控指挥部"
 BLANK = "＿＿＿＿＿＿＿＿"
 
@@ -96,35 +93,16 @@ def facts(q: Quarantine, reveal: bool) -> dict:
 
 # DOCX building ----------------------------------------------------------------------------------
 
-def _set_fonts(element, east_asian: str, latin: str = LATIN_FONT) -> None:
-    """Name the fonts on an element owning a w:rPr (a style, a run, the document defaults).
-
-    Theme attributes win over named fonts in Word, so they are removed.
-    """
-    rpr = element.get_or_add_rPr() if hasattr(element, "get_or_add_rPr") else element
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for name in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(name), None)
-    fonts.set(qn("w:ascii"), latin)
-    fonts.set(qn("w:hAnsi"), latin)
-    fonts.set(qn("w:cs"), latin)
-    fonts.set(qn("w:eastAsia"), east_asian)
-    fonts.set(qn("w:hint"), "eastAsia")
-
-
 def _new_document(exporter, exported_at: datetime.datetime, title: str) -> Document:
     doc = Document()
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     if defaults is not None:
         rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
         if rpr is not None:
-            _set_fonts(rpr, BODY_FONT)
+            set_fonts(rpr, BODY_FONT)
     normal = doc.styles["Normal"]
     normal.font.size = BODY_SIZE
-    _set_fonts(normal.element, BODY_FONT)
+    set_fonts(normal.element, BODY_FONT)
     normal.paragraph_format.line_spacing = Pt(28)
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -145,7 +123,7 @@ def _run(paragraph, text: str, *, font: str = BODY_FONT, size=BODY_SIZE, bold: b
     run = paragraph.add_run(text)
     run.font.size, run.font.bold = size, bold
     run.font.name = LATIN_FONT
-    _set_fonts(run._element, font)
+    set_fonts(run._element, font)
     if colour is not None:
         run.font.color.rgb = colour
     return run

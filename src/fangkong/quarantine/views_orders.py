@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.accounts import permissions as account_permissions
-from fangkong.core.forms import apply_service_error
+from fangkong.core.docx import DOCX_TYPE
+from fangkong.core.forms import apply_service_error, moment_text
 from fangkong.screening import selectors as screening_selectors
 
 from . import notices, permissions, selectors, services
@@ -27,7 +28,6 @@ from .forms import (
     ResponsibleForm,
     StartForm,
     TestForm,
-    moment_text,
 )
 from .models import CountsFrom, Kind, QuarantineStatus
 from .schedule import day_bounds, local_day, policy_end, tz
@@ -230,6 +230,6 @@ def notice(request, pk: int):
         raise Http404
     content, name = notices.export_notice(user, q, doc=form.cleaned_data["doc"],
                                           reveal=form.cleaned_data["reveal"])
-    response = HttpResponse(content, content_type=notices.DOCX_TYPE)
+    response = HttpResponse(content, content_type=DOCX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts import permissions as account_permissions
 from fangkong.audit import services as audit
 from fangkong.core import spreadsheets
+from fangkong.core.docx import DOCX_TYPE  # noqa: F401  (the brief's pages and API answer with it)
 from fangkong.regions import codes
 from fangkong.regions import selectors as region_selectors
 from fangkong.regions.models import Region
@@ -35,7 +36,6 @@ from fangkong.regions.models import Region
 from . import brief_context, charts
 from .models import Brief, BriefTemplate
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates_docx" / "brief_default.docx"
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 # A template is unpacked and parsed in the server's process: a zip of kilobytes must not unpack to gigabytes.

@@ -25,7 +25,7 @@ from docx.oxml import OxmlElement  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Mm, Pt, RGBColor  # noqa: E402
 
-from fangkong.quarantine.notices import BODY_FONT, BODY_SIZE, LATIN_FONT, TITLE_FONT, _set_fonts  # noqa: E402
+from fangkong.core.docx import BODY_FONT, BODY_SIZE, LATIN_FONT, TITLE_FONT, set_fonts  # noqa: E402
 
 PATH = Path(__file__).resolve().parent / "templates_docx" / "brief_default.docx"
 HEADING_FONT = "黑体"
@@ -35,7 +35,7 @@ RED = RGBColor(0xC0, 0x00, 0x00)
 def _run(paragraph, text: str, *, font: str = BODY_FONT, size=BODY_SIZE, bold=False, colour=None):
     run = paragraph.add_run(text)
     run.font.size, run.font.bold, run.font.name = size, bold, LATIN_FONT
-    _set_fonts(run._element, font)
+    set_fonts(run._element, font)
     if colour is not None:
         run.font.color.rgb = colour
     return run
@@ -74,7 +74,7 @@ def build() -> Document:
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.size = BODY_SIZE
-    _set_fonts(normal.element, BODY_FONT)
+    set_fonts(normal.element, BODY_FONT)
     normal.paragraph_format.line_spacing = Pt(28)
     normal.paragraph_format.space_after = Pt(0)
     section = doc.sections[0]

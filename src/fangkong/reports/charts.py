@@ -10,14 +10,13 @@ labels fall back to the default font without failing (glyph warnings are silence
 import datetime
 import io
 import warnings
-from functools import lru_cache
 from html import escape
+
+from fangkong.core.fonts import cjk_font
 
 # colour-blind-safe palette (Okabe–Ito), dark enough for print
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8B4513"]
-CJK_FONTS = ["Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "Source Han Sans CN",
-             "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "AR PL UMing CN", "SimSun", "SimHei",
-             "Microsoft YaHei", "PingFang SC", "Droid Sans Fallback"]
+
 
 Line = tuple[str, list[int]]
 
@@ -81,14 +80,6 @@ def svg_lines(title: str, days: list[datetime.date], lines: list[Line], *, width
         legend_x += 20 + 10 * len(label)
     out.append("</svg>")
     return "".join(out)
-
-
-@lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """The first CJK font matplotlib can find on this machine, or None."""
-    from matplotlib import font_manager
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in installed), None)
 
 
 def png_lines(title: str, days: list[datetime.date], lines: list[Line], *, width_in: float = 6.0,
