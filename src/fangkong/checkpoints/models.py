@@ -321,7 +321,7 @@ class PlaceCode(models.Model):
         return self.place or self.checkpoint
 
 
-class CheckIn(models.Model):
+class CheckIn(identity.MaskedNumbers, models.Model):
     """扫码登记: a visitor at a place (or checkpoint) at a time, from the public check-in page.
     `region` is the place's. The optional origin feeds the reconciliation like a passage's.
 
@@ -373,14 +373,6 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name or self.person_id} {self.checked_in_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def masked_id(self) -> str:
-        return identity.mask_id(self.id_number)
-
-    @property
-    def masked_phone(self) -> str:
-        return identity.mask_phone(self.phone)
 
 
 class TaskKind(models.TextChoices):

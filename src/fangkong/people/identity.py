@@ -150,3 +150,16 @@ def mask_phone(phone: str) -> str:
     if len(phone) < 7:
         return "*" * len(phone)
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+class MaskedNumbers:
+    """`masked_id` and `masked_phone` of a record that holds an `id_number` and a `phone` (a person, what a
+    visitor typed at a check-in): how they are shown to everyone who may not reveal them."""
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)

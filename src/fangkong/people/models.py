@@ -37,7 +37,7 @@ class Household(models.Model):
         return self.address
 
 
-class Person(models.Model):
+class Person(identity.MaskedNumbers, models.Model):
     """A person known to the county. The ID number is looked up by `id_digest` only."""
 
     name = models.CharField(_("姓名"), max_length=50)
@@ -72,14 +72,6 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def masked_id(self) -> str:
-        return identity.mask_id(self.id_number)
-
-    @property
-    def masked_phone(self) -> str:
-        return identity.mask_phone(self.phone)
 
 
 class ReviewStatus(models.TextChoices):
