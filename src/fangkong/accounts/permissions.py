@@ -44,6 +44,11 @@ def can_reveal(user) -> bool:
     return _has(user, REVEAL_PERSONAL_DATA)
 
 
+def can_reveal_in(user, region_code: str) -> bool:
+    """May reveal a person (or record) of that region: a revealing role, and the region in the user's scope."""
+    return can_reveal(user) and codes.is_within(region_code, user.region_id)
+
+
 def can_write(user) -> bool:
     return _has(user, set(Role) - READ_ONLY)
 

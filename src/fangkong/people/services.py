@@ -177,7 +177,8 @@ def _save_changes(actor, person: Person, before: dict) -> None:
 
 @transaction.atomic
 def reveal_person(actor, person: Person) -> dict:
-    """The full ID number and phone, for roles allowed to see them; every reveal is logged."""
+    """The full ID number and phone, for roles allowed to see them of a person in their scope (the rule of
+    accounts.permissions.can_reveal_in, checked in two steps to say which part failed); every reveal is logged."""
     if not permissions.can_reveal(actor):
         raise PermissionDenied(_("您的角色不能查看完整证件号码和电话"))
     if not actor.region.contains(person.region_id):

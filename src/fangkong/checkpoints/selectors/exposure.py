@@ -94,7 +94,7 @@ class Presence:
 @dataclass(frozen=True)
 class ShownPerson:
     """A person as the exposure result shows them, the subject or a contact: ID number and phone masked for
-    every role. `revealable` says whether the searcher may reveal this one person (the people app's rule:
+    every role. `revealable` says whether the searcher may reveal this one person (accounts.permissions.can_reveal_in;
     people.services.reveal_person enforces it; here it only decides whether a reveal button is offered)."""
     pk: int
     name: str
@@ -121,18 +121,11 @@ class ShownVisitor:
     region_id: ClassVar[str] = ""   # where they live is unknown: only what they typed
 
 
-def _reveal_hint(user):
-    """region code → may the user reveal a person registered there (mirrors people.services.reveal_person)."""
-    allowed = account_permissions.can_reveal(user)
-    return lambda region_code: allowed and codes.is_within(region_code, user.region_id)
-
-
 def _shown(rows, user) -> list[ShownPerson]:
     """(id, name, id number, phone, region code, region name) rows as shown: the numbers masked here, before
     anything else sees them."""
-    revealable = _reveal_hint(user)
     return [ShownPerson(pk, name, identity.mask_id(number), identity.mask_phone(phone), region_id, region_name or "",
-                        revealable(region_id))
+                        account_permissions.can_reveal_in(user, region_id))
             for pk, name, number, phone, region_id, region_name in rows]
 
 

@@ -18,7 +18,6 @@ from fangkong.accounts import permissions as account_permissions
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core import rows
-from fangkong.regions import codes
 from fangkong.screening.services import parse_temperature
 
 from .. import rollup
@@ -252,7 +251,7 @@ def phone_to_call(actor, quarantine: Quarantine) -> str:
     q = Quarantine.objects.select_related("key_person__person").get(pk=quarantine.pk)
     require_visible(actor, q)
     answerable = actor.pk in (q.cadre_id, q.doctor_id)
-    if not (answerable or (account_permissions.can_reveal(actor) and codes.is_within(q.region_id, actor.region_id))):
+    if not (answerable or account_permissions.can_reveal_in(actor, q.region_id)):
         raise PermissionDenied(_("只有该人员的包保干部和医生可以查看完整电话"))
     require_active(q)
     person = q.key_person.person
