@@ -14,7 +14,7 @@ def client_ip(request) -> str:
     if request is None:
         return ""
     remote = request.META.get("REMOTE_ADDR", "") or ""
-    trusted = set(getattr(settings, "FANGKONG_TRUSTED_PROXIES", ()) or ())
+    trusted = set(settings.FANGKONG_TRUSTED_PROXIES)
     if remote in trusted:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
         for address in reversed(forwarded):

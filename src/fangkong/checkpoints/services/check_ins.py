@@ -51,11 +51,10 @@ from . import duplicates, risk_areas
 
 NAME_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fffA-Za-z·•.\- ]{1,50}$")
 ORIGIN_CODE_LENGTHS = (2, 4, 6, 9, 12)
-DEFAULT_RATE = 10  # attempts per client and minute
 
 
 def rate_per_minute() -> int:
-    return int(getattr(settings, "FANGKONG_CHECK_IN_RATE", DEFAULT_RATE))
+    return settings.FANGKONG_CHECK_IN_RATE
 
 
 def allow_attempt(address: str, now: float | None = None) -> bool:

@@ -26,14 +26,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-DEFAULT_SECONDS = 60
 KEY_MAX = 64
 KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 def window() -> datetime.timedelta:
     """How far apart two registrations of the same facts may be and still be one."""
-    return datetime.timedelta(seconds=int(getattr(settings, "FANGKONG_DUPLICATE_SECONDS", DEFAULT_SECONDS)))
+    return datetime.timedelta(seconds=settings.FANGKONG_DUPLICATE_SECONDS)
 
 
 def new_key() -> str:

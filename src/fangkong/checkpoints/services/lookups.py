@@ -27,11 +27,9 @@ from ..models import Checkpoint
 from ..selectors import passages as passage_selectors
 from .passages import require_registrar
 
-DEFAULT_RATE = 20  # look-ups per account and minute
-
 
 def lookup_rate() -> int:
-    return int(getattr(settings, "FANGKONG_LOOKUP_RATE", DEFAULT_RATE))
+    return settings.FANGKONG_LOOKUP_RATE
 
 
 def look_up_person(actor, checkpoint: Checkpoint, *, id_type: str, id_number: str) -> dict:
