@@ -4,6 +4,10 @@
 at the password (services: "Login lockout"), so a throttled attempt tells nothing, not even whether the
 password was right. `get_user` (every page of a session) refuses a user who may no longer work: locked
 by an admin, deactivated or without a scope; a per-address throttle never ends a session.
+
+Permissions: `user.has_perm(name)` is answered from the role table (permissions.PERMISSION_RULES) and
+nothing else. Group and user permission rows grant nothing, and there are no per-object permissions: the
+scope is checked by selectors and services.
 """
 
 from django.contrib.auth import get_user_model
@@ -11,7 +15,7 @@ from django.contrib.auth.backends import ModelBackend
 
 from fangkong.core.clients import client_ip
 
-from . import services, user_cache
+from . import permissions, services, user_cache
 
 
 class LockoutBackend(ModelBackend):
@@ -33,3 +37,18 @@ class LockoutBackend(ModelBackend):
     def _read(self, user_id):
         user = get_user_model()._default_manager.select_related("region").filter(pk=user_id).first()
         return user if user is not None and user.may_work else None
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return obj is None and permissions.has_permission(user_obj, perm)
+
+    def get_all_permissions(self, user_obj, obj=None):
+        # also what ModelBackend.has_module_perms reads
+        if obj is not None:
+            return set()
+        return {perm for perm in permissions.PERMISSION_RULES if permissions.has_permission(user_obj, perm)}
+
+    def get_user_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None):
+        return set()

@@ -1,5 +1,6 @@
 import hashlib
 
+from django.contrib import auth
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -44,6 +45,14 @@ class User(AbstractUser):
     def may_work(self) -> bool:
         """The one rule for a login, a session and an API token alike: active, not locked, with a scope."""
         return self.is_active and not self.is_locked and self.region_id is not None
+
+    # Django's own has_perm and has_module_perms say yes to an active superuser without asking the backend;
+    # here the role table decides for everyone (backends.LockoutBackend): is_superuser never widens a role.
+    def has_perm(self, perm, obj=None) -> bool:
+        return any(backend.has_perm(self, perm, obj) for backend in auth.get_backends())
+
+    def has_module_perms(self, app_label) -> bool:
+        return any(backend.has_module_perms(self, app_label) for backend in auth.get_backends())
 
 
 class LoginThrottle(models.Model):

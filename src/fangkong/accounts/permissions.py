@@ -34,6 +34,21 @@ def can_manage_regions(user) -> bool:
     return _has(user, MANAGE_REGIONS)
 
 
+# The permission names that apps below accounts (regions, audit) ask through Django's `user.has_perm`, since
+# they cannot import this module: each stands for one rule above, and backends.LockoutBackend answers from
+# this table alone.
+PERMISSION_RULES = {
+    "regions.change_region": can_manage_regions,
+    "audit.view_auditentry": can_view_audit,
+}
+
+
+def has_permission(user, perm: str) -> bool:
+    """The answer to `user.has_perm(perm)`: the rule the name stands for; a name without one is refused."""
+    rule = PERMISSION_RULES.get(perm)
+    return rule is not None and rule(user)
+
+
 def can_change_setting(user, owner) -> bool:
     """The user may change a setting owned by `owner` (a Region or its code; None: owned by no region)."""
     code = getattr(owner, "code", owner)

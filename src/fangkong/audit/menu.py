@@ -2,7 +2,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.accounts import permissions
 from fangkong.core.navigation import Entry, register
 
-register(Entry(_("审计日志"), "audit:list", permissions.can_view_audit, order=210))
+register(Entry(_("审计日志"), "audit:list", lambda user: user.has_perm("audit.view_auditentry"), order=210))

@@ -5,8 +5,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.accounts import permissions
-
 from . import selectors, services
 
 
@@ -29,7 +27,7 @@ def detail(request, code: str):
         "region": region,
         "ancestors": selectors.ancestors_in_scope(request.user, region),
         "children": selectors.children_of(region),
-        "can_rename": permissions.can_manage_regions(request.user),
+        "can_rename": request.user.has_perm("regions.change_region"),
     })
 
 
