@@ -8,17 +8,14 @@ its value comes from the counters:
   stock    running Σ of "in" metrics − Σ of "out" metrics up to the day (under management)
   derived  computed from the other figures of the same row        (checks missed)
 
-The selector, the page, the JSON report, the xlsx and the API only walk `FIGURES`, so a later
-app (quarantine, checkpoints …) adds columns by calling `register(...)` from its own roll-up
-module, next to the counter source that feeds them, without touching the table code.
+The selector, the page, the JSON report, the xlsx and the API only walk `FIGURES`, so each app
+that feeds the roll-up (screening, quarantine, checkpoints …) adds its columns by calling
+`register(...)` from its own roll-up module, next to the counter source that feeds them, without
+touching the table code. Columns stand in the order the apps load (INSTALLED_APPS).
 """
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-
-from django.utils.translation import gettext_lazy as _
-
-from fangkong.screening.models import Category
 
 
 @dataclass(frozen=True)
@@ -80,30 +77,3 @@ def metrics_needed(figures: list[Figure]) -> tuple[set[str], set[str]]:
         running.update(figure.ins)
         running.update(figure.outs)
     return day_metrics, running
-
-
-# --- The ledger (issue 3): metrics written by fangkong.screening.rollup ---------------------------
-
-_CATEGORIES = [c.value for c in Category]  # stored values, as in the metric names
-_KEY_PERSONS = _("重点人员合计")
-_CHECKS = _("每天一查")
-
-register(
-    flow("households_visited", _("走访户数"), "households_visited"),
-    flow("kp_new", _("今日新增"), *[f"kp_new.{c}" for c in _CATEGORIES], group=_KEY_PERSONS),
-    stock("kp_under_management", _("在管"), [f"kp_in.{c}" for c in _CATEGORIES],
-          [f"kp_out.{c}" for c in _CATEGORIES], group=_KEY_PERSONS),
-    flow("kp_released", _("今日解除"), *[f"kp_released.{c}" for c in _CATEGORIES], group=_KEY_PERSONS),
-    flow("checks_done", _("已查"), "checks_done", group=_CHECKS),
-    # a key person under management without a check that day; never below 0 (checks of people
-    # released later the same day still count as done)
-    derived("checks_missed", _("漏查"), lambda row: max(0, row["kp_under_management"] - row["checks_done"]),
-            group=_CHECKS),
-    flow("fevers_found", _("发现发热"), "fevers_found"),
-)
-for _value, _label in Category.choices:
-    register(
-        flow(f"kp_new_{_value}", _("新增"), f"kp_new.{_value}", group=_label),
-        stock(f"kp_under_management_{_value}", _("在管"), [f"kp_in.{_value}"], [f"kp_out.{_value}"], group=_label),
-        flow(f"kp_released_{_value}", _("解除"), f"kp_released.{_value}", group=_label),
-    )

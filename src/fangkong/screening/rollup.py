@@ -1,4 +1,5 @@
-"""What the ledger contributes to the daily roll-up (see fangkong.analytics.counters).
+"""What the ledger contributes to the daily roll-up (see fangkong.analytics.counters) and the
+columns it adds to the roll-up table (fangkong.analytics.figures).
 
 Metrics (per region and day):
   households_visited         household visits recorded that day
@@ -14,10 +15,11 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
-from fangkong.analytics import counters
+from fangkong.analytics import counters, figures
 
-from .models import DailyCheck, HouseholdVisit, KeyPerson, Status
+from .models import Category, DailyCheck, HouseholdVisit, KeyPerson, Status
 
 FEVER_THRESHOLD = Decimal("37.3")
 
@@ -52,3 +54,29 @@ def _key_persons_for_day(day: datetime.date):
 counters.register("key_person", key_person_contributions, _key_persons_for_day)
 counters.register("daily_check", daily_check_contributions, lambda day: DailyCheck.objects.filter(checked_on=day))
 counters.register("household_visit", visit_contributions, lambda day: HouseholdVisit.objects.filter(visited_on=day))
+
+
+_CATEGORIES = [c.value for c in Category]  # stored values, as in the metric names
+_KEY_PERSONS = _("重点人员合计")
+_CHECKS = _("每天一查")
+
+figures.register(
+    figures.flow("households_visited", _("走访户数"), "households_visited"),
+    figures.flow("kp_new", _("今日新增"), *[f"kp_new.{c}" for c in _CATEGORIES], group=_KEY_PERSONS),
+    figures.stock("kp_under_management", _("在管"), [f"kp_in.{c}" for c in _CATEGORIES],
+                  [f"kp_out.{c}" for c in _CATEGORIES], group=_KEY_PERSONS),
+    figures.flow("kp_released", _("今日解除"), *[f"kp_released.{c}" for c in _CATEGORIES], group=_KEY_PERSONS),
+    figures.flow("checks_done", _("已查"), "checks_done", group=_CHECKS),
+    # a key person under management without a check that day; never below 0 (checks of people
+    # released later the same day still count as done)
+    figures.derived("checks_missed", _("漏查"),
+                    lambda row: max(0, row["kp_under_management"] - row["checks_done"]), group=_CHECKS),
+    figures.flow("fevers_found", _("发现发热"), "fevers_found"),
+)
+for _value, _label in Category.choices:
+    figures.register(
+        figures.flow(f"kp_new_{_value}", _("新增"), f"kp_new.{_value}", group=_label),
+        figures.stock(f"kp_under_management_{_value}", _("在管"), [f"kp_in.{_value}"], [f"kp_out.{_value}"],
+                      group=_label),
+        figures.flow(f"kp_released_{_value}", _("解除"), f"kp_released.{_value}", group=_label),
+    )
