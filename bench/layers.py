@@ -14,10 +14,6 @@ Registration writes (req/s over HTTP, bench/followups.py's server and load; one 
 each on its own copy of one seeded database, all running at once, loaded one at a time):
   rows         core.rows (one-row INSERT/UPDATE/SELECT built once per model) vs Model.save(),
                save(update_fields=…) and querysets: follow-up POST with a bearer token
-  user_cache   accounts.user_cache (the signed-in user kept a few seconds per process) vs the user read
-               on each request (ModelBackend's get_user, the token's query): follow-up POST, token and session
-  sessions     accounts.sessions (database sessions, each row kept a few seconds per process) vs Django's
-               cached_db engine over the configured cache and its plain db engine: follow-up POST, session
 Ledger import (seconds end to end, bench/import_ledger.py's workbook, each run into a fresh database):
   ledger_bulk  ledger.bulk.insert (COPY / executemany of plain tuples) vs QuerySet.bulk_create
   ledger_cache_size   SQLite's page cache raised for the import's connection (PRAGMA cache_size) vs
@@ -38,15 +34,12 @@ import time
 from bench import followups
 
 THRESHOLD = 1.3
-HTTP_LAYERS = ("rows", "user_cache", "sessions")
+HTTP_LAYERS = ("rows",)
 LEDGER_LAYERS = ("ledger_bulk", "ledger_cache_size")
 # variant → what it replaces, for the servers' --without
 VARIANTS = {
     "as_is": "",
     "no_rows": "rows",
-    "no_user_cache": "user_cache",
-    "sessions_cached_db": "sessions_cached_db",
-    "sessions_db": "sessions_db",
 }
 
 
@@ -110,16 +103,8 @@ def without_rows() -> None:
 
 def without(layer: str) -> None:
     """Put Django's own in place of `layer` in this process (before the first request)."""
-    from django.conf import settings
     if layer == "rows":
         without_rows()
-    elif layer == "user_cache":
-        from fangkong.accounts import user_cache
-        user_cache.user = lambda key, load: load()
-    elif layer == "sessions_cached_db":
-        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    elif layer == "sessions_db":
-        settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     elif layer:
         raise SystemExit(f"unknown layer {layer!r}")
 
@@ -137,8 +122,6 @@ def serve(port: int) -> None:
 # (layer, the variants compared with as_is, the loads measured: auth of a follow-up POST)
 HTTP_PAIRS = [
     ("rows", ["no_rows"], ["token"]),
-    ("user_cache", ["no_user_cache"], ["token", "session"]),
-    ("sessions", ["sessions_cached_db", "sessions_db"], ["session"]),
 ]
 
 

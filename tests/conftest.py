@@ -26,9 +26,8 @@ def login():
 
 
 @pytest.fixture
-def fresh_user_each_request(monkeypatch):
-    """The session and the signed-in user read from the database on every request (no per-process
-    cache), for tests that compare a page's query count at two data sizes: otherwise only the first
-    request reads them."""
-    from fangkong.accounts import user_cache
-    monkeypatch.setattr(user_cache, "CACHE_SECONDS", 0)
+def fresh_user_each_request(settings):
+    """The session and the signed-in user read from the database on every request (sessions without
+    the cache in front), for tests that compare a page's query count at two data sizes: the same
+    statements on every request, whatever the cache holds."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"

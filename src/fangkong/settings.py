@@ -6,8 +6,8 @@ DEBUG          "1"/"true" to enable; off by default
 ALLOWED_HOSTS  comma-separated; default localhost names
 FANGKONG_HTTPS "1" when served behind TLS: secure cookies, HSTS, proxy header trusted
 FANGKONG_VAR   folder for the SQLite file, keys and uploads; default ./var of the checkout
-FANGKONG_CACHE where the per-minute limits count (public check-in, ID look-up): local (default),
-               database or redis://host:port/db
+FANGKONG_CACHE where the per-minute limits count (public check-in, ID look-up) and sessions are
+               cached: local (default), database or redis://host:port/db
 FANGKONG_TRUSTED_PROXIES comma-separated addresses of the reverse proxies in front of the site, whose
                X-Forwarded-For names the client (core.clients); default none
 FANGKONG_CHECK_IN_RATE   public check-in attempts a minute per client address (default 10)
@@ -155,9 +155,10 @@ DATABASES = {"default": _database()}
 
 
 def _cache(value: str) -> dict:
-    """FANGKONG_CACHE: where the public check-in's rate limit counts attempts.
+    """FANGKONG_CACHE: where the per-minute limits count attempts and sessions are cached (SESSION_ENGINE).
 
-    "" or "local": in each worker process (enough for one process: the demo, `runserver`); "database":
+    "" or "local": in each worker process (enough for one process: the demo, `runserver`; with several,
+    a limit counts per process and a logout is seen only by the process that served it); "database":
     a table of the database (`fangkong_cache`, made by `fangkong migrate`), shared by every process;
     redis://host:port/db: a Redis server, shared, and the lightest on the database.
     """
@@ -192,7 +193,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 FANGKONG_LOCKOUT_THRESHOLD = int(os.environ.get("FANGKONG_LOCKOUT_THRESHOLD", "5"))
 FANGKONG_LOCKOUT_MINUTES = int(os.environ.get("FANGKONG_LOCKOUT_MINUTES", "15"))
 
-SESSION_ENGINE = "fangkong.accounts.sessions"  # database sessions, each row kept a few seconds per process
+# Database sessions read through the configured cache (FANGKONG_CACHE), written to both
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

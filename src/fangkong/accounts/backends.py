@@ -15,7 +15,7 @@ from django.contrib.auth.backends import ModelBackend
 
 from fangkong.core.clients import client_ip
 
-from . import permissions, services, user_cache
+from . import permissions, services
 
 
 class LockoutBackend(ModelBackend):
@@ -30,11 +30,8 @@ class LockoutBackend(ModelBackend):
         return user.may_work
 
     def get_user(self, user_id):
-        # Every page and API call of a session starts here: the user and their region (the scope)
-        # are cached per process for a few seconds (user_cache: a change here is seen at once).
-        return user_cache.user(("id", user_id), lambda: self._read(user_id))
-
-    def _read(self, user_id):
+        # Every page and API call of a session starts here: the user with their region (the scope), read
+        # each time, so a lock or deactivation in any worker process ends the session at its next request.
         user = get_user_model()._default_manager.select_related("region").filter(pk=user_id).first()
         return user if user is not None and user.may_work else None
 

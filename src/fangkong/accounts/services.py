@@ -16,7 +16,7 @@ from fangkong.core.text import clean_name, clean_text
 from fangkong.regions.models import Region
 from fangkong.regions.selectors import region_in_scope
 
-from . import permissions, user_cache
+from . import permissions
 from .models import ApiToken, LoginThrottle, Role, User, token_digest
 
 USER_FIELDS = ["username", "display_name", "phone", "role", "region", "is_active"]
@@ -117,9 +117,9 @@ def update_user(actor, user: User, *, role: str, region_code: str, display_name:
 #   about which usernames exist. Only a known user's lock is audited (the audit names the address).
 # * A throttle concerns new logins from one address only: the user's sessions and API tokens go on.
 # * An admin's lock (lock_user) and a deactivation stop everything at once: logins, sessions and API
-#   tokens (User.may_work; user_cache is cleared in this process and re-read within
-#   user_cache.CACHE_SECONDS in any other). Unlocking lets the sessions and tokens that still exist work
-#   again: reset the password (ends the sessions) and revoke the tokens to end them for good.
+#   tokens (User.may_work, read on every request in every worker process). Unlocking lets the sessions
+#   and tokens that still exist work again: reset the password (ends the sessions) and revoke the tokens
+#   to end them for good.
 # * No lock per username across all addresses: it would bring back the lockout of anyone by anyone.
 
 
@@ -192,7 +192,7 @@ def lock_user(actor, user: User) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.locked_at is None:
         user.locked_at = timezone.now()
-        user.save(update_fields=["locked_at"])  # post_save clears user_cache in this process
+        user.save(update_fields=["locked_at"])
         audit.record(actor, "user.lock", user, region=user.region_id, after={"locked_at": user.locked_at})
     return user
 
@@ -247,14 +247,9 @@ TOKEN_USE_RESOLUTION = datetime.timedelta(minutes=5)
 
 
 def user_for_token(raw: str) -> User | None:
-    """The active user, with a region, of a bearer token; None for an unknown token. Read at most once
-    every few seconds per process (`user_cache`)."""
-    digest = token_digest(raw)
-    return user_cache.user(("token", digest), lambda: _read_token_user(digest))
-
-
-def _read_token_user(digest: str) -> User | None:
-    token = ApiToken.objects.select_related("user", "user__region").filter(digest=digest).first()
+    """The active user, with a region, of a bearer token; None for an unknown token. Read on every call:
+    a revoked token or a locked user is refused at once in every worker process."""
+    token = ApiToken.objects.select_related("user", "user__region").filter(digest=token_digest(raw)).first()
     if token is None or not token.user.may_work:
         return None
     now = timezone.now()
@@ -266,7 +261,7 @@ def _read_token_user(digest: str) -> User | None:
 @transaction.atomic
 def revoke_tokens(actor, user: User, name: str | None = None) -> int:
     """Revoke the user's API tokens (all of them, or those issued for `name`); returns how many.
-    Other worker processes refuse them within user_cache.CACHE_SECONDS."""
+    Every worker process refuses them from then on."""
     if actor is not None and actor.pk != user.pk and not (
             permissions.can_manage_users(actor) and actor.region.contains(user.region_id)):
         raise PermissionDenied
@@ -274,7 +269,6 @@ def revoke_tokens(actor, user: User, name: str | None = None) -> int:
     for token in tokens:
         audit.record(actor, "token.revoke", token, region=user.region_id, object_repr=f"{user.username}: {token.name}")
     ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).delete()
-    user_cache.forget()
     return len(tokens)
 
 
