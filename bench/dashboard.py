@@ -82,7 +82,7 @@ def naive_dashboard() -> dict:
     """The dashboard's figures by GROUP BY over the raw rows."""
     from django.db.models import Count, Q
 
-    from fangkong.regions.models import within
+    from fangkong.core.region_codes import within
     from fangkong.screening.models import DailyCheck, KeyPerson
     from fangkong.screening.rollup import FEVER_THRESHOLD
     table = rollup.naive(COUNTY, DAY)  # county and townships, today and the day before

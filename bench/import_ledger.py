@@ -131,7 +131,7 @@ def bare_read(path: Path) -> int:
 def seed_county() -> tuple[object, list[str]]:
     """The county, its townships and villages, and a headquarters account to import with."""
     from fangkong.accounts.models import Role, User
-    from fangkong.regions import codes
+    from fangkong.core import region_codes as codes
     from fangkong.regions.models import Region
     Region.objects.get_or_create(code="420000000000", defaults={"name": "湖北省", "level": "province"})
     Region.objects.get_or_create(code="420900000000", defaults={"name": "孝感市", "level": "city",

@@ -232,7 +232,7 @@ def from_counters(region_code: str, day: datetime.date) -> dict:
 
 def naive(region_code: str, day: datetime.date) -> dict:
     """The same figures by GROUP BY over the raw rows: what a roll-up without counters has to do."""
-    from fangkong.regions import codes
+    from fangkong.core import region_codes as codes
     from fangkong.regions.models import Region
     region = Region.objects.get(code=region_code)
     children = list(Region.objects.filter(parent=region).order_by("code"))
@@ -250,7 +250,7 @@ def _naive_day(region_code: str, day: datetime.date, length: int, child_of: dict
     from django.db.models import Count, Q
     from django.db.models.functions import Substr
 
-    from fangkong.regions.models import within
+    from fangkong.core.region_codes import within
     from fangkong.screening.models import DailyCheck, HouseholdVisit, KeyPerson, Status
     from fangkong.screening.rollup import FEVER_THRESHOLD
     rows = {code: Counter() for code in child_of.values()}

@@ -1,7 +1,7 @@
 """Small builders for explicit test data. Each test makes what it needs; nothing is shared."""
 
 from fangkong.accounts.models import Role, User
-from fangkong.regions import codes
+from fangkong.core import region_codes as codes
 from fangkong.regions.models import Region
 
 PASSWORD = "Test-password-2020"

@@ -29,7 +29,7 @@ from fangkong.checkpoints.models import (
     TaskStatus,
 )
 from fangkong.checkpoints.selectors import reconciliation as report_selectors
-from fangkong.regions import codes
+from fangkong.core import region_codes as codes
 from fangkong.screening.models import KeyPerson
 
 SMALL = {"residents": 2000, "villages_per_township": 2, "grids_per_village": 1, "quiet_accounts": True}

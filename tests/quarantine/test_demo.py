@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from fangkong.accounts.models import Role, User
 from fangkong.analytics import counters
+from fangkong.core import region_codes as codes
 from fangkong.quarantine import permissions, selectors
 from fangkong.quarantine.models import (
     FollowUp,
@@ -26,7 +27,6 @@ from fangkong.quarantine.models import (
     TransferStatus,
 )
 from fangkong.quarantine.schedule import GRACE, local_day, slot_times
-from fangkong.regions import codes
 from fangkong.screening.models import KeyPerson
 
 SMALL = {"residents": 2000, "villages_per_township": 2, "grids_per_village": 1, "quiet_accounts": True}

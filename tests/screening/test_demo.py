@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.db.models import F, Max, Min
 
 from fangkong.analytics import counters
+from fangkong.core.region_codes import within
 from fangkong.people.models import Household, Person
-from fangkong.regions.models import within
 from fangkong.screening import demo as screening_demo
 from fangkong.screening.models import DailyCheck, HouseholdVisit, KeyPerson, KeyPersonEvent, Status, Sweep
 

@@ -1,6 +1,6 @@
 """What each role may do. One table, read by selectors, services and navigation alike."""
 
-from fangkong.regions import codes
+from fangkong.core import region_codes as codes
 
 from .models import Role
 

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from fangkong.regions.models import within
+from fangkong.core.region_codes import within
 
 from . import permissions
 from .models import User

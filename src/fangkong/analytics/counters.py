@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from fangkong.regions import codes
+from fangkong.core import region_codes as codes
 
 from .models import DailyCounter
 

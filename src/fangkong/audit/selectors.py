@@ -5,7 +5,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from fangkong.regions.models import within
+from fangkong.core.region_codes import within
 
 from .models import AuditEntry
 

@@ -12,7 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from fangkong.accounts.models import Role, User
-from fangkong.regions import codes
+from fangkong.core import region_codes as codes
 from fangkong.regions.models import Region
 
 from .models import (

@@ -4,7 +4,7 @@ services and the menu alike (the roles are those of fangkong.accounts)."""
 from fangkong.accounts import permissions as account_permissions
 from fangkong.accounts.models import Role
 from fangkong.accounts.permissions import HQ, LEDGER_READ, LEDGER_WORK, _has
-from fangkong.regions import codes
+from fangkong.core import region_codes as codes
 from fangkong.regions import selectors as region_selectors
 
 # set up, edit and close checkpoints and places; order closures; plan duty shifts

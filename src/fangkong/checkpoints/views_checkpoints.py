@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from fangkong.core import region_codes as codes
 from fangkong.core.forms import apply_service_error, moment_text, query_day
-from fangkong.regions import codes
-from fangkong.regions.models import Region, within
+from fangkong.core.region_codes import within
+from fangkong.regions.models import Region
 
 from . import permissions
 from .forms_checkpoints import CheckpointForm, InspectionForm, RiskAreaForm, ShiftForm

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.accounts import permissions as account_permissions
+from fangkong.core import region_codes as codes
 from fangkong.core.forms import apply_service_error
+from fangkong.core.region_codes import within
 from fangkong.people import identity
-from fangkong.regions import codes
-from fangkong.regions.models import Region, within
+from fangkong.regions.models import Region
 
 from . import permissions
 from .forms_checkpoints import PassageForm, TaskCloseForm

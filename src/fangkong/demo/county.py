@@ -14,9 +14,9 @@ from faker import Faker
 from stdnum.cn import ric
 
 from fangkong.accounts.models import Role, User
+from fangkong.core import region_codes as codes
 from fangkong.people import identity
 from fangkong.people.models import Household, Person
-from fangkong.regions import codes
 from fangkong.regions.models import Region
 
 PROVINCE = ("420000000000", "湖北省")

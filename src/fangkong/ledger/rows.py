@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from fangkong.core.region_codes import within
 from fangkong.people import identity
 from fangkong.people.cleaning import ADDRESS_MAX, NAME_MAX, WORKPLACE_MAX, clean_person_fields
 from fangkong.people.models import IdType
-from fangkong.regions.models import Region, within
+from fangkong.regions.models import Region
 
 from . import cells
 from .columns import Header

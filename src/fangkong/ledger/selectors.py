@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import region_codes as codes
 from fangkong.core.exports import choice_labels
+from fangkong.core.region_codes import within
 from fangkong.people import identity
 from fangkong.people.models import Person
-from fangkong.regions import codes
-from fangkong.regions.models import Region, within
+from fangkong.regions.models import Region
 from fangkong.screening.models import KeyPerson
 
 # The standard ledger's columns (统一制定表格): the same in every county's file.

@@ -38,8 +38,8 @@ from django.utils.translation import gettext_lazy
 
 from fangkong.accounts import permissions
 from fangkong.audit import services as audit
+from fangkong.core import region_codes as codes
 from fangkong.core.text import clean_text
-from fangkong.regions import codes
 from fangkong.regions.models import Region
 
 from . import identity

@@ -18,8 +18,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import permissions
+from fangkong.core.region_codes import within
 from fangkong.core.text import clean_name
-from fangkong.regions.models import within
 
 from . import identity
 from .models import Household, IdType, Person, RegistrationReview, ReviewStatus

@@ -28,9 +28,9 @@ from docx.shared import Mm, Pt, RGBColor
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.audit import services as audit
+from fangkong.core import region_codes as codes
 from fangkong.core.docx import BODY_FONT, BODY_SIZE, LATIN_FONT, SMALL_SIZE, TITLE_FONT, TITLE_SIZE, set_fonts
 from fangkong.people import identity
-from fangkong.regions import codes
 from fangkong.regions.models import Region
 
 from .models import Kind, Quarantine

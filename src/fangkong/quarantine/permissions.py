@@ -2,7 +2,7 @@
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.accounts.models import Role
-from fangkong.regions import codes
+from fangkong.core import region_codes as codes
 from fangkong.regions import selectors as region_selectors
 
 HQ = {Role.HQ_ADMIN, Role.HQ_STAFF}

@@ -31,10 +31,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from fangkong.accounts.models import Role, User
+from fangkong.core import region_codes as codes
 from fangkong.core import rows
+from fangkong.core.region_codes import within
 from fangkong.people.models import Person
-from fangkong.regions import codes
-from fangkong.regions.models import Region, within
+from fangkong.regions.models import Region
 from fangkong.screening.models import KeyPerson
 
 from . import permissions

@@ -1,8 +1,7 @@
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from . import codes
+from fangkong.core import region_codes as codes
 
 
 class Level(models.TextChoices):
@@ -18,7 +17,7 @@ class Region(models.Model):
     """An administrative division, keyed by its statistical code.
 
     The code is the primary key, so every other table's `region_id` column holds the code
-    itself and a subtree filter on it needs no join (see `within`).
+    itself and a subtree filter on it needs no join (see `fangkong.core.region_codes.within`).
     """
 
     code = models.CharField(_("区划代码"), max_length=codes.MAX_LENGTH, primary_key=True)
@@ -43,11 +42,3 @@ class Region(models.Model):
     def contains(self, code: str) -> bool:
         return code.startswith(self.prefix)
 
-
-def within(region: "Region | str", field: str = "region") -> Q:
-    """Q for rows whose `field` (a Region foreign key or code column) lies in the subtree."""
-    code = region if isinstance(region, str) else region.code
-    column = field if field == "code" or field.endswith("_id") else f"{field}_id"
-    low, high = codes.subtree_bounds(code)
-    # gte/lte rather than __range: foreign keys accept only the comparison lookups
-    return Q(**{f"{column}__gte": low, f"{column}__lte": high})

@@ -5,8 +5,10 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from . import codes
-from .models import Region, within
+from fangkong.core import region_codes as codes
+from fangkong.core.region_codes import within
+
+from .models import Region
 
 
 def regions_for(user) -> QuerySet[Region]:

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.audit import services as audit
+from fangkong.core import region_codes as codes
 from fangkong.core import spreadsheets
 from fangkong.core.text import clean_name
 
-from . import codes
 from .models import Region
 
 NAME_MAX_LENGTH = Region._meta.get_field("name").max_length

@@ -27,9 +27,9 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.audit import services as audit
+from fangkong.core import region_codes as codes
 from fangkong.core import spreadsheets
 from fangkong.core.docx import DOCX_TYPE  # noqa: F401  (the brief's pages and API answer with it)
-from fangkong.regions import codes
 from fangkong.regions import selectors as region_selectors
 from fangkong.regions.models import Region
 

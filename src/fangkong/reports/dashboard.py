@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.analytics import counters
 from fangkong.analytics import selectors as analytics_selectors
 from fangkong.analytics.figures import FIGURES, Figure, metrics_needed
-from fangkong.regions import codes as region_codes
-from fangkong.regions.models import Region, within
+from fangkong.core import region_codes
+from fangkong.core.region_codes import within
+from fangkong.regions.models import Region
 from fangkong.screening.models import Category
 
 TREND_DAYS = 14

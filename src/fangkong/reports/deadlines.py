@@ -8,7 +8,7 @@ import datetime
 
 from django.utils import timezone
 
-from fangkong.regions import codes
+from fangkong.core import region_codes as codes
 
 from .models import ReportSettings
 

@@ -25,8 +25,9 @@ from fangkong.analytics import counters
 from fangkong.analytics.figures import FIGURES, metrics_needed
 from fangkong.audit import services as audit
 from fangkong.audit.models import AuditEntry, Source
-from fangkong.regions import codes
-from fangkong.regions.models import Region, within
+from fangkong.core import region_codes as codes
+from fangkong.core.region_codes import within
+from fangkong.regions.models import Region
 
 from . import brief, permissions
 from .models import DailyReport, ReportSettings, ReportStatus

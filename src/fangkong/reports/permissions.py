@@ -14,7 +14,7 @@
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.accounts.models import Role
-from fangkong.regions import codes
+from fangkong.core import region_codes as codes
 
 HQ = {Role.HQ_ADMIN, Role.HQ_STAFF}
 SUBMIT_BY_LEVEL = {

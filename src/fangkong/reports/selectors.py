@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.analytics import selectors as rollup
 from fangkong.analytics.figures import FIGURES, Figure
 from fangkong.audit.models import AuditEntry
-from fangkong.regions import codes
+from fangkong.core import region_codes as codes
+from fangkong.core.region_codes import within
 from fangkong.regions import selectors as region_selectors
-from fangkong.regions.models import Level, Region, within
+from fangkong.regions.models import Level, Region
 
 from . import permissions
 from .deadlines import county_code_of, deadlines_of, due_at, settings_of

@@ -17,10 +17,11 @@ from django.http import Http404
 from fangkong.accounts import permissions
 from fangkong.accounts.selectors import staff_in_scope
 from fangkong.analytics import counters
+from fangkong.core import region_codes as codes
+from fangkong.core.region_codes import within
 from fangkong.people import identity
 from fangkong.people.models import Household, IdType
-from fangkong.regions import codes
-from fangkong.regions.models import Region, within
+from fangkong.regions.models import Region
 
 from .models import Category, DailyCheck, HouseholdVisit, KeyPerson, Status, Sweep
 

@@ -18,8 +18,8 @@ from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 
 from fangkong.core.process_cache import ProcessCache
+from fangkong.core.region_codes import within
 from fangkong.people.models import Person
-from fangkong.regions.models import within
 
 from .. import permissions
 from ..models import CheckIn, Checkpoint, Place, PlaceCode

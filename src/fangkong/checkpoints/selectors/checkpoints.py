@@ -19,9 +19,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from fangkong.accounts.models import Role, User
+from fangkong.core import region_codes as codes
 from fangkong.core.process_cache import ProcessCache
-from fangkong.regions import codes
-from fangkong.regions.models import within
+from fangkong.core.region_codes import within
 
 from .. import permissions
 from ..models import Checkpoint, CheckpointStatus, DutyShift, FiveHavesInspection, RiskArea

@@ -56,11 +56,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from fangkong.accounts import permissions as account_permissions
+from fangkong.core import region_codes as codes
+from fangkong.core.region_codes import within
 from fangkong.people import identity
 from fangkong.people.models import Person
 from fangkong.people.selectors import digests_for_search
-from fangkong.regions import codes
-from fangkong.regions.models import within
 
 from .. import permissions
 from ..models import CheckIn, Checkpoint, Passage, Place

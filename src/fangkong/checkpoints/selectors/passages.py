@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.core.days import day_bounds, moment_problem
+from fangkong.core.region_codes import within
 from fangkong.people.models import Person
-from fangkong.regions.models import within
 
 from .. import permissions
 from ..models import ArrivalTask, Checkpoint, Outcome, Passage, RiskArea, TaskKind, TaskStatus

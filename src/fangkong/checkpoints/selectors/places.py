@@ -10,8 +10,9 @@ from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
-from fangkong.regions import codes
-from fangkong.regions.models import Region, within
+from fangkong.core import region_codes as codes
+from fangkong.core.region_codes import within
+from fangkong.regions.models import Region
 
 from .. import permissions
 from ..models import Checkpoint, ClosureOrder, HygieneLog, Place, PlaceCode

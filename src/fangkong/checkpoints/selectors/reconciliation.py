@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.accounts.models import Role
-from fangkong.regions import codes
-from fangkong.regions.models import Region, within
+from fangkong.core import region_codes as codes
+from fangkong.core.region_codes import within
+from fangkong.regions.models import Region
 
 from ..models import ArrivalTask, TaskKind, TaskStatus
 from ..services.reconciliation import default_hours, listing, tasks_entries

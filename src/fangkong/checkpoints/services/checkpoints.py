@@ -17,8 +17,8 @@ from fangkong.accounts.models import User
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core.days import day_problem, moment_problem
+from fangkong.core.region_codes import within
 from fangkong.core.text import clean_name
-from fangkong.regions.models import within
 from fangkong.regions.selectors import region_in_scope
 
 from .. import permissions

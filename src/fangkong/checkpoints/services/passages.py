@@ -57,12 +57,12 @@ from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core import region_codes as codes
 from fangkong.core.process_cache import ProcessCache
 from fangkong.core.rows import insert, select
 from fangkong.people import identity
 from fangkong.people.cleaning import clean_person_fields
 from fangkong.people.models import Person
-from fangkong.regions import codes
 from fangkong.regions.models import Region
 from fangkong.screening.models import Category, TransportMode
 from fangkong.screening.services import key_persons as ledger

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core.days import day_problem
+from fangkong.core.region_codes import within
 from fangkong.core.text import clean_name, clean_text
 from fangkong.people import identity
-from fangkong.regions.models import within
 from fangkong.regions.selectors import region_in_scope
 
 from .. import permissions

@@ -51,9 +51,9 @@ from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core import region_codes as codes
+from fangkong.core.region_codes import within
 from fangkong.people.models import Person
-from fangkong.regions import codes
-from fangkong.regions.models import within
 from fangkong.screening.models import KeyPerson, Status
 
 from .. import permissions

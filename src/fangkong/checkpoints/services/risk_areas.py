@@ -28,9 +28,9 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.audit import services as audit
+from fangkong.core import region_codes as codes
 from fangkong.core.days import day_problem
 from fangkong.core.text import clean_name
-from fangkong.regions import codes
 from fangkong.regions.models import Region
 
 from .. import permissions

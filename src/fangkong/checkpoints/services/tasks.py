@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core.region_codes import within
 from fangkong.core.text import clean_text
-from fangkong.regions.models import within
 
 from .. import permissions
 from ..models import ArrivalTask, TaskStatus

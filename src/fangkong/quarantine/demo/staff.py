@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 
 from fangkong.accounts.models import Role, User
-from fangkong.regions import codes
+from fangkong.core import region_codes as codes
 from fangkong.regions.models import Region
 
 from ..models import Kind, ObservationSite, Room

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.audit import services as audit
-from fangkong.regions import codes
+from fangkong.core import region_codes as codes
 
 from .. import permissions
 from ..models import Kind, ObservationSite, Quarantine, Room, Stay

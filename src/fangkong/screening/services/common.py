@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts import permissions
+from fangkong.core import region_codes as codes
 from fangkong.core.days import day_problem
 from fangkong.core.text import clean_text
-from fangkong.regions import codes
 from fangkong.regions.models import Region
 from fangkong.regions.selectors import region_in_scope as scoped_region
 

@@ -17,10 +17,10 @@ from fangkong.accounts import permissions
 from fangkong.accounts.models import User
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core import region_codes as codes
 from fangkong.core.errors import protected_conflict
 from fangkong.people import reviews
 from fangkong.people.services import upsert_person
-from fangkong.regions import codes
 
 from .. import rollup
 from ..models import Category, DailyCheck, KeyPerson, Status, TransportMode

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts import permissions
 from fangkong.core.forms import apply_service_error
+from fangkong.core.region_codes import within
 from fangkong.people import reviews
 from fangkong.people.models import Household
-from fangkong.regions.models import within
 
 from .. import selectors, services
 from ..forms import CheckForm, KeyPersonEditForm, RegisterForm, StatusForm, split_symptoms

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts import permissions
+from fangkong.core import region_codes as codes
 from fangkong.core.forms import apply_service_error
-from fangkong.regions import codes
 
 from .. import selectors, services
 from ..forms import SweepForm, VisitForm

@@ -3,9 +3,13 @@
 12 digits: province 2, city 2, county 2, township 3, village 3; a grid (网格) under a
 village adds 3 more (15 digits). A code's level and parent follow from the code alone,
 and "a region and everything below it" is every code that starts with its prefix.
+
+Plain arithmetic on codes, with no table behind it, so every app can use it, down to the
+audit trail on which the regions app itself records: the region table is fangkong.regions.
 """
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 PROVINCE, CITY, COUNTY, TOWNSHIP, VILLAGE, GRID = "province", "city", "county", "township", "village", "grid"
@@ -84,3 +88,17 @@ def subtree_bounds(code: str) -> tuple[str, str]:
 
 def is_within(code: str, scope_code: str) -> bool:
     return code.startswith(prefix_of(scope_code))
+
+
+def within(region, field: str = "region") -> Q:
+    """Q for rows whose `field` (a Region foreign key or code column) lies in the subtree of `region`
+    (a Region or its code).
+
+    The Region's code is its primary key, so a foreign key's column holds the code itself and the
+    filter needs no join.
+    """
+    code = region if isinstance(region, str) else region.code
+    column = field if field == "code" or field.endswith("_id") else f"{field}_id"
+    low, high = subtree_bounds(code)
+    # gte/lte rather than __range: foreign keys accept only the comparison lookups
+    return Q(**{f"{column}__gte": low, f"{column}__lte": high})
