@@ -8,7 +8,7 @@ The city is bench.rollup's (7 counties, 12 townships each, 20 villages each; one
 to 4 daily checks each, one household in twenty visited; counters built from the same rows with the
 apps' own contribution functions). For the last day and the timed county it measures, same run:
 
-  dashboard  the page (reports:dashboard, rendered by its view with its SVG charts) for the county:
+  dashboard  the page (briefing:dashboard, rendered by its view with its SVG charts) for the county:
              today's figures and change, 14-day trends, regions, alerts — counters only
              vs the same figures by GROUP BY over the raw rows (the county and its townships today and
              the day before, new key persons by category and fevers per day over 14 days)
@@ -16,7 +16,7 @@ apps' own contribution functions). For the last day and the timed county it meas
              vs its figures by GROUP BY (county and townships, today and the day before)
 
 asserting that the scans give the figures the counters give, and prints scans ÷ counters (budget ≥ 20×)
-and counters(N) ÷ counters(N/4) (flat ≈ 1). Then the county's work brief (reports.brief.generate_brief:
+and counters(N) ÷ counters(N/4) (flat ≈ 1). Then the county's work brief (briefing.services.generate_brief:
 context, charts as PNG, docxtpl render, audit), median of 5 (budget < 3 s), at the short scale (a county of
 the demo's size) and at --persons, in wall time (the budget's) and in CPU time (what it costs on a
 shared machine whose other load inflates the wall time).
@@ -62,9 +62,9 @@ def _request(user, path: str, params: dict):
 # The counters' side: the pages themselves -----------------------------------------------------------
 
 def dashboard_page(user) -> bytes:
-    from fangkong.reports import views_brief
-    response = views_brief.dashboard_page(_request(user, "/reports/dashboard/",
-                                                   {"region": COUNTY, "date": DAY.isoformat()}))
+    from fangkong.briefing import views
+    response = views.dashboard_page(_request(user, "/reports/dashboard/",
+                                             {"region": COUNTY, "date": DAY.isoformat()}))
     assert response.status_code == 200, response.status_code
     return response.content
 
@@ -99,7 +99,7 @@ def naive_dashboard() -> dict:
 
 def check_same_figures() -> None:
     """The scans give what the counters give (the dashboard's figures and trends, the report's table)."""
-    from fangkong.reports import dashboard
+    from fangkong.briefing import dashboard
     from fangkong.screening.models import Category
     board = dashboard.dashboard(None, COUNTY, DAY)
     scans = naive_dashboard()
@@ -119,11 +119,11 @@ def check_same_figures() -> None:
 
 def _brief_times(rounds: int = 5) -> list[tuple[float, float]]:
     """(wall, CPU of this process) of each of `rounds` generations of the county's brief."""
-    from fangkong.reports import brief
+    from fangkong.briefing import services
     times = []
     for _ in range(rounds):
         wall, cpu = time.perf_counter(), time.process_time()
-        content, _name = brief.generate_brief(None, COUNTY, DAY)
+        content, _name = services.generate_brief(None, COUNTY, DAY)
         times.append((time.perf_counter() - wall, time.process_time() - cpu))
         assert content[:2] == b"PK"
     return times

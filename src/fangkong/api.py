@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from fangkong.accounts.api import router as accounts_router
 from fangkong.accounts.api_auth import AUTH, docs_access
 from fangkong.analytics.api import router as analytics_router
+from fangkong.briefing.api import router as briefing_router
 from fangkong.checkpoints.api import router as checkpoints_router
 from fangkong.core.errors import Conflict, protected_conflict
 from fangkong.ledger.api import router as ledger_router
@@ -31,6 +32,7 @@ api.add_router("/ledger", ledger_router)
 api.add_router("/rollup", analytics_router)
 api.add_router("/quarantine", quarantine_router)
 api.add_router("/reports", reports_router)
+api.add_router("/reports", briefing_router)
 
 
 @api.exception_handler(ValidationError)

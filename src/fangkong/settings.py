@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "fangkong.quarantine",
     "fangkong.checkpoints",
     "fangkong.reports",
+    "fangkong.briefing",
     "fangkong.demo",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("quarantine/", include("fangkong.quarantine.urls")),
     path("checkpoints/", include("fangkong.checkpoints.urls")),
     path("reports/", include("fangkong.reports.urls")),
+    path("reports/", include("fangkong.briefing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

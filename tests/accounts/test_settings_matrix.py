@@ -21,11 +21,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from fangkong.accounts.models import Role
 from fangkong.api import api
 from fangkong.audit.models import AuditEntry
+from fangkong.briefing.models import BriefTemplate
+from fangkong.briefing.rendering import DEFAULT_TEMPLATE
 from fangkong.checkpoints.models import RiskArea
 from fangkong.quarantine.defaults import install_default_policies
 from fangkong.quarantine.models import QuarantinePolicy
-from fangkong.reports import brief
-from fangkong.reports.models import BriefTemplate, ReportSettings
+from fangkong.reports.models import ReportSettings
 from tests import factories as f
 
 LEVELS = {"county": f.COUNTY, "township": f.TOWN_A, "village": f.VILLAGE_A1}
@@ -46,7 +47,7 @@ def world(tree):
     install_default_policies(QuarantinePolicy)  # a flushing test elsewhere may have removed the migration's rows
     area = RiskArea.objects.create(code="4201", name="武汉市", valid_from=TODAY - datetime.timedelta(days=10))
     for code in (f.COUNTY, f.TOWN_A):
-        BriefTemplate.objects.create(region_id=code, name="模板", content=brief.DEFAULT_TEMPLATE.read_bytes())
+        BriefTemplate.objects.create(region_id=code, name="模板", content=DEFAULT_TEMPLATE.read_bytes())
     return {"area": area.pk}
 
 
@@ -77,7 +78,7 @@ def _post(path: str, data: dict | None = None):
 
 def _upload(region: str):
     def send(client, world):
-        upload = io.BytesIO(brief.DEFAULT_TEMPLATE.read_bytes())
+        upload = io.BytesIO(DEFAULT_TEMPLATE.read_bytes())
         upload.name = "新模板.docx"
         return client.post("/reports/brief/template/upload/", {"region": region, "file": upload})
     return send
@@ -118,11 +119,11 @@ WRITES = [
           "delete"),
     Write("reports:chain_settings", f.COUNTY, _post(f"/reports/settings/?region={f.COUNTY}", {"deadline": "20:00"}),
           302),
-    Write("reports:brief_template_upload", f.COUNTY, _upload(f.COUNTY), 302),
-    Write("reports:brief_template_upload", f.TOWN_A, _upload(f.TOWN_A), 302),
-    Write("reports:brief_template_revert", f.COUNTY, _post("/reports/brief/template/revert/", {"region": f.COUNTY}),
+    Write("briefing:brief_template_upload", f.COUNTY, _upload(f.COUNTY), 302),
+    Write("briefing:brief_template_upload", f.TOWN_A, _upload(f.TOWN_A), 302),
+    Write("briefing:brief_template_revert", f.COUNTY, _post("/reports/brief/template/revert/", {"region": f.COUNTY}),
           302),
-    Write("reports:brief_template_revert", f.TOWN_A, _post("/reports/brief/template/revert/", {"region": f.TOWN_A}),
+    Write("briefing:brief_template_revert", f.TOWN_A, _post("/reports/brief/template/revert/", {"region": f.TOWN_A}),
           302),
 ]
 
@@ -181,7 +182,7 @@ def test_a_page_offers_a_change_only_to_who_may_make_it(world, login, offer, rol
 
 SETTINGS_API = ("/api/quarantine/policies", "/api/checkpoints/risk-areas", "/api/reports/settings", "template")
 SETTINGS_PAGES = ("polic", "risk_area", "settings", "template")
-READ_ONLY_PAGES = {"quarantine:policies", "reports:brief_template"}  # the list; the template's download
+READ_ONLY_PAGES = {"quarantine:policies", "briefing:brief_template"}  # the list; the template's download
 
 
 def _page_names(resolver: URLResolver, namespace: str = "") -> set[str]:

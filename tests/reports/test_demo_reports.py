@@ -100,8 +100,8 @@ def test_the_status_of_yesterday_shows_the_chain(demo):
 
 
 def test_the_county_brief_of_the_last_day_is_issued_with_its_next_steps(demo, client):
+    from fangkong.briefing.models import Brief
     from fangkong.reports.demo import NEXT_STEPS
-    from fangkong.reports.models import Brief
     today = timezone.localdate()
     issued = Brief.objects.get(region_id=COUNTY, day=today)
     hq = User.objects.get(username="hq")
@@ -111,10 +111,10 @@ def test_the_county_brief_of_the_last_day_is_issued_with_its_next_steps(demo, cl
     assert "the county's work brief" in demo  # the demo's log names it
 
     client.force_login(hq)
-    page = client.get(reverse("reports:brief"), {"region": COUNTY, "date": today.isoformat()})
+    page = client.get(reverse("briefing:brief"), {"region": COUNTY, "date": today.isoformat()})
     assert page.status_code == 200
     assert "第1期" in page.text and "一是压实“四级书记”防控责任" in page.text
-    document = client.post(reverse("reports:brief_docx"), {"region": COUNTY, "date": today.isoformat()})
+    document = client.post(reverse("briefing:brief_docx"), {"region": COUNTY, "date": today.isoformat()})
     assert document.status_code == 200
     text = "".join(p.text for p in docx.Document(io.BytesIO(document.content)).paragraphs)
     assert "第1期" in text and "六是强化监督执纪问责" in text

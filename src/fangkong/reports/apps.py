@@ -1,10 +1,13 @@
+"""The reports app: the daily report chain (每日一报), each level's signed report of the day, its deadline and
+its exports."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "fangkong.reports"
-    verbose_name = _("每日一报与工作简报")
+    verbose_name = _("每日一报")
 
     def ready(self):
         from . import menu  # noqa: F401  registers its entries of the main menu

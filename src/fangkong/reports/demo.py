@@ -25,11 +25,13 @@ from fangkong.analytics import counters
 from fangkong.analytics.figures import FIGURES, metrics_needed
 from fangkong.audit import services as audit
 from fangkong.audit.models import AuditEntry, Source
+from fangkong.briefing import permissions as brief_permissions
+from fangkong.briefing import services as brief_services
 from fangkong.core import region_codes as codes
 from fangkong.core.region_codes import within
 from fangkong.regions.models import Region
 
-from . import brief, permissions
+from . import permissions
 from .models import DailyReport, ReportSettings, ReportStatus
 
 COUNTY = "420921000000"
@@ -215,8 +217,8 @@ def reports_demo(options, log):
         audit.record(None, "demo.reports", object_type="demo", object_repr="daily report chain demo data",
                      region=COUNTY, after=counts)
         # the county's work brief of the last day, with its "next steps", issued by headquarters
-        issuer = hq if brief.can_issue_brief(hq) else None
-        issued = brief.save_next_steps(issuer, COUNTY, today, NEXT_STEPS)
+        issuer = hq if brief_permissions.can_issue_brief(hq) else None
+        issued = brief_services.save_next_steps(issuer, COUNTY, today, NEXT_STEPS)
     log(f"reports: {counts['reports']} daily reports over {DAYS} days ({counts['late']} late, "
         f"{counts['resubmitted']} returned and resubmitted, {counts['returned']} still returned); "
         f"the county's work brief of {today} (issue {issued.issue_number}) with its next steps")

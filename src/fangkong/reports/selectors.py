@@ -4,7 +4,7 @@ Figures come from the roll-up counters through `analytics.selectors.daily_table`
 the live figures of a region and its children are one call. A report's own figures are the
 ones frozen at submission; the page shows both and their differences.
 
-For helper apps (dashboard, brief): `submitted_reports` and `chain_status` keep their signatures.
+Read by the briefing app (the dashboard and the brief): `submitted_reports`, `chain_status`, `issuer_of`.
 """
 
 import datetime
@@ -26,7 +26,7 @@ from fangkong.regions.models import Level, Region
 
 from . import permissions
 from .deadlines import county_code_of, deadlines_of, due_at, settings_of
-from .models import DailyReport, ReportStatus
+from .models import DailyReport, ReportSettings, ReportStatus
 
 # The state of a region's report on a day, as the status pages count it.
 ON_TIME, LATE_SUBMITTED, RETURNED, PENDING, OVERDUE = "on_time", "late_submitted", "returned", "pending", "overdue"
@@ -55,7 +55,7 @@ def _region(user, code: str) -> Region:
     return region_selectors.region_for(user, code)
 
 
-# --- for the other parts of issue 6 --------------------------------------------------------------
+# --- read by the dashboard and the brief ----------------------------------------------------------
 
 def submitted_reports(user, region_code: str, day: datetime.date) -> list[DailyReport]:
     """The submitted reports of the region and every chain level below it for the day, by region code
@@ -63,6 +63,12 @@ def submitted_reports(user, region_code: str, day: datetime.date) -> list[DailyR
     region = _region(user, region_code)
     return list(DailyReport.objects.filter(within(region.code), day=day, status=ReportStatus.SUBMITTED)
                 .select_related("region", "submitted_by").order_by("region_id"))
+
+
+def issuer_of(region_code: str) -> str:
+    """The name the region's work brief is issued under, as its headquarters set it ("" when not set). A system
+    read: the brief's region is already in the caller's scope."""
+    return ReportSettings.objects.filter(region_id=region_code).values_list("issuer", flat=True).first() or ""
 
 
 @dataclass

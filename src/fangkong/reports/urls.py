@@ -1,6 +1,6 @@
-"""Pages of the daily report chain, the dashboard and the brief. Each area keeps its own url list."""
+"""Pages of the daily report chain, under /reports/ (the briefing app's dashboard and brief beside them)."""
 
-from . import urls_brief, urls_chain
+from . import urls_chain
 
 app_name = "reports"
-urlpatterns = urls_chain.urlpatterns + urls_brief.urlpatterns
+urlpatterns = urls_chain.urlpatterns

@@ -4,8 +4,8 @@ import datetime
 import re
 import xml.etree.ElementTree as ET
 
+from fangkong.briefing import charts
 from fangkong.core import fonts
-from fangkong.reports import charts
 
 DAYS = [datetime.date(2020, 1, 21) + datetime.timedelta(days=n) for n in range(14)]
 

@@ -1,9 +1,7 @@
-"""Builders for the dashboard and brief tests: a county with known figures, and reading a .docx back."""
+"""A county whose figures on DAY are known, for the dashboard and brief tests, and the builders it uses:
+figures counted straight into the counters, a headquarters user."""
 
 import datetime
-import io
-
-from docx import Document
 
 from fangkong.accounts.models import Role
 from fangkong.analytics import counters
@@ -58,12 +56,3 @@ def known_county(actor) -> dict:
             "close_contact_total": 1, "checks": 2, "fevers_found": 1, "households": 1, "q_under": 5,
             "q_home": 4, "q_centralised": 1, "fu_due": 6, "fu_done": 5, "fu_open": 1, "fu_fevers": 1,
             "town_a_new": 3, "town_a_under": 3, "town_b_new": 2, "town_b_under": 2}
-
-
-def docx_paragraphs(content: bytes) -> list[str]:
-    doc = Document(io.BytesIO(content))
-    return [p.text for p in doc.paragraphs if p.text.strip()]
-
-
-def docx_text(content: bytes) -> str:
-    return "\n".join(docx_paragraphs(content))

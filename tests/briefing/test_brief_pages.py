@@ -10,11 +10,13 @@ from docx import Document
 
 from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
-from fangkong.reports import brief
-from fangkong.reports.models import Brief, BriefTemplate
+from fangkong.briefing import rendering
+from fangkong.briefing.models import Brief, BriefTemplate
+from fangkong.core.docx import DOCX_TYPE
 from tests import factories as f
 
-from .helpers_d import DAY, add, docx_text, hq, known_county
+from .documents import docx_text
+from .known_county import DAY, add, hq, known_county
 
 PAGE = "/reports/brief/"
 WHEN = {"region": f.COUNTY, "date": DAY.isoformat()}
@@ -36,7 +38,7 @@ def test_download_button_gives_the_docx_and_numbers_the_issue(tree, login):
     known_county(actor)
     client = login(actor)
     response = client.post("/reports/brief/docx/", WHEN)
-    assert response.status_code == 200 and response["Content-Type"] == brief.DOCX_TYPE
+    assert response.status_code == 200 and response["Content-Type"] == DOCX_TYPE
     assert unquote(response["Content-Disposition"]).endswith("孝昌县-工作简报-第1期-20200203.docx")
     assert docx_text(response.content).startswith("疫情防控工作简报\n第1期")
     assert "第1期" in client.get(PAGE, WHEN).content.decode()
@@ -54,7 +56,7 @@ def test_next_steps_are_saved_from_the_page(tree, login):
 
 
 def _edited_template() -> bytes:
-    doc = Document(io.BytesIO(brief.DEFAULT_TEMPLATE.read_bytes()))
+    doc = Document(io.BytesIO(rendering.DEFAULT_TEMPLATE.read_bytes()))
     doc.paragraphs[0].runs[0].text = "{{ region }}防控快报"
     out = io.BytesIO()
     doc.save(out)
@@ -66,7 +68,7 @@ def test_template_download_upload_and_revert(tree, login):
     add(f.VILLAGE_A1, "households_visited", 1)
     client = login(actor)
     response = client.get("/reports/brief/template/", {"region": f.COUNTY})
-    assert response.status_code == 200 and response.content == brief.DEFAULT_TEMPLATE.read_bytes()
+    assert response.status_code == 200 and response.content == rendering.DEFAULT_TEMPLATE.read_bytes()
     upload = io.BytesIO(_edited_template())
     upload.name = "快报.docx"
     response = client.post("/reports/brief/template/upload/", {**WHEN, "file": upload, "name": ""})
@@ -136,7 +138,7 @@ def test_api_brief_next_steps_and_docx(tree, login):
                           {"next_steps": "继续排查。"}, content_type="application/json")
     assert response.status_code == 200 and response.json()["issue_number"] == 1
     response = client.post(f"/api/reports/briefs/{f.COUNTY}/2020-02-03/docx")
-    assert response.status_code == 200 and response["Content-Type"] == brief.DOCX_TYPE
+    assert response.status_code == 200 and response["Content-Type"] == DOCX_TYPE
     text = docx_text(response.content)
     assert "当日走访2户" in text and "继续排查。" in text
     town = login(f.user("town", Role.TOWNSHIP_STAFF, f.TOWN_A))

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.analytics import counters
 from fangkong.regions.models import Region
+from fangkong.reports import selectors as chain_selectors
 from fangkong.screening.models import Category
 
 from . import dashboard
@@ -92,10 +93,9 @@ def area_word(region: Region) -> str:
 
 
 def issuer_for(region: Region) -> str:
-    """ReportSettings.issuer of the region, or "<region name>新型冠状病毒肺炎疫情防控指挥部"."""
-    from .models import ReportSettings
-    issuer = ReportSettings.objects.filter(region=region).values_list("issuer", flat=True).first()
-    return issuer or f"{region.name}{HEADQUARTERS_SUFFIX}"
+    """The issuer headquarters set for the region (the report chain's settings), or
+    "<region name>新型冠状病毒肺炎疫情防控指挥部"."""
+    return chain_selectors.issuer_of(region.code) or f"{region.name}{HEADQUARTERS_SUFFIX}"
 
 
 def _cumulative(region_code: str, day: datetime.date, s: dashboard.Series) -> dict[str, int]:

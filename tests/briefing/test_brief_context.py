@@ -1,9 +1,9 @@
 """The brief's context from the counters: figures of the day and region, sections present only with data."""
 
-from fangkong.reports import brief_context
+from fangkong.briefing import brief_context
 from tests import factories as f
 
-from .helpers_d import DAY, add, hq, known_county
+from .known_county import DAY, add, hq, known_county
 
 
 def test_every_figure_comes_from_the_data(tree):
@@ -53,7 +53,7 @@ def test_a_later_apps_figures_make_their_section_appear(tree, monkeypatch):
     from fangkong.analytics import figures
     monkeypatch.setattr(figures, "FIGURES", list(figures.FIGURES))
     figures.register(figures.stock("beds_occupied", "占用床位", ["beds_in"], ["beds_out"]))
-    monkeypatch.setattr("fangkong.reports.dashboard.FIGURES", figures.FIGURES)
+    monkeypatch.setattr("fangkong.briefing.dashboard.FIGURES", figures.FIGURES)
     add(f.VILLAGE_A1, "beds_in", 9)
     ctx = brief_context.build(hq(), f.COUNTY, DAY, issue_number=1)
     assert ctx["medical"]["beds_occupied"] == 9

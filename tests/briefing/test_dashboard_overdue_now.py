@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from fangkong.accounts.models import Role
+from fangkong.briefing import dashboard
 from fangkong.quarantine import selectors
 from fangkong.quarantine.defaults import install_default_policies
 from fangkong.quarantine.models import QuarantinePolicy
-from fangkong.reports import dashboard
 from tests import factories as f
 from tests.quarantine.helpers import days_ago, key_person, local, slots, start, today
 

@@ -1,4 +1,5 @@
-"""Pages of the headquarters dashboard (指挥部看板) and the work brief (工作简报). Thin: selectors and brief services."""
+"""Pages of the headquarters dashboard (指挥部看板) and the work brief (工作简报). Thin: selectors read,
+services write."""
 
 import datetime
 from urllib.parse import quote
@@ -15,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.analytics.forms import DailyTableForm
-from fangkong.audit import services as audit
+from fangkong.core.docx import DOCX_TYPE
 from fangkong.core.forms import cleaned_or_400
 
-from . import brief, brief_context, charts, dashboard
+from . import brief_context, charts, dashboard, permissions, selectors, services
+from .forms import NextStepsForm, TemplateUploadForm
 
 
 def _choice(data) -> tuple[DailyTableForm, str, datetime.date]:
@@ -46,17 +48,20 @@ def dashboard_page(request):
     form, code, day = _choice(request.GET)
     board = dashboard.dashboard(request.user, code or request.user.region_id, day)
     svgs = [(t, charts.svg_lines(t.title, board.days, t.lines)) for t in board.trends]
-    return render(request, "reports/dashboard.html", {
+    return render(request, "briefing/dashboard.html", {
         "form": form, "board": board, "charts": svgs,
         "day_before": day - datetime.timedelta(days=1), "day_after": day + datetime.timedelta(days=1),
-        "can_brief": brief.can_issue_brief(request.user),
+        "can_brief": permissions.can_issue_brief(request.user),
         "chain_url": dashboard.url("reports:chain", region=board.region.code, date=day.isoformat()),
         "daily_url": dashboard.url("analytics:daily", region=board.region.code, date=day.isoformat()),
     })
 
 
 def _page_url(code: str, day: datetime.date) -> str:
-    return f"{reverse('reports:brief')}?{urlencode({'region': code, 'date': day.isoformat()})}"
+    return f"{reverse('briefing:brief')}?{urlencode({'region': code, 'date': day.isoformat()})}"
+
+
+_SECTION_TITLES = {"overall": "总体情况", "problems": "存在的问题", "next_steps": "下步工作"}
 
 
 @login_required
@@ -64,25 +69,22 @@ def _page_url(code: str, day: datetime.date) -> str:
 def brief_page(request):
     """工作简报: the issue of the day, what it will say, "next steps", the download and the Word template."""
     user = request.user
-    if not brief.can_issue_brief(user):
+    if not permissions.can_issue_brief(user):
         raise PermissionDenied
     form, code, day = _choice(request.GET)
-    region = brief.region_of(user, code or user.region_id)
-    issue = brief.brief_for(user, region.code, day)
+    region = selectors.region_of(user, code or user.region_id)
+    issue = selectors.brief_for(user, region.code, day)
     ctx = brief_context.build(user, region.code, day, issue_number=issue.issue_number if issue else 0,
                               next_steps=issue.next_steps if issue else "",
-                              problems=brief.problems_for(user, region.code, day))
-    template = brief.active_template(region)
-    return render(request, "reports/brief.html", {
+                              problems=selectors.problems_for(user, region.code, day))
+    return render(request, "briefing/brief.html", {
         "form": form, "region": region, "day": day, "issue": issue, "ctx": ctx,
         "sections": [(ctx["no"][k], _SECTION_TITLES.get(k) or ctx[k]["title"]) for k in ctx["sections"]
                      if k != "extra"],
-        "template": template, "can_change_template": brief.can_change_template(user, region),
+        "template": selectors.active_template(region),
+        "can_change_template": permissions.can_change_template(user, region),
         "day_before": day - datetime.timedelta(days=1), "day_after": day + datetime.timedelta(days=1),
     })
-
-
-_SECTION_TITLES = {"overall": "总体情况", "problems": "存在的问题", "next_steps": "下步工作"}
 
 
 @login_required
@@ -91,20 +93,22 @@ def brief_docx(request):
     """The brief as .docx (a download; assigns the issue number the first time; audited)."""
     code, day = _posted(request)
     try:
-        content, filename = brief.generate_brief(request.user, code, day)
+        content, filename = services.generate_brief(request.user, code, day)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
         return redirect(_page_url(code, day))
-    return _attachment(content, brief.DOCX_TYPE, filename)
+    return _attachment(content, DOCX_TYPE, filename)
 
 
 @login_required
 @require_POST
 def brief_next_steps(request):
     code, day = _posted(request)
+    form = NextStepsForm(request.POST)
+    text = form.cleaned_data["next_steps"] if form.is_valid() else request.POST.get("next_steps", "")
     try:
-        brief.save_next_steps(request.user, code, day, request.POST.get("next_steps", ""))
+        services.save_next_steps(request.user, code, day, text)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -117,14 +121,9 @@ def brief_next_steps(request):
 @require_GET
 def brief_template(request):
     """The Word template in force for the region (uploaded, or the shipped default): to edit in Word."""
-    user = request.user
-    if not brief.can_issue_brief(user):
-        raise PermissionDenied
-    region = brief.region_of(user, request.GET.get("region", "") or user.region_id)
-    content, uploaded = brief.template_bytes(region)
-    audit.record_export(user, "brief_template", region=region.code, rows=1,
-                        filters={"template": uploaded.pk if uploaded else "default"})
-    return _attachment(content, brief.DOCX_TYPE, f"{region.name}-工作简报模板.docx")
+    content, filename = services.export_template(request.user, request.GET.get("region", "") or
+                                                 request.user.region_id)
+    return _attachment(content, DOCX_TYPE, filename)
 
 
 @login_required
@@ -132,10 +131,9 @@ def brief_template(request):
 def brief_template_upload(request):
     _form, code, day = _choice(request.POST)
     code = code or request.user.region_id
-    upload = request.FILES.get("file")
+    name, content = TemplateUploadForm(request.POST, request.FILES).name_and_content()
     try:
-        brief.upload_template(request.user, code, request.POST.get("name", "") or (upload.name if upload else ""),
-                              upload.read() if upload else b"")
+        services.upload_template(request.user, code, name, content)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, _("模板未更换：%(reason)s") % {"reason": message})
@@ -149,6 +147,6 @@ def brief_template_upload(request):
 def brief_template_revert(request):
     _form, code, day = _choice(request.POST)
     code = code or request.user.region_id
-    brief.revert_template(request.user, code)
+    services.revert_template(request.user, code)
     messages.success(request, _("已恢复默认简报模板"))
     return redirect(_page_url(code, day))

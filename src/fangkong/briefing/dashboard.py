@@ -25,7 +25,9 @@ from fangkong.analytics import selectors as analytics_selectors
 from fangkong.analytics.figures import FIGURES, Figure, metrics_needed
 from fangkong.core import region_codes
 from fangkong.core.region_codes import within
+from fangkong.quarantine import selectors as quarantine_selectors
 from fangkong.regions.models import Region
+from fangkong.reports import selectors as chain_selectors
 from fangkong.screening.models import Category
 
 TREND_DAYS = 14
@@ -286,13 +288,9 @@ def _overdue_now(user, region_code: str, now: datetime.datetime) -> dict[str, in
     """Overdue follow-ups now per child region, counted as the overdue list behind the figure counts them
     (open slots past their time and grace period, whichever day they were due, this morning's included):
     one grouped count over the open-slot index, bounded by the open slots, not the history. None when the
-    quarantine app is not there or the user does not read follow-ups (the counters answer instead)."""
+    user does not read follow-ups (the counters answer instead)."""
     try:
-        from fangkong.quarantine.selectors import due_by_region
-    except ImportError:
-        return None
-    try:
-        rows = due_by_region(user, region=region_code, now=now)
+        rows = quarantine_selectors.due_by_region(user, region=region_code, now=now)
     except PermissionDenied:
         return None
     return {row.region.code: row.overdue for row in rows if row.region is not None}
@@ -314,14 +312,9 @@ def _region_rows(user, s: Series, day: datetime.date, known, live: dict[str, int
 
 def _chain_status(user, code: str, day: datetime.date):
     """The report chain's per-level status (`reports.selectors.chain_status`), or None when the user's role does
-    not read the chain (or before it exists)."""
+    not read the chain."""
     try:
-        from fangkong.reports import selectors as chain_selectors
-        chain_status = chain_selectors.chain_status
-    except (ImportError, AttributeError):
-        return None
-    try:
-        return chain_status(user, code, day)
+        return chain_selectors.chain_status(user, code, day)
     except PermissionDenied:
         return None
 

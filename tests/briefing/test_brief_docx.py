@@ -13,11 +13,13 @@ from docx import Document
 
 from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
-from fangkong.reports import brief
-from fangkong.reports.models import Brief, BriefTemplate, ReportSettings
+from fangkong.briefing import rendering, services
+from fangkong.briefing.models import Brief, BriefTemplate
+from fangkong.reports.models import ReportSettings
 from tests import factories as f
 
-from .helpers_d import BEFORE, DAY, add, docx_paragraphs, docx_text, hq, known_county
+from .documents import docx_paragraphs, docx_text
+from .known_county import BEFORE, DAY, add, hq, known_county
 
 
 def _paragraph(content: bytes, starts: str) -> str:
@@ -27,7 +29,7 @@ def _paragraph(content: bytes, starts: str) -> str:
 def test_every_stated_figure_equals_the_known_figure(tree):
     actor = hq()
     k = known_county(actor)
-    content, filename = brief.generate_brief(actor, f.COUNTY, DAY)
+    content, filename = services.generate_brief(actor, f.COUNTY, DAY)
     assert filename == "孝昌县-工作简报-第1期-20200203.docx"
     lines = docx_paragraphs(content)
     assert lines[0] == "疫情防控工作简报" and lines[1] == "第1期"
@@ -62,7 +64,7 @@ def test_every_stated_figure_equals_the_known_figure(tree):
 def test_sections_without_data_are_left_out(tree):
     actor = hq()
     add(f.VILLAGE_A1, "households_visited", 3)
-    text = docx_text(brief.generate_brief(actor, f.COUNTY, DAY)[0])
+    text = docx_text(services.generate_brief(actor, f.COUNTY, DAY)[0])
     assert "一、总体情况" in text and "二、摸排排查情况" in text and "当日走访3户" in text
     for heading in ("隔离观察和健康随访", "卡点值守", "医疗救治", "物资保障", "督查问责", "宣传引导", "存在的问题",
                     "下步工作"):
@@ -73,23 +75,23 @@ def test_sections_without_data_are_left_out(tree):
 def test_next_steps_and_problems_are_written(tree):
     actor = hq()
     add(f.VILLAGE_A1, "households_visited", 3)
-    brief.save_next_steps(actor, f.COUNTY, DAY, "一是继续严格卡点管控。\n\n二是做好群众生活保障。")
+    services.save_next_steps(actor, f.COUNTY, DAY, "一是继续严格卡点管控。\n\n二是做好群众生活保障。")
     from fangkong.reports.models import DailyReport, ReportStatus
     DailyReport.objects.create(region_id=f.TOWN_A, day=DAY, status=ReportStatus.SUBMITTED,
                                situation="桃园村卡点夜间值守人员不足。")
     DailyReport.objects.create(region_id=f.TOWN_B, day=DAY, status=ReportStatus.DRAFT, situation="草稿不写入")
-    text = docx_text(brief.generate_brief(actor, f.COUNTY, DAY)[0])
+    text = docx_text(services.generate_brief(actor, f.COUNTY, DAY)[0])
     assert "三、存在的问题\n1.花园镇：桃园村卡点夜间值守人员不足。\n四、下步工作\n一是继续严格卡点管控。\n二是做好群众生活保障。" in text
     assert "草稿不写入" not in text
 
 
 def test_issue_numbers_follow_per_region_and_stay_with_their_day(tree):
     actor = hq()
-    assert brief.issue_brief(actor, f.COUNTY, BEFORE).issue_number == 1
-    assert brief.issue_brief(actor, f.COUNTY, DAY).issue_number == 2
-    assert brief.issue_brief(actor, f.COUNTY, BEFORE).issue_number == 1  # kept per day
-    assert brief.issue_brief(actor, f.TOWN_A, DAY).issue_number == 1  # numbered per region
-    brief.generate_brief(actor, f.COUNTY, DAY)
+    assert services.issue_brief(actor, f.COUNTY, BEFORE).issue_number == 1
+    assert services.issue_brief(actor, f.COUNTY, DAY).issue_number == 2
+    assert services.issue_brief(actor, f.COUNTY, BEFORE).issue_number == 1  # kept per day
+    assert services.issue_brief(actor, f.TOWN_A, DAY).issue_number == 1  # numbered per region
+    services.generate_brief(actor, f.COUNTY, DAY)
     assert Brief.objects.filter(region_id=f.COUNTY).count() == 2
 
 
@@ -97,7 +99,7 @@ def test_issuer_from_the_settings_and_charts_as_images(tree):
     actor = hq()
     known_county(actor)
     ReportSettings.objects.create(region_id=f.COUNTY, issuer="孝昌县疫情防控指挥部办公室")
-    content, _name = brief.generate_brief(actor, f.COUNTY, DAY)
+    content, _name = services.generate_brief(actor, f.COUNTY, DAY)
     assert docx_paragraphs(content)[2].startswith("孝昌县疫情防控指挥部办公室")
     with zipfile.ZipFile(io.BytesIO(content)) as z:
         images = [n for n in z.namelist() if n.startswith("word/media/") and n.endswith(".png")]
@@ -108,7 +110,7 @@ def test_issuer_from_the_settings_and_charts_as_images(tree):
 
 def test_generation_is_audited_as_an_export(tree):
     actor = hq()
-    brief.generate_brief(actor, f.COUNTY, DAY)
+    services.generate_brief(actor, f.COUNTY, DAY)
     entry = AuditEntry.objects.get(action="export", object_type="brief")
     assert entry.actor == actor and entry.region_id == f.COUNTY
     assert entry.after["filters"] == {"day": "2020-02-03", "issue_number": 1, "template": "default"}
@@ -116,16 +118,16 @@ def test_generation_is_audited_as_an_export(tree):
 
 def test_only_headquarters_in_scope(tree):
     with pytest.raises(PermissionDenied):
-        brief.generate_brief(f.user("town", Role.TOWNSHIP_STAFF, f.TOWN_A), f.TOWN_A, DAY)
+        services.generate_brief(f.user("town", Role.TOWNSHIP_STAFF, f.TOWN_A), f.TOWN_A, DAY)
     with pytest.raises(Http404):
-        brief.generate_brief(hq("hq_b", region=f.TOWN_B), f.TOWN_A, DAY)
+        services.generate_brief(hq("hq_b", region=f.TOWN_B), f.TOWN_A, DAY)
 
 
 # The template -------------------------------------------------------------------------------------
 
 def _edited_default(old: str, new: str) -> bytes:
     """The shipped template with one piece of wording changed, as HQ staff would in Word."""
-    doc = Document(io.BytesIO(brief.DEFAULT_TEMPLATE.read_bytes()))
+    doc = Document(io.BytesIO(rendering.DEFAULT_TEMPLATE.read_bytes()))
     for p in doc.paragraphs:
         for run in p.runs:
             if old in run.text:
@@ -143,13 +145,13 @@ def test_an_uploaded_template_is_honoured_and_revert_restores_the_default(tree):
     edited.add_paragraph("本期共走访{{ screening.households_visited }}户（修改后的模板）")
     out = io.BytesIO()
     edited.save(out)
-    brief.upload_template(actor, f.COUNTY, "新模板", out.getvalue())
-    text = docx_text(brief.generate_brief(actor, f.COUNTY, DAY)[0])
+    services.upload_template(actor, f.COUNTY, "新模板", out.getvalue())
+    text = docx_text(services.generate_brief(actor, f.COUNTY, DAY)[0])
     assert text.startswith("孝昌县疫情防控每日快报") and "本期共走访3户（修改后的模板）" in text
     # a township below uses the county's template too
-    assert docx_text(brief.generate_brief(actor, f.TOWN_A, DAY)[0]).startswith("孝昌县疫情防控每日快报")
-    assert brief.revert_template(actor, f.COUNTY) == 1
-    assert docx_text(brief.generate_brief(actor, f.COUNTY, DAY)[0]).startswith("疫情防控工作简报")
+    assert docx_text(services.generate_brief(actor, f.TOWN_A, DAY)[0]).startswith("孝昌县疫情防控每日快报")
+    assert services.revert_template(actor, f.COUNTY) == 1
+    assert docx_text(services.generate_brief(actor, f.COUNTY, DAY)[0]).startswith("疫情防控工作简报")
     assert AuditEntry.objects.filter(action__in=["brief.template_upload", "brief.template_revert"]).count() == 2
 
 
@@ -159,14 +161,14 @@ def test_an_uploaded_template_is_honoured_and_revert_restores_the_default(tree):
 ])
 def test_a_file_that_is_not_a_docx_is_refused(tree, content, message):
     with pytest.raises(ValidationError) as info:
-        brief.upload_template(hq("admin", Role.HQ_ADMIN), f.COUNTY, "x", content)
+        services.upload_template(hq("admin", Role.HQ_ADMIN), f.COUNTY, "x", content)
     assert message in info.value.message_dict["file"][0]
     assert not BriefTemplate.objects.exists()
 
 
 def test_a_template_that_unpacks_to_gigabytes_is_refused_before_it_is_parsed(tree):
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(brief.DEFAULT_TEMPLATE.read_bytes())) as source, \
+    with zipfile.ZipFile(io.BytesIO(rendering.DEFAULT_TEMPLATE.read_bytes())) as source, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
         for info in source.infolist():
             data = source.read(info)
@@ -174,7 +176,7 @@ def test_a_template_that_unpacks_to_gigabytes_is_refused_before_it_is_parsed(tre
                 data = data.replace(b"<w:body>", b"<w:body>" + b" " * (64 * 1024 * 1024), 1)
             bomb.writestr(info.filename, data)
     with pytest.raises(ValidationError) as info:
-        brief.upload_template(hq("admin", Role.HQ_ADMIN), f.COUNTY, "炸弹", out.getvalue())
+        services.upload_template(hq("admin", Role.HQ_ADMIN), f.COUNTY, "炸弹", out.getvalue())
     assert "解压后共" in info.value.message_dict["file"][0] and "超过上限 50 MB" in info.value.message_dict["file"][0]
     assert not BriefTemplate.objects.exists()
 
@@ -182,7 +184,7 @@ def test_a_template_that_unpacks_to_gigabytes_is_refused_before_it_is_parsed(tre
 def test_a_template_that_does_not_render_is_refused_with_the_reason(tree):
     broken = _edited_default("{{ title }}", "{{ title ")
     with pytest.raises(ValidationError) as info:
-        brief.upload_template(hq("admin", Role.HQ_ADMIN), f.COUNTY, "坏模板", broken)
+        services.upload_template(hq("admin", Role.HQ_ADMIN), f.COUNTY, "坏模板", broken)
     assert "模板无法生成简报" in info.value.message_dict["file"][0]
     assert not BriefTemplate.objects.exists()
 
@@ -195,29 +197,29 @@ def test_a_template_that_does_not_render_is_refused_with_the_reason(tree):
 def test_a_template_that_reaches_for_python_internals_is_refused(tree, expression):
     hostile = _edited_default("{{ title }}", expression)
     with pytest.raises(ValidationError) as info:
-        brief.upload_template(hq("admin", Role.HQ_ADMIN), f.COUNTY, "恶意模板", hostile)
+        services.upload_template(hq("admin", Role.HQ_ADMIN), f.COUNTY, "恶意模板", hostile)
     assert "模板无法生成简报" in info.value.message_dict["file"][0]
     assert not BriefTemplate.objects.exists()
 
 
 def test_a_template_is_changed_by_the_admins_of_its_region_and_above(tree):
-    content = brief.DEFAULT_TEMPLATE.read_bytes()
+    content = rendering.DEFAULT_TEMPLATE.read_bytes()
     county_admin, town_admin = hq("admin", Role.HQ_ADMIN), hq("town_admin", Role.HQ_ADMIN, f.TOWN_A)
     with pytest.raises(PermissionDenied):
-        brief.upload_template(hq(), f.COUNTY, "县模板", content)  # the county's staff
+        services.upload_template(hq(), f.COUNTY, "县模板", content)  # the county's staff
     with pytest.raises(Http404):
-        brief.upload_template(town_admin, f.COUNTY, "县模板", content)  # above the township admin's scope
+        services.upload_template(town_admin, f.COUNTY, "县模板", content)  # above the township admin's scope
     assert not BriefTemplate.objects.exists()
-    brief.upload_template(town_admin, f.TOWN_A, "镇模板", content)  # the township's own briefs
-    brief.upload_template(county_admin, f.COUNTY, "县模板", content)
+    services.upload_template(town_admin, f.TOWN_A, "镇模板", content)  # the township's own briefs
+    services.upload_template(county_admin, f.COUNTY, "县模板", content)
     with pytest.raises(Http404):
-        brief.revert_template(town_admin, f.COUNTY)
-    assert brief.revert_template(county_admin, f.TOWN_A) == 1
+        services.revert_template(town_admin, f.COUNTY)
+    assert services.revert_template(county_admin, f.TOWN_A) == 1
     assert list(BriefTemplate.objects.filter(is_active=True).values_list("name", flat=True)) == ["县模板"]
 
 
 def test_checkpoints_section_states_its_figures(tree):
-    from .helpers_d import registered
+    from .known_county import registered
     if not registered("turned_back_persons"):
         pytest.skip("the checkpoints app has not registered its figures")
     actor = hq()
@@ -226,7 +228,7 @@ def test_checkpoints_section_states_its_figures(tree):
     add(f.VILLAGE_A1, figures["passage_persons"].flows[0], 120)
     add(f.VILLAGE_A1, figures["turned_back_persons"].flows[0], 7)
     add(f.VILLAGE_A1, figures["checkpoints_open"].ins[0], 3, BEFORE)
-    text = docx_text(brief.generate_brief(actor, f.COUNTY, DAY)[0])
+    text = docx_text(services.generate_brief(actor, f.COUNTY, DAY)[0])
     assert "卡点值守和重点场所管控情况" in text
     assert "全县设卡3个" in text and "当日登记通行120人次" in text and "劝返7人次" in text
 
@@ -234,8 +236,8 @@ def test_checkpoints_section_states_its_figures(tree):
 def test_text_with_markup_characters_is_written_as_is(tree):
     actor = hq()
     add(f.VILLAGE_A1, "households_visited", 1)
-    brief.save_next_steps(actor, f.COUNTY, DAY, "口罩<N95>&消毒液 \"足量\"储备")
-    text = docx_text(brief.generate_brief(actor, f.COUNTY, DAY)[0])
+    services.save_next_steps(actor, f.COUNTY, DAY, "口罩<N95>&消毒液 \"足量\"储备")
+    text = docx_text(services.generate_brief(actor, f.COUNTY, DAY)[0])
     assert "口罩<N95>&消毒液 \"足量\"储备" in text
 
 
@@ -243,7 +245,7 @@ def test_the_brief_reads_a_constant_number_of_queries(tree):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from fangkong.reports import brief_context
+    from fangkong.briefing import brief_context
     actor = hq()
 
     def queries() -> int:

@@ -1,6 +1,6 @@
-"""Writes the shipped default Word template of the work brief: `python -m fangkong.reports.brief_default`.
+"""Writes the shipped default Word template of the work brief: `python -m fangkong.briefing.brief_default`.
 
-The generated file, reports/templates_docx/brief_default.docx, is committed; headquarters staff
+The generated file, briefing/templates_docx/brief_default.docx, is committed; headquarters staff
 download it from the brief page, change the wording in Word and upload it back. Placeholders are
 docxtpl's (Jinja): `{{ screening.kp_new }}`, and whole paragraphs `{%p if isolation %}` … `{%p endif %}`
 for the sections that are left out when they have no data (see brief_context for every name).
@@ -25,9 +25,9 @@ from docx.oxml import OxmlElement  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Mm, Pt, RGBColor  # noqa: E402
 
+from fangkong.briefing.rendering import DEFAULT_TEMPLATE as PATH  # noqa: E402
 from fangkong.core.docx import BODY_FONT, BODY_SIZE, LATIN_FONT, TITLE_FONT, set_fonts  # noqa: E402
 
-PATH = Path(__file__).resolve().parent / "templates_docx" / "brief_default.docx"
 HEADING_FONT = "黑体"
 RED = RGBColor(0xC0, 0x00, 0x00)
 

@@ -8,8 +8,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from fangkong.audit import services as audit
+from fangkong.briefing import services
 from fangkong.core.cli import acting_user, day_option
-from fangkong.reports import brief
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         region = opts["region"].strip()
         try:
             with audit.source("cli"):
-                content, filename = brief.generate_brief(user, region, day)
+                content, filename = services.generate_brief(user, region, day)
         except Http404:
             raise CommandError(_("区划不存在或不在管辖范围内：%(code)s") % {"code": region}) from None
         except PermissionDenied as exc:

@@ -8,11 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from fangkong.accounts.models import Role
-from fangkong.reports import dashboard
+from fangkong.briefing import dashboard
 from fangkong.reports.models import DailyReport, ReportStatus
 from tests import factories as f
 
-from .helpers_d import BEFORE, DAY, add, hq, known_county
+from .known_county import BEFORE, DAY, add, hq, known_county
 
 URL = "/reports/dashboard/"
 

@@ -1,0 +1,14 @@
+"""The briefing app: the headquarters dashboard (指挥部看板) and the daily work brief (工作简报), both read
+from the roll-up counters and the report chain."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BriefingConfig(AppConfig):
+    name = "fangkong.briefing"
+    label = "briefing"
+    verbose_name = _("指挥部看板与工作简报")
+
+    def ready(self):
+        from . import menu  # noqa: F401  registers its entries of the main menu
