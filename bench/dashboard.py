@@ -70,8 +70,8 @@ def dashboard_page(user) -> bytes:
 
 
 def report_page(user) -> bytes:
-    from fangkong.reports import views_chain
-    response = views_chain.report(_request(user, "/reports/", {}), COUNTY, DAY.isoformat())
+    from fangkong.reports import views
+    response = views.report(_request(user, "/reports/", {}), COUNTY, DAY.isoformat())
     assert response.status_code == 200, response.status_code
     return response.content
 

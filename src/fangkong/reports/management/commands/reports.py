@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from fangkong.audit import services as audit
 from fangkong.core.cli import acting_user, day_option
 from fangkong.reports import selectors, services
-from fangkong.reports.schemas_chain import status_out
+from fangkong.reports.schemas import status_out
 
 
 class Command(BaseCommand):
