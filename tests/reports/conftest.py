@@ -1,6 +1,6 @@
 import pytest
 
-from .helpers_c import people
+from .chain_county import people
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from fangkong.reports import services
 from fangkong.reports.models import DailyReport, ReportStatus
 from tests.factories import COUNTY, TOWN_A, TOWN_B, VILLAGE_A1, VILLAGE_B1
 
-from .helpers_c import DAY, at, visits
+from .chain_county import DAY, at, visits
 
 BASE = "/api/reports"
 

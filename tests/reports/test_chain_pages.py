@@ -11,7 +11,7 @@ from fangkong.reports import services
 from fangkong.reports.models import DailyReport, ReportSettings, ReportStatus
 from tests.factories import COUNTY, TOWN_A, TOWN_B, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
 
-from .helpers_c import DAY, at, visits
+from .chain_county import DAY, at, visits
 
 
 def _url(code, day=DAY):

@@ -10,7 +10,7 @@ from fangkong.reports import selectors, services
 from fangkong.reports.models import DailyReport, ReportStatus
 from tests.factories import COUNTY, TOWN_A, VILLAGE_A1, VILLAGE_A2
 
-from .helpers_c import DAY, at, fevers, visits
+from .chain_county import DAY, at, fevers, visits
 
 
 def test_submitting_freezes_the_live_figures(staff):

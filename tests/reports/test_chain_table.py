@@ -11,7 +11,7 @@ from fangkong.regions.models import Region
 from fangkong.reports import report_table, selectors, services
 from tests.factories import COUNTY, TOWN_A, VILLAGE_A1, VILLAGE_A2
 
-from .helpers_c import DAY, at, visits
+from .chain_county import DAY, at, visits
 
 
 def _rows(html: str, table_id: str) -> list[str]:

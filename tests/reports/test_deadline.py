@@ -12,7 +12,7 @@ from fangkong.reports.models import ReportSettings
 from tests import factories
 from tests.factories import COUNTY, TOWN_A, TOWN_B, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
 
-from .helpers_c import DAY, at
+from .chain_county import DAY, at
 
 
 def test_default_deadline_is_four_in_the_afternoon(staff):

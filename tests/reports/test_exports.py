@@ -13,7 +13,7 @@ from fangkong.audit.models import AuditEntry
 from fangkong.reports import services
 from tests.factories import COUNTY, TOWN_A, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
 
-from .helpers_c import DAY, at, visits
+from .chain_county import DAY, at, visits
 
 
 def _cell(value):

@@ -9,7 +9,7 @@ from fangkong.reports import selectors, services
 from fangkong.reports.models import ReportStatus
 from tests.factories import COUNTY, TOWN_A, VILLAGE_A1
 
-from .helpers_c import DAY, at, visits
+from .chain_county import DAY, at, visits
 
 
 def _submitted(staff, who="v_a1", code=VILLAGE_A1, hour=10):

@@ -1,5 +1,5 @@
-"""Builders for the report chain tests: the county tree, the responsible people, and roll-up figures
-fed straight into the counters (a registered figure's metric), as any app's service would."""
+"""The county of the report chain tests: the tree, its responsible people, and roll-up figures fed
+straight into the counters (a registered figure's metric), as any app's service would."""
 
 import datetime
 
