@@ -93,8 +93,9 @@ def load(checkins: int, places: int, checkpoints: int, seed: int = 5) -> dict:
 
     from bench.rollup import _fast_loading, _insert, _reset_sequences
     from fangkong.accounts.models import User
-    from fangkong.checkpoints.models import CheckIn, Checkpoint, Passage, Place
+    from fangkong.checkpoints.models import Checkpoint, Passage
     from fangkong.people.models import Person
+    from fangkong.places.models import CheckIn, Place
     from fangkong.regions.models import Region
     rng = random.Random(seed)
     villages, townships = _villages(), _townships()
@@ -181,8 +182,8 @@ def load(checkins: int, places: int, checkpoints: int, seed: int = 5) -> dict:
 
 def operations() -> dict:
     from fangkong.accounts.models import User
-    from fangkong.checkpoints.models import CheckIn
-    from fangkong.checkpoints.selectors import exposure
+    from fangkong.places.models import CheckIn
+    from fangkong.tracing.selectors import exposure
     hq = User.objects.select_related("region").get(username="hq")
     subject, = exposure.subjects_for(hq, person_id=SUBJECT)
     end = _now()

@@ -15,7 +15,7 @@ its own keep-alive connection, send --requests requests in all to
   passage   POST /api/checkpoints/{id}/passages (Authorization: Bearer, as a checkpoint's phone app
             or script): a different person each request (a valid resident ID new to the county), a
             third in a car (plate), from a place that is not a risk area, bound for the village
-  check-in  POST /api/checkpoints/c/{token}/check-in (no account, as the public page's script): a
+  check-in  POST /api/places/c/{token}/check-in (no account, as the public page's script): a
             different phone and name each request, no ID number
 for --rounds rounds (alternating, so a noisy neighbour slows all alike; the best round of each kept).
 It prints requests/second of each, passage ÷ trivial and check-in ÷ trivial (budget ≥ 0.5, DESIGN.md
@@ -71,8 +71,10 @@ def seed() -> dict:
 
     from fangkong.accounts.models import Role, User
     from fangkong.accounts.services import create_token
-    from fangkong.checkpoints.models import Checkpoint, Place, PlaceCode, RiskArea
+    from fangkong.checkpoints.models import Checkpoint
+    from fangkong.places.models import Place, PlaceCode
     from fangkong.regions.models import Region
+    from fangkong.risk_areas.models import RiskArea
     for code, name, level, parent in [("420000000000", "湖北省", "province", None),
                                       ("420900000000", "孝感市", "city", "420000000000"),
                                       (COUNTY, "孝昌县", "county", "420900000000"), (TOWN, "花园镇", "township", COUNTY),
@@ -118,7 +120,7 @@ def request_of(kind: str, n: int, seeded: dict) -> tuple[str, str, dict | None]:
     if kind == "passage":
         return "POST", f"/api/checkpoints/{seeded['checkpoint_id']}/passages", passage_body(n)
     if kind == "check_in":
-        return "POST", f"/api/checkpoints/c/{seeded['token']}/check-in", check_in_body(n)
+        return "POST", f"/api/places/c/{seeded['token']}/check-in", check_in_body(n)
     return "GET", "/healthz", None
 
 
@@ -206,8 +208,8 @@ def service_floor(seeded: dict, count: int, first: int) -> tuple[float, float]:
     through Django's test client (the whole request: handler and every middleware), alternating in
     rounds, the best round of each. The service alone above 2× /healthz means no server could give
     the endpoint half of /healthz's rate, whatever its HTTP layer."""
-    from fangkong.checkpoints.selectors.check_ins import active_code_by_token
-    from fangkong.checkpoints.services.check_ins import check_in
+    from fangkong.places.selectors.check_ins import active_code_by_token
+    from fangkong.places.services.check_ins import check_in
     code, client = active_code_by_token(seeded["token"]), _client_for("trivial", seeded)
     best = {"service": float("inf"), "trivial": float("inf")}
     per_round = max(1, count // 3)
@@ -224,7 +226,8 @@ def service_floor(seeded: dict, count: int, first: int) -> tuple[float, float]:
 
 
 def written(seeded: dict) -> dict[str, int]:
-    from fangkong.checkpoints.models import CheckIn, Passage
+    from fangkong.checkpoints.models import Passage
+    from fangkong.places.models import CheckIn
     return {"passage": Passage.objects.filter(recorded_by_id=seeded["staff_id"]).count(),
             "check_in": CheckIn.objects.filter(place_id=seeded["place_id"]).count()}
 

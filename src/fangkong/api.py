@@ -14,15 +14,19 @@ from fangkong.checkpoints.api import router as checkpoints_router
 from fangkong.core.errors import Conflict, protected_conflict
 from fangkong.ledger.api import router as ledger_router
 from fangkong.people.api import router as people_router
+from fangkong.places.api import router as places_router
 from fangkong.quarantine.api import router as quarantine_router
 from fangkong.regions.api import router as regions_router
 from fangkong.reports.api import router as reports_router
+from fangkong.risk_areas.api import router as risk_areas_router
 from fangkong.screening.api import router as screening_router
+from fangkong.tracing.api import router as tracing_router
 
 api = NinjaAPI(title="Fangkong API", version="1", auth=AUTH, urls_namespace="api", docs_decorator=docs_access,
                description="Fangkong (防控) epidemic prevention and control platform. "
                            "Session auth (browser, CSRF) or `Authorization: Bearer <token>`.")
-# the registration endpoints (passages, public check-in) first: URL resolution walks the routers in order
+# the registration endpoints (public check-in, passages) first: URL resolution walks the routers in order
+api.add_router("/places", places_router)
 api.add_router("/checkpoints", checkpoints_router)
 api.add_router("/", accounts_router)
 api.add_router("/regions", regions_router)
@@ -31,6 +35,8 @@ api.add_router("/screening", screening_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/rollup", analytics_router)
 api.add_router("/quarantine", quarantine_router)
+api.add_router("/risk-areas", risk_areas_router)
+api.add_router("/tracing", tracing_router)
 api.add_router("/reports", reports_router)
 api.add_router("/reports", briefing_router)
 

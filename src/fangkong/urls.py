@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from .api import api
+from .places.views import check_in
 
 urlpatterns = [
     path("", include("fangkong.core.urls")),
@@ -15,6 +16,11 @@ urlpatterns = [
     path("rollup/", include("fangkong.analytics.urls")),
     path("quarantine/", include("fangkong.quarantine.urls")),
     path("checkpoints/", include("fangkong.checkpoints.urls")),
+    path("places/", include("fangkong.places.urls")),
+    # the address place codes printed before places had their own pages hold: they keep working
+    path("checkpoints/c/<str:token>/", check_in.check_in),
+    path("risk-areas/", include("fangkong.risk_areas.urls")),
+    path("tracing/", include("fangkong.tracing.urls")),
     path("reports/", include("fangkong.reports.urls")),
     path("reports/", include("fangkong.briefing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -163,10 +163,10 @@ def test_checkpoint_figures_and_failing_five_haves(tree):
                               region_id=f.VILLAGE_B1, five_haves_ok=True)
     alerts = {a.key: a for a in dashboard.dashboard(hq(), f.COUNTY, today).alerts}
     assert alerts["checkpoints_failing"].value == 1 and alerts["checkpoints_failing"].url == "/checkpoints/five-haves/failing/"
-    assert alerts["arrival_tasks_open"].url == "/checkpoints/tasks/?kind=arrival"
+    assert alerts["arrival_tasks_open"].url == "/screening/tasks/?kind=arrival"
     assert dashboard.dashboard(hq("hq_b", region=f.TOWN_B), f.TOWN_B, today).alerts == []
     assert dashboard.link_for("passage_persons", f.COUNTY, DAY) == f"/checkpoints/?region={f.COUNTY}"
-    assert dashboard.link_for("places_closed", f.COUNTY, DAY) == f"/checkpoints/places/?region={f.COUNTY}"
+    assert dashboard.link_for("places_closed", f.COUNTY, DAY) == f"/places/?region={f.COUNTY}"
 
 
 def test_a_role_that_does_not_read_the_chain_still_sees_the_figures(tree, login):

@@ -13,9 +13,9 @@ from stdnum.cn import ric
 
 from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
-from fangkong.checkpoints.models import CheckIn, Place
 from fangkong.people import identity
 from fangkong.people.models import Person
+from fangkong.places.models import CheckIn, Place
 from tests import factories
 from tests.browser.conftest import PHONE, _open_page
 from tests.browser.helpers import log_in
@@ -37,11 +37,11 @@ def test_a_qr_check_in_then_the_exposure_search_finds_the_co_present_person(page
 
     hq = page
     log_in(hq, live_server, "hq_cdc", factories.PASSWORD)
-    hq.goto(f"{live_server.url}/checkpoints/places/{market.pk}/code/")
+    hq.goto(f"{live_server.url}/places/{market.pk}/code/")
     expect(hq.locator("#code-title")).to_have_text("东岳农贸市场")
     expect(hq.locator("#code-image svg")).to_be_visible()
     url = hq.locator("#code-url").inner_text().strip()
-    assert re.search(r"/checkpoints/c/[\w-]+/$", url), url
+    assert re.search(r"/places/c/[\w-]+/$", url), url
 
     # the first visitor scans the code: the page the QR leads to, on a phone, with no account
     check_in(phone_page, live_server, url, phone="13900001111", name="张三", id_number=FIRST_ID)
@@ -54,7 +54,7 @@ def test_a_qr_check_in_then_the_exposure_search_finds_the_co_present_person(page
     assert CheckIn.objects.filter(place=market, person=None).count() == 2  # nobody's presence yet
     # the tracer confirms which registered person the first visitor was, from the place's check-ins
     first, second = registered
-    hq.goto(f"{live_server.url}/checkpoints/places/{market.pk}/")
+    hq.goto(f"{live_server.url}/places/{market.pk}/")
     with hq.expect_navigation():
         hq.locator(f'#check-ins tr[data-check-in="{CheckIn.objects.get(name=first.name).pk}"] a').click()
     confirm(hq, first)
@@ -97,7 +97,7 @@ def confirm(hq, person: Person) -> None:
 
 
 def search(hq, live_server) -> None:
-    hq.goto(f"{live_server.url}/checkpoints/exposure/")
+    hq.goto(f"{live_server.url}/tracing/exposure/")
     hq.get_by_label("身份证号或手机号").fill(FIRST_ID)
     with hq.expect_navigation():
         hq.locator("#exposure-form button[type=submit]").click()

@@ -13,7 +13,7 @@ from fangkong.accounts.models import Role
 from fangkong.checkpoints.models import Passage
 from fangkong.checkpoints.services import checkpoints as checkpoint_services
 from fangkong.checkpoints.services import passages as passage_services
-from fangkong.checkpoints.services import risk_areas
+from fangkong.risk_areas import services as risk_areas
 from tests import factories
 from tests.browser.helpers import log_in
 

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from fangkong.accounts.models import Role
-from fangkong.checkpoints.models import Place, PlaceCode
 from fangkong.checkpoints.services import checkpoints as checkpoint_services
+from fangkong.places.models import Place, PlaceCode
 from fangkong.quarantine.services import sites as site_services
 from tests import factories
 from tests.browser.helpers import log_in
@@ -73,18 +73,18 @@ def test_headquarters_pages_and_the_api_docs(page, live_server):
     found = []
     for path in ("/", "/people/", "/screening/", "/ledger/", "/rollup/", "/reports/dashboard/", "/reports/brief/",
                  "/reports/", "/audit/", "/quarantine/", f"/quarantine/sites/{site.pk}/", "/checkpoints/",
-                 f"/checkpoints/places/{market.pk}/", f"/checkpoints/places/{market.pk}/code/",
-                 "/checkpoints/exposure/", "/accounts/users/"):
+                 f"/places/{market.pk}/", f"/places/{market.pk}/code/",
+                 "/tracing/exposure/", "/accounts/users/"):
         found += visit(page, path)
     # the print page's buttons are bound by the site script, not inline handlers
-    page.goto(f"/checkpoints/places/{market.pk}/code/")
+    page.goto(f"/places/{market.pk}/code/")
     page.evaluate("window.print = function () { window.__printed = true; }")
     page.get_by_role("button", name="打印").click()
     assert page.evaluate("window.__printed") is True
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     page.get_by_role("button", name="作废并重新生成").click()
-    expect(page).to_have_url(re.compile(rf"/checkpoints/places/{market.pk}/code/$"))
+    expect(page).to_have_url(re.compile(rf"/places/{market.pk}/code/$"))
     assert asked == ["旧码将作废，确定重新生成？"]
     assert list(PlaceCode.objects.filter(place=market).values_list("token", flat=True)) == [token]  # not sent
 
@@ -109,9 +109,9 @@ def test_village_and_checkpoint_staff_on_a_phone(phone_page, live_server):
     refused = watch(page)
 
     found = visit(page, "/accounts/login/")
-    found += visit(page, f"/checkpoints/c/{code.token}/")  # the public check-in, no account
+    found += visit(page, f"/places/c/{code.token}/")  # the public check-in, no account
     log_in(page, live_server, "village1", factories.PASSWORD)
-    for path in ("/", "/screening/today/", "/screening/register/", "/quarantine/mine/", "/checkpoints/tasks/"):
+    for path in ("/", "/screening/today/", "/screening/register/", "/quarantine/mine/", "/screening/tasks/"):
         found += visit(page, path)
     # the language switch sends its form from the site script
     with page.expect_navigation():

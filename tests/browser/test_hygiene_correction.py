@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
-from fangkong.checkpoints.models import HygieneLog, Place
-from fangkong.checkpoints.services import places as services
+from fangkong.places.models import HygieneLog, Place
+from fangkong.places.services import places as services
 from tests import factories
 from tests.browser.helpers import log_in
 
@@ -27,7 +27,7 @@ def test_a_village_worker_corrects_yesterdays_hygiene_log_with_a_reason(phone_pa
 
     page = phone_page
     log_in(page, live_server, "cun_worker", factories.PASSWORD)
-    page.goto(f"{live_server.url}/checkpoints/places/{market.pk}/")
+    page.goto(f"{live_server.url}/places/{market.pk}/")
     row = page.locator("#hygiene tbody tr", has_text=yesterday.isoformat())
     expect(row).to_contain_text("✗")  # not disinfected, as logged
     with page.expect_navigation():
@@ -44,7 +44,7 @@ def test_a_village_worker_corrects_yesterdays_hygiene_log_with_a_reason(phone_pa
     page.get_by_label("更正原因").fill("当天漏勾消毒")
     with page.expect_navigation():
         page.get_by_role("button", name="保存更正").click()
-    assert page.url.endswith(f"/checkpoints/places/{market.pk}/")
+    assert page.url.endswith(f"/places/{market.pk}/")
     expect(page.locator("body")).to_contain_text(f"已更正 {yesterday.isoformat()} 的卫生记录")
     expect(page.locator("#hygiene tbody tr", has_text=yesterday.isoformat())).not_to_contain_text("✗")
 

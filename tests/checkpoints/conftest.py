@@ -1,67 +1,14 @@
-"""Fixtures of the checkpoint tests (helper A); helpers B and F keep theirs in helpers_b.py / helpers_f.py."""
+"""The shared fixtures of the roadside, places, tracing and arrival-task tests."""
 
-import pytest
-
-from fangkong.accounts.models import Role
-from fangkong.checkpoints.services import risk_areas
-from tests import factories as f
-
-from .helpers_a import checkpoint
-
-
-@pytest.fixture(autouse=True)
-def _fresh_risk_areas():
-    """The active risk areas are cached per process: a test never sees another test's (rolled back) areas."""
-    risk_areas.clear_cache()
-    yield
-    risk_areas.clear_cache()
-
-
-# Users and a checkpoint of helper A's tests (B's and F's modules define their own) ------------------------
-
-@pytest.fixture
-def hq(tree):
-    return f.user("hq_staff", Role.HQ_STAFF, f.COUNTY)
-
-
-@pytest.fixture
-def town(tree):
-    return f.user("town_a", Role.TOWNSHIP_STAFF, f.TOWN_A)
-
-
-@pytest.fixture
-def town_b(tree):
-    return f.user("town_b", Role.TOWNSHIP_STAFF, f.TOWN_B)
-
-
-@pytest.fixture
-def staff(tree):
-    """Checkpoint staff of 花园镇 (TOWN_A)."""
-    return f.user("kadian_a", Role.CHECKPOINT_STAFF, f.TOWN_A)
-
-
-@pytest.fixture
-def staff_b(tree):
-    return f.user("kadian_b", Role.CHECKPOINT_STAFF, f.TOWN_B)
-
-
-@pytest.fixture
-def supervisor(tree):
-    return f.user("duzha", Role.SUPERVISOR, f.COUNTY)
-
-
-@pytest.fixture
-def worker_b1(tree):
-    """The village worker of 红旗村 (VILLAGE_B1, in the other township)."""
-    return f.user("worker_b1", Role.VILLAGE_WORKER, f.VILLAGE_B1)
-
-
-@pytest.fixture
-def worker_a1(tree):
-    return f.user("worker_a1", Role.VILLAGE_WORKER, f.VILLAGE_A1)
-
-
-@pytest.fixture
-def cp(town):
-    """An open checkpoint of 花园镇."""
-    return checkpoint(town)
+from tests.checkpoints.fixtures import (  # noqa: F401  fixtures, found by name
+    _fresh_risk_areas,
+    cp,
+    hq,
+    staff,
+    staff_b,
+    supervisor,
+    town,
+    town_b,
+    worker_a1,
+    worker_b1,
+)

@@ -15,7 +15,7 @@ from fangkong.checkpoints.selectors import checkpoints as selectors
 from fangkong.checkpoints.services import checkpoints as services
 from tests import factories as f
 
-from .helpers_a import checkpoint
+from .builders import checkpoint
 
 
 def _inspect(actor, cp, **failing):

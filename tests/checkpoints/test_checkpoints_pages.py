@@ -10,7 +10,7 @@ from fangkong.checkpoints.models import Checkpoint, DutyShift, FiveHavesInspecti
 from fangkong.checkpoints.services import checkpoints as services
 from tests import factories as f
 
-from .helpers_a import ID_2, checkpoint, get_json, passage, post_json
+from .builders import ID_2, checkpoint, get_json, passage, post_json
 
 
 def test_set_up_a_checkpoint_on_its_page(login, town):

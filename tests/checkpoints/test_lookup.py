@@ -15,9 +15,9 @@ from fangkong.core import rate_limit
 from fangkong.people import identity
 from fangkong.people.services import upsert_person
 from tests import factories as f
+from tests.places.builders import fresh_cache  # noqa: F401
 
-from .helpers_a import ID_1, ID_2, ID_3, WUHAN, checkpoint, passage, post_json
-from .helpers_b import fresh_cache  # noqa: F401
+from .builders import ID_1, ID_2, ID_3, WUHAN, checkpoint, passage, post_json
 
 pytestmark = pytest.mark.usefixtures("fresh_cache")
 

@@ -17,7 +17,7 @@ from fangkong.checkpoints.services import checkpoints as checkpoint_services
 from fangkong.people.models import Person
 from tests import factories as f
 
-from .helpers_a import ID_1, ID_2, ID_3, checkpoint, passage
+from .builders import ID_1, ID_2, ID_3, checkpoint, passage
 
 
 def _errors(exc) -> dict:

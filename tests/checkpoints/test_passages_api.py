@@ -6,13 +6,13 @@ import pytest
 from django.utils import timezone
 
 from fangkong.audit.models import AuditEntry
-from fangkong.checkpoints.models import ArrivalTask, Checkpoint, Passage
+from fangkong.checkpoints.models import Checkpoint, Passage
 from fangkong.checkpoints.selectors import checkpoints as checkpoint_selectors
 from fangkong.checkpoints.services import checkpoints as checkpoint_services
-from fangkong.screening.models import KeyPerson
+from fangkong.screening.models import ArrivalTask, KeyPerson
 from tests import factories as f
 
-from .helpers_a import ID_1, ID_2, WUHAN, checkpoint, get_json, passage, post_json, risk_area
+from .builders import ID_1, ID_2, WUHAN, checkpoint, get_json, passage, post_json, risk_area
 
 BASE = "/api/checkpoints"
 
@@ -83,13 +83,13 @@ def test_risk_arrival_over_the_api_and_the_task_is_closed_by_the_worker(login, s
     assert status == 201 and body["from_risk_area"] and body["key_person_id"] and body["task_id"]
     assert KeyPerson.objects.get().region_id == f.VILLAGE_B1
     worker = login(worker_b1)
-    status, tasks = get_json(worker, f"{BASE}/tasks")
+    status, tasks = get_json(worker, "/api/screening/tasks")
     assert status == 200 and [t["id"] for t in tasks["items"]] == [body["task_id"]]
     assert tasks["items"][0]["phone_masked"] == "138****1111" and "13800001111" not in str(tasks)
-    assert post_json(worker, f"{BASE}/tasks/{body['task_id']}/close", {"note": ""})[0] == 422
-    status, closed = post_json(worker, f"{BASE}/tasks/{body['task_id']}/close", {"note": "已上门，居家观察"})
+    assert post_json(worker, f"/api/screening/tasks/{body['task_id']}/close", {"note": ""})[0] == 422
+    status, closed = post_json(worker, f"/api/screening/tasks/{body['task_id']}/close", {"note": "已上门，居家观察"})
     assert status == 200 and closed["status"] == "done"
-    assert get_json(worker, f"{BASE}/tasks")[1]["items"] == []
+    assert get_json(worker, "/api/screening/tasks")[1]["items"] == []
     assert ArrivalTask.objects.get().closed_by_id == worker_b1.pk
 
 
@@ -97,7 +97,7 @@ def test_a_task_elsewhere_is_404(login, staff, cp, worker_b1):
     risk_area("4201")
     passage(staff, cp, origin_code=WUHAN, destination=f.VILLAGE_A1)
     task = ArrivalTask.objects.get()
-    assert post_json(login(worker_b1), f"{BASE}/tasks/{task.pk}/close", {"note": "x"})[0] == 404
+    assert post_json(login(worker_b1), f"/api/screening/tasks/{task.pk}/close", {"note": "x"})[0] == 404
 
 
 @pytest.mark.parametrize("field", ["temperature", "destination", "passed_at"])

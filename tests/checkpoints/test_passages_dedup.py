@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from fangkong.analytics import counters
 from fangkong.audit.models import AuditEntry
-from fangkong.checkpoints.models import ArrivalTask, Passage
+from fangkong.checkpoints.models import Passage
 from fangkong.checkpoints.selectors import passages as passage_selectors
 from fangkong.people.models import Person
-from fangkong.screening.models import KeyPerson
+from fangkong.screening.models import ArrivalTask, KeyPerson
 from tests import factories as f
 
-from .helpers_a import ID_1, ID_2, ID_3, WUHAN, checkpoint, passage, post_json, risk_area, valid_id
+from .builders import ID_1, ID_2, ID_3, WUHAN, checkpoint, passage, post_json, risk_area, valid_id
 
 RISKY = {"origin_code": WUHAN, "destination": f.VILLAGE_B1, "vehicle_plate": "鄂A12345"}
 
@@ -229,7 +229,7 @@ def _at_once(n: int, send) -> list:
 @pytest.fixture
 def live_checkpoint(transactional_db):
     from fangkong.accounts.models import Role
-    from fangkong.checkpoints.services import risk_areas
+    from fangkong.risk_areas import services as risk_areas
     f.county_tree()
     town = f.user("town_a", Role.TOWNSHIP_STAFF, f.TOWN_A)
     staff = f.user("kadian_a", Role.CHECKPOINT_STAFF, f.TOWN_A)

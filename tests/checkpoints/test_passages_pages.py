@@ -10,7 +10,7 @@ from django.urls import reverse
 from fangkong.checkpoints.models import Passage
 from tests import factories as f
 
-from .helpers_a import ID_1, ID_2, ID_3, WUHAN, risk_area
+from .builders import ID_1, ID_2, ID_3, WUHAN, risk_area
 
 
 def _url(cp):

@@ -7,13 +7,13 @@ from django.utils import timezone
 
 from fangkong.accounts.models import Role
 from fangkong.analytics import counters
-from fangkong.checkpoints.models import ArrivalTask, Passage, TaskKind, TaskStatus
-from fangkong.checkpoints.services import tasks
+from fangkong.checkpoints.models import Passage
 from fangkong.screening import services as screening
-from fangkong.screening.models import KeyPerson, KeyPersonEvent
+from fangkong.screening.models import ArrivalTask, KeyPerson, KeyPersonEvent, TaskKind, TaskStatus
+from fangkong.screening.services import arrival_tasks as tasks
 from tests import factories as f
 
-from .helpers_a import ID_1, ID_2, WUHAN, passage, risk_area
+from .builders import ID_1, ID_2, WUHAN, passage, risk_area
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ def test_isolation_and_fever_clinic_arrivals_are_put_on_the_ledger(staff, cp, wu
 
 
 def test_the_village_worker_sees_the_task_and_staff_elsewhere_do_not(staff, cp, wuhan, worker_b1, worker_a1):
-    from fangkong.checkpoints.selectors import passages as selectors
+    from fangkong.screening import selectors
     _arrive(staff, cp)
     assert [t.region_id for t in selectors.page_of_tasks(worker_b1)] == [f.VILLAGE_B1]
     assert selectors.page_of_tasks(worker_a1) == []

@@ -31,7 +31,7 @@ def _json(response) -> dict:
 
 
 @pytest.mark.parametrize("path", ["/api/checkpoints/abc", "/api/checkpoints/abc/passages",
-                                  "/api/checkpoints/risk-areas/abc", "/api/no-such-endpoint",
+                                  "/api/risk-areas/abc", "/api/no-such-endpoint",
                                   "/api/users/1/unlock/extra"])
 def test_a_path_no_route_matches_is_a_json_404(boss, login, path):
     response = login(boss).get(path)
@@ -41,7 +41,7 @@ def test_a_path_no_route_matches_is_a_json_404(boss, login, path):
 
 
 def test_a_non_numeric_id_the_route_takes_as_text_is_a_json_422_naming_it(boss, login):
-    response = login(boss).get("/api/checkpoints/places/abc")
+    response = login(boss).get("/api/places/abc")
 
     assert response.status_code == 422
     assert _json(response)["detail"][0]["loc"] == ["path", "place_id"]

@@ -12,9 +12,9 @@ from django.db import connection
 from django.test import Client
 
 from fangkong import settings as project_settings
-from fangkong.checkpoints.services import check_ins
 from fangkong.core.apps import create_cache_table
-from tests.checkpoints.helpers_b import code, place
+from fangkong.places.services import check_ins
+from tests.places.builders import code, place
 
 
 def test_the_setting_names_each_backend_and_refuses_anything_else():
@@ -79,7 +79,7 @@ def test_the_public_check_in_api_answers_429_past_the_rate_with_the_database_cac
     create_cache_table(sender=None, using="default")  # inside this test's transaction: gone afterwards
     token = code(place()).token
     body = '{"phone": "13912345678", "name": "李四"}'
-    statuses = [Client(REMOTE_ADDR="10.7.0.1").post(f"/api/checkpoints/c/{token}/check-in", body,
+    statuses = [Client(REMOTE_ADDR="10.7.0.1").post(f"/api/places/c/{token}/check-in", body,
                                                      content_type="application/json").status_code
                 for _ in range(3)]
     assert statuses == [201, 201, 429]

@@ -14,7 +14,7 @@ from fangkong.accounts.models import Role
 from fangkong.core import days
 from fangkong.core.forms import parse_day
 from tests import factories as f
-from tests.checkpoints.helpers_b import checkpoint, person
+from tests.places.builders import checkpoint, person
 
 RANGE = "2000-01-01 至 2100-12-31"
 OUT_OF_RANGE = ["0001-01-01", "9999-12-31", "1999-12-31", "2101-01-01"]
@@ -79,7 +79,7 @@ API_DAYS = [  # (URL with {day}, parameter, where it is)
     ("/api/reports/daily/{county}/{day}", "date", "path"),
     ("/api/reports/daily/{county}/{day}/xlsx", "date", "path"),
     ("/api/ledger/export?region={county}&date={day}", "date", "query"),
-    ("/api/checkpoints/places/compliance?day={day}", "day", "query"),
+    ("/api/places/compliance?day={day}", "day", "query"),
     ("/api/checkpoints/{cp}/passages?day={day}", "day", "query"),
     ("/api/checkpoints/{cp}/figures?day={day}", "day", "query"),
 ]
@@ -137,7 +137,7 @@ def test_api_writes_refuse_a_day_outside_the_range(scene, value):
 @pytest.mark.parametrize("value", BAD_MOMENTS)
 @pytest.mark.parametrize("name", ["start", "end"])
 def test_an_api_moment_outside_the_range_is_a_422_naming_it(scene, name, value):
-    url = f"/api/checkpoints/exposure?person_id={scene['person']}&{name}={value.replace('+', '%2B')}"
+    url = f"/api/tracing/exposure?person_id={scene['person']}&{name}={value.replace('+', '%2B')}"
 
     message = _detail_of(scene["client"].get(url), "query", name)
     expected = "datetime" if value == "garbage" else "±14" if value.endswith(("+15:00", "-14:01")) else RANGE
@@ -146,7 +146,7 @@ def test_an_api_moment_outside_the_range_is_a_422_naming_it(scene, name, value):
 
 @pytest.mark.parametrize("value", GOOD_MOMENTS)
 def test_an_api_moment_in_range_still_works_at_any_offset_up_to_14_hours(scene, value):
-    url = f"/api/checkpoints/exposure?person_id={scene['person']}&start={value.replace('+', '%2B')}"
+    url = f"/api/tracing/exposure?person_id={scene['person']}&start={value.replace('+', '%2B')}"
 
     response = scene["client"].get(url)
 
@@ -175,7 +175,7 @@ PAGES_WITH_A_FORM = ["/rollup/?date={day}", "/reports/?date={day}", "/reports/da
 PAGES_400 = ["/rollup/daily.xlsx?date={day}", "/reports/summary.xlsx?date={day}",
              "/reports/daily/{county}/{day}/", "/reports/daily/{county}/{day}/report.xlsx",
              "/screening/today/?day={day}", "/checkpoints/{cp}/?day={day}",
-             "/checkpoints/exposure/?person={person}&start={day}", "/ledger/export/?region={county}&date={day}"]
+             "/tracing/exposure/?person={person}&start={day}", "/ledger/export/?region={county}&date={day}"]
 
 
 def _says_why(html: str, value: str) -> bool:

@@ -19,11 +19,11 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from fangkong.accounts.models import Role
-from fangkong.checkpoints.models import CheckIn, Place
 from fangkong.core.exports import Sheet, inert, workbook_bytes
 from fangkong.ledger import services as ledger_services
 from fangkong.people import services as people_services
 from fangkong.people.models import Person
+from fangkong.places.models import CheckIn, Place
 from fangkong.regions.models import Region
 from fangkong.reports import services as report_services
 from tests import factories
@@ -146,7 +146,7 @@ ENDPOINTS = {
     "ledger page": lambda s: ("/ledger/export/", {"region": factories.COUNTY, "date": TODAY.isoformat()}),
     "ledger api": lambda s: ("/api/ledger/export", {"region": factories.COUNTY, "date": TODAY.isoformat()}),
     "audit log": lambda s: ("/audit/export.xlsx", {}),
-    "exposure contacts": lambda s: ("/checkpoints/exposure/export/", {"person": s["subject"].pk}),
+    "exposure contacts": lambda s: ("/tracing/exposure/export/", {"person": s["subject"].pk}),
     "daily table": lambda s: ("/rollup/daily.xlsx", {"region": factories.COUNTY, "date": TODAY.isoformat()}),
     "report page": lambda s: (reverse("reports:report_xlsx", args=[factories.VILLAGE_A1, REPORT_DAY.isoformat()]), {}),
     "report api": lambda s: (f"/api/reports/daily/{factories.VILLAGE_A1}/{REPORT_DAY}/xlsx", {}),

@@ -15,8 +15,8 @@ def test_every_app_registers_its_entries_in_menu_order():
     assert [e.url_name for e in navigation.entries()] == [
         "core:home", "regions:tree", "briefing:dashboard", "people:list", "people:reviews", "screening:today",
         "screening:key_persons", "screening:sweeps", "ledger:index", "quarantine:mine", "quarantine:orders",
-        "quarantine:transfers", "checkpoints:list", "checkpoints:places", "checkpoints:tasks",
-        "checkpoints:reconciliation", "checkpoints:exposure", "analytics:daily", "reports:chain", "briefing:brief",
+        "quarantine:transfers", "checkpoints:list", "places:list", "screening:arrival_tasks",
+        "tracing:reconciliation", "tracing:exposure", "analytics:daily", "reports:chain", "briefing:brief",
         "accounts:users", "audit:list"]
 
 
@@ -27,7 +27,7 @@ def test_each_role_sees_its_own_entries(tree):
     admin = menu(Role.HQ_ADMIN, f.COUNTY)
     assert admin[0] == "core:home" and {"accounts:users", "audit:list", "briefing:brief"} <= set(admin)
     worker = menu(Role.VILLAGE_WORKER, f.VILLAGE_A1)
-    assert "screening:today" in worker and not {"accounts:users", "audit:list", "checkpoints:exposure"} & set(worker)
+    assert "screening:today" in worker and not {"accounts:users", "audit:list", "tracing:exposure"} & set(worker)
     viewer = menu(Role.VIEWER, f.COUNTY)
     assert "people:reviews" not in viewer and "screening:today" not in viewer
 

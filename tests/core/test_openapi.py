@@ -22,8 +22,8 @@ from fangkong.quarantine.defaults import install_default_policies
 from fangkong.quarantine.models import QuarantinePolicy
 from fangkong.wsgi import application
 from tests import factories as f
-from tests.checkpoints import helpers_a as checkpoints
-from tests.checkpoints import helpers_b as places
+from tests.checkpoints import builders as checkpoints
+from tests.places import builders as places
 from tests.quarantine import helpers as quarantine
 from tests.screening import helpers as screening
 
@@ -61,7 +61,7 @@ def test_every_referenced_schema_is_in_the_document(db):
 
 def test_the_public_check_in_is_documented_with_its_own_fields(db):
     doc = _document()
-    body = doc["paths"]["/api/checkpoints/c/{token}/check-in"]["post"]["requestBody"]["content"]["application/json"]
+    body = doc["paths"]["/api/places/c/{token}/check-in"]["post"]["requestBody"]["content"]["application/json"]
     name = body["schema"]["$ref"].rsplit("/", 1)[1]
     fields = doc["components"]["schemas"][name]["properties"]
 

@@ -8,11 +8,12 @@ from django.test import Client
 from django.urls import reverse
 
 from fangkong.accounts.models import Role
-from fangkong.checkpoints.models import CheckIn, Passage, Place, PlaceCode
+from fangkong.checkpoints.models import Passage
 from fangkong.core.text import clean_name, clean_prose, clean_text
 from fangkong.ledger import services as ledger_services
 from fangkong.people import services as people_services
 from fangkong.people.models import Person
+from fangkong.places.models import CheckIn, Place, PlaceCode
 from fangkong.quarantine import services as quarantine_services
 from fangkong.quarantine.defaults import install_default_policies
 from fangkong.quarantine.models import FollowUp, QuarantinePolicy
@@ -141,7 +142,7 @@ def test_passage_through_the_api(login, tree):
 def test_public_check_in_page(tree):
     place = Place.objects.create(name="东岳村超市", kind="supermarket", region_id=factories.VILLAGE_A1)
     code = PlaceCode.objects.create(place=place)
-    response = Client().post(f"/checkpoints/c/{code.token}/", {"phone": "13912345678", "name": f"李{ZWSP}四{RLO}"})
+    response = Client().post(f"/places/c/{code.token}/", {"phone": "13912345678", "name": f"李{ZWSP}四{RLO}"})
     assert response.status_code == 200, response.content.decode()
     row = CheckIn.objects.select_related("person").get()
     assert (row.person.name if row.person else row.name) == "李四"  # a check-in may keep the typed name itself

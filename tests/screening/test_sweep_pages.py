@@ -4,6 +4,7 @@ newest first, every sweep once, never another township's."""
 import pytest
 from django.http import Http404
 
+from fangkong.core import paging
 from fangkong.screening import selectors
 from tests import factories, pager
 
@@ -36,7 +37,7 @@ def test_a_cursor_the_user_cannot_see_is_not_found(town, hq, sweeps):
 
 
 def test_the_page_links_to_the_next_until_the_last(town, sweeps, login, monkeypatch):
-    monkeypatch.setattr(selectors, "PAGE_SIZE", 3)
+    monkeypatch.setattr(paging, "PAGE_SIZE", 3)
     names, queries = pager.walk(login(town), "/screening/sweeps/", "", r'<a href="/screening/sweeps/\d+/">([^<]+)</a>')
     assert names == _all_in_order(town) and len(queries) == 2
 

@@ -88,3 +88,12 @@ def can_view_ledger(user) -> bool:
 
 def can_run_sweeps(user) -> bool:
     return _has(user, RUN_SWEEPS)
+
+
+# Tracing: search who was co-present with a person and confirm which person a public check-in was
+# (headquarters / CDC staff, doctors). fangkong.tracing applies it; a key place's page offers its links by it.
+TRACE = HQ | {Role.DOCTOR}
+
+
+def can_trace(user) -> bool:
+    return _has(user, TRACE)

@@ -148,11 +148,11 @@ def link_for(key: str, code: str, day: datetime.date) -> str:
     if key.startswith(("checkpoints_", "passage_", "turned_back_", "risk_arrivals")):
         return url("checkpoints:list", region=code) or _daily(code, day)
     if key == "places_missing_log":
-        return url("checkpoints:hygiene_compliance", region=code, date=day.isoformat()) or _daily(code, day)
+        return url("places:hygiene_compliance", region=code, date=day.isoformat()) or _daily(code, day)
     if key.startswith(("places_", "hygiene_", "check_ins")):
-        return url("checkpoints:places", region=code) or _daily(code, day)
+        return url("places:list", region=code) or _daily(code, day)
     if key in ("arrival_tasks_open", "unlisted_open"):
-        return url("checkpoints:tasks", kind="arrival" if key == "arrival_tasks_open" else "unlisted") \
+        return url("screening:arrival_tasks", kind="arrival" if key == "arrival_tasks_open" else "unlisted") \
             or _daily(code, day)
     return _daily(code, day)
 

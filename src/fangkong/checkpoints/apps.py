@@ -1,10 +1,12 @@
+"""Roadside checkpoints (卡点): duty shifts, five-haves inspections and the passages registered there."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
 class CheckpointsConfig(AppConfig):
     name = "fangkong.checkpoints"
-    verbose_name = _("卡点与重点场所")
+    verbose_name = _("卡点")
 
     def ready(self):
         from . import menu, rollup  # noqa: F401  register the menu entries, counter sources and roll-up figures

@@ -23,6 +23,11 @@ def local_day(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment, tz()).date()
 
 
+def local_iso(moment: datetime.datetime | None) -> str | None:
+    """A moment as the deployment's local time in ISO 8601 (with its offset), for an API answer; None stays None."""
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
 def day_start(day: datetime.date) -> datetime.datetime:
     """00:00 local of `day`, as an aware datetime."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()), tz())

@@ -1,11 +1,11 @@
 """What `fangkong demo-data` builds, in order. Later areas append their own step here."""
 
-from fangkong.checkpoints.demo import checkpoints_demo
 from fangkong.quarantine.demo import quarantine_demo
 from fangkong.reports.demo import reports_demo
 from fangkong.screening.demo import screening_demo
 
 from . import county
+from .checkpoints import checkpoints_demo
 
 
 def base_county(options, log):

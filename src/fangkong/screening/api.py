@@ -12,6 +12,8 @@ from fangkong.people.api import SubmittedOut
 
 from . import selectors, services
 from .rollup import FEVER_THRESHOLD
+from .schemas import TaskCloseIn, TaskOut, TaskPage, task_out
+from .services import arrival_tasks as task_services
 
 router = Router(tags=["screening"])
 WRITE_ERRORS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -373,3 +375,20 @@ def today(request, mine: bool = False, pending: bool = False, after: int = 0, li
                      "today_fever": temperature is not None and temperature >= FEVER_THRESHOLD})
     return {"day": day, "items": rows,
             "next_after": items[-1].pk if items and len(items) == selectors.page_limit(limit) else None}
+
+
+@router.get("/tasks", response={200: TaskPage, 403: ErrorOut})
+def list_tasks(request, status: str = "open", kind: str = "", after: int | None = None,
+               limit: int = selectors.PAGE_SIZE):
+    """Arrival tasks of the villages in scope, newest first (status open / done / "" for all)."""
+    items = selectors.page_of_tasks(request.user, status=status, kind=kind, after=after, limit=limit)
+    full = len(items) == selectors.page_limit(limit)
+    return {"items": [task_out(t) for t in items], "next_after": items[-1].pk if full else None}
+
+
+@router.post("/tasks/{int:task_id}/close", response={200: TaskOut, **WRITE_ERRORS})
+def close_task(request, task_id: int, payload: TaskCloseIn):
+    task = task_services.close_task(request.user, selectors.task_for(request.user, task_id), note=payload.note)
+    return task_out(selectors.task_for(request.user, task.pk))
+
+

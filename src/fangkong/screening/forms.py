@@ -158,3 +158,10 @@ class VisitForm(forms.Form):
                                 widget=forms.RadioSelect(attrs={"class": "chips"}))
     note = forms.CharField(label=_("备注"), required=False, max_length=300)
     visited_on = DayField(label=_("走访日期"), required=False, widget=DateInput())
+
+
+class TaskCloseForm(forms.Form):
+    note = forms.CharField(label=_("处理情况"), max_length=300, widget=forms.TextInput(attrs={
+        "placeholder": _("如：已上门核实，居家观察")}))
+
+

@@ -1,5 +1,7 @@
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -169,3 +171,58 @@ class DailyCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_person_id} {self.checked_on} {self.temperature}"
+
+
+class TaskKind(models.TextChoices):
+    ARRIVAL = "arrival", _("风险地区来人，已列入台账，请核实")
+    UNLISTED = "unlisted", _("风险地区来人未列入台账，请排查")
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    DONE = "done", _("已处理")
+
+
+class ArrivalTask(models.Model):
+    """A task on a village worker's list about one arrival: `arrival` when a checkpoint put the person
+    on the village's ledger (go and see them), `unlisted` when the reconciliation found an arrival from
+    a risk area that no ledger of the county holds after N hours (find them). One open task per person,
+    village and kind; a task about the visitor of an unlinked check-in has no person (the reconciliation
+    keeps it to one open task per visitor)."""
+
+    kind = models.CharField(_("类型"), max_length=10, choices=TaskKind.choices)
+    region = models.ForeignKey("regions.Region", verbose_name=_("村（社区）"), on_delete=models.PROTECT,
+                               related_name="+")
+    # empty for a public check-in not linked to a person: the task is about the visitor it names
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="arrival_tasks")
+    passage = models.ForeignKey("checkpoints.Passage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    check_in = models.ForeignKey("places.CheckIn", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    key_person = models.ForeignKey("screening.KeyPerson", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    status = models.CharField(_("状态"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(_("处理情况"), max_length=300, blank=True)
+
+    class Meta:
+        db_table = "checkpoints_arrivaltask"
+        verbose_name = _("来人核查任务")
+        verbose_name_plural = _("来人核查任务")
+        constraints = [models.UniqueConstraint(fields=["person", "region", "kind"], condition=Q(status="open"),
+                                               name="one_open_task")]
+        indexes = [models.Index(fields=["region", "status", "opened_at"], name="task_region"),
+                   models.Index(fields=["opened_at"], name="task_opened"),
+                   models.Index(fields=["closed_at"], name="task_closed")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.person_id or self.check_in_id}"
+
+    @property
+    def subject(self):
+        """Whom the task is about, with `name`, `masked_id` and `masked_phone`: the person, or the visitor
+        of an unlinked check-in as they described themselves."""
+        return self.person if self.person_id is not None else self.check_in
+
+

@@ -9,6 +9,11 @@ Metrics (per region and day):
   kp_released.<category>     released that day
   checks_done                daily checks recorded that day (one per key person per day)
   fevers_found               checks that day at or above the fever threshold
+  task_opened.<kind>         arrival tasks opened that day (by the task's local day)
+  task_closed.<kind>         arrival tasks closed that day; open tasks of a kind = Σ opened − Σ closed
+
+`unlisted_open` is the reconciliation's count in the roll-up: arrivals from risk areas found on no
+ledger of the county and not yet dealt with by their village.
 """
 
 import datetime
@@ -18,8 +23,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.analytics import counters, figures
+from fangkong.core.days import day_bounds, local_day
 
-from .models import Category, DailyCheck, HouseholdVisit, KeyPerson, Status
+from .models import ArrivalTask, Category, DailyCheck, HouseholdVisit, KeyPerson, Status, TaskKind, TaskStatus
 
 FEVER_THRESHOLD = Decimal("37.3")
 
@@ -80,3 +86,27 @@ for _value, _label in Category.choices:
                       group=_label),
         figures.flow(f"kp_released_{_value}", _("解除"), f"kp_released.{_value}", group=_label),
     )
+
+
+def task_contributions(task: ArrivalTask) -> list[counters.Contribution]:
+    found = [(task.region_id, local_day(task.opened_at), f"task_opened.{task.kind}", 1)]
+    if task.status != TaskStatus.OPEN and task.closed_at:
+        found.append((task.region_id, local_day(task.closed_at), f"task_closed.{task.kind}", 1))
+    return found
+
+
+def _tasks_for_day(day: datetime.date):
+    low, high = day_bounds(day)
+    return ArrivalTask.objects.filter(Q(opened_at__gte=low, opened_at__lt=high) | Q(closed_at__gte=low, closed_at__lt=high))
+
+
+counters.register("arrival_task", task_contributions, _tasks_for_day)
+
+_TASKS = _("来人核查")
+
+figures.register(
+    figures.stock("arrival_tasks_open", _("已入台账待核实"), [f"task_opened.{TaskKind.ARRIVAL}"],
+                  [f"task_closed.{TaskKind.ARRIVAL}"], group=_TASKS),
+    figures.stock("unlisted_open", _("未入台账待排查"), [f"task_opened.{TaskKind.UNLISTED}"],
+                  [f"task_closed.{TaskKind.UNLISTED}"], group=_TASKS),
+)

@@ -18,20 +18,25 @@ from fangkong.accounts import permissions
 from fangkong.accounts.selectors import staff_in_scope
 from fangkong.analytics import counters
 from fangkong.core import region_codes as codes
+from fangkong.core.paging import PAGE_SIZE, id_or_404, page_after, page_limit
 from fangkong.core.region_codes import within
 from fangkong.people import identity
 from fangkong.people.models import Household, IdType
 from fangkong.regions.models import Region
 
-from .models import Category, DailyCheck, HouseholdVisit, KeyPerson, Status, Sweep
+from .models import (
+    ArrivalTask,
+    Category,
+    DailyCheck,
+    HouseholdVisit,
+    KeyPerson,
+    Status,
+    Sweep,
+    TaskKind,
+    TaskStatus,
+)
 
-PAGE_SIZE = 50
 TENTH = Decimal("0.1")
-MAX_PAGE = 200
-
-
-def page_limit(limit) -> int:
-    return max(1, min(int(limit or PAGE_SIZE), MAX_PAGE))
 
 
 def require_reader(user) -> None:
@@ -277,3 +282,29 @@ def visit_for(user, pk) -> HouseholdVisit:
 def recent_visits(user, sweep: Sweep, region: Region, limit: int = 20) -> list[HouseholdVisit]:
     return list(HouseholdVisit.objects.filter(within(region), sweep=sweep).filter(within(user.region_id))
                 .select_related("household", "visited_by").order_by("-pk")[:limit])
+
+
+def tasks_for(user, *, status: str = TaskStatus.OPEN, kind: str = "") -> QuerySet[ArrivalTask]:
+    """Arrival tasks of the villages in the user's scope, newest first."""
+    require_reader(user)
+    qs = (ArrivalTask.objects.filter(within(user.region_id))
+          .select_related("person", "check_in", "region", "passage__checkpoint", "key_person", "closed_by"))
+    if status in TaskStatus.values:
+        qs = qs.filter(status=status)
+    if kind in TaskKind.values:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-id")
+
+
+def page_of_tasks(user, *, status: str = TaskStatus.OPEN, kind: str = "", after=None,
+                  limit=PAGE_SIZE) -> list[ArrivalTask]:
+    return page_after(tasks_for(user, status=status, kind=kind), after, limit)
+
+
+def task_for(user, pk) -> ArrivalTask:
+    try:
+        return tasks_for(user, status="").get(pk=id_or_404(pk))
+    except ArrivalTask.DoesNotExist:
+        raise Http404 from None
+
+

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import ledger, sweeps
+from .views import arrival_tasks, ledger, sweeps
 
 app_name = "screening"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("key-persons/<int:pk>/edit/", ledger.key_person_edit, name="key_person_edit"),
     path("key-persons/<int:pk>/status/", ledger.key_person_status, name="key_person_status"),
     path("key-persons/<int:pk>/check/", ledger.record_check, name="record_check"),
+    path("tasks/", arrival_tasks.tasks, name="arrival_tasks"),
+    path("tasks/<int:pk>/close/", arrival_tasks.task_close, name="arrival_task_close"),
     path("sweeps/", sweeps.sweeps, name="sweeps"),
     path("sweeps/<int:pk>/", sweeps.sweep, name="sweep"),
     path("sweeps/<int:pk>/households/<int:household_id>/visit/", sweeps.record_visit, name="record_visit"),

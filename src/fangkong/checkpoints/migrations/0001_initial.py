@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import fangkong.checkpoints.models
+import fangkong.places.models
 
 
 class Migration(migrations.Migration):
@@ -195,7 +195,7 @@ class Migration(migrations.Migration):
             name='PlaceCode',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=fangkong.checkpoints.models.new_token, max_length=32, unique=True)),
+                ('token', models.CharField(default=fangkong.places.models.new_token, max_length=32, unique=True)),
                 ('is_active', models.BooleanField(default=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('checkpoint', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='codes', to='checkpoints.checkpoint')),

@@ -13,7 +13,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from django.utils import timezone
@@ -24,7 +24,7 @@ from fangkong.core.process_cache import ProcessCache
 from fangkong.core.region_codes import within
 
 from .. import permissions
-from ..models import Checkpoint, CheckpointStatus, DutyShift, FiveHavesInspection, RiskArea
+from ..models import Checkpoint, CheckpointStatus, DutyShift, FiveHavesInspection
 
 PAGE_SIZE = 50
 MAX_PAGE = 200
@@ -169,18 +169,5 @@ def inspections_of(checkpoint: Checkpoint, *, limit: int = 10) -> list[FiveHaves
 
 # Risk areas ------------------------------------------------------------------------------------------
 
-def risk_areas_for(user, *, current_only: bool = False, day=None) -> QuerySet[RiskArea]:
-    """The county's list of risk areas (anyone who sees checkpoints sees it; it is not personal data)."""
-    require_viewer(user)
-    qs = RiskArea.objects.select_related("created_by")
-    if current_only:
-        day = day or timezone.localdate()
-        qs = qs.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day), valid_from__lte=day)
-    return qs.order_by("code", "valid_from", "id")
 
 
-def risk_area_for(user, pk) -> RiskArea:
-    try:
-        return risk_areas_for(user).get(pk=as_int(pk))
-    except RiskArea.DoesNotExist:
-        raise Http404 from None

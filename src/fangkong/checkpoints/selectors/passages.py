@@ -7,18 +7,17 @@ Passages are the big table: every read here is an index range of one checkpoint'
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from fangkong.accounts import permissions as account_permissions
 from fangkong.core.days import day_bounds, moment_problem
 from fangkong.core.region_codes import within
 from fangkong.people.models import Person
 
 from .. import permissions
-from ..models import ArrivalTask, Checkpoint, Outcome, Passage, RiskArea, TaskKind, TaskStatus
-from ..rollup_passages import fever_threshold
+from ..models import Checkpoint, Outcome, Passage
+from ..rollup import fever_threshold
 from .checkpoints import PAGE_SIZE, as_int, page_limit
 
 FIGURE_KEYS = ("persons", "vehicles", "turned_back_persons", "turned_back_vehicles", "fevers", "risk_arrivals")
@@ -98,39 +97,13 @@ def last_passage_here(user, checkpoint: Checkpoint, *, id_digest: str) -> Passag
 
 # Arrival tasks -------------------------------------------------------------------------------------------
 
-def tasks_for(user, *, status: str = TaskStatus.OPEN, kind: str = "") -> QuerySet[ArrivalTask]:
-    """Arrival tasks of the villages in the user's scope, newest first."""
-    if not account_permissions.can_view_ledger(user):
-        raise PermissionDenied
-    qs = (ArrivalTask.objects.filter(within(user.region_id))
-          .select_related("person", "check_in", "region", "passage__checkpoint", "key_person", "closed_by"))
-    if status in TaskStatus.values:
-        qs = qs.filter(status=status)
-    if kind in TaskKind.values:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("-id")
 
 
-def page_of_tasks(user, *, status: str = TaskStatus.OPEN, kind: str = "", after=None,
-                  limit=PAGE_SIZE) -> list[ArrivalTask]:
-    qs = tasks_for(user, status=status, kind=kind)
-    if after:
-        qs = qs.filter(id__lt=as_int(after))
-    return list(qs[:page_limit(limit)])
 
 
-def task_for(user, pk) -> ArrivalTask:
-    try:
-        return tasks_for(user, status="").get(pk=as_int(pk))
-    except ArrivalTask.DoesNotExist:
-        raise Http404 from None
 
 
 def today() -> datetime.date:
     return timezone.localdate()
 
 
-def current_risk_areas(day: datetime.date) -> list[RiskArea]:
-    """Risk areas in force on `day` (the county's list: not personal data, no scope)."""
-    return list(RiskArea.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day), valid_from__lte=day)
-                .order_by("code")[:200])

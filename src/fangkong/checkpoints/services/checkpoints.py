@@ -23,7 +23,7 @@ from fangkong.regions.selectors import region_in_scope
 
 from .. import permissions
 from ..models import FIVE_HAVES, Checkpoint, CheckpointKind, CheckpointStatus, DutyShift, FiveHavesInspection
-from ..rollup_passages import checkpoint_contributions
+from ..rollup import checkpoint_contributions
 
 CHECKPOINT_FIELDS = ["name", "kind", "region", "location", "open_24h", "hours", "status", "opened_on", "closed_on"]
 # Phones and servers disagree a little on the time: "now" plus this is not yet "the future".

@@ -57,6 +57,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core import idempotency as duplicates
 from fangkong.core import region_codes as codes
 from fangkong.core.process_cache import ProcessCache
 from fangkong.core.rows import insert, select
@@ -64,24 +65,16 @@ from fangkong.people import identity
 from fangkong.people.cleaning import clean_person_fields
 from fangkong.people.models import Person
 from fangkong.regions.models import Region
-from fangkong.screening.models import Category, TransportMode
+from fangkong.risk_areas import services as risk_areas
+from fangkong.screening.models import ArrivalTask, Category, TaskKind, TaskStatus, TransportMode
+from fangkong.screening.services import arrival_tasks as tasks
 from fangkong.screening.services import key_persons as ledger
 from fangkong.screening.services import parse_temperature
 
 from .. import permissions
-from ..models import (
-    ArrivalTask,
-    Checkpoint,
-    CheckpointStatus,
-    Direction,
-    Outcome,
-    Passage,
-    TaskKind,
-    TaskStatus,
-)
-from ..rollup_passages import fever_threshold, passage_contributions
+from ..models import Checkpoint, CheckpointStatus, Direction, Outcome, Passage
+from ..rollup import fever_threshold, passage_contributions
 from ..selectors.checkpoints import lean_checkpoint
-from . import duplicates, risk_areas, tasks
 from .checkpoints import CLOCK_SLACK, as_moment, choice, fmt, raise_if, text
 
 VEHICLE_WINDOW = datetime.timedelta(minutes=30)

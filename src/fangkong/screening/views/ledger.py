@@ -24,7 +24,7 @@ from .common import day_param, int_param, require_worker
 
 # Past a few weeks "day N of observation" means nothing; the list shows the arrival date instead.
 OBSERVATION_DAYS_SHOWN = 28
-# Open arrival tasks shown on today's list (the rest on checkpoints:tasks)
+# Open arrival tasks shown on today's list (the rest on screening:arrival_tasks)
 ARRIVAL_TASKS_SHOWN = 20
 
 
@@ -56,10 +56,8 @@ def today(request):
 
 
 def _arrival_tasks(user) -> list:
-    """来人核查任务: the first open arrival tasks of the scope (checkpoints app; the full list is its page)."""
-    from fangkong.checkpoints.selectors.passages import page_of_tasks
-
-    return page_of_tasks(user, limit=ARRIVAL_TASKS_SHOWN) if permissions.can_view_ledger(user) else []
+    """来人核查任务: the first open arrival tasks of the scope (the full list is their own page)."""
+    return selectors.page_of_tasks(user, limit=ARRIVAL_TASKS_SHOWN) if permissions.can_view_ledger(user) else []
 
 
 def _household_initial(user, household_id) -> dict:

@@ -4,8 +4,9 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from fangkong.audit import services as audit
-from fangkong.demo import county
-from fangkong.demo.steps import STEPS
+
+from ... import county
+from ...steps import STEPS
 
 
 class Command(BaseCommand):

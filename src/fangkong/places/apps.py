@@ -1,0 +1,13 @@
+"""Key places (重点场所): closures, daily hygiene logs, place codes and the public check-in behind them."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlacesConfig(AppConfig):
+    name = "fangkong.places"
+    verbose_name = _("重点场所")
+
+    def ready(self):
+        from . import menu, rollup  # noqa: F401  register the menu entry, counter sources and roll-up figures
+        from .selectors import check_ins  # noqa: F401  connects the place-code cache to the writes that clear it

@@ -1,0 +1,131 @@
+"""JSON API of tracing, mounted at /api/tracing: the reconciliation (不漏一人) report and "run now", the
+review that links a public check-in to a person, and the exposure search.
+
+Thin: rows come from selectors (404 outside the caller's scope), every write is one service call (403 / 422).
+Numbers are masked.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router
+from ninja.responses import Status
+
+from fangkong.core.api import ErrorOut
+from fangkong.core.days import Moment
+from fangkong.people import services as people_services
+
+from .schemas import (
+    CheckInReviewOut,
+    ExposureOut,
+    MatchIn,
+    ReconciliationOut,
+    RunIn,
+    SummaryOut,
+)
+from .selectors import exposure as exposure_selectors
+from .selectors import matching as matching_selectors
+from .selectors import reconciliation as selectors
+from .services import exposure as exposure_services
+from .services import matching as matching_services
+from .services import reconciliation as services
+
+router = Router(tags=["tracing"])
+READ = {403: ErrorOut, 404: ErrorOut}
+
+
+def _task_out(t) -> dict:
+    return {"task_id": t.pk, "person_id": t.person_id, "name": t.subject.name, "id_number": t.subject.masked_id,
+            "phone": t.subject.masked_phone, "origin": t.origin, "arrived_at": t.arrived_at, "via": t.via_kind,
+            "via_name": t.via, "destination_text": t.destination_text, "opened_at": t.opened_at,
+            "now_listed": t.now_listed}
+
+
+@router.get("/reconciliation", response={200: ReconciliationOut, 403: ErrorOut, 404: ErrorOut})
+def reconciliation_report(request, township: str = "", after: str = "", limit: int = selectors.PAGE_SIZE):
+    """Open `unlisted` tasks of the caller's scope by destination village, with counts per township."""
+    report = selectors.report(request.user, township=township, after=after, limit=limit)
+    return {"hours": report.hours, "total": report.total,
+            "townships": [vars(c) for c in report.townships],
+            "groups": [{"region_code": g.region.code, "region_name": g.region.name,
+                        "destination_unknown": g.destination_unknown, "tasks": [_task_out(t) for t in g.tasks]}
+                       for g in report.groups],
+            "next_after": report.next_after}
+
+
+@router.post("/reconciliation/run", response={200: SummaryOut, 403: ErrorOut, 422: ErrorOut})
+def run_reconciliation(request, payload: RunIn | None = None):
+    """Run the reconciliation over the caller's subtree now (headquarters and township managers)."""
+    hours = payload.hours if payload is not None else None
+    return services.reconcile(request.user, hours=hours).as_dict()
+
+
+def _visitor_out(row) -> dict:
+    return {"id": row.pk, "name": row.name, "id_number": row.masked_id, "phone": row.masked_phone,
+            "where": (row.place or row.checkpoint).name, "at": row.checked_in_at, "origin": row.origin,
+            "from_risk_area": row.from_risk_area, "person_id": row.person_id}
+
+
+def _review_out(user, row) -> dict:
+    candidates = [] if row.person_id else matching_selectors.match_candidates(user, row)
+    return {"check_in": _visitor_out(row), "candidates": [
+        {"person_id": c.pk, "name": c.name, "id_number": c.masked_id, "phone": c.masked_phone,
+         "region_code": c.region_id, "region_name": c.region_name} for c in candidates]}
+
+
+@router.get("/check-ins/{check_in_id}", response={200: CheckInReviewOut, 404: ErrorOut})
+def check_in_review(request, check_in_id: int):
+    """A check-in as its visitor described themselves, and the persons it may be linked to."""
+    return _review_out(request.user, matching_selectors.check_in_for(request.user, check_in_id))
+
+
+@router.post("/check-ins/{check_in_id}/match",
+             response={200: CheckInReviewOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def match_check_in(request, check_in_id: int, payload: MatchIn):
+    """Confirm which person the check-in was (one of the candidates): from now on it is their presence."""
+    row = matching_services.match_check_in(request.user, matching_selectors.check_in_for(request.user, check_in_id), payload.person_id)
+    return _review_out(request.user, matching_selectors.check_in_for(request.user, row.pk))
+
+
+@router.post("/check-ins/{check_in_id}/unmatch", response={200: CheckInReviewOut, 403: ErrorOut, 404: ErrorOut})
+def unmatch_check_in(request, check_in_id: int):
+    """Undo a mistaken link: the check-in is its visitor's own again."""
+    row = matching_services.unmatch_check_in(request.user, matching_selectors.check_in_for(request.user, check_in_id))
+    return _review_out(request.user, matching_selectors.check_in_for(request.user, row.pk))
+
+
+@router.get("/exposure", response={200: ExposureOut, **READ, 422: ErrorOut})
+def exposure(request, person_id: int | None = None, number: str = "", start: Moment | None = None,
+             end: Moment | None = None, reveal: int | None = None):
+    """Everyone at the same place or checkpoint within ±FANGKONG_EXPOSURE_WINDOW_MINUTES (inclusive) of the
+    person's check-ins and passages in [start, end] (default: the last 14 days), in the caller's scope.
+    The person by `person_id`, or by `number` (ID number or phone, which must match one person); a person
+    outside the caller's reach is 404 like an unknown one. ID numbers and phones are masked; `reveal` (the
+    subject's or one contact's person id) gives that one person's in `revealed`, for roles that may reveal
+    persons of their scope (403 otherwise), logged as a reveal of that person. A contact with `confirmed`
+    false is the visitor of a public check-in not linked to a person yet: what they typed, masked; no reveal
+    reaches them (404) until the check-in is confirmed on its match page."""
+    user = request.user
+    subjects = exposure_selectors.subjects_for(user, person_id=person_id, number=number if not person_id else "")
+    if len(subjects) > 1:
+        return Status(422, {"detail": {"number": [_("该号码对应多名人员，请用 person_id 查询")]}})
+    if not subjects:
+        return Status(404, {"detail": _("未找到该人员")})
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(start, tz) if start and timezone.is_naive(start) else start
+    end = timezone.make_aware(end, tz) if end and timezone.is_naive(end) else end
+    result = exposure_selectors.exposure_search(user, subjects[0], start=start, end=end)
+    exposure_services.record_exposure_search(user, result)
+    revealed = None
+    if reveal is not None:
+        person = exposure_selectors.person_of_row(result, reveal)
+        revealed = {"person_id": person.pk, **people_services.reveal_person(user, person)}
+    contacts = [{"person_id": c.person_id, "confirmed": c.confirmed, "check_in_id": c.check_in_id,
+                 "name": c.person.name if c.person else "",
+                 "id_number": c.person.masked_id if c.person else "", "phone": c.person.masked_phone if c.person else "",
+                 "kind": c.kind, "target_id": c.target_id, "where": c.where, "at": timezone.localtime(c.at), "source": c.source,
+                 "subject_at": timezone.localtime(c.subject_at), "delta_minutes": c.delta_minutes} for c in result.contacts]
+    return {"person_id": result.person.pk, "start": timezone.localtime(result.start), "end": timezone.localtime(result.end),
+            "window_minutes": result.window, "presences": len(result.presences), "persons": result.persons,
+            "truncated": result.truncated, "contacts": contacts, "revealed": revealed}
+
+
