@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from fangkong.accounts.models import User
 from fangkong.audit.models import AuditEntry
+from fangkong.briefing.models import Brief
+from fangkong.demo.reports import DAYS, NEXT_STEPS
 from fangkong.regions.models import Region
 from fangkong.reports import selectors
-from fangkong.reports.demo import DAYS
 from fangkong.reports.models import DailyReport, ReportStatus
 
 SMALL = {"residents": 1500, "villages_per_township": 3, "grids_per_village": 1, "quiet_accounts": True}
@@ -100,8 +101,6 @@ def test_the_status_of_yesterday_shows_the_chain(demo):
 
 
 def test_the_county_brief_of_the_last_day_is_issued_with_its_next_steps(demo, client):
-    from fangkong.briefing.models import Brief
-    from fangkong.reports.demo import NEXT_STEPS
     today = timezone.localdate()
     issued = Brief.objects.get(region_id=COUNTY, day=today)
     hq = User.objects.get(username="hq")

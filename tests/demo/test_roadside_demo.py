@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from fangkong.accounts.models import User
 from fangkong.checkpoints.models import Checkpoint, CheckpointKind, DutyShift, Outcome, Passage
 from fangkong.core import region_codes as codes
 from fangkong.demo import checkpoint_traffic as demo_traffic
@@ -103,7 +104,6 @@ def test_the_reconciliation_found_the_hidden_returnees_and_only_them(demo):
     recent = Passage.objects.filter(from_risk_area=True, key_person=None,
                                     passed_at__gt=timezone.now() - datetime.timedelta(hours=24))
     assert recent.count() == 1 and not unlisted.filter(person=recent.get().person_id).exists()
-    from fangkong.accounts.models import User
     report = report_selectors.report(User.objects.get(username="hq"))
     assert report.total == 6 and sum(len(g.tasks) for g in report.groups) == 6
 

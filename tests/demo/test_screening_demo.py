@@ -9,8 +9,8 @@ from django.db.models import F, Max, Min
 
 from fangkong.analytics import counters
 from fangkong.core.region_codes import within
+from fangkong.demo import screening as screening_demo
 from fangkong.people.models import Household, Person
-from fangkong.screening import demo as screening_demo
 from fangkong.screening.models import DailyCheck, HouseholdVisit, KeyPerson, KeyPersonEvent, Status, Sweep
 
 SMALL = {"residents": 2000, "villages_per_township": 2, "grids_per_village": 2, "quiet_accounts": True}

@@ -23,6 +23,7 @@ from fangkong.checkpoints.models import (
 from fangkong.core import region_codes as codes
 from fangkong.places.models import ClosureOrder, Place, PlaceCode, PlaceKind
 from fangkong.regions.models import Region
+from fangkong.risk_areas import services as risk_areas
 from fangkong.risk_areas.models import RiskArea
 
 COUNTY = "420921000000"
@@ -96,7 +97,6 @@ class Geography:
 
 
 def install_risk_areas(admin) -> list[RiskArea]:
-    from fangkong.risk_areas import services as risk_areas
     areas = RiskArea.objects.bulk_create([RiskArea(code=code, name=name, valid_from=since, valid_until=until,
                                                    created_by=admin) for code, name, since, until in RISK_AREAS])
     risk_areas.clear_cache()

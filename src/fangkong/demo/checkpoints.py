@@ -27,6 +27,7 @@ from collections import Counter
 from django.db import transaction
 from django.utils import timezone
 
+from fangkong.accounts.models import User
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.checkpoints.models import Passage
@@ -39,12 +40,12 @@ from fangkong.places.rollup import (
     place_contributions,
 )
 from fangkong.screening import rollup as screening_rollup
-from fangkong.screening.demo import Workers, insert_rows
 from fangkong.screening.rollup import task_contributions
 from fangkong.tracing.services.reconciliation import reconcile
 
 from . import checkpoint_sites as sites
 from .checkpoint_traffic import Residents, Traffic, typed_as_registered
+from .screening import Workers, insert_rows
 
 COUNTY = sites.COUNTY
 FULL_SCALE = 100_000
@@ -58,7 +59,6 @@ def checkpoints_demo(options, log):
     now = timezone.now()
     today = timezone.localdate(now)
     scale = max(.03, min(2.0, options.get("residents", FULL_SCALE) / FULL_SCALE))
-    from fangkong.accounts.models import User
     admin = User.objects.filter(username="admin").first()
     with transaction.atomic():
         geo = sites.Geography()

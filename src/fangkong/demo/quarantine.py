@@ -20,7 +20,7 @@ The demo county lives in early 2020 and the clock does not, so the step builds t
   overdue slot and one fever. Slots keep falling due after the build: opening the demo days
   later shows those days' slots as overdue, as it would in a county that stopped recording.
 
-Rows are bulk-inserted (see `rows`); the roll-up counters get the contributions the services
+Rows are bulk-inserted (see `quarantine_rows`); the roll-up counters get the contributions the services
 would have tracked one write at a time (quarantine.rollup, and screening.rollup for the live
 ledger entries), summed, in one `track_change`.
 """
@@ -32,11 +32,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from fangkong.audit import services as audit
+from fangkong.quarantine.defaults import install_default_policies
+from fangkong.quarantine.models import Kind, QuarantinePolicy, QuarantineStatus
 from fangkong.screening.models import KeyPerson
 
-from ..defaults import install_default_policies
-from ..models import Kind, QuarantinePolicy, QuarantineStatus
-from . import orders, rows, staff
+from . import quarantine_orders as orders
+from . import quarantine_rows as rows
+from . import quarantine_staff as staff
 
 COUNTY = "420921000000"
 

@@ -3,7 +3,7 @@
 An order is planned in memory (`Plan`): the Quarantine row with the policy values copied as
 `start_quarantine` copies them, its follow-up slots (cut at its end), how it ends, and what
 its follow-ups will show (fevers at the start of a fever case, a forced missed slot or fever
-for the demo accounts' people). `rows` turns plans into rows.
+for the demo accounts' people). `quarantine_rows` turns plans into rows.
 """
 
 import datetime
@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from fangkong.people.models import Person
-from fangkong.screening import demo as screening_demo
+from fangkong.quarantine.models import Quarantine, QuarantinePolicy, QuarantineStatus, Room
+from fangkong.quarantine.schedule import day_start, local_day, policy_end, slot_times, tz
 from fangkong.screening.models import KeyPerson
 from fangkong.screening.models import Status as LedgerStatus
 
-from ..models import Quarantine, QuarantinePolicy, QuarantineStatus, Room
-from ..schedule import day_start, local_day, policy_end, slot_times, tz
-from .staff import Staff
+from . import screening as screening_demo
+from .quarantine_staff import Staff
 
 # Share of the ledger with an order: transients mostly pass through, a few entries are not yet ordered.
 ORDERED = {"transient": .5}

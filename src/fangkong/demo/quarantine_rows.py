@@ -18,13 +18,8 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
-from fangkong.screening import rollup as screening_rollup
-from fangkong.screening.demo import EventRow, insert_rows
-from fangkong.screening.models import KeyPersonEvent
-from fangkong.screening.services.key_persons import registration_text
-
-from .. import rollup
-from ..models import (
+from fangkong.quarantine import rollup
+from fangkong.quarantine.models import (
     FollowUp,
     FollowUpStatus,
     Kind,
@@ -36,9 +31,14 @@ from ..models import (
     TransferRequest,
     TransferStatus,
 )
-from ..schedule import GRACE
-from ..services.common import fmt
-from ..services.followups import _alert_reason
+from fangkong.quarantine.schedule import GRACE
+from fangkong.quarantine.services.common import fmt
+from fangkong.quarantine.services.followups import alert_reason
+from fangkong.screening import rollup as screening_rollup
+from fangkong.screening.models import KeyPersonEvent
+from fangkong.screening.services.key_persons import registration_text
+
+from .screening import EventRow, insert_rows
 
 MINUTE, HOUR = datetime.timedelta(minutes=1), datetime.timedelta(hours=1)
 MISSED_2020 = .03  # of the slots: half recorded late the same day, half excused
@@ -182,7 +182,7 @@ class Writer:
     def _alert(self, plan, row: FollowUpRow, symptoms: list[str], current, ceiling) -> list:
         """The alert opens a transfer request to the fever clinic, or adds to the one still open."""
         q, rng = plan.order, self.rng
-        reason = _alert_reason(row.temperature, row.fever, symptoms)
+        reason = alert_reason(row.temperature, row.fever, symptoms)
         line = f"[{fmt(row.done_at)}] {reason}"
         self.events.append(EventRow(q.key_person_id, row.recorded_at, "quarantine.alert",
                                     self.texts["alert"] % {"reason": reason},

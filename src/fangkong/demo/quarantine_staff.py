@@ -15,9 +15,8 @@ from django.contrib.auth.hashers import make_password
 
 from fangkong.accounts.models import Role, User
 from fangkong.core import region_codes as codes
+from fangkong.quarantine.models import Kind, ObservationSite, Room
 from fangkong.regions.models import Region
-
-from ..models import Kind, ObservationSite, Room
 
 COUNTY = "420921000000"
 TOWN1 = "420921001000"

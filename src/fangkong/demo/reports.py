@@ -30,9 +30,8 @@ from fangkong.briefing import services as brief_services
 from fangkong.core import region_codes as codes
 from fangkong.core.region_codes import within
 from fangkong.regions.models import Region
-
-from . import permissions
-from .models import DailyReport, ReportSettings, ReportStatus
+from fangkong.reports import permissions
+from fangkong.reports.models import DailyReport, ReportSettings, ReportStatus
 
 COUNTY = "420921000000"
 DAYS = 14

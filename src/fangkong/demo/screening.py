@@ -26,11 +26,10 @@ from fangkong.accounts.models import User
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.people.models import Household, Person
-
-from . import rollup
-from .models import DailyCheck, HouseholdVisit, KeyPerson, KeyPersonEvent, Status, Sweep
-from .services.checks import check_text, is_fever
-from .services.key_persons import registration_text, status_text
+from fangkong.screening import rollup
+from fangkong.screening.models import DailyCheck, HouseholdVisit, KeyPerson, KeyPersonEvent, Status, Sweep
+from fangkong.screening.services.checks import check_text, is_fever
+from fangkong.screening.services.key_persons import registration_text, status_text
 
 COUNTY = "420921000000"
 FIRST_CHECK = datetime.date(2020, 1, 20)

@@ -1,11 +1,10 @@
 """What `fangkong demo-data` builds, in order. Later areas append their own step here."""
 
-from fangkong.quarantine.demo import quarantine_demo
-from fangkong.reports.demo import reports_demo
-from fangkong.screening.demo import screening_demo
-
 from . import county
 from .checkpoints import checkpoints_demo
+from .quarantine import quarantine_demo
+from .reports import reports_demo
+from .screening import screening_demo
 
 
 def base_county(options, log):

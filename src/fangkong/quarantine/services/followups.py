@@ -128,7 +128,7 @@ def _slot_for(q: Quarantine, at: datetime.datetime, slot) -> FollowUp | None:
     return min(candidates, key=lambda fu: (abs(fu.due_at - at), fu.due_at))
 
 
-def _alert_reason(temperature: Decimal, fever: bool, symptoms: list[str]) -> str:
+def alert_reason(temperature: Decimal, fever: bool, symptoms: list[str]) -> str:
     parts = []
     if fever:
         parts.append(_("体温%(t)s°C") % {"t": temperature})
@@ -227,7 +227,7 @@ def record_follow_up(actor, quarantine: Quarantine, *, temperature, method: str,
     fu.recorded_by, fu.recorded_at = actor, timezone.now()
     new = []
     if fu.alert:
-        reason = _alert_reason(temperature, fever, symptoms)
+        reason = alert_reason(temperature, fever, symptoms)
         fu.transfer, new = _raise_transfer(actor, q, reason, at)
         add_event(q, "quarantine.alert", _("随访预警：%(reason)s，已提请转送发热门诊") % {"reason": reason}, actor)
     if fu.pk is None:
