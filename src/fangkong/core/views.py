@@ -4,12 +4,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from . import today
 from .middleware import JsonErrorsUnderApiMiddleware
 
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"scope": request.user.region})
+    """The user's day: what is to be done today in their scope (each count links to its list), then the menu."""
+    return render(request, "core/home.html", {"scope": request.user.region, "duties": today.duties_for(request.user)})
 
 
 @require_GET

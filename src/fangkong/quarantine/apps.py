@@ -7,4 +7,4 @@ class QuarantineConfig(AppConfig):
     verbose_name = _("隔离观察与随访")
 
     def ready(self):
-        from . import menu, rollup  # noqa: F401  register the menu entries, counter sources and roll-up figures
+        from . import menu, rollup, today  # noqa: F401  register the menu entries, counter sources, figures and duties

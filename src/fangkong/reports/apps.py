@@ -10,4 +10,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("每日一报")
 
     def ready(self):
-        from . import menu  # noqa: F401  registers its entries of the main menu
+        from . import menu, today  # noqa: F401  registers its entries of the main menu and its duty

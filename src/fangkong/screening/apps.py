@@ -7,5 +7,5 @@ class ScreeningConfig(AppConfig):
     verbose_name = _("摸排与台账")
 
     def ready(self):
-        from . import menu, rollup  # noqa: F401  register the menu entries and the counter sources
+        from . import menu, rollup, today  # noqa: F401  register the menu entries, counter sources and duties
         from .services import key_persons  # noqa: F401  registers the ledger registration's review

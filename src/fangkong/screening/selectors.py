@@ -119,17 +119,23 @@ def check_for(user, pk) -> DailyCheck:
         raise Http404 from None
 
 
-def today_list(user, *, day: datetime.date, mine: bool = False, pending: bool = False, after=None,
-               limit=PAGE_SIZE) -> list[KeyPerson]:
-    """今日名单: people under management on `day` in scope (or those the user answers for), each annotated
-    with that day's check (`today_temperature`, `today_check_id`: None when not yet checked)."""
-    todays = DailyCheck.objects.filter(key_person=OuterRef("pk"), checked_on=day)
+def _today_queryset(user, day: datetime.date, *, mine: bool, pending: bool) -> QuerySet[KeyPerson]:
+    """People under management on `day` in scope (or those the user answers for); `pending`: not yet checked."""
     # under management on `day`: still open, or ended after it (a past day's list)
     qs = key_persons_for(user).filter(Q(status=Status.UNDER_MANAGEMENT) | Q(ended_on__gt=day), registered_on__lte=day)
     if mine:
         qs = qs.filter(responsible=user)
     if pending:
-        qs = qs.exclude(Exists(todays))
+        qs = qs.exclude(Exists(DailyCheck.objects.filter(key_person=OuterRef("pk"), checked_on=day)))
+    return qs
+
+
+def today_list(user, *, day: datetime.date, mine: bool = False, pending: bool = False, after=None,
+               limit=PAGE_SIZE) -> list[KeyPerson]:
+    """今日名单: people under management on `day` in scope (or those the user answers for), each annotated
+    with that day's check (`today_temperature`, `today_check_id`: None when not yet checked)."""
+    todays = DailyCheck.objects.filter(key_person=OuterRef("pk"), checked_on=day)
+    qs = _today_queryset(user, day, mine=mine, pending=pending)
     if after:
         qs = qs.filter(pk__gt=int(after))
     qs = qs.annotate(today_temperature=Subquery(todays.values("temperature")[:1]),
@@ -139,6 +145,12 @@ def today_list(user, *, day: datetime.date, mine: bool = False, pending: bool = 
         if kp.today_temperature is not None:
             kp.today_temperature = Decimal(kp.today_temperature).quantize(TENTH)
     return items
+
+
+def today_pending_count(user, day: datetime.date) -> int:
+    """How many of today's list (the whole scope) are not checked yet: the rows of the list's 未查 filter.
+    Counted, so only for a township's scope or below (a county's figures come from the roll-up)."""
+    return _today_queryset(user, day, mine=False, pending=True).count()
 
 
 def scope_figures(user, day: datetime.date) -> dict:
