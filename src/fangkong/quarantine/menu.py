@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.navigation import Entry, register
 
-from .views_common import shows_management, shows_my_people, shows_transfers
+from .views.common import shows_management, shows_my_people, shows_transfers
 
 register(
     Entry(_("我的包保对象"), "quarantine:mine", shows_my_people, order=90),

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy
 
 from fangkong.accounts.models import Role
 
-from . import permissions, selectors
-from .models import FollowUpStatus, Symptom
-from .schedule import slot_state
+from .. import permissions, selectors
+from ..models import FollowUpStatus, Symptom
+from ..schedule import slot_state
 
 STATE_LABELS = {"overdue": gettext_lazy("逾期"), "due_now": gettext_lazy("待随访"), "upcoming": gettext_lazy("未到时间"),
                 "done": gettext_lazy("今日已完成"), "excused": gettext_lazy("已说明未随访")}

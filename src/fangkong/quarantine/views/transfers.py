@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import permissions, selectors, services
-from .forms import AssignForm, CloseForm
-from .models import TransferStatus
-from .views_common import (
+from .. import permissions, selectors, services
+from ..forms import AssignForm, CloseForm
+from ..models import TransferStatus
+from .common import (
     back_with_error,
     candidates,
     error_text,

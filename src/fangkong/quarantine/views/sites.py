@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 from fangkong.core.forms import apply_service_error
 from fangkong.screening import selectors as screening_selectors
 
-from . import permissions, selectors, services
-from .forms import CapacityForm, CheckInForm, CheckOutForm, RoomForm, SiteForm
-from .models import QuarantineStatus
-from .views_common import back_with_error, error_text, form_errors_text, require, safe_next
+from .. import permissions, selectors, services
+from ..forms import CapacityForm, CheckInForm, CheckOutForm, RoomForm, SiteForm
+from ..models import QuarantineStatus
+from .common import back_with_error, error_text, form_errors_text, require, safe_next
 
 # A site's waiting list (assigned to it, no room yet) is short in practice; this bounds the page.
 WAITING_SHOWN = 100

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET
 
 from fangkong.core.forms import apply_service_error
 
-from . import permissions, selectors, services
-from .forms import PolicyForm
-from .views_common import require
+from .. import permissions, selectors, services
+from ..forms import PolicyForm
+from .common import require
 
 
 @login_required

@@ -18,11 +18,11 @@ from fangkong.accounts import permissions as account_permissions
 from fangkong.core.forms import apply_service_error, moment_text
 from fangkong.regions import selectors as region_selectors
 
-from . import permissions, selectors, services
-from .forms import ExcuseForm, FollowUpForm
-from .models import CheckMethod, FollowUpStatus
-from .schedule import local_day
-from .views_common import STATE_LABELS, form_errors_text, mark_slot, require, safe_next, shows_my_people
+from .. import permissions, selectors, services
+from ..forms import ExcuseForm, FollowUpForm
+from ..models import CheckMethod, FollowUpStatus
+from ..schedule import local_day
+from .common import STATE_LABELS, form_errors_text, mark_slot, require, safe_next, shows_my_people
 
 
 @login_required

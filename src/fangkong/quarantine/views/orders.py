@@ -19,8 +19,8 @@ from fangkong.core.docx import DOCX_TYPE
 from fangkong.core.forms import apply_service_error, moment_text
 from fangkong.screening import selectors as screening_selectors
 
-from . import notices, permissions, selectors, services
-from .forms import (
+from .. import notices, permissions, selectors, services
+from ..forms import (
     EndForm,
     NoticeForm,
     PlannedEndForm,
@@ -29,10 +29,10 @@ from .forms import (
     StartForm,
     TestForm,
 )
-from .models import CountsFrom, Kind, QuarantineStatus
-from .schedule import day_bounds, local_day, policy_end, tz
-from .services.common import as_moment
-from .views_common import candidates, form_errors_text, int_param, mark_slot, require
+from ..models import CountsFrom, Kind, QuarantineStatus
+from ..schedule import day_bounds, local_day, policy_end, tz
+from ..services.common import as_moment
+from .common import candidates, form_errors_text, int_param, mark_slot, require
 
 
 @login_required
