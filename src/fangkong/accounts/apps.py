@@ -1,3 +1,5 @@
+"""Accounts (账户): users with one role and one region of scope, sign-in, API tokens and the role rules."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""Statistics (统计): the counters every app feeds and the figures of the daily roll-up table read from them."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

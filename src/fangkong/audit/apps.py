@@ -1,3 +1,5 @@
+"""The audit trail (审计): who changed what, when, before and after; every write, reveal and export."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,6 @@
+"""The bottom layer: shared tools (validation, days, paging, spreadsheets, documents) and the
+registries the feature apps fill (menu, today). It imports no feature app."""
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _

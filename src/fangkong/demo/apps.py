@@ -1,3 +1,5 @@
+"""Demo data (演示数据): `fangkong demo-data` builds a synthetic county, one generator module per area."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""Ledger import and export (台账导入导出): village Excel ledgers read into the key persons, and written out."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

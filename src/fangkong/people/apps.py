@@ -1,3 +1,5 @@
+"""People (人员): residents, households, ID numbers as digests shown masked, registrations held for review."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""Isolation and follow-up (隔离观察与随访): orders, twice-daily follow-ups, observation sites, transfers."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""Administrative regions (行政区划): the 12-digit code tree every record hangs on; its imports and renames."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

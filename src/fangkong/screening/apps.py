@@ -1,3 +1,5 @@
+"""Screening and the ledger (摸排与台账): sweeps, key persons, daily checks and arrival tasks."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,1 +1,1 @@
-"""Every read of checkpoints, places, check-ins and the reconciliation, scoped. One module per area."""
+"""Every read of checkpoints (checkpoints.py) and passages (passages.py), scoped."""

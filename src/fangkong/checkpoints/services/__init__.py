@@ -1,1 +1,2 @@
-"""Every write of checkpoints, places, check-ins and the reconciliation. One module per area."""
+"""Every write of checkpoints (checkpoints.py: sites, duty shifts, five-haves inspections) and passages
+(passages.py), and the passage form's ID look-up (lookups.py)."""

@@ -1,0 +1,1 @@
+"""Pages of checkpoints (checkpoints.py: sites, shifts, inspections) and passages (passages.py)."""

@@ -1,0 +1,1 @@
+"""Pages of key places (places.py) and the public check-in a place code leads to (check_in.py)."""
