@@ -7,7 +7,7 @@ FANGKONG_TEST_POSTGRES ?=
 PG_DEFAULT := postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test test-sqlite test-postgres bench lint messages chromium install clean
+.PHONY: demo serve test test-sqlite test-postgres bench lint messages chromium fonts install clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -30,7 +30,11 @@ messages: $(VENV)/.installed
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
-demo: install
+# Debian's CJK fonts, which the brief's charts and the place codes draw Chinese in (boxes without them).
+fonts:
+	@dpkg -s fonts-noto-cjk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk >/dev/null)
+
+demo: install fonts
 	$(BIN)/fangkong migrate --noinput -v0
 	$(BIN)/fangkong demo-data
 	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"

@@ -2,7 +2,11 @@
 
 import datetime
 import re
+import warnings
 import xml.etree.ElementTree as ET
+
+import pytest
+from matplotlib import font_manager
 
 from fangkong.briefing import charts
 from fangkong.core import fonts
@@ -39,6 +43,47 @@ def test_png_is_an_image_in_a_cjk_font_when_there_is_one():
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
     font = fonts.cjk_font()
     assert font is None or re.search(r"CJK|Hei|Song|Ming|Han|YaHei|PingFang|Fallback|Sim", font)
+
+
+def _needs_a_cjk_font():
+    if not fonts.cjk_font_files():
+        pytest.skip("no CJK font file on this machine (Debian: apt-get install fonts-noto-cjk, as `make test` does)")
+
+
+def _drawn_text(title: str, lines) -> tuple[list[str], list[str]]:
+    """(the font file of each Chinese text of the chart, the warnings drawing it raised)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = charts.line_figure(title, DAYS, lines)
+        texts = [fig.axes[0].title, *fig.axes[0].get_legend().get_texts()]
+        files = [str(font_manager.findfont(t.get_fontproperties())) for t in texts]
+        charts.png_lines(title, DAYS, lines)
+    return files, [str(w.message) for w in caught]
+
+
+def test_the_charts_chinese_text_is_drawn_from_a_cjk_font_file():
+    _needs_a_cjk_font()
+    files, warned = _drawn_text("新增与在管重点人员", [("新增", [1] * 14), ("在管", [5] * 14)])
+    assert files == [fonts.cjk_font_file()] * 3 and files[0] in fonts.cjk_font_files()
+    assert not [w for w in warned if "missing from font" in w]  # no glyph drawn as a box
+
+
+def test_a_font_cache_written_before_the_fonts_were_installed_still_draws_chinese(monkeypatch):
+    """matplotlib's font list is a cache written on its first run: if that was before fonts-noto-cjk was
+    installed it knows no Chinese font; the charts find the font by its file all the same."""
+    _needs_a_cjk_font()
+    cjk_files = set(fonts.cjk_font_files())
+    manager = font_manager.fontManager
+    monkeypatch.setattr(manager, "ttflist", [f for f in manager.ttflist if f.fname not in cjk_files])
+    fonts.cjk_font.cache_clear()
+    manager._findfont_cached.cache_clear()
+    try:
+        files, warned = _drawn_text("隔离观察人数", [("居家隔离", [2] * 14)])
+        assert files[0] in cjk_files and not [w for w in warned if "missing from font" in w]
+    finally:
+        fonts.cjk_font.cache_clear()
+        monkeypatch.undo()
+        manager._findfont_cached.cache_clear()
 
 
 def test_png_without_a_cjk_font_still_draws(monkeypatch):

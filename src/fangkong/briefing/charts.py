@@ -3,8 +3,8 @@
 `svg_lines` writes the SVG by hand: a few dozen elements, text in the page's own font (so Chinese
 shows in whatever CJK font the browser has), a <title> on each point for the exact value, and
 a legend in the document. `png_lines` draws the same chart with matplotlib (Agg) for Word, in a
-CJK font found on the machine (Noto CJK, WenQuanYi, 思源, SimSun …); when none is installed the
-labels fall back to the default font without failing (glyph warnings are silenced).
+CJK font found by its file on the machine (Noto CJK, WenQuanYi, 思源, SimSun …: core.fonts); when none is
+installed the labels fall back to the default font without failing (glyph warnings are silenced).
 """
 
 import datetime
@@ -86,13 +86,27 @@ def png_lines(title: str, days: list[datetime.date], lines: list[Line], *, width
               height_in: float = 2.6, dpi: int = 150) -> bytes:
     """The same chart as a PNG (for the Word brief)."""
     import matplotlib
+    out = io.BytesIO()
+    with matplotlib.rc_context(_style()), warnings.catch_warnings():  # ticks are made when drawn: same font
+        if cjk_font() is None:  # "Glyph … missing": boxes without a CJK font, not a failure
+            warnings.simplefilter("ignore")
+        line_figure(title, days, lines, width_in=width_in, height_in=height_in, dpi=dpi).savefig(out, format="png")
+    return out.getvalue()
+
+
+def _style() -> dict:
+    font = cjk_font()
+    return {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"], "axes.unicode_minus": False}
+
+
+def line_figure(title: str, days: list[datetime.date], lines: list[Line], *, width_in: float = 6.0,
+                height_in: float = 2.6, dpi: int = 150):
+    """The chart as a matplotlib Figure, its text in the CJK font registered from its file (core.fonts)."""
+    import matplotlib
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
-    font = cjk_font()
-    rc = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"], "axes.unicode_minus": False}
-    with matplotlib.rc_context(rc), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "Glyph … missing" when no CJK font exists: boxes, not a failure
+    with matplotlib.rc_context(_style()):  # each text's font is fixed when it is made
         fig = Figure(figsize=(width_in, height_in), dpi=dpi)
         ax = fig.add_subplot()
         xs = list(range(len(days)))
@@ -108,6 +122,4 @@ def png_lines(title: str, days: list[datetime.date], lines: list[Line], *, width
         if lines:
             ax.legend(fontsize=8, frameon=False, loc="upper left", ncol=min(4, len(lines)))
         fig.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.13)  # fixed: tight_layout costs a draw
-        out = io.BytesIO()
-        fig.savefig(out, format="png")
-    return out.getvalue()
+    return fig
