@@ -14,11 +14,11 @@ from dataclasses import asdict, dataclass, field
 from itertools import chain, islice
 
 from django.conf import settings
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from fangkong.core import spreadsheets
 from fangkong.people.models import Person
+from fangkong.people.services import find_persons
 from fangkong.screening.models import KeyPerson, Status
 
 from . import cells, columns
@@ -182,25 +182,7 @@ def match_existing(actor, rows: list[LedgerRow], result: ImportResult) -> tuple[
     """Drop in-file duplicates; look up who is already known; set aside (in `Matches.held`) the rows the
     actor may not write, for review."""
     rows = _drop_duplicates(rows, result)
-    persons: dict[str, Person] = {}
-    digests = list({row.person["id_digest"] for row in rows})
-    # which digests are known, with one plain query per chunk: a new county ledger matches few or none,
-    # and building the ORM's IN (...) lookup costs more per digest than the database's answer
-    known: list[int] = []
-    table = Person._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one array parameter, however many digests
-            cursor.execute(f"SELECT id FROM {table} WHERE id_digest = ANY(%s)", [digests])  # noqa: S608
-            known.extend(pk for (pk,) in cursor.fetchall())
-        else:
-            for chunk in _in_chunks(digests):
-                cursor.execute("SELECT id FROM {} WHERE id_digest IN ({})".format(  # noqa: S608 (no user text)
-                    table, ", ".join(["%s"] * len(chunk))), chunk)
-                known.extend(pk for (pk,) in cursor.fetchall())
-    known.sort(reverse=True)  # chunks in descending id too, so the oldest twin is the last one seen
-    for chunk in _in_chunks(known):
-        for person in Person.objects.filter(pk__in=chunk).order_by("-id"):
-            persons[person.id_digest] = person  # the oldest wins when twins already exist
+    persons = find_persons(row.person["id_digest"] for row in rows)  # the rule of every register, in bulk
     open_entries: dict[tuple[int, str], KeyPerson] = {}
     for chunk in _in_chunks([p.pk for p in persons.values()]):
         for kp in KeyPerson.objects.filter(person_id__in=chunk, status=Status.UNDER_MANAGEMENT).select_related("region"):

@@ -85,7 +85,7 @@ def import_ledger(actor, source, *, filename: str, region_code: str, category: s
     rows, result = read_ledger(source, filename, regions=Regions(region), today=today,
                                default_category=default_category)
     with audit.source(Source.IMPORT), transaction.atomic():
-        _prepare_connection()
+        _lock_imports()
         rows, matches = match_existing(actor, rows, result)
         result.sort_errors()
         if not rows and not matches.held and not result.errors:
@@ -118,16 +118,13 @@ def _hold_for_review(actor, held, result: ImportResult) -> None:
     result.pending = len(held)
 
 
-def _prepare_connection() -> None:
+def _lock_imports() -> None:
     """Two imports of the same people at once must not both create them: SQLite already writes one
-    transaction at a time (BEGIN IMMEDIATE); PostgreSQL takes a transaction-level advisory lock.
-    On SQLite a county file touches pages all over five indexes, which SQLite's 2 MB page cache
-    thrashes on; this connection gets 128 MB (used only as needed, freed when it closes)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    transaction at a time (BEGIN IMMEDIATE); PostgreSQL takes a transaction-level advisory lock (no
+    Django API for one)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext('fangkong.ledger.import'))")
-        else:
-            cursor.execute("PRAGMA cache_size = -131072")
 
 
 @dataclass
