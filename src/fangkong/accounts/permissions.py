@@ -18,20 +18,21 @@ READ_ONLY = {Role.VIEWER}
 CHANGE_SETTINGS = {Role.HQ_ADMIN}
 
 
-def _has(user, roles) -> bool:
+def has_role(user, roles) -> bool:
+    """A signed-in, active user with a scope region whose role is one of `roles`: every app's rules start here."""
     return bool(user and user.is_authenticated and user.is_active and user.region_id and user.role in roles)
 
 
 def can_manage_users(user) -> bool:
-    return _has(user, MANAGE_USERS)
+    return has_role(user, MANAGE_USERS)
 
 
 def can_view_audit(user) -> bool:
-    return _has(user, VIEW_AUDIT)
+    return has_role(user, VIEW_AUDIT)
 
 
 def can_manage_regions(user) -> bool:
-    return _has(user, MANAGE_REGIONS)
+    return has_role(user, MANAGE_REGIONS)
 
 
 # The permission names that apps below accounts (regions, audit) ask through Django's `user.has_perm`, since
@@ -52,11 +53,11 @@ def has_permission(user, perm: str) -> bool:
 def can_change_setting(user, owner) -> bool:
     """The user may change a setting owned by `owner` (a Region or its code; None: owned by no region)."""
     code = getattr(owner, "code", owner)
-    return bool(code) and _has(user, CHANGE_SETTINGS) and codes.is_within(code, user.region_id)
+    return bool(code) and has_role(user, CHANGE_SETTINGS) and codes.is_within(code, user.region_id)
 
 
 def can_reveal(user) -> bool:
-    return _has(user, REVEAL_PERSONAL_DATA)
+    return has_role(user, REVEAL_PERSONAL_DATA)
 
 
 def can_reveal_in(user, region_code: str) -> bool:
@@ -65,11 +66,11 @@ def can_reveal_in(user, region_code: str) -> bool:
 
 
 def can_write(user) -> bool:
-    return _has(user, set(Role) - READ_ONLY)
+    return has_role(user, set(Role) - READ_ONLY)
 
 
 def is_headquarters(user) -> bool:
-    return _has(user, HQ)
+    return has_role(user, HQ)
 
 
 # Screening and the key-person ledger: who works it (register, check, visit), who reads it, who opens sweeps.
@@ -79,15 +80,15 @@ RUN_SWEEPS = HQ | {Role.TOWNSHIP_STAFF}
 
 
 def can_work_ledger(user) -> bool:
-    return _has(user, LEDGER_WORK)
+    return has_role(user, LEDGER_WORK)
 
 
 def can_view_ledger(user) -> bool:
-    return _has(user, LEDGER_READ)
+    return has_role(user, LEDGER_READ)
 
 
 def can_run_sweeps(user) -> bool:
-    return _has(user, RUN_SWEEPS)
+    return has_role(user, RUN_SWEEPS)
 
 
 # Tracing: search who was co-present with a person and confirm which person a public check-in was
@@ -96,4 +97,4 @@ TRACE = HQ | {Role.DOCTOR}
 
 
 def can_trace(user) -> bool:
-    return _has(user, TRACE)
+    return has_role(user, TRACE)

@@ -1,7 +1,7 @@
 """Who may do what at the roadside checkpoints (the roles are those of fangkong.accounts)."""
 
 from fangkong.accounts.models import Role
-from fangkong.accounts.permissions import HQ, LEDGER_READ, _has
+from fangkong.accounts.permissions import HQ, LEDGER_READ, has_role
 
 # set up, edit and close checkpoints (and key places: fangkong.places follows this rule); plan duty shifts
 MANAGE = HQ | {Role.TOWNSHIP_STAFF}
@@ -14,16 +14,16 @@ VIEW = LEDGER_READ | {Role.CHECKPOINT_STAFF}
 
 
 def can_manage(user) -> bool:
-    return _has(user, MANAGE)
+    return has_role(user, MANAGE)
 
 
 def can_register_passages(user) -> bool:
-    return _has(user, REGISTER_PASSAGES)
+    return has_role(user, REGISTER_PASSAGES)
 
 
 def can_inspect(user) -> bool:
-    return _has(user, INSPECT)
+    return has_role(user, INSPECT)
 
 
 def can_view(user) -> bool:
-    return _has(user, VIEW)
+    return has_role(user, VIEW)

@@ -2,7 +2,7 @@
 checkpoints (fangkong.checkpoints.permissions); village workers keep their places' daily hygiene logs too."""
 
 from fangkong.accounts.models import Role
-from fangkong.accounts.permissions import _has
+from fangkong.accounts.permissions import has_role
 from fangkong.checkpoints.permissions import MANAGE, VIEW, can_manage, can_view
 
 __all__ = ["can_manage", "can_view", "can_log_hygiene", "MANAGE", "VIEW", "LOG_HYGIENE"]
@@ -12,4 +12,4 @@ LOG_HYGIENE = MANAGE | {Role.VILLAGE_WORKER}
 
 
 def can_log_hygiene(user) -> bool:
-    return _has(user, LOG_HYGIENE)
+    return has_role(user, LOG_HYGIENE)

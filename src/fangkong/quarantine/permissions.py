@@ -2,6 +2,7 @@
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.accounts.models import Role
+from fangkong.accounts.permissions import has_role
 from fangkong.core import region_codes as codes
 from fangkong.regions import selectors as region_selectors
 
@@ -18,24 +19,20 @@ HANDLE_TRANSFERS = HQ | {Role.TOWNSHIP_STAFF, Role.DOCTOR}
 CADRES = HQ | {Role.TOWNSHIP_STAFF, Role.VILLAGE_WORKER}
 
 
-def _has(user, roles) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.region_id and user.role in roles)
-
-
 def can_work(user) -> bool:
-    return _has(user, WORK)
+    return has_role(user, WORK)
 
 
 def can_read(user) -> bool:
-    return _has(user, READ)
+    return has_role(user, READ)
 
 
 def can_manage_sites(user) -> bool:
-    return _has(user, MANAGE_SITES)
+    return has_role(user, MANAGE_SITES)
 
 
 def can_handle_transfers(user) -> bool:
-    return _has(user, HANDLE_TRANSFERS)
+    return has_role(user, HANDLE_TRANSFERS)
 
 
 def policies_owner():
@@ -45,10 +42,6 @@ def policies_owner():
 
 def can_edit_policies(user) -> bool:
     return account_permissions.can_change_setting(user, policies_owner())
-
-
-def is_doctor(user) -> bool:
-    return _has(user, {Role.DOCTOR})
 
 
 def can_see(user, order) -> bool:

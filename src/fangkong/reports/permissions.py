@@ -14,6 +14,7 @@
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.accounts.models import Role
+from fangkong.accounts.permissions import has_role
 from fangkong.core import region_codes as codes
 
 HQ = {Role.HQ_ADMIN, Role.HQ_STAFF}
@@ -27,22 +28,18 @@ RETURN = HQ | {Role.TOWNSHIP_STAFF}
 READ = HQ | {Role.TOWNSHIP_STAFF, Role.VILLAGE_WORKER, Role.SUPERVISOR, Role.VIEWER}
 
 
-def _has(user, roles) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.region_id and user.role in roles)
-
-
 def can_read(user) -> bool:
-    return _has(user, READ)
+    return has_role(user, READ)
 
 
 def can_submit(user, region) -> bool:
     """The responsible person of `region`'s level: scope is exactly that region, role fits the level."""
-    return _has(user, SUBMIT_BY_LEVEL.get(region.level, set())) and user.region_id == region.code
+    return has_role(user, SUBMIT_BY_LEVEL.get(region.level, set())) and user.region_id == region.code
 
 
 def can_return(user, region) -> bool:
     """The level above: scope strictly above the region (township staff: villages only)."""
-    if not _has(user, RETURN) or user.region_id == region.code or not codes.is_within(region.code, user.region_id):
+    if not has_role(user, RETURN) or user.region_id == region.code or not codes.is_within(region.code, user.region_id):
         return False
     if user.role == Role.TOWNSHIP_STAFF:
         return region.level == codes.VILLAGE

@@ -2,7 +2,7 @@
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.accounts.models import Role
-from fangkong.accounts.permissions import LEDGER_READ, _has
+from fangkong.accounts.permissions import LEDGER_READ, has_role
 from fangkong.regions import selectors as region_selectors
 
 # The list is not personal data: whoever works the ledgers or a checkpoint reads it.
@@ -10,7 +10,7 @@ VIEW = LEDGER_READ | {Role.CHECKPOINT_STAFF}
 
 
 def can_view(user) -> bool:
-    return _has(user, VIEW)
+    return has_role(user, VIEW)
 
 
 def risk_areas_owner():

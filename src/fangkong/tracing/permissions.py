@@ -2,7 +2,7 @@
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.accounts.models import Role
-from fangkong.accounts.permissions import HQ, LEDGER_READ, _has
+from fangkong.accounts.permissions import HQ, LEDGER_READ, has_role
 from fangkong.core import region_codes as codes
 
 # Whom a searcher may trace (decided here; selectors.exposure.subjects_for applies it): a person registered
@@ -31,18 +31,18 @@ def can_match_check_in(user, region_code: str) -> bool:
 
 def traces_across_county(user) -> bool:
     """May search any person, not only those of the user's region subtree (see EXPOSURE_ANY_SUBJECT)."""
-    return (_has(user, EXPOSURE_ANY_SUBJECT)
+    return (has_role(user, EXPOSURE_ANY_SUBJECT)
             and codes.level_of(user.region_id) in EXPOSURE_ANY_SUBJECT_LEVELS)
 
 
 def can_view_reconciliation(user) -> bool:
-    return _has(user, RECONCILIATION_READ)
+    return has_role(user, RECONCILIATION_READ)
 
 
 def shows_reconciliation(user) -> bool:
     """Menu: 来人核对 (不漏一人)."""
-    return _has(user, RECONCILIATION_MENU)
+    return has_role(user, RECONCILIATION_MENU)
 
 
 def can_run_reconciliation(user) -> bool:
-    return _has(user, RECONCILIATION_RUN)
+    return has_role(user, RECONCILIATION_RUN)
