@@ -1,5 +1,4 @@
-"""The briefing app: the headquarters dashboard (指挥部看板) and the daily work brief (工作简报), both read
-from the roll-up counters and the report chain."""
+"""The headquarters dashboard (指挥部看板) and the daily work brief (工作简报), from the roll-up and the chain."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _

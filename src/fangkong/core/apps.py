@@ -1,5 +1,4 @@
-"""The bottom layer: shared tools (validation, days, paging, spreadsheets, documents) and the
-registries the feature apps fill (menu, today). It imports no feature app."""
+"""The bottom layer: shared tools and the registries the feature apps fill (menu, today); imports no app."""
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate

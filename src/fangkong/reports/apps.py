@@ -1,5 +1,4 @@
-"""The reports app: the daily report chain (每日一报), each level's signed report of the day, its deadline and
-its exports."""
+"""The daily report chain (每日一报): each level's signed report of the day, its deadline and its exports."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
