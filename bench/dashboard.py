@@ -82,9 +82,9 @@ def naive_dashboard() -> dict:
     """The dashboard's figures by GROUP BY over the raw rows."""
     from django.db.models import Count, Q
 
+    from fangkong.core.health import fever_threshold
     from fangkong.core.region_codes import within
     from fangkong.screening.models import DailyCheck, KeyPerson
-    from fangkong.screening.rollup import FEVER_THRESHOLD
     table = rollup.naive(COUNTY, DAY)  # county and townships, today and the day before
     new = Counter()
     for r in (KeyPerson.objects.filter(within(COUNTY), registered_on__gte=WINDOW[0], registered_on__lte=DAY)
@@ -92,7 +92,7 @@ def naive_dashboard() -> dict:
         new[(r["category"], r["registered_on"])] += r["n"]
     fevers = Counter()
     for r in (DailyCheck.objects.filter(within(COUNTY), checked_on__gte=WINDOW[0], checked_on__lte=DAY)
-              .values("checked_on").annotate(n=Count("id", filter=Q(temperature__gte=FEVER_THRESHOLD)))):
+              .values("checked_on").annotate(n=Count("id", filter=Q(temperature__gte=fever_threshold())))):
         fevers[r["checked_on"]] += r["n"]
     return {"table": table, "new": new, "fevers": [fevers[d] for d in WINDOW]}
 

@@ -250,9 +250,9 @@ def _naive_day(region_code: str, day: datetime.date, length: int, child_of: dict
     from django.db.models import Count, Q
     from django.db.models.functions import Substr
 
+    from fangkong.core.health import fever_threshold
     from fangkong.core.region_codes import within
     from fangkong.screening.models import DailyCheck, HouseholdVisit, KeyPerson, Status
-    from fangkong.screening.rollup import FEVER_THRESHOLD
     rows = {code: Counter() for code in child_of.values()}
     part = Substr("region_id", 1, length)
     scope = within(region_code)
@@ -270,7 +270,7 @@ def _naive_day(region_code: str, day: datetime.date, length: int, child_of: dict
             rows[child_of[r["part"]]][f"kp_{prefix}_{r['category']}"] += r["n"]
             rows[child_of[r["part"]]][f"kp_{prefix}"] += r["n"]
     for r in (DailyCheck.objects.filter(scope, checked_on=day).annotate(part=part).values("part")
-              .annotate(n=Count("id"), fevers=Count("id", filter=Q(temperature__gte=FEVER_THRESHOLD)))):
+              .annotate(n=Count("id"), fevers=Count("id", filter=Q(temperature__gte=fever_threshold())))):
         rows[child_of[r["part"]]]["checks_done"] += r["n"]
         rows[child_of[r["part"]]]["fevers_found"] += r["fevers"]
     return rows
@@ -318,7 +318,7 @@ def _counter_rows_read(code: str) -> int:
     """Counter rows behind a table: at most regions × (2 days × metrics + days × stock metrics), whatever the data."""
     from fangkong.analytics import counters, selectors
     from fangkong.analytics.figures import FIGURES, metrics_needed
-    region, children = selectors._region_and_children(None, code)
+    region, children = selectors.region_and_children(None, code)
     codes = [region.code, *(c.code for c in children)]
     day_metrics, running = metrics_needed(list(FIGURES))
     on_days = counters.day_values(codes, [LAST_DAY, LAST_DAY - datetime.timedelta(days=1)], day_metrics)

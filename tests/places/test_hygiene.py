@@ -30,7 +30,7 @@ def test_one_log_per_place_and_day_not_in_the_future(tree):
     with pytest.raises(ValidationError) as exc:
         services.log_hygiene(worker, p, day=timezone.localdate() + datetime.timedelta(days=1), cleaned=True,
                              disinfected=True, patrolled=True)
-    assert "未来" in exc.value.message_dict["day"][0]
+    assert "将来" in exc.value.message_dict["day"][0]
     services.log_hygiene(worker, p, day=timezone.localdate() - datetime.timedelta(days=1), cleaned=True,
                          disinfected=False, patrolled=False)
     assert HygieneLog.objects.count() == 2

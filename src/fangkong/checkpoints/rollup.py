@@ -6,7 +6,7 @@ Metrics, per region (the checkpoint's) and local day:
   passage_vehicle                         … of them, the first of their vehicle (a vehicle counts once)
   passage_turned_back                     persons turned back (劝返)
   passage_turned_back_vehicle             vehicles turned back: the counting passage was turned back
-  passage_fever                           temperature at or above FANGKONG_FEVER_THRESHOLD
+  passage_fever                           a fever (fangkong.core.health: FANGKONG_FEVER_THRESHOLD)
   passage_risk_arrival                    arrivals from a risk area
 
 The fever metric uses the threshold in force when counted: after changing the setting, run
@@ -16,21 +16,14 @@ The fever metric uses the threshold in force when counted: after changing the se
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.analytics import counters, figures
 from fangkong.core.days import day_bounds, local_day
+from fangkong.core.health import fever_threshold
 
 from .models import Checkpoint, CheckpointStatus, Outcome, Passage
-
-DEFAULT_FEVER_THRESHOLD = Decimal("37.3")
-
-
-def fever_threshold() -> Decimal:
-    """FANGKONG_FEVER_THRESHOLD (°C), default 37.3: at or above it a person has a fever."""
-    return Decimal(str(getattr(settings, "FANGKONG_FEVER_THRESHOLD", DEFAULT_FEVER_THRESHOLD)))
 
 
 def checkpoint_contributions(checkpoint: Checkpoint) -> list[counters.Contribution]:

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
+from fangkong.core.validation import fmt
 from fangkong.quarantine import rollup
 from fangkong.quarantine.models import (
     FollowUp,
@@ -32,7 +33,6 @@ from fangkong.quarantine.models import (
     TransferStatus,
 )
 from fangkong.quarantine.schedule import GRACE
-from fangkong.quarantine.services.common import fmt
 from fangkong.quarantine.services.followups import alert_reason
 from fangkong.screening import rollup as screening_rollup
 from fangkong.screening.models import KeyPersonEvent

@@ -9,9 +9,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from fangkong.core.text import clean_name
+from fangkong.core.validation import name_text
 
 from . import identity
 from .models import IdType, Sex
@@ -65,6 +64,7 @@ def clean_id_number(id_type: str, text: str) -> str:
 
 
 def _clean_birth_date(value) -> datetime.date | None:
+    # not core.validation.as_date: a birth date lies before the days an epidemic record may have
     if value in (None, ""):
         return None
     if isinstance(value, str):
@@ -80,16 +80,6 @@ def _clean_birth_date(value) -> datetime.date | None:
     return value
 
 
-LABELS = {"name": gettext_lazy("姓名"), "address": gettext_lazy("住址"), "workplace": gettext_lazy("工作单位")}
-
-
-def _clean_text(errors: dict, field: str, value, limit: int) -> str:
-    text = clean_name(value)
-    if len(text) > limit:
-        errors[field] = _("%(label)s不能超过%(limit)s个字") % {"label": LABELS[field], "limit": limit}
-    return text
-
-
 def clean_person_fields(*, name: str, id_type: str, id_number: str, phone: str = "", address: str = "",
                         workplace: str = "", sex: str = "", birth_date=None) -> dict:
     """Validate raw input; return the model values (with id_digest and phone_digest) to store.
@@ -100,7 +90,7 @@ def clean_person_fields(*, name: str, id_type: str, id_number: str, phone: str =
     """
     errors: dict[str, str] = {}
     out: dict = {}
-    out["name"] = _clean_text(errors, "name", name, NAME_MAX)
+    out["name"] = name_text(name, "name", _("姓名"), NAME_MAX, errors)
     if not out["name"] and "name" not in errors:
         errors["name"] = _("姓名不能为空")
     try:
@@ -118,8 +108,8 @@ def clean_person_fields(*, name: str, id_type: str, id_number: str, phone: str =
             out["phone"] = identity.check_phone(phone)
         except ValidationError as exc:
             errors["phone"] = exc.messages[0]
-    out["address"] = _clean_text(errors, "address", address, ADDRESS_MAX)
-    out["workplace"] = _clean_text(errors, "workplace", workplace, WORKPLACE_MAX)
+    out["address"] = name_text(address, "address", _("住址"), ADDRESS_MAX, errors)
+    out["workplace"] = name_text(workplace, "workplace", _("工作单位"), WORKPLACE_MAX, errors)
     if out.get("id_type") == IdType.RESIDENT_ID:
         if "id_number" in out:
             out["sex"] = identity.sex_of(out["id_number"])

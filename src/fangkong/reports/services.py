@@ -11,7 +11,6 @@ returned report is resubmitted: the correction was asked for by the level above.
 """
 
 import datetime
-import unicodedata
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.audit import services as audit
 from fangkong.core.exports import workbook_bytes
-from fangkong.core.text import clean_prose
+from fangkong.core.validation import as_time, name_text, prose
 from fangkong.regions import selectors as region_selectors
 from fangkong.regions.models import Region
 
@@ -31,15 +30,6 @@ from .models import DailyReport, ReportSettings, ReportStatus
 MAX_SITUATION = 5000
 MAX_COMMENT = DailyReport._meta.get_field("return_comment").max_length
 AUDITED = ["status", "situation", "figures", "late", "submitted_by", "submitted_at", "return_comment"]
-
-
-def _clean_text(value, field: str, max_length: int, *, required_message: str | None = None) -> str:
-    text = clean_prose(value)
-    if required_message and not text:
-        raise ValidationError({field: required_message})
-    if len(text) > max_length:
-        raise ValidationError({field: _("不能超过%(n)s字（现为%(m)s字）") % {"n": max_length, "m": len(text)}})
-    return text
 
 
 def _region_to_report(actor, region_code: str, day: datetime.date, now: datetime.datetime) -> Region:
@@ -72,7 +62,7 @@ def save_draft(actor, region_code: str, day: datetime.date, situation: str = "",
     """Keep the "situation and problems" text without submitting (a submitted report cannot be edited)."""
     now = now or timezone.now()
     region = _region_to_report(actor, region_code, day, now)
-    text = _clean_text(situation, "situation", MAX_SITUATION)
+    text = prose(situation, "situation", _("情况与问题"), MAX_SITUATION)
     with transaction.atomic():
         report, _created = _locked_report(region, day, now)
         if report.status == ReportStatus.SUBMITTED:
@@ -91,8 +81,9 @@ def submit_report(actor, region_code: str, day: datetime.date, situation: str,
     """Submit (or, after a return, resubmit) the day's report: the live figures are frozen into it."""
     now = now or timezone.now()
     region = _region_to_report(actor, region_code, day, now)
-    text = _clean_text(situation, "situation", MAX_SITUATION,
-                       required_message=_("请填写情况与问题（没有问题可填“无”）"))
+    text = prose(situation, "situation", _("情况与问题"), MAX_SITUATION)
+    if not text:
+        raise ValidationError({"situation": _("请填写情况与问题（没有问题可填“无”）")})
     with transaction.atomic():
         report, _created = _locked_report(region, day, now)
         if report.status == ReportStatus.SUBMITTED:
@@ -120,7 +111,7 @@ def return_report(actor, report: DailyReport, comment: str, now: datetime.dateti
     region = report.region
     if not permissions.can_return(actor, region):
         raise PermissionDenied(_("只有上级可以退回每日一报"))
-    text = _clean_text(comment, "comment", MAX_COMMENT, required_message=_("请填写退回意见"))
+    text = prose(comment, "comment", _("退回意见"), MAX_COMMENT, required=True)
     with transaction.atomic():
         report = DailyReport.objects.select_for_update().get(pk=report.pk)
         if report.status != ReportStatus.SUBMITTED:
@@ -138,16 +129,6 @@ def return_report(actor, report: DailyReport, comment: str, now: datetime.dateti
     return report
 
 
-def _clean_deadline(value) -> datetime.time:
-    if isinstance(value, datetime.time):
-        return value.replace(second=0, microsecond=0)
-    raw = unicodedata.normalize("NFKC", str(value or "")).strip().replace("：", ":")
-    try:
-        return datetime.time.fromisoformat(raw if len(raw) != 4 else "0" + raw).replace(second=0, microsecond=0)
-    except ValueError:
-        raise ValidationError({"deadline": _("截止时间应为 时:分，例如 16:00：%(value)s") % {"value": raw}}) from None
-
-
 def update_settings(actor, region_code: str, *, deadline=None, issuer: str | None = None) -> ReportSettings:
     """Headquarters sets the county's daily deadline (and the name its brief is issued under)."""
     region = region_selectors.region_in_scope(actor, region_code)
@@ -162,9 +143,11 @@ def update_settings(actor, region_code: str, *, deadline=None, issuer: str | Non
         current = ReportSettings.objects.select_for_update().filter(region_id=county).first() or settings_of(county)
         before = audit.snapshot(current, ["deadline", "issuer"]) if current.pk else {}
         if deadline is not None:
-            current.deadline = _clean_deadline(deadline)
+            current.deadline = as_time(deadline, "deadline", _("截止时间"), example="16:00")
+            if current.deadline is None:
+                raise ValidationError({"deadline": _("请填写截止时间")})
         if issuer is not None:
-            current.issuer = _clean_text(issuer, "issuer", ReportSettings._meta.get_field("issuer").max_length)
+            current.issuer = name_text(issuer, "issuer", _("简报发布单位"), ReportSettings._meta.get_field("issuer").max_length)
         current.updated_by = actor
         current.updated_at = timezone.now()
         current.save()

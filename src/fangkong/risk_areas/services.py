@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 from fangkong.accounts import permissions as account_permissions
 from fangkong.audit import services as audit
 from fangkong.core import region_codes as codes
-from fangkong.core.days import day_problem
 from fangkong.core.text import clean_name
+from fangkong.core.validation import as_date, name_text
 from fangkong.regions.models import Region
 
 from . import permissions
@@ -43,7 +43,7 @@ _FIELDS = ["code", "name", "valid_from", "valid_until"]
 # The area codes of China (stdnum's cn/loc table) ---------------------------------------------
 
 @functools.cache
-def _known_codes() -> dict[str, str]:
+def known_codes() -> dict[str, str]:
     """{2-, 4- and 6-digit code: name} from stdnum's table (a city's name is unknown there: "")."""
     found: dict[str, str] = {}
     province = ""
@@ -69,9 +69,9 @@ def area_name(code: str) -> str:
     """The name stdnum (or the region table) knows for a code prefix, "" when none."""
     code = normalize_code(code)
     if len(code) in (2, 4, 6):
-        name = _known_codes().get(code, "")
+        name = known_codes().get(code, "")
         if name and len(code) == 6:
-            return f"{_known_codes().get(code[:2], '')}{name}"
+            return f"{known_codes().get(code[:2], '')}{name}"
         return name
     region = Region.objects.filter(code=code.ljust(12, "0")).first()
     return region.name if region else ""
@@ -88,7 +88,7 @@ def check_code(value) -> str:
         raise ValidationError({"code": _("区划代码应为2位（省）、4位（市）、6位（县）或9/12位数字：%(value)s") % {
             "value": value}})
     if len(code) in (2, 4, 6):
-        if code not in _known_codes():
+        if code not in known_codes():
             raise ValidationError({"code": _("没有这个区划代码：%(value)s") % {"value": code}})
     else:
         full = code.ljust(12, "0")
@@ -142,38 +142,16 @@ def _require_manager(actor) -> None:
             "region": owner.name if owner else _("全部区划")})
 
 
-def _as_date(value, field: str, label: str, errors: dict) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if not isinstance(value, datetime.date):
-        try:
-            value = datetime.date.fromisoformat(normalize_code(value))
-        except ValueError:
-            errors.setdefault(field, _("%(label)s不是有效日期：%(value)s") % {"label": label, "value": value})
-            return None
-    if problem := day_problem(value):
-        errors.setdefault(field, f"{label}：{problem}")
-        return None
-    return value
-
-
 def _clean(code, name, valid_from, valid_until) -> dict:
     errors: dict = {}
     try:
         code = check_code(code)
     except ValidationError as exc:
         errors.update(exc.error_dict)
-    name = clean_name(name)
-    if not name and "code" not in errors:
-        name = area_name(code)
-    if not name:
-        errors.setdefault("name", _("请填写名称"))
-    elif len(name) > 100:
-        errors.setdefault("name", _("名称不能超过100个字"))
-    start = _as_date(valid_from, "valid_from", _("起始日期"), errors)
-    end = _as_date(valid_until, "valid_until", _("截止日期"), errors)
+    name = clean_name(name) or ("" if "code" in errors else area_name(code))
+    name = name_text(name, "name", _("名称"), 100, errors, required=True)
+    start = as_date(valid_from, "valid_from", _("起始日期"), errors)
+    end = as_date(valid_until, "valid_until", _("截止日期"), errors)
     if start is None and "valid_from" not in errors:
         errors["valid_from"] = _("请填写起始日期")
     if start and end and end < start:
@@ -222,12 +200,7 @@ def update_risk_area(actor, area: RiskArea, *, code=None, name=None, valid_from=
 def end_risk_area(actor, area: RiskArea, *, day=None) -> RiskArea:
     """解除: the area is no longer a risk area after `day` (default yesterday: not today either)."""
     _require_manager(actor)
-    day = day or timezone.localdate() - datetime.timedelta(days=1)
-    if isinstance(day, str):
-        errors: dict = {}
-        day = _as_date(day, "valid_until", _("截止日期"), errors)
-        if errors:
-            raise ValidationError(errors)
+    day = as_date(day, "valid_until", _("截止日期")) or timezone.localdate() - datetime.timedelta(days=1)
     if day < area.valid_from:
         raise ValidationError({"valid_until": _("%(name)s 自%(start)s起生效，不能在此之前解除；如系误录请删除") % {
             "name": area.name, "start": area.valid_from}})

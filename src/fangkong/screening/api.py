@@ -7,11 +7,11 @@ from ninja import Router, Schema, Status
 
 from fangkong.core.api import ErrorOut
 from fangkong.core.days import Day
+from fangkong.core.health import is_fever
 from fangkong.people import reviews
 from fangkong.people.api import SubmittedOut
 
 from . import selectors, services
-from .rollup import FEVER_THRESHOLD
 from .schemas import TaskCloseIn, TaskOut, TaskPage, task_out
 from .services import arrival_tasks as task_services
 
@@ -224,7 +224,7 @@ def _kp_out(kp, created: bool = False) -> dict:
 
 def _check_out(c, created: bool = False) -> dict:
     return {"id": c.pk, "key_person_id": c.key_person_id, "checked_on": c.checked_on,
-            "temperature": str(c.temperature), "fever": c.temperature >= FEVER_THRESHOLD, "symptoms": c.symptoms,
+            "temperature": str(c.temperature), "fever": is_fever(c.temperature), "symptoms": c.symptoms,
             "method": c.method, "checked_by": str(c.checked_by or ""), "created": created}
 
 
@@ -372,7 +372,7 @@ def today(request, mine: bool = False, pending: bool = False, after: int = 0, li
     for kp in items:
         temperature = kp.today_temperature
         rows.append({**_kp_out(kp), "today_temperature": str(temperature) if temperature is not None else None,
-                     "today_fever": temperature is not None and temperature >= FEVER_THRESHOLD})
+                     "today_fever": is_fever(temperature)})
     return {"day": day, "items": rows,
             "next_after": items[-1].pk if items and len(items) == selectors.page_limit(limit) else None}
 

@@ -8,7 +8,7 @@ Metrics (per region and day):
   kp_out.<category>          leaving management that day (released, transferred, moved away)
   kp_released.<category>     released that day
   checks_done                daily checks recorded that day (one per key person per day)
-  fevers_found               checks that day at or above the fever threshold
+  fevers_found               checks that day showing a fever (fangkong.core.health: FANGKONG_FEVER_THRESHOLD)
   task_opened.<kind>         arrival tasks opened that day (by the task's local day)
   task_closed.<kind>         arrival tasks closed that day; open tasks of a kind = Σ opened − Σ closed
 
@@ -17,17 +17,15 @@ ledger of the county and not yet dealt with by their village.
 """
 
 import datetime
-from decimal import Decimal
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.analytics import counters, figures
 from fangkong.core.days import day_bounds, local_day
+from fangkong.core.health import is_fever
 
 from .models import ArrivalTask, Category, DailyCheck, HouseholdVisit, KeyPerson, Status, TaskKind, TaskStatus
-
-FEVER_THRESHOLD = Decimal("37.3")
 
 
 def key_person_contributions(kp: KeyPerson) -> list[counters.Contribution]:
@@ -44,7 +42,7 @@ def key_person_contributions(kp: KeyPerson) -> list[counters.Contribution]:
 
 def daily_check_contributions(check: DailyCheck) -> list[counters.Contribution]:
     found = [(check.region_id, check.checked_on, "checks_done", 1)]
-    if Decimal(check.temperature) >= FEVER_THRESHOLD:
+    if is_fever(check.temperature):
         found.append((check.region_id, check.checked_on, "fevers_found", 1))
     return found
 

@@ -12,12 +12,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from fangkong.core.days import day_bounds, moment_problem
-from fangkong.core.region_codes import within
+from fangkong.core.health import fever_threshold
 from fangkong.people.models import Person
 
 from .. import permissions
 from ..models import Checkpoint, Outcome, Passage
-from ..rollup import fever_threshold
 from .checkpoints import PAGE_SIZE, as_int, page_limit
 
 FIGURE_KEYS = ("persons", "vehicles", "turned_back_persons", "turned_back_vehicles", "fevers", "risk_arrivals")
@@ -67,14 +66,6 @@ def passages_of_day(checkpoint: Checkpoint, day: datetime.date, *, before: str =
     rows = list(qs.order_by("-passed_at", "-id")[:limit])
     cursor = f"{rows[-1].passed_at.isoformat()}|{rows[-1].pk}" if len(rows) == limit else ""
     return rows, cursor
-
-
-def passage_for(user, pk) -> Passage:
-    found = (Passage.objects.filter(within(user.region_id), pk=as_int(pk))
-             .select_related("checkpoint", "person", "destination").first())
-    if found is None or not permissions.can_view(user):
-        raise Http404
-    return found
 
 
 def last_passage_here(user, checkpoint: Checkpoint, *, id_digest: str) -> Passage | None:

@@ -6,7 +6,6 @@ the counters (`checkpoints_open` is a stock of opened − closed checkpoints).
 """
 
 import datetime
-import unicodedata
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,9 +15,8 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.models import User
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
-from fangkong.core.days import day_problem, moment_problem
 from fangkong.core.region_codes import within
-from fangkong.core.text import clean_name
+from fangkong.core.validation import as_date, as_moment, choice, fmt, name_text, raise_if, text
 from fangkong.regions.selectors import region_in_scope
 
 from .. import permissions
@@ -26,81 +24,7 @@ from ..models import FIVE_HAVES, Checkpoint, CheckpointKind, CheckpointStatus, D
 from ..rollup import checkpoint_contributions
 
 CHECKPOINT_FIELDS = ["name", "kind", "region", "location", "open_24h", "hours", "status", "opened_on", "closed_on"]
-# Phones and servers disagree a little on the time: "now" plus this is not yet "the future".
-CLOCK_SLACK = datetime.timedelta(minutes=5)
 MAX_SHIFT = datetime.timedelta(hours=24)
-
-
-# Pieces shared with the passage service ---------------------------------------------------------------
-
-def text(value, field: str, label: str, limit: int, errors: dict, *, required: bool = False) -> str:
-    cleaned = clean_name(value)
-    if required and not cleaned:
-        errors.setdefault(field, _("请填写%(label)s") % {"label": label})
-    elif len(cleaned) > limit:
-        errors.setdefault(field, _("%(label)s不能超过%(limit)s个字") % {"label": label, "limit": limit})
-    return cleaned
-
-
-def choice(value, choices, field: str, label: str, errors: dict) -> str:
-    value = str(value or "").strip()
-    if value not in choices.values:
-        errors.setdefault(field, _("请选择%(label)s") % {"label": label} if not value
-                          else _("未知的%(label)s：%(value)s") % {"label": label, "value": value})
-    return value
-
-
-def as_moment(value, field: str, label: str, errors: dict, *, default=None) -> datetime.datetime | None:
-    """An aware datetime from a datetime (naive = local time) or ISO text; None (with an error) if bad."""
-    if value in (None, ""):
-        return default
-    if isinstance(value, str):
-        raw = unicodedata.normalize("NFKC", value).strip()
-        try:
-            value = datetime.datetime.fromisoformat(raw)
-        except ValueError:
-            errors.setdefault(field, _("%(label)s不是有效的时间：%(value)s") % {"label": label, "value": raw})
-            return None
-    if isinstance(value, datetime.datetime):
-        moment = value if timezone.is_aware(value) else timezone.make_aware(value)
-    elif isinstance(value, datetime.date):
-        moment = timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
-    else:
-        errors.setdefault(field, _("%(label)s不是有效的时间：%(value)s") % {"label": label, "value": value})
-        return None
-    if problem := moment_problem(moment):
-        errors.setdefault(field, f"{label}：{problem}")
-        return None
-    return moment
-
-
-def as_date(value, field: str, label: str, errors: dict) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        if problem := moment_problem(value):
-            errors.setdefault(field, f"{label}：{problem}")
-            return None
-        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
-    if not isinstance(value, datetime.date):
-        try:
-            value = datetime.date.fromisoformat(unicodedata.normalize("NFKC", str(value)).strip())
-        except ValueError:
-            errors.setdefault(field, _("%(label)s不是有效日期：%(value)s") % {"label": label, "value": value})
-            return None
-    if problem := day_problem(value):
-        errors.setdefault(field, f"{label}：{problem}")
-        return None
-    return value
-
-
-def fmt(moment: datetime.datetime) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
-
-
-def raise_if(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def require_in_scope(actor, checkpoint: Checkpoint) -> None:
@@ -118,11 +42,11 @@ def _require_manager(actor) -> None:
 
 def _clean_checkpoint(actor, raw: dict, errors: dict) -> dict:
     found = {
-        "name": text(raw.get("name"), "name", _("名称"), 100, errors, required=True),
+        "name": name_text(raw.get("name"), "name", _("名称"), 100, errors, required=True),
         "kind": choice(raw.get("kind"), CheckpointKind, "kind", _("卡点类型"), errors),
-        "location": text(raw.get("location"), "location", _("位置"), 200, errors),
+        "location": name_text(raw.get("location"), "location", _("位置"), 200, errors),
         "open_24h": bool(raw.get("open_24h")),
-        "hours": text(raw.get("hours"), "hours", _("值守时段"), 50, errors),
+        "hours": name_text(raw.get("hours"), "hours", _("值守时段"), 50, errors),
     }
     if not found["open_24h"] and not found["hours"]:
         errors.setdefault("hours", _("不是24小时值守的卡点请填写值守时段，如 07:00-22:00"))
@@ -143,9 +67,7 @@ def create_checkpoint(actor, *, name: str, kind: str, region_code: str, location
     errors: dict = {}
     data = _clean_checkpoint(actor, {"name": name, "kind": kind, "region_code": region_code, "location": location,
                                      "open_24h": open_24h, "hours": hours}, errors)
-    day = as_date(opened_on, "opened_on", _("设卡日期"), errors) or timezone.localdate()
-    if day > timezone.localdate():
-        errors.setdefault("opened_on", _("设卡日期 %(day)s 是将来的日期") % {"day": day})
+    day = as_date(opened_on, "opened_on", _("设卡日期"), errors, allow_future=False) or timezone.localdate()
     raise_if(errors)
     checkpoint = Checkpoint.objects.create(opened_on=day, **data)
     counters.track_change(new=checkpoint_contributions(checkpoint))
@@ -194,13 +116,12 @@ def close_checkpoint(actor, checkpoint: Checkpoint, *, day=None) -> Checkpoint:
     _require_manager(actor)
     checkpoint = _locked(actor, checkpoint)
     errors: dict = {}
-    day = as_date(day, "closed_on", _("撤卡日期"), errors) or timezone.localdate()
+    day = as_date(day, "closed_on", _("撤卡日期"), errors, allow_future=False) or timezone.localdate()
     if checkpoint.status == CheckpointStatus.CLOSED:
         errors["status"] = _("该卡点已于%(day)s撤除") % {"day": checkpoint.closed_on}
-    elif day > timezone.localdate():
-        errors["closed_on"] = _("撤卡日期 %(day)s 是将来的日期") % {"day": day}
     elif day < checkpoint.opened_on:
-        errors["closed_on"] = _("撤卡日期 %(day)s 早于设卡日期 %(opened)s") % {"day": day, "opened": checkpoint.opened_on}
+        errors.setdefault("closed_on", _("撤卡日期 %(day)s 早于设卡日期 %(opened)s") % {
+            "day": day, "opened": checkpoint.opened_on})
     raise_if(errors)
     before, old = audit.snapshot(checkpoint, CHECKPOINT_FIELDS), checkpoint_contributions(checkpoint)
     checkpoint.status, checkpoint.closed_on = CheckpointStatus.CLOSED, day
@@ -292,9 +213,7 @@ def record_inspection(actor, checkpoint: Checkpoint, *, barrier: bool, staff_on_
     if checkpoint is None:
         raise PermissionDenied(_("该卡点不在您的管辖范围内"))
     errors: dict = {}
-    at = as_moment(inspected_at, "inspected_at", _("检查时间"), errors, default=timezone.now())
-    if at and at > timezone.now() + CLOCK_SLACK:
-        errors["inspected_at"] = _("检查时间 %(at)s 是将来的时间") % {"at": fmt(at)}
+    at = as_moment(inspected_at, "inspected_at", _("检查时间"), errors, default=timezone.now(), allow_future=False)
     note = text(note, "note", _("备注"), 300, errors)
     raise_if(errors)
     items = {"barrier": barrier, "staff_on_duty": staff_on_duty, "register": register, "thermometer": thermometer,

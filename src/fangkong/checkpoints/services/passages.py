@@ -16,11 +16,12 @@ Rules (documented here, tested in tests/checkpoints/test_passages*.py):
   at the checkpoint within the VEHICLE_WINDOW of it, before or after (registrations of one plate at
   one checkpoint are serialised, so two passengers of one car registered at once do not both count
   it, whichever of their times is earlier; a paper register typed in later does not count a car again).
-- Persons: found by (ID type, digest); a new one is recorded with the destination as their
-  region (the checkpoint's region when there is none). A known person is not edited by the
-  checkpoint, except that a phone is added when none is known, and that a returnee put on a
-  village's ledger now lives there (as when the village registers them). The passage's one audit
-  entry says so (person created, phone added, moved); ID and phone are masked in it.
+- Persons: found or recorded by the rule of every register (people.services, as a `sighting`); a new
+  one is recorded with the destination as their region (the checkpoint's region when there is none).
+  A known person is not edited by the checkpoint, except that a phone is added when none is known, and
+  that a returnee put on a village's ledger now lives there (`move_to_region`, as when the village
+  registers them). The passage's one audit entry says so (person created, phone added, moved); ID and
+  phone are masked in it.
 - Sent twice, stored once (`duplicates`): a passage with the idempotency key of one already stored by
   the same account at the checkpoint, or of the same person with the same facts within a minute of
   one, returns that passage (`passage.duplicate`) and writes nothing.
@@ -59,23 +60,23 @@ from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core import idempotency as duplicates
 from fangkong.core import region_codes as codes
+from fangkong.core.health import fever_threshold, parse_temperature
 from fangkong.core.process_cache import ProcessCache
 from fangkong.core.rows import insert, select
+from fangkong.core.validation import as_moment, choice, fmt, name_text, raise_if
 from fangkong.people import identity
 from fangkong.people.cleaning import clean_person_fields
-from fangkong.people.models import Person
+from fangkong.people.services import find_person, lock_person, move_to_region, record_person
 from fangkong.regions.models import Region
 from fangkong.risk_areas import services as risk_areas
 from fangkong.screening.models import ArrivalTask, Category, TaskKind, TaskStatus, TransportMode
 from fangkong.screening.services import arrival_tasks as tasks
 from fangkong.screening.services import key_persons as ledger
-from fangkong.screening.services import parse_temperature
 
 from .. import permissions
 from ..models import Checkpoint, CheckpointStatus, Direction, Outcome, Passage
-from ..rollup import fever_threshold, passage_contributions
+from ..rollup import passage_contributions
 from ..selectors.checkpoints import lean_checkpoint
-from .checkpoints import CLOCK_SLACK, as_moment, choice, fmt, raise_if, text
 
 VEHICLE_WINDOW = datetime.timedelta(minutes=30)
 BACKFILL_DAYS = 7
@@ -102,7 +103,7 @@ def _origin_code(value, errors: dict) -> str:
     if not raw.isascii() or not raw.isdigit() or len(raw) not in (2, 4, 6, 9, 12):
         errors.setdefault("origin_code", _("来源地区划代码应为2、4、6、9或12位数字：%(value)s") % {"value": value})
         return ""
-    if len(raw) <= 6 and raw not in risk_areas._known_codes():
+    if len(raw) <= 6 and raw not in risk_areas.known_codes():
         errors.setdefault("origin_code", _("没有这个区划代码：%(value)s") % {"value": raw})
         return ""
     return raw
@@ -143,9 +144,6 @@ def _destination(checkpoint: Checkpoint, value, errors: dict) -> Region | None:
 
 
 _PERSON_FIELDS = ("id", "name", "id_number", "phone", "region_id")
-# the digest lookup of every passage, as plain SQL (the ORM would compile it anew each time)
-_PERSON_BY_DIGEST = (f"SELECT {', '.join(_PERSON_FIELDS)} FROM {Person._meta.db_table} "
-                     "WHERE id_digest = %s ORDER BY id LIMIT 1")
 _PLATE_SEEN = (f"SELECT 1 FROM {Passage._meta.db_table} WHERE checkpoint_id = %s AND passed_at >= %s "
                "AND passed_at <= %s AND vehicle_plate = %s LIMIT 1")
 def _plate_seen(checkpoint: Checkpoint, plate: str, at) -> bool:
@@ -158,30 +156,10 @@ def _plate_seen(checkpoint: Checkpoint, plate: str, at) -> bool:
         return cursor.fetchone() is not None
 
 
-def _find_person(fields: dict, *, whole: bool) -> Person | None:
+def _find_person(fields: dict, *, whole: bool):
     """The person of the cleaned fields' ID digest, or None. Only the columns a passage shows are read
     (`whole`: all of them, for the ledger's entry functions)."""
-    if whole:
-        return Person.objects.filter(id_digest=fields["id_digest"]).order_by("id").first()
-    with connection.cursor() as cursor:
-        cursor.execute(_PERSON_BY_DIGEST, [fields["id_digest"]])
-        values = cursor.fetchone()
-    return Person.from_db(connection.alias, _PERSON_FIELDS, values) if values is not None else None
-
-
-def _record_person(person: Person | None, fields: dict, region_code: str) -> tuple[Person, bool, bool]:
-    """(person, created, phone added): the found person (their phone added when none is known), else a
-    new one recorded."""
-    if person is None:
-        person = Person(region_id=region_code, **fields)
-        insert(person)
-        return person, True, False
-    if fields["phone"] and not person.phone:
-        person.phone, person.phone_digest, person.updated_at = fields["phone"], fields["phone_digest"], timezone.now()
-        Person.objects.filter(pk=person.pk).update(phone=person.phone, phone_digest=person.phone_digest,
-                                                   updated_at=person.updated_at)
-        return person, False, True
-    return person, False, False
+    return find_person(fields["id_digest"], columns=None if whole else _PERSON_FIELDS)
 
 
 # What makes two passages of one person at one checkpoint the same registration (besides the time)
@@ -222,15 +200,7 @@ def _by_client_key(actor, checkpoint: Checkpoint, key: str) -> Passage | None:
     return None if found is None else _stored(found)
 
 
-def _lock(keys: list[str]) -> None:
-    """PostgreSQL: transaction advisory locks on the keys, in one statement (SQLite: its write lock does)."""
-    if keys and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(["pg_advisory_xact_lock(hashtextextended(%s, 0))"] * len(keys)),
-                           keys)
-
-
-def _put_on_ledger(actor, person: Person, passage: Passage, destination: Region, checkpoint: Checkpoint):
+def _put_on_ledger(actor, person, passage: Passage, destination: Region, checkpoint: Checkpoint):
     """The returnee entry of the person: the open one updated, or a new one on the destination's ledger.
 
     The ledger's own `register_key_person` is for those who work that village's ledger; here the
@@ -246,9 +216,8 @@ def _put_on_ledger(actor, person: Person, passage: Passage, destination: Region,
     existing = ledger.open_entry(person, Category.RETURNEE)
     if existing is None:
         details.update(departure_date=None, symptoms="")
-        if not codes.is_within(person.region_id, destination.code):
-            # as a registration by the village does (upsert_person): the person now lives there
-            person.region, person.updated_at = destination, timezone.now()
+        if move_to_region(person, destination):  # as a registration by the village does: they live there now
+            person.updated_at = timezone.now()
             person.save(update_fields=["region", "updated_at"])
             passage.person_moved = True
         try:
@@ -301,11 +270,9 @@ def register_passage(actor, checkpoint: Checkpoint, *, id_number: str, name: str
     outcome = choice(outcome, Outcome, "outcome", _("处置"), errors)
     direction = choice(direction or Direction.IN, Direction, "direction", _("方向"), errors)
     now = timezone.now()
-    at = as_moment(passed_at, "passed_at", _("通行时间"), errors, default=now)
+    at = as_moment(passed_at, "passed_at", _("通行时间"), errors, default=now, allow_future=False)
     if at is not None:
-        if at > now + CLOCK_SLACK:
-            errors.setdefault("passed_at", _("通行时间 %(at)s 是将来的时间") % {"at": fmt(at)})
-        elif at < now - datetime.timedelta(days=BACKFILL_DAYS):
+        if at < now - datetime.timedelta(days=BACKFILL_DAYS):
             errors.setdefault("passed_at", _("通行时间 %(at)s 早于%(days)s天前，不能补录") % {
                 "at": fmt(at), "days": BACKFILL_DAYS})
         elif timezone.localdate(at) < checkpoint.opened_on:
@@ -316,9 +283,9 @@ def register_passage(actor, checkpoint: Checkpoint, *, id_number: str, name: str
         errors.setdefault("outcome", _("体温 %(t)s°C 达到发热标准（≥%(threshold)s°C），处置须为“送发热门诊”或“送隔离点”") % {
             "t": temperature, "threshold": threshold})
     plate = clean_plate(vehicle_plate, errors)
-    origin = text(origin, "origin", _("来自何地"), 100, errors)
+    origin = name_text(origin, "origin", _("来自何地"), 100, errors)
     origin_code = _origin_code(origin_code, errors)
-    destination_text = text(destination_text, "destination_text", _("目的地详址"), 200, errors)
+    destination_text = name_text(destination_text, "destination_text", _("目的地详址"), 200, errors)
     destination = _destination(checkpoint, destination, errors)
     raise_if(errors)
 
@@ -350,7 +317,7 @@ def _record(actor, checkpoint: Checkpoint, fields: dict, passage: Passage, *, on
     """The writes of `register_passage` for the unsaved `passage`, inside its transaction; or the stored
     passage it repeats, and nothing written."""
     at, plate, destination = passage.passed_at, passage.vehicle_plate, passage.destination
-    _lock([f"passage.person:{fields['id_digest']}"] + ([f"passage.vehicle:{checkpoint.pk}:{plate}"] if plate else []))
+    lock_person(fields["id_digest"], *([f"passage.vehicle:{checkpoint.pk}:{plate}"] if plate else []))
     person = _find_person(fields, whole=on_ledger)
     if person is not None:
         passage.person = person
@@ -358,8 +325,11 @@ def _record(actor, checkpoint: Checkpoint, fields: dict, passage: Passage, *, on
         if earlier is not None:
             return earlier
     passage.counts_vehicle = counts_vehicle = bool(plate) and not _plate_seen(checkpoint, plate, at)
-    person, person_created, phone_added = _record_person(
-        person, fields, destination.code if destination is not None else checkpoint.region_id)
+    had_phone = person is not None and bool(person.phone)
+    person, person_created = record_person(actor, person, fields,
+                                           destination.code if destination is not None else checkpoint.region_id,
+                                           sighting=True)
+    phone_added = not person_created and not had_phone and bool(person.phone)
     passage.person = person
     passage.task, passage.person_moved, passage.duplicate = None, False, False
     if on_ledger:

@@ -42,6 +42,7 @@ from fangkong.core import idempotency as duplicates
 from fangkong.core import rate_limit
 from fangkong.core.rows import insert, select
 from fangkong.core.text import clean_name
+from fangkong.core.validation import name_text
 from fangkong.people import identity
 from fangkong.people.models import IdType
 from fangkong.risk_areas import services as risk_areas
@@ -88,10 +89,7 @@ def clean_check_in(*, phone: str, name: str, id_number: str = "", origin: str = 
             out["id_number"] = identity.check_resident_id(id_number)
         except ValidationError:
             errors["id_number"] = _("身份证号码无效，请核对（18位）")
-    origin = clean_name(origin)
-    if len(origin) > 100:
-        errors["origin"] = _("来自何地不能超过100个字")
-    out["origin"] = origin
+    out["origin"] = name_text(origin, "origin", _("来自何地"), 100, errors)
     origin_code = "".join(str(origin_code or "").split())
     if origin_code and not (origin_code.isdigit() and len(origin_code) in ORIGIN_CODE_LENGTHS):
         errors["origin_code"] = _("区划代码应为2、4、6、9或12位数字")

@@ -10,14 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.checkpoints.models import Checkpoint
-from fangkong.core.days import day_problem
 from fangkong.core.region_codes import within
-from fangkong.core.text import clean_name, clean_text
+from fangkong.core.validation import as_date, as_moment, choice, fmt, name_text, raise_if, text
 from fangkong.people import identity
 from fangkong.regions.selectors import region_in_scope
 
@@ -28,9 +26,6 @@ from ..rollup import closure_contributions, hygiene_contributions, place_contrib
 PLACE_FIELDS = ["name", "kind", "region", "address", "operator", "operator_phone", "is_closed"]
 CLOSURE_FIELDS = ["place", "closed_at", "reason", "reopened_at"]
 HYGIENE_FIELDS = ["place", "region", "day", "cleaned", "disinfected", "patrolled", "note"]
-LIMITS = {"name": 100, "address": 200, "operator": 100, "reason": 200}
-LABELS = {"name": gettext_lazy("名称"), "address": gettext_lazy("地址"), "operator": gettext_lazy("经营/管理单位"),
-          "reason": gettext_lazy("更正原因")}
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -38,23 +33,12 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _text(errors: dict, field: str, value, *, required: bool = False) -> str:
-    # what names a place is stored in one form; a correction's reason as it was written
-    text = clean_text(value) if field == "reason" else clean_name(value)
-    if required and not text:
-        errors[field] = _("请填写%(label)s") % {"label": LABELS[field]}
-    elif len(text) > LIMITS[field]:
-        errors[field] = _("%(label)s不能超过%(limit)s个字") % {"label": LABELS[field], "limit": LIMITS[field]}
-    return text
-
-
 def _clean_place(actor, *, name, kind, region_code, address, operator, operator_phone) -> dict:
     errors: dict = {}
-    out = {"name": _text(errors, "name", name, required=True), "address": _text(errors, "address", address),
-           "operator": _text(errors, "operator", operator)}
-    if kind not in PlaceKind.values:
-        errors["kind"] = _("请选择场所类型")
-    out["kind"] = kind
+    out = {"name": name_text(name, "name", _("名称"), 100, errors, required=True),
+           "address": name_text(address, "address", _("地址"), 200, errors),
+           "operator": name_text(operator, "operator", _("经营/管理单位"), 100, errors),
+           "kind": choice(kind, PlaceKind, "kind", _("场所类型"), errors)}
     out["operator_phone"] = ""
     if identity.normalize(operator_phone or ""):
         try:
@@ -65,8 +49,7 @@ def _clean_place(actor, *, name, kind, region_code, address, operator, operator_
         out["region"] = region_in_scope(actor, region_code, field="region_code")
     except ValidationError as exc:
         errors.update(exc.error_dict)
-    if errors:
-        raise ValidationError(errors)
+    raise_if(errors)
     return out
 
 
@@ -114,15 +97,9 @@ def update_place(actor, place: Place, *, name: str, kind: str, region_code: str,
 def close_place(actor, place: Place, *, reason: str, at: datetime.datetime | None = None) -> ClosureOrder:
     """A closure order (关闭令) with its reason; the place counts as closed until reopened."""
     _require(permissions.can_manage(actor), _("您的角色不能关闭场所"))
-    reason = clean_text(reason)
-    if not reason:
-        raise ValidationError({"reason": _("请填写关闭原因")})
-    if len(reason) > 300:
-        raise ValidationError({"reason": _("关闭原因不能超过300字")})
+    reason = text(reason, "reason", _("关闭原因"), 300, required=True)
     now = timezone.now()
-    at = at or now
-    if at > now + datetime.timedelta(minutes=5):
-        raise ValidationError({"closed_at": _("关闭时间不能晚于现在")})
+    at = as_moment(at, "closed_at", _("关闭时间"), default=now, allow_future=False)
     with transaction.atomic():
         place = _locked(actor, place)
         if place.is_closed or place.closures.filter(reopened_at__isnull=True).exists():
@@ -140,14 +117,15 @@ def reopen_place(actor, place: Place, *, at: datetime.datetime | None = None) ->
     """Lift the open closure order."""
     _require(permissions.can_manage(actor), _("您的角色不能恢复开放场所"))
     now = timezone.now()
-    at = at or now
+    at = as_moment(at, "reopened_at", _("恢复开放时间"), default=now, allow_future=False)
     with transaction.atomic():
         place = _locked(actor, place)
         closure = place.closures.select_for_update().filter(reopened_at__isnull=True).first()
         if closure is None:
             raise ValidationError({"place": _("该场所未处于关闭状态")})
-        if at < closure.closed_at or at > now + datetime.timedelta(minutes=5):
-            raise ValidationError({"reopened_at": _("恢复开放时间应在关闭时间之后、不晚于现在")})
+        if at < closure.closed_at:
+            raise ValidationError({"reopened_at": _("恢复开放时间 %(at)s 早于关闭时间 %(closed)s") % {
+                "at": fmt(at), "closed": fmt(closure.closed_at)}})
         before = audit.snapshot(closure, CLOSURE_FIELDS)
         old = closure_contributions(closure, place.region_id)
         closure.reopened_at, closure.reopened_by = at, actor
@@ -164,20 +142,8 @@ def log_hygiene(actor, place: Place, *, day: datetime.date | None = None, cleane
                 patrolled: bool, note: str = "") -> HygieneLog:
     """一日一清洗、一日一消毒、一日一巡查: the place's log for `day` (today by default), once per day."""
     _require(permissions.can_log_hygiene(actor), _("您的角色不能填写场所卫生记录"))
-    today = timezone.localdate()
-    day = day or today
-    if isinstance(day, str):
-        try:
-            day = datetime.date.fromisoformat(day)
-        except ValueError:
-            raise ValidationError({"day": _("日期格式错误")}) from None
-    if problem := day_problem(day):
-        raise ValidationError({"day": problem})
-    if day > today:
-        raise ValidationError({"day": _("不能填写未来日期的记录")})
-    note = clean_text(note)
-    if len(note) > 300:
-        raise ValidationError({"note": _("备注不能超过300字")})
+    day = as_date(day, "day", _("记录日期"), allow_future=False) or timezone.localdate()
+    note = text(note, "note", _("备注"), 300)
     with transaction.atomic():
         place = _locked(actor, place)
         if HygieneLog.objects.filter(place=place, day=day).exists():
@@ -201,10 +167,8 @@ def correct_hygiene(actor, log: HygieneLog, *, cleaned: bool, disinfected: bool,
     go to the audit trail (the log has its day's count in the roll-up whatever it says: no counter moves)."""
     _require(permissions.can_log_hygiene(actor), _("您的角色不能填写场所卫生记录"))
     errors: dict = {}
-    note = clean_text(note)
-    if len(note) > 300:
-        errors["note"] = _("备注不能超过300字")
-    reason = _text(errors, "reason", reason, required=True)
+    note = text(note, "note", _("备注"), 300, errors)
+    reason = text(reason, "reason", _("更正原因"), 200, errors, required=True)
     if log.day < timezone.localdate() - datetime.timedelta(days=CORRECTION_DAYS):
         errors["day"] = _("%(day)s 的记录已超过%(days)s天，不能更正") % {"day": log.day.isoformat(),
                                                                   "days": CORRECTION_DAYS}

@@ -18,7 +18,8 @@ from fangkong.accounts import permissions as account_permissions
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core import rows
-from fangkong.screening.services import parse_temperature
+from fangkong.core.health import parse_temperature
+from fangkong.core.validation import as_moment, choice, fmt, not_future, raise_if, text
 
 from .. import rollup
 from ..models import (
@@ -31,19 +32,7 @@ from ..models import (
     TransferStatus,
 )
 from ..schedule import EARLY, day_bounds, local_day, slot_times
-from .common import (
-    add_event,
-    as_moment,
-    choice,
-    fmt,
-    not_future,
-    now,
-    raise_if,
-    require_active,
-    require_visible,
-    require_worker,
-    text,
-)
+from .common import add_event, now, require_active, require_visible, require_worker
 
 
 def _contributions(rows) -> list[counters.Contribution]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.models import Role, User
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core.validation import as_moment, choice, fmt, name_text, not_future, raise_if, text
 from fangkong.screening.models import KeyPerson
 from fangkong.screening.models import Status as KeyPersonStatus
 
@@ -36,19 +37,13 @@ from ..models import (
 from ..schedule import day_start, local_day, policy_end
 from .common import (
     add_event,
-    as_moment,
-    choice,
     covers,
-    fmt,
-    not_future,
     now,
-    raise_if,
     region_or_none,
     require_active,
     require_visible,
     require_worker,
     staff,
-    text,
 )
 from .followups import drop_slots_from, outstanding_before, sync_slots
 from .sites import leave_room, place_in_room, site_visible
@@ -146,7 +141,7 @@ def _place(actor, kind: str, kp: KeyPerson, raw: dict, errors: dict) -> dict:
     """Home: the address (the person's own by default). Centralised: a visible, active site, maybe a room."""
     if kind == Kind.HOME:
         address = raw["home_address"] if raw["home_address"] not in (None, "") else kp.person.address
-        return {"home_address": text(address, "home_address", _("居家地址"), 200, errors, required=True)}
+        return {"home_address": name_text(address, "home_address", _("居家地址"), 200, errors, required=True)}
     room = raw["room"]
     if room not in (None, ""):
         found = Room.objects.select_related("site").filter(pk=room.pk if isinstance(room, Room) else room).first() \
@@ -165,7 +160,7 @@ def _place(actor, kind: str, kp: KeyPerson, raw: dict, errors: dict) -> dict:
             return {}
     if not site.is_active:
         errors.setdefault("site", _("观察点 %(name)s 已停用") % {"name": site.name})
-    address = text(raw["home_address"] or kp.person.address, "home_address", _("居家地址"), 200, errors)
+    address = name_text(raw["home_address"] or kp.person.address, "home_address", _("居家地址"), 200, errors)
     return {"site": site, "home_address": address}
 
 
@@ -361,8 +356,8 @@ def end_quarantine(actor, quarantine: Quarantine, *, status: str, at=None, reaso
     extra: dict = {}
     if status == QuarantineStatus.MOVED_AWAY:
         region = region_or_none(getattr(handover_region, "code", handover_region), "handover_region", errors)
-        to = text(handover_to or (region.name if region else ""), "handover_to", _("移交去向"), 200, errors,
-                  required=True)
+        to = name_text(handover_to or (region.name if region else ""), "handover_to", _("移交去向"), 200, errors,
+                       required=True)
         extra = {"handover_region": region, "handover_to": to}
     raise_if(errors)
     at = _end_moment(q, at)

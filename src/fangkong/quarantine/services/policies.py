@@ -1,7 +1,6 @@
 """Quarantine policies: edited by the headquarters admins of the deployment's region; orders keep the values
 they started with."""
 
-import datetime
 import decimal
 import unicodedata
 from decimal import Decimal
@@ -13,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.audit import services as audit
+from fangkong.core.validation import as_time, as_whole, choice, raise_if
 
 from .. import permissions
 from ..models import CountsFrom, Kind, QuarantinePolicy
-from .common import choice, raise_if
 
 POLICY_FIELDS = ["kind", "length_days", "counts_from", "follow_up_times", "fever_threshold",
                  "release_needs_negative_tests"]
@@ -30,13 +29,12 @@ def clean_times(value, errors: dict) -> list[str]:
     items = value.replace("，", ",").split(",") if isinstance(value, str) else list(value or [])
     found = set()
     for item in items:
-        raw = item.strftime("%H:%M") if isinstance(item, datetime.time) else \
-            unicodedata.normalize("NFKC", str(item)).strip().replace("：", ":")
-        try:
-            found.add(datetime.time.fromisoformat(raw if len(raw) != 4 else "0" + raw).strftime("%H:%M"))
-        except ValueError:
-            errors.setdefault("follow_up_times", _("随访时间应为 时:分，例如 08:00：%(value)s") % {"value": raw})
-            return []
+        moment = as_time(item, "follow_up_times", _("随访时间"), errors) if item not in (None, "") else None
+        if moment is None:
+            if "follow_up_times" in errors:
+                return []
+            continue
+        found.add(moment.strftime("%H:%M"))
     if not found:
         errors.setdefault("follow_up_times", _("每天至少要有一个随访时间"))
     elif len(found) > MAX_TIMES_PER_DAY:
@@ -45,13 +43,7 @@ def clean_times(value, errors: dict) -> list[str]:
 
 
 def clean_length(value, errors: dict) -> int:
-    try:
-        days = int(value)
-    except (TypeError, ValueError):
-        days = 0
-    if not 1 <= days <= MAX_DAYS:
-        errors.setdefault("length_days", _("隔离天数应在1到%(max)s之间：%(value)s") % {"max": MAX_DAYS, "value": value})
-    return days
+    return as_whole(value, "length_days", _("隔离天数"), errors, least=1, most=MAX_DAYS) or 0
 
 
 def clean_threshold(value, errors: dict) -> Decimal:

@@ -15,22 +15,11 @@ from django.utils.translation import gettext as _
 
 from fangkong.audit import services as audit
 from fangkong.core import region_codes as codes
+from fangkong.core.validation import as_moment, as_whole, fmt, name_text, not_future, raise_if
 
 from .. import permissions
 from ..models import Kind, ObservationSite, Quarantine, Room, Stay
-from .common import (
-    as_moment,
-    fmt,
-    not_future,
-    now,
-    raise_if,
-    region_or_none,
-    require_active,
-    require_visible,
-    require_worker,
-    staff,
-    text,
-)
+from .common import now, region_or_none, require_active, require_visible, require_worker, staff
 
 MAX_ROOM_CAPACITY = 20
 
@@ -46,17 +35,11 @@ def _require_site_manager(actor, site: ObservationSite) -> None:
 
 
 def _clean_capacity(value, errors: dict, field: str = "capacity") -> int:
-    try:
-        capacity = int(value)
-    except (TypeError, ValueError):
-        capacity = 0
-    if not 1 <= capacity <= MAX_ROOM_CAPACITY:
-        errors.setdefault(field, _("床位数应在1到%(max)s之间：%(value)s") % {"max": MAX_ROOM_CAPACITY, "value": value})
-    return capacity
+    return as_whole(value, field, _("床位数"), errors, least=1, most=MAX_ROOM_CAPACITY) or 0
 
 
 def _create_room(site: ObservationSite, name, capacity, errors: dict, field: str = "rooms") -> Room | None:
-    name = text(name, field, _("房间"), 30, errors, required=True)
+    name = name_text(name, field, _("房间"), 30, errors, required=True)
     capacity = _clean_capacity(capacity, errors, field)
     if errors:
         return None
@@ -72,8 +55,8 @@ def create_site(actor, *, name: str, region_code: str, address: str, manager=Non
     if not permissions.can_manage_sites(actor):
         raise PermissionDenied(_("您的角色不能设立观察点"))
     errors: dict = {}
-    name = text(name, "name", _("名称"), 100, errors, required=True)
-    address = text(address, "address", _("地址"), 200, errors, required=True)
+    name = name_text(name, "name", _("名称"), 100, errors, required=True)
+    address = name_text(address, "address", _("地址"), 200, errors, required=True)
     region = region_or_none(region_code, "region_code", errors)
     if region is None:
         errors.setdefault("region_code", _("请选择所属区划"))

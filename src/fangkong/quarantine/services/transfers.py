@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core.validation import fmt, raise_if, text
 
 from .. import permissions, rollup
 from ..models import TransferRequest, TransferStatus
-from .common import covers, fmt, raise_if, staff, text
+from .common import covers, staff
 
 CLOSING = (TransferStatus.DONE, TransferStatus.CANCELLED)
 

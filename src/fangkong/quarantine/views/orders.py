@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from fangkong.accounts import permissions as account_permissions
 from fangkong.core.docx import DOCX_TYPE
 from fangkong.core.forms import apply_service_error, moment_text
+from fangkong.core.validation import as_moment
 from fangkong.screening import selectors as screening_selectors
 
 from .. import notices, permissions, selectors, services
@@ -31,7 +32,6 @@ from ..forms import (
 )
 from ..models import CountsFrom, Kind, QuarantineStatus
 from ..schedule import day_bounds, local_day, policy_end, tz
-from ..services.common import as_moment
 from .common import candidates, form_errors_text, int_param, mark_slot, require
 
 

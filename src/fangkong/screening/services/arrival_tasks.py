@@ -10,7 +10,7 @@ from fangkong.accounts import permissions
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core.region_codes import within
-from fangkong.core.text import clean_text
+from fangkong.core.validation import text
 
 from ..models import ArrivalTask, TaskStatus
 from ..rollup import task_contributions
@@ -45,11 +45,7 @@ def close_task(actor, task: ArrivalTask, *, note: str) -> ArrivalTask:
     """The worker has dealt with the arrival: says what was done (a note is required)."""
     if not permissions.can_work_ledger(actor):
         raise PermissionDenied(_("您的角色不能处理核查任务"))
-    note = clean_text(note)
-    if not note:
-        raise ValidationError({"note": _("请填写处理情况")})
-    if len(note) > 300:
-        raise ValidationError({"note": _("处理情况不能超过300字")})
+    note = text(note, "note", _("处理情况"), 300, required=True)
     with transaction.atomic():
         task = (ArrivalTask.objects.select_for_update()
                 .filter(within(actor.region_id, "region_id")).filter(pk=task.pk).first())

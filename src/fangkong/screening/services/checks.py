@@ -1,40 +1,19 @@
 """每天一查: recording (and correcting) the daily check of a key person."""
 
-import decimal
-import unicodedata
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core.health import is_fever, parse_temperature
+from fangkong.core.validation import as_date, choice, not_future, text
 
 from .. import rollup
 from ..models import CheckMethod, DailyCheck, KeyPerson, Status
-from .common import add_event, as_date, choice, not_future, require_in_scope, require_worker, text, today
+from .common import add_event, require_in_scope, require_worker, today
 
 CHECK_FIELDS = ["key_person", "region", "checked_on", "temperature", "symptoms", "method", "checked_by"]
-LOWEST, HIGHEST = Decimal("34.0"), Decimal("43.0")
-
-
-def parse_temperature(value) -> Decimal:
-    """36.5 from 36.5, "36.5", "３６．５" or "36,5"; ValidationError for anything else or outside 34.0–43.0 °C."""
-    raw = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
-    raw = raw.replace(",", ".").removesuffix("℃").removesuffix("°C").strip()
-    try:
-        temperature = Decimal(raw)
-    except decimal.InvalidOperation:
-        raise ValidationError({"temperature": _("体温应为数字，例如 36.5：%(value)s") % {"value": value}}) from None
-    if not temperature.is_finite() or not LOWEST <= temperature <= HIGHEST:
-        raise ValidationError({"temperature": _("体温 %(value)s°C 超出可能范围（%(low)s–%(high)s°C），请核实") % {
-            "value": value, "low": LOWEST, "high": HIGHEST}})
-    return temperature.quantize(Decimal("0.1"), rounding=decimal.ROUND_HALF_UP)
-
-
-def is_fever(temperature) -> bool:
-    return Decimal(temperature) >= rollup.FEVER_THRESHOLD
 
 
 def check_text(check: DailyCheck, corrected: bool) -> str:
@@ -66,7 +45,7 @@ def record_daily_check(actor, key_person: KeyPerson, *, temperature, method: str
         temperature = parse_temperature(temperature)
     except ValidationError as exc:
         errors.update(exc.error_dict)
-    method = choice(method, CheckMethod, "method", _("检查方式"), errors, blank=False)
+    method = choice(method, CheckMethod, "method", _("检查方式"), errors)
     symptoms = text(symptoms, "symptoms", _("症状"), 200, errors)
     day = as_date(checked_on, "checked_on", _("检查日期")) or today()
     not_future(day, "checked_on", _("检查日期"), errors)

@@ -19,23 +19,13 @@ from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core import region_codes as codes
 from fangkong.core.errors import protected_conflict
+from fangkong.core.validation import as_date, choice, name_text, not_future, text
 from fangkong.people import reviews
 from fangkong.people.services import upsert_person
 
 from .. import rollup
 from ..models import Category, DailyCheck, KeyPerson, Status, TransportMode
-from .common import (
-    LEDGER_LEVELS,
-    add_event,
-    as_date,
-    choice,
-    not_future,
-    region_in_scope,
-    require_in_scope,
-    require_worker,
-    text,
-    today,
-)
+from .common import LEDGER_LEVELS, add_event, region_in_scope, require_in_scope, require_worker, today
 
 KEY_PERSON_FIELDS = ["person", "category", "region", "registered_on", "origin", "departure_date", "arrival_date",
                      "transport_mode", "transport_number", "symptoms", "responsible", "status", "ended_on", "note"]
@@ -67,11 +57,12 @@ def _responsible(actor, value, region_code: str, errors: dict) -> User | None:
 def _clean_details(actor, region_code: str, registered_on: datetime.date, raw: dict, errors: dict) -> dict:
     """Travel details, symptoms, responsible cadre and note, checked together with the dates."""
     found = {
-        "origin": text(raw.get("origin"), "origin", _("来自何地"), 100, errors),
+        "origin": name_text(raw.get("origin"), "origin", _("来自何地"), 100, errors),
         "departure_date": as_date(raw.get("departure_date"), "departure_date", _("离开日期")),
         "arrival_date": as_date(raw.get("arrival_date"), "arrival_date", _("抵达日期")),
-        "transport_mode": choice(raw.get("transport_mode"), TransportMode, "transport_mode", _("交通方式"), errors),
-        "transport_number": text(raw.get("transport_number"), "transport_number", _("车次/航班/车牌"), 40, errors)
+        "transport_mode": choice(raw.get("transport_mode"), TransportMode, "transport_mode", _("交通方式"), errors,
+                                 blank=True),
+        "transport_number": name_text(raw.get("transport_number"), "transport_number", _("车次/航班/车牌"), 40, errors)
         .upper(),
         "symptoms": text(raw.get("symptoms"), "symptoms", _("症状"), 200, errors),
         "note": text(raw.get("note"), "note", _("备注"), 300, errors),
@@ -139,7 +130,7 @@ def register_key_person(actor, *, name: str, id_type: str, id_number: str, regio
         region = region_in_scope(actor, region_code, levels=LEDGER_LEVELS)
     except ValidationError as exc:
         errors.update(exc.error_dict)
-    category = choice(category, Category, "category", _("人员类别"), errors, blank=False)
+    category = choice(category, Category, "category", _("人员类别"), errors)
     day = as_date(registered_on, "registered_on", _("登记日期"))
     not_future(day, "registered_on", _("登记日期"), errors)
     raw = {"origin": origin, "departure_date": departure_date, "arrival_date": arrival_date,

@@ -9,20 +9,12 @@ from django.utils.translation import gettext as _
 from fangkong.accounts import permissions
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core.validation import as_date, as_whole, choice, name_text, not_future, text
 from fangkong.people.models import Household
 
 from .. import rollup
 from ..models import Finding, HouseholdVisit, Sweep
-from .common import (
-    as_date,
-    choice,
-    not_future,
-    region_in_scope,
-    require_in_scope,
-    require_worker,
-    text,
-    today,
-)
+from .common import region_in_scope, require_in_scope, require_worker, today
 
 SWEEP_FIELDS = ["name", "region", "start_date", "end_date"]
 VISIT_FIELDS = ["sweep", "household", "region", "visited_on", "visited_by", "present_count", "away_note", "finding",
@@ -39,7 +31,7 @@ def create_sweep(actor, *, name: str, region_code: str, start_date, end_date) ->
     if not permissions.can_run_sweeps(actor):
         raise PermissionDenied(_("只有指挥部和乡镇（街道）工作人员可以部署摸排"))
     errors: dict = {}
-    name = text(name, "name", _("名称"), 100, errors)
+    name = name_text(name, "name", _("名称"), 100, errors)
     if not name:
         errors["name"] = _("名称不能为空")
     region = None
@@ -67,17 +59,6 @@ def create_sweep(actor, *, name: str, region_code: str, start_date, end_date) ->
     return sweep
 
 
-def _present_count(value, errors: dict) -> int:
-    try:
-        count = int(str(value).strip())
-    except (TypeError, ValueError):
-        errors["present_count"] = _("在家人数应为整数：%(value)s") % {"value": value}
-        return 0
-    if not 0 <= count <= MAX_PRESENT:
-        errors["present_count"] = _("在家人数应在0到%(max)s之间：%(value)s") % {"max": MAX_PRESENT, "value": value}
-    return count
-
-
 @transaction.atomic
 def record_household_visit(actor, sweep: Sweep, household: Household, *, present_count, visited_on=None,
                            away_note: str = "", finding: str = "", note: str = "") -> tuple[HouseholdVisit, bool]:
@@ -90,14 +71,14 @@ def record_household_visit(actor, sweep: Sweep, household: Household, *, present
     if not sweep.region.contains(household.region_id):
         raise ValidationError({"household": _("该户不在摸排轮次“%(sweep)s”的范围内") % {"sweep": sweep.name}})
     errors: dict = {}
-    count = _present_count(present_count, errors)
+    count = as_whole(present_count, "present_count", _("在家人数"), errors, least=0, most=MAX_PRESENT) or 0
     day = as_date(visited_on, "visited_on", _("走访日期")) or today()
     not_future(day, "visited_on", _("走访日期"), errors)
     if not sweep.start_date <= day <= sweep.end_date:
         errors.setdefault("visited_on", _("走访日期 %(day)s 不在摸排轮次的日期内（%(start)s 至 %(end)s）") % {
             "day": day, "start": sweep.start_date, "end": sweep.end_date})
     away_note = text(away_note, "away_note", _("外出人员及去向"), 300, errors)
-    finding = choice(finding, Finding, "finding", _("发现情况"), errors)
+    finding = choice(finding, Finding, "finding", _("发现情况"), errors, blank=True)
     note = text(note, "note", _("备注"), 300, errors)
     if errors:
         raise ValidationError(errors)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts import permissions
 from fangkong.core.forms import apply_service_error
+from fangkong.core.health import fever_threshold, is_fever
 from fangkong.core.region_codes import within
 from fangkong.people import reviews
 from fangkong.people.models import Household
@@ -19,7 +20,6 @@ from fangkong.people.models import Household
 from .. import selectors, services
 from ..forms import CheckForm, KeyPersonEditForm, RegisterForm, StatusForm, split_symptoms
 from ..models import Category, Status
-from ..rollup import FEVER_THRESHOLD
 from .common import day_param, int_param, require_worker
 
 # Past a few weeks "day N of observation" means nothing; the list shows the arrival date instead.
@@ -43,7 +43,7 @@ def today(request):
                                  limit=selectors.PAGE_SIZE)
     for kp in items:
         kp.observation_day = _observation_day(kp, day)
-        kp.today_fever = kp.today_temperature is not None and kp.today_temperature >= FEVER_THRESHOLD
+        kp.today_fever = is_fever(kp.today_temperature)
     is_today = day == timezone.localdate()
     return render(request, "screening/today.html", {
         "items": items, "day": day, "is_today": is_today, "day_query": "" if is_today else f"day={day}",
@@ -114,7 +114,7 @@ def record_check(request, pk: int):
             apply_service_error(form, exc)
         else:
             values = {"name": kp.person.name, "temperature": check.temperature}
-            if check.temperature >= FEVER_THRESHOLD:
+            if is_fever(check.temperature):
                 messages.error(request, _("%(name)s 体温 %(temperature)s°C，发热！请按规定上报并转运发热门诊") % values)
             else:
                 messages.success(request, _("已记录 %(name)s 体温 %(temperature)s°C") % values)
@@ -140,7 +140,7 @@ def key_persons(request):
         "items": items, **filters, "categories": Category.choices, "statuses": Status.choices,
         "regions": selectors.filter_regions(user),
         "next_before": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
-        "can_work": permissions.can_work_ledger(user), "fever": FEVER_THRESHOLD,
+        "can_work": permissions.can_work_ledger(user), "fever": fever_threshold(),
     })
 
 
@@ -151,7 +151,7 @@ def key_person(request, pk: int):
     can_work = permissions.can_work_ledger(user)
     return render(request, "screening/key_person_detail.html", {
         "kp": kp, "events": selectors.timeline_of(kp), "checks": selectors.checks_of(kp),
-        "fever": FEVER_THRESHOLD, "can_work": can_work,
+        "fever": fever_threshold(), "can_work": can_work,
         "status_form": StatusForm(initial={"ended_on": timezone.localdate()})
         if can_work and kp.status == Status.UNDER_MANAGEMENT else None,
     })
