@@ -4,6 +4,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -30,13 +31,21 @@ def _csv(*lines: str) -> str:
     return "\n".join(["code,name", *lines]) + "\n"
 
 
+def _import(text: str):
+    """The code table as a CSV file, read the way the `regions import` command reads it."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "codes.csv"
+        path.write_text(text, encoding="utf-8")
+        return services.import_region_file(None, path)
+
+
 def _reasons(result) -> list[tuple[int, str, str]]:
     return [(e["line"], e["code"], e["reason"]) for e in result.errors]
 
 
 @pytest.mark.django_db
 def test_good_file_with_parents_in_the_same_file():
-    result = services.import_regions(None, GOOD)
+    result = _import(GOOD)
 
     assert result.errors == []
     assert (result.created, result.updated, result.written) == (6, 0, True)
@@ -50,7 +59,7 @@ def test_parents_already_in_the_database():
     factories.region("420921001000", "花园镇")
     text = _csv("420921001202,桃园村", "420921001202001,桃园村第1网格")
 
-    result = services.import_regions(None, text)
+    result = _import(text)
 
     assert result.errors == []
     assert result.created == 2
@@ -59,17 +68,17 @@ def test_parents_already_in_the_database():
 
 @pytest.mark.django_db
 def test_header_may_carry_a_byte_order_mark_and_blank_lines():
-    result = services.import_regions(None, "\ufeffcode,name\n\n420000000000,湖北省\n\n")
+    result = _import("\ufeffcode,name\n\n420000000000,湖北省\n\n")
     assert (result.created, result.errors) == (1, [])
 
 
 @pytest.mark.django_db
 def test_reimport_is_idempotent_and_updates_names_only():
-    services.import_regions(None, GOOD)
-    again = services.import_regions(None, GOOD)
+    _import(GOOD)
+    again = _import(GOOD)
     assert (again.created, again.updated, again.errors) == (0, 0, [])
 
-    renamed = services.import_regions(None, GOOD.replace(",东岳村\n", ",东岳新村\n"))
+    renamed = _import(GOOD.replace(",东岳村\n", ",东岳新村\n"))
 
     assert (renamed.created, renamed.updated) == (0, 1)
     village = Region.objects.get(code="420921001201")
@@ -86,8 +95,8 @@ def test_large_tables_are_looked_up_and_written_in_slices(monkeypatch):
     text = _csv(*(f"420921001{v:03d},村{v}" for v in range(201, 206)), "420921002000,丰山镇",
                 "420921002201,红旗村")
 
-    first = services.import_regions(None, text)
-    renamed = services.import_regions(None, text.replace("村2", "新村2"))
+    first = _import(text)
+    renamed = _import(text.replace("村2", "新村2"))
 
     assert (first.created, first.errors) == (7, [])
     assert (renamed.created, renamed.updated) == (0, 5)
@@ -116,7 +125,7 @@ def test_each_kind_of_bad_line_is_reported_and_nothing_is_written(line, reason):
     # line 2 is good, line 3 is bad, line 4 is good: the good ones must not be written either
     text = _csv("420921001203,好村", line, "420921001204,另一个好村")
 
-    result = services.import_regions(None, text)
+    result = _import(text)
 
     assert [(e["line"], e["code"]) for e in result.errors] == [(3, line.split(",")[0])]
     assert reason in result.errors[0]["reason"]
@@ -129,7 +138,7 @@ def test_each_kind_of_bad_line_is_reported_and_nothing_is_written(line, reason):
 def test_duplicate_code_names_the_first_line():
     text = _csv("420000000000,湖北省", "420900000000,孝感市", "420000000000,湖北")
 
-    result = services.import_regions(None, text)
+    result = _import(text)
 
     assert _reasons(result) == [(4, "420000000000", "代码重复，首次出现在第2行")]
     assert Region.objects.count() == 0
@@ -140,7 +149,7 @@ def test_orphan_whose_parent_is_itself_bad_is_still_reported():
     # the township line is malformed, so the village has no parent in the file either
     text = _csv("420000000000,湖北省", "4209210010,坏乡镇", "420921001201,东岳村")
 
-    result = services.import_regions(None, text)
+    result = _import(text)
 
     assert [e["line"] for e in result.errors] == [3, 4]
     assert "上级区划 420921001000 不存在" in result.errors[1]["reason"]
@@ -150,7 +159,7 @@ def test_orphan_whose_parent_is_itself_bad_is_still_reported():
 @pytest.mark.django_db
 def test_several_bad_lines_are_all_reported_in_line_order():
     text = _csv("420921009201,孤儿", "x,坏", "420000000000,")
-    result = services.import_regions(None, text)
+    result = _import(text)
     assert [e["line"] for e in result.errors] == [2, 3, 4]
 
 
@@ -158,7 +167,7 @@ def test_several_bad_lines_are_all_reported_in_line_order():
 @pytest.mark.parametrize("text", ["420000000000,湖北省\n", "代码,名称\n420000000000,湖北省\n", "code\n"])
 def test_missing_header_is_refused(text):
     with pytest.raises(ValidationError) as exc:
-        services.import_regions(None, text)
+        _import(text)
     assert "第1行：表头必须是 code,name" in exc.value.messages[0]
     assert Region.objects.count() == 0
 

@@ -36,7 +36,7 @@ class DailyTable:
     children: list[Row]
 
 
-def _region_and_children(user, code: str) -> tuple[Region, list[Region]]:
+def region_and_children(user, code: str) -> tuple[Region, list[Region]]:
     """The region (404 outside the user's scope; `user=None` is the system, which sees every region) and
     its children, ordered by code, in one query: the children of a region in scope are in scope."""
     if user is not None and not user.region_id:
@@ -56,7 +56,7 @@ def daily_table(user, region_code: str, day: datetime.date) -> DailyTable:
     Three queries whatever the data size: the region with its children, the counters of both days,
     and the running sums behind the stocks. Raw ledger rows are never read.
     """
-    region, children = _region_and_children(user, region_code)
+    region, children = region_and_children(user, region_code)
     regions = [region, *children]
     codes = [r.code for r in regions]
     previous_day = day - datetime.timedelta(days=1)
@@ -75,11 +75,11 @@ def _row(region: Region, figures: list[Figure], today: Counter, yesterday: Count
          running_metrics: set[str]) -> Row:
     # the running sums up to yesterday are today's minus today's own flows
     running_before = Counter({m: running[m] - today[m] for m in running_metrics})
-    return Row(region=region, values=_values(figures, today, running),
-               previous=_values(figures, yesterday, running_before))
+    return Row(region=region, values=figure_values(figures, today, running),
+               previous=figure_values(figures, yesterday, running_before))
 
 
-def _values(figures: list[Figure], on_day: Counter, running: Counter) -> dict[str, int]:
+def figure_values(figures: list[Figure], on_day: Counter, running: Counter) -> dict[str, int]:
     """Each figure's value; derived figures see the figures declared before them. (Counters read 0 when absent.)"""
     values: dict[str, int] = {}
     for figure in figures:

@@ -69,7 +69,7 @@ def series(user, region_code: str, day: datetime.date, days: int = TREND_DAYS,
     counters of the run and the running sums up to the day before it (the stocks' starting point); the
     same two for the children, restricted to the metrics of `child_keys`.
     """
-    region, children = analytics_selectors._region_and_children(user, region_code)
+    region, children = analytics_selectors.region_and_children(user, region_code)
     figures = list(FIGURES)
     run = [day - datetime.timedelta(days=n) for n in range(days - 1, -1, -1)]
     values = _values_over(figures, run, [region.code])
@@ -103,7 +103,7 @@ def _run_values(figures: list[Figure], run: list[datetime.date], code: str, on_d
         today = on_days.get((code, d), _EMPTY)
         for metric in running_metrics:
             total[metric] += today[metric]
-        rows.append(analytics_selectors._values(figures, today, total))
+        rows.append(analytics_selectors.figure_values(figures, today, total))
     return rows
 
 
@@ -117,14 +117,6 @@ def url(name: str, **params) -> str:
         return ""
     params = {k: v for k, v in params.items() if v not in (None, "")}
     return f"{base}?{urlencode(params)}" if params else base
-
-
-def first_url(names: list[str], **params) -> str:
-    for name in names:
-        found = url(name, **params)
-        if found:
-            return found
-    return ""
 
 
 def _daily(code, day):

@@ -44,12 +44,3 @@ def cjk_font() -> str | None:
             manager.addfont(path)
     installed = {f.name for f in manager.ttflist}
     return next((name for name in CJK_FONTS if name in installed), None)
-
-
-def cjk_font_file() -> str | None:
-    """The file matplotlib draws `cjk_font()` from, or None."""
-    name = cjk_font()
-    if name is None:
-        return None
-    from matplotlib import font_manager
-    return str(font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False))

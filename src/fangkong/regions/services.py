@@ -63,12 +63,6 @@ def import_region_file(actor, path) -> RegionImportResult:
                                                       limits=spreadsheets.import_limits(**CODE_TABLE_LIMITS)))
 
 
-def import_regions(actor, text: str) -> RegionImportResult:
-    """Load a code table given as the text of a CSV `code,name`."""
-    return _import_table(actor, spreadsheets.csv_rows(text.encode(), "code,name",
-                                                      limits=spreadsheets.import_limits(**CODE_TABLE_LIMITS)))
-
-
 def _import_table(actor, table: list[list[str]]) -> RegionImportResult:
     """All lines are checked first; any error and nothing is written."""
     result = RegionImportResult()

@@ -32,7 +32,6 @@ from .models import DailyReport, ReportSettings, ReportStatus
 ON_TIME, LATE_SUBMITTED, RETURNED, PENDING, OVERDUE = "on_time", "late_submitted", "returned", "pending", "overdue"
 STATE_LABELS = {ON_TIME: _("已报送"), LATE_SUBMITTED: _("逾期报送"), RETURNED: _("已退回待更正"),
                 PENDING: _("未报送"), OVERDUE: _("逾期未报")}
-STATES = list(STATE_LABELS)
 
 
 def state_of(report: DailyReport | None, due: datetime.datetime, now: datetime.datetime) -> str:

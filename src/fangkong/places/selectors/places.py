@@ -16,7 +16,7 @@ from fangkong.core.region_codes import within
 from fangkong.regions.models import Region
 
 from .. import permissions
-from ..models import ClosureOrder, HygieneLog, Place, PlaceCode
+from ..models import ClosureOrder, HygieneLog, Place
 
 PAGE_SIZE = 50
 MAX_PAGE = 200
@@ -104,12 +104,6 @@ def hygiene_log_of(place: Place, day) -> HygieneLog:
     if found is None:
         raise Http404
     return found
-
-
-def active_code(place: Place | None = None, checkpoint: Checkpoint | None = None) -> PlaceCode | None:
-    qs = PlaceCode.objects.filter(is_active=True)
-    qs = qs.filter(place=place) if place is not None else qs.filter(checkpoint=checkpoint)
-    return qs.order_by("-id").first()
 
 
 @dataclass
