@@ -1,7 +1,7 @@
 """Headquarters dashboard and county daily report from the counters ÷ the same figures by scans; the brief's time.
 
     python -m bench.dashboard                       # SQLite (a temporary file), --persons 200000 and a quarter
-    python -m bench.dashboard --persons 5000000     # the budget's city (DESIGN.md §5, issue 6)
+    python -m bench.dashboard --persons 5000000     # the budget's city (DESIGN.md §5)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m bench.dashboard --persons 5000000
 
 The city is bench.rollup's (7 counties, 12 townships each, 20 villages each; one key person in ten, up

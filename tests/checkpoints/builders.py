@@ -1,4 +1,4 @@
-"""Builders for the checkpoint and passage tests (helper A). Each test makes what it needs."""
+"""Builders for the checkpoint and passage tests. Each test makes what it needs."""
 
 import datetime
 import json

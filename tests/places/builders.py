@@ -1,4 +1,4 @@
-"""Builders for the tests of places, place codes, check-ins and the exposure search (helper B's)."""
+"""Builders for the tests of places, place codes, check-ins and the exposure search."""
 
 import datetime
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.analytics import counters
 from fangkong.analytics import selectors as analytics_selectors
 from fangkong.analytics.figures import FIGURES, Figure, metrics_needed
+from fangkong.checkpoints.models import Checkpoint, CheckpointStatus
 from fangkong.core import region_codes
 from fangkong.core.region_codes import within
 from fangkong.quarantine import selectors as quarantine_selectors
@@ -268,11 +269,7 @@ def dashboard(user, region_code: str, day: datetime.date, *, now: datetime.datet
 
 def failing_checkpoints(region_code: str) -> int:
     """Open checkpoints of the region whose latest five-haves inspection failed (now; a region has dozens of
-    checkpoints, not millions: one indexed count). 0 when the checkpoints app is not there."""
-    try:
-        from fangkong.checkpoints.models import Checkpoint, CheckpointStatus
-    except ImportError:
-        return 0
+    checkpoints, not millions: one indexed count)."""
     return Checkpoint.objects.filter(within(region_code), status=CheckpointStatus.OPEN, five_haves_ok=False).count()
 
 
