@@ -13,7 +13,7 @@ from fangkong.audit.models import AuditEntry
 from fangkong.checkpoints.services import lookups
 from fangkong.core import rate_limit
 from fangkong.people import identity
-from fangkong.people.services import upsert_person
+from fangkong.people.services import find_or_record_person
 from tests import factories as f
 from tests.places.builders import fresh_cache  # noqa: F401
 
@@ -48,8 +48,8 @@ def test_a_person_who_passed_here_gives_the_name_and_the_last_trip_and_no_number
 def test_a_person_known_to_the_county_but_not_here_is_not_found(login, staff, town, hq, cp):
     elsewhere = checkpoint(town, name="花园村口", kind="village_entrance", region=f.VILLAGE_A1)
     passage(staff, elsewhere, id_number=ID_1, name="张三", phone="13800001111")
-    upsert_person(hq, name="王五", id_type="resident_id", id_number=ID_3, region_code=f.VILLAGE_B1,
-                  phone="13700001234")
+    find_or_record_person(hq, name="王五", id_type="resident_id", id_number=ID_3, region_code=f.VILLAGE_B1,
+                          phone="13700001234")
     client = login(staff)
     for number in (ID_1, ID_3, ID_2):  # another checkpoint's, the ledger's, nobody's
         status, body = post_json(client, url(cp), {"id_number": number})

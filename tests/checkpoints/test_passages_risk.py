@@ -136,8 +136,8 @@ def test_the_village_worker_sees_the_task_and_staff_elsewhere_do_not(staff, cp, 
 
 
 def test_a_known_person_put_on_another_villages_ledger_now_lives_there(staff, cp, wuhan, hq):
-    from fangkong.people.services import upsert_person
-    person, _created = upsert_person(hq, name="张三", id_type="resident_id", id_number=ID_1, region_code=f.VILLAGE_A1)
+    from fangkong.people.services import find_or_record_person
+    person, _created = find_or_record_person(hq, name="张三", id_type="resident_id", id_number=ID_1, region_code=f.VILLAGE_A1)
     _arrive(staff, cp)
     person.refresh_from_db()
     assert person.region_id == f.VILLAGE_B1 and KeyPerson.objects.get().region_id == f.VILLAGE_B1

@@ -130,8 +130,8 @@ def scene(tree, tmp_path):
     worker = factories.user("v_a1", Role.VILLAGE_WORKER, factories.VILLAGE_A1, display_name="+村干部")
     import_csv(tmp_path, worker, [[HYPERLINK, resident_id("19800101", "101"), "13812345678", DDE, "+86武汉"],
                                   [DDE, resident_id("19800101", "102"), "13812345679", "@东岳村", "-"]])
-    people_services.upsert_person(worker, name="@李四", id_type="resident_id", id_number=resident_id("19800101", "103"),
-                                  region_code=factories.VILLAGE_A1)  # its audit entry names it
+    people_services.find_or_record_person(worker, name="@李四", id_type="resident_id", id_number=resident_id("19800101", "103"),
+                                          region_code=factories.VILLAGE_A1)  # its audit entry names it
     shop = Place.objects.create(name="=1+2超市", kind="supermarket", region_id=factories.VILLAGE_A1)
     subject, contact = Person.objects.get(name=HYPERLINK), Person.objects.get(name=DDE)
     moment = timezone.now() - datetime.timedelta(days=1)

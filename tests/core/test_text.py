@@ -85,7 +85,7 @@ def hq(tree):
 
 
 def test_people_service_page_and_api(login, worker):
-    person, _created = people_services.upsert_person(
+    person, _created = people_services.find_or_record_person(
         worker, name=NAME, id_type="resident_id", id_number=resident_id("19800101", "101"),
         region_code=factories.VILLAGE_A1, address=f"东岳村{LRI}5组{PDI}")
     assert (person.name, person.address) == (SHOWN, "东岳村5组")

@@ -142,6 +142,15 @@ def test_rows_of_a_person_already_known_update_them(tmp_path, village_worker):
     assert entry.after["phone"] == "138****5678"
 
 
+def test_a_village_ledger_keeps_a_known_person_in_their_grid_as_a_registration_does(tmp_path, village_worker):
+    person = Person.objects.create(name="张三", id_number=A, id_digest=_digest(A), region_id=factories.GRID_A1,
+                                   sex="male", birth_date=datetime.date(1980, 1, 1))
+    run(village_worker, ledger(tmp_path / "a.xlsx", [[1, "张三", A, "13812345678", "2020-01-23", "武汉", "返乡"]]))
+    person.refresh_from_db()
+    assert (person.region_id, person.phone) == (factories.GRID_A1, "13812345678")
+    assert KeyPerson.objects.get().region_id == factories.VILLAGE_A1
+
+
 def test_duplicates_inside_the_file_are_reported_with_both_rows(tmp_path, village_worker):
     path = xlsx(tmp_path / "dup.xlsx", {
         "一组": [HEADER, [1, "张三", A, "13812345678", "2020-01-23", "武汉", "返乡"],

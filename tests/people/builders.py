@@ -9,8 +9,8 @@ _seq = iter(range(100, 1000))
 
 def person(actor, region_code: str, name: str = "张三", *, number: str | None = None, **fields) -> Person:
     number = number or resident_id("19800101", f"{next(_seq):03d}")
-    created, _ = services.upsert_person(actor, name=name, id_type=fields.pop("id_type", "resident_id"),
-                                        id_number=number, region_code=region_code, **fields)
+    created, _ = services.find_or_record_person(actor, name=name, id_type=fields.pop("id_type", "resident_id"),
+                                                id_number=number, region_code=region_code, **fields)
     return created
 
 

@@ -42,7 +42,7 @@ def patch(client, url, data):
     return client.patch(url, json.dumps(data), content_type="application/json")
 
 
-def test_upsert_creates_then_updates(login, worker):
+def test_registration_creates_then_updates(login, worker):
     client = login(worker)
     number = resident_id("19850505", "222")
     body = {"name": "王五", "id_number": number, "region_code": factories.VILLAGE_A1, "phone": "13700001111"}

@@ -23,8 +23,8 @@ SUBMITTED = "已提交，待上级单位核实后生效"
 def known(tree):
     """王秘密, registered by 东岳村 (town A) with an address and a phone nobody in town B should read."""
     worker = factories.user("worker_a1", Role.VILLAGE_WORKER, factories.VILLAGE_A1)
-    person, _ = services.upsert_person(worker, name="王秘密", id_type="resident_id", id_number=NUMBER,
-                                       region_code=factories.VILLAGE_A1, phone="13700001111", address="东岳村七组9号")
+    person, _ = services.find_or_record_person(worker, name="王秘密", id_type="resident_id", id_number=NUMBER,
+                                               region_code=factories.VILLAGE_A1, phone="13700001111", address="东岳村七组9号")
     return person
 
 
@@ -39,8 +39,8 @@ def hq(tree):
 
 
 def submit(actor, **extra):
-    return services.upsert_person(actor, name=extra.pop("name", "王某"), id_type="resident_id", id_number=NUMBER,
-                                  region_code=factories.VILLAGE_B1, phone="13900002222", **extra)
+    return services.find_or_record_person(actor, name=extra.pop("name", "王某"), id_type="resident_id", id_number=NUMBER,
+                                          region_code=factories.VILLAGE_B1, phone="13900002222", **extra)
 
 
 def test_the_registration_is_held_not_refused_not_duplicated_and_not_applied(known, worker_b1):
@@ -60,8 +60,8 @@ def test_the_registration_is_held_not_refused_not_duplicated_and_not_applied(kno
 
 def test_the_review_sits_with_the_lowest_region_covering_both(known, tree):
     neighbour = factories.user("worker_a2", Role.VILLAGE_WORKER, factories.VILLAGE_A2)
-    services.upsert_person(neighbour, name="王某", id_type="resident_id", id_number=NUMBER,
-                           region_code=factories.VILLAGE_A2)
+    services.find_or_record_person(neighbour, name="王某", id_type="resident_id", id_number=NUMBER,
+                                   region_code=factories.VILLAGE_A2)
     assert RegistrationReview.objects.get().review_region_id == factories.TOWN_A
 
 
@@ -173,8 +173,8 @@ def test_a_held_ledger_registration_becomes_the_entry_when_accepted(known, worke
 
 
 def test_an_edit_to_an_id_number_registered_elsewhere_is_held_and_accepted_as_a_merge(known, worker_b1, hq, login):
-    mine, _ = services.upsert_person(worker_b1, name="王某", id_type="resident_id", id_number=resident_id(seq="654"),
-                                     region_code=factories.VILLAGE_B1, phone="13900002222")
+    mine, _ = services.find_or_record_person(worker_b1, name="王某", id_type="resident_id", id_number=resident_id(seq="654"),
+                                             region_code=factories.VILLAGE_B1, phone="13900002222")
     response = login(worker_b1).patch(f"/api/people/{mine.pk}", {"id_number": NUMBER, "address": "红旗村3号"},
                                       content_type="application/json")
     assert response.status_code == 202 and response.json() == {"detail": SUBMITTED}
@@ -193,8 +193,8 @@ def test_an_edit_to_an_id_number_registered_elsewhere_is_held_and_accepted_as_a_
 
 
 def test_the_edit_page_answers_a_held_edit_like_a_held_registration(known, worker_b1, login):
-    mine, _ = services.upsert_person(worker_b1, name="王某", id_type="resident_id", id_number=resident_id(seq="654"),
-                                     region_code=factories.VILLAGE_B1)
+    mine, _ = services.find_or_record_person(worker_b1, name="王某", id_type="resident_id", id_number=resident_id(seq="654"),
+                                             region_code=factories.VILLAGE_B1)
     page = login(worker_b1).post(f"/people/{mine.pk}/edit/", {
         "name": "王某", "id_type": "resident_id", "id_number": NUMBER, "region_code": factories.VILLAGE_B1},
         follow=True)

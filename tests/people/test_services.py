@@ -20,28 +20,28 @@ def township(tree):
     return factories.user("town", Role.TOWNSHIP_STAFF, factories.TOWN_A)
 
 
-def test_upsert_at_village_level_keeps_a_known_grid(worker):
+def test_registration_at_village_level_keeps_a_known_grid(worker):
     person = builders.person(worker, factories.GRID_A1, number=resident_id(seq="201"))
-    again, created = services.upsert_person(worker, name="张三", id_type="resident_id",
-                                            id_number=resident_id(seq="201"), region_code=factories.VILLAGE_A1)
+    again, created = services.find_or_record_person(worker, name="张三", id_type="resident_id",
+                                                    id_number=resident_id(seq="201"), region_code=factories.VILLAGE_A1)
     assert not created and again.pk == person.pk
     assert Person.objects.get().region_id == factories.GRID_A1
 
 
-def test_upsert_moves_the_person_when_the_region_changes(township):
+def test_registration_moves_the_person_when_the_region_changes(township):
     person = builders.person(township, factories.VILLAGE_A1)
-    services.upsert_person(township, name=person.name, id_type="resident_id", id_number=person.id_number,
-                           region_code=factories.VILLAGE_A2)
+    services.find_or_record_person(township, name=person.name, id_type="resident_id", id_number=person.id_number,
+                                   region_code=factories.VILLAGE_A2)
     person.refresh_from_db()
     assert person.region_id == factories.VILLAGE_A2
     entry = AuditEntry.objects.filter(action="person.update").get()
     assert entry.before == {"region": factories.VILLAGE_A1} and entry.after == {"region": factories.VILLAGE_A2}
 
 
-def test_upsert_without_changes_writes_no_audit_entry(worker):
+def test_registration_without_changes_writes_no_audit_entry(worker):
     person = builders.person(worker, factories.VILLAGE_A1)
-    services.upsert_person(worker, name=person.name, id_type="resident_id", id_number=person.id_number,
-                           region_code=factories.VILLAGE_A1)
+    services.find_or_record_person(worker, name=person.name, id_type="resident_id", id_number=person.id_number,
+                                   region_code=factories.VILLAGE_A1)
     assert not AuditEntry.objects.filter(action="person.update").exists()
 
 

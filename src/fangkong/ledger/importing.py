@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import spreadsheets
 from fangkong.people.models import Person
+from fangkong.people.services import find_persons
 from fangkong.screening.models import KeyPerson, Status
 
 from . import cells, columns
@@ -181,11 +182,7 @@ def match_existing(actor, rows: list[LedgerRow], result: ImportResult) -> tuple[
     """Drop in-file duplicates; look up who is already known; set aside (in `Matches.held`) the rows the
     actor may not write, for review."""
     rows = _drop_duplicates(rows, result)
-    digests = list({row.person["id_digest"] for row in rows})
-    found = [p for chunk in _in_chunks(digests) for p in Person.objects.filter(id_digest__in=chunk)]
-    persons: dict[str, Person] = {}
-    for person in sorted(found, key=lambda p: p.pk, reverse=True):
-        persons[person.id_digest] = person  # the oldest wins when twins already exist
+    persons = find_persons(row.person["id_digest"] for row in rows)  # the rule of every register, in bulk
     open_entries: dict[tuple[int, str], KeyPerson] = {}
     for chunk in _in_chunks([p.pk for p in persons.values()]):
         for kp in KeyPerson.objects.filter(person_id__in=chunk, status=Status.UNDER_MANAGEMENT).select_related("region"):

@@ -29,7 +29,7 @@ from fangkong.audit.models import AuditEntry, Source
 from fangkong.core.exports import Sheet, workbook_bytes
 from fangkong.people import reviews
 from fangkong.people.models import Person
-from fangkong.people.services import audit_view
+from fangkong.people.services import apply_registration, audit_view
 from fangkong.regions.models import Region
 from fangkong.screening import rollup
 from fangkong.screening.models import Category, KeyPerson, KeyPersonEvent, Status
@@ -160,7 +160,7 @@ def _write(actor, rows: list[LedgerRow], matches: Matches, result: ImportResult,
             continue
         if digest not in work.matched:
             work.matched[digest] = (person, _values(person), audit_view(person))
-        _set_given(person, row)
+        apply_registration(person, row.person, row.region)  # a registration's rule: given values replace
         entry = matches.open_entries.get((person.pk, row.category))
         if entry is None:
             new_entries.append((person.pk, row))
@@ -259,15 +259,6 @@ def _update_events(actor, work: _Work, now) -> None:
         fields = "、".join(str(KeyPerson._meta.get_field(name).verbose_name) for name in changed)
         events.append((kp.pk, "updated", (_("台账导入更新：%(fields)s") % {"fields": fields})[:300]))
     bulk.insert(KeyPersonEvent, ["key_person", "kind", "text"], events, constants={"at": now, "actor": actor_id})
-
-
-def _set_given(person: Person, row: LedgerRow) -> None:
-    """Only what the row gives replaces what is known: an empty phone cell keeps the phone."""
-    for name in PERSON_VALUES:
-        value = row.person.get(name)
-        if value not in ("", None):
-            setattr(person, name, value)
-    person.region_id = row.region
 
 
 def _update_entry(entry: KeyPerson, row: LedgerRow, work: _Work, now) -> None:

@@ -227,7 +227,7 @@ def upsert_person(request, payload: PersonIn):
     """201 registered, 200 updated, 202 held for review by the staff above (people.reviews)."""
     data = payload.dict()
     data["household"] = data.pop("household_id")
-    person, created = services.upsert_person(request.user, **data)
+    person, created = services.find_or_record_person(request.user, **data)
     if person is None:
         return Status(202, {"detail": str(reviews.SUBMITTED)})
     person = selectors.person_for(request.user, person.pk)

@@ -3,7 +3,7 @@
 Decided here and nowhere else:
 
 * A registration whose ID number belongs to a person outside the submitter's scope (a person registered by
-  `services.upsert_person`, a ledger entry by screening's `register_key_person`, a row of a ledger import)
+  `services.find_or_record_person`, a ledger entry by screening's `register_key_person`, a row of a ledger import)
   is neither refused with a message saying the number is registered elsewhere, nor stored as a second
   person, nor applied to that person. It becomes a `RegistrationReview` for the staff of the lowest region
   covering both the person's region and the region registered (the township for two of its villages, the

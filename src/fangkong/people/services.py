@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy
 from fangkong.accounts import permissions
 from fangkong.audit import services as audit
 from fangkong.core import region_codes as codes
+from fangkong.core.locks import xact_lock
+from fangkong.core.rows import insert, select, update
 from fangkong.core.text import clean_name
 from fangkong.regions.models import Region
 from fangkong.regions.selectors import region_in_scope
@@ -21,9 +23,11 @@ from . import identity, reviews
 from .cleaning import ADDRESS_MAX, NAME_MAX, clean_person_fields
 from .models import Household, Person
 
-__all__ = ["clean_person_fields", "upsert_person", "update_person", "reveal_person", "create_household",
+__all__ = ["clean_person_fields", "find_or_record_person", "find_person", "find_persons", "record_person",
+           "apply_registration", "move_to_region", "lock_person", "update_person", "reveal_person", "create_household",
            "update_household", "set_household", "merge_persons"]
 
+LOOKUP_CHUNK = 2000  # digests per IN (...) query
 PERSON_FIELDS = ["name", "id_type", "sex", "birth_date", "household", "region", "address", "workplace"]
 
 
@@ -75,12 +79,111 @@ def _validate(actor, *, region_code, household, **raw) -> tuple[dict, Region, Ho
     return fields, region, found_household
 
 
+# Finding and recording a person: the one rule of every register -------------------------------------
+#
+# Every write that names a person by ID number finds or records them here: a registration (the people
+# page and API, a reviewed registration), the key-person ledger, a passage at a checkpoint, a ledger import
+# (`find_persons`, `apply_registration`). Decided here and nowhere else:
+# - Match: the keyed digest of the cleaned (ID type, number) (`clean_person_fields`, `identity.digest`); of
+#   twins registered before a merge (疑似重复), the oldest record.
+# - At once: registrations of one new person take a lock on its digest (`lock_person`), so they record one.
+# - New: recorded with the registration's values, in its region.
+# - Known, registered by staff whose scope holds them: every value given replaces the known one (an empty
+#   phone keeps the phone; another name for the same number is a correction, audited like any change), and
+#   they move to the registration's region unless they live in a finer region of it already.
+# - Known, outside the registering staff's scope: neither changed nor revealed, the registration is held for
+#   review by the staff above (`reviews`).
+# - Known, seen by a register that does not keep their record (`sighting`: a passage): only a missing phone
+#   is added; the name and region stay as registered.
+# Public check-ins record no person: they keep the identity typed, and tracing links them after review.
+
+
+def lock_person(id_digest: str, *also: str) -> None:
+    """Hold the person's digest until the commit (with the caller's own `also` keys, in one statement)."""
+    xact_lock(f"person:{id_digest}", *also)
+
+
+def find_person(id_digest: str, *, columns: tuple[str, ...] | None = None, for_update: bool = False) -> Person | None:
+    """The person of an ID digest, the oldest of twins. `columns`: only these are read, by a statement built
+    once per process (a passage's lean row); `for_update`: the row locked until the commit."""
+    if columns is not None:
+        found = select(Person, columns, "id_digest = %s", [id_digest], "ORDER BY id LIMIT 1")
+        return found[0] if found else None
+    qs = Person.objects.select_for_update() if for_update else Person.objects
+    return qs.filter(id_digest=id_digest).order_by("id").first()
+
+
+def find_persons(id_digests) -> dict[str, Person]:
+    """`find_person` of many digests at once (a ledger import's rows): digest → person, the oldest of twins,
+    LOOKUP_CHUNK digests a query (under every database's parameter limit)."""
+    digests = list(set(id_digests))
+    found: dict[str, Person] = {}
+    for start in range(0, len(digests), LOOKUP_CHUNK):
+        for person in Person.objects.filter(id_digest__in=digests[start:start + LOOKUP_CHUNK]).order_by("-id"):
+            found[person.id_digest] = person  # newest first: the oldest twin is set last
+    return found
+
+
+def move_to_region(person: Person, region: Region | str) -> bool:
+    """Where a registration in `region` says the person lives (the caller saves): there, unless they live in
+    a finer region of it already (registering at village level someone known in one of its grids keeps the
+    grid). Whether they moved."""
+    if codes.is_within(person.region_id, region if isinstance(region, str) else region.code):
+        return False
+    _set_region(person, region)
+    return True
+
+
+def _set_region(person: Person, region: Region | str) -> None:
+    if isinstance(region, str):
+        person.region_id = region
+    else:
+        person.region = region
+
+
+def apply_registration(person: Person, fields: dict, region: Region | str) -> None:
+    """A registration of the known `person` by staff who keep their record, on the instance (the caller saves
+    and audits): the values given (`clean_person_fields`) replace the known ones, empty ones keep them."""
+    for key, value in fields.items():
+        if value not in ("", None):
+            setattr(person, key, value)
+    move_to_region(person, region)
+
+
+def record_person(actor, person: Person | None, fields: dict, region: Region | str, *, household=None,
+                  sighting: bool = False) -> tuple[Person, bool]:
+    """After `find_person` under `lock_person`: record the new person, or apply the registration to the known
+    one. Returns (person, created). `fields`: `clean_person_fields`' output; `region`: a Region or its code.
+
+    `sighting`: a register that sees the person without keeping their record (a passage): of a known person
+    only a missing phone is added, and nothing is audited here (the caller's one audit entry says it)."""
+    if person is None:
+        person = Person(household=household, **fields)
+        _set_region(person, region)
+        insert(person)
+        if not sighting:
+            audit.record(actor, "person.create", person, region=person.region_id, after=audit_view(person))
+        return person, True
+    if sighting:
+        if fields["phone"] and not person.phone:
+            person.phone, person.phone_digest = fields["phone"], fields["phone_digest"]
+            person.updated_at = timezone.now()
+            update(person, ("phone", "phone_digest", "updated_at"))
+        return person, False
+    before = audit_view(person)
+    apply_registration(person, fields, region)
+    if household is not None:
+        person.household = household
+    _save_changes(actor, person, before)
+    return person, False
+
+
 @transaction.atomic
-def upsert_person(actor, *, name: str, id_type: str, id_number: str, region_code: str, phone: str = "",
-                  address: str = "", workplace: str = "", household=None, sex: str = "",
-                  birth_date=None, review_as: tuple[str, dict] | None = None) -> tuple[Person | None, bool]:
-    """Validate, find an existing person by (id_type, keyed digest) and update the given non-empty
-    fields, or create one. Returns (person, created). Raises ValidationError({field: msg}) on bad input.
+def find_or_record_person(actor, *, name: str, id_type: str, id_number: str, region_code: str, phone: str = "",
+                          address: str = "", workplace: str = "", household=None, sex: str = "",
+                          birth_date=None, review_as: tuple[str, dict] | None = None) -> tuple[Person | None, bool]:
+    """登记人员: validate, then find the person by ID number or record them, by the rule above. Returns
+    (person, created). Raises ValidationError({field: msg}) on bad input.
 
     A person already registered outside the actor's scope is neither taken over nor revealed: the
     registration is held for review by the staff whose scope covers both regions (`reviews`) and
@@ -91,30 +194,15 @@ def upsert_person(actor, *, name: str, id_type: str, id_number: str, region_code
     fields, region, household = _validate(
         actor, region_code=region_code, household=household, name=name, id_type=id_type, id_number=id_number,
         phone=phone, address=address, workplace=workplace, sex=sex, birth_date=birth_date)
-    person = (Person.objects.select_for_update().filter(id_digest=fields["id_digest"]).order_by("id").first())
-    if person is None:
-        person = Person(region=region, household=household, **fields)
-        person.save()
-        audit.record(actor, "person.create", person, region=region, after=audit_view(person))
-        return person, True
-    if not actor.region.contains(person.region_id):
+    lock_person(fields["id_digest"])
+    person = find_person(fields["id_digest"], for_update=True)
+    if person is not None and not actor.region.contains(person.region_id):
         kind, submission = review_as or ("person", {
             "name": name, "region_code": region.code, "phone": phone, "address": address, "workplace": workplace,
             "household": household, "sex": sex, "birth_date": birth_date})
         reviews.submit_review(actor, kind=kind, person=person, region_code=region.code, submission=submission)
         return None, False
-    before = audit_view(person)
-    # Only what was given replaces what is known: an import with an empty phone column keeps the phone.
-    for key, value in fields.items():
-        if value not in ("", None):
-            setattr(person, key, value)
-    # Registering at village level someone known in one of its grids keeps the finer region.
-    if not codes.is_within(person.region_id, region.code):
-        person.region = region
-    if household is not None:
-        person.household = household
-    _save_changes(actor, person, before)
-    return person, False
+    return record_person(actor, person, fields, region, household=household)
 
 
 @transaction.atomic
@@ -124,7 +212,7 @@ def update_person(actor, person: Person, *, name: str | None = None, id_type: st
                   birth_date=None) -> Person | None:
     """Edit a person. None leaves a field as it is; "" clears an optional one (household="" too).
 
-    Unlike upsert, the ID number itself may be corrected, unless it then belongs to someone else: of
+    Unlike a registration, the ID number itself may be corrected, unless it then belongs to someone else: of
     the actor's scope, they are told to merge the two; registered outside it, the edit is held for
     review as a merge into that person (`reviews`, kind "person_merge") and None is returned, for the
     caller to answer `reviews.SUBMITTED` without telling where the number is registered.
@@ -342,7 +430,7 @@ def _fill_blank(keep: Person, other: Person, name: str) -> bool:
 
 def _accept_person(actor, person: Person, submission: dict) -> None:
     """A reviewed registration of a person: the registration as submitted, by the reviewer."""
-    upsert_person(actor, id_type=person.id_type, id_number=person.id_number, **submission)
+    find_or_record_person(actor, id_type=person.id_type, id_number=person.id_number, **submission)
 
 
 def _accept_merge(actor, person: Person, submission: dict) -> None:

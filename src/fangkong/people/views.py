@@ -65,7 +65,7 @@ def person_create(request):
     form = PersonForm(request.POST or None, initial={"region_code": request.user.region_id})
     if request.method == "POST" and form.is_valid():
         try:
-            person, created = services.upsert_person(request.user, **form.cleaned_data)
+            person, created = services.find_or_record_person(request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_error(form, exc)
         else:

@@ -21,7 +21,7 @@ from fangkong.core import region_codes as codes
 from fangkong.core.errors import protected_conflict
 from fangkong.core.validation import as_date, choice, name_text, not_future, text
 from fangkong.people import reviews
-from fangkong.people.services import upsert_person
+from fangkong.people.services import find_or_record_person
 
 from .. import rollup
 from ..models import Category, DailyCheck, KeyPerson, Status, TransportMode
@@ -143,7 +143,7 @@ def register_key_person(actor, *, name: str, id_type: str, id_number: str, regio
                   "address": address, "workplace": workplace, "household": household,
                   "registered_on": registered_on, **raw}
     try:
-        person, _created = upsert_person(
+        person, _created = find_or_record_person(
             actor, name=name, id_type=id_type, id_number=id_number, region_code=region.code if region else "",
             phone=phone, address=address, workplace=workplace, household=household,
             review_as=("key_person", submission))
