@@ -10,6 +10,7 @@ from fangkong.regions import selectors as region_selectors
 from fangkong.regions.models import Region
 from fangkong.reports import selectors as chain_selectors
 
+from . import problems
 from .models import Brief, BriefTemplate
 from .rendering import DEFAULT_TEMPLATE
 
@@ -54,10 +55,14 @@ def template_bytes(region: Region) -> tuple[bytes, BriefTemplate | None]:
 
 
 def problems_for(user, region_code: str, day: datetime.date) -> list[dict]:
-    """"存在的问题": the situation text of the day's submitted reports in the subtree (the report chain's)."""
-    found = []
-    for report in chain_selectors.submitted_reports(user, region_code, day):
-        text = (report.situation or "").strip()
-        if text:
-            found.append({"region": report.region.name, "text": text})
-    return found
+    """"存在的问题": the problems the day's submitted reports in the subtree name, one entry per problem with
+    the regions that reported it (briefing.problems: how a report's text is read, how regions are named).
+    Two queries: the reports, and the names of their villages' townships."""
+    reports = [r for r in chain_selectors.submitted_reports(user, region_code, day) if (r.situation or "").strip()]
+    township_codes = {problems.township_code(r.region_id) for r in reports if r.region.level == codes.VILLAGE}
+    townships = dict(Region.objects.filter(code__in=township_codes).values_list("code", "name")) if township_codes \
+        else {}
+    return problems.grouped(
+        (problems.Place(r.region_id, r.region.name, r.region.level, townships.get(problems.township_code(r.region_id),
+                                                                                 "")), r.situation)
+        for r in reports)
