@@ -1,6 +1,12 @@
-"""The brief's context from the counters: figures of the day and region, sections present only with data."""
+"""The brief's context from the counters: figures of the day and region, sections present only with data,
+the shortfalls (late reports, missed checks, overdue follow-ups) named from the data."""
+
+import datetime
+
+from django.utils import timezone
 
 from fangkong.briefing import brief_context
+from fangkong.reports.models import DailyReport, ReportStatus
 from tests import factories as f
 
 from .known_county import DAY, add, hq, known_county
@@ -33,9 +39,14 @@ def test_a_township_brief_counts_only_its_subtree(tree):
     assert ctx["isolation"]["q_under"] == 1  # the centralised one in 红旗村
 
 
+def _at(hour: int, day: datetime.date = DAY) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
 def test_sections_without_data_are_left_out_and_numbered_in_order(tree):
     add(f.VILLAGE_A1, "households_visited", 3)
-    ctx = brief_context.build(hq(), f.COUNTY, DAY, issue_number=1)
+    # in the morning, before the reports' deadline: nothing is late yet
+    ctx = brief_context.build(hq(), f.COUNTY, DAY, issue_number=1, now=_at(10))
     assert ctx["screening"]["households_visited"] == 3
     for key in ("isolation", "checkpoints", "medical", "supplies", "supervision", "publicity"):
         assert ctx[key] is None, key
@@ -44,7 +55,7 @@ def test_sections_without_data_are_left_out_and_numbered_in_order(tree):
 
 
 def test_a_day_without_any_data_has_no_sections(tree):
-    ctx = brief_context.build(hq(), f.COUNTY, DAY, issue_number=1)
+    ctx = brief_context.build(hq(), f.COUNTY, DAY, issue_number=1, now=_at(10))
     assert ctx["overall"] is None and ctx["screening"] is None and ctx["sections"] == []
 
 
@@ -58,3 +69,30 @@ def test_a_later_apps_figures_make_their_section_appear(tree, monkeypatch):
     ctx = brief_context.build(hq(), f.COUNTY, DAY, issue_number=1)
     assert ctx["medical"]["beds_occupied"] == 9
     assert "medical" in ctx["sections"]
+
+
+def test_shortfalls_name_the_late_reports_with_their_township_and_rank_missed_checks(tree):
+    actor = hq()
+    known_county(actor)  # 花园镇: 3 under management, 2 checked; 丰山镇: 2 under management, none checked
+    submitted = {f.COUNTY: 15, f.TOWN_A: 15, f.TOWN_B: 17, f.VILLAGE_A1: 18}  # hour of submission; deadline 16:00
+    for code, hour in submitted.items():
+        DailyReport.objects.create(region_id=code, day=DAY, status=ReportStatus.SUBMITTED, situation="存在问题：无",
+                                   submitted_at=_at(hour), late=hour >= 16)
+    short = brief_context.build(actor, f.COUNTY, DAY, issue_number=1, now=_at(20))["shortfalls"]
+    assert short["reports_late"] == {"where": "花园镇东岳村，丰山镇", "count": 2, "unit": "个单位"}
+    assert short["reports_overdue"] == {"where": "花园镇桃园村，丰山镇红旗村", "count": 2, "unit": "个村（社区）"}
+    assert short["checks_missed"] == [{"name": "丰山镇", "value": 2}, {"name": "花园镇", "value": 1}]
+    assert short["child_unit"] == "个乡镇（街道）" and short["any"]
+    ctx = brief_context.build(actor, f.COUNTY, DAY, issue_number=1, now=_at(20))
+    assert ctx["screening"]["checks_missed_share"] == 3 / 5 and ctx["isolation"]["fu_open_share"] == 1 / 6
+    assert ctx["sections"][-1] == "problems"
+
+
+def test_overdue_follow_ups_of_a_past_day_come_from_the_counters(tree):
+    add(f.VILLAGE_B1, "fu_open", 2, DAY - datetime.timedelta(days=3))
+    add(f.VILLAGE_A1, "fu_open", 1, DAY - datetime.timedelta(days=1))
+    add(f.VILLAGE_A1, "fu_open", 5)  # the day's own open slots are not overdue yet
+    short = brief_context.build(hq(), f.COUNTY, DAY, issue_number=1, now=_at(10, DAY + datetime.timedelta(days=2)))[
+        "shortfalls"]
+    assert short["followups_overdue"] == [{"name": "丰山镇", "value": 2}, {"name": "花园镇", "value": 1}]
+    assert short["followups_overdue_total"] == 3

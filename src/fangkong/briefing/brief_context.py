@@ -14,6 +14,13 @@ here with the figure keys their apps will register: when an app registers `beds_
 here. A later app may also `register_section(...)` a section of its own; the default template
 lists those under `extra_sections`.
 
+Beside the sections: `problems` (what the day's reports name as problems, grouped: briefing.problems)
+and `shortfalls` (the regions the figures show behind: reports late or not in, key persons not
+checked, follow-ups overdue, checkpoints short of the five haves), both from the data. The context
+states figures and ratios (`screening.checks_missed_share`, `isolation.fu_open_share`), never a
+judgement: whether the brief may say "总体形势平稳可控" or "均已按规定处置" is decided by the template,
+whose opening lines hold those rules and their thresholds where a county can change them.
+
 Headings are numbered in the order of the sections present: `no.<section>` is 一, 二, 三 …
 """
 
@@ -21,14 +28,17 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.analytics import counters
+from fangkong.core import region_codes as codes
 from fangkong.regions.models import Region
 from fangkong.reports import selectors as chain_selectors
 from fangkong.screening.models import Category
 
 from . import dashboard
+from . import problems as problem_lists
 
 TITLE = "疫情防控工作简报"
 HEADQUARTERS_SUFFIX = "新型冠状病毒肺炎疫情防控指挥部"
@@ -77,6 +87,8 @@ register_section("publicity", _("宣传引导"), (
     "notices_issued", "materials_distributed", "broadcasts", "rumours_found", "rumours_handled"))
 # the sections the shipped template words itself; any other registered section goes to extra_sections
 WORDED = {"screening", "isolation", "checkpoints", "medical", "supplies", "supervision", "publicity"}
+# figures read for each child region (townships of a county …): the 分地区 line and the shortfalls
+CHILD_KEYS = {"kp_new", "kp_under_management", "households_visited", "checks_done", "checks_missed", "fu_open"}
 
 
 def day_text(day: datetime.date) -> str:
@@ -124,9 +136,12 @@ def _section(section: Section, s: dashboard.Series, cumulative: dict[str, int], 
 
 
 def build(user, region_code: str, day: datetime.date, *, issue_number: int, next_steps: str = "",
-          problems: list[dict] | None = None) -> dict:
-    """The brief's context for the region and day (a constant number of counter queries)."""
-    s = dashboard.series(user, region_code, day, child_keys={"kp_new", "kp_under_management", "households_visited"})
+          problems: list[dict] | None = None, now: datetime.datetime | None = None) -> dict:
+    """The brief's context for the region and day (a constant number of queries: counters, the report
+    chain's status, and today what is open now). `problems`: the grouped reported problems
+    (selectors.problems_for); `now`: the moment lateness and overdue follow-ups are measured at."""
+    now = now or timezone.now()
+    s = dashboard.series(user, region_code, day, days=dashboard.SERIES_DAYS, child_keys=CHILD_KEYS)
     region = s.region
     labels = {f.key: f.heading for f in s.figures}
     cumulative = _cumulative(region.code, day, s)
@@ -147,6 +162,11 @@ def build(user, region_code: str, day: datetime.date, *, issue_number: int, next
     if ctx["isolation"]:
         iso = ctx["isolation"]
         iso["q_under"] = iso.get("q_under_home", 0) + iso.get("q_under_centralised", 0)
+        iso["fu_open_share"] = _share(iso.get("fu_open", 0), iso.get("fu_due", 0))
+    failing = dashboard.failing_checkpoints(region.code) if day == timezone.localdate(now) else None
+    if ctx["checkpoints"] and failing is not None:
+        ctx["checkpoints"]["checkpoints_failing"] = failing
+    ctx["shortfalls"] = _shortfalls(user, s, day, now, labels, failing or 0)
     ctx["extra_sections"] = [ctx[k] for k in present if k not in WORDED]
     ctx["overall"] = _overall(ctx, s) if present else None
     ctx["trends"] = _trends(s, labels)
@@ -154,10 +174,51 @@ def build(user, region_code: str, day: datetime.date, *, issue_number: int, next
     order = (["overall"] if ctx["overall"] else []) + [k for k in present if k in WORDED]
     if ctx["extra_sections"]:
         order.append("extra")
-    order += (["problems"] if ctx["problems"] else []) + (["next_steps"] if ctx["next_steps"] else [])
+    order += (["problems"] if ctx["problems"] or ctx["shortfalls"]["any"] else []) + (
+        ["next_steps"] if ctx["next_steps"] else [])
     ctx["no"] = {key: NUMERALS[i] if i < len(NUMERALS) else str(i + 1) for i, key in enumerate(order)}
     ctx["sections"] = order
     return ctx
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def _place(region: Region, township: str = "") -> problem_lists.Place:
+    return problem_lists.Place(region.code, region.name, region.level, township)
+
+
+def _shortfalls(user, s: dashboard.Series, day: datetime.date, now: datetime.datetime, labels: dict,
+                failing: int) -> dict:
+    """The regions the figures show behind, each named (villages with their township) and counted:
+    reports submitted late (`reports_late`) and not in after the deadline (`reports_overdue`), as
+    {"where", "count", "unit"}; per child region, key persons not checked (`checks_missed`) and
+    follow-ups overdue (`followups_overdue`, as the dashboard counts them), as [{"name", "value"}] largest
+    first; checkpoints short of the five haves now (`checkpoints_failing`, today only)."""
+    rows, chain = dashboard.attention(user, s, day, now)
+    states: dict[str, list] = {chain_selectors.LATE_SUBMITTED: [], chain_selectors.OVERDUE: []}
+    if chain is not None:
+        chain_rows = [row for level in chain.levels for row in level.rows]
+        townships = {row.region.code: row.region.name for row in chain_rows if row.region.level == codes.TOWNSHIP}
+        for row in chain_rows:
+            if row.state in states:
+                township = townships.get(problem_lists.township_code(row.region.code), "")
+                states[row.state].append(_place(row.region, township))
+    children = {c.code: _place(c, s.region.name if c.level == codes.VILLAGE else "") for c in s.children}
+    missed = {c: s.at("checks_missed", code=c) for c in children} if "checks_missed" in labels else {}
+    found = {
+        "reports_late": problem_lists.entry(states[chain_selectors.LATE_SUBMITTED]),
+        "reports_overdue": problem_lists.entry(states[chain_selectors.OVERDUE]),
+        "checks_missed": problem_lists.ranked(missed, children),
+        "followups_overdue": problem_lists.ranked({r.region.code: r.overdue for r in rows}, children),
+        "checkpoints_failing": failing,
+        "child_unit": problem_lists.unit(children.values()) if children else "",
+    }
+    found["followups_overdue_total"] = sum(r["value"] for r in found["followups_overdue"])
+    found["any"] = bool(found["reports_late"]["count"] or found["reports_overdue"]["count"] or found["checks_missed"]
+                        or found["followups_overdue"] or failing)
+    return found
 
 
 def _screening_details(sc: dict, s: dashboard.Series, cumulative: dict, labels: dict) -> None:
@@ -173,6 +234,7 @@ def _screening_details(sc: dict, s: dashboard.Series, cumulative: dict, labels: 
                "released": s.at(keys["released"]) if keys["released"] in labels else 0}
         if row["new"] or row["total"] or row["under"]:
             sc["categories"].append(row)
+    sc["checks_missed_share"] = _share(sc.get("checks_missed", 0), sc.get("kp_under_management", 0))
     sc["regions"] = [
         {"name": child.name, "new": s.at("kp_new", code=child.code),
          "under": s.at("kp_under_management", code=child.code),
@@ -194,11 +256,12 @@ def _overall(ctx: dict, s: dashboard.Series) -> dict:
 def _trends(s: dashboard.Series, labels: dict) -> list[dict]:
     """Charts of the brief: new key persons and persons under isolation over the last days (when there is data)."""
     found = []
+    days = dashboard.TREND_DAYS
     if "kp_new" in labels:
         found.append({"id": "kp", "title": "新增与在管重点人员",
-                      "lines": [("新增", s.of("kp_new")), ("在管", s.of("kp_under_management"))]})
+                      "lines": [("新增", s.of("kp_new")[-days:]), ("在管", s.of("kp_under_management")[-days:])]})
     if "q_under_home" in labels and "q_under_centralised" in labels:
-        lines = [("居家隔离", s.of("q_under_home")), ("集中医学观察", s.of("q_under_centralised"))]
+        lines = [("居家隔离", s.of("q_under_home")[-days:]), ("集中医学观察", s.of("q_under_centralised")[-days:])]
         found.append({"id": "isolation", "title": "隔离观察人数", "lines": lines})
     return [t for t in found if any(v for _label, values in t["lines"] for v in values)]
 
@@ -208,7 +271,8 @@ def sample(issue_number: int = 1) -> dict:
     day = datetime.date(2020, 2, 3)
     ctx: dict = {"title": TITLE, "issue_number": issue_number, "issuer": "示例县" + HEADQUARTERS_SUFFIX,
                  "date": day_text(day), "day": day.isoformat(), "region": "示例县", "area": "全县",
-                 "problems": [{"region": "示例镇", "text": "个别村卡点夜间值守人员不足。"}],
+                 "problems": [{"text": "村卡点夜间值守人员不足。", "where": "示例镇东村、西村", "count": 2,
+                               "unit": "个村（社区）", "region": "示例镇东村、西村"}],
                  "next_steps": ["继续做好重点人员排查管控。"], "trends": [], "charts": {}}
     for n, section in enumerate(SECTIONS, start=1):
         data = {"title": section.title, "lines": [f"{k}：{n}" for k in section.figure_keys]}
@@ -217,7 +281,13 @@ def sample(issue_number: int = 1) -> dict:
         ctx[section.key] = data
     ctx["screening"]["categories"] = [{"label": "疫区返乡人员", "new": 1, "total": 10, "under": 5, "released": 0}]
     ctx["screening"]["regions"] = [{"name": "示例镇", "new": 1, "under": 5, "households": 3}]
-    ctx["isolation"]["q_under"] = 2
+    ctx["screening"]["checks_missed_share"] = 0.1
+    ctx["isolation"]["q_under"], ctx["isolation"]["fu_open_share"] = 2, 0.1
+    ctx["checkpoints"]["checkpoints_failing"] = 1
+    late = {"where": "示例镇东村", "count": 1, "unit": "个村（社区）"}
+    ctx["shortfalls"] = {"reports_late": late, "reports_overdue": late, "checks_missed": [{"name": "示例镇", "value": 3}],
+                         "followups_overdue": [{"name": "示例镇", "value": 2}], "followups_overdue_total": 2,
+                         "checkpoints_failing": 1, "child_unit": "个乡镇（街道）", "any": True}
     ctx["extra_sections"] = [ctx[s.key] for s in SECTIONS if s.key not in WORDED]
     ctx["overall"] = {"kp_total": 10, "kp_new": 1, "kp_under_management": 5, "q_under": 2, "fevers": 1,
                       "checkpoints_open": 3, "turned_back": 4}

@@ -7,8 +7,9 @@ for the sections that are left out when they have no data (see brief_context for
 
 Layout after the county briefs of 2020 and GB/T 9704: a red masthead (报头) "疫情防控工作简报",
 the issue number, the issuing headquarters and the date above a red rule, then headings in 黑体 and
-body text in 仿宋 三号 with a two-character indent. Each paragraph is one run, so Word keeps every
-placeholder in one piece when the wording around it is edited.
+body text in 仿宋 四号 with a two-character indent (三号, the size of a 公文, would take a county's brief to
+five pages; a brief is read on two or three). Each paragraph is one run, so Word keeps every placeholder
+in one piece when the wording around it is edited. The opening paragraphs hold the wording rules (RULES).
 """
 
 import os
@@ -26,9 +27,10 @@ from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Mm, Pt, RGBColor  # noqa: E402
 
 from fangkong.briefing.rendering import DEFAULT_TEMPLATE as PATH  # noqa: E402
-from fangkong.core.docx import BODY_FONT, BODY_SIZE, LATIN_FONT, TITLE_FONT, set_fonts  # noqa: E402
+from fangkong.core.docx import BODY_FONT, LATIN_FONT, TITLE_FONT, set_fonts  # noqa: E402
 
 HEADING_FONT = "黑体"
+BODY_SIZE, LINE = Pt(14), Pt(22)  # 四号, 22 pt exact: 29 lines of 31 characters a page
 RED = RGBColor(0xC0, 0x00, 0x00)
 
 
@@ -44,7 +46,7 @@ def _run(paragraph, text: str, *, font: str = BODY_FONT, size=BODY_SIZE, bold=Fa
 def _para(doc, text: str, *, indent=True, align=None, font=BODY_FONT, size=BODY_SIZE, bold=False, colour=None):
     p = doc.add_paragraph()
     if indent:
-        p.paragraph_format.first_line_indent = Pt(32)  # two characters of 三号
+        p.paragraph_format.first_line_indent = BODY_SIZE * 2  # two characters
     if align is not None:
         p.alignment = align
     _run(p, text, font=font, size=size, bold=bold, colour=colour)
@@ -70,53 +72,87 @@ def _red_rule(paragraph) -> None:
     ppr.append(borders)
 
 
+# The wording rules, at the top of the template where whoever edits it finds them: each judgement the brief
+# makes ("不漏一户、不落一人", "均已按规定处置", "总体形势平稳可控") is an {% if %} on one of these names, and
+# the thresholds are plain numbers a county may change in Word. The paragraphs are removed when rendered.
+RULES = [
+    "{#p 用语规则（可修改下列数值）：漏查人数占在管重点人员的比例不超过 max_missed_share、未完成随访占应随访人次的比例"
+    "不超过 max_open_followup_share、没有待转送发热门诊的人员、卡点五有齐全、逾期报送和逾期未报的单位合计不超过"
+    " max_late_reports 个时，才写不漏一户、均已按规定处置、总体形势平稳可控等语句，否则写明差在哪里。"
+    "max_problems 是列出的各地反映问题条数，max_regions 是每项数据问题列出的地区数。 #}",
+    "{%p set max_missed_share = 0.01 %}",
+    "{%p set max_open_followup_share = 0.05 %}",
+    "{%p set max_late_reports = 0 %}",
+    "{%p set max_problems = 5 %}",
+    "{%p set max_regions = 5 %}",
+    "{%p set checks_ok = not screening or screening.checks_missed_share <= max_missed_share %}",
+    "{%p set followups_ok = not isolation or isolation.fu_open_share <= max_open_followup_share %}",
+    "{%p set fevers_handled = isolation and not isolation.transfers_open %}",
+    "{%p set reports_late = shortfalls.reports_late.count + shortfalls.reports_overdue.count %}",
+    "{%p set reports_ok = reports_late <= max_late_reports %}",
+    "{%p set stable = screening and checks_ok and followups_ok and (fevers_handled or not isolation) and reports_ok"
+    " and not shortfalls.checkpoints_failing %}",
+    "{%p set weak = [('漏查' ~ screening.checks_missed ~ '人') if not checks_ok,"
+    " ('随访未完成' ~ isolation.fu_open ~ '人次') if not followups_ok,"
+    " (isolation.transfers_open ~ '名发热人员待转送发热门诊') if isolation and not fevers_handled,"
+    " (reports_late ~ '个单位迟报漏报') if not reports_ok,"
+    " (shortfalls.checkpoints_failing ~ '个卡点五有不全') if shortfalls.checkpoints_failing] | select | list %}",
+]
+
+
+def _rules(doc) -> None:
+    for line in RULES:
+        _tag(doc, line)
+
+
 def build() -> Document:
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.size = BODY_SIZE
     set_fonts(normal.element, BODY_FONT)
-    normal.paragraph_format.line_spacing = Pt(28)
+    normal.paragraph_format.line_spacing = LINE
     normal.paragraph_format.space_after = Pt(0)
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
 
+    _rules(doc)
     # masthead
     title = _para(doc, "{{ title }}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT,
                   size=Pt(36), bold=True, colour=RED)
     title.paragraph_format.line_spacing = Pt(54)
     _para(doc, "第{{ issue_number }}期", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-    rule = _para(doc, "{{ issuer }}　　　　　　{{ date }}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER,
-                 size=Pt(14))
+    rule = _para(doc, "{{ issuer }}　　　　{{ date }}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(12))
     _red_rule(rule)
-    doc.add_paragraph()
+    rule.paragraph_format.space_after = Pt(12)
 
     _tag(doc, "{%p if overall %}")
     _heading(doc, "{{ no.overall }}、总体情况")
     _para(doc, "截至{{ date }}24时，{{ area }}累计摸排登记各类重点人员{{ overall.kp_total }}人，当日新增"
                "{{ overall.kp_new }}人，现有在管重点人员{{ overall.kp_under_management }}人；正在隔离观察"
-               "{{ overall.q_under }}人；当日发现发热人员{{ overall.fevers }}人。{% if overall.checkpoints_open %}"
-               "{{ area }}设卡{{ overall.checkpoints_open }}个，当日劝返{{ overall.turned_back }}人次。{% endif %}"
-               "各项防控措施有序推进，总体形势平稳可控。")
+               "{{ overall.q_under }}人；当日发现发热人员{{ overall.fevers }}人{% if overall.fevers and fevers_handled %}"
+               "，均已按规定处置{% endif %}。{% if overall.checkpoints_open %}{{ area }}设卡"
+               "{{ overall.checkpoints_open }}个，当日劝返{{ overall.turned_back }}人次。{% endif %}"
+               "{% if stable %}各项防控措施有序推进，总体形势平稳可控。{% elif weak %}当日{{ weak|join('、') }}，"
+               "防控工作仍有薄弱环节，须抓紧整改。{% endif %}")
     _tag(doc, "{%p endif %}")
 
     _tag(doc, "{%p if screening %}")
     _heading(doc, "{{ no.screening }}、摸排排查情况")
-    _para(doc, "坚持网格化、地毯式摸排，做到不漏一户、不落一人。当日走访{{ screening.households_visited }}户，"
-               "累计走访{{ screening.households_visited_total }}户。{{ area }}共摸排各类人员"
-               "{{ screening.kp_new_total }}人，当日新增{{ screening.kp_new }}人，当日解除管理"
-               "{{ screening.kp_released }}人，现在管{{ screening.kp_under_management }}人。")
-    _tag(doc, "{%p if screening.categories %}")
-    _para(doc, "其中：{% for c in screening.categories %}{{ c.label }}累计{{ c.total }}人、在管{{ c.under }}人"
-               "{% if c.new %}（当日新增{{ c.new }}人）{% endif %}{% if not loop.last %}；{% endif %}{% endfor %}。")
-    _tag(doc, "{%p endif %}")
+    _para(doc, "坚持网格化、地毯式摸排{% if checks_ok %}，做到不漏一户、不落一人{% endif %}。当日走访"
+               "{{ screening.households_visited }}户，累计走访{{ screening.households_visited_total }}户；当日新增重点人员"
+               "{{ screening.kp_new }}人、解除管理{{ screening.kp_released }}人，现在管{{ screening.kp_under_management }}人"
+               "{% if screening.categories %}，其中{% for c in screening.categories %}{{ c.label }}{{ c.under }}人"
+               "{% if c.new %}（新增{{ c.new }}人）{% endif %}{% if not loop.last %}、{% endif %}{% endfor %}{% endif %}。")
     _tag(doc, "{%p if screening.regions %}")
-    _para(doc, "分地区看：{% for r in screening.regions %}{{ r.name }}在管{{ r.under }}人、当日新增{{ r.new }}人"
-               "{% if not loop.last %}；{% endif %}{% endfor %}。")
+    _para(doc, "分地区在管：{% for r in screening.regions %}{{ r.name }}{{ r.under }}人{% if r.new %}（新增{{ r.new }}人）"
+               "{% endif %}{% if not loop.last %}、{% endif %}{% endfor %}。")
     _tag(doc, "{%p endif %}")
-    _para(doc, "落实“每天一查、每日一报”，当日已查{{ screening.checks_done }}人次，漏查{{ screening.checks_missed }}人，"
-               "发现发热人员{{ screening.fevers_found }}人，均已按规定处置。")
+    _para(doc, "{% if checks_ok %}落实“每天一查、每日一报”，{% endif %}当日应查{{ screening.kp_under_management }}人，"
+               "已查{{ screening.checks_done }}人次，漏查{{ screening.checks_missed }}人{% if not checks_ok %}，"
+               "占在管人员的{{ screening.checks_missed_share|percent }}{% endif %}；发现发热人员"
+               "{{ screening.fevers_found }}人{% if screening.fevers_found and fevers_handled %}，均已按规定处置{% endif %}。")
     _tag(doc, "{%p endif %}")
 
     _tag(doc, "{%p if isolation %}")
@@ -124,20 +160,22 @@ def build() -> Document:
     _para(doc, "现有隔离观察人员{{ isolation.q_under }}人，其中居家隔离{{ isolation.q_under_home }}人、集中医学观察"
                "{{ isolation.q_under_centralised }}人；当日新增隔离{{ isolation.q_new }}人，解除隔离"
                "{{ isolation.q_released }}人，累计解除隔离{{ isolation.q_released_total }}人。")
-    _para(doc, "落实“一名村干部、一名村医”包保，每日两次随访测温。当日应随访{{ isolation.fu_due }}人次，已随访"
-               "{{ isolation.fu_done }}人次，说明原因未随访{{ isolation.fu_excused }}人次，未完成"
-               "{{ isolation.fu_open }}人次；随访发现发热{{ isolation.fu_fevers }}人，待转送发热门诊"
-               "{{ isolation.transfers_open }}人。")
+    _para(doc, "{% if followups_ok %}落实“一名村干部、一名村医”包保，每日两次随访测温。{% endif %}当日应随访"
+               "{{ isolation.fu_due }}人次，已随访{{ isolation.fu_done }}人次，说明原因未随访{{ isolation.fu_excused }}人次，"
+               "未完成{{ isolation.fu_open }}人次{% if not followups_ok %}，占应随访的{{ isolation.fu_open_share|percent }}"
+               "{% endif %}；随访发现发热{{ isolation.fu_fevers }}人，待转送发热门诊{{ isolation.transfers_open }}人。")
     _tag(doc, "{%p endif %}")
 
     _tag(doc, "{%p for chart in charts %}")
-    _para(doc, "{{ chart }}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    chart = _para(doc, "{{ chart }}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    chart.paragraph_format.line_spacing = 1.0  # an exact line height would crop the picture to one line
     _tag(doc, "{%p endfor %}")
 
     _tag(doc, "{%p if checkpoints %}")
     _heading(doc, "{{ no.checkpoints }}、卡点值守和重点场所管控情况")
     _para(doc, "{% if checkpoints.checkpoints_open is defined %}{{ area }}设卡{{ checkpoints.checkpoints_open }}个，"
-               "落实“五有”要求，24小时值守。{% endif %}"
+               "{% if checkpoints.checkpoints_failing %}其中{{ checkpoints.checkpoints_failing }}个“五有”不全。"
+               "{% else %}落实“五有”要求，24小时值守。{% endif %}{% endif %}"
                "{% if checkpoints.passage_persons is defined %}当日登记通行{{ checkpoints.passage_persons }}人次"
                "{% if checkpoints.passage_vehicles is defined %}、车辆{{ checkpoints.passage_vehicles }}车次{% endif %}，"
                "{% endif %}{% if checkpoints.turned_back_persons is defined %}劝返{{ checkpoints.turned_back_persons }}人次"
@@ -183,11 +221,36 @@ def build() -> Document:
     _tag(doc, "{%p endfor %}")
     _tag(doc, "{%p endif %}")
 
-    _tag(doc, "{%p if problems %}")
+    _tag(doc, "{%p if problems or shortfalls.any %}")
     _heading(doc, "{{ no.problems }}、存在的问题")
-    _tag(doc, "{%p for p in problems %}")
-    _para(doc, "{{ loop.index }}.{{ p.region }}：{{ p.text }}")
+    _tag(doc, "{%p for p in problems[:max_problems] %}")
+    _para(doc, "{{ loop.index }}.{{ p.where }}{% if p.count > 1 %}等{{ p.count }}{{ p.unit }}{% endif %}反映："
+               "{{ p.text }}")
     _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p if problems|length > max_problems %}")
+    _para(doc, "另有{{ problems|length - max_problems }}个问题，详见各地每日一报。")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if reports_late %}")
+    _para(doc, "每日一报：{% for key, what in [('reports_overdue', '逾期未报'), ('reports_late', '逾期报送')] %}"
+               "{% set r = shortfalls[key] %}{% if r.count %}{{ r.where }}{% if r.count > 1 %}等{{ r.count }}{{ r.unit }}"
+               "{% endif %}{{ what }}{% if key == 'reports_overdue' and shortfalls.reports_late.count %}；{% endif %}"
+               "{% endif %}{% endfor %}。")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if shortfalls.checks_missed %}")
+    _para(doc, "每天一查：当日漏查{{ screening.checks_missed }}人，其中{% for r in shortfalls.checks_missed[:max_regions] %}"
+               "{{ r.name }}{{ r.value }}人{% if not loop.last %}、{% endif %}{% endfor %}"
+               "{% if shortfalls.checks_missed|length > max_regions %}等{{ shortfalls.checks_missed|length }}"
+               "{{ shortfalls.child_unit }}{% endif %}。")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if shortfalls.followups_overdue %}")
+    _para(doc, "健康随访：逾期未随访{{ shortfalls.followups_overdue_total }}人次，其中"
+               "{% for r in shortfalls.followups_overdue[:max_regions] %}{{ r.name }}{{ r.value }}人次"
+               "{% if not loop.last %}、{% endif %}{% endfor %}{% if shortfalls.followups_overdue|length > max_regions %}"
+               "等{{ shortfalls.followups_overdue|length }}{{ shortfalls.child_unit }}{% endif %}。")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if shortfalls.checkpoints_failing %}")
+    _para(doc, "卡点值守：{{ shortfalls.checkpoints_failing }}个卡点“五有”不全。")
+    _tag(doc, "{%p endif %}")
     _tag(doc, "{%p endif %}")
 
     _tag(doc, "{%p if next_steps %}")
@@ -197,8 +260,8 @@ def build() -> Document:
     _tag(doc, "{%p endfor %}")
     _tag(doc, "{%p endif %}")
 
-    doc.add_paragraph()
-    end = _para(doc, "（{{ issuer }}办公室　{{ date }}印发）", indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT, size=Pt(14))
+    end = _para(doc, "（{{ issuer }}办公室　{{ date }}印发）", indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT, size=Pt(12))
+    end.paragraph_format.space_before = Pt(12)
     _red_rule(end)
     return doc
 

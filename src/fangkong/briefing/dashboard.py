@@ -34,6 +34,8 @@ from fangkong.screening.models import Category
 TREND_DAYS = 14
 # days before the dashboard's day whose open follow-ups count as overdue (fu_open of a past day)
 OVERDUE_DAYS = 14
+# the days of figures the dashboard and the brief read: the trend, and the overdue days before the day
+SERIES_DAYS = max(TREND_DAYS, OVERDUE_DAYS + 1)
 
 
 def registered() -> dict[str, Figure]:
@@ -64,7 +66,7 @@ class Series:
 def series(user, region_code: str, day: datetime.date, days: int = TREND_DAYS,
            child_keys: set[str] | frozenset = frozenset()) -> Series:
     """Every registered figure for `days` days ending on `day` for the region, and the figures `child_keys`
-    (flows and stocks) for each child region.
+    for each child region (a derived one needs the figures it is computed from among `child_keys`).
 
     At most five queries whatever the data size: the region with its children; for the region, the day
     counters of the run and the running sums up to the day before it (the stocks' starting point); the
@@ -74,7 +76,7 @@ def series(user, region_code: str, day: datetime.date, days: int = TREND_DAYS,
     figures = list(FIGURES)
     run = [day - datetime.timedelta(days=n) for n in range(days - 1, -1, -1)]
     values = _values_over(figures, run, [region.code])
-    child_figures = [f for f in figures if f.key in child_keys and not f.derive]
+    child_figures = [f for f in figures if f.key in child_keys]
     if child_figures and children:
         values.update(_values_over(child_figures, run, [c.code for c in children]))
     for child in children:
@@ -237,7 +239,7 @@ def dashboard(user, region_code: str, day: datetime.date, *, now: datetime.datet
     now = now or timezone.now()
     today = timezone.localdate(now)
     # one more day than the trend: the open follow-ups of the OVERDUE_DAYS days before `day`
-    s = series(user, region_code, day, days=max(TREND_DAYS, OVERDUE_DAYS + 1), child_keys={"fu_open"})
+    s = series(user, region_code, day, days=SERIES_DAYS, child_keys={"fu_open"})
     known = registered()
     code = s.region.code
     yesterday = day - datetime.timedelta(days=1)
@@ -258,13 +260,23 @@ def dashboard(user, region_code: str, day: datetime.date, *, now: datetime.datet
     if failing:
         alerts.append(Tile("checkpoints_failing", str(_("卡点“五有”不全")), failing, 0,
                            link_for("checkpoints_failing", code, day)))
-    rows = _region_rows(user, s, day, known, live=_overdue_now(user, code, now) if day == today else None)
-    chain = _chain_status(user, code, day)
-    if chain is not None:
-        _add_lateness(rows, chain)
+    rows, chain = attention(user, s, day, now)
     rows = [r for r in rows if r.overdue or r.late or r.missing]
     return Dashboard(region=s.region, day=day, tiles=tiles, trends=trends, days=trend_days, regions=rows,
                      alerts=alerts, chain=chain, late=late_regions(chain))
+
+
+def attention(user, s: Series, day: datetime.date, now: datetime.datetime) -> tuple[list[RegionRow], object]:
+    """Each child region of the series with its overdue follow-ups (live today, from the counters for a past
+    day) and its subtree's late and missing reports; and the report chain's status (None for roles that do
+    not read it). Read by the dashboard and the brief; `s` holds `fu_open` for the children."""
+    code = s.region.code
+    live = _overdue_now(user, code, now) if day == timezone.localdate(now) else None
+    rows = _region_rows(user, s, day, registered(), live=live)
+    chain = _chain_status(user, code, day, now)
+    if chain is not None:
+        _add_lateness(rows, chain)
+    return rows, chain
 
 
 def failing_checkpoints(region_code: str) -> int:
@@ -299,11 +311,11 @@ def _region_rows(user, s: Series, day: datetime.date, known, live: dict[str, int
     return rows
 
 
-def _chain_status(user, code: str, day: datetime.date):
+def _chain_status(user, code: str, day: datetime.date, now: datetime.datetime):
     """The report chain's per-level status (`reports.selectors.chain_status`), or None when the user's role does
     not read the chain."""
     try:
-        return chain_selectors.chain_status(user, code, day)
+        return chain_selectors.chain_status(user, code, day, now)
     except PermissionDenied:
         return None
 

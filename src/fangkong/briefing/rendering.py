@@ -1,5 +1,5 @@
 """The brief as a Word document: a docxtpl render of the template with the brief's context (brief_context)
-and its charts as PNG images (charts.png_lines), in a Jinja sandbox; the check an uploaded template must
+and its charts as one PNG image (charts.png_panels), in a Jinja sandbox; the check an uploaded template must
 pass before it is used; the exporter and time written into the document's properties."""
 
 import datetime
@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from jinja2.exceptions import UndefinedError
 
 from fangkong.core import spreadsheets
 
@@ -29,14 +30,26 @@ def render(template: bytes, context: dict, *, with_charts: bool = True) -> bytes
     context = dict(context)
     days = [datetime.date.fromisoformat(context["day"]) - datetime.timedelta(days=n)
             for n in range(len(context["trends"][0]["lines"][0][1]) - 1, -1, -1)] if context.get("trends") else []
-    context["charts"] = [InlineImage(tpl, io.BytesIO(charts.png_lines(t["title"], days, t["lines"])), width=Mm(150))
-                         for t in context.get("trends", [])] if with_charts else []
+    # the trends side by side in one picture, the width of the text (a list: a template may loop over it)
+    panels = [(t["title"], t["lines"]) for t in context.get("trends", [])]
+    context["charts"] = [InlineImage(tpl, io.BytesIO(charts.png_panels(days, panels)), width=Mm(150))] \
+        if with_charts and panels else []
     # An uploaded template is code: the sandbox lets it read the figures it is given and call nothing else
     # (no attribute walk to Python's internals, ranges capped), so an admin's upload cannot run programs.
-    tpl.render(context, jinja_env=ImmutableSandboxedEnvironment(), autoescape=True)
+    env = ImmutableSandboxedEnvironment()
+    env.filters["percent"] = percent
+    tpl.render(context, jinja_env=env, autoescape=True)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
+
+
+def percent(value, digits: int = 1) -> str:
+    """A share as the brief writes it: 0.0312 → "3.1%" (the template's `|percent` filter)."""
+    try:
+        return f"{float(value) * 100:.{int(digits)}f}%"
+    except (TypeError, ValueError, UndefinedError):
+        return ""
 
 
 def check_template(content: bytes) -> None:
