@@ -1,5 +1,6 @@
 """工作简报 end to end: headquarters opens the dashboard, goes to the brief, writes the next steps and
-downloads the Word document; the file is a valid .docx with the title, the issue and today's figures."""
+downloads the Word document; the file is a valid .docx with the title, the issue, today's figures and its
+chart."""
 
 import io
 
@@ -44,3 +45,5 @@ def test_headquarters_downloads_the_brief(page, live_server):
     assert text[0] == "疫情防控工作简报" and text[1] == "第1期"
     assert any("当日走访17户" in line for line in text)
     assert "一是继续严格卡点管控。" in text
+    assert not any("存在问题：无" in line for line in text)
+    assert len(doc.inline_shapes) == 1  # the trend charts, side by side in one picture
