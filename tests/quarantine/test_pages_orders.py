@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fangkong.accounts.models import Role
+from fangkong.core import paging
 from fangkong.core.forms import moment_text
-from fangkong.quarantine import selectors, services
+from fangkong.quarantine import services
 from fangkong.quarantine.models import NucleicAcidTest, Quarantine, QuarantineStatus
 from fangkong.quarantine.schedule import day_start
 from tests import factories as f
@@ -64,7 +65,7 @@ def _names(response) -> list[str]:
 
 
 def test_orders_list_is_keyset_paged(hq, cadre, doctor, login, monkeypatch):
-    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
     made = [start(hq, key_person(arrival=days_ago(2), name=f"人{n}"), cadre=cadre, doctor=doctor) for n in range(3)]
     client = login(hq)
     first = client.get(ORDERS)

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from fangkong.core.paging import id_or_404, page_limit
 from fangkong.core.region_codes import within
 
 from . import permissions
@@ -32,11 +33,11 @@ def users_page(user, *, q: str = "", role: str = "", after: int | None = None, l
     outside the viewer's scope."""
     qs = users_for(user, q=q, role=role)
     if after:
-        last = users_for(user).filter(pk=after).values_list("region_id", "username").first()
+        last = users_for(user).filter(pk=id_or_404(after)).values_list("region_id", "username").first()
         if last is None:
             raise Http404
         qs = qs.filter(Q(region_id__gt=last[0]) | Q(region_id=last[0], username__gt=last[1]))
-    return list(qs[:max(1, min(int(limit or USER_PAGE), MAX_USER_PAGE))])
+    return list(qs[:page_limit(limit, USER_PAGE, MAX_USER_PAGE)])
 
 
 def user_for(user, pk: int) -> User:

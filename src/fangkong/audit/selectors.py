@@ -13,7 +13,7 @@ from .models import AuditEntry
 def audit_entries_for(user, *, action: str = "", actor: str = "", object_type: str = "", source: str = "",
                       region: str = "", date_from: datetime.date | None = None,
                       date_to: datetime.date | None = None) -> QuerySet[AuditEntry]:
-    """Entries in the user's subtree, newest first.
+    """Entries in the user's subtree, newest first (ids grow with time: a keyset page is core.paging.page_after).
 
     Entries without a region (code-table imports, system jobs) are visible only to an
     admin whose scope is the top of the tree they administer, i.e. never to a township admin.
@@ -39,11 +39,4 @@ def audit_entries_for(user, *, action: str = "", actor: str = "", object_type: s
         qs = qs.filter(at__date__gte=date_from)
     if date_to:
         qs = qs.filter(at__date__lte=date_to)
-    return qs.order_by("-id")
-
-
-def page_after(qs: QuerySet[AuditEntry], after_id: int | None, limit: int = 50) -> list[AuditEntry]:
-    """Keyset page: entries older than `after_id` (ids grow with time)."""
-    if after_id:
-        qs = qs.filter(id__lt=after_id)
-    return list(qs.select_related("region")[:limit])
+    return qs.select_related("region").order_by("-id")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.core import paging
 from fangkong.core import region_codes as codes
 from fangkong.core.days import day_problem
 from fangkong.core.exports import XLSX_TYPE, Sheet, choice_labels, workbook_bytes
@@ -53,12 +54,12 @@ def entry_list(request):
     for message in errors:
         messages.error(request, message)
     after = request.GET.get("after", "")
-    entries = [] if errors else selectors.page_after(qs, int(after) if after.isdigit() else None, limit=50)
+    entries = [] if errors else paging.page_after(qs, after)
     query = request.GET.copy()
     query.pop("after", None)
     return render(request, "audit/list.html", {
         "entries": entries, "filters": filters, "sources": Source.choices,
-        "next_after": entries[-1].id if len(entries) == 50 else None, "query": query.urlencode(),
+        "next_after": entries[-1].id if len(entries) == paging.PAGE_SIZE else None, "query": query.urlencode(),
     })
 
 
@@ -69,7 +70,7 @@ def entry_export(request):
         selectors.audit_entries_for(request.user)  # permission first: 403 rather than a hint
         # the list page with the same query shows what is wrong with it
         return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
-    qs = selectors.audit_entries_for(request.user, **filters).select_related("region")
+    qs = selectors.audit_entries_for(request.user, **filters)
     if qs.values_list("pk", flat=True)[EXPORT_LIMIT:EXPORT_LIMIT + 1]:  # one row past the limit, not a count
         messages.error(request, _("符合条件的记录超过 %(limit)s 条，无法一次导出：请缩小日期范围或增加筛选条件后再导出。")
                        % {"limit": f"{EXPORT_LIMIT:,}"})

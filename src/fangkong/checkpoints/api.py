@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Router
 from ninja.responses import Status
 
+from fangkong.core import paging
 from fangkong.core.api import ErrorOut, idempotency_key
 from fangkong.core.days import Day
 from fangkong.core.rate_limit import RateLimited
@@ -58,7 +59,7 @@ def list_checkpoints(request, status: str = "", kind: str = "", region: str = ""
     """Checkpoints in scope by id, a keyset page at a time (`after` = the last id seen)."""
     items = selectors.page_after(selectors.checkpoints_for(request.user, status=status, kind=kind, region=region),
                                  after, limit)
-    full = len(items) == selectors.page_limit(limit)
+    full = len(items) == paging.page_limit(limit)
     return {"items": [checkpoint_out(c) for c in items], "next_after": items[-1].pk if full else None}
 
 
@@ -72,7 +73,7 @@ def create_checkpoint(request, payload: CheckpointIn):
 def failing_checkpoints(request, after: int | None = None, limit: int = selectors.PAGE_SIZE):
     """Open checkpoints whose latest five-haves inspection failed an item (`last_inspection.failing`)."""
     items = selectors.failing_checkpoints(request.user, after=after, limit=limit)
-    full = len(items) == selectors.page_limit(limit)
+    full = len(items) == paging.page_limit(limit)
     return {"items": [checkpoint_out(c) for c in items], "next_after": items[-1].pk if full else None}
 
 

@@ -21,11 +21,15 @@ def page_limit(limit, default: int | None = None, most: int | None = None) -> in
 
 
 def id_or_404(value) -> int:
-    """An id from a URL or query: anything but a whole number is a row that does not exist."""
+    """An id from a URL or query, as the database holds it (a positive 64-bit integer): anything else is a row
+    that does not exist. (A larger number would reach the database driver, which cannot convert it.)"""
     try:
-        return int(value)
+        pk = int(value)
     except (TypeError, ValueError):
         raise Http404 from None
+    if not 0 < pk < 2**63:
+        raise Http404
+    return pk
 
 
 def page_after(qs: QuerySet, after=None, limit=None, *, most: int | None = None) -> list:

@@ -18,14 +18,12 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import permissions
+from fangkong.core.paging import PAGE_SIZE, page_limit
 from fangkong.core.region_codes import within
 from fangkong.core.text import clean_name
 
 from . import identity
 from .models import Household, IdType, Person, RegistrationReview, ReviewStatus
-
-PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
 
 
 @dataclass
@@ -41,7 +39,7 @@ def _keyset_page(qs: QuerySet, after: str, limit: int) -> Page:
         # region >= r AND (region > r OR id > i): the index range starts at r, one region is filtered
         qs = qs.filter(Q(region_id__gt=region_code) | Q(region_id=region_code, pk__gt=int(pk)),
                        region_id__gte=region_code)
-    limit = max(1, min(int(limit), MAX_PAGE_SIZE))
+    limit = page_limit(limit)
     rows = list(qs.order_by("region_id", "pk")[: limit + 1])
     last = rows[limit - 1] if len(rows) > limit else None
     return Page(rows[:limit], f"{last.region_id}:{last.pk}" if last else None)
@@ -185,7 +183,7 @@ def _duplicate_groups(user, rule: str, limit: int) -> list[Q]:
 
 def duplicate_pairs_for(user, *, limit: int = 50) -> list[DuplicatePair]:
     """Candidate pairs in scope, at most `limit` groups per rule (so a few bounded queries)."""
-    limit = max(1, min(int(limit), MAX_PAGE_SIZE))
+    limit = page_limit(limit)
     pairs: dict[tuple[int, int], DuplicatePair] = {}
     for rule in DuplicateRule:
         groups = _duplicate_groups(user, rule, limit)
@@ -218,14 +216,14 @@ def reviews_to_decide(user, *, limit: int = PAGE_SIZE) -> list[RegistrationRevie
         return []
     qs = (RegistrationReview.objects.filter(within(user.region_id, "review_region"), status=ReviewStatus.OPEN)
           .select_related("person", "person__region", "region", "submitted_by"))
-    return list(qs.order_by("review_region_id", "status", "id")[:max(1, min(int(limit), MAX_PAGE_SIZE))])
+    return list(qs.order_by("review_region_id", "status", "id")[:page_limit(limit)])
 
 
 def submissions_of(user, *, limit: int = PAGE_SIZE) -> list[RegistrationReview]:
     """The user's own submissions, newest first. The person is not loaded: a submitter sees what they
     submitted and how it was decided, never the person's record."""
     qs = RegistrationReview.objects.filter(submitted_by=user).select_related("region", "decided_by")
-    return list(qs.order_by("-id")[:max(1, min(int(limit), MAX_PAGE_SIZE))])
+    return list(qs.order_by("-id")[:page_limit(limit)])
 
 
 def review_for(user, pk) -> RegistrationReview:

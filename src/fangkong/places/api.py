@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
+from fangkong.core import paging
 from fangkong.core.api import ErrorOut, idempotency_key
 from fangkong.core.clients import client_ip
 from fangkong.core.days import Day
@@ -73,7 +74,7 @@ def list_places(request, region: str = "", kind: str = "", closed: bool | None =
                 after: int | None = None, limit: int = selectors.PAGE_SIZE):
     """Places in scope by id, a keyset page at a time (`after` = the last id seen)."""
     items = selectors.places_for(request.user, region=region, kind=kind, closed=closed, q=q, after=after, limit=limit)
-    full = len(items) == selectors.page_limit(limit)
+    full = len(items) == paging.page_limit(limit)
     return {"items": [place_out(p) for p in items], "next_after": items[-1].pk if full else None}
 
 

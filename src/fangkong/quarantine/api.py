@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import Router
 from ninja.responses import Status
 
+from fangkong.core import paging
 from fangkong.core.api import ErrorOut
 
 from . import selectors, services
@@ -81,11 +82,11 @@ def update_policy(request, category: str, payload: PolicyPatch):
 
 @router.get("/orders", response={200: OrderPage, **READ})
 def list_orders(request, status: str = "", kind: str = "", region: str = "", mine: bool = False,
-                after: int | None = None, limit: int = selectors.PAGE_SIZE):
+                after: int | None = None, limit: int = paging.PAGE_SIZE):
     """Orders in scope, newest first, a keyset page at a time (`after` = the last id seen)."""
     qs = selectors.quarantines_for(request.user, status=status, kind=kind, region=region, mine=mine)
-    items = selectors.page_after(qs, after, limit)
-    full = len(items) == selectors.page_limit(limit)
+    items = paging.page_after(qs, after, limit)
+    full = len(items) == paging.page_limit(limit)
     return {"items": [order_out(q) for q in items], "next_after": items[-1].pk if full else None}
 
 
@@ -180,7 +181,7 @@ def excuse_follow_up(request, follow_up_id: int, payload: ExcuseIn):
 
 @router.get("/follow-ups/due", response={200: list[FollowUpOut], **READ})
 def due_follow_ups(request, region: str = "", mine: bool = False, overdue: bool = False,
-                   limit: int = selectors.PAGE_SIZE):
+                   limit: int = paging.PAGE_SIZE):
     """Due now and overdue follow-ups (oldest first): mine, or in scope / a region of it."""
     now = timezone.now()
     rows = selectors.due_follow_ups(request.user, now=now, region=region, mine=mine, overdue_only=overdue,
@@ -209,9 +210,9 @@ def due_by_region(request, region: str = ""):
 
 @router.get("/transfers", response={200: list[TransferOut], **READ})
 def list_transfers(request, status: str = "", open: bool = False, region: str = "", after: int | None = None,
-                   limit: int = selectors.PAGE_SIZE):
+                   limit: int = paging.PAGE_SIZE):
     qs = selectors.transfers_for(request.user, status=status, open_only=open, region=region)
-    return [transfer_out(t) for t in selectors.page_after(qs, after, limit)]
+    return [transfer_out(t) for t in paging.page_after(qs, after, limit)]
 
 
 @router.get("/transfers/{transfer_id}", response={200: TransferOut, **READ})
@@ -237,7 +238,7 @@ def close_transfer(request, transfer_id: int, payload: TransferCloseIn):
 @router.get("/sites", response={200: list[SiteOut], **READ})
 def list_sites(request):
     """Sites with capacity and occupancy (the sites of the regions above the caller's included)."""
-    return [site_out(s) for s in selectors.sites_for(request.user)[:selectors.MAX_PAGE]]
+    return [site_out(s) for s in selectors.sites_for(request.user)[:paging.MAX_PAGE]]
 
 
 @router.post("/sites", response={201: SiteDetailOut, **WRITE})

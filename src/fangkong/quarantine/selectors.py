@@ -33,6 +33,7 @@ from django.utils import timezone
 from fangkong.accounts.models import Role, User
 from fangkong.core import region_codes as codes
 from fangkong.core import rows
+from fangkong.core.paging import PAGE_SIZE, id_or_404, page_limit
 from fangkong.core.region_codes import within
 from fangkong.people.models import Person
 from fangkong.regions.models import Region
@@ -52,16 +53,6 @@ from .models import (
     TransferStatus,
 )
 from .schedule import GRACE, day_bounds, local_day, slot_state
-
-PAGE_SIZE = 50
-MAX_PAGE = 200
-
-
-def page_limit(limit) -> int:
-    try:
-        return max(1, min(int(limit or PAGE_SIZE), MAX_PAGE))
-    except (TypeError, ValueError):
-        return PAGE_SIZE
 
 
 def require_reader(user) -> None:
@@ -85,18 +76,6 @@ def _scope(user) -> Q:
     if user.role == Role.DOCTOR:
         found |= Q(doctor=user)
     return found
-
-
-def _int(pk) -> int:
-    """An id as the database holds it (a 64-bit integer); anything else names no record: 404. Raw SQL
-    (`order_to_record`) would pass a larger number to the driver, which cannot convert it."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk < 2**63:
-        raise Http404
-    return pk
 
 
 # Policies ---------------------------------------------------------------------------------------
@@ -132,16 +111,9 @@ def quarantines_for(user, *, status: str = "", kind: str = "", region: str = "",
     return qs.order_by("-id")
 
 
-def page_after(qs: QuerySet, after=None, limit=PAGE_SIZE) -> list:
-    """Keyset page of a newest-first list: rows older than the id `after`."""
-    if after:
-        qs = qs.filter(id__lt=_int(after))
-    return list(qs[:page_limit(limit)])
-
-
 def quarantine_for(user, pk) -> Quarantine:
     try:
-        return quarantines_for(user).get(pk=_int(pk))
+        return quarantines_for(user).get(pk=id_or_404(pk))
     except Quarantine.DoesNotExist:
         raise Http404 from None
 
@@ -156,7 +128,7 @@ def order_to_record(user, pk) -> Quarantine:
     """
     require_reader(user)
     with connection.cursor() as cursor:
-        cursor.execute(_order_to_record_sql(connection.vendor), [_int(pk)])
+        cursor.execute(_order_to_record_sql(connection.vendor), [id_or_404(pk)])
         row = cursor.fetchone()
     if row is None:
         raise Http404
@@ -203,7 +175,7 @@ def responsible_candidates(user, region_code: str) -> dict[str, list[User]]:
 def follow_up_for(user, pk) -> FollowUp:
     require_reader(user)
     try:
-        return FollowUp.objects.select_related("quarantine__key_person__person").get(_scope(user), pk=_int(pk))
+        return FollowUp.objects.select_related("quarantine__key_person__person").get(_scope(user), pk=id_or_404(pk))
     except FollowUp.DoesNotExist:
         raise Http404 from None
 
@@ -367,7 +339,7 @@ def transfers_for(user, *, status: str = "", open_only: bool = False, region: st
 
 def transfer_for(user, pk) -> TransferRequest:
     try:
-        return transfers_for(user).get(pk=_int(pk))
+        return transfers_for(user).get(pk=id_or_404(pk))
     except TransferRequest.DoesNotExist:
         raise Http404 from None
 
@@ -394,7 +366,7 @@ def sites_for(user) -> QuerySet[ObservationSite]:
 
 def site_for(user, pk) -> ObservationSite:
     try:
-        return sites_for(user).get(pk=_int(pk))
+        return sites_for(user).get(pk=id_or_404(pk))
     except ObservationSite.DoesNotExist:
         raise Http404 from None
 
@@ -409,7 +381,7 @@ def rooms_of(site: ObservationSite) -> list[Room]:
 
 def room_for(user, pk) -> Room:
     require_reader(user)
-    room = Room.objects.select_related("site").filter(pk=_int(pk)).first()
+    room = Room.objects.select_related("site").filter(pk=id_or_404(pk)).first()
     if room is None:
         raise Http404
     site_for(user, room.site_id)

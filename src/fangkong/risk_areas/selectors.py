@@ -7,6 +7,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from fangkong.core.paging import id_or_404
+
 from . import permissions
 from .models import RiskArea
 
@@ -23,8 +25,8 @@ def risk_areas_for(user, *, current_only: bool = False, day=None) -> QuerySet[Ri
 
 def risk_area_for(user, pk) -> RiskArea:
     try:
-        return risk_areas_for(user).get(pk=int(pk))
-    except (RiskArea.DoesNotExist, TypeError, ValueError):
+        return risk_areas_for(user).get(pk=id_or_404(pk))
+    except RiskArea.DoesNotExist:
         raise Http404 from None
 
 

@@ -68,8 +68,8 @@ def key_persons_for(user) -> QuerySet[KeyPerson]:
 
 def key_person_for(user, pk) -> KeyPerson:
     try:
-        return key_persons_for(user).get(pk=int(pk))
-    except (KeyPerson.DoesNotExist, ValueError, TypeError):
+        return key_persons_for(user).get(pk=id_or_404(pk))
+    except KeyPerson.DoesNotExist:
         raise Http404 from None
 
 
@@ -114,8 +114,8 @@ def checks_of(key_person: KeyPerson, limit: int = 31) -> list[DailyCheck]:
 def check_for(user, pk) -> DailyCheck:
     require_reader(user)
     try:
-        return DailyCheck.objects.filter(within(user.region_id)).select_related("key_person").get(pk=int(pk))
-    except (DailyCheck.DoesNotExist, ValueError, TypeError):
+        return DailyCheck.objects.filter(within(user.region_id)).select_related("key_person").get(pk=id_or_404(pk))
+    except DailyCheck.DoesNotExist:
         raise Http404 from None
 
 
@@ -136,11 +136,9 @@ def today_list(user, *, day: datetime.date, mine: bool = False, pending: bool = 
     with that day's check (`today_temperature`, `today_check_id`: None when not yet checked)."""
     todays = DailyCheck.objects.filter(key_person=OuterRef("pk"), checked_on=day)
     qs = _today_queryset(user, day, mine=mine, pending=pending)
-    if after:
-        qs = qs.filter(pk__gt=int(after))
     qs = qs.annotate(today_temperature=Subquery(todays.values("temperature")[:1]),
                      today_check_id=Subquery(todays.values("pk")[:1]))
-    items = list(qs.order_by("pk")[:page_limit(limit)])
+    items = page_after(qs.order_by("pk"), after, limit)
     for kp in items:  # SQLite gives an annotated decimal unrounded (37.8000000000000)
         if kp.today_temperature is not None:
             kp.today_temperature = Decimal(kp.today_temperature).quantize(TENTH)
@@ -202,8 +200,8 @@ def sweep_page(user, *, after: int | None = None, limit=None) -> list[Sweep]:
 
 def sweep_for(user, pk) -> Sweep:
     try:
-        return sweeps_for(user).get(pk=int(pk))
-    except (Sweep.DoesNotExist, ValueError, TypeError):
+        return sweeps_for(user).get(pk=id_or_404(pk))
+    except Sweep.DoesNotExist:
         raise Http404 from None
 
 
@@ -265,17 +263,15 @@ def households_not_visited(user, sweep: Sweep, region: Region, *, after=None, li
     visited = HouseholdVisit.objects.filter(sweep=sweep, household=OuterRef("pk"))
     qs = (Household.objects.filter(within(region)).filter(within(sweep_root(user, sweep)))
           .exclude(Exists(visited)).select_related("region"))
-    if after:
-        qs = qs.filter(pk__gt=int(after))
-    return list(qs.order_by("pk")[:page_limit(limit)])
+    return page_after(qs.order_by("pk"), after, limit)
 
 
 def household_for_visit(user, sweep: Sweep, pk) -> Household:
     """A household the user may visit in this sweep (404 otherwise)."""
     root = sweep_root(user, sweep)
     try:
-        return Household.objects.filter(within(root)).select_related("region").get(pk=int(pk))
-    except (Household.DoesNotExist, ValueError, TypeError):
+        return Household.objects.filter(within(root)).select_related("region").get(pk=id_or_404(pk))
+    except Household.DoesNotExist:
         raise Http404 from None
 
 
@@ -286,8 +282,8 @@ def visit_of(sweep: Sweep, household: Household) -> HouseholdVisit | None:
 def visit_for(user, pk) -> HouseholdVisit:
     require_reader(user)
     try:
-        return HouseholdVisit.objects.filter(within(user.region_id)).select_related("sweep").get(pk=int(pk))
-    except (HouseholdVisit.DoesNotExist, ValueError, TypeError):
+        return HouseholdVisit.objects.filter(within(user.region_id)).select_related("sweep").get(pk=id_or_404(pk))
+    except HouseholdVisit.DoesNotExist:
         raise Http404 from None
 
 

@@ -20,31 +20,16 @@ from django.utils import timezone
 
 from fangkong.accounts.models import Role, User
 from fangkong.core import region_codes as codes
+from fangkong.core.paging import MAX_PAGE, PAGE_SIZE, id_or_404, page_after
 from fangkong.core.process_cache import ProcessCache
 from fangkong.core.region_codes import within
 
 from .. import permissions
 from ..models import Checkpoint, CheckpointStatus, DutyShift, FiveHavesInspection
 
-PAGE_SIZE = 50
-MAX_PAGE = 200
 # duty shifts shown on a checkpoint: those ending in the last day and those starting in the next week
 SHIFTS_BACK = datetime.timedelta(hours=24)
 SHIFTS_AHEAD = datetime.timedelta(days=7)
-
-
-def page_limit(limit) -> int:
-    try:
-        return max(1, min(int(limit or PAGE_SIZE), MAX_PAGE))
-    except (TypeError, ValueError):
-        return PAGE_SIZE
-
-
-def as_int(pk) -> int:
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
 
 
 def require_viewer(user) -> None:
@@ -67,16 +52,9 @@ def checkpoints_for(user, *, status: str = "", kind: str = "", region: str = "")
     return qs.order_by("id")
 
 
-def page_after(qs: QuerySet, after=None, limit=PAGE_SIZE) -> list:
-    """Keyset page of an id-ordered list: rows after the id `after`."""
-    if after:
-        qs = qs.filter(id__gt=as_int(after))
-    return list(qs[:page_limit(limit)])
-
-
 def checkpoint_for(user, pk) -> Checkpoint:
     try:
-        return checkpoints_for(user).get(pk=as_int(pk))
+        return checkpoints_for(user).get(pk=id_or_404(pk))
     except Checkpoint.DoesNotExist:
         raise Http404 from None
 
@@ -116,7 +94,7 @@ post_delete.connect(_checkpoint_written, sender=Checkpoint, dispatch_uid="checkp
 def passage_checkpoint(user, pk) -> Checkpoint:
     """The checkpoint a passage is registered at (lean and cached, see the module's docstring), in scope."""
     require_viewer(user)
-    found = lean_checkpoint(as_int(pk))
+    found = lean_checkpoint(id_or_404(pk))
     if found is None or not codes.is_within(found.region_id, user.region_id):
         raise Http404
     return found
@@ -148,7 +126,7 @@ def on_duty(shifts: list[DutyShift], now=None) -> list[DutyShift]:
 
 def shift_for(user, pk) -> DutyShift:
     require_viewer(user)
-    found = (DutyShift.objects.filter(within(user.region_id, "checkpoint__region"), pk=as_int(pk))
+    found = (DutyShift.objects.filter(within(user.region_id, "checkpoint__region"), pk=id_or_404(pk))
              .select_related("checkpoint", "staff").first())
     if found is None:
         raise Http404

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from fangkong.core.days import day_bounds, moment_problem
 from fangkong.core.health import fever_threshold
+from fangkong.core.paging import PAGE_SIZE, id_or_404, page_limit
 from fangkong.people.models import Person
 
 from .. import permissions
 from ..models import Checkpoint, Outcome, Passage
-from .checkpoints import PAGE_SIZE, as_int, page_limit
 
 FIGURE_KEYS = ("persons", "vehicles", "turned_back_persons", "turned_back_vehicles", "fevers", "risk_arrivals")
 
@@ -61,7 +61,7 @@ def passages_of_day(checkpoint: Checkpoint, day: datetime.date, *, before: str =
             raise Http404 from None
         if moment_problem(at):  # not a cursor this function made
             raise Http404
-        qs = qs.filter(Q(passed_at__lt=at) | Q(passed_at=at, id__lt=as_int(pk)))
+        qs = qs.filter(Q(passed_at__lt=at) | Q(passed_at=at, id__lt=id_or_404(pk)))
     limit = page_limit(limit)
     rows = list(qs.order_by("-passed_at", "-id")[:limit])
     cursor = f"{rows[-1].passed_at.isoformat()}|{rows[-1].pk}" if len(rows) == limit else ""

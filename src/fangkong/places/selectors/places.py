@@ -12,22 +12,14 @@ from django.utils import timezone
 
 from fangkong.checkpoints.models import Checkpoint
 from fangkong.core import region_codes as codes
+from fangkong.core.paging import PAGE_SIZE, page_after, page_limit
 from fangkong.core.region_codes import within
 from fangkong.regions.models import Region
 
 from .. import permissions
 from ..models import ClosureOrder, HygieneLog, Place
 
-PAGE_SIZE = 50
-MAX_PAGE = 200
 TOWNSHIP_PREFIX = codes.PREFIX_LENGTH[codes.TOWNSHIP]
-
-
-def page_limit(limit) -> int:
-    try:
-        return max(1, min(int(limit or PAGE_SIZE), MAX_PAGE))
-    except (TypeError, ValueError):
-        return PAGE_SIZE
 
 
 def require_viewer(user) -> None:
@@ -62,12 +54,7 @@ def places_for(user, *, region: str = "", kind: str = "", closed: bool | None = 
     q = " ".join((q or "").split())
     if q:
         qs = qs.filter(name__contains=q)
-    if after not in (None, ""):
-        try:
-            qs = qs.filter(id__gt=int(after))
-        except (TypeError, ValueError):
-            pass
-    return list(qs.select_related("region").order_by("id")[:page_limit(limit)])
+    return page_after(qs.select_related("region").order_by("id"), after, limit)
 
 
 def place_for(user, pk) -> Place:
@@ -142,16 +129,9 @@ def hygiene_compliance(user, *, day: datetime.date | None = None, region: str = 
     names = dict(Region.objects.filter(code__in=full_codes.values()).values_list("code", "name"))
     rows = [TownshipRow(full_codes[t], names.get(full_codes[t], full_codes[t]), totals[t], gaps.get(t, 0))
             for t in sorted(totals)]
-    page_qs = missing
-    if after not in (None, ""):
-        try:
-            page_qs = page_qs.filter(id__gt=int(after))
-        except (TypeError, ValueError):
-            pass
-    size = page_limit(limit)
-    page = list(page_qs.select_related("region").order_by("id")[:size])
+    page = page_after(missing.select_related("region").order_by("id"), after, limit)
     return Compliance(day, rows, sum(totals.values()), sum(gaps.values()), page,
-                      page[-1].pk if len(page) == size else None)
+                      page[-1].pk if len(page) == page_limit(limit) else None)
 
 
 def township_choices(user) -> list[Region]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.accounts import permissions as account_permissions
+from fangkong.core import paging
 from fangkong.core.forms import apply_service_error
 from fangkong.screening import selectors as screening_selectors
 
@@ -47,7 +48,7 @@ def places(request):
                "q": g.get("q", "")}
     found = selectors.places_for(user, region=filters["region"], kind=filters["kind"],
                                  closed=_closed_param(filters["closed"]), q=filters["q"], after=g.get("after"))
-    size = selectors.page_limit(None)
+    size = paging.page_limit(None)
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     return render(request, "places/place_list.html", {
         "places": found, "filters": filters, "kinds": PlaceKind.choices,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.accounts import permissions as account_permissions
+from fangkong.core import paging
 from fangkong.core.docx import DOCX_TYPE
 from fangkong.core.forms import apply_service_error, moment_text
 from fangkong.core.validation import as_moment
@@ -44,11 +45,11 @@ def orders(request):
                "region": request.GET.get("region", "")}
     mine = request.GET.get("mine") == "1"
     qs = selectors.quarantines_for(user, **filters, mine=mine)
-    items = selectors.page_after(qs, int_param(request, "after"), selectors.PAGE_SIZE)
+    items = paging.page_after(qs, int_param(request, "after"), paging.PAGE_SIZE)
     return render(request, "quarantine/orders.html", {
         "items": items, **filters, "mine": mine, "statuses": QuarantineStatus.choices, "kinds": Kind.choices,
         "regions": screening_selectors.filter_regions(user),
-        "next_after": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
+        "next_after": items[-1].pk if len(items) == paging.PAGE_SIZE else None,
     })
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from fangkong.core import paging
 from fangkong.core.forms import apply_service_error
 from fangkong.screening import selectors as screening_selectors
 
@@ -24,7 +25,7 @@ WAITING_SHOWN = 100
 @require_GET
 def sites(request):
     user = request.user
-    found = list(selectors.sites_for(user)[:selectors.MAX_PAGE])
+    found = list(selectors.sites_for(user)[:paging.MAX_PAGE])
     for s in found:
         s.free = s.capacity - s.occupied
     return render(request, "quarantine/sites.html", {"sites": found, "can_manage": permissions.can_manage_sites(user)})

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from fangkong.core import paging
+
 from .. import permissions, selectors, services
 from ..forms import AssignForm, CloseForm
 from ..models import TransferStatus
@@ -41,7 +43,7 @@ def transfers(request):
     region = request.GET.get("region", "")
     qs = selectors.transfers_for(user, status="" if status in ("", "all") else status,
                                  open_only=status == "", region=region)
-    items = selectors.page_after(qs, int_param(request, "after"), selectors.PAGE_SIZE)
+    items = paging.page_after(qs, int_param(request, "after"), paging.PAGE_SIZE)
     can_handle = permissions.can_handle_transfers(user)
     cache: dict = {}
     for t in items:
@@ -52,7 +54,7 @@ def transfers(request):
     return render(request, "quarantine/transfers.html", {
         "items": items, "status": status, "region": region, "statuses": TransferStatus.choices,
         "region_name": selectors.region_in_view(user, region).name if region else "",
-        "next_after": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
+        "next_after": items[-1].pk if len(items) == paging.PAGE_SIZE else None,
         "here": request.get_full_path(),
     })
 

@@ -1,6 +1,7 @@
 from django.http import Http404
 
 from fangkong.accounts import permissions as account_permissions
+from fangkong.core.paging import id_or_404
 from fangkong.core.region_codes import within
 from fangkong.people.models import Person
 from fangkong.places.models import CheckIn
@@ -15,8 +16,8 @@ def check_in_for(user, pk) -> CheckIn:
         raise Http404
     try:
         return (CheckIn.objects.filter(within(user.region_id)).select_related("place", "checkpoint", "person")
-                .get(pk=int(pk)))
-    except (CheckIn.DoesNotExist, TypeError, ValueError):
+                .get(pk=id_or_404(pk)))
+    except CheckIn.DoesNotExist:
         raise Http404 from None
 
 

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from fangkong.core import region_codes as codes
+from fangkong.core.paging import page_limit
 from fangkong.core.region_codes import within
 from fangkong.regions.models import Region
 from fangkong.screening.models import ArrivalTask, TaskKind, TaskStatus
@@ -25,6 +26,7 @@ from fangkong.screening.models import ArrivalTask, TaskKind, TaskStatus
 from .. import permissions
 from ..services.reconciliation import default_hours, listing, tasks_entries
 
+# A page of the report holds more than a list's (core.paging): a village's tasks are read in one go.
 PAGE_SIZE = 100
 MAX_PAGE = 500
 
@@ -93,7 +95,7 @@ def _parse_after(after: str | None) -> tuple[str, int] | None:
 def report(user, *, township: str = "", after: str | None = None, limit: int = PAGE_SIZE) -> Report:
     """One page of the report: open `unlisted` tasks of the scope (or of one township in it) by village."""
     require_viewer(user)
-    limit = max(1, min(int(limit or PAGE_SIZE), MAX_PAGE))
+    limit = page_limit(limit, PAGE_SIZE, MAX_PAGE)
     qs = _open_unlisted(user)
     township_region = None
     if township:
