@@ -114,3 +114,18 @@ def test_every_headline_figure_of_the_roll_up_is_stated_in_the_brief(tree):
     for tile in tiles:
         assert tile.value >= 100, tile.key
         assert re.search(rf"(?<!\d){tile.value}(?!\d)", text), f"{tile.label} {tile.value} is not in the brief"
+
+
+def test_places_with_every_hygiene_log_are_said_to_keep_the_three_ones(tree):
+    county()
+    add(f.VILLAGE_A1, "place_new", 3, BEFORE)
+    add(f.VILLAGE_A1, "hygiene_log", 3)
+    assert "落实“一日一清洗、一日一消毒、一日一巡查”，当日记录清洗消毒3次，未报记录场所0个" in brief_text()
+
+
+def test_places_missing_their_hygiene_log_are_stated_without_the_claim(tree):
+    county()
+    add(f.VILLAGE_A1, "place_new", 3, BEFORE)
+    add(f.VILLAGE_A1, "hygiene_log", 1)
+    text = brief_text()
+    assert "一日一清洗" not in text and "当日记录清洗消毒1次，未报记录场所2个" in text

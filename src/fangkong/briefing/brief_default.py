@@ -185,9 +185,10 @@ def build() -> Document:
                "{% endif %}")
     _para(doc, "{% if checkpoints.places_closed is defined %}关停重点场所{{ checkpoints.places_closed }}个"
                "{% if checkpoints.places_open is defined %}，保留营业{{ checkpoints.places_open }}个{% endif %}；{% endif %}"
-               "{% if checkpoints.hygiene_logs is defined %}落实“一日一清洗、一日一消毒、一日一巡查”，当日记录"
-               "{{ checkpoints.hygiene_logs }}次{% if checkpoints.places_missing_log is defined %}，未报记录场所"
-               "{{ checkpoints.places_missing_log }}个{% endif %}；{% endif %}"
+               "{% if checkpoints.hygiene_logs is defined %}{% if not checkpoints.places_missing_log %}落实“一日一清洗、"
+               "一日一消毒、一日一巡查”，{% endif %}当日记录清洗消毒{{ checkpoints.hygiene_logs }}次"
+               "{% if checkpoints.places_missing_log is defined %}，未报记录场所{{ checkpoints.places_missing_log }}个"
+               "{% endif %}；{% endif %}"
                "{% if checkpoints.check_ins is defined %}扫码登记{{ checkpoints.check_ins }}人次；{% endif %}"
                "{% if checkpoints.arrival_tasks_open is defined %}已入台账待核实来人{{ checkpoints.arrival_tasks_open }}人"
                "{% if checkpoints.unlisted_open is defined %}，未入台账待排查{{ checkpoints.unlisted_open }}人{% endif %}。"
