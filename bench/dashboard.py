@@ -33,7 +33,7 @@ import time
 from collections import Counter
 
 from bench import rollup
-from bench._db import TempDatabases, use_database
+from bench.databases import TempDatabases, use_database
 
 BUDGET = 20.0
 BRIEF_BUDGET = 3.0
@@ -158,8 +158,8 @@ def main(argv=None) -> list[str]:
                 for name, page, scan in (("dashboard", dashboard_page, naive_dashboard),
                                          ("county daily report", report_page, lambda: rollup.naive(COUNTY, DAY))):
                     page(user)  # templates compiled, connection warm, for both sides alike
-                    fast = min(rollup._timed(lambda page=page, user=user: page(user)) for _ in range(5))
-                    slow = rollup._timed(scan)
+                    fast = min(rollup.timed(lambda page=page, user=user: page(user)) for _ in range(5))
+                    slow = rollup.timed(scan)
                     old = best.get((persons, name), (fast, slow))
                     best[(persons, name)] = (min(fast, old[0]), min(slow, old[1]))
                 gc.collect()

@@ -1,7 +1,7 @@
 """"Due now" for a county: the due-list selectors at 1 and at 10 days of past follow-ups, same due rows.
 
     python -m bench.due_now                         # SQLite (temporary files), --orders 5000
-    python -m bench.due_now --orders 50000          # the issue's county: 50,000 active orders
+    python -m bench.due_now --orders 50000          # a county at its peak: 50,000 active orders
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m bench.due_now --orders 50000
 
 For --orders active home orders in a county (10 townships × 15 villages, a cadre and a doctor per
@@ -33,7 +33,7 @@ import re
 import sys
 import time
 
-from bench._db import TempDatabases, use_database
+from bench.databases import TempDatabases, use_database
 
 COUNTY = "420921000000"
 TOWNSHIPS, VILLAGES = 10, 15
@@ -63,7 +63,7 @@ def load(orders: int, past_days: int) -> int:
     """The county, its staff and `orders` orders with `past_days` of recorded follow-ups; returns follow-up rows."""
     from django.db import connection, transaction
 
-    from bench.rollup import _fast_loading, _insert, _reset_sequences
+    from bench.rollup import fast_loading, insert, reset_sequences
     from fangkong.accounts.models import User
     from fangkong.people.models import Person
     from fangkong.quarantine.models import FollowUp, Quarantine
@@ -72,37 +72,37 @@ def load(orders: int, past_days: int) -> int:
     villages = _villages()
     now = _now()
     today_8 = now.replace(minute=0)  # today's morning slot
-    _fast_loading(True)
+    fast_loading(True)
     with transaction.atomic():
         regions = [("420000000000", "湖北省", "province", None), ("420900000000", "孝感市", "city", "420000000000"),
                    (COUNTY, "孝昌县", "county", "420900000000")]
         regions += [(f"420921{t:03d}000", f"{t}镇", "township", COUNTY) for t in range(1, TOWNSHIPS + 1)]
         regions += [(v, f"{v[6:9]}镇{v[9:]}村", "village", v[:9] + "000") for v in villages]
-        _insert(Region, ["code", "name", "level", "parent_id"], regions)
+        insert(Region, ["code", "name", "level", "parent_id"], regions)
         staff = [(1, "hq", "hq_admin", COUNTY)]
         for i, village in enumerate(villages):
             staff += [(2 + 2 * i, f"cadre{i}", "village_worker", village), (3 + 2 * i, f"doctor{i}", "doctor", village)]
-        _insert(User, ["id", "username", "role", "region_id", "password"], [(*row, "!") for row in staff])
+        insert(User, ["id", "username", "role", "region_id", "password"], [(*row, "!") for row in staff])
         village_of = [villages[i % len(villages)] for i in range(orders)]
-        _insert(Person, ["id", "name", "id_type", "id_number", "id_digest", "region_id"],
+        insert(Person, ["id", "name", "id_type", "id_number", "id_digest", "region_id"],
                 ((i + 1, f"人员{i}", "other", f"D{i:08d}", f"due{i}", village_of[i]) for i in range(orders)))
         start = now - datetime.timedelta(days=past_days, hours=1, minutes=30)  # 07:00, past_days ago
-        _insert(KeyPerson, ["id", "person_id", "category", "region_id", "registered_on", "status"],
+        insert(KeyPerson, ["id", "person_id", "category", "region_id", "registered_on", "status"],
                 ((i + 1, i + 1, "returnee", village_of[i], start.date().isoformat(), "under_management")
                  for i in range(orders)))
         end = today_8 + datetime.timedelta(days=4)
         fixed = {"start_at": _moment(start), "counted_from": _moment(start), "end": _moment(end)}
-        _insert(Quarantine, ["id", "key_person_id", "region_id", "category", "kind", "status", "length_days",
+        insert(Quarantine, ["id", "key_person_id", "region_id", "category", "kind", "status", "length_days",
                              "counts_from", "fever_threshold", "counted_from", "start_at", "policy_end", "planned_end",
                              "cadre_id", "doctor_id"],
                 ((i + 1, i + 1, village_of[i], "returnee", "home", "active", 14, "order_start", "37.3",
                   fixed["counted_from"], fixed["start_at"], fixed["end"], fixed["end"],
                   2 + 2 * (i % len(villages)), 3 + 2 * (i % len(villages))) for i in range(orders)))
-        rows = _insert(FollowUp, ["quarantine_id", "region_id", "cadre_id", "doctor_id", "due_at", "status",
+        rows = insert(FollowUp, ["quarantine_id", "region_id", "cadre_id", "doctor_id", "due_at", "status",
                                   "done_at", "temperature", "method", "recorded_by_id", "recorded_at"],
                        _follow_up_rows(orders, past_days, villages, today_8))
-        _reset_sequences([User, Person, KeyPerson, Quarantine, FollowUp])
-    _fast_loading(False)
+        reset_sequences([User, Person, KeyPerson, Quarantine, FollowUp])
+    fast_loading(False)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA analysis_limit=2000")
@@ -244,7 +244,7 @@ def plans(ops: dict) -> dict[str, tuple[str, int | None, str]]:
 
 def main(argv=None) -> list[str]:
     parser = argparse.ArgumentParser(prog="python -m bench.due_now", description=__doc__.split("\n")[0])
-    parser.add_argument("--orders", type=int, default=5000, help="active orders (default 5000; the issue's: 50000)")
+    parser.add_argument("--orders", type=int, default=5000, help="active orders (default 5000; a county at its peak: 50000)")
     parser.add_argument("--repeat", type=int, default=20, help="timed runs of each operation; the best is kept")
     args, _rest = parser.parse_known_args(argv)
     dbs = TempDatabases(os.environ.get("DATABASE_URL", ""), prefix="fangkong_bench_due")
@@ -292,7 +292,7 @@ def _report(engine: str, orders: int, rows: dict, loaded: dict, best: dict, used
         lines.append(f"      plan: {shape_large}" if shape_small == shape_large else
                      f"      plan at 1 day: {shape_small}; at 10 days: {shape_large}")
     if orders < 50_000:
-        lines.append("(a short run: the issue's county has --orders 50000)")
+        lines.append("(a short run: a county at its peak has --orders 50000)")
     return lines
 
 

@@ -1,7 +1,7 @@
-"""Exposure search for one person over 14 days, at --checkins check-ins (the issue's: 10,000,000).
+"""Exposure search for one person over 14 days, at --checkins check-ins (the budget's: 10,000,000).
 
     python -m bench.exposure                              # SQLite (temporary file), 200,000 check-ins
-    python -m bench.exposure --checkins 10000000          # the issue's scale
+    python -m bench.exposure --checkins 10000000          # the budget's scale
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m bench.exposure --checkins 10000000
 
 Loads, in bulk (COPY on PostgreSQL, executemany on SQLite; the tables' indexes dropped during the load
@@ -29,7 +29,7 @@ import re
 import statistics
 import time
 
-from bench._db import TempDatabases, use_database
+from bench.databases import TempDatabases, use_database
 
 COUNTY = "420921000000"
 TOWNSHIPS, VILLAGES = 10, 15
@@ -91,7 +91,7 @@ def _without_indexes(tables: list[str]) -> list[str]:
 def load(checkins: int, places: int, checkpoints: int, seed: int = 5) -> dict:
     from django.db import connection, transaction
 
-    from bench.rollup import _fast_loading, _insert, _reset_sequences
+    from bench.rollup import fast_loading, insert, reset_sequences
     from fangkong.accounts.models import User
     from fangkong.checkpoints.models import Checkpoint, Passage
     from fangkong.people.models import Person
@@ -106,7 +106,7 @@ def load(checkins: int, places: int, checkpoints: int, seed: int = 5) -> dict:
     span = DAYS * 86400
     persons = max(100, checkins // 20)
     passages = checkins // 10
-    _fast_loading(True)
+    fast_loading(True)
     counts = {}
     with transaction.atomic():
         if postgres:
@@ -120,15 +120,15 @@ def load(checkins: int, places: int, checkpoints: int, seed: int = 5) -> dict:
                    (COUNTY, "孝昌县", "county", "420900000000")]
         regions += [(t, f"{t[6:9]}镇", "township", COUNTY) for t in townships]
         regions += [(v, f"{v[6:9]}镇{v[9:]}村", "village", v[:9] + "000") for v in villages]
-        _insert(Region, ["code", "name", "level", "parent_id"], regions)
-        _insert(User, ["id", "username", "role", "region_id", "password"], [(1, "hq", "hq_admin", COUNTY, "!")])
+        insert(Region, ["code", "name", "level", "parent_id"], regions)
+        insert(User, ["id", "username", "role", "region_id", "password"], [(1, "hq", "hq_admin", COUNTY, "!")])
         place_region = [villages[i % len(villages)] for i in range(places)]
-        _insert(Place, ["id", "name", "kind", "region_id"],
+        insert(Place, ["id", "name", "kind", "region_id"],
                 ((i + 1, f"场所{i + 1}", "supermarket", place_region[i]) for i in range(places)))
         cp_region = [townships[i % len(townships)] for i in range(checkpoints)]
-        _insert(Checkpoint, ["id", "name", "kind", "region_id", "opened_on"],
+        insert(Checkpoint, ["id", "name", "kind", "region_id", "opened_on"],
                 ((i + 1, f"卡点{i + 1}", "highway_exit", cp_region[i], "2020-01-24") for i in range(checkpoints)))
-        _insert(Person, ["id", "name", "id_type", "id_number", "id_digest", "region_id"],
+        insert(Person, ["id", "name", "id_type", "id_number", "id_digest", "region_id"],
                 ((i + 1, f"人员{i + 1}", "other", f"E{i + 1:09d}", f"exp{i + 1}", villages[i % len(villages)])
                  for i in range(persons)))
         again = _without_indexes([CheckIn._meta.db_table, Passage._meta.db_table])
@@ -161,19 +161,19 @@ def load(checkins: int, places: int, checkpoints: int, seed: int = 5) -> dict:
                 c = rng.randrange(checkpoints)
                 yield c + 1, cp_region[c], rng.randrange(2, persons + 1), clock.text(rng.random() * span), "36.5", "pass"
 
-        counts["check-ins"] = _insert(CheckIn, ["place_id", "checkpoint_id", "region_id", "person_id", "checked_in_at"],
+        counts["check-ins"] = insert(CheckIn, ["place_id", "checkpoint_id", "region_id", "person_id", "checked_in_at"],
                                       check_in_rows())
-        counts["passages"] = _insert(Passage, ["checkpoint_id", "region_id", "person_id", "passed_at", "temperature",
+        counts["passages"] = insert(Passage, ["checkpoint_id", "region_id", "person_id", "passed_at", "temperature",
                                                "outcome"], passage_rows())
         with connection.cursor() as cursor:
             for sql in again:
                 cursor.execute(sql)
-        _reset_sequences([User, Place, Checkpoint, Person, CheckIn, Passage])
+        reset_sequences([User, Place, Checkpoint, Person, CheckIn, Passage])
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA analysis_limit=2000")
         cursor.execute("ANALYZE")
-    _fast_loading(False)
+    fast_loading(False)
     counts["persons"] = persons
     return counts
 
@@ -234,7 +234,7 @@ def plan_indexes(op) -> tuple[int, str]:
 
 def main(argv=None) -> list[str]:
     parser = argparse.ArgumentParser(prog="python -m bench.exposure", description=__doc__.split("\n")[0])
-    parser.add_argument("--checkins", type=int, default=200_000, help="check-ins (default 200,000; the issue's: 10M)")
+    parser.add_argument("--checkins", type=int, default=200_000, help="check-ins (default 200,000; the budget's: 10M)")
     parser.add_argument("--places", type=int, default=2000, help="key places (default 2000)")
     parser.add_argument("--checkpoints", type=int, default=40, help="checkpoints (default 40)")
     parser.add_argument("--repeat", type=int, default=30, help="timed runs of each query; the median is printed")

@@ -372,7 +372,7 @@ def main(argv=None) -> list[str]:
     if args.serve:
         serve(args.serve)
         return []
-    from bench._db import TempDatabases, use_database
+    from bench.databases import TempDatabases, use_database
     dbs = TempDatabases(os.environ.get("DATABASE_URL", ""), prefix="fangkong_bench_followups")
     engine = "PostgreSQL" if dbs.postgres else "SQLite"
     server, server_log = None, ""

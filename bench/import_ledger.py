@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench._db import TempDatabases, use_database
+from bench.databases import TempDatabases, use_database
 
 BUDGET = 1.25  # × (bare read + floor)
 COUNTY = "420921000000"
@@ -154,7 +154,7 @@ def seed_county() -> tuple[object, list[str]]:
     return user, villages
 
 
-def _import_once(db: TempDatabases, path: Path) -> tuple[float, dict]:
+def import_once(db: TempDatabases, path: Path) -> tuple[float, dict]:
     from django.contrib.auth import get_user_model
 
     from fangkong.ledger import services
@@ -168,7 +168,7 @@ def _import_once(db: TempDatabases, path: Path) -> tuple[float, dict]:
 
 def main(argv=None) -> list[str]:
     parser = argparse.ArgumentParser(prog="python -m bench.import_ledger", description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=20000, help="ledger rows (default 20000; the issue's figure is 100000)")
+    parser.add_argument("--rows", type=int, default=20000, help="ledger rows (default 20000; a county's whole ledger: 100000)")
     parser.add_argument("--repeat", type=int, default=2, help="timed runs of each side; the best is kept")
     parser.add_argument("--profile", action="store_true", help="profile one import with pyinstrument (if installed)")
     parser.add_argument("--stages", action="store_true", help="time the stages of each import (µs per row)")
@@ -189,7 +189,7 @@ def main(argv=None) -> list[str]:
         for _ in range(max(1, args.repeat)):
             if stages:
                 stages.start()
-            runs.append((*_import_once(db, path), stages.stop() if stages else None))
+            runs.append((*import_once(db, path), stages.stop() if stages else None))
         best, result, split = min(runs, key=lambda r: r[0])
         if not result["written"]:
             raise SystemExit(f"the benchmark ledger was refused: {result['errors'][:5]}")
@@ -243,13 +243,12 @@ def _store_again(db: TempDatabases, stored) -> dict[str, float]:
 
     from fangkong.ledger import bulk
     use_database(db.fresh())
-    write = bulk._copy if connection.vendor == "postgresql" else bulk._executemany
     spent = {}
     started = time.perf_counter()
     with transaction.atomic():
         for table, columns, rows in stored:
             table_started = time.perf_counter()
-            write(table, columns, rows, ())
+            bulk.write_rows(table, columns, rows)
             spent[table] = time.perf_counter() - table_started
     spent["total"] = time.perf_counter() - started  # with the commit
     with connection.cursor() as cursor:
@@ -308,7 +307,7 @@ def _profile(db: TempDatabases, path: Path) -> None:
         return
     profiler = pyinstrument.Profiler()
     with profiler:
-        _import_once(db, path)
+        import_once(db, path)
     print(profiler.output_text(unicode=True, color=False, show_all=False), file=sys.stderr)
 
 

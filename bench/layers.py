@@ -125,7 +125,7 @@ HTTP_PAIRS = [
 
 
 def http_pairs(layers: list[str], requests: int, rounds: int, clients: int) -> list[str]:
-    from bench._db import TempDatabases, use_database
+    from bench.databases import TempDatabases, use_database
     pairs = [pair for pair in HTTP_PAIRS if pair[0] in layers]
     if not pairs:
         return []
@@ -227,7 +227,7 @@ def bulk_create_insert(model, fields, rows, constants=None) -> None:
 
 def ledger_pairs(layers: list[str], rows: int, rounds: int) -> list[str]:
     from bench import import_ledger
-    from bench._db import TempDatabases, use_database
+    from bench.databases import TempDatabases, use_database
     dbs = TempDatabases(os.environ.get("DATABASE_URL", ""), prefix="fangkong_bench_layers_ledger")
     engine = "PostgreSQL" if dbs.postgres else "SQLite"
     if "ledger_bulk" not in layers:
@@ -252,7 +252,7 @@ def ledger_pairs(layers: list[str], rows: int, rounds: int) -> list[str]:
                     for (module, name), replacement in variants[variant].items():
                         setattr(module, name, replacement)
                     try:
-                        elapsed, result = import_ledger._import_once(dbs, path)
+                        elapsed, result = import_ledger.import_once(dbs, path)
                     finally:
                         for module, name, original in saved:
                             setattr(module, name, original)

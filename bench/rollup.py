@@ -31,7 +31,7 @@ import types
 from collections import Counter
 from decimal import Decimal
 
-from bench._db import TempDatabases, use_database
+from bench.databases import TempDatabases, use_database
 
 BUDGET = 20.0
 PROVINCE, CITY = "420000000000", "420900000000"
@@ -52,7 +52,7 @@ ENDINGS = ["released"] * 8 + ["transferred", "moved_away"]
 
 # Bulk loading ---------------------------------------------------------------------------------------
 
-def _insert(model, given: list[str], rows) -> int:
+def insert(model, given: list[str], rows) -> int:
     """Insert `rows` (tuples of the `given` columns, in order) fast: COPY on PostgreSQL, executemany on SQLite.
     Every other column gets its field's default, as the ORM would store it."""
     from django.db import connection
@@ -96,7 +96,7 @@ def _regions() -> list[str]:
                 village = f"{county}{t:03d}{200 + v:03d}"
                 rows.append((village, f"{c + 1}县{t}镇{v}村", "village", town))
                 villages.append(village)
-    _insert(Region, ["code", "name", "level", "parent_id"], rows)
+    insert(Region, ["code", "name", "level", "parent_id"], rows)
     return villages
 
 
@@ -125,11 +125,11 @@ def load_city(persons: int, seed: int = 2020) -> dict:
             if end < DAYS:
                 ended, status = end, rng.choice(ENDINGS)
         plan.append((category, registered, ended, status))
-    _fast_loading(True)
+    fast_loading(True)
     with transaction.atomic():
         villages = _regions()
         nv = len(villages)
-        _insert(Person, ["id", "name", "id_type", "id_number", "id_digest", "region_id"],
+        insert(Person, ["id", "name", "id_type", "id_number", "id_digest", "region_id"],
                 ((i + 1, f"人员{i}", "passport", f"B{i:09d}", f"bench{i}", villages[i % nv])
                  for i in range(key_persons)))
         kp_groups: Counter = Counter()
@@ -139,7 +139,7 @@ def load_city(persons: int, seed: int = 2020) -> dict:
                 kp_groups[(villages[i % nv], names[category], registered, status, ended)] += 1
                 yield (i + 1, i + 1, names[category], villages[i % nv], _day(registered), status,
                        None if ended is None else _day(ended))
-        _insert(KeyPerson, ["id", "person_id", "category", "region_id", "registered_on", "status", "ended_on"],
+        insert(KeyPerson, ["id", "person_id", "category", "region_id", "registered_on", "status", "ended_on"],
                 key_person_rows())
         check_groups: Counter = Counter()
 
@@ -150,11 +150,11 @@ def load_city(persons: int, seed: int = 2020) -> dict:
                     temperature = rng.choice(FEVERS) if rng.random() < 0.03 else rng.choice(NORMAL)
                     check_groups[(villages[i % nv], day, temperature)] += 1
                     yield i + 1, villages[i % nv], _day(day), temperature, "phone"
-        checks = _insert(DailyCheck, ["key_person_id", "region_id", "checked_on", "temperature", "method"],
+        checks = insert(DailyCheck, ["key_person_id", "region_id", "checked_on", "temperature", "method"],
                          check_rows())
-        _insert(Household, ["id", "region_id", "address"],
+        insert(Household, ["id", "region_id", "address"],
                 ((h + 1, villages[h % nv], f"{h}号") for h in range(households)))
-        _insert(Sweep, ["id", "name", "region_id", "start_date", "end_date"],
+        insert(Sweep, ["id", "name", "region_id", "start_date", "end_date"],
                 [(1, "第一轮摸排", CITY, _day(0), _day(DAYS - 1))])
         visit_groups: Counter = Counter()
 
@@ -163,20 +163,20 @@ def load_city(persons: int, seed: int = 2020) -> dict:
                 day = rng.randrange(DAYS)
                 visit_groups[(villages[h % nv], day)] += 1
                 yield 1, h + 1, villages[h % nv], _day(day), 3
-        _insert(HouseholdVisit, ["sweep_id", "household_id", "region_id", "visited_on", "present_count"],
+        insert(HouseholdVisit, ["sweep_id", "household_id", "region_id", "visited_on", "present_count"],
                 visit_rows())
         counter_rows = _counters(kp_groups, check_groups, visit_groups)
-        _reset_sequences([Person, KeyPerson, Household, Sweep])
+        reset_sequences([Person, KeyPerson, Household, Sweep])
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA analysis_limit=2000")  # sampled statistics: enough for the planner
         cursor.execute("ANALYZE")
-    _fast_loading(False)
+    fast_loading(False)
     return {"key persons": key_persons, "daily checks": checks, "household visits": households,
             "counters": counter_rows}
 
 
-def _fast_loading(on: bool) -> None:
+def fast_loading(on: bool) -> None:
     """SQLite: no journal and no fsync while loading (a throwaway file); back to the settings' WAL after."""
     from django.db import connection
     if connection.vendor != "sqlite":
@@ -210,11 +210,11 @@ def _counters(kp_groups: Counter, check_groups: Counter, visit_groups: Counter) 
     for (region, visited), n in visit_groups.items():
         add(rollup.visit_contributions(types.SimpleNamespace(region_id=region, visited_on=day(visited))), n)
     totals = counters.expand(items)
-    return _insert(DailyCounter, ["region_id", "day", "metric", "value"],
+    return insert(DailyCounter, ["region_id", "day", "metric", "value"],
                    ((code, d.isoformat(), metric, value) for (code, d, metric), value in totals.items() if value))
 
 
-def _reset_sequences(models) -> None:
+def reset_sequences(models) -> None:
     from django.core.management.color import no_style
     from django.db import connection
     with connection.cursor() as cursor:
@@ -293,7 +293,7 @@ def _clock():
     return time.process_time if connection.vendor == "sqlite" else time.perf_counter
 
 
-def _timed(fn) -> float:
+def timed(fn) -> float:
     clock = _clock()
     started = clock()
     fn()
@@ -357,8 +357,8 @@ def main(argv=None) -> list[str]:
                 use_database(urls[persons])
                 for name, code in TABLES:
                     from_counters(code, LAST_DAY)  # the connection and caches warm for both sides alike
-                    fast = min(_timed(lambda code=code: from_counters(code, LAST_DAY)) for _ in range(10))
-                    slow = _timed(lambda code=code: naive(code, LAST_DAY))
+                    fast = min(timed(lambda code=code: from_counters(code, LAST_DAY)) for _ in range(10))
+                    slow = timed(lambda code=code: naive(code, LAST_DAY))
                     old_fast, old_slow = best.get((persons, name), (fast, slow))
                     best[(persons, name)] = (min(fast, old_fast), min(slow, old_slow))
                 gc.collect()

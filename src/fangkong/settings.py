@@ -139,7 +139,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def database_setting() -> dict:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'fangkong.sqlite3'}"
     db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if db["ENGINE"] == "django.db.backends.sqlite3":
@@ -155,10 +155,10 @@ def _database() -> dict:
     return db
 
 
-DATABASES = {"default": _database()}
+DATABASES = {"default": database_setting()}
 
 
-def _cache(value: str) -> dict:
+def cache_setting(value: str) -> dict:
     """FANGKONG_CACHE: where the per-minute limits count attempts and sessions are cached (SESSION_ENGINE).
 
     "" or "local": in each worker process (enough for one process: the demo, `runserver`; with several,
@@ -177,7 +177,7 @@ def _cache(value: str) -> dict:
         f"FANGKONG_CACHE={value!r}: expected local, database or a Redis address (redis://host:6379/0)")
 
 
-CACHES = {"default": _cache(os.environ.get("FANGKONG_CACHE", ""))}
+CACHES = {"default": cache_setting(os.environ.get("FANGKONG_CACHE", ""))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

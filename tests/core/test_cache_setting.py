@@ -18,14 +18,14 @@ from tests.places.builders import code, place
 
 
 def test_the_setting_names_each_backend_and_refuses_anything_else():
-    assert project_settings._cache("")["BACKEND"].endswith("LocMemCache")
-    assert project_settings._cache(" local ")["BACKEND"].endswith("LocMemCache")
-    assert project_settings._cache("database") == {
+    assert project_settings.cache_setting("")["BACKEND"].endswith("LocMemCache")
+    assert project_settings.cache_setting(" local ")["BACKEND"].endswith("LocMemCache")
+    assert project_settings.cache_setting("database") == {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "fangkong_cache"}
-    assert project_settings._cache("redis://cache.internal:6379/2") == {
+    assert project_settings.cache_setting("redis://cache.internal:6379/2") == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://cache.internal:6379/2"}
     with pytest.raises(ImproperlyConfigured, match="FANGKONG_CACHE='memcached'.*local, database or a Redis"):
-        project_settings._cache("memcached")
+        project_settings.cache_setting("memcached")
 
 
 def _attempts(address: str, n: int) -> list[bool]:
@@ -34,7 +34,7 @@ def _attempts(address: str, n: int) -> list[bool]:
 
 @pytest.mark.django_db(transaction=True)
 def test_with_the_database_cache_migrate_makes_its_table_and_the_limit_counts_there(settings):
-    settings.CACHES = {"default": project_settings._cache("database")}
+    settings.CACHES = {"default": project_settings.cache_setting("database")}
     settings.FANGKONG_CHECK_IN_RATE = 3
     create_cache_table(sender=None, using="default")  # what `fangkong migrate` runs after the migrations
     assert "fangkong_cache" in connection.introspection.table_names()
@@ -62,7 +62,7 @@ def _redis_up() -> bool:
 
 @pytest.mark.skipif(not _redis_up(), reason="no Redis server on 127.0.0.1:6379")
 def test_with_redis_the_limit_counts_in_the_server(settings):
-    settings.CACHES = {"default": project_settings._cache("redis://127.0.0.1:6379/15")}
+    settings.CACHES = {"default": project_settings.cache_setting("redis://127.0.0.1:6379/15")}
     settings.FANGKONG_CHECK_IN_RATE = 2
     address = f"10.8.{uuid.uuid4().int % 250}.9"
     try:
@@ -74,7 +74,7 @@ def test_with_redis_the_limit_counts_in_the_server(settings):
 
 
 def test_the_public_check_in_api_answers_429_past_the_rate_with_the_database_cache(tree, settings):
-    settings.CACHES = {"default": project_settings._cache("database")}
+    settings.CACHES = {"default": project_settings.cache_setting("database")}
     settings.FANGKONG_CHECK_IN_RATE = 2
     create_cache_table(sender=None, using="default")  # inside this test's transaction: gone afterwards
     token = code(place()).token

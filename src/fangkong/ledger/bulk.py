@@ -65,10 +65,15 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequ
     extra = [meta.get_field(name) for name in constants]
     tail = tuple(_db_value(f, constants[name]) for f, name in zip(extra, constants, strict=True))
     columns = [f.column for f in given] + [f.column for f in extra]
+    write_rows(meta.db_table, columns, rows, tail)
+
+
+def write_rows(table: str, columns: list[str], rows: Iterable[Sequence], tail: tuple = ()) -> None:
+    """Rows of `columns`, each followed by `tail`, into `table`: COPY on PostgreSQL, executemany elsewhere."""
     if connection.vendor == "postgresql":
-        _copy(meta.db_table, columns, rows, tail)
+        _copy(table, columns, rows, tail)
     else:
-        _executemany(meta.db_table, columns, rows, tail)
+        _executemany(table, columns, rows, tail)
 
 
 def _executemany(table: str, columns: list[str], rows: Iterable[Sequence], tail: tuple) -> None:

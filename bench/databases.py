@@ -21,9 +21,9 @@ def use_database(url: str) -> None:
         django.setup()
     from django.db import connections
 
-    from fangkong.settings import _database  # reads DATABASE_URL each time it is called
+    from fangkong.settings import database_setting  # reads DATABASE_URL each time it is called
     connections.close_all()
-    connections.settings["default"] = connections.configure_settings({"default": _database()})["default"]
+    connections.settings["default"] = connections.configure_settings({"default": database_setting()})["default"]
     try:
         del connections["default"]
     except AttributeError:
