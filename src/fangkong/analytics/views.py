@@ -21,8 +21,10 @@ def _choice(request) -> tuple[DailyTableForm, str, datetime.date]:
     return form, (data.get("region") or request.user.region_id), (data.get("date") or timezone.localdate())
 
 
-def _cells(row: selectors.Row, keys: list[str]) -> list[dict]:
-    return [{"value": row.values[k], "up": max(row.change(k), 0), "down": max(-row.change(k), 0)} for k in keys]
+def _cells(row: selectors.Row, figures: list) -> list[dict]:
+    """Each figure's value and change, under its column's name (a phone shows a row as a card of them)."""
+    return [{"label": f"{f.group}·{f.label}" if f.group else f.label, "value": row.values[f.key],
+             "up": max(row.change(f.key), 0), "down": max(-row.change(f.key), 0)} for f in figures]
 
 
 @login_required
@@ -31,7 +33,6 @@ def daily(request):
     """每日一报: the region's children with their figures, the total, and the change since the day before."""
     form, code, day = _choice(request)
     table = selectors.daily_table(request.user, code, day)
-    keys = [f.key for f in table.figures]
     top, bottom = reports.header_rows(table.figures)
     return render(request, "analytics/daily.html", {
         "form": form,
@@ -39,8 +40,8 @@ def daily(request):
         "ancestors": region_selectors.ancestors_in_scope(request.user, table.region),
         "header_top": top,
         "header_bottom": bottom,
-        "rows": [(child.region, _cells(child, keys)) for child in table.children],
-        "totals": _cells(table.totals, keys),
+        "rows": [(child.region, _cells(child, table.figures)) for child in table.children],
+        "totals": _cells(table.totals, table.figures),
         "day_before": table.previous_day,
         "day_after": day + datetime.timedelta(days=1),
     })

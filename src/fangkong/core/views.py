@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -18,6 +19,13 @@ def home(request):
 def healthz(request):
     """For load balancers and benchmarks: answers without touching the database."""
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers and tools that read no <link rel="icon"> ask for: the site's icon (base.html
+    names it for every page)."""
+    return redirect(static("fangkong/favicon.svg"))
 
 
 def bad_request(request, exception):
