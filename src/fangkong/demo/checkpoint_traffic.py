@@ -32,8 +32,9 @@ from django.utils import timezone
 from fangkong.checkpoints.models import CheckpointKind, CheckpointStatus, Direction, Outcome, Passage
 from fangkong.people.models import Person
 from fangkong.places.models import PlaceKind
-from fangkong.screening.models import ArrivalTask, KeyPerson, KeyPersonEvent, TaskKind, TaskStatus
+from fangkong.screening.models import ArrivalTask, KeyPerson, TaskKind, TaskStatus
 from fangkong.screening.services.key_persons import registration_text
+from fangkong.screening.services.timeline import EventRow, event_row
 
 from .checkpoint_sites import CLOSED_KINDS, local
 
@@ -159,7 +160,7 @@ class Traffic:
         self.linked: list[Passage] = []  # risk arrivals and hidden returnees: saved with their ids
         self.key_persons: list[KeyPerson] = []
         self.tasks: list[ArrivalTask] = []
-        self.events: list[KeyPersonEvent] = []
+        self.events: list[EventRow] = []  # written with the other rows (checkpoints.py)
         self.check_ins: list[CheckInRow] = []
         self.hygiene: list[HygieneRow] = []
         self.hidden: list[int] = []
@@ -372,8 +373,8 @@ class Traffic:
             kp = getattr(passage, "demo_key_person", None)
             if kp is None:
                 continue
-            self.events.append(KeyPersonEvent(key_person=kp, at=kp.created_at, kind="registered",
-                                              text=registration_text(kp), actor_id=passage.recorded_by_id))
+            self.events.append(event_row(kp.pk, "registered", registration_text(kp), at=kp.created_at,
+                                         actor_id=passage.recorded_by_id))
             task = ArrivalTask(kind=TaskKind.ARRIVAL, region_id=kp.region_id, person_id=kp.person_id, passage=passage,
                                key_person=kp, opened_at=passage.passed_at)
             worker = self.workers.for_region(kp.region_id)
@@ -381,5 +382,4 @@ class Traffic:
                 task.status, task.closed_by, task.note = TaskStatus.DONE, worker, self.rng.choice(TASK_NOTES)
                 task.closed_at = min(passage.passed_at + self.rng.randrange(120, 1080) * MINUTE, self.now - MINUTE)
             self.tasks.append(task)
-        KeyPersonEvent.objects.bulk_create(self.events, batch_size=1000)
         ArrivalTask.objects.bulk_create(self.tasks, batch_size=1000)

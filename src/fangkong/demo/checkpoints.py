@@ -40,6 +40,7 @@ from fangkong.places.rollup import (
     place_contributions,
 )
 from fangkong.screening import rollup as screening_rollup
+from fangkong.screening.models import KeyPersonEvent
 from fangkong.screening.rollup import task_contributions
 from fangkong.tracing.services.reconciliation import reconcile
 
@@ -80,6 +81,7 @@ def checkpoints_demo(options, log):
         traffic.check_ins_at(places, checkpoints, residents)
         traffic.hygiene_logs(places, today - datetime.timedelta(days=sites.SET_UP_DAYS_AGO))
         traffic.save_linked()
+        insert_rows(KeyPersonEvent, traffic.events)
         traffic.passages.sort(key=lambda r: r.passed_at)
         insert_rows(Passage, traffic.passages)
         traffic.check_ins.sort(key=lambda r: r.checked_in_at)

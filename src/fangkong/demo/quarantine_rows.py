@@ -37,8 +37,9 @@ from fangkong.quarantine.services.followups import alert_reason
 from fangkong.screening import rollup as screening_rollup
 from fangkong.screening.models import KeyPersonEvent
 from fangkong.screening.services.key_persons import registration_text
+from fangkong.screening.services.timeline import EventRow, event_row
 
-from .screening import EventRow, insert_rows
+from .screening import insert_rows
 
 MINUTE, HOUR = datetime.timedelta(minutes=1), datetime.timedelta(hours=1)
 MISSED_2020 = .03  # of the slots: half recorded late the same day, half excused
@@ -184,9 +185,8 @@ class Writer:
         q, rng = plan.order, self.rng
         reason = alert_reason(row.temperature, row.fever, symptoms)
         line = f"[{fmt(row.done_at)}] {reason}"
-        self.events.append(EventRow(q.key_person_id, row.recorded_at, "quarantine.alert",
-                                    self.texts["alert"] % {"reason": reason},
-                                    row.recorded_by_id))
+        self.events.append(event_row(q.key_person_id, "quarantine.alert", self.texts["alert"] % {"reason": reason},
+                                     at=row.recorded_at, actor_id=row.recorded_by_id))
         if current is not None:
             transfer, rows, _closes = current
             transfer.notes = f"{transfer.notes}\n{line}"
@@ -217,14 +217,12 @@ class Writer:
 
     def timeline(self, plan) -> None:
         q = plan.order
-        self.events.append(EventRow(q.key_person_id, q.start_at, "quarantine.start",
-                                    self.texts["start"] % {"kind": _label(Kind, q.kind),
-                                                           "end": fmt(q.planned_end)}, q.cadre_id))
+        self.events.append(event_row(q.key_person_id, "quarantine.start", self.texts["start"] % {
+            "kind": _label(Kind, q.kind), "end": fmt(q.planned_end)}, at=q.start_at, actor_id=q.cadre_id))
         if q.ended_at:
-            self.events.append(EventRow(q.key_person_id, q.ended_at, "quarantine.end",
-                                        self.texts["end"] % {
-                                            "status": _label(QuarantineStatus, q.status), "at": fmt(q.ended_at),
-                                            "reason": q.end_reason}, q.cadre_id))
+            self.events.append(event_row(q.key_person_id, "quarantine.end", self.texts["end"] % {
+                "status": _label(QuarantineStatus, q.status), "at": fmt(q.ended_at), "reason": q.end_reason},
+                at=q.ended_at, actor_id=q.cadre_id))
 
 
 def _stay(plan) -> Stay:
@@ -253,8 +251,8 @@ def write(plans, live_key_persons, rng: random.Random, now: datetime.datetime) -
         for row in rows:
             row.transfer_id = transfer.pk
     insert_rows(FollowUp, writer.follow_ups)
-    writer.events += [EventRow(kp.pk, kp.created_at, "registered", registration_text(kp), kp.responsible_id)
-                      for kp in live_key_persons]
+    writer.events += [event_row(kp.pk, "registered", registration_text(kp), at=kp.created_at,
+                                actor_id=kp.responsible_id) for kp in live_key_persons]
     insert_rows(KeyPersonEvent, writer.events)
     track_counters(plans, writer, live_key_persons)
     return {

@@ -30,6 +30,7 @@ from fangkong.screening import rollup
 from fangkong.screening.models import DailyCheck, HouseholdVisit, KeyPerson, KeyPersonEvent, Status, Sweep
 from fangkong.screening.services.checks import check_text, is_fever
 from fangkong.screening.services.key_persons import registration_text, status_text
+from fangkong.screening.services.timeline import EventRow, event_row
 
 COUNTY = "420921000000"
 FIRST_CHECK = datetime.date(2020, 1, 20)
@@ -141,15 +142,6 @@ class CheckRow:
 
 
 @dataclass(slots=True)
-class EventRow:
-    key_person_id: int
-    at: datetime.datetime
-    kind: str
-    text: str
-    actor_id: int | None
-
-
-@dataclass(slots=True)
 class VisitRow:
     sweep_id: int
     household_id: int
@@ -181,15 +173,15 @@ def build_events(rng: random.Random, key_persons: list[KeyPerson], checks: list[
     """The timeline the services would have written: registration, each check, the status change."""
     found = []
     for kp in key_persons:
-        found.append(EventRow(kp.pk, kp.created_at, "registered", registration_text(kp), kp.responsible_id))
+        found.append(event_row(kp.pk, "registered", registration_text(kp), at=kp.created_at,
+                               actor_id=kp.responsible_id))
         if kp.ended_on:
-            found.append(EventRow(kp.pk, _at(kp.ended_on, rng, (20, 21)), "status", status_text(kp, kp.note),
-                                  kp.responsible_id))
+            found.append(event_row(kp.pk, "status", status_text(kp, kp.note), at=_at(kp.ended_on, rng, (20, 21)),
+                                   actor_id=kp.responsible_id))
     for check in checks:
-        found.append(EventRow(check.key_person_id, check.created_at,
-                              "fever_check" if is_fever(check.temperature) else "check",
-                              _check_event(check.checked_on, check.temperature, check.method, check.symptoms),
-                              check.checked_by_id))
+        found.append(event_row(check.key_person_id, "fever_check" if is_fever(check.temperature) else "check",
+                               _check_event(check.checked_on, check.temperature, check.method, check.symptoms),
+                               at=check.created_at, actor_id=check.checked_by_id))
     return found
 
 

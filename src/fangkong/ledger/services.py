@@ -33,6 +33,7 @@ from fangkong.people.services import apply_registration, audit_view
 from fangkong.regions.models import Region
 from fangkong.screening import rollup
 from fangkong.screening.models import Category, KeyPerson, KeyPersonEvent, Status
+from fangkong.screening.services.timeline import event_row
 
 from . import bulk, cells, selectors
 from .importing import ImportResult, Matches, match_existing, read_ledger
@@ -244,11 +245,10 @@ def _insert_entries(actor, work: _Work, person_ids: dict[str, int], today, now) 
         counts[(row.region, day, row.category)] += 1
     bulk.insert(KeyPerson, ["id", "person", "category", "region", "registered_on", *DETAIL_FIELDS], rows,
                 constants={"created_at": now, "updated_at": now})
-    texts = {value: (_("台账导入：登记为%(category)s") % {"category": label})[:300]
-             for value, label in Category.choices}
-    bulk.insert(KeyPersonEvent, ["key_person", "kind", "text"],
-                ((row[0], "registered", texts[row[2]]) for row in rows),
-                constants={"at": now, "actor": actor.pk if actor is not None else None})
+    texts = {value: _("台账导入：登记为%(category)s") % {"category": label} for value, label in Category.choices}
+    actor_id = actor.pk if actor is not None else None
+    _insert_events((event_row(row[0], "registered", texts[row[2]], at=now, actor_id=actor_id) for row in rows),
+                   now, actor_id)
     return counts
 
 
@@ -257,8 +257,15 @@ def _update_events(actor, work: _Work, now) -> None:
     events = []
     for kp, changed in work.changed_entries:
         fields = "、".join(str(KeyPerson._meta.get_field(name).verbose_name) for name in changed)
-        events.append((kp.pk, "updated", (_("台账导入更新：%(fields)s") % {"fields": fields})[:300]))
-    bulk.insert(KeyPersonEvent, ["key_person", "kind", "text"], events, constants={"at": now, "actor": actor_id})
+        events.append(event_row(kp.pk, "updated", _("台账导入更新：%(fields)s") % {"fields": fields}, at=now,
+                                actor_id=actor_id))
+    _insert_events(events, now, actor_id)
+
+
+def _insert_events(events, at, actor_id) -> None:
+    """Timeline rows as screening builds them (`timeline.event_row`), all of one time and actor, in bulk."""
+    bulk.insert(KeyPersonEvent, ["key_person", "kind", "text"], ((e.key_person_id, e.kind, e.text) for e in events),
+                constants={"at": at, "actor": actor_id})
 
 
 def _update_entry(entry: KeyPerson, row: LedgerRow, work: _Work, now) -> None:

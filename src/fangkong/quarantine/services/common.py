@@ -12,7 +12,7 @@ from fangkong.accounts.models import User
 from fangkong.core import region_codes as codes
 from fangkong.core.validation import fmt
 from fangkong.regions.models import Region
-from fangkong.screening.models import KeyPersonEvent
+from fangkong.screening.services.timeline import record_event
 
 from .. import permissions
 from ..models import Quarantine
@@ -67,6 +67,5 @@ def region_or_none(code, field: str, errors: dict) -> Region | None:
 
 
 def add_event(q: Quarantine, kind: str, message: str, actor) -> None:
-    """A line on the key person's timeline (the ledger's KeyPersonEvent)."""
-    KeyPersonEvent.objects.create(key_person_id=q.key_person_id, kind=kind, text=message[:300],
-                                  actor=actor if actor is not None and actor.pk else None)
+    """A line on the key person's timeline, written by the ledger's own writer of it."""
+    record_event(q.key_person_id, kind, message, actor)

@@ -11,7 +11,8 @@ from fangkong.core.validation import as_date, choice, not_future, text
 
 from .. import rollup
 from ..models import CheckMethod, DailyCheck, KeyPerson, Status
-from .common import add_event, require_in_scope, require_worker, today
+from .common import require_in_scope, require_worker, today
+from .timeline import record_event
 
 CHECK_FIELDS = ["key_person", "region", "checked_on", "temperature", "symptoms", "method", "checked_by"]
 
@@ -64,7 +65,7 @@ def record_daily_check(actor, key_person: KeyPerson, *, temperature, method: str
     check.symptoms, check.checked_by = symptoms, actor
     check.save()
     counters.track_change(old, rollup.daily_check_contributions(check))
-    add_event(kp, "fever_check" if is_fever(temperature) else "check", check_text(check, not created), actor)
+    record_event(kp, "fever_check" if is_fever(temperature) else "check", check_text(check, not created), actor)
     after = audit.snapshot(check, CHECK_FIELDS)
     if created:
         audit.record(actor, "daily_check.record", check, region=kp.region_id, after=after)
@@ -82,8 +83,8 @@ def delete_daily_check(actor, check: DailyCheck) -> None:
     require_in_scope(actor, check.region_id)
     old = rollup.daily_check_contributions(check)
     audit.record(actor, "daily_check.delete", check, region=check.region_id, before=audit.snapshot(check, CHECK_FIELDS))
-    add_event(check.key_person, "check_deleted",
-              _("删除 %(day)s 的检查记录（%(temperature)s°C）") % {"day": check.checked_on,
-                                                            "temperature": check.temperature}, actor)
+    record_event(check.key_person, "check_deleted",
+                 _("删除 %(day)s 的检查记录（%(temperature)s°C）") % {"day": check.checked_on,
+                                                               "temperature": check.temperature}, actor)
     check.delete()
     counters.track_change(old, [])

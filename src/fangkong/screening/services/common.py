@@ -1,4 +1,4 @@
-"""Pieces every screening write shares: who may write, scope, today, the timeline.
+"""Pieces every screening write shares: who may write, scope, today.
 
 Values are checked by fangkong.core.validation, as in every app."""
 
@@ -12,8 +12,6 @@ from fangkong.accounts import permissions
 from fangkong.core import region_codes as codes
 from fangkong.regions.models import Region
 from fangkong.regions.selectors import region_in_scope as scoped_region
-
-from ..models import KeyPerson, KeyPersonEvent
 
 LEDGER_LEVELS = (codes.VILLAGE, codes.GRID)
 
@@ -39,8 +37,3 @@ def region_in_scope(actor, code, *, field: str = "region", levels=None) -> Regio
         raise ValidationError({field: _("台账须登记到村（社区）或网格，%(name)s 是%(level)s") % {
             "name": region.name, "level": region.get_level_display()}})
     return region
-
-
-def add_event(key_person: KeyPerson, kind: str, message: str, actor) -> KeyPersonEvent:
-    return KeyPersonEvent.objects.create(key_person=key_person, kind=kind, text=message[:300],
-                                         actor=actor if actor is not None and actor.pk else None)

@@ -25,7 +25,8 @@ from fangkong.people.services import find_or_record_person
 
 from .. import rollup
 from ..models import Category, DailyCheck, KeyPerson, Status, TransportMode
-from .common import LEDGER_LEVELS, add_event, region_in_scope, require_in_scope, require_worker, today
+from .common import LEDGER_LEVELS, region_in_scope, require_in_scope, require_worker, today
+from .timeline import record_event
 
 KEY_PERSON_FIELDS = ["person", "category", "region", "registered_on", "origin", "departure_date", "arrival_date",
                      "transport_mode", "transport_number", "symptoms", "responsible", "status", "ended_on", "note"]
@@ -183,7 +184,7 @@ def create_entry(actor, person, category, region, day, details) -> KeyPerson:
     kp = KeyPerson(person=person, category=category, region=region, registered_on=day, **details)
     kp.save()
     counters.track_change([], rollup.key_person_contributions(kp))
-    add_event(kp, "registered", registration_text(kp), actor)
+    record_event(kp, "registered", registration_text(kp), actor)
     audit.record(actor, "key_person.register", kp, region=region, after=audit.snapshot(kp, KEY_PERSON_FIELDS))
     return kp
 
@@ -208,7 +209,7 @@ def apply_changes(actor, kp: KeyPerson, given: dict, *, kind: str, prefix: str) 
     kp.updated_at = timezone.now()
     kp.save()
     counters.track_change(old, rollup.key_person_contributions(kp))
-    add_event(kp, kind, prefix + _changed_labels(kp, new_audit), actor)
+    record_event(kp, kind, prefix + _changed_labels(kp, new_audit), actor)
     audit.record(actor, "key_person.update", kp, region=kp.region_id, before=old_audit, after=new_audit)
     return kp
 
@@ -290,7 +291,7 @@ def change_key_person_status(actor, key_person: KeyPerson, *, status: str, ended
         kp.note = note
     kp.save()
     counters.track_change(old, rollup.key_person_contributions(kp))
-    add_event(kp, "status", status_text(kp, note), actor)
+    record_event(kp, "status", status_text(kp, note), actor)
     old_audit, new_audit = audit.changes(before, audit.snapshot(kp, KEY_PERSON_FIELDS))
     audit.record(actor, "key_person.status", kp, region=kp.region_id, before=old_audit, after=new_audit)
     return kp
