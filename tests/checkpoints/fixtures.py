@@ -11,7 +11,7 @@ from .builders import checkpoint
 
 
 @pytest.fixture(autouse=True)
-def _fresh_risk_areas():
+def fresh_risk_areas():
     """The active risk areas are cached per process: a test never sees another test's (rolled back) areas."""
     risk_areas.clear_cache()
     yield

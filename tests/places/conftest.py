@@ -1,8 +1,8 @@
 """The shared fixtures of the roadside, places, tracing and arrival-task tests."""
 
 from tests.checkpoints.fixtures import (  # noqa: F401  fixtures, found by name
-    _fresh_risk_areas,
     cp,
+    fresh_risk_areas,
     hq,
     staff,
     staff_b,

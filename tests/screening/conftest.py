@@ -4,7 +4,7 @@ from fangkong.accounts.models import Role
 from tests import factories as f
 
 # the arrival-task tests' checkpoint, its staff and the villages' workers (`town` is the same user here)
-from tests.checkpoints.fixtures import _fresh_risk_areas, cp, staff, worker_a1, worker_b1  # noqa: F401
+from tests.checkpoints.fixtures import cp, fresh_risk_areas, staff, worker_a1, worker_b1  # noqa: F401
 
 
 @pytest.fixture
