@@ -14,6 +14,8 @@ FANGKONG_CHECK_IN_RATE   public check-in attempts a minute per client address (d
 FANGKONG_LOOKUP_RATE     ID-number look-ups a minute per account on the passage form (default 20)
 FANGKONG_DUPLICATE_SECONDS the same passage or check-in sent again within this many seconds is stored
                once (default 60)
+FANGKONG_FEVER_THRESHOLD temperature (°C) from which a reading is a fever, in every register and roll-up
+               (default 37.3); a quarantine policy may set its own for its follow-ups (core.health)
 FANGKONG_LOCKOUT_THRESHOLD, FANGKONG_LOCKOUT_MINUTES failed logins of one username from one address
                that refuse it there, and for how long (5, 15)
 FANGKONG_PUBLIC_API_DOCS "1" to show /api/docs and /api/openapi.json to anyone; by default only to
@@ -37,6 +39,7 @@ FANGKONG_IMPORT_ERRORS_STOP         bad rows after which a file mostly bad stops
 
 import os
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -216,6 +219,7 @@ FANGKONG_TRUSTED_PROXIES = [a.strip() for a in os.environ.get("FANGKONG_TRUSTED_
 FANGKONG_CHECK_IN_RATE = int(os.environ.get("FANGKONG_CHECK_IN_RATE", "10"))
 FANGKONG_LOOKUP_RATE = int(os.environ.get("FANGKONG_LOOKUP_RATE", "20"))
 FANGKONG_DUPLICATE_SECONDS = int(os.environ.get("FANGKONG_DUPLICATE_SECONDS", "60"))
+FANGKONG_FEVER_THRESHOLD = Decimal(os.environ.get("FANGKONG_FEVER_THRESHOLD", "37.3"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if _flag("FANGKONG_HTTPS"):

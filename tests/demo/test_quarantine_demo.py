@@ -13,6 +13,7 @@ from django.utils import timezone
 from fangkong.accounts.models import Role, User
 from fangkong.analytics import counters
 from fangkong.core import region_codes as codes
+from fangkong.core.health import is_fever
 from fangkong.quarantine import permissions, selectors
 from fangkong.quarantine.models import (
     FollowUp,
@@ -122,7 +123,7 @@ def test_recorded_follow_ups_keep_the_services_rules(demo):
         assert local_day(fu.done_at) == local_day(fu.due_at)
         assert q.ended_at is None or fu.done_at < q.ended_at
         assert 34 <= fu.temperature <= 43 and fu.method in ("phone", "visit", "self_report")
-        assert fu.fever == (fu.temperature >= q.fever_threshold)
+        assert fu.fever == is_fever(fu.temperature, q.fever_threshold)
         assert fu.alert == (fu.fever or bool(fu.symptoms)) and (fu.transfer_id is not None) == fu.alert
     assert not FollowUp.objects.filter(status=FollowUpStatus.DUE).exclude(done_at=None).exists()
     assert not TransferRequest.objects.filter(closed_at__lt=F("opened_at")).exists()

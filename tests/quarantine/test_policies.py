@@ -22,7 +22,7 @@ def test_default_policy_set_is_the_early_2020_national_rules(db):
     for p in policies.values():
         assert p.length_days == 14
         assert p.follow_up_times == ["08:00", "18:00"]
-        assert p.fever_threshold == Decimal("37.3")
+        assert p.fever_threshold is None and p.fever_from == Decimal("37.3")  # the deployment's
     assert (policies["returnee"].kind, policies["returnee"].counts_from) == ("home", "arrival")
     assert (policies["close_contact"].kind, policies["close_contact"].counts_from) == ("centralised", "last_exposure")
     assert policies["secondary_contact"].kind == "home"
@@ -99,7 +99,7 @@ def test_policy_edits_do_not_change_started_orders(hq, cadre, doctor):
                            follow_up_times=["09:00"], fever_threshold="38.0", kind="centralised")
     before.refresh_from_db()
     assert (before.length_days, before.follow_up_times, before.fever_threshold, before.kind) == (
-        14, ["08:00", "18:00"], Decimal("37.3"), "home")
+        14, ["08:00", "18:00"], None, "home")
     assert before.planned_end == planned
     assert slots(before) == times
 

@@ -6,8 +6,9 @@ fevers:
 
 * A temperature is 34.0–43.0 °C, kept to one decimal; anything else is a typo to correct, not data.
 * A fever is a temperature at or above the deployment's threshold, the setting FANGKONG_FEVER_THRESHOLD
-  (°C, default 37.3). A quarantine policy may set its own threshold, which then applies to the
-  follow-ups of the isolation orders started under it, and to nothing else.
+  (°C, default 37.3). A quarantine policy may set its own threshold (QuarantinePolicy.fever_threshold,
+  copied to the orders started under it), which then applies to the follow-ups of those isolation
+  orders, and to nothing else: their daily checks on the ledger, passages and roll-ups keep the setting.
 """
 
 import decimal
@@ -19,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from .text import clean_name
 
-DEFAULT_FEVER_THRESHOLD = Decimal("37.3")
 LOWEST, HIGHEST = Decimal("34.0"), Decimal("43.0")
 
 
@@ -33,7 +33,7 @@ def fever_threshold(override=None) -> Decimal:
     """
     if override is not None:
         return Decimal(override)
-    return Decimal(str(getattr(settings, "FANGKONG_FEVER_THRESHOLD", DEFAULT_FEVER_THRESHOLD)))
+    return Decimal(str(settings.FANGKONG_FEVER_THRESHOLD))
 
 
 def is_fever(temperature, override=None) -> bool:

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
+from fangkong.core.health import is_fever
 from fangkong.core.validation import fmt
 from fangkong.quarantine import rollup
 from fangkong.quarantine.models import (
@@ -175,7 +176,7 @@ class Writer:
             if rng.random() < RANDOM_SYMPTOM:
                 symptoms = [rng.choice(("cough", "sore_throat"))]
         row.temperature = Decimal(f"{value:.1f}")
-        row.fever = row.temperature >= q.fever_threshold
+        row.fever = is_fever(row.temperature, q.fever_threshold)
         row.alert = row.fever or bool(symptoms)
         row.symptoms = _json(tuple(symptoms))
         return symptoms

@@ -8,7 +8,9 @@ existing policy: once installed, policies belong to the headquarters admins.
 from decimal import Decimal
 
 TWICE_DAILY = ["08:00", "18:00"]
-FEVER_THRESHOLD = Decimal("37.3")
+# What migration 0002 gave each policy, before a policy could leave the fever threshold to the
+# deployment's setting (migration 0006 clears it again where it is this value).
+SEEDED_FEVER_THRESHOLD = Decimal("37.3")
 
 # category: (kind, length in days, counts from, release needs negative tests)
 DEFAULT_POLICIES = {
@@ -30,11 +32,13 @@ DEFAULT_POLICIES = {
 
 
 def install_default_policies(policy_model) -> int:
-    """Create the missing default policies (works with the historical model in a migration)."""
+    """Create the missing default policies (works with the historical model in a migration). They have no
+    fever threshold of their own: their follow-ups use the deployment's (core.health.fever_threshold)."""
+    own = policy_model._meta.get_field("fever_threshold").null
     created = 0
     for category, (kind, days, counts_from, tests) in DEFAULT_POLICIES.items():
         _obj, made = policy_model.objects.get_or_create(category=category, defaults={
             "kind": kind, "length_days": days, "counts_from": counts_from, "follow_up_times": list(TWICE_DAILY),
-            "fever_threshold": FEVER_THRESHOLD, "release_needs_negative_tests": tests})
+            "fever_threshold": None if own else SEEDED_FEVER_THRESHOLD, "release_needs_negative_tests": tests})
         created += made
     return created

@@ -196,7 +196,8 @@ class PolicyForm(forms.Form):
     counts_from = forms.ChoiceField(label=_("起算时间"), choices=CountsFrom.choices, widget=chips(CountsFrom.choices))
     follow_up_times = forms.CharField(label=_("每日随访时间（逗号分隔）"), max_length=60,
                                       widget=forms.TextInput(attrs={"placeholder": "08:00,18:00"}))
-    fever_threshold = forms.CharField(label=_("发热阈值(°C)"), max_length=6,
+    fever_threshold = forms.CharField(label=_("发热阈值(°C)"), max_length=6, required=False,
+                                      help_text=_("留空则按全县统一的发热标准；填写则只用于此类人员隔离期间的随访"),
                                       widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     release_needs_negative_tests = forms.BooleanField(label=_("解除须核酸阴性"), required=False)
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.health import fever_threshold
 from fangkong.screening.models import Category, CheckMethod
 
 __all__ = ["Category", "CheckMethod", "Kind", "CountsFrom", "QuarantineStatus", "Symptom", "FollowUpStatus",
@@ -75,7 +76,11 @@ class QuarantinePolicy(models.Model):
     counts_from = models.CharField(_("起算时间"), max_length=15, choices=CountsFrom.choices)
     # local times of day as "HH:MM", sorted
     follow_up_times = models.JSONField(_("每日随访时间"), default=list)
-    fever_threshold = models.DecimalField(_("发热阈值(°C)"), max_digits=3, decimal_places=1)
+    # Empty: the deployment's threshold (core.health.fever_threshold). Set: this category's own, for the
+    # follow-ups of its isolation orders only; daily checks, passages and roll-ups keep the deployment's.
+    fever_threshold = models.DecimalField(
+        _("发热阈值(°C)"), max_digits=3, decimal_places=1, null=True, blank=True,
+        help_text=_("留空则按全县统一的发热标准；填写则只用于此类人员隔离期间的随访"))
     release_needs_negative_tests = models.BooleanField(_("解除须核酸阴性"), default=False)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -88,6 +93,11 @@ class QuarantinePolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_category_display())
+
+    @property
+    def fever_from(self):
+        """The temperature from which a follow-up under this policy is a fever: its own, else the deployment's."""
+        return fever_threshold(self.fever_threshold)
 
 
 class ObservationSite(models.Model):
@@ -147,7 +157,8 @@ class Quarantine(models.Model):
     length_days = models.PositiveSmallIntegerField(_("隔离天数"))
     counts_from = models.CharField(_("起算时间"), max_length=15, choices=CountsFrom.choices)
     follow_up_times = models.JSONField(_("每日随访时间"), default=list)
-    fever_threshold = models.DecimalField(_("发热阈值(°C)"), max_digits=3, decimal_places=1)
+    # The policy's own threshold for follow-ups; empty: the deployment's (see fever_from)
+    fever_threshold = models.DecimalField(_("发热阈值(°C)"), max_digits=3, decimal_places=1, null=True, blank=True)
     release_needs_negative_tests = models.BooleanField(_("解除须核酸阴性"), default=False)
     # The period
     counted_from = models.DateTimeField(_("起算时刻"))
@@ -201,6 +212,12 @@ class Quarantine(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == QuarantineStatus.ACTIVE
+
+    @property
+    def fever_from(self):
+        """The temperature from which a follow-up of this order is a fever: the policy's own threshold it
+        was started with, else the deployment's (core.health.fever_threshold)."""
+        return fever_threshold(self.fever_threshold)
 
 
 class Stay(models.Model):

@@ -84,7 +84,7 @@ def facts(q: Quarantine, reveal: bool) -> dict:
             "place": place_text(q),
             "cadre": contact(q.cadre),
             "doctor": contact(q.doctor),
-            "threshold": f"{q.fever_threshold}℃",
+            "threshold": f"{q.fever_from}℃",
             "times": "、".join(q.follow_up_times),
             "headquarters": headquarters_name(q),
             "date": day_text(timezone.localtime(q.start_at, tz()).date()),

@@ -128,7 +128,8 @@ class PolicyOut(Schema):
     length_days: int
     counts_from: str
     follow_up_times: list[str]
-    fever_threshold: str
+    fever_threshold: str | None  # null: the deployment's (fever_from)
+    fever_from: str
     release_needs_negative_tests: bool
 
 
@@ -277,7 +278,8 @@ def _local(moment):
 def policy_out(p) -> dict:
     return {"category": p.category, "category_label": str(p.get_category_display()), "kind": p.kind,
             "length_days": p.length_days, "counts_from": p.counts_from, "follow_up_times": p.follow_up_times,
-            "fever_threshold": str(p.fever_threshold), "release_needs_negative_tests": p.release_needs_negative_tests}
+            "fever_threshold": None if p.fever_threshold is None else str(p.fever_threshold),
+            "fever_from": str(p.fever_from), "release_needs_negative_tests": p.release_needs_negative_tests}
 
 
 def order_out(q) -> dict:
@@ -287,7 +289,7 @@ def order_out(q) -> dict:
         "status": q.status, "status_label": str(q.get_status_display()), "start_at": _local(q.start_at),
         "policy_end": _local(q.policy_end), "planned_end": _local(q.planned_end),
         "planned_end_reason": q.planned_end_reason, "length_days": q.length_days, "counts_from": q.counts_from,
-        "follow_up_times": q.follow_up_times, "fever_threshold": str(q.fever_threshold),
+        "follow_up_times": q.follow_up_times, "fever_threshold": str(q.fever_from),
         "release_needs_negative_tests": q.release_needs_negative_tests, "home_address": q.home_address,
         "site_id": q.site_id, "site_name": q.site.name if q.site_id else "", "room_id": q.room_id,
         "room_name": q.room.name if q.room_id else "", "cadre_id": q.cadre_id, "cadre_name": str(q.cadre),

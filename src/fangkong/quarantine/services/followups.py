@@ -18,7 +18,7 @@ from fangkong.accounts import permissions as account_permissions
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core import rows
-from fangkong.core.health import parse_temperature
+from fangkong.core.health import is_fever, parse_temperature
 from fangkong.core.validation import as_moment, choice, fmt, not_future, raise_if, text
 
 from .. import rollup
@@ -210,7 +210,7 @@ def record_follow_up(actor, quarantine: Quarantine, *, temperature, method: str,
                       scheduled=False, due_at=at)
     else:
         fu.quarantine = q  # the caller's response names the person: no re-read
-    fever = temperature >= q.fever_threshold
+    fever = is_fever(temperature, q.fever_threshold)  # the policy's own threshold, else the deployment's
     fu.status, fu.done_at, fu.temperature, fu.symptoms, fu.method = FollowUpStatus.DONE, at, temperature, symptoms, method
     fu.fever, fu.alert, fu.note = fever, fever or bool(symptoms), note
     fu.recorded_by, fu.recorded_at = actor, timezone.now()

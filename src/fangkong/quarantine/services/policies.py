@@ -2,7 +2,6 @@
 they started with."""
 
 import decimal
-import unicodedata
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.audit import services as audit
+from fangkong.core.text import clean_name
 from fangkong.core.validation import as_time, as_whole, choice, raise_if
 
 from .. import permissions
@@ -46,9 +46,14 @@ def clean_length(value, errors: dict) -> int:
     return as_whole(value, "length_days", _("隔离天数"), errors, least=1, most=MAX_DAYS) or 0
 
 
-def clean_threshold(value, errors: dict) -> Decimal:
+def clean_threshold(value, errors: dict) -> Decimal | None:
+    """The policy's own fever threshold for its follow-ups; empty: none, the deployment's applies
+    (core.health.fever_threshold)."""
+    raw = clean_name(value)
+    if not raw:
+        return None
     try:
-        threshold = Decimal(unicodedata.normalize("NFKC", str(value)).strip()).quantize(Decimal("0.1"))
+        threshold = Decimal(raw).quantize(Decimal("0.1"))
     except decimal.InvalidOperation:
         threshold = Decimal("0")
     low, high = THRESHOLD_RANGE
