@@ -88,5 +88,5 @@ def test_merge_with_itself_and_by_a_viewer_are_refused(township, tree):
 
 
 def test_references_cover_every_model_pointing_at_person():
-    found = {(model._meta.label, name) for model, name in services._references_to_person()}
+    found = {(model._meta.label, name) for model, name in services.references_to_person()}
     assert ("screening.KeyPerson", "person") in found

@@ -350,7 +350,7 @@ def set_household(actor, person: Person, household) -> Person:
 FILLABLE = ["phone", "phone_digest", "address", "workplace", "household", "sex", "birth_date"]
 
 
-def _references_to_person() -> list[tuple[type, str]]:
+def references_to_person() -> list[tuple[type, str]]:
     """(model, field name) for every foreign key or one-to-one pointing at Person, in any app.
 
     Read from Django's model registry at call time, so apps added later (quarantine, cases …)
@@ -408,7 +408,7 @@ def _repoint_references(source: Person, target: Person) -> dict[str, int]:
     region and dates, never by the person, so the counters stay right without track_change.
     """
     moved = {}
-    for model, name in _references_to_person():
+    for model, name in references_to_person():
         try:
             with transaction.atomic():  # a savepoint, so a clash is reported, not a broken transaction
                 count = model._base_manager.filter(**{name: source}).update(**{name: target})
