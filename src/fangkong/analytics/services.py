@@ -5,7 +5,6 @@ import datetime
 from django.db import transaction
 
 from fangkong.audit import services as audit
-from fangkong.core.exports import workbook_bytes
 
 from . import counters, reports, selectors
 
@@ -13,10 +12,8 @@ from . import counters, reports, selectors
 def export_daily_table(user, region_code: str, day: datetime.date) -> tuple[bytes, str]:
     """The daily table as .xlsx carrying the exporter and time; the export is logged. `user=None`: the system."""
     table = selectors.daily_table(user, region_code, day)
-    content, rows = workbook_bytes(reports.sheets(table), user)
-    with transaction.atomic():
-        audit.record_export(user, "daily_report", region=table.region, rows=rows,
-                            filters={"region": table.region.code, "date": day.isoformat()})
+    content, _rows = audit.export_workbook(user, "daily_report", reports.sheets(table), region=table.region,
+                                           filters={"region": table.region.code, "date": day.isoformat()})
     return content, f"daily-report-{table.region.code}-{day.isoformat()}.xlsx"
 
 

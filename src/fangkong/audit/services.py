@@ -6,8 +6,9 @@ import datetime
 import decimal
 import uuid
 
-from django.db import models
+from django.db import models, transaction
 
+from fangkong.core.exports import workbook_bytes
 from fangkong.core.rows import insert
 
 from .models import AuditEntry, Source
@@ -78,3 +79,13 @@ def record_export(actor, what: str, *, region, rows: int, filters: dict | None =
         actor, "export", object_type=what, object_id="", object_repr=what, region=region,
         after={"rows": rows, "filters": filters or {}},
     )
+
+
+def export_workbook(actor, what: str, sheets, *, region, filters: dict | None = None) -> tuple[bytes, int]:
+    """An export as .xlsx: the sheets written with the exporter and time in the file
+    (core.exports.workbook_bytes) and logged as `what` with its rows and filters (record_export).
+    Returns (file bytes, data rows)."""
+    content, rows = workbook_bytes(sheets, actor)
+    with transaction.atomic():
+        record_export(actor, what, region=region, rows=rows, filters=filters)
+    return content, rows

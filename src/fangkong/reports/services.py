@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.audit import services as audit
-from fangkong.core.exports import workbook_bytes
 from fangkong.core.validation import as_time, name_text, prose
 from fangkong.regions import selectors as region_selectors
 from fangkong.regions.models import Region
@@ -164,18 +163,16 @@ def export_report(actor, region_code: str, day: datetime.date) -> tuple[bytes, s
     if view.frozen is None:
         raise ValidationError({"report": _("%(name)s %(day)s 的每日一报尚未报送，不能导出") % {
             "name": view.region.name, "day": day.isoformat()}})
-    content, rows = workbook_bytes(exports.report_sheets(view), actor)
-    with transaction.atomic():
-        audit.record_export(actor, "daily_report_submitted", region=view.region, rows=rows,
-                            filters={"region": view.region.code, "date": day.isoformat()})
+    content, _rows = audit.export_workbook(actor, "daily_report_submitted", exports.report_sheets(view),
+                                           region=view.region,
+                                           filters={"region": view.region.code, "date": day.isoformat()})
     return content, f"daily-report-{view.region.code}-{day.isoformat()}-submitted.xlsx"
 
 
 def export_summary(actor, region_code: str, day: datetime.date) -> tuple[bytes, str]:
     """The summary workbook of the region's chain on the day: one sheet per level; audited."""
     status = selectors.chain_status(actor, region_code, day)
-    content, rows = workbook_bytes(exports.summary_sheets(status), actor)
-    with transaction.atomic():
-        audit.record_export(actor, "daily_report_summary", region=status.region, rows=rows,
-                            filters={"region": status.region.code, "date": day.isoformat()})
+    content, _rows = audit.export_workbook(actor, "daily_report_summary", exports.summary_sheets(status),
+                                           region=status.region,
+                                           filters={"region": status.region.code, "date": day.isoformat()})
     return content, f"daily-report-summary-{status.region.code}-{day.isoformat()}.xlsx"

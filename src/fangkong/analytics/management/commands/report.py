@@ -1,13 +1,11 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
-from django.utils.translation import gettext as _
+from django.core.management.base import BaseCommand
 
 from fangkong.analytics import reports, selectors, services
 from fangkong.audit import services as audit
-from fangkong.core.cli import acting_user, day_option
+from fangkong.core.cli import acting_user, day_option, service_errors, write_output
 
 
 class Command(BaseCommand):
@@ -28,13 +26,11 @@ class Command(BaseCommand):
         user = acting_user(opts["user"])
         day = day_option(opts["date"])
         region = opts["region"].strip()
-        try:
+        with service_errors(region):
             if opts["format"] == "json":
                 self._json(user, region, day, opts["out"])
             else:
                 self._xlsx(user, region, day, opts["out"])
-        except Http404:
-            raise CommandError(_("区划不存在或不在管辖范围内：%(code)s") % {"code": region}) from None
 
     def _json(self, user, region: str, day, out: str | None) -> None:
         text = json.dumps(reports.as_json(selectors.daily_table(user, region, day)), ensure_ascii=False)
@@ -47,9 +43,4 @@ class Command(BaseCommand):
     def _xlsx(self, user, region: str, day, out: str | None) -> None:
         with audit.source("cli"):
             content, filename = services.export_daily_table(user, region, day)
-        path = Path(out or filename)
-        try:
-            path.write_bytes(content)
-        except OSError as exc:
-            raise CommandError(f"{path}: {exc}") from None
-        self.stdout.write(str(path))
+        self.stdout.write(str(write_output(content, filename, out)))

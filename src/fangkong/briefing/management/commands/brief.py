@@ -1,15 +1,11 @@
 """`fangkong brief --region CODE --date D --out FILE.docx`: the work brief (工作简报) of a region and day."""
 
-from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
-from django.utils.translation import gettext as _
+from django.core.management.base import BaseCommand
 
 from fangkong.audit import services as audit
 from fangkong.briefing import services
-from fangkong.core.cli import acting_user, day_option
+from fangkong.core.cli import acting_user, day_option, service_errors, write_output
 
 
 class Command(BaseCommand):
@@ -28,18 +24,6 @@ class Command(BaseCommand):
         user = acting_user(opts["user"])
         day = day_option(opts["date"])
         region = opts["region"].strip()
-        try:
-            with audit.source("cli"):
-                content, filename = services.generate_brief(user, region, day)
-        except Http404:
-            raise CommandError(_("区划不存在或不在管辖范围内：%(code)s") % {"code": region}) from None
-        except PermissionDenied as exc:
-            raise CommandError(str(exc) or _("无权执行此操作")) from None
-        except ValidationError as exc:
-            raise CommandError("；".join(exc.messages)) from None
-        path = Path(opts["out"] or filename)
-        try:
-            path.write_bytes(content)
-        except OSError as exc:
-            raise CommandError(f"{path}: {exc}") from None
-        self.stdout.write(str(path))
+        with service_errors(region), audit.source("cli"):
+            content, filename = services.generate_brief(user, region, day)
+        self.stdout.write(str(write_output(content, filename, opts["out"])))

@@ -1,15 +1,11 @@
 """`fangkong reports export|status`: the daily report chain from the command line."""
 
 import json
-from pathlib import Path
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
-from django.utils.translation import gettext as _
+from django.core.management.base import BaseCommand
 
 from fangkong.audit import services as audit
-from fangkong.core.cli import acting_user, day_option
+from fangkong.core.cli import acting_user, day_option, service_errors, write_output
 from fangkong.reports import selectors, services
 from fangkong.reports.schemas import status_out
 
@@ -34,7 +30,7 @@ class Command(BaseCommand):
         user = acting_user(opts["user"])
         day = day_option(opts["date"])
         region = opts["region"].strip()
-        try:
+        with service_errors(region):
             if action == "status":
                 text = json.dumps(status_out(selectors.chain_status(user, region, day)), ensure_ascii=False,
                                   default=str)
@@ -45,13 +41,4 @@ class Command(BaseCommand):
                     content, filename = services.export_summary(user, region, day)
                 else:
                     content, filename = services.export_report(user, region, day)
-        except Http404:
-            raise CommandError(_("区划不存在或不在管辖范围内：%(code)s") % {"code": region}) from None
-        except ValidationError as exc:
-            raise CommandError("；".join(exc.messages)) from None
-        path = Path(opts["out"] or filename)
-        try:
-            path.write_bytes(content)
-        except OSError as exc:
-            raise CommandError(f"{path}: {exc}") from None
-        self.stdout.write(str(path))
+        self.stdout.write(str(write_output(content, filename, opts["out"])))
