@@ -1,53 +1,14 @@
 """GET /api/rollup/daily: the daily roll-up table, the same object as `fangkong report daily --format json`."""
 
-import datetime
 
 from django.utils import timezone
-from ninja import Field, Router, Schema
-from pydantic import create_model
+from ninja import Router
 
 from fangkong.core.api import ErrorOut
 from fangkong.core.days import Day
 
 from . import reports, selectors
-from .figures import FIGURES
-
-
-class RegionRef(Schema):
-    code: str
-    name: str
-    level: str
-
-
-class FigureColumnOut(Schema):
-    key: str
-    label: str
-    group: str
-
-
-# One typed field per declared figure, so the OpenAPI document lists every column. Built when the
-# URLs load, after every app's ready() has declared its figures.
-DailyFigures = create_model(
-    "DailyFigures", __base__=Schema,
-    **{f.key: (int, Field(..., description=f.heading)) for f in FIGURES},
-)
-DailyChild = create_model("DailyChild", __base__=DailyFigures, code=(str, ...), name=(str, ...), level=(str, ...))
-
-
-class PreviousDay(Schema):
-    date: datetime.date
-    totals: DailyFigures
-    children: list[DailyChild]
-
-
-class DailyTableOut(Schema):
-    region: RegionRef
-    date: datetime.date
-    figures: list[FigureColumnOut]
-    totals: DailyFigures
-    children: list[DailyChild]
-    previous: PreviousDay
-
+from .schemas import DailyTableOut
 
 router = Router(tags=["rollup"])
 

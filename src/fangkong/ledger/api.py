@@ -1,7 +1,7 @@
 """Ledger upload and download over the API, with the page's rules (the same services)."""
 
 from django.http import HttpResponse
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from fangkong.core.api import ErrorOut
@@ -9,34 +9,9 @@ from fangkong.core.days import Day
 from fangkong.core.exports import XLSX_TYPE
 
 from . import services
+from .schemas import ImportOut
 
 router = Router(tags=["ledger"])
-
-
-class ImportErrorOut(Schema):
-    sheet: str
-    row: int
-    column: str
-    value: str
-    reason: str
-
-
-class ErrorColumnOut(Schema):
-    column: str
-    count: int
-
-
-class ImportOut(Schema):
-    rows_read: int
-    created: int
-    updated: int
-    duplicates: int
-    pending: int = Field(description="rows held for review by the staff above (people.reviews), not written yet")
-    errors: list[ImportErrorOut] = Field(description="the first errors of each column (FANGKONG_IMPORT_ERRORS_SHOWN)")
-    error_count: int = Field(description="every error found")
-    error_columns: list[ErrorColumnOut] = Field(description="errors counted per column")
-    stopped: bool = Field(description="checking stopped early: most rows were wrong")
-    written: bool
 
 
 @router.post("/import", response={200: ImportOut, 403: ErrorOut, 404: ErrorOut, 422: ImportOut | ErrorOut})
