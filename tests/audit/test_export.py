@@ -38,6 +38,7 @@ def test_export_names_the_exporter_and_the_time(boss, login):
     made = datetime.datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S")
     assert abs(timezone.localtime().replace(tzinfo=None) - made) < datetime.timedelta(minutes=1)
     assert rows[2][:3] == ["时间", "操作人", "操作"]
+    assert rows[2][-1] == "登录名"
 
 
 def test_export_rows_carry_the_entries(boss, login):
@@ -46,8 +47,21 @@ def test_export_rows_carry_the_entries(boss, login):
     row = data_rows(login(boss).get("/audit/export.xlsx").content)[0]
 
     assert row[0] == timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S")
-    assert row[1:8] == ["boss", "test.write", "thing", "e-1", "e-1", factories.VILLAGE_A1, "系统"]
-    assert "旧" in row[8] and "新" in row[9]
+    # names and labels as the page shows them; the region's code and the login name in columns of their own
+    assert row[1:9] == ["花园镇管理员", "test.write", "thing", "e-1", "e-1", "东岳村", factories.VILLAGE_A1, "系统"]
+    assert (row[9], row[10], row[11]) == ("名称：旧", "名称：新", "boss")
+
+
+def test_export_reads_before_and_after_in_words_and_local_time(boss, login):
+    at = datetime.datetime(2020, 2, 1, 2, 30, tzinfo=datetime.UTC)
+    audit.record(boss, "user.lock", boss, region=factories.TOWN_A, before={"is_active": True, "locked_at": None},
+                 after={"is_active": False, "locked_at": at})
+
+    row = data_rows(login(boss).get("/audit/export.xlsx").content)[0]
+
+    assert row[2:4] == ["锁定用户", "用户"]
+    assert row[9] == "有效：是\n锁定时间：空"
+    assert row[10] == "有效：否\n锁定时间：2020-02-01 10:30"
 
 
 def test_export_is_itself_logged(boss, login):

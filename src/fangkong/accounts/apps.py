@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户")
 
     def ready(self):
-        from . import menu, signals  # noqa: F401  the main menu's entries; the signal receivers
+        from . import audit_labels, menu, signals  # noqa: F401  audit labels, menu entries; signal receivers

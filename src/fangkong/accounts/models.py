@@ -35,7 +35,12 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
-        return self.display_name or self.username
+        """The name pages show: the 姓名, else the place and role (花园镇 乡镇（街道）工作人员). The username is the
+        login, typed by its owner, never a label."""
+        if self.display_name:
+            return self.display_name
+        place = self.region.name if self.region_id else ""
+        return f"{place} {self.get_role_display()}".strip()
 
     @property
     def is_locked(self) -> bool:

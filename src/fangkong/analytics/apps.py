@@ -9,4 +9,4 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("统计")
 
     def ready(self):
-        from . import menu  # noqa: F401  registers its entries of the main menu
+        from . import audit_labels, menu  # noqa: F401  register its audit labels and menu entries

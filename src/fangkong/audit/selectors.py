@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
@@ -29,8 +30,9 @@ def audit_entries_for(user, *, action: str = "", actor: str = "", object_type: s
         qs = qs.filter(within(region))
     if action:
         qs = qs.filter(action__startswith=action)
-    if actor:
-        qs = qs.filter(actor_name=actor)
+    if actor:  # the login name the trail keeps, or the name the page shows
+        named = get_user_model().objects.filter(display_name=actor).values_list("pk", flat=True)
+        qs = qs.filter(Q(actor_name=actor) | Q(actor_id__in=list(named)))
     if object_type:
         qs = qs.filter(object_type=object_type)
     if source:
@@ -39,4 +41,4 @@ def audit_entries_for(user, *, action: str = "", actor: str = "", object_type: s
         qs = qs.filter(at__date__gte=date_from)
     if date_to:
         qs = qs.filter(at__date__lte=date_to)
-    return qs.select_related("region").order_by("-id")
+    return qs.select_related("region", "actor__region").order_by("-id")

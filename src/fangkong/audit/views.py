@@ -14,12 +14,13 @@ from fangkong.core import region_codes as codes
 from fangkong.core.days import day_problem
 from fangkong.core.exports import XLSX_TYPE, Sheet, choice_labels, workbook_bytes
 
-from . import selectors, services
+from . import labels, selectors, services
 from .models import Source
 
 FILTERS = ["action", "actor", "object_type", "source", "region"]
 # One export holds at most this many entries; more is refused with a message (never cut short silently).
 EXPORT_LIMIT = 100_000
+EXPORT_BATCH = 2000
 
 
 def _filters(request) -> tuple[dict, list[str]]:
@@ -57,10 +58,41 @@ def entry_list(request):
     entries = [] if errors else paging.page_after(qs, after)
     query = request.GET.copy()
     query.pop("after", None)
+    reader = labels.Reader(entries)
+    rows = [{"entry": e, "actor": labels.actor_label(e), "action": labels.action_label(e.action),
+             "object_type": labels.object_type_label(e.object_type),
+             "before": reader.lines(e, e.before), "after": reader.lines(e, e.after)} for e in entries]
     return render(request, "audit/list.html", {
-        "entries": entries, "filters": filters, "sources": Source.choices,
+        "rows": rows, "filters": filters, "sources": Source.choices, "actions": labels.action_choices(),
+        "object_types": labels.object_type_choices(),
         "next_after": entries[-1].id if len(entries) == paging.PAGE_SIZE else None, "query": query.urlencode(),
     })
+
+
+def _export_rows(qs):
+    """The entries as the page reads them (labels, names, local times), a batch at a time: each batch's
+    related names are looked up once."""
+    sources = choice_labels(Source.choices)
+
+    def line(pairs) -> str:
+        return "\n".join(f"{label}：{value}" if label else value for label, value in pairs)
+
+    batch = []
+    for entry in qs.iterator(chunk_size=EXPORT_BATCH):
+        batch.append(entry)
+        if len(batch) == EXPORT_BATCH:
+            yield from _batch_rows(batch, sources, line)
+            batch = []
+    yield from _batch_rows(batch, sources, line)
+
+
+def _batch_rows(entries, sources, line):
+    reader = labels.Reader(entries)
+    for e in entries:
+        yield [timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), labels.actor_label(e),
+               labels.action_label(e.action), labels.object_type_label(e.object_type), e.object_id, e.object_repr,
+               e.region.name if e.region_id else "", e.region_id or "", sources.get(e.source, e.source),
+               line(reader.lines(e, e.before)), line(reader.lines(e, e.after)), e.actor_name]
 
 
 @login_required
@@ -75,12 +107,9 @@ def entry_export(request):
         messages.error(request, _("符合条件的记录超过 %(limit)s 条，无法一次导出：请缩小日期范围或增加筛选条件后再导出。")
                        % {"limit": f"{EXPORT_LIMIT:,}"})
         return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
-    sources = choice_labels(Source.choices)
-    rows = ([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.action, e.object_type,
-             e.object_id, e.object_repr, e.region_id or "", sources.get(e.source, e.source), str(e.before or ""),
-             str(e.after or "")] for e in qs.iterator(chunk_size=2000))
-    headers = [_("时间"), _("操作人"), _("操作"), _("对象类型"), _("对象编号"), _("对象"), _("区划"), _("来源"),
-               _("修改前"), _("修改后")]
+    headers = [_("时间"), _("操作人"), _("操作"), _("对象类型"), _("对象编号"), _("对象"), _("区划"), _("区划代码"),
+               _("来源"), _("修改前"), _("修改后"), _("登录名")]
+    rows = _export_rows(qs)
     data, count = workbook_bytes([Sheet(_("审计日志"), headers, rows)], request.user)
     services.record_export(request.user, "audit", region=request.user.region_id, rows=count,
                            filters={k: str(v) for k, v in filters.items() if v})

@@ -10,4 +10,4 @@ class BriefingConfig(AppConfig):
     verbose_name = _("指挥部看板与工作简报")
 
     def ready(self):
-        from . import menu  # noqa: F401  registers its entries of the main menu
+        from . import audit_labels, menu  # noqa: F401  register its audit labels and menu entries

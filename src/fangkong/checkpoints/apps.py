@@ -9,4 +9,4 @@ class CheckpointsConfig(AppConfig):
     verbose_name = _("卡点")
 
     def ready(self):
-        from . import menu, rollup  # noqa: F401  register the menu entries, counter sources and roll-up figures
+        from . import audit_labels, menu, rollup  # noqa: F401  audit labels, menu, counter sources, figures

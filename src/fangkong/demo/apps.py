@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class DemoConfig(AppConfig):
     name = "fangkong.demo"
     verbose_name = _("演示数据")
+
+    def ready(self):
+        from . import audit_labels  # noqa: F401  the audit trail's words for its entries

@@ -9,4 +9,4 @@ class QuarantineConfig(AppConfig):
     verbose_name = _("隔离观察与随访")
 
     def ready(self):
-        from . import menu, rollup, today  # noqa: F401  register the menu entries, counter sources, figures and duties
+        from . import audit_labels, menu, rollup, today  # noqa: F401  audit labels, menu, counters, figures, duties

@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class RiskAreasConfig(AppConfig):
     name = "fangkong.risk_areas"
     verbose_name = _("风险地区")
+
+    def ready(self):
+        from . import audit_labels  # noqa: F401  the audit trail's words for its entries

@@ -9,5 +9,5 @@ class ScreeningConfig(AppConfig):
     verbose_name = _("摸排与台账")
 
     def ready(self):
-        from . import menu, rollup, today  # noqa: F401  register the menu entries, counter sources and duties
+        from . import audit_labels, menu, rollup, today  # noqa: F401  audit labels, menu, counter sources, duties
         from .services import key_persons  # noqa: F401  registers the ledger registration's review

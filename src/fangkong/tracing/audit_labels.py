@@ -1,0 +1,16 @@
+"""The tracing app's audit entries in words (fangkong.audit.labels)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.audit import labels
+
+labels.register(
+    actions={"exposure.search": _("时空伴随排查"), "check_in.match": _("核对扫码登记人员"),
+             "check_in.unmatch": _("撤销扫码登记核对"), "reconciliation.run": _("来人核对")},
+    object_types={"exposure_contacts": _("时空伴随人员名单"), "reconciliation": _("来人核对")},
+    fields={"start": _("开始时间"), "end": _("结束时间"), "window_minutes": _("前后分钟数"),
+            "presences": _("到访记录"), "contacts": _("时空伴随人员"), "window_from": _("核对起始"),
+            "window_to": _("核对截止"), "hours": _("小时数"), "arrivals": _("来人"), "listed": _("已列入台账"),
+            "unlisted": _("未列入台账"), "opened": _("新建任务"), "already_open": _("已有任务"),
+            "dealt_with": _("已处理"), "destination_unknown": _("去向不明"), "closed": _("关闭任务")},
+)
