@@ -126,6 +126,7 @@ def exposure(request, person_id: int | None = None, number: str = "", start: Mom
                  "subject_at": timezone.localtime(c.subject_at), "delta_minutes": c.delta_minutes} for c in result.contacts]
     return {"person_id": result.person.pk, "start": timezone.localtime(result.start), "end": timezone.localtime(result.end),
             "window_minutes": result.window, "presences": len(result.presences), "persons": result.persons,
-            "truncated": result.truncated, "contacts": contacts, "revealed": revealed}
+            "truncated": result.truncated, "outside_presences": result.outside_presences,
+            "outside_contacts": result.outside_contacts, "contacts": contacts, "revealed": revealed}
 
 

@@ -37,6 +37,8 @@ class ExposureOut(Schema):
     presences: int
     persons: int
     truncated: bool
+    outside_presences: int = Field(description="the person's presences outside the caller's scope: counted, not shown")
+    outside_contacts: int = Field(description="presences of others around those: counted, not shown")
     contacts: list[ContactOut]
     revealed: RevealedOut | None = Field(None, description="the one person asked for with `reveal`, in full")
 

@@ -16,11 +16,15 @@ is treated as unknown (404, no oracle). Every ID number and phone in the result,
 contacts', is masked for every role; a role that may reveal reveals one person at a time through the people
 app's `reveal_person` (its rule: the person in the revealer's scope; its audit action: person.reveal).
 
-Scope of the presences: only presences in the searcher's region subtree are read, the person's own and the
+Scope of the presences: only presences in the searcher's region subtree are shown, the person's own and the
 others' (a presence's region is its place's or checkpoint's). County headquarters see the whole county; a
 doctor of a township sees what happened at the places and checkpoints of the township. A contact found there
 may live elsewhere (a visitor): shown masked like everyone, and not revealable by a searcher whose scope does
-not hold the visitor's home, as on the visitor's person page.
+not hold the visitor's home, as on the visitor's person page. What lies outside the scope is counted, never
+shown: how many of the person's own presences (`outside_presences`) and how many presences of others around
+them (`outside_contacts`, confirmed or not), so that a search which finds nothing in the searcher's area says
+that there is more elsewhere, for the headquarters above, instead of a bare "nothing found". Neither who nor
+where.
 
 Unconfirmed visitors: a public check-in keeps what its visitor typed and is nobody's presence until tracing staff
 confirm which person it was (services.matching). Around the subject, such a check-in is still a contact (the
@@ -31,13 +35,15 @@ the match makes them the person, revealable like any other. Likewise the subject
 (even ones with the subject's ID number typed) are not the subject's presences: confirming them on the match page
 adds them. One that lies near a confirmed presence of the subject is listed as an unconfirmed contact.
 
-Every read is an index range: the person's presences by (person, time) in CheckIn and Passage;
+Every read is an index range: the person's presences by (person, time) in CheckIn and Passage (in and out of
+scope in the same two reads);
 then, per place or checkpoint and merged time interval, a range of (place, time) in CheckIn or of
 (checkpoint, time) in CheckIn and Passage, the ranges of one table ORed into one query (PostgreSQL
 answers it with a BitmapOr of index ranges, SQLite with its multi-index OR): two reads of the
 person's presences and three of the ranges (places' check-ins, checkpoints' check-ins, passages; up
 to CHUNK ranges a query), plus three for names (persons, places, checkpoints) and one for the typed identities of
-unconfirmed visitors (when there are any), whatever the number of presences. The work grows
+unconfirmed visitors (when there are any), whatever the number of presences; when the person was also somewhere
+outside the scope, up to three counts of the ranges there. The work grows
 with the person's presences and the people around them, not with the tables. Bounded: at most MAX_PRESENCES own presences and
 MAX_CONTACTS contacts.
 """
@@ -178,6 +184,8 @@ class Exposure:
     presences: list[Presence] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
     truncated: bool = False
+    outside_presences: int = 0   # the person's own presences outside the searcher's scope: counted, not shown
+    outside_contacts: int = 0    # the presences of others around them: counted, not shown
 
     @property
     def persons(self) -> int:
@@ -233,19 +241,22 @@ def person_of_row(found: "Exposure", person_id) -> Person:
 
 
 def presences_of(user, person_id: int, start: datetime.datetime, end: datetime.datetime,
-                 limit: int = MAX_PRESENCES) -> list[Presence]:
-    """The person's check-ins and passages in [start, end] within the user's scope, oldest first."""
-    scope = within(user.region_id)
-    found = [Presence(PLACE if place else CHECKPOINT, place or checkpoint, at, CHECK_IN)
-             for place, checkpoint, at in CheckIn.objects.filter(person_id=person_id, checked_in_at__gte=start,
-                                                                  checked_in_at__lte=end).filter(scope)
-             .order_by("checked_in_at").values_list("place_id", "checkpoint_id", "checked_in_at")[:limit]]
-    found += [Presence(CHECKPOINT, checkpoint, at, PASSAGE)
-              for checkpoint, at in Passage.objects.filter(person_id=person_id, passed_at__gte=start,
-                                                           passed_at__lte=end).filter(scope)
-              .order_by("passed_at").values_list("checkpoint_id", "passed_at")[:limit]]
-    found.sort(key=lambda p: p.at)
-    return found[:limit]
+                 limit: int = MAX_PRESENCES) -> tuple[list[Presence], list[Presence]]:
+    """The person's check-ins and passages in [start, end], oldest first: (those within the user's scope, those
+    outside it), at most `limit` in all."""
+    found = [(Presence(PLACE if place else CHECKPOINT, place or checkpoint, at, CHECK_IN), region)
+             for place, checkpoint, at, region in CheckIn.objects.filter(
+                 person_id=person_id, checked_in_at__gte=start, checked_in_at__lte=end)
+             .order_by("checked_in_at").values_list("place_id", "checkpoint_id", "checked_in_at", "region_id")[:limit]]
+    found += [(Presence(CHECKPOINT, checkpoint, at, PASSAGE), region)
+              for checkpoint, at, region in Passage.objects.filter(
+                  person_id=person_id, passed_at__gte=start, passed_at__lte=end)
+              .order_by("passed_at").values_list("checkpoint_id", "passed_at", "region_id")[:limit]]
+    found.sort(key=lambda pair: pair[0].at)
+    inside, outside = [], []
+    for presence, region in found[:limit]:
+        (inside if codes.is_within(region, user.region_id) else outside).append(presence)
+    return inside, outside
 
 
 def _intervals(times: list[datetime.datetime], window: datetime.timedelta):
@@ -294,6 +305,31 @@ def _range_reads(intervals: dict, scope_code: str):
             yield source, kind, [(t, p, _aware(at), *rest) for t, p, at, *rest in rows]
 
 
+def _count_outside(intervals: dict, scope_code: str, subject_id: int) -> int:
+    """How many presences of others (persons' and unconfirmed visitors') lie in these intervals outside the scope:
+    a count per table, never a row. The intervals are few (the person's presences elsewhere), so querysets."""
+    low_code, high_code = codes.subtree_bounds(scope_code)
+    outside = Q(region_id__lt=low_code) | Q(region_id__gt=high_code)
+    count = 0
+    for kind, model, target, moment in ((PLACE, CheckIn, "place_id", "checked_in_at"),
+                                        (CHECKPOINT, CheckIn, "checkpoint_id", "checked_in_at"),
+                                        (CHECKPOINT, Passage, "checkpoint_id", "passed_at")):
+        ranges = Q()
+        for (k, target_id), merged in intervals.items():
+            for low, high, _inside in merged if k == kind else ():
+                ranges |= Q(**{target: target_id, f"{moment}__gte": low, f"{moment}__lte": high})
+        if ranges:
+            count += model.objects.filter(ranges, outside).exclude(person_id=subject_id).count()
+    return count
+
+
+def _intervals_by_target(presences: list[Presence], delta: datetime.timedelta) -> dict:
+    by_target: dict[tuple[str, int], list] = defaultdict(list)
+    for p in presences:
+        by_target[(p.kind, p.target_id)].append(p.at)
+    return {key: _intervals(times, delta) for key, times in by_target.items()}
+
+
 def _aware(value) -> datetime.datetime:
     """A datetime column read by raw SQL: SQLite gives naive UTC (or text), PostgreSQL an aware value."""
     if isinstance(value, str):
@@ -317,11 +353,11 @@ def exposure_search(user, person: ShownPerson, *, start: datetime.datetime | Non
     window = window_minutes() if window is None else int(window)
     delta = datetime.timedelta(minutes=window)
     result = Exposure(person, start, end, window)
-    result.presences = presences_of(user, person.pk, start, end)
-    by_target: dict[tuple[str, int], list] = defaultdict(list)
-    for p in result.presences:
-        by_target[(p.kind, p.target_id)].append(p.at)
-    intervals = {key: _intervals(times, delta) for key, times in by_target.items()}
+    result.presences, elsewhere = presences_of(user, person.pk, start, end)
+    if elsewhere:
+        result.outside_presences = len(elsewhere)
+        result.outside_contacts = _count_outside(_intervals_by_target(elsewhere, delta), user.region_id, person.pk)
+    intervals = _intervals_by_target(result.presences, delta)
     contacts: list[Contact] = []
     for source, kind, rows in _range_reads(intervals, user.region_id):
         for target_id, person_id, at, check_in_id, id_digest, phone_digest, name in rows:
