@@ -16,6 +16,7 @@ Decided here and nowhere else; services call these and write no cleaning of thei
   "the future" starts CLOCK_SLACK after now: phones and servers disagree a little about the time.
 * A day is a date; an aware datetime gives its local day (the county's calendar), a naive one its date.
   Within the accepted days; "the future" is after today.
+* A time of day is kept to the minute, from a time or "H:MM" text.
 * A whole number is an int or text of digits (full-width ones folded); a float or Decimal only when it
   is whole, never a bool.
 Text of a moment, a day or a number is folded (NFKC) and stripped before it is parsed.
