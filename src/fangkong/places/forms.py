@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.checkpoints.forms import client_key_field
 from fangkong.core.forms import DayField
+from fangkong.risk_areas import services as risk_areas
 
 from .models import PlaceKind
 
@@ -47,17 +48,34 @@ class HygieneCorrectionForm(forms.Form):
                              help_text=_("必填，记入审计记录"))
 
 
+def origin_choices() -> list:
+    """Where a visitor came from, picked (a province, or its city): nobody outside knows a region code."""
+    choices: list = [("", _("未离开本地 / 不填"))]
+    for code, name, cities in risk_areas.places_to_pick():
+        choices.append((name, [(code, _("%(province)s（全省）") % {"province": name}), *cities]))
+    return choices
+
+
 class CheckInForm(forms.Form):
-    """The public check-in. Fields are plain text: the service validates (and says what is wrong)."""
+    """The public check-in. Fields are plain text: the service validates (and says what is wrong); the
+    origin is picked, and its name goes with its code."""
     phone = forms.CharField(label=_("手机号码"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
     name = forms.CharField(label=_("姓名"), max_length=60, required=False,
                            widget=forms.TextInput(attrs={"autocomplete": "name"}))
     id_number = forms.CharField(label=_("身份证号码（选填）"), max_length=20, required=False,
                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    origin = forms.CharField(label=_("近14天来自何地（选填）"), max_length=100, required=False)
-    origin_code = forms.CharField(label=_("来源地区划代码（选填）"), max_length=12, required=False,
-                                  widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    origin_code = forms.CharField(label=_("近14天来自何地（选填）"), max_length=12, required=False,
+                                  widget=forms.Select())
     client_key = client_key_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["origin_code"].widget.choices = origin_choices()
+
+    def clean(self):
+        data = super().clean()
+        data["origin"] = risk_areas.picked_place_name(data.get("origin_code") or "")
+        return data
 
 

@@ -65,6 +65,57 @@ def known_codes() -> dict[str, str]:
     return found
 
 
+# the county-level lines of stdnum's table that are a group of counties, not a city one could come from
+_NO_CITY = {"市辖区", "县", "省直辖县级行政单位", "自治区直辖县级行政单位"}
+
+
+def _current_name(props: str) -> str:
+    """The name a line of stdnum's table gives now ("[-2009]襄樊市,[2010-]襄阳市" → 襄阳市), "" for a name
+    whose last period has ended ("[-1994]沙市市")."""
+    last = props.partition('="')[2].rstrip('"').split(",")[-1]
+    if last.startswith("["):
+        period, _sep, last = last[1:].partition("]")
+        if not period.endswith("-"):
+            return ""
+    return last
+
+
+@functools.cache
+def places_to_pick() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Where a visitor can say they came from, as stdnum's table has it today: [(province code, name,
+    [(city code, name)])], a city by its 4 digits; a municipality's districts by their 6 (it has no cities)."""
+    provinces: list[tuple[str, str, list]] = []
+    districts: list[tuple[str, str]] = []
+    path = Path(stdnum.__file__).parent / "cn" / "loc.dat"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        code, _sep, props = line.strip().partition(" ")
+        name = _current_name(props)
+        if not line.startswith(" "):
+            if districts and not provinces[-1][2]:
+                provinces[-1][2].extend(districts)
+            provinces.append((code, name, []))
+            districts = []
+        elif name and code.endswith("00") and code != "0000" and name not in _NO_CITY:
+            provinces[-1][2].append((provinces[-1][0] + code[:2], name))
+        elif name and code[2:] != "00" and code[:2] == "01":
+            districts.append((provinces[-1][0] + code, name))
+    if districts and not provinces[-1][2]:
+        provinces[-1][2].extend(districts)
+    return [(code, name, cities) for code, name, cities in provinces if name]
+
+
+def picked_place_name(code: str) -> str:
+    """The name of a place from places_to_pick (湖北省武汉市), "" for a code it does not hold."""
+    for province, name, cities in places_to_pick():
+        if code == province:
+            return name
+        if code.startswith(province):
+            return next((name + city for city_code, city in cities if city_code == code), "")
+    return ""
+
+
 def area_name(code: str) -> str:
     """The name stdnum (or the region table) knows for a code prefix, "" when none."""
     code = normalize_code(code)

@@ -51,7 +51,7 @@ def destination_choices(checkpoint) -> list:
 def origin_choices(day) -> list:
     """Risk areas in force first (what matters at the roadside), then every province."""
     known = risk_areas.known_codes()
-    areas = [(a.code, f"{a.name}（{a.code}）") for a in risk_area_selectors.current_risk_areas(day)]
+    areas = [(a.code, a.name) for a in risk_area_selectors.current_risk_areas(day)]
     provinces = [(code, name) for code, name in known.items() if len(code) == 2]
     choices: list = [("", _("（不详）"))]
     if areas:
