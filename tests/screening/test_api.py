@@ -69,7 +69,7 @@ def test_list_and_detail_are_scoped(worker, other_worker, login):
     assert [item["id"] for item in listed["items"]] == [mine.pk] and listed["next_before"] is None
     detail = client.get(f"{API}/key-persons/{mine.pk}").json()
     assert [c["temperature"] for c in detail["checks"]] == ["37.9"] and detail["checks"][0]["fever"] is True
-    assert [e["kind"] for e in detail["events"]] == ["registered", "fever_check"]
+    assert [e["kind"] for e in detail["events"]] == ["registered", "fever_check", "fever_found"]
     assert client.get(f"{API}/key-persons/{theirs.pk}").status_code == 404
     assert client.get(f"{API}/key-persons/{theirs.pk}/checks").status_code == 404
     assert client.get(API + "/key-persons", {"region": f.VILLAGE_A2}).status_code == 404

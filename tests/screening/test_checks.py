@@ -37,9 +37,11 @@ def test_default_day_is_today(worker):
 def test_fever_from_37_3(worker, temperature, fever):
     kp = key_person(worker, 1)
     check(worker, kp, temperature, symptoms="咳嗽")
-    expected = {"kp_new.returnee": 1, "kp_in.returnee": 1, "checks_done": 1, **({"fevers_found": 1} if fever else {})}
+    # a fever opens the transfer to the fever clinic (tr_opened), as a fever found by any register does
+    expected = {"kp_new.returnee": 1, "kp_in.returnee": 1, "checks_done": 1,
+                **({"fevers_found": 1, "tr_opened": 1} if fever else {})}
     assert figures(f.COUNTY, today()) == expected
-    event = kp.events.last()
+    event = kp.events.filter(kind__in=["check", "fever_check"]).last()
     assert event.kind == ("fever_check" if fever else "check")
     assert (f"发热 {temperature}°C" in event.text) is fever
     assert event.text.endswith("，症状：咳嗽")
@@ -53,7 +55,9 @@ def test_a_second_check_the_same_day_replaces_the_first(worker, town):
     assert DailyCheck.objects.count() == 1
     second.refresh_from_db()
     assert (second.temperature, second.method, second.checked_by) == (Decimal("36.6"), "phone", town)
-    assert figures(f.VILLAGE_A1, today()) == {"kp_new.returnee": 1, "kp_in.returnee": 1, "checks_done": 1}
+    # the first reading's fever opened a transfer, which the correction leaves to those who handle transfers
+    assert figures(f.VILLAGE_A1, today()) == {"kp_new.returnee": 1, "kp_in.returnee": 1, "checks_done": 1,
+                                              "tr_opened": 1}
     assert kp.events.last().text.startswith("更正：")
     assert AuditEntry.objects.get(action="daily_check.update").after == {
         "temperature": "36.6", "method": "phone", "checked_by": town.pk}
@@ -119,6 +123,8 @@ def test_delete_a_check(worker):
     assert figures(f.COUNTY, days_ago(1)) == {"kp_new.returnee": 1, "kp_in.returnee": 1}
     assert kp.events.last().kind == "check_deleted"
     assert AuditEntry.objects.get(action="daily_check.delete").before["temperature"] == "38.5"
-    assert all_counters() == {(code, days_ago(1), metric): 1 for code in (f.VILLAGE_A1, f.TOWN_A, f.COUNTY,
-                                                                         "420900000000", "420000000000")
-                              for metric in ("kp_new.returnee", "kp_in.returnee")}
+    # the transfer its fever opened stays (opened today)
+    assert all_counters() == {(code, day, metric): 1 for code in (f.VILLAGE_A1, f.TOWN_A, f.COUNTY,
+                                                                 "420900000000", "420000000000")
+                              for day, metric in ((days_ago(1), "kp_new.returnee"), (days_ago(1), "kp_in.returnee"),
+                                                  (today(), "tr_opened"))}

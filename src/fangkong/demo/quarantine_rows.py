@@ -193,7 +193,9 @@ class Writer:
             transfer.notes = f"{transfer.notes}\n{line}"
             rows.append(row)
             return current
-        transfer = TransferRequest(quarantine_id=q.pk, region_id=q.region_id, reason=reason[:200],
+        transfer = TransferRequest(quarantine_id=q.pk, person_id=plan.kp.person_id, key_person_id=q.key_person_id,
+                                   source="follow_up" if row.fever else "", temperature=row.temperature,
+                                   region_id=q.region_id, reason=reason[:200],
                                    opened_at=row.recorded_at, opened_by_id=row.recorded_by_id, notes=line)
         rows = [row]
         self.transfers.append((transfer, rows))

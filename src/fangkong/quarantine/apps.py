@@ -9,4 +9,9 @@ class QuarantineConfig(AppConfig):
     verbose_name = _("隔离观察与随访")
 
     def ready(self):
+        from fangkong.core.health import handle_fevers
+
         from . import audit_labels, menu, rollup, today  # noqa: F401  audit labels, menu, counters, figures, duties
+        from .services.fevers import handle_fever
+
+        handle_fevers(handle_fever)  # a fever found by any register opens the transfer to the fever clinic

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.health import fever_threshold
+from fangkong.core.health import FeverSource, fever_threshold
 from fangkong.screening.models import Category, CheckMethod
 
 __all__ = ["Category", "CheckMethod", "Kind", "CountsFrom", "QuarantineStatus", "Symptom", "FollowUpStatus",
@@ -247,9 +247,18 @@ class Stay(models.Model):
 
 
 class TransferRequest(models.Model):
-    """A request to take a person to the fever clinic, opened by an alerting follow-up."""
+    """A request to take a person to the fever clinic, opened by a fever found by any register (a passage,
+    a check-in, a daily check, a follow-up; quarantine.services.fevers) or by an alerting follow-up.
+    `quarantine`: the person's isolation order when they are under one."""
 
-    quarantine = models.ForeignKey(Quarantine, on_delete=models.PROTECT, related_name="transfers")
+    quarantine = models.ForeignKey(Quarantine, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="transfers")
+    person = models.ForeignKey("people.Person", verbose_name=_("人员"), null=True, on_delete=models.PROTECT,
+                               related_name="+")
+    key_person = models.ForeignKey("screening.KeyPerson", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    source = models.CharField(_("发现途径"), max_length=12, choices=FeverSource.choices, blank=True)
+    temperature = models.DecimalField(_("体温(°C)"), max_digits=3, decimal_places=1, null=True, blank=True)
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("原因"), max_length=200)
     status = models.CharField(_("状态"), max_length=10, choices=TransferStatus.choices, default=TransferStatus.OPEN)

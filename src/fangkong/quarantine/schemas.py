@@ -215,8 +215,10 @@ class DueRowOut(Schema):
 
 class TransferOut(Schema):
     id: int
-    quarantine_id: int
+    quarantine_id: int | None
     person_name: str
+    source: str
+    temperature: float | None
     region_code: str
     reason: str
     status: str
@@ -312,7 +314,8 @@ def follow_up_out(fu, now=None) -> dict:
 
 
 def transfer_out(t) -> dict:
-    return {"id": t.pk, "quarantine_id": t.quarantine_id, "person_name": t.quarantine.key_person.person.name,
+    return {"id": t.pk, "quarantine_id": t.quarantine_id, "person_name": t.person.name,
+            "source": t.source, "temperature": float(t.temperature) if t.temperature is not None else None,
             "region_code": t.region_id, "reason": t.reason, "status": t.status, "assignee_id": t.assignee_id,
             "assignee_name": str(t.assignee) if t.assignee_id else "", "notes": t.notes,
             "opened_at": _local(t.opened_at), "closed_at": _local(t.closed_at)}

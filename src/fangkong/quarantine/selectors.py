@@ -327,7 +327,7 @@ def transfers_for(user, *, status: str = "", open_only: bool = False, region: st
     if user.role == Role.DOCTOR:
         scope |= Q(quarantine__doctor=user)
     qs = TransferRequest.objects.filter(scope).select_related(
-        "quarantine__key_person__person", "region", "assignee")
+        "person", "quarantine", "key_person", "region", "assignee")
     if open_only:
         qs = qs.filter(status__in=[TransferStatus.OPEN, TransferStatus.ASSIGNED])
     elif status:

@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.health import FeverSource
+
 
 class Category(models.TextChoices):
     RETURNEE = "returnee", _("疫区返乡人员")
@@ -157,7 +159,10 @@ class DailyCheck(models.Model):
     checked_on = models.DateField(_("日期"))
     temperature = models.DecimalField(_("体温(°C)"), max_digits=3, decimal_places=1)
     symptoms = models.CharField(_("症状"), max_length=200, blank=True)
-    method = models.CharField(_("方式"), max_length=12, choices=CheckMethod.choices)
+    method = models.CharField(_("方式"), max_length=12, choices=CheckMethod.choices, blank=True)
+    # where the day's temperature was taken when not by the village's check (empty: the village's check,
+    # `method` says how): a fever found by another register is the day's check (core.health.fever_found)
+    source = models.CharField(_("发现途径"), max_length=12, choices=FeverSource.choices, blank=True)
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

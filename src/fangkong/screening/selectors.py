@@ -18,6 +18,7 @@ from fangkong.accounts import permissions
 from fangkong.accounts.selectors import staff_in_scope
 from fangkong.analytics import counters
 from fangkong.core import region_codes as codes
+from fangkong.core.health import fever_threshold
 from fangkong.core.paging import PAGE_SIZE, id_or_404, page_after, page_limit
 from fangkong.core.region_codes import within
 from fangkong.people import identity
@@ -119,23 +120,27 @@ def check_for(user, pk) -> DailyCheck:
         raise Http404 from None
 
 
-def _today_queryset(user, day: datetime.date, *, mine: bool, pending: bool) -> QuerySet[KeyPerson]:
-    """People under management on `day` in scope (or those the user answers for); `pending`: not yet checked."""
+def _today_queryset(user, day: datetime.date, *, mine: bool, pending: bool, fever: bool = False) -> QuerySet[KeyPerson]:
+    """People under management on `day` in scope (or those the user answers for); `pending`: not yet checked;
+    `fever`: the day's check is a fever (by any register: core.health.fever_found), those the figure 发热 counts."""
     # under management on `day`: still open, or ended after it (a past day's list)
     qs = key_persons_for(user).filter(Q(status=Status.UNDER_MANAGEMENT) | Q(ended_on__gt=day), registered_on__lte=day)
     if mine:
         qs = qs.filter(responsible=user)
     if pending:
         qs = qs.exclude(Exists(DailyCheck.objects.filter(key_person=OuterRef("pk"), checked_on=day)))
+    if fever:
+        qs = qs.filter(Exists(DailyCheck.objects.filter(key_person=OuterRef("pk"), checked_on=day,
+                                                        temperature__gte=fever_threshold())))
     return qs
 
 
-def today_list(user, *, day: datetime.date, mine: bool = False, pending: bool = False, after=None,
-               limit=PAGE_SIZE) -> list[KeyPerson]:
+def today_list(user, *, day: datetime.date, mine: bool = False, pending: bool = False, fever: bool = False,
+               after=None, limit=PAGE_SIZE) -> list[KeyPerson]:
     """今日名单: people under management on `day` in scope (or those the user answers for), each annotated
     with that day's check (`today_temperature`, `today_check_id`: None when not yet checked)."""
     todays = DailyCheck.objects.filter(key_person=OuterRef("pk"), checked_on=day)
-    qs = _today_queryset(user, day, mine=mine, pending=pending)
+    qs = _today_queryset(user, day, mine=mine, pending=pending, fever=fever)
     qs = qs.annotate(today_temperature=Subquery(todays.values("temperature")[:1]),
                      today_check_id=Subquery(todays.values("pk")[:1]))
     items = page_after(qs.order_by("pk"), after, limit)

@@ -30,6 +30,10 @@ Rules (documented here, tested in tests/checkpoints/test_passages*.py):
   ledger as a returnee key person (an open returnee entry anywhere in the county is updated
   instead, and stays where it is), and the worker of the ledger's village gets an `arrival` task.
   A destination known only to the township is left to the reconciliation (不漏一人).
+- A fever (at or above the threshold) is found by the checkpoint as by any register (core.health.fever_found):
+  the transfer to the fever clinic (`passage.transfer`), the fever on the person's ledger entry (a new fever
+  entry on the destination's or their own village's ledger when they have none), its day's check and the
+  timeline line.
 
 The queue's cost (DESIGN §5: half the requests per second of a trivial endpoint): everything is
 validated before the transaction opens (SQLite's BEGIN IMMEDIATE takes the one write lock); the
@@ -60,7 +64,7 @@ from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core import idempotency as duplicates
 from fangkong.core import region_codes as codes
-from fangkong.core.health import fever_threshold, parse_temperature
+from fangkong.core.health import Fever, FeverSource, fever_found, fever_threshold, is_fever, parse_temperature
 from fangkong.core.process_cache import ProcessCache
 from fangkong.core.rows import insert, select
 from fangkong.core.validation import as_moment, choice, fmt, name_text, raise_if
@@ -338,6 +342,12 @@ def _record(actor, checkpoint: Checkpoint, fields: dict, passage: Passage, *, on
     if passage.key_person is not None:
         passage.task, _created = tasks.open_task(actor, kind=TaskKind.ARRIVAL, region_code=passage.key_person.region_id,
                                                  person=person, passage=passage, key_person=passage.key_person)
+    passage.transfer = None
+    if is_fever(passage.temperature):
+        passage.transfer = fever_found(actor, Fever(
+            person=person, key_person=passage.key_person, temperature=passage.temperature,
+            source=FeverSource.CHECKPOINT, at=at, place=checkpoint.name,
+            region_code=destination.code if destination is not None else person.region_id))
     audit.record(actor, "passage.register", passage, region=checkpoint.region_id, after={
         "checkpoint": checkpoint.pk, "person": person.pk, "person_created": person_created,
         "phone_added": phone_added, "person_moved_to": destination.code if passage.person_moved else "",

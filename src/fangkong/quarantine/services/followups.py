@@ -18,8 +18,9 @@ from fangkong.accounts import permissions as account_permissions
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core import rows
-from fangkong.core.health import is_fever, parse_temperature
+from fangkong.core.health import Fever, FeverSource, is_fever, parse_temperature
 from fangkong.core.validation import as_moment, choice, fmt, not_future, raise_if, text
+from fangkong.screening.models import KeyPerson
 
 from .. import rollup
 from ..models import (
@@ -29,9 +30,9 @@ from ..models import (
     Quarantine,
     Symptom,
     TransferRequest,
-    TransferStatus,
 )
 from ..schedule import EARLY, day_bounds, local_day, slot_times
+from . import fevers
 from .common import add_event, now, require_active, require_visible, require_worker
 
 
@@ -126,24 +127,23 @@ def alert_reason(temperature: Decimal, fever: bool, symptoms: list[str]) -> str:
     return "；".join(parts)
 
 
-def _raise_transfer(actor, q: Quarantine, reason: str, at: datetime.datetime
-                    ) -> tuple[TransferRequest, list[counters.Contribution]]:
-    """Open a transfer request to the fever clinic, or add to the one already open for this person.
-
-    Returns it with its roll-up contributions (for the caller's one `track_change`): none when it was open already.
+def _raise_transfer(actor, q: Quarantine, reason: str, at: datetime.datetime, *, fever: bool, temperature,
+                    symptoms: list[str]) -> tuple[TransferRequest, list[counters.Contribution]]:
+    """Open a transfer request to the fever clinic, or add to the one already open for this person: a fever
+    by the rule of every register (quarantine.services.fevers: the day's check on the ledger too), symptoms
+    alone by the transfer only. Returns it with its roll-up contributions (for the caller's one
+    `track_change`): none when it was open already.
     """
-    line = f"[{fmt(at)}] {reason}"
-    current = TransferRequest.objects.select_for_update().filter(
-        quarantine=q, status__in=[TransferStatus.OPEN, TransferStatus.ASSIGNED]).first()
-    if current is not None:
-        current.notes = f"{current.notes}\n{line}".strip()
-        current.save(update_fields=["notes"])
-        return current, []
-    transfer = TransferRequest.objects.create(quarantine=q, region_id=q.region_id, reason=reason[:200],
-                                              opened_at=timezone.now(), opened_by=actor, notes=line)
-    audit.record(actor, "transfer_request.open", transfer, region=q.region_id,
-                 after={"quarantine": q.pk, "reason": transfer.reason})
-    return transfer, rollup.transfer_contributions(transfer)
+    kp = KeyPerson.objects.get(pk=q.key_person_id)
+    person_id = kp.person_id
+    if fever:
+        found = Fever(person=person_id, key_person=kp,
+                      temperature=temperature, source=FeverSource.FOLLOW_UP, at=at, region_code=q.region_id,
+                      symptoms="、".join(str(Symptom(s).label) for s in symptoms))
+        return fevers.fever_found(actor, found, quarantine=q, reason=reason, line=False)
+    transfer, new, _opened = fevers.open_transfer(actor, person_id=person_id, key_person_id=q.key_person_id,
+                                                  quarantine=q, region_code=q.region_id, reason=reason, at=at)
+    return transfer, new
 
 
 # What recording a follow-up reads of its order, under the order's lock: what may have changed since the
@@ -217,7 +217,8 @@ def record_follow_up(actor, quarantine: Quarantine, *, temperature, method: str,
     new = []
     if fu.alert:
         reason = alert_reason(temperature, fever, symptoms)
-        fu.transfer, new = _raise_transfer(actor, q, reason, at)
+        fu.transfer, new = _raise_transfer(actor, q, reason, at, fever=fever, temperature=temperature,
+                                           symptoms=symptoms)
         add_event(q, "quarantine.alert", _("随访预警：%(reason)s，已提请转送发热门诊") % {"reason": reason}, actor)
     if fu.pk is None:
         rows.insert(fu)

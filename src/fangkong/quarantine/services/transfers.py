@@ -1,4 +1,5 @@
-"""Transfer requests to the fever clinic: opened by an alerting follow-up, assigned, then closed."""
+"""Transfer requests to the fever clinic: opened by a fever any register found or an alerting follow-up
+(services.fevers), assigned, then closed."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,7 +20,7 @@ CLOSING = (TransferStatus.DONE, TransferStatus.CANCELLED)
 def transfer_visible(actor, t: TransferRequest) -> bool:
     """In the actor's scope, or the actor is its assignee or the person's doctor."""
     return (actor.region.contains(t.region_id) or t.assignee_id == actor.pk
-            or t.quarantine.doctor_id == actor.pk)
+            or (t.quarantine is not None and t.quarantine.doctor_id == actor.pk))
 
 
 def _locked(actor, transfer: TransferRequest) -> TransferRequest:

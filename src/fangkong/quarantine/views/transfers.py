@@ -74,7 +74,7 @@ def assign(request, pk: int):
     except ValidationError as exc:
         return back_with_error(request, target, error_text(exc))
     messages.success(request, _("已将 %(name)s 的转送指派给 %(assignee)s") % {
-        "name": t.quarantine.key_person.person.name, "assignee": t.assignee})
+        "name": t.person.name, "assignee": t.assignee})
     return redirect(target)
 
 
@@ -93,5 +93,5 @@ def close(request, pk: int):
     except ValidationError as exc:
         return back_with_error(request, target, error_text(exc))
     messages.success(request, _("%(name)s 的转送申请：%(status)s") % {
-        "name": t.quarantine.key_person.person.name, "status": t.get_status_display()})
+        "name": t.person.name, "status": t.get_status_display()})
     return redirect(target)

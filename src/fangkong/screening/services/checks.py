@@ -2,11 +2,12 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
-from fangkong.core.health import is_fever, parse_temperature
+from fangkong.core.health import Fever, FeverSource, fever_found, is_fever, parse_temperature
 from fangkong.core.validation import as_date, choice, not_future, text
 
 from .. import rollup
@@ -18,7 +19,8 @@ CHECK_FIELDS = ["key_person", "region", "checked_on", "temperature", "symptoms",
 
 
 def check_text(check: DailyCheck, corrected: bool) -> str:
-    values = {"day": check.checked_on, "temperature": check.temperature, "method": check.get_method_display()}
+    values = {"day": check.checked_on, "temperature": check.temperature,
+              "method": check.get_method_display() or check.get_source_display()}
     if is_fever(check.temperature):
         message = _("%(day)s 发热 %(temperature)s°C（%(method)s）") % values
     else:
@@ -66,6 +68,10 @@ def record_daily_check(actor, key_person: KeyPerson, *, temperature, method: str
     check.save()
     counters.track_change(old, rollup.daily_check_contributions(check))
     record_event(kp, "fever_check" if is_fever(temperature) else "check", check_text(check, not created), actor)
+    if is_fever(temperature):  # the transfer to the fever clinic, by the rule of every register
+        fever_found(actor, Fever(person=kp.person_id, key_person=kp, temperature=temperature,
+                                 source=FeverSource.DAILY_CHECK, at=timezone.now(), region_code=kp.region_id,
+                                 symptoms=symptoms, checked=True))
     after = audit.snapshot(check, CHECK_FIELDS)
     if created:
         audit.record(actor, "daily_check.record", check, region=kp.region_id, after=after)

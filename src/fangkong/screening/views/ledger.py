@@ -39,15 +39,16 @@ def today(request):
     """今日名单: who is under management and whether today's check is done, one tap to record it."""
     user, day = request.user, day_param(request)
     mine, pending = request.GET.get("mine") == "1", request.GET.get("pending") == "1"
-    items = selectors.today_list(user, day=day, mine=mine, pending=pending, after=int_param(request, "after"),
-                                 limit=selectors.PAGE_SIZE)
+    fever = request.GET.get("fever") == "1" and not pending  # 发热: the people the figure counts
+    items = selectors.today_list(user, day=day, mine=mine, pending=pending, fever=fever,
+                                 after=int_param(request, "after"), limit=selectors.PAGE_SIZE)
     for kp in items:
         kp.observation_day = _observation_day(kp, day)
         kp.today_fever = is_fever(kp.today_temperature)
     is_today = day == timezone.localdate()
     return render(request, "screening/today.html", {
         "items": items, "day": day, "is_today": is_today, "day_query": "" if is_today else f"day={day}",
-        "mine": mine, "pending": pending,
+        "mine": mine, "pending": pending, "fever": fever,
         "figures": selectors.scope_figures(user, day),
         "next_after": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
         "can_work": permissions.can_work_ledger(user),
