@@ -186,7 +186,7 @@ def test_audit_list_and_export_never_include_other_township(as_role, role):
         html = page.content.decode()
         assert "甲村新名" in html and "乙村新名" not in html
         assert "乙村新名" not in filtered.content.decode()
-        regions = {row[6] for row in data_rows(export.content)}
+        regions = {row[7] for row in data_rows(export.content)}
         assert factories.VILLAGE_A1 in regions
         assert factories.VILLAGE_B1 not in regions
     else:

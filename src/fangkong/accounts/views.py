@@ -61,7 +61,8 @@ def user_edit(request, pk: int):
         else:
             messages.success(request, _("已保存"))
             return redirect("accounts:users")
-    return render(request, "accounts/user_form.html", {"form": form, "title": target.username, "target": target})
+    title = _("修改用户：%(name)s") % {"name": target}
+    return render(request, "accounts/user_form.html", {"form": form, "title": title, "target": target})
 
 
 @login_required
@@ -114,4 +115,4 @@ def password_reset(request, pk: int):
             messages.success(request, _("已重置 %(name)s 的密码") % {"name": target.username})
             return redirect("accounts:users")
     return render(request, "accounts/user_form.html",
-                  {"form": form, "title": _("重置密码：%(name)s") % {"name": target.username}})
+                  {"form": form, "title": _("重置密码：%(name)s") % {"name": target}})

@@ -15,7 +15,8 @@ from .services.orders import OTHER_ENDINGS
 
 
 def user_label(user) -> str:
-    return f"{user} ({user.username})" + (f" {user.phone}" if user.phone else "")
+    """A person to pick by name (or place and role) and phone: the login name is no label."""
+    return f"{user} {user.phone}" if user.phone else str(user)
 
 
 def user_choices(users, empty=None) -> list[tuple[str, str]]:

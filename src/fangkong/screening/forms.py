@@ -59,7 +59,7 @@ class TravelFields(forms.Form):
     def __init__(self, *args, responsible_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].choices = [("", _("不指定"))] + [
-            (str(u.pk), f"{u} ({u.username})") for u in responsible_choices]
+            (str(u.pk), str(u)) for u in responsible_choices]
 
     def details(self) -> dict:
         data = self.cleaned_data

@@ -137,7 +137,7 @@ def staff_candidates(user) -> list[User]:
     """Who may be put on duty: active checkpoint, township and village staff of the user's scope."""
     return list(User.objects.filter(within(user.region_id), is_active=True,
                                     role__in=[Role.CHECKPOINT_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_WORKER])
-                .order_by("region_id", "username")[:MAX_PAGE])
+                .select_related("region").order_by("region_id", "username")[:MAX_PAGE])
 
 
 def inspections_of(checkpoint: Checkpoint, *, limit: int = 10) -> list[FiveHavesInspection]:
