@@ -1,12 +1,12 @@
-"""`fangkong demo-data` at a small scale: the county tree, one account per role, residents in households."""
+"""`fangkong demo-data` at a small scale: the county tree, one account per role, residents in households
+(the county is built once for the package: tests/demo/conftest.py)."""
 
+import datetime
 import io
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
+from django.core.management import CommandError, call_command
 from stdnum.cn import ric
 
 from fangkong.accounts.models import Role, User
@@ -14,29 +14,13 @@ from fangkong.demo import county
 from fangkong.people.models import Household, Person
 from fangkong.regions.models import Region
 
-SMALL = {"residents": 2000, "villages_per_township": 2, "grids_per_village": 1, "quiet_accounts": True}
-
-
-@pytest.fixture(scope="module")
-def _built(django_db_setup, django_db_blocker):
-    """One small demo county for the whole module, rolled back at its end (building takes a while)."""
-    with django_db_blocker.unblock(), transaction.atomic(), \
-            override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        out = io.StringIO()
-        call_command("demo-data", stdout=out, **SMALL)
-        yield out.getvalue()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(_built, db):
-    return _built
+from .conftest import SMALL
 
 
 def test_builds_the_region_tree(demo):
     levels = {level: Region.objects.filter(level=level).count()
               for level in ("province", "city", "county", "township", "village", "grid")}
-    assert levels == {"province": 1, "city": 1, "county": 1, "township": 10, "village": 20, "grid": 20}
+    assert levels == {"province": 1, "city": 1, "county": 1, "township": 10, "village": 20, "grid": 40}
     assert Region.objects.get(code="420921000000").name == "孝昌县"
     assert set(Region.objects.filter(level="township").values_list("parent_id", flat=True)) == {"420921000000"}
     for region in Region.objects.exclude(level="province"):
@@ -83,9 +67,10 @@ def test_residents_have_valid_ids_born_in_the_county(demo):
 
 
 def test_residents_span_the_ages_of_a_real_county(demo):
-    years = [p.birth_date.year for p in Person.objects.all()]
-    assert min(years) < 1950 and max(years) > 2010
-    assert sum(1 for y in years if y >= 1993) > 0.2 * len(years)  # plenty of 420921 numbers too
+    ages = [(demo.clock.today - p.birth_date).days / 365.25 for p in Person.objects.all()]
+    assert min(ages) >= 1 and max(ages) <= 90 and min(ages) < 5 and max(ages) > 80
+    assert sum(1 for p in Person.objects.all() if p.birth_date.year >= 1993) > 0.2 * len(ages)  # plenty of 420921 numbers
+    assert not Person.objects.filter(birth_date__gt=demo.clock.today - datetime.timedelta(days=365)).exists()
 
 
 def test_residents_live_in_households(demo):
@@ -110,9 +95,16 @@ def test_second_run_does_nothing(demo):
 
 
 def test_prints_the_accounts_unless_asked_not_to(demo):
-    assert county.DEMO_PASSWORD not in demo
+    assert county.DEMO_PASSWORD not in demo.log
     out = io.StringIO()
     call_command("demo-data", stdout=out, **{**SMALL, "quiet_accounts": False})
     printed = out.getvalue()
     assert county.DEMO_PASSWORD in printed
     assert all(a.username in printed for a in county.demo_accounts())
+
+
+def test_prints_its_days_and_wants_a_week_at_least(demo):
+    clock = demo.clock
+    assert f"demo days: {clock.first_day} to {clock.today} (14 days)" in demo.log
+    with pytest.raises(CommandError, match="at least 7"):
+        call_command("demo-data", stdout=io.StringIO(), **{**SMALL, "days": 6})

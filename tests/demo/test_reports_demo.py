@@ -1,52 +1,31 @@
-"""The report chain's demo data: two weeks of reports in the demo county at a small scale."""
+"""The report chain's demo data: the demo days' reports in the demo county at a small scale."""
 
 import datetime
 import io
 
 import docx
-import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
 
 from fangkong.accounts.models import User
 from fangkong.audit.models import AuditEntry
 from fangkong.briefing.models import Brief
-from fangkong.demo.reports import DAYS, NEXT_STEPS
+from fangkong.demo.reports import NEXT_STEPS
 from fangkong.regions.models import Region
 from fangkong.reports import selectors
 from fangkong.reports.models import DailyReport, ReportStatus
 
-SMALL = {"residents": 1500, "villages_per_township": 3, "grids_per_village": 1, "quiet_accounts": True}
 COUNTY = "420921000000"
 
 
-@pytest.fixture(scope="module")
-def _built(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic(), \
-            override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        out = io.StringIO()
-        call_command("demo-data", stdout=out, **SMALL)
-        yield out.getvalue()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(_built, db):
-    return _built
-
-
-def test_two_weeks_of_reports_at_every_level(demo):
-    today = timezone.localdate()
-    first = today - datetime.timedelta(days=DAYS - 1)
+def test_reports_of_every_demo_day_at_every_level(demo):
+    clock = demo.clock
+    today = clock.today
     days = set(DailyReport.objects.values_list("day", flat=True))
-    assert min(days) == first and max(days) <= today
-    regions = Region.objects.filter(level__in=["county", "township", "village"]).count()  # 1 + 10 + 30
+    assert min(days) == clock.first_day and max(days) <= today
+    regions = Region.objects.filter(level__in=["county", "township", "village"]).count()  # 1 + 10 + 20
     older = DailyReport.objects.filter(day__lt=today - datetime.timedelta(days=2))
     # every region reported every day but the last ones
-    assert older.count() == regions * (DAYS - 3)
+    assert older.count() == regions * (clock.length - 3)
     assert {r.region.level for r in older.select_related("region")} == {"county", "township", "village"}
 
 
@@ -60,14 +39,14 @@ def test_a_realistic_mix_of_on_time_late_returned_and_missing(demo):
     for report in DailyReport.objects.filter(pk__in=[int(pk) for pk in resubmitted]):
         assert report.status == ReportStatus.SUBMITTED and report.return_comment
     # a few of the last days are missing
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    yesterday = demo.clock.today - datetime.timedelta(days=1)
     recent = DailyReport.objects.filter(day__in=[yesterday, yesterday - datetime.timedelta(days=1)]).count()
     assert recent < 2 * Region.objects.filter(level__in=["county", "township", "village"]).count()
 
 
 def test_frozen_figures_are_the_live_ones_but_for_a_few_corrections(demo):
     hq = User.objects.get(username="hq")
-    day = timezone.localdate() - datetime.timedelta(days=5)
+    day = demo.clock.today - datetime.timedelta(days=5)
     sample = list(DailyReport.objects.filter(day=day, status=ReportStatus.SUBMITTED)[:15])
     sample += list(DailyReport.objects.filter(region_id__in=[COUNTY, "420921001000", "420921001201"],
                                               status=ReportStatus.SUBMITTED))
@@ -91,23 +70,23 @@ def test_every_submission_has_its_history(demo):
 
 
 def test_the_status_of_yesterday_shows_the_chain(demo):
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    yesterday = demo.clock.today - datetime.timedelta(days=1)
     status = selectors.chain_status(User.objects.get(username="hq"), COUNTY, yesterday)
     villages = status.level("village")
-    assert villages.total == 30 and villages.submitted >= 20
+    assert villages.total == 20 and villages.submitted >= 14
     assert status.past_deadline
     town = selectors.chain_status(User.objects.get(username="town1"), "420921001000", yesterday)
     assert [lv.level for lv in town.levels] == ["township", "village"]
 
 
 def test_the_county_brief_of_the_last_day_is_issued_with_its_next_steps(demo, client):
-    today = timezone.localdate()
+    today = demo.clock.today
     issued = Brief.objects.get(region_id=COUNTY, day=today)
     hq = User.objects.get(username="hq")
     assert issued.issue_number == 1 and issued.created_by == hq
     assert issued.next_steps == NEXT_STEPS and issued.next_steps.count("\n") >= 3
     assert AuditEntry.objects.filter(action="brief.next_steps", actor=hq, object_id=str(issued.pk)).exists()
-    assert "the county's work brief" in demo  # the demo's log names it
+    assert "the county's work brief" in demo.log  # the demo's log names it
 
     client.force_login(hq)
     page = client.get(reverse("briefing:brief"), {"region": COUNTY, "date": today.isoformat()})

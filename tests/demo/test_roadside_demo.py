@@ -1,41 +1,21 @@
-"""The checkpoints demo step at a small scale: checkpoints, places, two weeks of passages and check-ins up
-to now, risk arrivals on their village's ledger, hidden returnees found by the reconciliation, counters
+"""The checkpoints demo step at a small scale: checkpoints, places, passages and check-ins of the demo days
+up to now, risk arrivals on their village's ledger, hidden returnees found by the reconciliation, counters
 equal to a recomputation (`fangkong rollup check`)."""
 
 import datetime
 import io
 
-import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from fangkong.accounts.models import User
 from fangkong.checkpoints.models import Checkpoint, CheckpointKind, DutyShift, Outcome, Passage
 from fangkong.core import region_codes as codes
-from fangkong.demo import checkpoint_traffic as demo_traffic
 from fangkong.places.models import CheckIn, ClosureOrder, HygieneLog, Place, PlaceCode
 from fangkong.risk_areas.models import RiskArea
 from fangkong.screening.models import ArrivalTask, KeyPerson, TaskKind, TaskStatus
 from fangkong.tracing.selectors import reconciliation as report_selectors
-
-SMALL = {"residents": 2000, "villages_per_township": 2, "grids_per_village": 1, "quiet_accounts": True}
-
-
-@pytest.fixture(scope="module")
-def _built(django_db_setup, django_db_blocker):
-    """One small demo county for the whole module, rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = io.StringIO()
-        call_command("demo-data", stdout=out, **SMALL)
-        yield out.getvalue()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(_built, db):
-    return _built
 
 
 def test_checkpoints_of_every_kind_with_shifts_and_inspections(demo):
@@ -44,22 +24,23 @@ def test_checkpoints_of_every_kind_with_shifts_and_inspections(demo):
     assert Checkpoint.objects.filter(status="closed").count() == 1
     assert Checkpoint.objects.filter(five_haves_ok=False).count() == 2
     assert not Checkpoint.objects.filter(status="open", last_inspection=None).exists()
-    now = timezone.now()
+    now = demo.clock.now
     on_duty = DutyShift.objects.filter(starts_at__lte=now, ends_at__gt=now).order_by()
     round_the_clock = Checkpoint.objects.filter(status="open", open_24h=True)
     assert set(on_duty.values_list("checkpoint", flat=True)) >= set(round_the_clock.values_list("pk", flat=True))
     assert on_duty.filter(staff__username__in=["checkpoint", "checkpoint1"]).exists()
     assert PlaceCode.objects.filter(checkpoint__isnull=False).count() == 15
-    assert RiskArea.objects.filter(code="4201").exists()
+    assert RiskArea.objects.get(code="4201").valid_from == demo.clock.first_day
+    assert set(Checkpoint.objects.values_list("opened_on", flat=True)) == {demo.clock.first_day}
 
 
-def test_two_weeks_of_passages_up_to_now(demo):
-    now, today = timezone.now(), timezone.localdate()
+def test_passages_of_the_demo_days_up_to_now(demo):
+    now = demo.clock.now
     passages = Passage.objects.all()
     assert passages.count() > 800
     assert not passages.filter(passed_at__gt=now).exists()
     days = {timezone.localdate(m) for m in passages.values_list("passed_at", flat=True)}
-    assert min(days) == today - datetime.timedelta(days=demo_traffic.DAYS - 1) and len(days) >= 13
+    assert days == set(demo.clock.days())
     assert passages.filter(outcome=Outcome.TURNED_BACK).exists() and passages.filter(counts_vehicle=True).exists()
     fevers = passages.filter(temperature__gte="37.3")
     assert fevers.exists() and not fevers.exclude(outcome__in=[Outcome.FEVER_CLINIC, Outcome.ISOLATION]).exists()
@@ -109,7 +90,7 @@ def test_the_reconciliation_found_the_hidden_returnees_and_only_them(demo):
 
 
 def test_places_with_closures_hygiene_logs_and_check_ins(demo):
-    today = timezone.localdate()
+    today = demo.clock.today
     assert 55 <= Place.objects.count() <= 70
     assert Place.objects.filter(is_closed=True).count() == ClosureOrder.objects.filter(reopened_at=None).count() > 5
     assert ClosureOrder.objects.exclude(reopened_at=None).count() == 1
@@ -136,7 +117,7 @@ def _days_touched() -> set[datetime.date]:
 
 def test_rollup_check_finds_no_differences(demo):
     days = sorted(_days_touched())
-    assert len(days) >= 15
+    assert days == demo.clock.days()
     out = io.StringIO()
     # raises CommandError (exit 1) on any difference
     call_command("rollup", "check", "--from", days[0].isoformat(), "--to", days[-1].isoformat(), stdout=out)
@@ -144,4 +125,4 @@ def test_rollup_check_finds_no_differences(demo):
 
 
 def test_reports_what_it_built(demo):
-    assert "checkpoints: 15 checkpoints" in demo and "hidden returnees (6 found by the reconciliation)" in demo
+    assert "checkpoints: 15 checkpoints" in demo.log and "hidden returnees (6 found by the reconciliation)" in demo.log

@@ -11,7 +11,7 @@ labels.register(
     fields={
         "key_persons": _("重点人员"), "daily_checks": _("每日检查"), "household_visits": _("入户走访"),
         "orders": _("隔离"), "follow_ups": _("随访"), "overdue_now": _("当前逾期"), "fevers": _("发热"),
-        "transfers": _("转送"), "transfers_open": _("待处理转送"), "live_key_persons": _("在管重点人员"),
+        "transfers": _("转送"), "transfers_open": _("待处理转送"),
         "checkpoints": _("卡点"), "shifts": _("值班"), "inspections": _("五有检查"), "places": _("重点场所"),
         "closures": _("关闭令"), "place_codes": _("场所码"), "passages": _("通行登记"), "check_ins": _("扫码登记"),
         "hygiene_logs": _("卫生记录"), "returnees_listed": _("列入台账的风险地区来人"),

@@ -1,7 +1,8 @@
 """Demo data, part 1: what stands in the county — risk areas, checkpoints with their staff, duty
 shifts and five-haves inspections, key places with closures, and a place code for each.
 
-Everything here is a few hundred rows, saved with bulk_create; the traffic (demo_traffic) is the big part.
+All of it is set up on the morning of the response's first day (demo.clock), before the traffic
+(checkpoint_traffic) begins. Everything here is a few hundred rows, saved with bulk_create.
 """
 
 import datetime
@@ -26,11 +27,20 @@ from fangkong.regions.models import Region
 from fangkong.risk_areas import services as risk_areas
 from fangkong.risk_areas.models import RiskArea
 
+from .clock import Clock
+
 COUNTY = "420921000000"
-SET_UP_DAYS_AGO = 16  # checkpoints and places registered just before the two weeks of traffic
-RISK_AREAS = [("4201", "湖北省武汉市", datetime.date(2020, 1, 23), None),
-              ("4211", "湖北省黄冈市", datetime.date(2020, 1, 24), None),
-              ("3303", "浙江省温州市", datetime.date(2020, 2, 2), datetime.date(2020, 3, 10))]
+# Day 1 from 06:00 the checkpoints open and the places are registered, closed and given their codes;
+# the traffic starts at OPEN_HOUR.
+SET_UP_HOUR, OPEN_HOUR = 6, 7
+
+
+def risk_area_periods(clock: Clock) -> list[tuple[str, str, datetime.date, datetime.date | None]]:
+    """(code, name, valid from, valid until): 武汉 from day 1 and 黄冈 from day 2 until further notice, 温州 from
+    three days ago for five weeks."""
+    return [("4201", "湖北省武汉市", clock.day(1), None), ("4211", "湖北省黄冈市", clock.day(2), None),
+            ("3303", "浙江省温州市", clock.today - datetime.timedelta(days=3),
+             clock.today + datetime.timedelta(days=32))]
 
 
 def local(day: datetime.date, hour: int = 0, minute: int = 0, second: int = 0) -> datetime.datetime:
@@ -96,14 +106,16 @@ class Geography:
         return found[n % len(found)]
 
 
-def install_risk_areas(admin) -> list[RiskArea]:
-    areas = RiskArea.objects.bulk_create([RiskArea(code=code, name=name, valid_from=since, valid_until=until,
-                                                   created_by=admin) for code, name, since, until in RISK_AREAS])
+def install_risk_areas(admin, clock: Clock) -> list[RiskArea]:
+    areas = RiskArea.objects.bulk_create([
+        RiskArea(code=code, name=name, valid_from=since, valid_until=until, created_by=admin,
+                 created_at=clock.clamp(local(since, SET_UP_HOUR - 1))) for code, name, since, until in risk_area_periods(clock)])
     risk_areas.clear_cache()
     return areas
 
 
-def build_checkpoints(geo: Geography, today: datetime.date) -> list[Checkpoint]:
+def build_checkpoints(geo: Geography, clock: Clock) -> list[Checkpoint]:
+    today = clock.today
     found = []
     for spec in CHECKPOINTS:
         township = geo.township(spec.township)
@@ -113,9 +125,9 @@ def build_checkpoints(geo: Geography, today: datetime.date) -> list[Checkpoint]:
         cp = Checkpoint(name=name, kind=spec.kind, region=region, location=spec.location, open_24h=spec.open_24h,
                         hours="" if spec.open_24h else "07:00-21:00",
                         status=CheckpointStatus.CLOSED if closed else CheckpointStatus.OPEN,
-                        opened_on=today - datetime.timedelta(days=SET_UP_DAYS_AGO),
+                        opened_on=clock.first_day,
                         closed_on=today - datetime.timedelta(days=spec.closed_days_ago) if closed else None,
-                        created_at=local(today - datetime.timedelta(days=SET_UP_DAYS_AGO + 1), 16))
+                        created_at=local(clock.first_day, SET_UP_HOUR))
         cp.updated_at = cp.created_at
         cp.demo_spec = spec
         found.append(cp)
@@ -153,8 +165,9 @@ def build_staff(rng: random.Random, checkpoints: list[Checkpoint]) -> dict[int, 
     return crews
 
 
-def build_shifts(checkpoints, crews, today: datetime.date) -> list[DutyShift]:
+def build_shifts(checkpoints, crews, clock: Clock) -> list[DutyShift]:
     """Three eight-hour shifts a day (a day-time checkpoint: two) from yesterday to tomorrow."""
+    today = clock.today
     rows = []
     for cp in checkpoints:
         if cp.status != CheckpointStatus.OPEN:
@@ -173,7 +186,7 @@ def build_shifts(checkpoints, crews, today: datetime.date) -> list[DutyShift]:
     # the demo accounts are on duty now, at their checkpoints
     for cp in checkpoints:
         for user in crews[cp.pk][4:]:
-            start = timezone.now().replace(minute=0, second=0, microsecond=0) - datetime.timedelta(hours=2)
+            start = timezone.localtime(clock.now).replace(minute=0, second=0, microsecond=0) - datetime.timedelta(hours=2)
             rows.append(DutyShift(checkpoint=cp, staff=user, starts_at=start, ends_at=start + datetime.timedelta(hours=8),
                                   note="演示账号", created_at=start))
     return DutyShift.objects.bulk_create(rows, batch_size=1000)
@@ -182,22 +195,23 @@ def build_shifts(checkpoints, crews, today: datetime.date) -> list[DutyShift]:
 FAILING = {1: ("thermometer", "测温枪电池耗尽，已要求当日更换"), 8: ("disinfection", "消毒记录缺两天，喷雾器损坏")}
 
 
-def build_inspections(rng: random.Random, checkpoints, today: datetime.date) -> list[FiveHavesInspection]:
-    """Two inspections of each open checkpoint; the latest of two of them fails one item."""
+def build_inspections(rng: random.Random, checkpoints, clock: Clock) -> list[FiveHavesInspection]:
+    """Two inspections of each open checkpoint, in the first days and two days ago; the latest of two of them
+    fails one item."""
     inspectors = list(User.objects.filter(username__in=["supervisor", "hq"]).order_by("username"))
     rows, latest = [], {}
+    days = (clock.day(max(2, clock.length - 10)), clock.today - datetime.timedelta(days=2))
     for n, cp in enumerate(checkpoints):
         if cp.status != CheckpointStatus.OPEN or not inspectors:
             continue
-        for days_ago in (10, 2):
+        for day in days:
             items = dict.fromkeys(FIVE_HAVES, True)
             note = ""
-            if days_ago == 2 and n in FAILING:
+            if day == days[-1] and n in FAILING:
                 item, note = FAILING[n]
                 items[item] = False
             inspection = FiveHavesInspection(checkpoint=cp, inspector=rng.choice(inspectors), note=note,
-                                             inspected_at=local(today - datetime.timedelta(days=days_ago),
-                                                                rng.randrange(9, 17), rng.randrange(60)), **items)
+                                             inspected_at=local(day, rng.randrange(9, 17), rng.randrange(60)), **items)
             rows.append(inspection)
             latest[cp.pk] = inspection
     FiveHavesInspection.objects.bulk_create(rows)
@@ -209,8 +223,8 @@ def build_inspections(rng: random.Random, checkpoints, today: datetime.date) -> 
     return rows
 
 
-def build_places(rng: random.Random, geo: Geography, today: datetime.date) -> list[Place]:
-    created = local(today - datetime.timedelta(days=SET_UP_DAYS_AGO), 10)
+def build_places(rng: random.Random, geo: Geography, clock: Clock) -> list[Place]:
+    created = local(clock.first_day, SET_UP_HOUR, 10)
     found = []
     for t_index, township in enumerate(geo.townships):
         stem = township.name[:-1] if township.name.endswith(("镇", "乡")) else township.name[:2]
@@ -229,9 +243,10 @@ def build_places(rng: random.Random, geo: Geography, today: datetime.date) -> li
     return Place.objects.bulk_create(found)
 
 
-def build_closures(places: list[Place], today: datetime.date) -> list[ClosureOrder]:
-    """Schools, the three halls and the cinema, religious sites: closed the day the places were registered.
+def build_closures(places: list[Place], clock: Clock) -> list[ClosureOrder]:
+    """Schools, the three halls and the cinema, religious sites: closed as the places are registered.
     One restaurant was closed for three days last week and reopened."""
+    today = clock.today
     orderer = {u.username: u for u in User.objects.filter(username__in=["hq", "admin"])}
     hq = orderer.get("hq") or orderer.get("admin")
     rows = []
@@ -239,7 +254,7 @@ def build_closures(places: list[Place], today: datetime.date) -> list[ClosureOrd
         if place.kind in CLOSED_KINDS:
             place.is_closed = True
             rows.append(ClosureOrder(place=place, ordered_by=hq, reason=CLOSURE_REASON,
-                                     closed_at=local(today - datetime.timedelta(days=SET_UP_DAYS_AGO), 11)))
+                                     closed_at=local(clock.first_day, SET_UP_HOUR, 20)))
     restaurant = next(p for p in places if p.kind == PlaceKind.RESTAURANT)
     rows.append(ClosureOrder(place=restaurant, ordered_by=hq, reason="未落实每日消毒，责令停业整改",
                              closed_at=local(today - datetime.timedelta(days=6), 15),
@@ -249,8 +264,8 @@ def build_closures(places: list[Place], today: datetime.date) -> list[ClosureOrd
     return ClosureOrder.objects.bulk_create(rows)
 
 
-def build_codes(places, checkpoints, today: datetime.date) -> list[PlaceCode]:
-    created = local(today - datetime.timedelta(days=SET_UP_DAYS_AGO), 12)
+def build_codes(places, checkpoints, clock: Clock) -> list[PlaceCode]:
+    created = local(clock.first_day, SET_UP_HOUR, 30)
     rows = [PlaceCode(place=p, created_at=created) for p in places]
     rows += [PlaceCode(checkpoint=cp, created_at=created, is_active=cp.status == CheckpointStatus.OPEN)
              for cp in checkpoints]

@@ -1,8 +1,8 @@
-"""Demo data, part 2: two weeks of traffic up to now — passages, check-ins, hygiene logs.
+"""Demo data, part 2: the traffic of the demo days (demo.clock) up to now — passages, check-ins, hygiene logs.
 
 * Passages: each checkpoint's daily volume (its spec, times the build's scale) spread over the
-  hours (night low, peaks at 8–10 and 17–19), fewer each day as controls bite, today only up to
-  now. Vehicles carry one to four people registered together (the first passage of the plate
+  hours (night low, peaks at 8–10 and 17–19; the first day from the opening at 07:00), fewer each
+  day as controls bite, today only up to now. Vehicles carry one to four people registered together (the first passage of the plate
   counts the vehicle); about 3.5 % of inbound vehicles are turned back (劝返), a few persons in a
   thousand have a fever and go to the fever clinic (or isolation). Every passer-by is a resident
   of the demo county (the people table stays the county's residents).
@@ -36,9 +36,9 @@ from fangkong.screening.models import ArrivalTask, KeyPerson, TaskKind, TaskStat
 from fangkong.screening.services.key_persons import registration_text
 from fangkong.screening.services.timeline import EventRow, event_row
 
-from .checkpoint_sites import CLOSED_KINDS, local
+from .checkpoint_sites import CLOSED_KINDS, OPEN_HOUR, local
+from .clock import Clock
 
-DAYS = 14
 MINUTE, HOUR = datetime.timedelta(minutes=1), datetime.timedelta(hours=1)
 HOURLY = [1, .5, .3, .3, .5, 1, 3, 6, 9, 8, 7, 6, 6, 6, 6, 7, 8, 9, 8, 6, 4, 3, 2, 1.5]
 ORIGINS_IN = [("湖北省孝感市孝南区", "420902"), ("湖北省孝感市大悟县", "420922"), ("湖北省孝感市云梦县", "420923"),
@@ -152,10 +152,9 @@ class Residents:
 
 
 class Traffic:
-    def __init__(self, rng: random.Random, now: datetime.datetime, scale: float, crews: dict, workers):
-        self.rng, self.now, self.scale, self.crews, self.workers = rng, now, scale, crews, workers
-        self.today = timezone.localdate(now)
-        self.first_day = self.today - datetime.timedelta(days=DAYS - 1)
+    def __init__(self, rng: random.Random, clock: Clock, scale: float, crews: dict, workers):
+        self.rng, self.clock, self.scale, self.crews, self.workers = rng, clock, scale, crews, workers
+        self.now, self.today, self.first_day = clock.now, clock.today, clock.first_day
         self.passages: list[PassageRow] = []
         self.linked: list[Passage] = []  # risk arrivals and hidden returnees: saved with their ids
         self.key_persons: list[KeyPerson] = []
@@ -167,13 +166,13 @@ class Traffic:
 
     # Moments -------------------------------------------------------------------------------------
 
-    def days(self):
-        for n in range(DAYS):
-            yield self.first_day + datetime.timedelta(days=n)
+    def days(self) -> list[datetime.date]:
+        return self.clock.days()
 
     def moment(self, day: datetime.date, hours=range(24)) -> datetime.datetime | None:
-        """A moment of the day, by the hourly curve, not after now (None when the day has none left)."""
-        allowed = [h for h in hours if local(day, h) < self.now]
+        """A moment of the day, by the hourly curve, not after now nor before the opening on the first day
+        (None when the day has none left)."""
+        allowed = [h for h in hours if local(day, h) < self.now and (day > self.first_day or h >= OPEN_HOUR)]
         if not allowed:
             return None
         hour = self.rng.choices(allowed, weights=[HOURLY[h] for h in allowed])[0]
@@ -196,10 +195,11 @@ class Traffic:
     def passages_of(self, cp, residents: Residents) -> None:
         spec, rng = cp.demo_spec, self.rng
         last = cp.closed_on - datetime.timedelta(days=1) if cp.status == CheckpointStatus.CLOSED else self.today
-        for n, day in enumerate(self.days()):
+        days = self.days()
+        for n, day in enumerate(days):
             if day > last:
                 break
-            trend = 1.25 - .5 * n / (DAYS - 1) + (.15 if day.weekday() >= 5 else 0)
+            trend = 1.25 - .5 * n / (len(days) - 1) + (.15 if day.weekday() >= 5 else 0)
             wanted = max(1, round(spec.daily * self.scale * trend * rng.uniform(.9, 1.1)))
             made = 0
             while made < wanted:
@@ -270,8 +270,9 @@ class Traffic:
         rng = self.rng
         entries = [cp for cp in checkpoints if cp.kind in ARRIVAL_KINDS and cp.status == CheckpointStatus.OPEN]
         weights = [cp.demo_spec.daily for cp in entries]
-        for n, day in enumerate(self.days()):
-            for _i in range(max(1, round(16 * self.scale * (1.3 - .6 * n / (DAYS - 1))))):
+        days = self.days()
+        for n, day in enumerate(days):
+            for _i in range(max(1, round(16 * self.scale * (1.3 - .6 * n / (len(days) - 1))))):
                 at, person = self.moment(day), residents.fresh()
                 if at is None or person is None:
                     continue

@@ -1,10 +1,10 @@
-"""Demo data of checkpoints, places and check-ins (a step of `fangkong demo-data`, after isolation).
+"""Demo data of checkpoints, places and check-ins (a step of `fangkong demo-data`, after the sweeps).
 
-The demo county's ledger lives in early 2020, its isolation has a live cohort around today; the
-checkpoints follow the live part: set up 16 days ago, two weeks of traffic up to now, so today's
-pages (passages, tasks, compliance, reconciliation) show something.
+On the demo days (demo.clock): set up on the morning of day 1, traffic every day up to now, so
+today's pages (passages, tasks, compliance, reconciliation) show a county at work today.
 
-* Risk areas: 湖北省武汉市 (4201) and 黄冈市 (4211) since January 2020, 温州市 (3303) for a while in 2020.
+* Risk areas: 湖北省武汉市 (4201) from day 1 and 黄冈市 (4211) from day 2 until further notice, 温州市
+  (3303) from three days ago for five weeks.
 * 15 checkpoints of every kind (one dock closed four days ago), four duty staff each
   (`cpstaff_NN_K`, the demo password) plus the demo accounts `checkpoint` and `checkpoint1` on duty
   now at the highway exits in their scope; three shifts a day; two five-haves inspections each, the
@@ -20,12 +20,10 @@ pages (passages, tasks, compliance, reconciliation) show something.
 the services would have tracked, summed, in one `track_change`.
 """
 
-import datetime
 import random
 from collections import Counter
 
 from django.db import transaction
-from django.utils import timezone
 
 from fangkong.accounts.models import User
 from fangkong.analytics import counters
@@ -46,6 +44,7 @@ from fangkong.tracing.services.reconciliation import reconcile
 
 from . import checkpoint_sites as sites
 from .checkpoint_traffic import Residents, Traffic, typed_as_registered
+from .clock import clock_of
 from .screening import Workers, insert_rows
 
 COUNTY = sites.COUNTY
@@ -56,30 +55,29 @@ ARRIVALS_TODAY = ["420921001201001", "420921001202", "420921002001"]
 
 def checkpoints_demo(options, log):
     """The `fangkong demo-data` step for checkpoints, places and check-ins (in demo.steps.STEPS)."""
+    clock = clock_of(options)
     rng = random.Random(2020_01_24)
-    now = timezone.now()
-    today = timezone.localdate(now)
     scale = max(.03, min(2.0, options.get("residents", FULL_SCALE) / FULL_SCALE))
     admin = User.objects.filter(username="admin").first()
     with transaction.atomic():
         geo = sites.Geography()
-        sites.install_risk_areas(admin)
-        checkpoints = sites.build_checkpoints(geo, today)
+        sites.install_risk_areas(admin, clock)
+        checkpoints = sites.build_checkpoints(geo, clock)
         crews = sites.build_staff(rng, checkpoints)
-        shifts = sites.build_shifts(checkpoints, crews, today)
-        inspections = sites.build_inspections(rng, checkpoints, today)
-        places = sites.build_places(rng, geo, today)
-        closures = sites.build_closures(places, today)
-        place_codes = sites.build_codes(places, checkpoints, today)
+        shifts = sites.build_shifts(checkpoints, crews, clock)
+        inspections = sites.build_inspections(rng, checkpoints, clock)
+        places = sites.build_places(rng, geo, clock)
+        closures = sites.build_closures(places, clock)
+        place_codes = sites.build_codes(places, checkpoints, clock)
 
-        traffic = Traffic(rng, now, scale, crews, Workers())
+        traffic = Traffic(rng, clock, scale, crews, Workers())
         residents = Residents(rng)
         for cp in checkpoints:
             traffic.passages_of(cp, residents)
         traffic.arrivals(checkpoints, residents, ARRIVALS_TODAY)
         traffic.hidden_returnees(checkpoints, places, residents)
         traffic.check_ins_at(places, checkpoints, residents)
-        traffic.hygiene_logs(places, today - datetime.timedelta(days=sites.SET_UP_DAYS_AGO))
+        traffic.hygiene_logs(places, clock.first_day)
         traffic.save_linked()
         insert_rows(KeyPersonEvent, traffic.events)
         traffic.passages.sort(key=lambda r: r.passed_at)
@@ -89,7 +87,7 @@ def checkpoints_demo(options, log):
         insert_rows(CheckIn, traffic.check_ins)
         insert_rows(HygieneLog, traffic.hygiene)
         _track(checkpoints, places, closures, traffic)
-        summary = reconcile(None, now=now)
+        summary = reconcile(None, now=clock.now)
         figures = {"checkpoints": len(checkpoints), "shifts": len(shifts), "inspections": len(inspections),
                    "places": len(places), "closures": len(closures), "place_codes": len(place_codes),
                    "passages": len(traffic.passages) + len(traffic.linked), "check_ins": len(traffic.check_ins),
@@ -99,7 +97,7 @@ def checkpoints_demo(options, log):
                      after=figures)
     log(f"checkpoints: {figures['checkpoints']} checkpoints ({figures['shifts']} duty shifts, "
         f"{sum(1 for cp in checkpoints if cp.five_haves_ok is False)} failing the five haves), "
-        f"{figures['passages']} passages in {len(list(traffic.days()))} days, {figures['places']} places "
+        f"{figures['passages']} passages in {clock.length} days, {figures['places']} places "
         f"({sum(1 for p in places if p.is_closed)} closed), {figures['check_ins']} check-ins, "
         f"{figures['hygiene_logs']} hygiene logs, {figures['returnees_listed']} risk arrivals put on the ledger, "
         f"{figures['hidden_returnees']} hidden returnees ({figures['unlisted_found']} found by the reconciliation)")

@@ -110,8 +110,8 @@ def _resident_id(rng: random.Random, birth: datetime.date, sex: str) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
-def build_residents(villages: list[Region], total: int, seed: int = 2020) -> int:
-    """About `total` residents in households of 1–6 across the villages' grids."""
+def build_residents(villages: list[Region], total: int, seed: int = 2020, *, today: datetime.date) -> int:
+    """About `total` residents in households of 1–6 across the villages' grids, 1 to 90 years old `today`."""
     rng = random.Random(seed)
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
@@ -123,7 +123,6 @@ def build_residents(villages: list[Region], total: int, seed: int = 2020) -> int
     for code in Region.objects.filter(level=codes.GRID, parent__in=villages).values_list("code", flat=True):
         grids_of.setdefault(code[:12], []).append(code)
     per_village = max(1, -(-total // max(1, len(villages))))  # ceiling: at least `total`
-    today = datetime.date(2020, 2, 1)
     seen_ids: set[str] = set()
     created = 0
     for village in villages:

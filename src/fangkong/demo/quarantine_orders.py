@@ -1,4 +1,4 @@
-"""The demo's orders: one per key person of the 2020 ledger (mostly), and the live ones of today.
+"""The demo's orders: one per ledger entry (mostly), and those of the demo accounts' people.
 
 An order is planned in memory (`Plan`): the Quarantine row with the policy values copied as
 `start_quarantine` copies them, its follow-up slots (cut at its end), how it ends, and what
@@ -19,6 +19,7 @@ from fangkong.screening.models import KeyPerson
 from fangkong.screening.models import Status as LedgerStatus
 
 from . import screening as screening_demo
+from .clock import Clock
 from .quarantine_staff import Staff
 
 # Share of the ledger with an order: transients mostly pass through, a few entries are not yet ordered.
@@ -26,10 +27,6 @@ ORDERED = {"transient": .5}
 ORDERED_DEFAULT = .95
 # First slots with a fever, by category (a fever case is feverish when registered).
 FEVERISH_SLOTS = {"fever": 2, "suspected": 4, "confirmed": 2}
-# The live part: a share of the residents registered in the last days, and a few for each demo account.
-LIVE_SHARE = .0025
-LIVE_CATEGORIES = [("returnee", .7), ("close_contact", .12), ("fever", .1), ("secondary_contact", .08)]
-RELEASED_TODAY_SHARE = .05
 # Each demo account's people: where they live, their cadre, their categories, and which of them has
 # a missed slot (left overdue) and a fever on the latest slot (a transfer request open).
 FORCED = [
@@ -46,7 +43,6 @@ class Plan:
     kp: KeyPerson
     order: Quarantine
     slots: list[datetime.datetime]
-    live: bool
     feverish: int = 0
     force_missed: bool = False
     force_fever: bool = False
@@ -96,48 +92,48 @@ def _release_on_planned_day(plan: Plan, rng: random.Random, latest: datetime.dat
     _end(plan, QuarantineStatus.RELEASED, at)
 
 
-def history_plan(kp: KeyPerson, policies: dict, staff: Staff, rng: random.Random) -> Plan | None:
-    """The 2020 order of a ledger entry, ending as the ledger says (or at its planned end)."""
+def ledger_plan(kp: KeyPerson, policies: dict, staff: Staff, rng: random.Random, clock: Clock) -> Plan | None:
+    """The order of a ledger entry, started within two hours of its registration, ending as the ledger says, at
+    its planned end when that has come, or under way today."""
     if rng.random() >= ORDERED.get(kp.category, ORDERED_DEFAULT):
         return None
-    start = kp.created_at + datetime.timedelta(minutes=rng.randrange(20, 90))
+    start = max(kp.created_at, clock.clamp(kp.created_at + datetime.timedelta(minutes=rng.randrange(20, 120))))
     exposure = day_start(kp.registered_on - datetime.timedelta(days=rng.randrange(3)))
     order = _order(kp, policies[kp.category], staff, start, exposure)
     if order is None:
         return None
-    plan = Plan(kp, order, slot_times(start, order.planned_end, order.follow_up_times), live=False,
+    plan = Plan(kp, order, slot_times(start, order.planned_end, order.follow_up_times),
                 feverish=FEVERISH_SLOTS.get(kp.category, 0))
-    ended = _local(kp.ended_on, 15, rng.randrange(60)) if kp.ended_on else None
+    latest = clock.now - datetime.timedelta(minutes=5)
+    ended = None
+    if kp.ended_on:
+        ended = clock.moment(rng, kp.ended_on, (14, 15)) or min(_local(kp.ended_on, 15), latest)
     if kp.status == LedgerStatus.RELEASED and kp.ended_on == local_day(order.planned_end):
-        _release_on_planned_day(plan, rng)
+        _release_on_planned_day(plan, rng, latest)
     elif kp.status == LedgerStatus.RELEASED:
         _end(plan, QuarantineStatus.RELEASED, ended, kp.note or "核酸检测阴性，提前解除")
     elif kp.status == LedgerStatus.TRANSFERRED:
         _end(plan, QuarantineStatus.TRANSFERRED_TO_HOSPITAL, ended, kp.note or "转定点医院")
     elif kp.status == LedgerStatus.MOVED_AWAY:
         _end(plan, QuarantineStatus.MOVED_AWAY, ended, "返回工作地", handover_to=kp.origin or "外地")
-    else:
-        _release_on_planned_day(plan, rng)  # still under way on 2 February 2020: ran its course
+    elif order.planned_end <= latest:
+        _release_on_planned_day(plan, rng, latest)
     return plan
 
 
-# The live part ---------------------------------------------------------------------------------
+# The demo accounts' people ----------------------------------------------------------------------
 
-def _weighted(rng: random.Random, pairs):
-    return rng.choices([v for v, _w in pairs], weights=[w for _v, w in pairs])[0]
-
-
-def _candidates():
+def _candidates(clock: Clock):
     """Residents not on the ledger (adults and teenagers), by region, in a fixed order."""
-    rows = (Person.objects.filter(key_person_entries__isnull=True, birth_date__lte=datetime.date(2006, 1, 1))
+    rows = (Person.objects.filter(key_person_entries__isnull=True, birth_date__lte=screening_demo.adults_born_by(clock))
             .values_list("pk", "region_id").order_by("pk"))
     return list(rows)
 
 
-def live_key_persons(rng: random.Random, staff: Staff, now: datetime.datetime) -> list[KeyPerson]:
-    """Ledger entries registered in the last two weeks of the real calendar: a share of the residents
-    plus a few in each demo account's village; saved (the orders need their ids)."""
-    candidates = _candidates()
+def demo_accounts_people(rng: random.Random, staff: Staff, clock: Clock) -> list[KeyPerson]:
+    """A few ledger entries in each demo account's village, registered in the last days; saved (the orders
+    need their ids)."""
+    candidates = _candidates(clock)
     taken: set[int] = set()
     chosen = []  # (person id, region code, category, cadre, forced flags)
     for code, cadre, categories, flags in FORCED:
@@ -148,23 +144,17 @@ def live_key_persons(rng: random.Random, staff: Staff, now: datetime.datetime) -
             taken.add(pk)
             chosen.append((pk, region, categories[i], staff.user(cadre),
                            {"missed": flags.get("missed") == i, "fever": flags.get("fever") == i}))
-    total = round(len(candidates) * LIVE_SHARE / (1 - screening_demo.SHARE_ON_LEDGER))
-    for pk, region in rng.sample(candidates, min(total, len(candidates))):
-        if pk not in taken:
-            taken.add(pk)
-            chosen.append((pk, region, _weighted(rng, LIVE_CATEGORIES), None, {}))
     people = Person.objects.in_bulk([pk for pk, *_rest in chosen])
     found = []
     for pk, region, category, cadre, flags in chosen:
         # the ledger's responsible worker is the grid's or village's; the order's cadre may be another
         kp = KeyPerson(person=people[pk], region_id=region, category=category, responsible=staff.cadre(region))
         kp.demo_cadre = cadre or kp.responsible
-        released = not flags and category == "returnee" and rng.random() < RELEASED_TODAY_SHARE
-        kp.demo_start = _live_start(rng, now, released=released, settled=bool(flags))
+        kp.demo_start = _account_start(rng, clock)
         kp.registered_on = local_day(kp.demo_start)
         if category == "returnee":
             kp.origin = _weighted(rng, screening_demo.ORIGINS)
-            back = 0 if released else rng.choice((0, 0, 1))
+            back = rng.choice((0, 0, 1))
             kp.arrival_date = kp.departure_date = kp.registered_on - datetime.timedelta(days=back)
             kp.transport_mode, kp.transport_number = "train", rng.choice("GDK") + str(rng.randrange(1, 2000))
         if category == "fever":
@@ -176,28 +166,25 @@ def live_key_persons(rng: random.Random, staff: Staff, now: datetime.datetime) -
     return found
 
 
-def _live_start(rng: random.Random, now: datetime.datetime, *, released: bool, settled: bool) -> datetime.datetime:
-    """When a live order starts: in the last 11 days (still in isolation; `settled`: two days ago or
-    earlier, so it has slots past due), or 14–15 days ago for one released today (its planned end,
-    14 days from arrival, at least an hour before now)."""
-    today = local_day(now)
-    if released:
-        back = 14 if now >= day_start(today) + datetime.timedelta(hours=1) else 15
-    else:
-        back = rng.randrange(2 if settled else 0, 11)
-    start = _local(today - datetime.timedelta(days=back), rng.randrange(8, 11), rng.randrange(60))
-    if start > now - datetime.timedelta(minutes=30):
-        start -= datetime.timedelta(days=1)
-    return start
+def _weighted(rng: random.Random, pairs):
+    return rng.choices([v for v, _w in pairs], weights=[w for _v, w in pairs])[0]
 
 
-def live_plan(kp: KeyPerson, policies: dict, staff: Staff, rng: random.Random, now: datetime.datetime) -> Plan:
+def _account_start(rng: random.Random, clock: Clock) -> datetime.datetime:
+    """When the order starts: two to ten days ago (so it has slots past due, and is still under way), in the
+    morning."""
+    back = rng.randrange(2, min(11, clock.length))
+    return _local(clock.today - datetime.timedelta(days=back), rng.randrange(8, 11), rng.randrange(60))
+
+
+def account_plan(kp: KeyPerson, policies: dict, staff: Staff, rng: random.Random, clock: Clock) -> Plan:
     start = kp.demo_start
     exposure = day_start(kp.registered_on - datetime.timedelta(days=rng.randrange(2)))
     order = _order(kp, policies[kp.category], staff, start, exposure, cadre=kp.demo_cadre)
-    plan = Plan(kp, order, slot_times(start, order.planned_end, order.follow_up_times), live=True,
+    plan = Plan(kp, order, slot_times(start, order.planned_end, order.follow_up_times),
                 feverish=FEVERISH_SLOTS.get(kp.category, 0),
                 force_missed=kp.demo_flags.get("missed", False), force_fever=kp.demo_flags.get("fever", False))
-    if order.planned_end <= now - datetime.timedelta(hours=1):
-        _release_on_planned_day(plan, rng, latest=now - datetime.timedelta(minutes=5))
+    latest = clock.now - datetime.timedelta(minutes=5)
+    if order.planned_end <= latest:
+        _release_on_planned_day(plan, rng, latest)
     return plan

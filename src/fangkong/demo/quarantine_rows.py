@@ -18,7 +18,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
-from fangkong.core.health import is_fever
+from fangkong.core.health import fever_threshold, is_fever
 from fangkong.core.validation import fmt
 from fangkong.quarantine import rollup
 from fangkong.quarantine.models import (
@@ -43,11 +43,12 @@ from fangkong.screening.services.timeline import EventRow, event_row
 from .screening import insert_rows
 
 MINUTE, HOUR = datetime.timedelta(minutes=1), datetime.timedelta(hours=1)
-MISSED_2020 = .03  # of the slots: half recorded late the same day, half excused
-MISSED_RECENTLY = .04  # live slots of the last 36 hours, past their grace period: left overdue
-MISSED_EARLIER = .02  # older live slots: a quarter still overdue, the rest excused
-RECORDED_IN_GRACE = .4  # live slots due now: some already recorded
+RECORDED_IN_GRACE = .4  # slots due now: some already recorded
+MISSED_RECENTLY = .01  # slots of the last 36 hours, past their grace period: left overdue
+LATE, MISSED_EARLIER = .015, .015  # older slots: recorded hours late the same day; or missed, most excused
+STILL_OVERDUE = .1  # of the older missed slots
 RANDOM_FEVER, RANDOM_SYMPTOM = .004, .002
+OPEN_FOR = 12 * HOUR  # a transfer request is handled within hours: only the latest are still open
 EXCUSES = ["手机关机，次日已上门核实", "外出就医（已报备），未能随访", "夜间电话未接通，次日已联系", "参加全村消杀，漏报（已补报情况）"]
 CLOSING_NOTES = [(TransferStatus.DONE, "已送发热门诊，排除新冠肺炎，返家继续观察"),
                  (TransferStatus.DONE, "已由120送发热门诊就诊"),
@@ -142,7 +143,7 @@ class Writer:
             if current is not None and current[2] is not None and row.done_at >= current[2]:
                 current = None
             if row.alert:
-                current = self._alert(plan, row, symptoms, current, ceiling)
+                current = self._alert(plan, row, symptoms, current, ceiling, forced.get(due) == "fever")
 
     def _outcome(self, plan, due: datetime.datetime, forced: str | None) -> str:
         """done / late (recorded hours later, the same day) / excused / open (due, or overdue)."""
@@ -151,28 +152,30 @@ class Writer:
             return "open"
         if forced == "fever":
             return "done"
-        if not plan.live:
-            draw = rng.random()
-            return "done" if draw >= MISSED_2020 else ("late" if draw < MISSED_2020 / 2 else "excused")
         if age <= GRACE:
             found = "done" if rng.random() < RECORDED_IN_GRACE else "open"
         elif age <= 36 * HOUR:
             found = "open" if rng.random() < MISSED_RECENTLY else "done"
-        elif rng.random() < MISSED_EARLIER:
-            found = "open" if rng.random() < .25 else "excused"
         else:
-            found = "done"
+            draw = rng.random()
+            if draw < LATE:
+                found = "late"
+            elif draw < LATE + MISSED_EARLIER:
+                found = "open" if rng.random() < STILL_OVERDUE else "excused"
+            else:
+                found = "done"
         # an ended order owes nothing: what was missed was excused before it ended
         return "excused" if found == "open" and plan.order.ended_at else found
 
     def _health(self, row: FollowUpRow, feverish: bool, q: Quarantine) -> list[str]:
         rng = self.rng
         symptoms = []
+        threshold = float(fever_threshold(q.fever_threshold))
         if feverish or rng.random() < RANDOM_FEVER:
-            value = rng.uniform(37.3, 38.9)
+            value = rng.uniform(threshold, threshold + 1.6)
             symptoms = ["fever", "cough"] if q.category in ("fever", "suspected", "confirmed") else ["fever"]
         else:
-            value = min(37.2, max(35.8, rng.gauss(36.5, .25)))
+            value = min(threshold - .1, max(35.8, rng.gauss(36.5, .25)))
             if rng.random() < RANDOM_SYMPTOM:
                 symptoms = [rng.choice(("cough", "sore_throat"))]
         row.temperature = Decimal(f"{value:.1f}")
@@ -181,8 +184,9 @@ class Writer:
         row.symptoms = _json(tuple(symptoms))
         return symptoms
 
-    def _alert(self, plan, row: FollowUpRow, symptoms: list[str], current, ceiling) -> list:
-        """The alert opens a transfer request to the fever clinic, or adds to the one still open."""
+    def _alert(self, plan, row: FollowUpRow, symptoms: list[str], current, ceiling, forced: bool) -> list:
+        """The alert opens a transfer request to the fever clinic, or adds to the one still open; those of the
+        last hours (and a demo account's forced fever) are open still."""
         q, rng = plan.order, self.rng
         reason = alert_reason(row.temperature, row.fever, symptoms)
         line = f"[{fmt(row.done_at)}] {reason}"
@@ -193,14 +197,12 @@ class Writer:
             transfer.notes = f"{transfer.notes}\n{line}"
             rows.append(row)
             return current
-        transfer = TransferRequest(quarantine_id=q.pk, person_id=plan.kp.person_id, key_person_id=q.key_person_id,
-                                   source="follow_up" if row.fever else "", temperature=row.temperature,
-                                   region_id=q.region_id, reason=reason[:200],
+        transfer = TransferRequest(quarantine_id=q.pk, region_id=q.region_id, reason=reason[:200],
                                    opened_at=row.recorded_at, opened_by_id=row.recorded_by_id, notes=line)
         rows = [row]
         self.transfers.append((transfer, rows))
-        if plan.live and not q.ended_at and row.recorded_at >= self.now - 48 * HOUR:
-            if rng.random() < 1 / 3 and not plan.force_fever:  # the doctor takes it on
+        if not q.ended_at and (forced or row.recorded_at >= self.now - OPEN_FOR):
+            if rng.random() < 1 / 3 and not forced:  # the doctor takes it on
                 transfer.status, transfer.assignee_id = TransferStatus.ASSIGNED, q.doctor_id
                 transfer.notes += f"\n[{fmt(row.recorded_at + 5 * MINUTE)} {q.doctor}] " + \
                     _("指派给 %(name)s。%(note)s") % {"name": q.doctor, "note": ""}
@@ -240,7 +242,7 @@ def _test(plan) -> NucleicAcidTest:
                            recorded_at=min(sampled + 6 * HOUR, q.ended_at - MINUTE))
 
 
-def write(plans, live_key_persons, rng: random.Random, now: datetime.datetime) -> dict:
+def write(plans, accounts_people, rng: random.Random, now: datetime.datetime) -> dict:
     """Insert every row of the plans, then the counters; returns figures for the log and the audit entry."""
     Quarantine.objects.bulk_create([p.order for p in plans], batch_size=1000)
     Stay.objects.bulk_create([_stay(p) for p in plans if p.room is not None], batch_size=1000)
@@ -255,26 +257,25 @@ def write(plans, live_key_persons, rng: random.Random, now: datetime.datetime) -
             row.transfer_id = transfer.pk
     insert_rows(FollowUp, writer.follow_ups)
     writer.events += [event_row(kp.pk, "registered", registration_text(kp), at=kp.created_at,
-                                actor_id=kp.responsible_id) for kp in live_key_persons]
+                                actor_id=kp.responsible_id) for kp in accounts_people]
     insert_rows(KeyPersonEvent, writer.events)
-    track_counters(plans, writer, live_key_persons)
+    track_counters(plans, writer, accounts_people)
     return {
         "orders": len(plans), "follow_ups": len(writer.follow_ups),
         "overdue_now": sum(1 for r in writer.follow_ups if r.status == FollowUpStatus.DUE and r.due_at <= now - GRACE),
         "fevers": sum(1 for r in writer.follow_ups if r.fever), "transfers": len(writer.transfers),
         "transfers_open": sum(1 for t, _rows in writer.transfers if t.is_open),
-        "live_key_persons": len(live_key_persons),
     }
 
 
-def track_counters(plans, writer: Writer, live_key_persons) -> None:
+def track_counters(plans, writer: Writer, accounts_people) -> None:
     """The contributions the services would have tracked, identical follow-ups counted once."""
     slots = Counter(_Slot(r.region_id, r.due_at, r.scheduled, r.status, r.fever, r.alert) for r in writer.follow_ups)
     items = [(code, day, metric, amount * n) for slot, n in slots.items()
              for code, day, metric, amount in rollup.follow_up_contributions(slot)]
     items += [c for p in plans for c in rollup.quarantine_contributions(p.order)]
     items += [c for t, _rows in writer.transfers for c in rollup.transfer_contributions(t)]
-    items += [c for kp in live_key_persons for c in screening_rollup.key_person_contributions(kp)]
+    items += [c for kp in accounts_people for c in screening_rollup.key_person_contributions(kp)]
     summed = Counter()
     for code, day, metric, amount in items:
         summed[(code, day, metric)] += amount

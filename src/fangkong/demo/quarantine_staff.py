@@ -18,6 +18,8 @@ from fangkong.core import region_codes as codes
 from fangkong.quarantine.models import Kind, ObservationSite, Room
 from fangkong.regions.models import Region
 
+from .clock import Clock
+
 COUNTY = "420921000000"
 TOWN1 = "420921001000"
 VILLAGE1 = "420921001201"
@@ -101,13 +103,14 @@ class Staff:
         return self.by_username[self.doctor_name(region_code[:12])]
 
 
-def build_sites(staff: Staff) -> list[ObservationSite]:
-    """The three designated hotels with single rooms (and a few twins); `site.demo_rooms` lists them."""
+def build_sites(staff: Staff, clock: Clock) -> list[ObservationSite]:
+    """The three designated hotels with single rooms (and a few twins), designated on the response's first
+    morning; `site.demo_rooms` lists them."""
     sites = []
     for spec in SITES:
         site = ObservationSite.objects.create(name=spec.name, region_id=spec.region, address=spec.address,
                                               manager=staff.user(spec.manager),
-                                              created_at=datetime.datetime(2020, 1, 21, 9, tzinfo=datetime.UTC))
+                                              created_at=clock.clamp(clock.at(clock.day(1), 7)))
         rooms = [Room(site=site, name=f"{floor}{n:02d}", capacity=1)
                  for floor in spec.floors for n in range(1, spec.rooms_per_floor + 1)]
         top = spec.floors[-1] + 1

@@ -1,7 +1,7 @@
 """Demo data of the daily report chain (a step of `fangkong demo-data`, after the other steps).
 
-The last two weeks of the real calendar, ending today, so the chain and the dashboard show the
-picture of a county at work: every village/community, township/street and the county reports each
+The demo days (demo.clock), ending today, so the chain and the dashboard show the picture of a
+county at work: every village/community, township/street and the county reports each
 day from the live roll-up figures (the counters the other demo steps filled), mostly before the
 16:00 deadline, some late; a few reports are returned by the level above and resubmitted, a couple
 of the last days' are still returned, a few of the last days are missing, and today only the
@@ -33,13 +33,14 @@ from fangkong.regions.models import Region
 from fangkong.reports import permissions
 from fangkong.reports.models import DailyReport, ReportSettings, ReportStatus
 
+from .clock import clock_of
+
 COUNTY = "420921000000"
-DAYS = 14
 DEADLINE = datetime.time(16, 0)
 ISSUER = "孝昌县新型冠状病毒感染的肺炎疫情防控指挥部"
 LATE_SHARE = {codes.VILLAGE: .07, codes.TOWNSHIP: .05, codes.COUNTY: .04}
 RETURNED_SHARE = .025
-MISSING_SHARE = .06  # of the villages, on the two days before today
+MISSING_SHARE = .06  # of the villages (one at least), on the two days before today
 PROBLEMS = {
     codes.VILLAGE: ["个别返乡人员不配合居家隔离，已由村干部和民警上门劝导。", "村卡点夜间值守人员不足，已从党员志愿者中补充。",
                     "口罩、消毒液储备偏少，请镇里调拨。", "部分独居老人代购需求多，网格员人手紧张。",
@@ -110,7 +111,7 @@ def _reporters(regions: list[Region], rng: random.Random) -> dict[str, User]:
 def _live_by_day(regions: list[Region], days: list[datetime.date]) -> dict[datetime.date, dict[str, dict]]:
     """{day: {code: figures}} of the county, its townships and villages, from the counters: the days' flows
     in one query and the running sums before the first day in another, carried forward day by day (what
-    `analytics.selectors.daily_table` computes for one day, for two weeks at once)."""
+    `analytics.selectors.daily_table` computes for one day, for all the days at once)."""
     region_codes = [r.code for r in regions]
     figures = list(FIGURES)
     day_metrics, running_metrics = metrics_needed(figures)
@@ -139,9 +140,10 @@ def _live_by_day(regions: list[Region], days: list[datetime.date]) -> dict[datet
 
 
 def reports_demo(options, log):
+    """The `fangkong demo-data` step of the daily reports (in demo.steps.STEPS, the last)."""
+    clock = clock_of(options)
     rng = random.Random(2020_02_16)
-    now = timezone.now()
-    today = timezone.localdate(now)
+    now, today = clock.now, clock.today
     regions = list(Region.objects.filter(within(COUNTY, "code"), level__in=permissions.CHAIN_LEVELS).order_by("code"))
     if not regions:
         return
@@ -152,14 +154,16 @@ def reports_demo(options, log):
         hq = User.objects.filter(username="hq").first() or reporters[COUNTY]
         towns = {r.code: reporters[r.code] for r in regions if r.level == codes.TOWNSHIP}
         rows, steps = [], []  # steps: (report index, [(action, actor, minutes, before, after)])
-        days = [today - datetime.timedelta(days=back) for back in range(DAYS - 1, -1, -1)]
+        days = clock.days()
         live_by_day = _live_by_day(regions, days)
-        for back in range(DAYS - 1, -1, -1):
-            day = today - datetime.timedelta(days=back)
+        villages = [r.code for r in regions if r.level == codes.VILLAGE]
+        for day in days:
+            back = (today - day).days
             live = live_by_day[day]
+            missing = set(rng.sample(villages, max(1, round(MISSING_SHARE * len(villages))))) if 1 <= back <= 2 else ()
             for region in regions:
                 level = region.level
-                if level == codes.VILLAGE and 1 <= back <= 2 and rng.random() < MISSING_SHARE:
+                if region.code in missing:
                     continue  # not submitted at all
                 base = {codes.VILLAGE: (9 * 60, 15 * 60 + 30), codes.TOWNSHIP: (14 * 60, 15 * 60 + 45),
                         codes.COUNTY: (15 * 60 + 20, 15 * 60 + 58)}[level]
@@ -218,6 +222,6 @@ def reports_demo(options, log):
         # the county's work brief of the last day, with its "next steps", issued by headquarters
         issuer = hq if brief_permissions.can_issue_brief(hq) else None
         issued = brief_services.save_next_steps(issuer, COUNTY, today, NEXT_STEPS)
-    log(f"reports: {counts['reports']} daily reports over {DAYS} days ({counts['late']} late, "
+    log(f"reports: {counts['reports']} daily reports over {clock.length} days ({counts['late']} late, "
         f"{counts['resubmitted']} returned and resubmitted, {counts['returned']} still returned); "
         f"the county's work brief of {today} (issue {issued.issue_number}) with its next steps")

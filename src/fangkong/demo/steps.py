@@ -1,10 +1,21 @@
-"""What `fangkong demo-data` builds, in order. Later areas append their own step here."""
+"""What `fangkong demo-data` builds, in order, all on one clock (demo.clock: the demo days ending today).
+
+First the county and who works in it, then whoever comes onto the ledger (the sweeps, the checkpoints),
+then the daily work over everyone on it (isolation and follow-ups, the daily checks), last the daily
+reports, which freeze the figures of all of that. A later area appends its step where it belongs: one
+that puts people on the ledger (contact tracing) before `quarantine_demo`, one that only reads them
+before `reports_demo`.
+"""
+
+import random
 
 from . import county
 from .checkpoints import checkpoints_demo
+from .clock import clock_of
 from .quarantine import quarantine_demo
+from .quarantine_staff import Staff
 from .reports import reports_demo
-from .screening import screening_demo
+from .screening import checks_demo, screening_demo
 
 
 def base_county(options, log):
@@ -12,8 +23,10 @@ def base_county(options, log):
     log(f"regions: {len(villages)} villages")
     county.build_accounts()
     log(f"accounts: {len(county.demo_accounts())}")
-    made = county.build_residents(villages, options["residents"])
+    made = county.build_residents(villages, options["residents"], today=clock_of(options).today)
     log(f"residents: {made}")
+    staff = Staff.build(random.Random(2020_01_21))
+    log(f"village cadres and doctors: {staff.created}")
 
 
-STEPS = [base_county, screening_demo, quarantine_demo, checkpoints_demo, reports_demo]
+STEPS = [base_county, screening_demo, checkpoints_demo, quarantine_demo, checks_demo, reports_demo]
