@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.health import FeverSource, fever_threshold
-from fangkong.screening.models import Category, CheckMethod
+from fangkong.screening.models import Category, CheckMethod, Symptom
 
 __all__ = ["Category", "CheckMethod", "Kind", "CountsFrom", "QuarantineStatus", "Symptom", "FollowUpStatus",
            "TransferStatus", "TestResult", "QuarantinePolicy", "ObservationSite", "Room", "Quarantine", "Stay",
@@ -37,16 +37,6 @@ class QuarantineStatus(models.TextChoices):
     TRANSFERRED_TO_HOSPITAL = "transferred_to_hospital", _("已转送医院")
     BECAME_CASE = "became_case", _("转为病例")
     MOVED_AWAY = "moved_away", _("已离开并移交")
-
-
-class Symptom(models.TextChoices):
-    FEVER = "fever", _("发热")
-    COUGH = "cough", _("咳嗽")
-    FATIGUE = "fatigue", _("乏力")
-    SORE_THROAT = "sore_throat", _("咽痛")
-    SHORTNESS_OF_BREATH = "shortness_of_breath", _("气促")
-    DIARRHOEA = "diarrhoea", _("腹泻")
-    LOSS_OF_TASTE_SMELL = "loss_of_taste_smell", _("嗅觉味觉减退")
 
 
 class FollowUpStatus(models.TextChoices):

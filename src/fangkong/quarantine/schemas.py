@@ -10,6 +10,7 @@ import datetime
 from django.utils import timezone
 from ninja import Field, Schema
 
+from .models import Symptom
 from .schedule import slot_state
 
 Moment = str | None
@@ -72,8 +73,7 @@ class CheckOutIn(Schema):
 class FollowUpIn(Schema):
     temperature: str | float
     method: str = Field(description="phone / visit / self_report")
-    symptoms: list[str] = Field(default_factory=list, description="fever, cough, fatigue, sore_throat, "
-                                "shortness_of_breath, diarrhoea, loss_of_taste_smell")
+    symptoms: list[str] = Field(default_factory=list, description=", ".join(Symptom.values))
     at: Moment = Field(None, description="when it was made; default now")
     slot_id: int | None = Field(None, description="the due follow-up it fulfils; default: today's nearest")
     note: str = ""

@@ -6,14 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.forms import DayField
 from fangkong.people.models import IdType
 
-from .models import Category, CheckMethod, Finding, Status, TransportMode
+from .models import Category, CheckMethod, Finding, Status, Symptom, TransportMode
 from .services.key_persons import END_STATUSES
 
-# Tapped, not typed: the symptoms a village worker is asked about.
-# The stored text is the Chinese word (the ledger's language); the label follows the user's language.
-SYMPTOMS = [("发热", _("发热")), ("咳嗽", _("咳嗽")), ("乏力", _("乏力")), ("咽痛", _("咽痛")), ("气促", _("气促")),
-            ("腹泻", _("腹泻")), ("肌肉酸痛", _("肌肉酸痛"))]
 SEPARATOR = "、"
+
+
+def symptom_choices() -> list[tuple[str, str]]:
+    """Tapped, not typed: the one list of symptoms (models.Symptom), as at a follow-up. The value is the
+    Chinese word the ledger's text keeps; the label follows the user's language."""
+    words = Symptom.words()
+    return [(words[value], label) for value, label in Symptom.choices]
 
 
 class DateInput(forms.DateInput):
@@ -31,7 +34,7 @@ def symptoms_text(data: dict) -> str:
 
 def split_symptoms(value: str) -> dict:
     """Initial values of the symptom fields for a stored text."""
-    known = {value for value, _label in SYMPTOMS}
+    known = set(Symptom.words().values())
     parts = [p for p in (value or "").split(SEPARATOR) if p]
     return {"symptom_tags": [p for p in parts if p in known],
             "symptoms_other": SEPARATOR.join(p for p in parts if p not in known)}
@@ -40,7 +43,7 @@ def split_symptoms(value: str) -> dict:
 def symptom_fields():
     return (forms.MultipleChoiceField(label=_("症状"), required=False,
                                       widget=forms.CheckboxSelectMultiple(attrs={"class": "chips"}),
-                                      choices=SYMPTOMS),
+                                      choices=symptom_choices),
             forms.CharField(label=_("其他症状"), required=False, max_length=100))
 
 

@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.health import FeverSource
@@ -39,6 +39,26 @@ class CheckMethod(models.TextChoices):
     VISIT = "visit", _("上门")
     PHONE = "phone", _("电话")
     SELF_REPORT = "self_report", _("自报")
+
+
+class Symptom(models.TextChoices):
+    """The one list of symptoms asked about, at the daily check and at an isolation follow-up alike. A follow-up
+    stores the values; the ledger (daily checks, key persons) keeps the Chinese words, as village ledgers write
+    them (`words`)."""
+    FEVER = "fever", _("发热")
+    COUGH = "cough", _("咳嗽")
+    FATIGUE = "fatigue", _("乏力")
+    SORE_THROAT = "sore_throat", _("咽痛")
+    SHORTNESS_OF_BREATH = "shortness_of_breath", _("气促")
+    DIARRHOEA = "diarrhoea", _("腹泻")
+    MUSCLE_ACHE = "muscle_ache", _("肌肉酸痛")
+    LOSS_OF_TASTE_SMELL = "loss_of_taste_smell", _("嗅觉味觉减退")
+
+    @classmethod
+    def words(cls) -> dict[str, str]:
+        """Value → the Chinese word the ledger's text keeps, whatever the page's language."""
+        with translation.override("zh-hans"):
+            return {s.value: str(s.label) for s in cls}
 
 
 class Finding(models.TextChoices):
