@@ -82,7 +82,7 @@ def test_every_figure_links_to_the_list_behind_it(tree):
     assert links["kp_under_management"] == f"/screening/?region={f.COUNTY}&status=under_management"
     assert links["kp_new"] == f"/screening/?region={f.COUNTY}"
     assert links["q_under_home"].startswith("/quarantine/orders/?region=")
-    assert links["fevers_found"] == f"/rollup/?region={f.COUNTY}&date=2020-02-03"
+    assert links["fevers_found"] == f"/screening/today/?region={f.COUNTY}&day=2020-02-03&fever=1"
     assert all(links.values())
     assert dashboard.link_for("kp_new_close_contact", f.TOWN_A, DAY) == \
         f"/screening/?region={f.TOWN_A}&category=close_contact"
@@ -165,7 +165,7 @@ def test_checkpoint_figures_and_failing_five_haves(tree):
     assert alerts["checkpoints_failing"].value == 1 and alerts["checkpoints_failing"].url == "/checkpoints/five-haves/failing/"
     assert alerts["arrival_tasks_open"].url == "/screening/tasks/?kind=arrival"
     assert dashboard.dashboard(hq("hq_b", region=f.TOWN_B), f.TOWN_B, today).alerts == []
-    assert dashboard.link_for("passage_persons", f.COUNTY, DAY) == f"/checkpoints/?region={f.COUNTY}"
+    assert dashboard.link_for("passage_persons", f.COUNTY, DAY) == f"/checkpoints/passages/?region={f.COUNTY}&date={DAY}"
     assert dashboard.link_for("places_closed", f.COUNTY, DAY) == f"/places/?region={f.COUNTY}"
 
 

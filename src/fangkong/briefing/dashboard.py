@@ -126,6 +126,11 @@ def _daily(code, day):
     return url("analytics:daily", region=code, date=day.isoformat())
 
 
+# figures of passages → the filter of the day's passage list that holds exactly what they count
+PASSAGE_KINDS = {"passage_persons": "", "passage_fevers": "fever", "turned_back_persons": "turned_back",
+                 "risk_arrivals": "risk"}
+
+
 def link_for(key: str, code: str, day: datetime.date) -> str:
     """The list behind a figure: the ledger, the overdue list, the transfers, the checkpoint pages …"""
     if key.startswith(("kp_under_management", "kp_new", "kp_released")):
@@ -140,6 +145,11 @@ def link_for(key: str, code: str, day: datetime.date) -> str:
         return url("quarantine:orders", region=code, status="active" if key.startswith("q_under") else "")
     if key == "checkpoints_failing":
         return url("checkpoints:failing")
+    if key == "fevers_found":  # the day's checks with a fever, by any register (core.health.fever_found)
+        return url("screening:today", region=code, day=day.isoformat(), fever="1") or _daily(code, day)
+    if key in PASSAGE_KINDS:
+        return url("checkpoints:passages", region=code, date=day.isoformat(), kind=PASSAGE_KINDS[key]) \
+            or _daily(code, day)
     if key.startswith(("checkpoints_", "passage_", "turned_back_", "risk_arrivals")):
         return url("checkpoints:list", region=code) or _daily(code, day)
     if key == "places_missing_log":

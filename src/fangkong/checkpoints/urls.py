@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/inspect/", checkpoints.inspect, name="inspect"),
     path("five-haves/failing/", checkpoints.failing, name="failing"),
     path("<int:pk>/passages/new/", passages.register_passage, name="register_passage"),
+    path("passages/", passages.passage_list, name="passages"),
 ]

@@ -120,11 +120,14 @@ def check_for(user, pk) -> DailyCheck:
         raise Http404 from None
 
 
-def _today_queryset(user, day: datetime.date, *, mine: bool, pending: bool, fever: bool = False) -> QuerySet[KeyPerson]:
+def _today_queryset(user, day: datetime.date, *, mine: bool, pending: bool, fever: bool = False,
+                    region_code: str = "") -> QuerySet[KeyPerson]:
     """People under management on `day` in scope (or those the user answers for); `pending`: not yet checked;
     `fever`: the day's check is a fever (by any register: core.health.fever_found), those the figure 发热 counts."""
     # under management on `day`: still open, or ended after it (a past day's list)
     qs = key_persons_for(user).filter(Q(status=Status.UNDER_MANAGEMENT) | Q(ended_on__gt=day), registered_on__lte=day)
+    if region_code:  # a part of the scope (the dashboard's child region)
+        qs = qs.filter(within(region_code))
     if mine:
         qs = qs.filter(responsible=user)
     if pending:
@@ -136,11 +139,11 @@ def _today_queryset(user, day: datetime.date, *, mine: bool, pending: bool, feve
 
 
 def today_list(user, *, day: datetime.date, mine: bool = False, pending: bool = False, fever: bool = False,
-               after=None, limit=PAGE_SIZE) -> list[KeyPerson]:
+               region_code: str = "", after=None, limit=PAGE_SIZE) -> list[KeyPerson]:
     """今日名单: people under management on `day` in scope (or those the user answers for), each annotated
     with that day's check (`today_temperature`, `today_check_id`: None when not yet checked)."""
     todays = DailyCheck.objects.filter(key_person=OuterRef("pk"), checked_on=day)
-    qs = _today_queryset(user, day, mine=mine, pending=pending, fever=fever)
+    qs = _today_queryset(user, day, mine=mine, pending=pending, fever=fever, region_code=region_code)
     qs = qs.annotate(today_temperature=Subquery(todays.values("temperature")[:1]),
                      today_check_id=Subquery(todays.values("pk")[:1]))
     items = page_after(qs.order_by("pk"), after, limit)
@@ -156,10 +159,11 @@ def today_pending_count(user, day: datetime.date) -> int:
     return _today_queryset(user, day, mine=False, pending=True).count()
 
 
-def scope_figures(user, day: datetime.date) -> dict:
-    """Under management / checked / fevers in the user's whole scope on `day`, from the roll-up counters."""
+def scope_figures(user, day: datetime.date, region_code: str = "") -> dict:
+    """Under management / checked / fevers in the user's whole scope (or `region_code` in it) on `day`, from the
+    roll-up counters."""
     require_reader(user)
-    code = user.region_id
+    code = region_code or user.region_id
     flows = counters.figures([code], day, ["checks_done", "fevers_found"])[code]
     stock = counters.stock([code], day, [f"kp_in.{c}" for c in Category.values],
                            [f"kp_out.{c}" for c in Category.values])[code]

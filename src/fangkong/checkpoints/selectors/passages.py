@@ -11,9 +11,11 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
+from fangkong.core import region_codes as codes
 from fangkong.core.days import day_bounds, moment_problem
 from fangkong.core.health import fever_threshold
 from fangkong.core.paging import PAGE_SIZE, id_or_404, page_limit
+from fangkong.core.region_codes import within
 from fangkong.people.models import Person
 
 from .. import permissions
@@ -60,6 +62,44 @@ def passages_of_day(checkpoint: Checkpoint, day: datetime.date, *, before: str =
         except ValueError:
             raise Http404 from None
         if moment_problem(at):  # not a cursor this function made
+            raise Http404
+        qs = qs.filter(Q(passed_at__lt=at) | Q(passed_at=at, id__lt=id_or_404(pk)))
+    limit = page_limit(limit)
+    rows = list(qs.order_by("-passed_at", "-id")[:limit])
+    cursor = f"{rows[-1].passed_at.isoformat()}|{rows[-1].pk}" if len(rows) == limit else ""
+    return rows, cursor
+
+
+# the region-wide list's filters, one per figure of the roll-up it lists (checkpoints.rollup)
+KINDS = {"fever": "passage_fever", "turned_back": "passage_turned_back", "risk": "passage_risk_arrival"}
+
+
+def passages_in(user, region_code: str, day: datetime.date, *, kind: str = "", before: str = "",
+                limit=PAGE_SIZE) -> tuple[list[Passage], str]:
+    """A page of the day's passages at the checkpoints of a region in the user's scope, latest first, as the
+    roll-up counts them (the checkpoint's region, the local day): all (passage_persons), or `kind` fever
+    (passage_fevers, at the threshold in force), turned_back (turned_back_persons) or risk (risk_arrivals).
+    One index range (`passage_region`: region, passed_at) of one day. Returns (rows, cursor or "")."""
+    if not permissions.can_view(user):
+        raise PermissionDenied
+    if not codes.is_within(region_code, user.region_id):
+        raise Http404
+    low, high = day_bounds(day)
+    qs = Passage.objects.filter(within(region_code), passed_at__gte=low, passed_at__lt=high)
+    if kind == "fever":
+        qs = qs.filter(temperature__gte=fever_threshold())
+    elif kind == "turned_back":
+        qs = qs.filter(outcome=Outcome.TURNED_BACK)
+    elif kind == "risk":
+        qs = qs.filter(from_risk_area=True)
+    qs = qs.select_related("person", "destination", "checkpoint", "key_person")
+    if before:
+        moment, _sep, pk = before.partition("|")
+        try:
+            at = datetime.datetime.fromisoformat(moment)
+        except ValueError:
+            raise Http404 from None
+        if moment_problem(at):
             raise Http404
         qs = qs.filter(Q(passed_at__lt=at) | Q(passed_at=at, id__lt=id_or_404(pk)))
     limit = page_limit(limit)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import region_codes as codes
-from fangkong.core.forms import apply_service_error
+from fangkong.core.forms import apply_service_error, query_day
 from fangkong.core.region_codes import within
 from fangkong.people import identity
 from fangkong.regions.models import Region
@@ -123,3 +123,20 @@ def register_passage(request, pk: int):
 
 
 
+
+
+@login_required
+def passage_list(request):
+    """通行记录: a day's passages at the checkpoints of a region (the dashboard's figures link here), all or
+    the fevers, the turned back or the arrivals from risk areas: exactly the passages the figure counts."""
+    user = request.user
+    region = request.GET.get("region") or user.region_id
+    day = query_day(request, "date", timezone.localdate())
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in passage_selectors.KINDS else ""
+    rows, cursor = passage_selectors.passages_in(user, region, day, kind=kind, before=request.GET.get("before", ""))
+    return render(request, "checkpoints/passage_list.html", {
+        "items": rows, "next_before": cursor, "region": Region.objects.filter(code=region).first(), "day": day,
+        "kind": kind, "kinds": [("", _("全部")), ("fever", _("发热")), ("turned_back", _("劝返")),
+                                ("risk", _("风险地区来人"))],
+        "fever_threshold": passage_selectors.fever_threshold()})

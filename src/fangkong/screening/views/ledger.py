@@ -40,16 +40,17 @@ def today(request):
     user, day = request.user, day_param(request)
     mine, pending = request.GET.get("mine") == "1", request.GET.get("pending") == "1"
     fever = request.GET.get("fever") == "1" and not pending  # 发热: the people the figure counts
-    items = selectors.today_list(user, day=day, mine=mine, pending=pending, fever=fever,
+    region = selectors.region_in_view(user, request.GET["region"]).code if request.GET.get("region") else ""
+    items = selectors.today_list(user, day=day, mine=mine, pending=pending, fever=fever, region_code=region,
                                  after=int_param(request, "after"), limit=selectors.PAGE_SIZE)
     for kp in items:
         kp.observation_day = _observation_day(kp, day)
         kp.today_fever = is_fever(kp.today_temperature)
     is_today = day == timezone.localdate()
     return render(request, "screening/today.html", {
-        "items": items, "day": day, "is_today": is_today, "day_query": "" if is_today else f"day={day}",
+        "items": items, "day": day, "is_today": is_today, "day_query": "&".join(([] if is_today else [f"day={day}"]) + ([f"region={region}"] if region else [])),
         "mine": mine, "pending": pending, "fever": fever,
-        "figures": selectors.scope_figures(user, day),
+        "figures": selectors.scope_figures(user, day, region), "region": region,
         "next_after": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
         "can_work": permissions.can_work_ledger(user),
         "arrival_tasks": _arrival_tasks(user),

@@ -1,0 +1,57 @@
+"""Every figure on the dashboard links to a list holding exactly the items it counts: for each figure and alert
+written here through the registers, the link is followed and its list counted."""
+
+import pytest
+from django.utils import timezone
+
+from fangkong.accounts.models import Role
+from fangkong.briefing import dashboard
+from tests import factories as f
+from tests.analytics import ledger
+from tests.checkpoints.builders import ID_1, ID_2, WUHAN, checkpoint, passage, risk_area, valid_id
+
+# the figures and alerts whose lists are compared here
+COMPARED = ["kp_under_management", "fevers_found", "passage_persons", "turned_back_persons", "passage_fevers",
+            "transfers_open"]
+
+
+@pytest.fixture
+def county(tree):
+    """Today, through the registers: two returnees on 东岳村's ledger, one checked with a fever; at 花园镇's
+    checkpoint a feverish local bound for 红旗村 (on its ledger as a fever person, a transfer), a risk-area
+    arrival with a fever, one turned back and one passing."""
+    day = timezone.localdate()
+    worker = f.user("worker_a1", Role.VILLAGE_WORKER, f.VILLAGE_A1)
+    a1 = [ledger.key_person(worker, n, f.VILLAGE_A1, day=day) for n in (1, 2)]
+    ledger.check(worker, a1[0], temperature="38.2", day=day)
+    ledger.check(worker, a1[1], day=day)
+    risk_area("4201", "武汉市")
+    cp = checkpoint(f.user("hq_admin", Role.HQ_ADMIN, f.COUNTY))
+    staff = f.user("kadian_a", Role.CHECKPOINT_STAFF, f.TOWN_A)
+    passage(staff, cp, id_number=ID_1, temperature="38.0", outcome="fever_clinic", destination=f.VILLAGE_B1)
+    passage(staff, cp, id_number=ID_2, temperature="38.5", outcome="fever_clinic", origin_code=WUHAN,
+            destination=f.VILLAGE_A2)
+    passage(staff, cp, id_number=valid_id("42092119900101003"), temperature="36.6", outcome="turned_back")
+    passage(staff, cp, id_number=valid_id("42092119900101004"), temperature="36.4")
+    return day
+
+
+def _figures(board) -> dict:
+    return {t.key: t for t in [*board.tiles, *board.alerts]}
+
+
+@pytest.mark.parametrize("key", COMPARED)
+def test_the_list_behind_a_figure_holds_what_it_counts(county, login, key):
+    user = f.user("hq", Role.HQ_STAFF, f.COUNTY)
+    figure = _figures(dashboard.dashboard(user, f.COUNTY, county))[key]
+    assert figure.value > 0 and figure.url
+    page = login(user).get(figure.url)
+    assert page.status_code == 200
+    assert len(page.context["items"]) == figure.value, (key, figure.url)
+
+
+def test_the_figures_here_are_the_registers_own(county):
+    figures = _figures(dashboard.dashboard(f.user("hq", Role.HQ_STAFF, f.COUNTY), f.COUNTY, county))
+    # a fever at the daily check and two at the checkpoint: three fevers on the ledgers, three transfers
+    assert (figures["fevers_found"].value, figures["passage_fevers"].value, figures["transfers_open"].value) == (3, 2, 3)
+    assert (figures["passage_persons"].value, figures["turned_back_persons"].value) == (4, 1)
