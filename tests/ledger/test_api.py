@@ -1,5 +1,7 @@
 """Ledger upload and download over the API (bearer token, as a script would)."""
 
+import datetime
+
 from fangkong.accounts import services as account_services
 from fangkong.audit.models import AuditEntry
 from fangkong.people.models import Person
@@ -26,7 +28,9 @@ def test_upload_writes_and_answers_the_result(client, tmp_path, village_worker):
     response = post(client, village_worker, path, region=factories.VILLAGE_A1)
     assert response.status_code == 200
     assert response.json() == {"rows_read": 1, "created": 1, "updated": 0, "duplicates": 0, "pending": 0, "errors": [],
-                               "error_count": 0, "error_columns": [], "stopped": False, "written": True}
+                               "error_count": 0, "error_columns": [], "stopped": False, "written": True, "checks": 0,
+                               "ignored_columns": [], "skipped_sheets": [],
+                               "sheet_dates": [{"sheet": "返乡", "date": datetime.date.today().isoformat()}]}
     assert Person.objects.get().region_id == factories.VILLAGE_A1
 
 

@@ -94,7 +94,9 @@ def test_refused_then_kept_then_reimported(env, tmp_path):
     assert last_json(refused) == {"rows_read": 2, "created": 0, "updated": 0, "duplicates": 0, "pending": 0, "written": False,
                                   "errors": [{"sheet": "返乡人员", "row": 4, "column": "手机", "value": "1381234",
                                               "reason": "电话号码格式错误：1381234"}],
-                                  "error_count": 1, "error_columns": [{"column": "手机", "count": 1}], "stopped": False}
+                                  "error_count": 1, "error_columns": [{"column": "手机", "count": 1}], "stopped": False,
+                                  "checks": 0, "ignored_columns": [], "skipped_sheets": [],
+                                  "sheet_dates": [{"sheet": "返乡人员", "date": datetime.date.today().isoformat()}]}
     assert counts(env) == before  # all or nothing: not one row, not one audit entry
 
     kept = fangkong(env, "import-ledger", str(path), "--region", factories.VILLAGE_A1, "--user", "village_a1",

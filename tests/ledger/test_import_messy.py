@@ -56,13 +56,16 @@ def test_every_quirk_imports(tmp_path, town_staff):
                                     today=TODAY)
     assert result.errors == []
     assert result.as_dict() == {"rows_read": 5, "created": 5, "updated": 0, "duplicates": 0, "pending": 0, "errors": [],
-                                "error_count": 0, "error_columns": [], "stopped": False, "written": True}
+                                "error_count": 0, "error_columns": [], "stopped": False, "written": True, "checks": 0,
+                                "ignored_columns": [], "skipped_sheets": [],
+                                "sheet_dates": [{"sheet": "返乡人员台账", "date": "2020-01-25"}]}
 
     zhang = Person.objects.get(name="张三")
     assert (zhang.id_number, zhang.sex, zhang.birth_date) == (ZHANG, "male", datetime.date(1980, 1, 1))
     assert (zhang.phone, zhang.region_id, zhang.address) == ("13812345678", factories.VILLAGE_A1, "东岳村3组12号")
     kp = KeyPerson.objects.get(person=zhang)
-    assert (kp.category, kp.region_id, kp.registered_on) == ("returnee", factories.VILLAGE_A1, TODAY)
+    # no 登记日期 column: registered on the sheet's date, its title's 填报日期
+    assert (kp.category, kp.region_id, kp.registered_on) == ("returnee", factories.VILLAGE_A1, datetime.date(2020, 1, 25))
     assert (kp.origin, kp.departure_date, kp.arrival_date) == (
         "湖北省武汉市江汉区", datetime.date(2020, 1, 21), datetime.date(2020, 1, 23))
     assert (kp.transport_mode, kp.transport_number, kp.symptoms, kp.note) == ("train", "G1234", "", "")
@@ -109,7 +112,10 @@ def test_two_row_header_instructions_sheet_and_category_sheets(tmp_path, village
     result = services.import_ledger(village_worker, path, filename=path.name, region_code=factories.VILLAGE_A1,
                                     category="fever", today=TODAY)
     assert result.as_dict() == {"rows_read": 3, "created": 2, "updated": 0, "duplicates": 0, "pending": 0, "errors": [],
-                                "error_count": 0, "error_columns": [], "stopped": False, "written": True}
+                                "error_count": 0, "error_columns": [], "stopped": False, "written": True, "checks": 0,
+                                "ignored_columns": [], "sheet_dates": [{"sheet": "返乡人员", "date": "2020-02-05"},
+                                                                       {"sheet": "发热人员", "date": "2020-02-05"}],
+                                "skipped_sheets": [{"sheet": "填表说明", "reason": "没有台账表头，未导入"}]}
     zhang = Person.objects.get(name="张三")
     assert zhang.phone == "13812345678"  # the second sheet's row of the same person adds the phone
     entries = {kp.category: kp for kp in KeyPerson.objects.filter(person=zhang)}

@@ -50,7 +50,8 @@ def test_keep_valid_writes_exactly_the_valid_rows(tmp_path, village_worker):
     result = run(village_worker, path, keep_valid=True)
     assert result.as_dict() == {"rows_read": 3, "created": 2, "updated": 0, "duplicates": 0, "pending": 0, "written": True,
                                 "errors": [result.errors[0]], "error_count": 1,
-                                "error_columns": [{"column": "联系电话", "count": 1}], "stopped": False}
+                                "error_columns": [{"column": "联系电话", "count": 1}], "stopped": False, "checks": 0,
+                                "ignored_columns": [], "skipped_sheets": [], "sheet_dates": [{"sheet": "台账", "date": "2020-02-05"}]}
     assert (result.errors[0]["row"], result.errors[0]["column"]) == (3, "联系电话")
     assert set(Person.objects.values_list("name", flat=True)) == {"张三", "王五"}
     assert set(KeyPerson.objects.values_list("person__name", "category", "region_id")) == {
@@ -112,7 +113,8 @@ def test_reimport_updates_instead_of_creating_twins(tmp_path, village_worker):
     audit_count, counter_rows = AuditEntry.objects.count(), snapshot()[4]
     again = run(village_worker, ledger(tmp_path / "b.xlsx", rows))
     assert again.as_dict() == {"rows_read": 2, "created": 0, "updated": 2, "duplicates": 0, "pending": 0, "errors": [],
-                               "error_count": 0, "error_columns": [], "stopped": False, "written": True}
+                               "error_count": 0, "error_columns": [], "stopped": False, "written": True, "checks": 0,
+                               "ignored_columns": [], "skipped_sheets": [], "sheet_dates": [{"sheet": "台账", "date": "2020-02-05"}]}
     assert (Person.objects.count(), KeyPerson.objects.count()) == (2, 2)
     assert snapshot()[4] == counter_rows  # nothing changed, the figures did not move
     assert AuditEntry.objects.count() == audit_count + 1  # the summary only: no person changed

@@ -16,12 +16,13 @@ router = Router(tags=["ledger"])
 
 @router.post("/import", response={200: ImportOut, 403: ErrorOut, 404: ErrorOut, 422: ImportOut | ErrorOut})
 def import_ledger(request, file: File[UploadedFile], region: Form[str], category: Form[str] = "",
-                  keep_valid: Form[bool] = False):
-    """Upload a ledger (.xlsx/.xls/.ods/.csv, multipart `file`) into `region`. 200 when written;
+                  keep_valid: Form[bool] = False, as_of: Form[Day | None] = None):
+    """Upload a ledger (.xlsx/.xls/.ods/.csv, multipart `file`) into `region`, read as of `as_of` (default:
+    the date in each sheet's title rows, else today). 200 when written;
     422 with the same body when refused (all-or-nothing unless `keep_valid`), a file beyond the import
     limits (size, rows, columns, cells: FANGKONG_IMPORT_*) too, its error naming the limit."""
     result = services.import_ledger(request.user, file, filename=file.name or "upload", region_code=region,
-                                    category=category, keep_valid=keep_valid)
+                                    category=category, keep_valid=keep_valid, as_of=as_of)
     return Status(200 if result.written else 422, result.as_dict())
 
 

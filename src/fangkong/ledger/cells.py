@@ -8,9 +8,11 @@ import datetime
 import functools
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from fangkong.core.health import parse_temperature
 from fangkong.core.text import clean_name
 from fangkong.screening.models import Category, TransportMode
 
@@ -212,6 +214,29 @@ NO_SYMPTOMS = {"无", "否", "没有", "正常", "无症状", "无异常", "/", 
 def parse_symptoms(value) -> str:
     cleaned = text(value)
     return "" if cleaned in NO_SYMPTOMS else cleaned
+
+
+def temperature(value):
+    """The day's temperature (a Decimal) by the rule of every register (core.health); None for an empty cell."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return parse_temperature(raw_text(value) if isinstance(value, float) else value)
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from None
+
+
+YES = {"是", "有", "√", "✓", "y", "yes", "1"}
+NO = NO_SYMPTOMS | {"×", "✗", "n", "no", "0"}
+
+
+def parse_flag(value, symptom: str) -> str:
+    """A yes/no symptom cell: `symptom` for yes, "" for no or an empty cell, what is written otherwise (咳嗽)."""
+    cleaned = text(value)
+    key = cleaned.lower()
+    if key in YES:
+        return symptom
+    return "" if not key or key in NO else cleaned
 
 
 def is_total_label(value) -> bool:

@@ -5,8 +5,14 @@ same column in several ways (身份证号 / 公民身份号码 / 证件号码) a
 over two rows (a group label like 返乡信息 above 出发地 / 返回日期). The header is the row among
 the first few that names the most known columns; a neighbouring row naming further columns
 below or above empty header cells is merged into it.
+
+The rows above the header carry the sheet's date (填报日期：2020年2月3日, 截至2月3日), the day the sheet
+describes: `title_date` finds it. Besides the named columns, a day's temperature (体温) and yes/no symptom
+columns (是否有发热、咳嗽症状) are that day's check; every other header cell is a column not imported,
+listed by `Header.ignored` so the importer can say so.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -36,6 +42,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "symptoms": ("症状", "有无症状", "健康状况", "身体状况", "目前症状"),
     "note": ("备注", "说明"),
     "registered_on": ("登记日期", "登记时间", "摸排日期"),
+    # the day's check (每天一查) of the sheet's date; 体温(℃) and 体温（°C） count too
+    "temperature": ("体温", "今日体温", "当日体温", "测量体温", "体温测量", "晨检体温", "体温情况"),
     # known but not imported: the ledger keeps these itself
     "age": ("年龄",),
     "responsible": ("责任人", "包保责任人", "包保干部"),
@@ -47,6 +55,8 @@ SCAN_ROWS = 30  # the header is within the first rows; titles and notes above it
 
 _LOOKUP = {key: name for name, texts in SYNONYMS.items() for key in texts}
 _BRACKETS = re.compile(r"\([^)]*\)")
+# a yes/no column about symptoms: 是否有发热、咳嗽症状, 是否发热, 有无咳嗽 (有无症状 is the 症状 column above)
+_FLAG = re.compile(r"(?:是否有?|有无)(.*(?:发热|发烧|咳嗽|乏力|腹泻|气促|呼吸困难|症状).*)")
 
 
 def _key(value) -> str:
@@ -64,13 +74,27 @@ def field_of(header) -> str | None:
     return found
 
 
+def flag_of(header) -> str | None:
+    """The symptom a yes/no column asks about (是否有发热、咳嗽症状 → 发热、咳嗽), or None."""
+    key = _key(header)
+    if not key or key in _LOOKUP:
+        return None
+    match = _FLAG.fullmatch(_BRACKETS.sub("", key))
+    if match is None:
+        return None
+    return match[1].removesuffix("等症状").removesuffix("症状").removesuffix("等") or "症状"
+
+
 @dataclass
 class Header:
     """Where the header is and which column holds which field (first column wins on repeats)."""
 
     last_row: int  # 0-based index of the header's last row; data starts below it
+    first_row: int = 0  # 0-based index of its first row: the title rows are above it
     columns: dict[str, int] = field(default_factory=dict)  # field → 0-based column
     titles: dict[str, str] = field(default_factory=dict)   # field → the header text as in the file
+    flags: dict[str, str] = field(default_factory=dict)     # yes/no symptom column's field → the symptom asked
+    ignored: list[str] = field(default_factory=list)       # header texts of the columns not imported
 
     def missing(self) -> list[str]:
         return [name for name in REQUIRED if name not in self.columns]
@@ -90,7 +114,7 @@ def find_header(rows: list[list]) -> Header | None:
     count, index, found = best
     if count < 2:
         return None
-    header = Header(last_row=index)
+    header = Header(last_row=index, first_row=index)
     _take(header, rows[index], found)
     # a two-row header: names below (or above) cells of the best row that name nothing
     for neighbour in (index + 1, index - 1):
@@ -100,7 +124,29 @@ def find_header(rows: list[list]) -> Header | None:
             if extra and _only_headers(rows[neighbour]):
                 _take(header, rows[neighbour], extra)
                 header.last_row = max(header.last_row, neighbour)
+                header.first_row = min(header.first_row, neighbour)
+    _others(header, rows[header.first_row:header.last_row + 1])
     return header
+
+
+def _others(header: Header, rows: list[list]) -> None:
+    """The yes/no symptom columns, and the header cells naming a column not imported (序号 aside: a
+    running number is no data). A group label over named columns (返乡信息) is no column either."""
+    used = {i for name, i in header.columns.items() if name not in NOT_IMPORTED}
+    seen = set()
+    for i in range(max((len(row) for row in rows), default=0)):
+        if i in used:
+            continue
+        texts = [" ".join(str(row[i]).split()) for row in rows if i < len(row) and row[i] not in ("", None)]
+        if not texts:
+            continue
+        flag = next((found for t in texts if (found := flag_of(t))), None)
+        if flag is not None:  # a field of its own, "flag<column>", read with the others
+            name = f"flag{i}"
+            header.flags[name], header.columns[name], header.titles[name] = flag, i, texts[-1]
+        elif header.columns.get("seq") != i and texts[-1] not in seen:
+            seen.add(texts[-1])
+            header.ignored.append(texts[-1])
 
 
 def _only_headers(row: list) -> bool:
@@ -114,3 +160,46 @@ def _take(header: Header, row: list, found: dict[int, str]) -> None:
         if name not in header.columns:
             header.columns[name] = i
             header.titles[name] = " ".join(str(row[i]).split())  # as the file writes it, for error messages
+
+
+# 填报日期：2020年2月3日, 截至2月3日, 统计时间 2020.2.3; an export's or a printer's own time stamp is no sheet date
+_TITLE_DATE = re.compile(r"(?:(\d{4})\s*[-./年]\s*)?(\d{1,2})\s*[-./月]\s*(\d{1,2})(?!\d)")
+_STAMPS = ("导出时间", "打印时间", "生成时间", "导出人", "打印人")
+_DATE_WORDS = ("填报日期", "填报时间", "截至", "截止", "统计日期", "统计时间", "日期", "时间", "在管")
+
+
+def title_date(rows: list[list], today: datetime.date) -> datetime.date | None:
+    """The sheet's date in its title rows (the rows above the header), or None. A date named as the
+    sheet's (填报日期, 截至, 统计时间 …) wins over another; a year-less one (截至2月3日) is the latest such
+    day not after `today`."""
+    found = []
+    for row in rows:
+        for value in row:
+            if isinstance(value, datetime.datetime):
+                found.append((False, value.date()))
+            elif isinstance(value, datetime.date):
+                found.append((False, value))
+            elif isinstance(value, str):
+                found.extend(_dates_in(cells.text(value), today))
+    named = [day for is_named, day in found if is_named]
+    return (named or [day for _named, day in found] or [None])[0]
+
+
+def _dates_in(line: str, today: datetime.date) -> list[tuple[bool, datetime.date]]:
+    found = []
+    for match in _TITLE_DATE.finditer(line):
+        words = line[max(match.start() - 8, 0):match.start()]
+        if any(stamp in words for stamp in _STAMPS):
+            continue
+        if match[1] is None and "月" not in match[0]:
+            continue  # 2/3 alone, or a number range, is no date
+        year, month, day = int(match[1]) if match[1] else today.year, int(match[2]), int(match[3])
+        try:
+            found_day = datetime.date(year, month, day)
+            if match[1] is None and found_day > today:
+                found_day = datetime.date(year - 1, month, day)
+        except ValueError:
+            continue
+        after = line[match.end():match.end() + 3]
+        found.append((any(w in words for w in _DATE_WORDS) or "在管" in after, found_day))
+    return found

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import region_codes as codes
 from fangkong.core.forms import DayField
 from fangkong.regions import selectors as region_selectors
 from fangkong.screening.models import Category
@@ -11,7 +12,9 @@ REGION_CHOICES_LIMIT = 3000  # a county's villages and grids; a province-wide us
 
 def region_choices(user) -> list[tuple[str, str]]:
     regions = region_selectors.regions_for(user).order_by("code").values_list("code", "name")[:REGION_CHOICES_LIMIT]
-    return [(code, f"{name}（{code}）") for code, name in regions]
+    top = codes.PREFIX_LENGTH[codes.level_of(user.region_id)]
+    # by name, indented under its township: the code is no one's business when picking from a list
+    return [(code, "\u3000" * ((codes.PREFIX_LENGTH[codes.level_of(code)] - top) // 3) + name) for code, name in regions]
 
 
 class ImportForm(forms.Form):
@@ -19,6 +22,8 @@ class ImportForm(forms.Form):
     region = forms.ChoiceField(label=_("导入到"))
     category = forms.ChoiceField(label=_("人员类别"), required=False,
                                  choices=[("", _("按文件中的“类别”列"))] + list(Category.choices))
+    as_of = DayField(label=_("表格日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                     help_text=_("表格所反映的日期；不填则取各工作表标题中的填报日期，没有则为今天"))
     keep_valid = forms.BooleanField(label=_("只导入正确的行，报告其余行"), required=False)
 
     def __init__(self, user, *args, **kwargs):

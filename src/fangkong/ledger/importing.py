@@ -1,6 +1,9 @@
 """Reading and checking a whole ledger file, before anything is written.
 
-`read_ledger` turns every sheet into clean rows plus errors; `match_existing` finds, in bulk,
+`read_ledger` turns every sheet into clean rows plus errors, each sheet read as on its own date (the
+importer's --as-of, else the date in its title rows, else today), a sheet named after a category (the
+export's layout: one sheet per category) holding that category's rows, a summary sheet (汇总, 统计) skipped
+and said so, and every column not imported named; `match_existing` finds, in bulk,
 who is already known (by ID digest) and their open ledger entries, reports rows repeating an
 earlier row of the file, and sets aside the rows of people the importer may not touch (registered
 outside their scope, or with the category's open entry held outside it): those are held for review
@@ -39,8 +42,12 @@ class ImportResult:
     pending: int = 0  # rows held for review by the staff above (people.reviews): counted, never described
     errors: list[dict] = field(default_factory=list)  # the first FANGKONG_IMPORT_ERRORS_SHOWN of each column
     error_count: int = 0  # every error found
+    checks: int = 0  # the day's checks (体温 and symptom columns) written
     written: bool = False
     stopped: bool = False  # checking stopped early: most rows were wrong (FANGKONG_IMPORT_ERRORS_STOP)
+    ignored_columns: list[str] = field(default_factory=list)  # header texts of the columns not imported
+    skipped_sheets: list[dict] = field(default_factory=list)  # [{"sheet", "reason"}]: summaries, no header
+    sheet_dates: list[dict] = field(default_factory=list)  # [{"sheet", "date"}]: the day each sheet was read as of
     sheets: list[str] = field(default_factory=list, repr=False)  # in file order, to sort the errors
     counted: dict[str, list] = field(default_factory=dict, repr=False)  # field → [column title, errors]
 
@@ -103,8 +110,24 @@ def _first_text(row: list):
     return ""
 
 
+SUMMARY_WORDS = ("汇总", "统计", "总表", "合计", "总计")
+
+
+def is_summary_sheet(name: str) -> bool:
+    """A sheet of totals (汇总表, 统计, 合计): its rows are counts or repeat the other sheets'."""
+    return any(word in cells.compact(name) for word in SUMMARY_WORDS)
+
+
+def sheet_category(name: str, default: str) -> str:
+    """The category a sheet's name gives (疫区返乡人员, 密接), else `default`: a row's 类别 cell still wins."""
+    try:
+        return cells.parse_category(name) or default
+    except cells.CellError:
+        return default
+
+
 def read_ledger(source, filename: str, *, regions: Regions, today: datetime.date,
-                default_category: str) -> tuple[list[LedgerRow], ImportResult]:
+                default_category: str, as_of: datetime.date | None = None) -> tuple[list[LedgerRow], ImportResult]:
     """Every data row of every sheet with a ledger header, cleaned; errors in sheet and row order.
 
     The file is read by the guarded reader of every import (core.spreadsheets), within the limits of
@@ -121,17 +144,32 @@ def read_ledger(source, filename: str, *, regions: Regions, today: datetime.date
             for sheet, sheet_rows in book:
                 first_sheet = first_sheet or sheet
                 result.sheets.append(sheet)
+                if is_summary_sheet(sheet):
+                    result.skipped_sheets.append({"sheet": sheet, "reason": _("汇总表，未导入")})
+                    continue
                 head = list(islice(sheet_rows, columns.SCAN_ROWS))
                 header = columns.find_header(head)
-                if header is None:
-                    continue  # an instructions sheet (填表说明) or an empty one
+                if header is None:  # an instructions sheet (填表说明) or an empty one
+                    if any(_first_text(row) != "" for row in head):
+                        result.skipped_sheets.append({"sheet": sheet, "reason": _("没有台账表头，未导入")})
+                    continue
                 found = True
+                for title in header.ignored:
+                    if title not in result.ignored_columns:
+                        result.ignored_columns.append(title)
+                day = as_of or columns.title_date(head[:header.first_row], today) or today
+                if day > today:
+                    result.add_error(_error(sheet, 1, "", day.isoformat(), _(
+                        "表格日期 %(day)s 是将来的日期") % {"day": day.isoformat()}))
+                    continue
+                result.sheet_dates.append({"sheet": sheet, "date": day.isoformat()})
                 if header.missing():
                     labels = "、".join(rows_default_title(name) for name in header.missing())
                     result.add_error(_error(sheet, header.last_row + 1, "", "",
                                             _("缺少必需的列：%(columns)s") % {"columns": labels}))
                     continue
-                reader = SheetReader(sheet, header, today, default_category, regions, result.add_error)
+                reader = SheetReader(sheet, header, day, sheet_category(sheet, default_category), regions,
+                                     result.add_error)
                 data = chain(head[header.last_row + 1:], sheet_rows)
                 for number, values in enumerate(data, start=header.last_row + 2):
                     raw = reader.values(values)
@@ -193,9 +231,22 @@ def match_existing(actor, rows: list[LedgerRow], result: ImportResult) -> tuple[
         entry = open_entries.get((person.pk, row.category)) if person is not None else None
         if _out_of_reach(actor, person) or _out_of_reach(actor, entry):
             held.append((row, person, entry))
+        elif _check_before_entry(row, entry, result):
+            continue
         else:
             kept.append(row)
     return kept, Matches(persons, open_entries, held)
+
+
+def _check_before_entry(row: LedgerRow, entry: KeyPerson | None, result: ImportResult) -> bool:
+    """The day's check falls before the open entry's registration (an old sheet of someone registered since),
+    as the daily check's service would refuse it: an error at the temperature cell."""
+    if row.check is None or entry is None or (row.registered_on or entry.registered_on) <= row.day:
+        return False
+    result.add_error(_error(row.sheet, row.row, row.check[2], cells.raw_text(row.check[0]), _(
+        "检查日期 %(day)s 早于登记日期 %(registered)s") % {"day": row.day, "registered": entry.registered_on}),
+        "temperature")
+    return True
 
 
 def _out_of_reach(actor, record: Person | KeyPerson | None) -> bool:

@@ -3,7 +3,10 @@
 Person fields go through the people app's `clean_person_fields` (the same rules as the
 registration page); the ledger fields (category, travel, symptoms) are checked here with the
 rules of the key-person service: no date in the future, departure before arrival, arrival not
-after registration and not absurdly long before it.
+after registration and not absurdly long before it. "The future" and "long before" are counted from the
+sheet's date (its title's, the importer's --as-of, else today): a ledger of any day reads as on that day.
+A temperature and yes/no symptom columns are that day's check, the temperature checked by the rule of every
+register (core.health); yes/no symptoms without a temperature go to the entry's symptoms.
 """
 
 import datetime
@@ -34,6 +37,7 @@ DETAIL_FIELDS = ("origin", "departure_date", "arrival_date", "transport_mode", "
 # A column's cells repeat (a county has a few dozen dates, villages, origins): each distinct cell is
 # parsed once per sheet. Bounded, so a file of all-different cells costs memory in proportion only.
 MEMO_LIMIT = 20000
+CHECK_SYMPTOMS_MAX = 200  # the daily check's symptoms, as its service takes them
 _MISSING = object()
 
 
@@ -57,6 +61,8 @@ class LedgerRow:
     details: dict       # origin, dates, transport, symptoms, note (empty values included)
     id_title: str       # the ID column's header and
     id_cell: str        # the ID cell as typed, for errors found later (duplicates, scope)
+    day: datetime.date | None = None  # the sheet's date: a new entry's registration when none is given
+    check: tuple | None = None  # that day's check: (temperature, symptoms, the temperature column's title)
 
 
 class Regions:
@@ -110,7 +116,7 @@ class SheetReader:
 
     sheet: str
     header: Header
-    today: datetime.date
+    today: datetime.date  # the sheet's date, from which every date rule counts
     default_category: str
     regions: Regions
     report: Callable[[dict, str], None]
@@ -122,6 +128,7 @@ class SheetReader:
         self._memos: dict[str, dict] = {}
         self._digest = identity.digester()
         self._system_today = datetime.date.today()  # what check_resident_id would take
+        self._checks = "temperature" in self.header.columns or bool(self.header.flags)
         # the fast path: for each column, a memo of cell → (value, reason of the error or None)
         regions = self.regions.resolve
         self._fast = [(name, {}, compute) for name, compute in (
@@ -178,10 +185,34 @@ class SheetReader:
         region = self._cell(number, raw, "village", self.regions.resolve)
         registered_on = self._date(number, raw, "registered_on")
         details = self._details(number, raw, registered_on or self.today)
+        check = self._day_check(number, raw, details, report=True)[1] if self._checks else None
         if self.found > before:
             return None
         return LedgerRow(self.sheet, number, person, region, category, registered_on, details,
-                         self._id_title, cells.raw_text(raw.get("id_number")))
+                         self._id_title, cells.raw_text(raw.get("id_number")), self.today, check)
+
+    def _day_check(self, number: int, raw: dict, details: dict, *, report: bool) -> tuple[bool, tuple | None]:
+        """(cells fine, the day's check or None). Yes/no symptoms without a temperature go to the entry's
+        symptoms when its own cell says nothing."""
+        value = raw.get("temperature", "")
+        temperature, reason = self._memo("temperature", value, lambda v: _parsed(cells.temperature, v))
+        if reason is not None:
+            if report:
+                self.error(number, "temperature", value, reason)
+            return False, None
+        said = [found for name, symptom in self.header.flags.items()
+                if (found := self._memo(name, raw.get(name, ""), lambda v, s=symptom: cells.parse_flag(v, s)))]
+        symptoms = "、".join(dict.fromkeys(said))
+        if len(symptoms) > CHECK_SYMPTOMS_MAX:
+            if report:
+                name = next(iter(self.header.flags))
+                self.error(number, name, raw.get(name, ""), _("不能超过%(limit)s个字") % {"limit": CHECK_SYMPTOMS_MAX})
+            return False, None
+        if temperature is None:
+            if symptoms and not details.get("symptoms"):
+                details["symptoms"] = symptoms
+            return True, None
+        return True, (temperature, symptoms, self.title("temperature"))
 
     def _clean_fast(self, number: int, raw: dict) -> LedgerRow | None:
         """What `clean` gives for a row without a single problem, each distinct cell of a column parsed
@@ -216,8 +247,13 @@ class SheetReader:
         if ((departure and (registered - departure).days > MAX_TRAVEL_DAYS_BEFORE)
                 or (arrival and (registered - arrival).days > MAX_TRAVEL_DAYS_BEFORE)):
             return None
+        check = None
+        if self._checks:
+            ok, check = self._day_check(number, raw, found, report=False)
+            if not ok:
+                return None
         return LedgerRow(self.sheet, number, person, region, category, registered_on, found,
-                         self._id_title, cells.raw_text(get("id_number")))
+                         self._id_title, cells.raw_text(get("id_number")), self.today, check)
 
     def _cell(self, number: int, raw: dict, name: str, parse):
         value = raw.get(name, "")

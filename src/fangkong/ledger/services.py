@@ -4,7 +4,10 @@
 people already known (matched by ID digest) and their open ledger entries, creates the rest,
 adds the timeline events, moves the roll-up counters once for the whole file and writes the
 audit trail — all with bulk statements, because a county ledger has tens of thousands of rows.
-Any error and nothing is written, unless the caller asked to keep the valid rows.
+Any error and nothing is written, unless the caller asked to keep the valid rows. A row's temperature
+(and yes/no symptoms) is the day's check of its entry on the sheet's date, written in bulk like the rest:
+checked cell by cell by the daily check's rule (core.health.parse_temperature), one check per entry and
+day (a second replaces the first, as `record_daily_check` does), counted, on the timeline and audited.
 
 `actor=None` is the server's own command line run without --user: no scope applies and the
 audit trail names "system".
@@ -27,12 +30,14 @@ from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.audit.models import AuditEntry, Source
 from fangkong.core.exports import Sheet, workbook_bytes
+from fangkong.core.health import is_fever
 from fangkong.people import reviews
 from fangkong.people.models import Person
 from fangkong.people.services import apply_registration, audit_view
 from fangkong.regions.models import Region
 from fangkong.screening import rollup
-from fangkong.screening.models import Category, KeyPerson, KeyPersonEvent, Status
+from fangkong.screening.models import Category, CheckMethod, DailyCheck, KeyPerson, KeyPersonEvent, Status
+from fangkong.screening.services.checks import check_text
 from fangkong.screening.services.timeline import event_row
 
 from . import bulk, cells, selectors
@@ -74,17 +79,23 @@ def category_option(value) -> str:
 
 
 def import_ledger(actor, source, *, filename: str, region_code: str, category: str = "",
-                  keep_valid: bool = False, today: datetime.date | None = None) -> ImportResult:
+                  keep_valid: bool = False, today: datetime.date | None = None,
+                  as_of: datetime.date | None = None) -> ImportResult:
     """Import a ledger file (a path or a binary file object named `filename`) into `region_code`.
 
-    Returns the result whether written or refused; raises Http404 / PermissionDenied when the
-    actor may not import there and ValidationError for an unknown category option.
+    Every sheet is read as of `as_of` when given, else the date in its title rows, else `today` (the
+    import's day, default the local date): the future, year-less dates and a new entry's registration
+    count from there. Returns the result whether written or refused; raises Http404 / PermissionDenied
+    when the actor may not import there and ValidationError for an unknown category option or an
+    `as_of` in the future.
     """
     region = target_region(actor, region_code)
     default_category = category_option(category)
     today = today or timezone.localdate()
+    if as_of is not None and as_of > today:
+        raise ValidationError({"as_of": _("表格日期 %(day)s 是将来的日期") % {"day": as_of.isoformat()}})
     rows, result = read_ledger(source, filename, regions=Regions(region), today=today,
-                               default_category=default_category)
+                               default_category=default_category, as_of=as_of)
     with audit.source(Source.IMPORT), transaction.atomic():
         _lock_imports()
         rows, matches = match_existing(actor, rows, result)
@@ -102,7 +113,8 @@ def import_ledger(actor, source, *, filename: str, region_code: str, category: s
                      region=region.code, after={
                          "file": filename, "rows_read": result.rows_read, "created": result.created,
                          "updated": result.updated, "duplicates": result.duplicates, "pending": result.pending,
-                         "errors": result.error_count, "keep_valid": keep_valid, "category": default_category})
+                         "errors": result.error_count, "keep_valid": keep_valid, "category": default_category,
+                         "checks": result.checks, "as_of": as_of.isoformat() if as_of else None})
     return result
 
 
@@ -140,6 +152,7 @@ class _Work:
     ledger: dict[str, list] = field(default_factory=dict)  # digest → ledger notes for a known person's audit entry
     # region → ids of the people and entries created there, for the import's audit entries
     created_ids: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    checks: list[tuple[int, LedgerRow]] = field(default_factory=list)  # (entry id, row with the day's check)
 
 
 def _write(actor, rows: list[LedgerRow], matches: Matches, result: ImportResult, *, today, filename: str) -> None:
@@ -167,6 +180,8 @@ def _write(actor, rows: list[LedgerRow], matches: Matches, result: ImportResult,
             new_entries.append((person.pk, row))
         else:
             _update_entry(entry, row, work, now)
+            if row.check is not None:
+                work.checks.append((entry.pk, row))
     person_ids = _insert_people(work, now)
     changed_persons = _update_people(work, now)
     new_counts = _insert_entries(actor, work, person_ids, today, now)
@@ -178,6 +193,7 @@ def _write(actor, rows: list[LedgerRow], matches: Matches, result: ImportResult,
     new.extend(c for e, _c in work.changed_entries for c in rollup.key_person_contributions(e))
     counters.track_change(work.old, new)
     _audit_people(actor, work, changed_persons, now, filename)
+    result.checks = _write_checks(actor, work.checks, now, filename)
     result.created, result.updated = len(work.created), len(work.matched)
 
 
@@ -233,7 +249,9 @@ def _insert_entries(actor, work: _Work, person_ids: dict[str, int], today, now) 
     details = operator.itemgetter(*DETAIL_FIELDS)
     created_ids = work.created_ids
     for kp_id, (person, row) in zip(ids, work.new_entries, strict=True):
-        day = row.registered_on or today
+        day = row.registered_on or row.day or today
+        if row.check is not None:
+            work.checks.append((kp_id, row))
         if person.__class__ is str:  # a new person: listed in the import's audit entry of the region
             person_id = person_ids[person]
             created_ids.setdefault(row.region, {"persons": [], "key_persons": []})["key_persons"].append(kp_id)
@@ -250,6 +268,63 @@ def _insert_entries(actor, work: _Work, person_ids: dict[str, int], today, now) 
     _insert_events((event_row(row[0], "registered", texts[row[2]], at=now, actor_id=actor_id) for row in rows),
                    now, actor_id)
     return counts
+
+
+def _write_checks(actor, checks: list[tuple[int, LedgerRow]], now, filename: str) -> int:
+    """The day's checks of the rows: new ones inserted in bulk, an entry's check of that day already there
+    replaced (as a second check of the day does); counters, timeline lines and one audit entry per region
+    listing them. The village's check of its own ledger is taken to be its door-to-door one (上门)."""
+    if not checks:
+        return 0
+    actor_id = actor.pk if actor is not None else None
+    existing: dict[tuple[int, datetime.date], DailyCheck] = {}
+    days = {row.day for _kp, row in checks}
+    for chunk in _chunks([kp_id for kp_id, _row in checks]):
+        for check in DailyCheck.objects.filter(key_person_id__in=chunk, checked_on__in=days):
+            existing[(check.key_person_id, check.checked_on)] = check
+    new, corrected, old, events = [], [], [], []
+    audited: dict[str, dict] = {}
+    for kp_id, row in checks:
+        temperature, symptoms, _title = row.check
+        check = existing.get((kp_id, row.day))
+        notes = audited.setdefault(row.region, {"file": filename, "daily_checks": [], "corrected_checks": []})
+        was_corrected = check is not None
+        if check is None:
+            check = DailyCheck(key_person_id=kp_id, checked_on=row.day, method=CheckMethod.VISIT)
+            new.append(check)
+        else:
+            old.extend(rollup.daily_check_contributions(check))
+            corrected.append(check)
+            notes["corrected_checks"].append({"daily_check": check.pk, "temperature": str(check.temperature),
+                                              "symptoms": check.symptoms})
+        check.region_id, check.temperature, check.symptoms, check.checked_by_id = (
+            row.region, temperature, symptoms, actor_id)
+        events.append((check, was_corrected))
+    for check, pk in zip(new, bulk.reserve_ids(DailyCheck, len(new)), strict=True):
+        check.pk = pk
+    bulk.insert(DailyCheck, ["id", "key_person", "region", "checked_on", "temperature", "symptoms", "method",
+                             "checked_by"],
+                ((c.pk, c.key_person_id, c.region_id, c.checked_on, c.temperature, c.symptoms, c.method,
+                  c.checked_by_id) for c in new), constants={"created_at": now})
+    DailyCheck.objects.bulk_update(corrected, ["region", "temperature", "symptoms", "checked_by"], batch_size=BATCH)
+    counters.track_change(old, [c for check in (*new, *corrected) for c in rollup.daily_check_contributions(check)])
+    _insert_events((event_row(check.key_person_id, "fever_check" if is_fever(check.temperature) else "check",
+                              check_text(check, was_corrected), at=now, actor_id=actor_id)
+                    for check, was_corrected in events), now, actor_id)
+    for check in new:
+        audited[check.region_id]["daily_checks"].append(check.pk)
+    bulk.insert(AuditEntry, ["region", "after"],
+                ((code, json.dumps(notes, ensure_ascii=False)) for code, notes in audited.items()),
+                constants={"at": now, "actor": actor_id,
+                           "actor_name": actor.get_username() if actor is not None else "system",
+                           "action": "daily_check.import", "object_type": "daily_check", "object_id": "",
+                           "object_repr": filename[:200], "source": Source.IMPORT})
+    return len(checks)
+
+
+def _chunks(items: list, size: int = 2000):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def _update_events(actor, work: _Work, now) -> None:

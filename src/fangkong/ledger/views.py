@@ -41,7 +41,8 @@ def import_file(request):
         result = services.import_ledger(request.user, upload, filename=upload.name,
                                         region_code=form.cleaned_data["region"],
                                         category=form.cleaned_data["category"],
-                                        keep_valid=form.cleaned_data["keep_valid"])
+                                        keep_valid=form.cleaned_data["keep_valid"],
+                                        as_of=form.cleaned_data["as_of"])
     except ValidationError as exc:
         apply_service_error(form, exc)
         return _page(request, import_form=form, status=400)

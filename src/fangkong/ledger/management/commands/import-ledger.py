@@ -1,11 +1,13 @@
 """`fangkong import-ledger FILE --region CODE`: import a key-person ledger workbook (or CSV).
 
 The last line on stdout is one JSON object: {"rows_read", "created", "updated", "duplicates",
-"pending" (rows held for review by the staff above), "errors": [{"sheet", "row", "column", "value", "reason"}] (the first
+"pending" (rows held for review by the staff above), "checks", "ignored_columns", "skipped_sheets",
+"sheet_dates", "errors": [{"sheet", "row", "column", "value", "reason"}] (the first
 of each column), "error_count", "error_columns": [{"column", "count"}], "stopped", "written"}. Exit status 0 when the
 file was written, 1 when it was refused (any error without --keep-valid, or nothing to write).
 """
 
+import datetime
 import json
 import sys
 from pathlib import Path
@@ -29,6 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--category", default="",
                             help="category for rows without a 类别 cell (returnee, fever, … or the Chinese label)")
         parser.add_argument("--keep-valid", action="store_true", help="write the valid rows, report the rest")
+        parser.add_argument("--as-of", default="", metavar="YYYY-MM-DD",
+                            help="the day the sheets describe (default: the date in each sheet's title rows, "
+                                 "else today)")
         parser.add_argument("--user", default="",
                             help="import as this user (their scope applies); default: the system itself")
 
@@ -39,6 +44,10 @@ class Command(BaseCommand):
         except (Http404, PermissionDenied, ValidationError, CommandError) as exc:
             value = opts["region"] if isinstance(exc, Http404) else ""
             result = ImportResult.refused("", _refusal(exc), value)
+        for sheet in result.skipped_sheets:
+            self.stderr.write(f"{sheet['sheet']}: {sheet['reason']}")
+        if result.ignored_columns:
+            self.stderr.write(_("未导入的列：%(columns)s") % {"columns": "、".join(result.ignored_columns)})
         for error in result.errors:
             self.stderr.write(f"{error['sheet']} 第{error['row']}行 {error['column']}: {error['reason']}")
         if result.error_count > len(result.errors):
@@ -51,9 +60,13 @@ class Command(BaseCommand):
     def _import(self, path: Path, opts) -> ImportResult:
         if not path.is_file():
             raise CommandError(_("文件不存在：%(path)s") % {"path": path})
+        try:
+            as_of = datetime.date.fromisoformat(opts["as_of"]) if opts["as_of"] else None
+        except ValueError:
+            raise CommandError(_("--as-of 应为日期，例如 2020-02-03：%(value)s") % {"value": opts["as_of"]}) from None
         actor = acting_user(opts["user"])
         return services.import_ledger(actor, path, filename=path.name, region_code=opts["region"],
-                                      category=opts["category"], keep_valid=opts["keep_valid"])
+                                      category=opts["category"], keep_valid=opts["keep_valid"], as_of=as_of)
 
 
 def _refusal(exc) -> str:
