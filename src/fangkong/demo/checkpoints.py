@@ -93,7 +93,7 @@ def checkpoints_demo(options, log):
                    "passages": len(traffic.passages) + len(traffic.linked), "check_ins": len(traffic.check_ins),
                    "hygiene_logs": len(traffic.hygiene), "returnees_listed": len(traffic.key_persons),
                    "hidden_returnees": len(traffic.hidden), "unlisted_found": summary.opened}
-        audit.record(None, "demo.checkpoints", object_type="demo", object_repr="checkpoints demo data", region=COUNTY,
+        audit.record(None, "demo.checkpoints", object_type="demo", object_repr="卡点与场所演示数据", region=COUNTY,
                      after=figures)
     log(f"checkpoints: {figures['checkpoints']} checkpoints ({figures['shifts']} duty shifts, "
         f"{sum(1 for cp in checkpoints if cp.five_haves_ok is False)} failing the five haves), "

@@ -36,6 +36,28 @@ class DemoAccount:
     display_name: str
 
 
+def village_code(t: int, v: int) -> str:
+    """The code of the v-th village (community) of the t-th township (both from 1)."""
+    return f"420921{t:03d}" + (f"{v:03d}" if TOWNSHIPS[t - 1].endswith("街道") else f"{200 + v:03d}")
+
+
+def village_name(t: int, v: int) -> str:
+    stem = VILLAGE_STEMS[(t * 7 + v) % len(VILLAGE_STEMS)]
+    return f"{stem}社区" if TOWNSHIPS[t - 1].endswith("街道") else f"{stem}{'村' if v % 3 else '湾村'}"
+
+
+def place_name(code: str) -> str:
+    """The name build_regions gives a region of the county, with its township (花园镇观音村第1网格)."""
+    if code == COUNTY[0]:
+        return COUNTY[1]
+    t = int(code[6:9])
+    if code[9:12] == "000":
+        return TOWNSHIPS[t - 1]
+    v = int(code[9:12]) - (0 if TOWNSHIPS[t - 1].endswith("街道") else 200)
+    grid = f"第{int(code[12:])}网格" if len(code) == 15 else ""
+    return f"{TOWNSHIPS[t - 1]}{village_name(t, v)}{grid}"
+
+
 def build_regions(villages_per_township: int = 15, grids_per_village: int = 3) -> list[Region]:
     """Province, city, county, townships, villages/communities and grids; returns the villages."""
     rows = [Region(code=PROVINCE[0], name=PROVINCE[1], level=codes.PROVINCE),
@@ -45,11 +67,8 @@ def build_regions(villages_per_township: int = 15, grids_per_village: int = 3) -
     for t, township in enumerate(TOWNSHIPS, start=1):
         t_code = f"420921{t:03d}000"
         rows.append(Region(code=t_code, name=township, level=codes.TOWNSHIP, parent_id=COUNTY[0]))
-        is_street = township.endswith("街道")
         for v in range(1, villages_per_township + 1):
-            v_code = t_code[:9] + (f"{v:03d}" if is_street else f"{200 + v:03d}")
-            stem = VILLAGE_STEMS[(t * 7 + v) % len(VILLAGE_STEMS)]
-            name = f"{stem}社区" if is_street else f"{stem}{'村' if v % 3 else '湾村'}"
+            v_code, name = village_code(t, v), village_name(t, v)
             village = Region(code=v_code, name=name, level=codes.VILLAGE, parent_id=t_code)
             villages.append(village)
             rows.append(village)
@@ -61,24 +80,26 @@ def build_regions(villages_per_township: int = 15, grids_per_village: int = 3) -
 
 
 def demo_accounts() -> list[DemoAccount]:
+    """One account per role and level; each name says where it works, by the names build_regions gives."""
     t1, t2 = "420921001000", "420921002000"
-    v1, v2, v3 = "420921001201", "420921001202", "420921002001"
+    v1, v2, v3 = village_code(1, 1), village_code(1, 2), village_code(2, 1)
+    county = COUNTY[1]
     return [
-        DemoAccount("admin", Role.HQ_ADMIN, COUNTY[0], "县指挥部管理员"),
-        DemoAccount("hq", Role.HQ_STAFF, COUNTY[0], "县指挥部值班员"),
-        DemoAccount("town_admin", Role.HQ_ADMIN, t1, "花园镇管理员"),
-        DemoAccount("town1", Role.TOWNSHIP_STAFF, t1, "花园镇工作人员"),
-        DemoAccount("town2", Role.TOWNSHIP_STAFF, t2, "书院街道工作人员"),
-        DemoAccount("village1", Role.VILLAGE_WORKER, v1, "网格员（花园镇一村）"),
-        DemoAccount("village2", Role.VILLAGE_WORKER, v2, "网格员（花园镇二村）"),
-        DemoAccount("village3", Role.VILLAGE_WORKER, v3, "网格员（书院街道）"),
-        DemoAccount("grid1", Role.VILLAGE_WORKER, v1 + "001", "网格员（第1网格）"),
-        DemoAccount("checkpoint", Role.CHECKPOINT_STAFF, COUNTY[0], "卡点值守人员"),
-        DemoAccount("checkpoint1", Role.CHECKPOINT_STAFF, t1, "花园镇卡点值守"),
-        DemoAccount("doctor1", Role.DOCTOR, v1, "村医"),
-        DemoAccount("doctor_town", Role.DOCTOR, t1, "镇卫生院医生"),
-        DemoAccount("supervisor", Role.SUPERVISOR, COUNTY[0], "县督查组"),
-        DemoAccount("viewer", Role.VIEWER, COUNTY[0], "县领导（只读）"),
+        DemoAccount("admin", Role.HQ_ADMIN, COUNTY[0], f"{county}指挥部管理员"),
+        DemoAccount("hq", Role.HQ_STAFF, COUNTY[0], f"{county}指挥部值班员"),
+        DemoAccount("town_admin", Role.HQ_ADMIN, t1, f"{place_name(t1)}管理员"),
+        DemoAccount("town1", Role.TOWNSHIP_STAFF, t1, f"{place_name(t1)}工作人员"),
+        DemoAccount("town2", Role.TOWNSHIP_STAFF, t2, f"{place_name(t2)}工作人员"),
+        DemoAccount("village1", Role.VILLAGE_WORKER, v1, f"网格员（{place_name(v1)}）"),
+        DemoAccount("village2", Role.VILLAGE_WORKER, v2, f"网格员（{place_name(v2)}）"),
+        DemoAccount("village3", Role.VILLAGE_WORKER, v3, f"网格员（{place_name(v3)}）"),
+        DemoAccount("grid1", Role.VILLAGE_WORKER, v1 + "001", f"网格员（{place_name(v1 + '001')}）"),
+        DemoAccount("checkpoint", Role.CHECKPOINT_STAFF, COUNTY[0], f"{county}卡点值守人员"),
+        DemoAccount("checkpoint1", Role.CHECKPOINT_STAFF, t1, f"{place_name(t1)}卡点值守人员"),
+        DemoAccount("doctor1", Role.DOCTOR, v1, f"村医（{place_name(v1)}）"),
+        DemoAccount("doctor_town", Role.DOCTOR, t1, f"{place_name(t1)}卫生院医生"),
+        DemoAccount("supervisor", Role.SUPERVISOR, COUNTY[0], f"{county}督查组"),
+        DemoAccount("viewer", Role.VIEWER, COUNTY[0], f"{county}领导（只读）"),
     ]
 
 

@@ -53,7 +53,7 @@ def quarantine_demo(options, log):
         plans += [orders.account_plan(kp, policies, people, rng, clock) for kp in accounts_people]
         unplaced = staff.place(plans, sites)
         written = rows.write(plans, accounts_people, rng, clock.now)
-        audit.record(None, "demo.quarantine", object_type="demo", object_repr="quarantine demo data",
+        audit.record(None, "demo.quarantine", object_type="demo", object_repr="隔离与随访演示数据",
                      region=COUNTY, after=written)
     _report(log, plans, written, sites, unplaced)
 

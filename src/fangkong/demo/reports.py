@@ -217,7 +217,7 @@ def reports_demo(options, log):
         counts = {"reports": len(rows), "late": sum(r.late for r in rows),
                   "returned": sum(r.status == ReportStatus.RETURNED for r in rows),
                   "resubmitted": sum(1 for s in steps if len(s) == 3)}
-        audit.record(None, "demo.reports", object_type="demo", object_repr="daily report chain demo data",
+        audit.record(None, "demo.reports", object_type="demo", object_repr="每日一报演示数据",
                      region=COUNTY, after=counts)
         # the county's work brief of the last day, with its "next steps", issued by headquarters
         issuer = hq if brief_permissions.can_issue_brief(hq) else None

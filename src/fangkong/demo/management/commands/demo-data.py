@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from fangkong.accounts.models import Role
 from fangkong.audit import services as audit
 
 from ... import county
@@ -39,5 +40,6 @@ class Command(BaseCommand):
             self.stdout.write(f"demo county built in {time.monotonic() - started:.1f}s")
         if not options["quiet_accounts"]:
             self.stdout.write(f"\nDemo accounts (password {county.DEMO_PASSWORD}):")
-            for a in county.demo_accounts():
-                self.stdout.write(f"  {a.username:<12} {a.role:<17} {a.region_code}  {a.display_name}")
+            for a in county.demo_accounts():  # where each works by name, as the pages show it
+                self.stdout.write(f"  {a.username:<12} {str(Role(a.role).label):<12} {county.place_name(a.region_code)}"
+                                  f"  {a.display_name}")
