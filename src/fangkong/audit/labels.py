@@ -10,7 +10,7 @@ A key that is a field of the audited model reads as that field's name, its value
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -25,13 +25,17 @@ _actions: dict[str, str] = {}
 _object_types: dict[str, str] = {}
 _fields: dict[str, str] = {}
 _values: dict[str, dict[str, str]] = {}
+_field_sources: list[Callable[[], dict]] = []
 
 
 def register(*, actions: dict | None = None, object_types: dict | None = None, fields: dict | None = None,
-             values: dict | None = None) -> None:
+             values: dict | None = None, field_source: Callable[[], dict] | None = None) -> None:
     """Labels of an app's actions ("quarantine.start": 开始隔离), of object types that are no model
     ("ledger": 台账), of payload keys that are no field of the audited model ("rows": 行数), and the labels
-    of a key's stored values where no model field has them ("symptoms": Symptom.choices)."""
+    of a key's stored values where no model field has them ("symptoms": Symptom.choices). `field_source`
+    answers key labels that other apps add later (the roll-up's figures), asked when an entry is read."""
+    if field_source is not None:
+        _field_sources.append(field_source)
     _actions.update(actions or {})
     _object_types.update(object_types or {})
     _fields.update(fields or {})
@@ -86,8 +90,9 @@ def object_type_label(object_type: str) -> str:
 
 
 def object_type_choices() -> list[tuple[str, str]]:
+    # the models of Fangkong's apps that have a name of their own (Django's and unnamed ones are no one's choice)
     found = {m._meta.model_name: str(m._meta.verbose_name) for m in apps.get_models()
-             if not m._meta.app_label.startswith(("auth", "contenttypes", "sessions"))}
+             if m.__module__.startswith("fangkong.") and "verbose_name" in m._meta.original_attrs}
     found.update({k: str(v) for k, v in _object_types.items()})
     return sorted(found.items(), key=lambda c: (c[1], c[0]))
 
@@ -118,6 +123,9 @@ def field_label(model, key: str) -> str:
         return str(field.verbose_name)
     if key in _fields:
         return str(_fields[key])
+    for source in _field_sources:
+        if (label := source().get(key)) is not None:
+            return str(label)
     return key
 
 

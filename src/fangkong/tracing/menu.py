@@ -8,6 +8,6 @@ from fangkong.core.navigation import Entry, register
 from .permissions import shows_reconciliation
 
 register(
-    Entry(_("不漏一人核对"), "tracing:reconciliation", shows_reconciliation, order=150),
-    Entry(_("密接排查"), "tracing:exposure", account_permissions.can_trace, order=160),
+    Entry(_("来人核对"), "tracing:reconciliation", shows_reconciliation, order=150),
+    Entry(_("时空伴随排查"), "tracing:exposure", account_permissions.can_trace, order=160),
 )

@@ -44,7 +44,7 @@ def export_contacts(actor, found: Exposure) -> tuple[bytes, int]:
                    timezone.localtime(c.subject_at).strftime("%Y-%m-%d %H:%M:%S"), c.delta_minutes,
                    "" if c.confirmed else unconfirmed]
 
-    title = _("密接排查名单：%(name)s（%(start)s 至 %(end)s，±%(w)s分钟）") % {
+    title = _("时空伴随人员名单：%(name)s（%(start)s 至 %(end)s，±%(w)s分钟）") % {
         "name": found.person.name, "start": timezone.localtime(found.start).strftime("%Y-%m-%d %H:%M"),
         "end": timezone.localtime(found.end).strftime("%Y-%m-%d %H:%M"), "w": found.window}
     data, count = workbook_bytes([Sheet(_("时空伴随"), headers, rows(), title=title)], actor)

@@ -1,0 +1,154 @@
+"""A crawler over the site's pages as one signed-in user, and what it checks in each page's visible text.
+
+It follows every same-origin GET link from the home page (never a download, the API, the language switch or a
+form's POST), a few addresses of each route, and reads each HTML page's visible text: the text between tags
+(not in <script> or <style>) and the words a person reads in attributes (title, placeholder, aria-label, alt,
+a button's value).
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+# Latin words a Chinese page may show: abbreviations, file formats, product and unit names.
+ALLOWED_WORDS = {
+    "ID", "API", "PDF", "Excel", "Word", "WPS", "QR", "CSV", "XLSX", "xlsx", "DOCX", "docx", "ODS", "ods", "JSON",
+    "PNG", "SVG",
+    "OpenAPI", "Swagger", "Fangkong", "English", "N95", "KN95", "IP", "URL", "GB", "PCR", "CT", "ICU", "SARS",
+    "CoV", "COVID", "LibreOffice", "Jinja", "Token", "token", "WiFi", "App", "HTTP", "HTTPS", "AM", "PM",
+    "km", "kg", "ml", "mL", "cm", "mm",
+}
+# a word, not letters of a code such as a plate (鄂KC6643) or a token
+WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]{2,}(?![A-Za-z0-9_])")
+REGION_CODE = re.compile(r"(?<!\d)\d{12}(?:\d{3})?(?!\d)")
+# what a person reads in an attribute
+READ_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
+# addresses never followed: files, the API, the language switch, logging out
+SKIP = re.compile(r"(^/api/|^/i18n/|^/static/|^/media/|logout|\.(xlsx|docx|pdf|csv|ods|png|svg|zip)$"
+                  r"|/export|/download|/print|/notice|\.ics$)")
+SAME_ROUTE = 3  # addresses of one route (url name) followed per user, query strings included
+
+
+class _Text(HTMLParser):
+    """Visible text of a page, each piece with whether it stands inside an element marked as code."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []
+        self.pieces: list[tuple[str, bool]] = []
+        self.links: list[str] = []
+
+    def _in_code(self) -> bool:
+        return any(code for _, code in self.stack)
+
+    def _hidden(self) -> bool:
+        return any(tag in ("script", "style", "template") for tag, _ in self.stack)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        code = tag == "code" or "code" in (attrs.get("class") or "").split()
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        in_code = self._in_code() or code
+        for name in READ_ATTRIBUTES & attrs.keys():
+            if attrs[name]:
+                self.pieces.append((attrs[name], in_code))
+        if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
+            self.pieces.append((attrs["value"], in_code))
+        if tag not in self.VOID:
+            self.stack.append((tag, code))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in self.VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data):
+        if data.strip() and not self._hidden():
+            self.pieces.append((data, self._in_code()))
+
+
+def read_page(html: str) -> tuple[list[tuple[str, bool]], list[str]]:
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return parser.pieces, parser.links
+
+
+def english_words(pieces, allowed=ALLOWED_WORDS) -> set[str]:
+    """Latin words outside the allow-list and outside code columns."""
+    return {w for text, in_code in pieces if not in_code for w in WORD.findall(text) if w not in allowed}
+
+
+def region_codes(pieces) -> set[str]:
+    """12- or 15-digit numbers (region codes) outside code columns."""
+    return {c for text, in_code in pieces if not in_code for c in REGION_CODE.findall(text)}
+
+
+@dataclass
+class Crawl:
+    visited: list[str] = field(default_factory=list)
+    server_errors: dict[str, int] = field(default_factory=dict)
+    broken: dict[str, int] = field(default_factory=dict)
+    english: dict[str, set[str]] = field(default_factory=dict)
+    codes: dict[str, set[str]] = field(default_factory=dict)
+
+
+def _route(path: str) -> str | None:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.view_name or match._func_path
+
+
+def crawl(client: Client, start: str = "/", limit: int = 400) -> Crawl:
+    """Every page reachable from `start` by same-origin GET links, at most SAME_ROUTE addresses per route."""
+    found = Crawl()
+    queue, seen, per_route = [start], {start}, Counter()
+    while queue and len(found.visited) < limit:
+        url = queue.pop(0)
+        response = client.get(url)
+        found.visited.append(url)
+        if response.status_code >= 500:
+            found.server_errors[url] = response.status_code
+            continue
+        if response.status_code in (404, 410):
+            found.broken[url] = response.status_code
+        if not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        pieces, links = read_page(response.content.decode())
+        if words := english_words(pieces):
+            found.english[url] = words
+        if codes := region_codes(pieces):
+            found.codes[url] = codes
+        for href in links:
+            target = urldefrag(urljoin(url, href)).url
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or not parts.path.startswith("/") or SKIP.search(parts.path):
+                continue
+            if target in seen:
+                continue
+            seen.add(target)
+            route = _route(parts.path)
+            if route is None:
+                found.broken[target] = 404
+                continue
+            if per_route[route] >= SAME_ROUTE:
+                continue
+            per_route[route] += 1
+            queue.append(target)
+    return found
