@@ -49,7 +49,7 @@ def test_trends_cover_fourteen_days(tree):
     assert trends["isolation"]["居家隔离"] == [3] * 12 + [2, 2]
     assert trends["fevers"]["摸排发现"] == [0] * 14
     urls = {t.id: t.url for t in board.trends}
-    assert urls["kp_new"] == f"/screening/?region={f.COUNTY}" and urls["isolation"].startswith("/quarantine/orders/")
+    assert urls["kp_new"] == f"/screening/?region={f.COUNTY}&registered={DAY}" and urls["isolation"].startswith("/quarantine/orders/")
 
 
 def test_overdue_follow_ups_and_late_reports_by_region(tree):
@@ -80,12 +80,12 @@ def test_every_figure_links_to_the_list_behind_it(tree):
     board = dashboard.dashboard(hq(), f.COUNTY, DAY)
     links = {t.key: t.url for t in board.tiles}
     assert links["kp_under_management"] == f"/screening/?region={f.COUNTY}&status=under_management"
-    assert links["kp_new"] == f"/screening/?region={f.COUNTY}"
+    assert links["kp_new"] == f"/screening/?region={f.COUNTY}&registered={DAY}"
     assert links["q_under_home"].startswith("/quarantine/orders/?region=")
     assert links["fevers_found"] == f"/screening/today/?region={f.COUNTY}&day=2020-02-03&fever=1"
     assert all(links.values())
     assert dashboard.link_for("kp_new_close_contact", f.TOWN_A, DAY) == \
-        f"/screening/?region={f.TOWN_A}&category=close_contact"
+        f"/screening/?region={f.TOWN_A}&category=close_contact&registered={DAY}"
     assert dashboard.link_for("fu_open", f.TOWN_A, DAY) == f"/quarantine/overdue/?region={f.TOWN_A}"
     assert dashboard.url("no_such:page", region="x") == ""
 
@@ -162,11 +162,12 @@ def test_checkpoint_figures_and_failing_five_haves(tree):
     Checkpoint.objects.create(name="花园站", kind=Checkpoint._meta.get_field("kind").choices[0][0],
                               region_id=f.VILLAGE_B1, five_haves_ok=True)
     alerts = {a.key: a for a in dashboard.dashboard(hq(), f.COUNTY, today).alerts}
-    assert alerts["checkpoints_failing"].value == 1 and alerts["checkpoints_failing"].url == "/checkpoints/five-haves/failing/"
-    assert alerts["arrival_tasks_open"].url == "/screening/tasks/?kind=arrival"
+    assert alerts["checkpoints_failing"].value == 1 and alerts["checkpoints_failing"].url == \
+        f"/checkpoints/five-haves/failing/?region={f.COUNTY}"
+    assert alerts["arrival_tasks_open"].url == f"/screening/tasks/?region={f.COUNTY}&kind=arrival&open_on={today}"
     assert dashboard.dashboard(hq("hq_b", region=f.TOWN_B), f.TOWN_B, today).alerts == []
     assert dashboard.link_for("passage_persons", f.COUNTY, DAY) == f"/checkpoints/passages/?region={f.COUNTY}&date={DAY}"
-    assert dashboard.link_for("places_closed", f.COUNTY, DAY) == f"/places/?region={f.COUNTY}"
+    assert dashboard.link_for("places_closed", f.COUNTY, DAY) == f"/places/?region={f.COUNTY}&closed=1"
 
 
 def test_a_role_that_does_not_read_the_chain_still_sees_the_figures(tree, login):

@@ -131,33 +131,46 @@ PASSAGE_KINDS = {"passage_persons": "", "passage_fevers": "fever", "turned_back_
                  "risk_arrivals": "risk"}
 
 
+# stocks of orders and tasks → the kind their list is filtered to
+QUARANTINE_KINDS = {"q_under_home": "home", "q_under_centralised": "centralised"}
+TASK_KINDS = {"arrival_tasks_open": "arrival", "unlisted_open": "unlisted"}
+
+
 def link_for(key: str, code: str, day: datetime.date) -> str:
-    """The list behind a figure: the ledger, the overdue list, the transfers, the checkpoint pages …"""
+    """The list behind a figure: the ledger, the overdue list, the transfers, the checkpoint pages …; stocks of the
+    roll-up link to the rows open or under way at the end of the same day, in the same region."""
     if key.startswith(("kp_under_management", "kp_new", "kp_released")):
         category = next((value for value in Category.values if key.endswith("_" + value)), "")
         status = "under_management" if key.startswith("kp_under_management") else ""
-        return url("screening:key_persons", region=code, category=category, status=status)
+        registered = day.isoformat() if key.startswith("kp_new") else ""
+        return url("screening:key_persons", region=code, category=category, status=status, registered=registered)
+    if key == "checks_missed":  # under management that day without a check
+        return url("screening:today", region=code, day=day.isoformat(), pending="1") or _daily(code, day)
     if key in ("fu_open",):
         return url("quarantine:overdue", region=code)
     if key in ("transfers_open",):
         return url("quarantine:transfers", region=code)
+    if key in QUARANTINE_KINDS:
+        return url("quarantine:orders", region=code, kind=QUARANTINE_KINDS[key], active_on=day.isoformat())
     if key.startswith("q_"):
-        return url("quarantine:orders", region=code, status="active" if key.startswith("q_under") else "")
+        return url("quarantine:orders", region=code)
     if key == "checkpoints_failing":
-        return url("checkpoints:failing")
+        return url("checkpoints:failing", region=code)
     if key == "fevers_found":  # the day's checks with a fever, by any register (core.health.fever_found)
         return url("screening:today", region=code, day=day.isoformat(), fever="1") or _daily(code, day)
     if key in PASSAGE_KINDS:
         return url("checkpoints:passages", region=code, date=day.isoformat(), kind=PASSAGE_KINDS[key]) \
             or _daily(code, day)
     if key.startswith(("checkpoints_", "passage_", "turned_back_", "risk_arrivals")):
-        return url("checkpoints:list", region=code) or _daily(code, day)
+        return url("checkpoints:list", region=code, status="open") or _daily(code, day)
     if key == "places_missing_log":
         return url("places:hygiene_compliance", region=code, date=day.isoformat()) or _daily(code, day)
+    if key == "places_closed":
+        return url("places:list", region=code, closed="1") or _daily(code, day)
     if key.startswith(("places_", "hygiene_", "check_ins")):
         return url("places:list", region=code) or _daily(code, day)
-    if key in ("arrival_tasks_open", "unlisted_open"):
-        return url("screening:arrival_tasks", kind="arrival" if key == "arrival_tasks_open" else "unlisted") \
+    if key in TASK_KINDS:
+        return url("screening:arrival_tasks", region=code, kind=TASK_KINDS[key], open_on=day.isoformat()) \
             or _daily(code, day)
     return _daily(code, day)
 

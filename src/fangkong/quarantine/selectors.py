@@ -94,12 +94,17 @@ def policy_for(user, category: str) -> QuarantinePolicy:
 
 # Orders -----------------------------------------------------------------------------------------
 
-def quarantines_for(user, *, status: str = "", kind: str = "", region: str = "", mine: bool = False
-                    ) -> QuerySet[Quarantine]:
-    """Orders the user may see, newest first, with what a list shows joined."""
+def quarantines_for(user, *, status: str = "", kind: str = "", region: str = "", mine: bool = False,
+                    active_on: datetime.date | None = None) -> QuerySet[Quarantine]:
+    """Orders the user may see, newest first, with what a list shows joined. `active_on`: those under way at the
+    end of that day, as the roll-up's stock (居家隔离, 集中医学观察) counts them: started by then and not ended."""
     require_reader(user)
     qs = Quarantine.objects.filter(_scope(user)).select_related(
         "key_person__person", "region", "cadre", "doctor", "site", "room")
+    if active_on:
+        end = day_bounds(active_on)[1]
+        qs = qs.filter(Q(status=QuarantineStatus.ACTIVE) | Q(ended_at__isnull=True) | Q(ended_at__gte=end),
+                       start_at__lt=end)
     if status:
         qs = qs.filter(status=status)
     if kind:

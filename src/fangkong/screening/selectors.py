@@ -18,6 +18,7 @@ from fangkong.accounts import permissions
 from fangkong.accounts.selectors import staff_in_scope
 from fangkong.analytics import counters
 from fangkong.core import region_codes as codes
+from fangkong.core.days import day_bounds
 from fangkong.core.health import fever_threshold
 from fangkong.core.paging import PAGE_SIZE, id_or_404, page_after, page_limit
 from fangkong.core.region_codes import within
@@ -88,9 +89,12 @@ def _matching(qs: QuerySet, q: str) -> QuerySet:
 
 
 def key_person_page(user, *, category: str = "", status: str = "", region_code: str = "", q: str = "",
-                    before=None, limit=PAGE_SIZE) -> list[KeyPerson]:
-    """Newest first; the next page starts `before` the last id shown."""
+                    registered_on: datetime.date | None = None, before=None, limit=PAGE_SIZE) -> list[KeyPerson]:
+    """Newest first; the next page starts `before` the last id shown. `registered_on`: those registered that day
+    (the figure 今日新增 counts them)."""
     qs = key_persons_for(user)
+    if registered_on:
+        qs = qs.filter(registered_on=registered_on)
     if category in Category.values:
         qs = qs.filter(category=category)
     if status in Status.values:
@@ -301,21 +305,30 @@ def recent_visits(user, sweep: Sweep, region: Region, limit: int = 20) -> list[H
                 .select_related("household", "visited_by").order_by("-pk")[:limit])
 
 
-def tasks_for(user, *, status: str = TaskStatus.OPEN, kind: str = "") -> QuerySet[ArrivalTask]:
-    """Arrival tasks of the villages in the user's scope, newest first."""
+def tasks_for(user, *, status: str = TaskStatus.OPEN, kind: str = "", region_code: str = "",
+              open_on: datetime.date | None = None) -> QuerySet[ArrivalTask]:
+    """Arrival tasks of the villages in the user's scope (or `region_code` in it), newest first. `open_on`: those
+    open at the end of that day, as the roll-up's stock of open tasks counts them (opened by then, not yet closed)."""
     require_reader(user)
     qs = (ArrivalTask.objects.filter(within(user.region_id))
           .select_related("person", "check_in", "region", "passage__checkpoint", "key_person", "closed_by"))
-    if status in TaskStatus.values:
+    if region_code:
+        qs = qs.filter(within(region_in_view(user, region_code)))
+    if open_on:
+        end = day_bounds(open_on)[1]
+        qs = qs.filter(Q(status=TaskStatus.OPEN) | Q(closed_at__isnull=True) | Q(closed_at__gte=end),
+                       opened_at__lt=end)
+    elif status in TaskStatus.values:
         qs = qs.filter(status=status)
     if kind in TaskKind.values:
         qs = qs.filter(kind=kind)
     return qs.order_by("-id")
 
 
-def page_of_tasks(user, *, status: str = TaskStatus.OPEN, kind: str = "", after=None,
-                  limit=PAGE_SIZE) -> list[ArrivalTask]:
-    return page_after(tasks_for(user, status=status, kind=kind), after, limit)
+def page_of_tasks(user, *, status: str = TaskStatus.OPEN, kind: str = "", region_code: str = "",
+                  open_on: datetime.date | None = None, after=None, limit=PAGE_SIZE) -> list[ArrivalTask]:
+    return page_after(tasks_for(user, status=status, kind=kind, region_code=region_code, open_on=open_on),
+                      after, limit)
 
 
 def task_for(user, pk) -> ArrivalTask:

@@ -100,9 +100,10 @@ def passage_checkpoint(user, pk) -> Checkpoint:
     return found
 
 
-def failing_checkpoints(user, *, after=None, limit=PAGE_SIZE) -> list[Checkpoint]:
-    """Open checkpoints whose latest five-haves inspection failed any item (index on five_haves_ok, region)."""
-    qs = checkpoints_for(user, status=CheckpointStatus.OPEN).filter(five_haves_ok=False)
+def failing_checkpoints(user, *, region: str = "", after=None, limit=PAGE_SIZE) -> list[Checkpoint]:
+    """Open checkpoints of the scope (or `region` in it) whose latest five-haves inspection failed any item
+    (index on five_haves_ok, region)."""
+    qs = checkpoints_for(user, status=CheckpointStatus.OPEN, region=region).filter(five_haves_ok=False)
     return page_after(qs, after, limit)
 
 

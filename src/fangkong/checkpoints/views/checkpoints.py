@@ -51,12 +51,13 @@ def _region_choices(user) -> list[tuple[str, str]]:
 def checkpoint_list(request):
     """卡点: every checkpoint of the scope, by id, a page at a time; five-haves state at a glance."""
     user = request.user
-    status = request.GET.get("status", CheckpointStatus.OPEN)
-    items = selectors.page_after(selectors.checkpoints_for(user, status=status), request.GET.get("after"))
+    status, region = request.GET.get("status", CheckpointStatus.OPEN), request.GET.get("region", "")
+    items = selectors.page_after(selectors.checkpoints_for(user, status=status, region=region),
+                                 request.GET.get("after"))
     for c in items:
         c.failing_labels = failing_labels(c.last_inspection)
     return render(request, "checkpoints/checkpoint_list.html", {
-        "items": items, "status": status,
+        "items": items, "status": status, "region": region,
         "next_after": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
         "can_manage": permissions.can_manage(user),
     })
@@ -233,11 +234,12 @@ def inspect(request, pk: int):
 def failing(request):
     """五有不达标: open checkpoints whose latest inspection failed any item, with the items."""
     user = request.user
-    items = selectors.failing_checkpoints(user, after=request.GET.get("after"))
+    region = request.GET.get("region", "")
+    items = selectors.failing_checkpoints(user, region=region, after=request.GET.get("after"))
     for c in items:
         c.failing_labels = failing_labels(c.last_inspection)
     return render(request, "checkpoints/checkpoint_failing.html", {
-        "items": items, "uninspected": selectors.uninspected_count(user),
+        "items": items, "uninspected": selectors.uninspected_count(user), "region": region,
         "next_after": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
     })
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.core import paging
-from fangkong.core.forms import apply_service_error
+from fangkong.core.forms import apply_service_error, query_day
 from fangkong.screening import selectors as screening_selectors
 
 from .. import permissions, qr
@@ -192,7 +192,8 @@ def hygiene_compliance(request):
     """Open places missing today's hygiene log: per township, and the list (a keyset page)."""
     user = request.user
     region = request.GET.get("region", "")
-    found = selectors.hygiene_compliance(user, region=region, after=request.GET.get("after"))
+    day = min(query_day(request, "date", timezone.localdate()), timezone.localdate())  # the dashboard's day
+    found = selectors.hygiene_compliance(user, day=day, region=region, after=request.GET.get("after"))
     return render(request, "places/place_compliance.html", {
         "c": found, "region": region, "regions": selectors.township_choices(user),
         "can_log": permissions.can_log_hygiene(user), "hygiene_form": HygieneForm(),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from fangkong.accounts import permissions as account_permissions
 from fangkong.core import paging
 from fangkong.core.docx import DOCX_TYPE
-from fangkong.core.forms import apply_service_error, moment_text
+from fangkong.core.forms import apply_service_error, moment_text, query_day
 from fangkong.core.validation import as_moment
 from fangkong.screening import selectors as screening_selectors
 
@@ -44,10 +44,11 @@ def orders(request):
     filters = {"status": request.GET.get("status", ""), "kind": request.GET.get("kind", ""),
                "region": request.GET.get("region", "")}
     mine = request.GET.get("mine") == "1"
-    qs = selectors.quarantines_for(user, **filters, mine=mine)
+    active_on = query_day(request, "active_on")  # under way at the end of that day: 居家隔离, 集中医学观察
+    qs = selectors.quarantines_for(user, **filters, mine=mine, active_on=active_on)
     items = paging.page_after(qs, int_param(request, "after"), paging.PAGE_SIZE)
     return render(request, "quarantine/orders.html", {
-        "items": items, **filters, "mine": mine, "statuses": QuarantineStatus.choices, "kinds": Kind.choices,
+        "items": items, **filters, "mine": mine, "active_on": active_on, "statuses": QuarantineStatus.choices, "kinds": Kind.choices,
         "regions": screening_selectors.filter_regions(user),
         "next_after": items[-1].pk if len(items) == paging.PAGE_SIZE else None,
     })

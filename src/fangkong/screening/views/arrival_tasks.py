@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.accounts import permissions
+from fangkong.core.forms import query_day
 from fangkong.core.paging import PAGE_SIZE
 
 from .. import selectors
@@ -24,10 +25,13 @@ def tasks(request):
     unlisted arrivals), open first; each is closed with a note saying what was done."""
     user = request.user
     status = request.GET.get("status", TaskStatus.OPEN)
-    kind = request.GET.get("kind", "")
-    items = selectors.page_of_tasks(user, status=status, kind=kind, after=request.GET.get("after"))
+    kind, region = request.GET.get("kind", ""), request.GET.get("region", "")
+    open_on = query_day(request, "open_on")  # open at the end of that day: the figures 待核实/待排查
+    items = selectors.page_of_tasks(user, status=status, kind=kind, region_code=region, open_on=open_on,
+                                    after=request.GET.get("after"))
     return render(request, "screening/arrival_task_list.html", {
-        "items": items, "status": status, "kind": kind, "kinds": TaskKind.choices,
+        "items": items, "status": status, "kind": kind, "kinds": TaskKind.choices, "region": region,
+        "open_on": open_on,
         "next_after": items[-1].pk if len(items) == PAGE_SIZE else None,
         "can_work": permissions.can_work_ledger(user), "form": TaskCloseForm(),
         "here": request.get_full_path(),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts import permissions
-from fangkong.core.forms import apply_service_error
+from fangkong.core.forms import apply_service_error, query_day
 from fangkong.core.health import fever_threshold, is_fever
 from fangkong.core.region_codes import within
 from fangkong.people import reviews
@@ -136,7 +136,8 @@ def key_persons(request):
     """重点人员: the ledger by category, status and region, newest first, a keyset page at a time."""
     user = request.user
     filters = {"category": request.GET.get("category", ""), "status": request.GET.get("status", ""),
-               "region_code": request.GET.get("region", ""), "q": request.GET.get("q", "").strip()}
+               "region_code": request.GET.get("region", ""), "q": request.GET.get("q", "").strip(),
+               "registered_on": query_day(request, "registered")}
     items = selectors.key_person_page(user, **filters, before=int_param(request, "before"))
     return render(request, "screening/key_person_list.html", {
         "items": items, **filters, "categories": Category.choices, "statuses": Status.choices,
