@@ -139,3 +139,15 @@ def test_export_ledger(env, tmp_path):
     denied = fangkong(env, "export-ledger", "--region", factories.VILLAGE_A2, "--out", str(out), "--user",
                       "village_a1")
     assert denied.returncode != 0 and "outside" in denied.stderr
+
+
+def test_as_of_and_the_columns_not_imported(env, tmp_path):
+    path = xlsx(tmp_path / "旧台账.xlsx", {"返乡人员": [["姓名", "身份证号", "返回日期", "核酸结果", "类别"],
+                                                   ["周九", resident_id("19800101", "206"), "1月21日", "阴性", "返乡"]]})
+    done = fangkong(env, "import-ledger", str(path), "--region", factories.VILLAGE_A1, "--as-of", "2020-02-03")
+    assert done.returncode == 0, done.stderr
+    result = last_json(done)
+    assert result["ignored_columns"] == ["核酸结果"] and "未导入的列：核酸结果" in done.stderr
+    assert result["sheet_dates"] == [{"sheet": "返乡人员", "date": "2020-02-03"}]
+    wrong = fangkong(env, "import-ledger", str(path), "--region", factories.VILLAGE_A1, "--as-of", "2月3日")
+    assert wrong.returncode == 1 and "--as-of" in last_json(wrong)["errors"][0]["reason"]

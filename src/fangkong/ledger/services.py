@@ -29,6 +29,7 @@ from fangkong.accounts import permissions
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.audit.models import AuditEntry, Source
+from fangkong.core import region_codes as codes
 from fangkong.core.exports import Sheet, workbook_bytes
 from fangkong.core.health import is_fever
 from fangkong.people import reviews
@@ -152,7 +153,7 @@ class _Work:
     ledger: dict[str, list] = field(default_factory=dict)  # digest → ledger notes for a known person's audit entry
     # region → ids of the people and entries created there, for the import's audit entries
     created_ids: dict[str, dict[str, list[int]]] = field(default_factory=dict)
-    checks: list[tuple[int, LedgerRow]] = field(default_factory=list)  # (entry id, row with the day's check)
+    checks: list[tuple[int, str, LedgerRow]] = field(default_factory=list)  # (entry id, its region, row with a check)
 
 
 def _write(actor, rows: list[LedgerRow], matches: Matches, result: ImportResult, *, today, filename: str) -> None:
@@ -181,7 +182,7 @@ def _write(actor, rows: list[LedgerRow], matches: Matches, result: ImportResult,
         else:
             _update_entry(entry, row, work, now)
             if row.check is not None:
-                work.checks.append((entry.pk, row))
+                work.checks.append((entry.pk, entry.region_id, row))
     person_ids = _insert_people(work, now)
     changed_persons = _update_people(work, now)
     new_counts = _insert_entries(actor, work, person_ids, today, now)
@@ -251,7 +252,7 @@ def _insert_entries(actor, work: _Work, person_ids: dict[str, int], today, now) 
     for kp_id, (person, row) in zip(ids, work.new_entries, strict=True):
         day = row.registered_on or row.day or today
         if row.check is not None:
-            work.checks.append((kp_id, row))
+            work.checks.append((kp_id, row.region, row))
         if person.__class__ is str:  # a new person: listed in the import's audit entry of the region
             person_id = person_ids[person]
             created_ids.setdefault(row.region, {"persons": [], "key_persons": []})["key_persons"].append(kp_id)
@@ -270,7 +271,7 @@ def _insert_entries(actor, work: _Work, person_ids: dict[str, int], today, now) 
     return counts
 
 
-def _write_checks(actor, checks: list[tuple[int, LedgerRow]], now, filename: str) -> int:
+def _write_checks(actor, checks: list[tuple[int, str, LedgerRow]], now, filename: str) -> int:
     """The day's checks of the rows: new ones inserted in bulk, an entry's check of that day already there
     replaced (as a second check of the day does); counters, timeline lines and one audit entry per region
     listing them. The village's check of its own ledger is taken to be its door-to-door one (上门)."""
@@ -278,16 +279,16 @@ def _write_checks(actor, checks: list[tuple[int, LedgerRow]], now, filename: str
         return 0
     actor_id = actor.pk if actor is not None else None
     existing: dict[tuple[int, datetime.date], DailyCheck] = {}
-    days = {row.day for _kp, row in checks}
-    for chunk in _chunks([kp_id for kp_id, _row in checks]):
+    days = {row.day for _kp, _region, row in checks}
+    for chunk in _chunks([kp_id for kp_id, _region, _row in checks]):
         for check in DailyCheck.objects.filter(key_person_id__in=chunk, checked_on__in=days):
             existing[(check.key_person_id, check.checked_on)] = check
     new, corrected, old, events = [], [], [], []
     audited: dict[str, dict] = {}
-    for kp_id, row in checks:
+    for kp_id, region, row in checks:
         temperature, symptoms, _title = row.check
         check = existing.get((kp_id, row.day))
-        notes = audited.setdefault(row.region, {"file": filename, "daily_checks": [], "corrected_checks": []})
+        notes = audited.setdefault(region, {"file": filename, "daily_checks": [], "corrected_checks": []})
         was_corrected = check is not None
         if check is None:
             check = DailyCheck(key_person_id=kp_id, checked_on=row.day, method=CheckMethod.VISIT)
@@ -298,7 +299,7 @@ def _write_checks(actor, checks: list[tuple[int, LedgerRow]], now, filename: str
             notes["corrected_checks"].append({"daily_check": check.pk, "temperature": str(check.temperature),
                                               "symptoms": check.symptoms})
         check.region_id, check.temperature, check.symptoms, check.checked_by_id = (
-            row.region, temperature, symptoms, actor_id)
+            region, temperature, symptoms, actor_id)
         events.append((check, was_corrected))
     for check, pk in zip(new, bulk.reserve_ids(DailyCheck, len(new)), strict=True):
         check.pk = pk
@@ -349,7 +350,8 @@ def _update_entry(entry: KeyPerson, row: LedgerRow, work: _Work, now) -> None:
     for name, value in row.details.items():
         if value not in ("", None):
             setattr(entry, name, value)
-    entry.region_id = row.region
+    if not codes.is_within(entry.region_id, row.region):  # a village's name keeps its entries in their grids
+        entry.region_id = row.region
     if row.registered_on:
         entry.registered_on = row.registered_on
     _old, changed = audit.changes(before, audit.snapshot(entry, ENTRY_FIELDS))
