@@ -100,8 +100,9 @@ def naive_dashboard() -> dict:
 def check_same_figures() -> None:
     """The scans give what the counters give (the dashboard's figures and trends, the report's table)."""
     from fangkong.briefing import dashboard
+    from fangkong.core.actors import SYSTEM
     from fangkong.screening.models import Category
-    board = dashboard.dashboard(None, COUNTY, DAY)
+    board = dashboard.dashboard(SYSTEM, COUNTY, DAY)
     scans = naive_dashboard()
     today, yesterday = scans["table"][COUNTY]
     for tile in board.tiles:
@@ -120,10 +121,11 @@ def check_same_figures() -> None:
 def _brief_times(rounds: int = 5) -> list[tuple[float, float]]:
     """(wall, CPU of this process) of each of `rounds` generations of the county's brief."""
     from fangkong.briefing import services
+    from fangkong.core.actors import SYSTEM
     times = []
     for _ in range(rounds):
         wall, cpu = time.perf_counter(), time.process_time()
-        content, _name = services.generate_brief(None, COUNTY, DAY)
+        content, _name = services.generate_brief(SYSTEM, COUNTY, DAY)
         times.append((time.perf_counter() - wall, time.process_time() - cpu))
         assert content[:2] == b"PK"
     return times

@@ -226,7 +226,8 @@ def reset_sequences(models) -> None:
 
 def from_counters(region_code: str, day: datetime.date) -> dict:
     from fangkong.analytics import selectors
-    table = selectors.daily_table(None, region_code, day)
+    from fangkong.core.actors import SYSTEM
+    table = selectors.daily_table(SYSTEM, region_code, day)
     return {row.region.code: (row.values, row.previous) for row in [table.totals, *table.children]}
 
 
@@ -318,7 +319,8 @@ def _counter_rows_read(code: str) -> int:
     """Counter rows behind a table: at most regions × (2 days × metrics + days × stock metrics), whatever the data."""
     from fangkong.analytics import counters, selectors
     from fangkong.analytics.figures import FIGURES, metrics_needed
-    region, children = selectors.region_and_children(None, code)
+    from fangkong.core.actors import SYSTEM
+    region, children = selectors.region_and_children(SYSTEM, code)
     codes = [region.code, *(c.code for c in children)]
     day_metrics, running = metrics_needed(list(FIGURES))
     on_days = counters.day_values(codes, [LAST_DAY, LAST_DAY - datetime.timedelta(days=1)], day_metrics)

@@ -2,6 +2,7 @@ from django.utils import timezone
 
 from fangkong.accounts.models import Role
 from fangkong.analytics import reports, selectors
+from fangkong.core.actors import SYSTEM
 from tests import factories as f
 
 from .counts import BEFORE, DAY, add
@@ -27,7 +28,7 @@ def test_daily_table_json(tree, login):
     assert data["previous"]["date"] == "2020-02-02"
     assert data["previous"]["children"][1]["checks_done"] == 1
     # the same object as `fangkong report daily --format json`
-    assert data == reports.as_json(selectors.daily_table(None, f.TOWN_A, DAY))
+    assert data == reports.as_json(selectors.daily_table(SYSTEM, f.TOWN_A, DAY))
 
 
 def test_defaults_to_scope_and_today(tree, login):

@@ -5,6 +5,7 @@ import datetime
 from fangkong.accounts.models import Role
 from fangkong.analytics import counters, selectors
 from fangkong.analytics.models import DailyCounter
+from fangkong.core.actors import SYSTEM
 from fangkong.screening.models import DailyCheck
 from tests import factories as f
 
@@ -72,10 +73,10 @@ def test_a_write_the_services_forgot_shows_as_a_difference(tree):
 
 def test_table_after_rebuild_is_the_live_table(tree):
     _ledger_of_two_days(_hq())
-    live_table = selectors.daily_table(None, f.COUNTY, NEXT)
+    live_table = selectors.daily_table(SYSTEM, f.COUNTY, NEXT)
     counters.rebuild(DAY)
     counters.rebuild(NEXT)
-    rebuilt = selectors.daily_table(None, f.COUNTY, NEXT)
+    rebuilt = selectors.daily_table(SYSTEM, f.COUNTY, NEXT)
     assert rebuilt.totals == live_table.totals
     assert rebuilt.children == live_table.children
     values = rebuilt.totals.values

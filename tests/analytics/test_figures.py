@@ -1,6 +1,7 @@
 import pytest
 
 from fangkong.analytics import figures, reports, selectors
+from fangkong.core.actors import SYSTEM
 from tests import factories as f
 
 from .counts import DAY, add
@@ -23,7 +24,7 @@ def test_a_declared_figure_appears_in_the_table_and_json(tree, extra_figures):
     add(f.VILLAGE_A1, "passages", 2)
     add(f.VILLAGE_A1, "quarantine_in", 5)
     add(f.VILLAGE_A1, "quarantine_out", 1)
-    table = selectors.daily_table(None, f.TOWN_A, DAY)
+    table = selectors.daily_table(SYSTEM, f.TOWN_A, DAY)
     assert (table.totals.values["passages"], table.totals.values["in_quarantine"],
             table.totals.values["quarantine_gap"]) == (2, 4, 2)
     data = reports.as_json(table)

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from fangkong.accounts.models import Role
 from fangkong.analytics import selectors
+from fangkong.core.actors import SYSTEM
 from tests import factories as f
 
 from .counts import BEFORE, DAY, add
@@ -21,7 +22,7 @@ def test_county_table_sums_villages_into_townships(tree):
     add(f.VILLAGE_A2, "households_visited", 2)
     add(f.VILLAGE_B1, "households_visited", 4)
     add(f.GRID_A1, "households_visited", 1)
-    table = selectors.daily_table(None, f.COUNTY, DAY)
+    table = selectors.daily_table(SYSTEM, f.COUNTY, DAY)
     assert table.region.code == f.COUNTY
     assert [row.region.code for row in table.children] == [f.TOWN_A, f.TOWN_B]
     assert table.totals.values["households_visited"] == 10
@@ -32,7 +33,7 @@ def test_county_table_sums_villages_into_townships(tree):
 def test_township_table_lists_its_villages(tree):
     add(f.VILLAGE_A1, "checks_done", 7)
     add(f.VILLAGE_B1, "checks_done", 5)
-    table = selectors.daily_table(None, f.TOWN_A, DAY)
+    table = selectors.daily_table(SYSTEM, f.TOWN_A, DAY)
     assert [row.region.code for row in table.children] == [f.VILLAGE_A1, f.VILLAGE_A2]
     assert table.totals.values["checks_done"] == 7
     assert [row.values["checks_done"] for row in table.children] == [7, 0]
@@ -48,7 +49,7 @@ def test_key_persons_new_under_management_released_by_category(tree):
     add(f.VILLAGE_A1, "kp_new.fever", 2)
     add(f.VILLAGE_A1, "kp_in.fever", 2)
     add(f.VILLAGE_A1, "kp_in.fever", 9, DAY + datetime.timedelta(days=1))  # tomorrow: not counted
-    values = selectors.daily_table(None, f.VILLAGE_A1, DAY).totals.values
+    values = selectors.daily_table(SYSTEM, f.VILLAGE_A1, DAY).totals.values
     assert (values["kp_new_returnee"], values["kp_under_management_returnee"], values["kp_released_returnee"]) \
         == (0, 1, 1)
     assert (values["kp_new_fever"], values["kp_under_management_fever"], values["kp_released_fever"]) == (2, 2, 0)
@@ -64,7 +65,7 @@ def test_previous_day_has_the_same_figures(tree):
     add(f.VILLAGE_A1, "kp_in.returnee", 1)
     add(f.VILLAGE_A1, "kp_out.returnee", 2)
     add(f.VILLAGE_A1, "checks_done", 3)
-    table = selectors.daily_table(None, f.COUNTY, DAY)
+    table = selectors.daily_table(SYSTEM, f.COUNTY, DAY)
     assert table.previous_day == BEFORE
     town = _child(table, f.TOWN_A)
     assert town.previous["kp_new_returnee"] == 4
@@ -82,21 +83,21 @@ def test_checks_missed_is_under_management_minus_done_never_negative(tree):
     add(f.VILLAGE_A1, "checks_done", 2)
     add(f.VILLAGE_A2, "kp_in.close_contact", 1)
     add(f.VILLAGE_A2, "checks_done", 3)  # checks of people released later the same day
-    table = selectors.daily_table(None, f.TOWN_A, DAY)
+    table = selectors.daily_table(SYSTEM, f.TOWN_A, DAY)
     assert [row.values["checks_missed"] for row in table.children] == [3, 0]
     assert table.totals.values["checks_missed"] == 1
 
 
 def test_fevers_found(tree):
     add(f.GRID_A1, "fevers_found", 2)
-    table = selectors.daily_table(None, f.VILLAGE_A1, DAY)
+    table = selectors.daily_table(SYSTEM, f.VILLAGE_A1, DAY)
     assert table.totals.values["fevers_found"] == 2
     assert [(row.region.code, row.values["fevers_found"]) for row in table.children] == [(f.GRID_A1, 2)]
 
 
 def test_a_region_without_children_has_only_totals(tree):
     add(f.GRID_A1, "households_visited")
-    table = selectors.daily_table(None, f.GRID_A1, DAY)
+    table = selectors.daily_table(SYSTEM, f.GRID_A1, DAY)
     assert table.children == []
     assert table.totals.values["households_visited"] == 1
 
@@ -127,14 +128,14 @@ def test_an_account_without_scope_sees_nothing(tree):
 
 
 def test_system_sees_every_region_but_not_unknown_ones(tree):
-    assert selectors.daily_table(None, f.VILLAGE_B1, DAY).region.code == f.VILLAGE_B1
+    assert selectors.daily_table(SYSTEM, f.VILLAGE_B1, DAY).region.code == f.VILLAGE_B1
     with pytest.raises(Http404):
-        selectors.daily_table(None, "420921099000", DAY)
+        selectors.daily_table(SYSTEM, "420921099000", DAY)
 
 
 def _queries(code: str) -> int:
     with CaptureQueriesContext(connection) as captured:
-        selectors.daily_table(None, code, DAY)
+        selectors.daily_table(SYSTEM, code, DAY)
     return len(captured)
 
 

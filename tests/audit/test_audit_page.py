@@ -9,6 +9,7 @@ from django.utils import timezone
 from fangkong.accounts.models import Role
 from fangkong.audit import services as audit
 from fangkong.audit.models import AuditEntry
+from fangkong.core.actors import SYSTEM
 from tests import factories
 
 
@@ -120,8 +121,8 @@ def test_after_reads_only_older_entries(boss, login):
 def test_township_admin_does_not_see_region_less_entries(tree, login):
     county_admin = factories.user("county", Role.HQ_ADMIN, factories.COUNTY)
     town_admin = factories.user("town", Role.HQ_ADMIN, factories.TOWN_A)
-    _entry(None, "e-import", region=None)
-    _entry(None, "e-a1")
+    _entry(SYSTEM, "e-import", region=None)
+    _entry(SYSTEM, "e-a1")
     assert _labels(login(town_admin).get("/audit/")) == ["e-a1"]
     # the county in the test tree has its province above it: county admins see only their subtree
     assert "e-import" not in _labels(login(county_admin).get("/audit/"))

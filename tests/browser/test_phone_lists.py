@@ -14,6 +14,7 @@ from stdnum.cn import ric
 from fangkong.accounts.models import Role
 from fangkong.checkpoints.services import checkpoints as checkpoint_services
 from fangkong.checkpoints.services import passages as passage_services
+from fangkong.core.actors import SYSTEM
 from fangkong.people import services as people_services
 from fangkong.places.models import CheckIn
 from fangkong.places.services import places as place_services
@@ -219,7 +220,7 @@ def county_at_work() -> dict:
         town, checkpoint, id_number=resident_id("19700303", "789"), name="王五", phone="13700001234",
         temperature="36.4", outcome="pass", vehicle_plate="鄂K12345", origin="湖北省武汉市",
         destination=factories.VILLAGE_A1, passed_at=now - datetime.timedelta(hours=1))
-    arrival_tasks.open_task(None, kind="arrival", region_code=factories.VILLAGE_A1, person=passer.person,
+    arrival_tasks.open_task(SYSTEM, kind="arrival", region_code=factories.VILLAGE_A1, person=passer.person,
                             passage=passer)
     # 赵六 lives in the neighbouring village: registering him again here is held for the township's review
     for submitter, region in ((town, factories.VILLAGE_A2), (worker, factories.VILLAGE_A1),

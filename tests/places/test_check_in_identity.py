@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
+from fangkong.core.actors import SYSTEM
 from fangkong.people.models import Person
 from fangkong.places.models import CheckIn
 from fangkong.places.selectors import check_ins as selectors
@@ -186,35 +187,35 @@ def test_an_unlinked_risk_check_in_becomes_one_task_naming_the_visitor(market, k
     first = visit(market, at=now - 40 * HOUR, name="赵六", origin="武汉", origin_code="420102")
     visit(market, at=now - 30 * HOUR, name="赵六", origin="武汉", origin_code="420102")  # the same visitor again
 
-    summary = reconciliation.reconcile(None, now=now)
+    summary = reconciliation.reconcile(SYSTEM, now=now)
 
     task = ArrivalTask.objects.get()
     assert (summary.opened, task.person, task.check_in_id, task.region_id) == (1, None, first.pk, factories.TOWN_A)
     assert (task.subject.name, task.subject.masked_phone) == ("赵六", "139****5678")
-    assert reconciliation.reconcile(None, now=now).opened == 0  # once
+    assert reconciliation.reconcile(SYSTEM, now=now).opened == 0  # once
     assert Person.objects.count() == 1
 
 
 def test_a_visitor_whose_id_number_is_on_a_ledger_gets_no_task(market, known, risky):
     f.on_ledger(known, factories.VILLAGE_A1)
     visit(market, at=timezone.now() - 30 * HOUR, id_number=resident_id(3), origin="武汉", origin_code="420102")
-    assert reconciliation.reconcile(None).unlisted == 0 and not ArrivalTask.objects.exists()
+    assert reconciliation.reconcile(SYSTEM).unlisted == 0 and not ArrivalTask.objects.exists()
 
 
 def test_a_visitors_task_goes_to_the_person_when_linked_and_closes_when_listed(market, known, tracer, risky):
     row = visit(market, at=timezone.now() - 30 * HOUR, id_number=resident_id(3), origin="武汉", origin_code="420102")
-    reconciliation.reconcile(None)
+    reconciliation.reconcile(SYSTEM)
     matching.match_check_in(tracer, row, known)
     task = ArrivalTask.objects.get()
     assert task.person == known and task.status == TaskStatus.OPEN
     f.on_ledger(known, factories.VILLAGE_A1)
-    assert reconciliation.reconcile(None).closed == 1
+    assert reconciliation.reconcile(SYSTEM).closed == 1
     assert f.task_metrics_differences(timezone.localdate()) == {}
 
 
 def test_the_task_pages_name_the_visitor(market, risky, login):
     visit(market, at=timezone.now() - 30 * HOUR, name="赵六", origin="武汉", origin_code="420102")
-    reconciliation.reconcile(None)
+    reconciliation.reconcile(SYSTEM)
     report = login(staff("town", Role.TOWNSHIP_STAFF, factories.TOWN_A)).get("/api/tracing/reconciliation").json()
     row = report["groups"][0]["tasks"][0]
     assert (row["person_id"], row["name"], row["phone"]) == (None, "赵六", "139****5678")

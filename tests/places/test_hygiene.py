@@ -11,6 +11,7 @@ from django.utils import timezone
 from fangkong.accounts.models import Role
 from fangkong.analytics import counters
 from fangkong.analytics.selectors import daily_table
+from fangkong.core.actors import SYSTEM
 from fangkong.places.models import HygieneLog
 from fangkong.places.selectors import places as selectors
 from fangkong.places.services import places as services
@@ -76,7 +77,7 @@ def test_compliance_lists_open_places_missing_todays_log_per_township(tree):
     assert {p.name for p in first.places + rest.places} == {a2.name, b1.name, b2.name}
     # the roll-up: places_missing_log = open places − logs of the day (places are counted from their creation)
     services_made = [services.create_place(hq, name="新店", kind="other", region_code=factories.VILLAGE_A1)]
-    table = daily_table(None, factories.COUNTY, timezone.localdate())
+    table = daily_table(SYSTEM, factories.COUNTY, timezone.localdate())
     assert table.totals.values["places_open"] == len(services_made)
     assert table.totals.values["hygiene_logs"] == 1
     assert table.totals.values["places_missing_log"] == 0

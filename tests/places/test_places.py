@@ -10,6 +10,7 @@ from fangkong.accounts.models import Role
 from fangkong.analytics import counters
 from fangkong.analytics.models import DailyCounter
 from fangkong.audit.models import AuditEntry
+from fangkong.core.actors import SYSTEM
 from fangkong.places.models import ClosureOrder, Place
 from fangkong.places.selectors import places as selectors
 from fangkong.places.services import places as services
@@ -73,7 +74,7 @@ def test_close_and_reopen_mirror_is_closed_and_keep_history(tree):
     assert value("place_closed") == 2 and value("place_reopened") == 1
     assert counters.differences(timezone.localdate()) == {}
     from fangkong.analytics.selectors import daily_table
-    table = daily_table(None, factories.COUNTY, timezone.localdate())
+    table = daily_table(SYSTEM, factories.COUNTY, timezone.localdate())
     assert table.totals.values["places_open"] == 0 and table.totals.values["places_closed"] == 1
 
 

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from fangkong.audit.models import AuditEntry
+from fangkong.core.actors import SYSTEM
 from fangkong.regions import services
 from fangkong.regions.models import Region
 from tests import factories
@@ -36,7 +37,7 @@ def _import(text: str):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "codes.csv"
         path.write_text(text, encoding="utf-8")
-        return services.import_region_file(None, path)
+        return services.import_region_file(SYSTEM, path)
 
 
 def _reasons(result) -> list[tuple[int, str, str]]:

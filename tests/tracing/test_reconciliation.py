@@ -11,6 +11,7 @@ from django.utils import timezone
 from fangkong.accounts.models import Role
 from fangkong.analytics import counters
 from fangkong.audit.models import AuditEntry
+from fangkong.core.actors import SYSTEM
 from fangkong.screening.models import ArrivalTask, TaskKind, TaskStatus
 from fangkong.screening.services.arrival_tasks import close_task
 from fangkong.tracing.services import reconciliation
@@ -85,7 +86,7 @@ def test_finds_the_hidden_returnees_and_nothing_else(case):
 
 
 def test_tasks_point_at_the_arrival(case):
-    reconciliation.reconcile(None, now=case["now"])
+    reconciliation.reconcile(SYSTEM, now=case["now"])
     p = case["people"]
     by_person = {t.person_id: t for t in ArrivalTask.objects.all()}
     assert by_person[p["village"].pk].passage.checkpoint == case["highway"]
@@ -96,11 +97,11 @@ def test_tasks_point_at_the_arrival(case):
 
 def test_hours_setting_and_argument(case, settings):
     settings.FANGKONG_RECONCILE_HOURS = 27
-    summary = reconciliation.reconcile(None, now=case["now"])
+    summary = reconciliation.reconcile(SYSTEM, now=case["now"])
     assert summary.hours == 27
     # the two arrivals 25 and 26 hours ago are too recent now
     assert set(_open_tasks()) == set(case["hidden"]) - {case["people"]["grid"].pk, case["people"]["township_dest"].pk}
-    more = reconciliation.reconcile(None, now=case["now"], hours=4)
+    more = reconciliation.reconcile(SYSTEM, now=case["now"], hours=4)
     # 5 hours ago is old enough at 4 hours: too_recent is found too
     assert more.opened == 3 and case["people"]["too_recent"].pk in _open_tasks()
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from fangkong.accounts.models import Role
 from fangkong.accounts.services import create_token
+from fangkong.core.actors import SYSTEM
 from fangkong.screening.models import ArrivalTask, TaskStatus
 from fangkong.tracing.services import reconciliation
 from tests import factories
@@ -43,7 +44,7 @@ def hq(tree):
 
 
 def test_page_lists_the_hidden_by_village_with_township_counts(arrivals, hq, login):
-    reconciliation.reconcile(None)
+    reconciliation.reconcile(SYSTEM)
     page = login(hq).get(URL)
     html = page.content.decode()
 
@@ -57,7 +58,7 @@ def test_page_lists_the_hidden_by_village_with_township_counts(arrivals, hq, log
 
 
 def test_a_row_put_on_a_ledger_since_is_marked(arrivals, hq, login):
-    reconciliation.reconcile(None)
+    reconciliation.reconcile(SYSTEM)
     h.on_ledger(arrivals[0], factories.VILLAGE_A1)
     html = login(hq).get(URL).content.decode()
     assert html.count("已入台账，下次核对自动关闭") == 1
@@ -83,7 +84,7 @@ def test_run_now_is_for_managers(arrivals, login, role):
 
 
 def test_scope_of_the_report(arrivals, login):
-    reconciliation.reconcile(None)
+    reconciliation.reconcile(SYSTEM)
     town_b = factories.user("town_b", Role.TOWNSHIP_STAFF, factories.TOWN_B)
     worker = factories.user("worker", Role.VILLAGE_WORKER, factories.VILLAGE_A1)
     html_b = login(town_b).get(URL).content.decode()
@@ -97,7 +98,7 @@ def test_scope_of_the_report(arrivals, login):
 
 
 def test_township_filter_and_paging(arrivals, hq, login):
-    reconciliation.reconcile(None)
+    reconciliation.reconcile(SYSTEM)
     html = login(hq).get(URL, {"township": factories.TOWN_A}).content.decode()
     assert "王一" in html and "王三" not in html
     from fangkong.tracing.selectors import reconciliation as selectors
@@ -115,7 +116,7 @@ def test_report_queries_do_not_grow_with_rows(tree, hq):
     def add(n):
         for _ in range(n):
             h.passage(highway, h.person(), now - 30 * HOUR, destination=factories.VILLAGE_A1)
-        reconciliation.reconcile(None)
+        reconciliation.reconcile(SYSTEM)
 
     add(2)
     with CaptureQueriesContext(connection) as few:

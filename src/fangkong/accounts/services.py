@@ -12,6 +12,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from fangkong.audit import services as audit
+from fangkong.core.actors import SYSTEM, is_system
 from fangkong.core.text import clean_name, clean_text
 from fangkong.regions.models import Region
 from fangkong.regions.selectors import region_in_scope
@@ -168,7 +169,7 @@ def record_login_failure(username: str, client: str) -> None:
 def _audit_throttle(username: str, client: str, until) -> None:
     user = User.objects.filter(username=username).only("pk", "username", "region_id", "display_name").first()
     if user is not None:
-        audit.record(None, "user.login_throttle", user, region=user.region_id,
+        audit.record(SYSTEM, "user.login_throttle", user, region=user.region_id,
                      after={"client": client, "locked_until": until})
 
 
@@ -213,11 +214,13 @@ def unlock_user(actor, user: User) -> None:
 
 @transaction.atomic
 def set_password(actor, user: User, *, new_password: str, old_password: str | None = None) -> None:
-    """A user changes their own password (old one required); an admin resets one in their subtree."""
-    if actor is not None and actor.pk == user.pk:
+    """A user changes their own password (old one required); an admin resets one in their subtree; SYSTEM (the
+    command line) any."""
+    by_self = not is_system(actor) and actor.pk == user.pk
+    if by_self:
         if old_password is None or not user.check_password(old_password):
             raise ValidationError({"old_password": _("原密码不正确")})
-    elif actor is not None and not (permissions.can_manage_users(actor) and actor.region.contains(user.region_id)):
+    elif not is_system(actor) and not (permissions.can_manage_users(actor) and actor.region.contains(user.region_id)):
         raise PermissionDenied(_("只有指挥部管理员可以重置其辖区内用户的密码"))
     try:
         password_validation.validate_password(new_password, user)
@@ -227,7 +230,7 @@ def set_password(actor, user: User, *, new_password: str, old_password: str | No
     user.save(update_fields=["password"])
     # Never the password itself, not even hashed: only that it changed and by whom.
     audit.record(actor, "user.password", user, region=user.region_id,
-                 after={"by": "self" if actor is not None and actor.pk == user.pk else "admin"})
+                 after={"by": "self" if by_self else "admin"})
 
 
 @transaction.atomic
@@ -261,8 +264,8 @@ def user_for_token(raw: str) -> User | None:
 @transaction.atomic
 def revoke_tokens(actor, user: User, name: str | None = None) -> int:
     """Revoke the user's API tokens (all of them, or those issued for `name`); returns how many.
-    Every worker process refuses them from then on."""
-    if actor is not None and actor.pk != user.pk and not (
+    Every worker process refuses them from then on. SYSTEM (the command line) may revoke any."""
+    if not is_system(actor) and actor.pk != user.pk and not (
             permissions.can_manage_users(actor) and actor.region.contains(user.region_id)):
         raise PermissionDenied
     tokens = list(ApiToken.objects.filter(user=user, **({"name": name} if name is not None else {})))
@@ -283,5 +286,5 @@ def create_first_admin(*, username: str, password: str, region_code: str, displa
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.save()
-    audit.record(None, "user.create", user, region=region, after=audit.snapshot(user, USER_FIELDS))
+    audit.record(SYSTEM, "user.create", user, region=region, after=audit.snapshot(user, USER_FIELDS))
     return user

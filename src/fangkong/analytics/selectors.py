@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.http import Http404
 
+from fangkong.core.actors import is_system
 from fangkong.regions import selectors as region_selectors
 from fangkong.regions.models import Region
 
@@ -37,11 +38,11 @@ class DailyTable:
 
 
 def region_and_children(user, code: str) -> tuple[Region, list[Region]]:
-    """The region (404 outside the user's scope; `user=None` is the system, which sees every region) and
+    """The region (404 outside the user's scope; SYSTEM sees every region) and
     its children, ordered by code, in one query: the children of a region in scope are in scope."""
-    if user is not None and not user.region_id:
+    if not is_system(user) and not user.region_id:
         raise Http404  # an account without a scope sees nothing
-    visible = Region.objects.all() if user is None else region_selectors.regions_for(user)
+    visible = Region.objects.all() if is_system(user) else region_selectors.regions_for(user)
     found = list(visible.filter(Q(code=code) | Q(parent_id=code)).order_by("code")
                  .only("code", "name", "level", "parent_id"))
     region = next((r for r in found if r.code == code), None)

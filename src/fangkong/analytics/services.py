@@ -10,7 +10,7 @@ from . import counters, reports, selectors
 
 
 def export_daily_table(user, region_code: str, day: datetime.date) -> tuple[bytes, str]:
-    """The daily table as .xlsx carrying the exporter and time; the export is logged. `user=None`: the system."""
+    """The daily table as .xlsx carrying the exporter and time; the export is logged. SYSTEM: the command line."""
     table = selectors.daily_table(user, region_code, day)
     content, _rows = audit.export_workbook(user, "daily_report", reports.sheets(table), region=table.region,
                                            filters={"region": table.region.code, "date": day.isoformat()})
@@ -20,7 +20,7 @@ def export_daily_table(user, region_code: str, day: datetime.date) -> tuple[byte
 def rebuild_counters(actor, first: datetime.date, last: datetime.date) -> list[tuple[datetime.date, int]]:
     """Recompute the counters of each day from `first` to `last` from the raw rows, one transaction per day.
 
-    Returns (day, counters written) per day. `actor=None`: the system (maintenance command).
+    Returns (day, counters written) per day. `actor` SYSTEM: the maintenance command.
     """
     done = []
     day = first

@@ -8,6 +8,7 @@ import uuid
 
 from django.db import models, transaction
 
+from fangkong.core import actors
 from fangkong.core.exports import workbook_bytes
 from fangkong.core.rows import insert
 
@@ -58,10 +59,11 @@ def changes(before: dict, after: dict) -> tuple[dict, dict]:
 
 def record(actor, action: str, obj: models.Model | None = None, *, region=None, before=None, after=None,
            object_type: str | None = None, object_id: str | None = None, object_repr: str | None = None) -> AuditEntry:
+    """One entry of the trail. `actor`: the user, or core.actors.SYSTEM (named "system"); None is refused."""
     region_code = region if isinstance(region, str) or region is None else region.code
     return insert(AuditEntry(
-        actor=actor if actor is not None and actor.pk else None,
-        actor_name=(actor.get_username() if actor is not None and actor.pk else "system"),
+        actor=actors.user_of(actor),
+        actor_name=actors.name_of(actor),
         action=action,
         object_type=object_type if object_type is not None else (obj._meta.model_name if obj is not None else ""),
         object_id=object_id if object_id is not None else (str(obj.pk) if obj is not None else ""),

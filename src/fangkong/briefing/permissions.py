@@ -2,7 +2,7 @@
 
 * **Dashboard**: every role that reads the ledger; the figures are those of the user's scope.
 * **Brief**: headquarters roles issue briefs (number, "next steps", the document) for regions in their
-  scope; `None` is the system (the command line), which may issue any region's brief.
+  scope; SYSTEM (the command line) may issue any region's brief.
 * **Template**: a region's Word template is its setting: it shapes the briefs of the region and of those
   below it that have none of their own, so it is changed by whoever may change a setting of the region
   (accounts.permissions.can_change_setting: its headquarters admins and those above).
@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from fangkong.accounts import permissions as account_permissions
+from fangkong.core.actors import is_system
 from fangkong.regions.models import Region
 
 
@@ -21,7 +22,7 @@ def shows_dashboard(user) -> bool:
 
 
 def can_issue_brief(user) -> bool:
-    return user is None or account_permissions.is_headquarters(user)
+    return is_system(user) or account_permissions.is_headquarters(user)
 
 
 def require_issue_brief(user) -> None:
@@ -30,7 +31,7 @@ def require_issue_brief(user) -> None:
 
 
 def can_change_template(user, region: Region) -> bool:
-    return user is None or account_permissions.can_change_setting(user, region)
+    return is_system(user) or account_permissions.can_change_setting(user, region)
 
 
 def require_change_template(user, region: Region) -> None:

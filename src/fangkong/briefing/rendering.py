@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from jinja2.exceptions import UndefinedError
 
 from fangkong.core import spreadsheets
+from fangkong.core.actors import is_system
 
 from . import brief_context, charts
 
@@ -85,7 +86,7 @@ def stamp(content: bytes, actor, when: datetime.datetime, title: str) -> bytes:
     """The exporter and time in the document properties (the file says who made it)."""
     from docx import Document
     doc = Document(io.BytesIO(content))
-    who = f"{actor.display_name or actor.username}（{actor.username}）" if actor is not None else "system"
+    who = "system" if is_system(actor) else f"{actor.display_name or actor.username}（{actor.username}）"
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = title, who, who
     props.created = props.modified = when

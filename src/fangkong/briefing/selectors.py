@@ -1,11 +1,12 @@
 """Reads of the work brief: the brief's region inside the user's scope, the issue of a day, the template in
-force, the problems the day's reports name. `user=None` is the system (the command line): every region."""
+force, the problems the day's reports name. SYSTEM (the command line) sees every region."""
 
 import datetime
 
 from django.http import Http404
 
 from fangkong.core import region_codes as codes
+from fangkong.core.actors import is_system
 from fangkong.regions import selectors as region_selectors
 from fangkong.regions.models import Region
 from fangkong.reports import selectors as chain_selectors
@@ -18,7 +19,7 @@ from .rendering import DEFAULT_TEMPLATE
 def region_of(user, code: str) -> Region:
     """The brief's region: inside the user's scope (404 otherwise); the system sees every region."""
     code = (code or "").strip()
-    if user is None:
+    if is_system(user):
         region = Region.objects.filter(code=code).first()
         if region is None:
             raise Http404

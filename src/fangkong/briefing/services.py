@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.audit import services as audit
+from fangkong.core.actors import user_of
 
 from . import brief_context, permissions, rendering, selectors
 from .models import Brief, BriefTemplate
@@ -40,7 +41,7 @@ def issue_brief(actor, region_code: str, day: datetime.date) -> Brief:
             with transaction.atomic():
                 number = (Brief.objects.filter(region=region).aggregate(n=Max("issue_number"))["n"] or 0) + 1
                 brief = Brief.objects.create(region=region, day=day, issue_number=number,
-                                             created_by=actor if actor is not None and actor.pk else None)
+                                             created_by=user_of(actor))
                 audit.record(actor, "brief.issue", brief, region=region.code,
                              after={"day": day.isoformat(), "issue_number": number})
                 return brief
@@ -74,7 +75,7 @@ def upload_template(actor, region_code: str, name: str, content: bytes) -> Brief
     rendering.check_template(content)
     with transaction.atomic():
         template = BriefTemplate.objects.create(region=region, name=name, content=content, is_active=True,
-                                                uploaded_by=actor if actor is not None and actor.pk else None)
+                                                uploaded_by=user_of(actor))
         audit.record(actor, "brief.template_upload", template, region=region.code,
                      after={"name": name, "bytes": len(content)})
     return template

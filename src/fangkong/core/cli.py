@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .actors import SYSTEM
 from .days import day_problem
 
 
@@ -21,9 +22,9 @@ def active_user(username: str):
 
 
 def acting_user(username: str | None):
-    """The user named by --user (None when not given, i.e. the system); CommandError when there is none."""
+    """The user named by --user (SYSTEM when not given); CommandError when there is none."""
     if not username:
-        return None
+        return SYSTEM
     user = active_user(username)
     if user is None:
         raise CommandError(_("用户不存在、已停用或没有管辖区划：%(name)s") % {"name": username})

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from .actors import is_system, name_of
+
 # A cell that begins with one of these may be run as a formula by a spreadsheet program (OWASP, "CSV
 # injection"): "=HYPERLINK(…)" sends a neighbouring cell to another host, "=cmd|' /C calc'!A0" starts a
 # program (DDE), "+", "-" and "@" begin formulas too, a tab or carriage return may hide one.
@@ -62,10 +64,10 @@ def workbook_bytes(sheets: list[Sheet], exporter) -> tuple[bytes, int]:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     stamp = _("导出人：%(who)s    导出时间：%(when)s") % {
-        "who": f"{exporter.display_name or exporter.username}（{exporter.username}）" if exporter else "system",
+        "who": "system" if is_system(exporter) else f"{exporter.display_name or exporter.username}（{exporter.username}）",
         "when": timezone.localtime().strftime("%Y-%m-%d %H:%M:%S"),
     }
-    book.set_properties({"author": exporter.username if exporter else "system", "comments": stamp})
+    book.set_properties({"author": name_of(exporter), "comments": stamp})
     bold = book.add_format({"bold": True, "bg_color": "#F3F4F6", "border": 1})
     title_format = book.add_format({"bold": True, "font_size": 14})
     total = 0

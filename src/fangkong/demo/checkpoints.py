@@ -30,6 +30,7 @@ from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.checkpoints.models import Passage
 from fangkong.checkpoints.rollup import checkpoint_contributions, fever_threshold, passage_contributions
+from fangkong.core.actors import SYSTEM
 from fangkong.places.models import CheckIn, HygieneLog
 from fangkong.places.rollup import (
     check_in_contributions,
@@ -87,13 +88,13 @@ def checkpoints_demo(options, log):
         insert_rows(CheckIn, traffic.check_ins)
         insert_rows(HygieneLog, traffic.hygiene)
         _track(checkpoints, places, closures, traffic)
-        summary = reconcile(None, now=clock.now)
+        summary = reconcile(SYSTEM, now=clock.now)
         figures = {"checkpoints": len(checkpoints), "shifts": len(shifts), "inspections": len(inspections),
                    "places": len(places), "closures": len(closures), "place_codes": len(place_codes),
                    "passages": len(traffic.passages) + len(traffic.linked), "check_ins": len(traffic.check_ins),
                    "hygiene_logs": len(traffic.hygiene), "returnees_listed": len(traffic.key_persons),
                    "hidden_returnees": len(traffic.hidden), "unlisted_found": summary.opened}
-        audit.record(None, "demo.checkpoints", object_type="demo", object_repr="卡点与场所演示数据", region=COUNTY,
+        audit.record(SYSTEM, "demo.checkpoints", object_type="demo", object_repr="卡点与场所演示数据", region=COUNTY,
                      after=figures)
     log(f"checkpoints: {figures['checkpoints']} checkpoints ({figures['shifts']} duty shifts, "
         f"{sum(1 for cp in checkpoints if cp.five_haves_ok is False)} failing the five haves), "

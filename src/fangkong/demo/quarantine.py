@@ -26,6 +26,7 @@ from collections import Counter
 from django.db import transaction
 
 from fangkong.audit import services as audit
+from fangkong.core.actors import SYSTEM
 from fangkong.quarantine.defaults import install_default_policies
 from fangkong.quarantine.models import Kind, QuarantinePolicy, QuarantineStatus
 from fangkong.screening.models import KeyPerson
@@ -53,7 +54,7 @@ def quarantine_demo(options, log):
         plans += [orders.account_plan(kp, policies, people, rng, clock) for kp in accounts_people]
         unplaced = staff.place(plans, sites)
         written = rows.write(plans, accounts_people, rng, clock.now)
-        audit.record(None, "demo.quarantine", object_type="demo", object_repr="隔离与随访演示数据",
+        audit.record(SYSTEM, "demo.quarantine", object_type="demo", object_repr="隔离与随访演示数据",
                      region=COUNTY, after=written)
     _report(log, plans, written, sites, unplaced)
 

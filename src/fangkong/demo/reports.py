@@ -28,6 +28,7 @@ from fangkong.audit.models import AuditEntry, Source
 from fangkong.briefing import permissions as brief_permissions
 from fangkong.briefing import services as brief_services
 from fangkong.core import region_codes as codes
+from fangkong.core.actors import SYSTEM
 from fangkong.core.region_codes import within
 from fangkong.regions.models import Region
 from fangkong.reports import permissions
@@ -217,7 +218,7 @@ def reports_demo(options, log):
         counts = {"reports": len(rows), "late": sum(r.late for r in rows),
                   "returned": sum(r.status == ReportStatus.RETURNED for r in rows),
                   "resubmitted": sum(1 for s in steps if len(s) == 3)}
-        audit.record(None, "demo.reports", object_type="demo", object_repr="每日一报演示数据",
+        audit.record(SYSTEM, "demo.reports", object_type="demo", object_repr="每日一报演示数据",
                      region=COUNTY, after=counts)
         # the county's work brief of the last day, with its "next steps", issued by headquarters
         issuer = hq if brief_permissions.can_issue_brief(hq) else None

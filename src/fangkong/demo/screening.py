@@ -29,6 +29,7 @@ from django.db.models import Count, DateField, DateTimeField
 from fangkong.accounts.models import User
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core.actors import SYSTEM
 from fangkong.core.health import fever_threshold
 from fangkong.people.models import Household, Person
 from fangkong.screening import rollup
@@ -327,7 +328,7 @@ def screening_demo(options, log):
         contributions += [c for visit in visits for c in rollup.visit_contributions(visit)]
         counters.track_change([], contributions)
         figures = {"key_persons": len(key_persons), "household_visits": len(visits)}
-        audit.record(None, "demo.screening", object_type="demo", object_repr="摸排与台账演示数据", region=COUNTY,
+        audit.record(SYSTEM, "demo.screening", object_type="demo", object_repr="摸排与台账演示数据", region=COUNTY,
                      after=figures)
     by_category = defaultdict(int)
     for kp in key_persons:
@@ -347,6 +348,6 @@ def checks_demo(options, log):
         insert_rows(KeyPersonEvent, check_events(checks))
         counters.track_change([], [c for check in checks for c in rollup.daily_check_contributions(check)])
         figures = {"daily_checks": len(checks), "fevers": sum(1 for check in checks if is_fever(check.temperature))}
-        audit.record(None, "demo.checks", object_type="demo", object_repr="每日检查演示数据", region=COUNTY,
+        audit.record(SYSTEM, "demo.checks", object_type="demo", object_repr="每日检查演示数据", region=COUNTY,
                      after=figures)
     log(f"daily checks: {figures['daily_checks']} of {len(key_persons)} key persons ({figures['fevers']} fevers)")

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from fangkong.core import spreadsheets
+from fangkong.core.actors import is_system
 from fangkong.people.models import Person
 from fangkong.people.services import find_persons
 from fangkong.screening.models import KeyPerson, Status
@@ -250,8 +251,8 @@ def _check_before_entry(row: LedgerRow, entry: KeyPerson | None, result: ImportR
 
 
 def _out_of_reach(actor, record: Person | KeyPerson | None) -> bool:
-    """A known person or open entry the actor may not change (actor None: the command line, no scope)."""
-    return record is not None and actor is not None and not actor.region.contains(record.region_id)
+    """A known person or open entry the actor may not change (SYSTEM: the command line, no scope)."""
+    return record is not None and not is_system(actor) and not actor.region.contains(record.region_id)
 
 
 def _drop_duplicates(rows: list[LedgerRow], result: ImportResult) -> list[LedgerRow]:

@@ -9,7 +9,7 @@ Any error and nothing is written, unless the caller asked to keep the valid rows
 checked cell by cell by the daily check's rule (core.health.parse_temperature), one check per entry and
 day (a second replaces the first, as `record_daily_check` does), counted, on the timeline and audited.
 
-`actor=None` is the server's own command line run without --user: no scope applies and the
+The actor SYSTEM is the server's own command line run without --user: no scope applies and the
 audit trail names "system".
 """
 
@@ -29,7 +29,9 @@ from fangkong.accounts import permissions
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.audit.models import AuditEntry, Source
+from fangkong.core import actors
 from fangkong.core import region_codes as codes
+from fangkong.core.actors import is_system
 from fangkong.core.exports import Sheet, workbook_bytes
 from fangkong.core.health import is_fever
 from fangkong.people import reviews
@@ -59,7 +61,7 @@ PERSON_VALUES = ("name", "id_type", "id_number", "id_digest", "sex", "birth_date
 def target_region(actor, code: str, *, for_import: bool = True) -> Region:
     """The region the file is imported into: it must exist and lie in the actor's scope (else 404)."""
     code = cells.compact(code)
-    if actor is not None:
+    if not is_system(actor):
         allowed = permissions.can_work_ledger(actor) if for_import else permissions.can_view_ledger(actor)
         if not allowed:
             raise PermissionDenied(_("您的角色不能导入台账") if for_import else _("您的角色不能导出台账"))
@@ -265,7 +267,7 @@ def _insert_entries(actor, work: _Work, person_ids: dict[str, int], today, now) 
     bulk.insert(KeyPerson, ["id", "person", "category", "region", "registered_on", *DETAIL_FIELDS], rows,
                 constants={"created_at": now, "updated_at": now})
     texts = {value: _("台账导入：登记为%(category)s") % {"category": label} for value, label in Category.choices}
-    actor_id = actor.pk if actor is not None else None
+    actor_id = actors.user_id_of(actor)
     _insert_events((event_row(row[0], "registered", texts[row[2]], at=now, actor_id=actor_id) for row in rows),
                    now, actor_id)
     return counts
@@ -277,7 +279,7 @@ def _write_checks(actor, checks: list[tuple[int, str, LedgerRow]], now, filename
     listing them. The village's check of its own ledger is taken to be its door-to-door one (上门)."""
     if not checks:
         return 0
-    actor_id = actor.pk if actor is not None else None
+    actor_id = actors.user_id_of(actor)
     existing: dict[tuple[int, datetime.date], DailyCheck] = {}
     days = {row.day for _kp, _region, row in checks}
     for chunk in _chunks([kp_id for kp_id, _region, _row in checks]):
@@ -316,8 +318,7 @@ def _write_checks(actor, checks: list[tuple[int, str, LedgerRow]], now, filename
         audited[check.region_id]["daily_checks"].append(check.pk)
     bulk.insert(AuditEntry, ["region", "after"],
                 ((code, json.dumps(notes, ensure_ascii=False)) for code, notes in audited.items()),
-                constants={"at": now, "actor": actor_id,
-                           "actor_name": actor.get_username() if actor is not None else "system",
+                constants={"at": now, "actor": actor_id, "actor_name": actors.name_of(actor),
                            "action": "daily_check.import", "object_type": "daily_check", "object_id": "",
                            "object_repr": filename[:200], "source": Source.IMPORT})
     return len(checks)
@@ -329,7 +330,7 @@ def _chunks(items: list, size: int = 2000):
 
 
 def _update_events(actor, work: _Work, now) -> None:
-    actor_id = actor.pk if actor is not None else None
+    actor_id = actors.user_id_of(actor)
     events = []
     for kp, changed in work.changed_entries:
         fields = "、".join(str(KeyPerson._meta.get_field(name).verbose_name) for name in changed)
@@ -396,8 +397,7 @@ def _audit_people(actor, work: _Work, changed_persons: list[Person], now, filena
                      json.dumps(old, ensure_ascii=False) if old else None,
                      json.dumps({**new, "ledger": ledger}, ensure_ascii=False)))
     bulk.insert(AuditEntry, ["action", "object_id", "object_repr", "region", "before", "after"], rows, constants={
-        "at": now, "actor": actor.pk if actor is not None else None,
-        "actor_name": actor.get_username() if actor is not None else "system",
+        "at": now, "actor": actors.user_id_of(actor), "actor_name": actors.name_of(actor),
         "object_type": "person", "source": Source.IMPORT})
 
 
@@ -411,7 +411,7 @@ def export_ledger(actor, *, region_code: str, day: datetime.date, reveal: bool =
     is audited with its filters.
     """
     region = target_region(actor, region_code, for_import=False)
-    if reveal and actor is not None and not permissions.can_reveal(actor):
+    if reveal and not is_system(actor) and not permissions.can_reveal(actor):
         raise PermissionDenied(_("您的角色不能导出完整证件号码和电话"))
     sheets = [Sheet(name=str(label), headers=[str(h) for h in selectors.LEDGER_HEADERS],
                     rows=selectors.ledger_rows(actor, region, day, category, reveal=reveal),

@@ -20,6 +20,7 @@ from fangkong.analytics import selectors as rollup
 from fangkong.analytics.figures import FIGURES, Figure
 from fangkong.audit.models import AuditEntry
 from fangkong.core import region_codes as codes
+from fangkong.core.actors import SYSTEM, is_system
 from fangkong.core.region_codes import within
 from fangkong.regions import selectors as region_selectors
 from fangkong.regions.models import Level, Region
@@ -43,8 +44,8 @@ def state_of(report: DailyReport | None, due: datetime.datetime, now: datetime.d
 
 
 def _region(user, code: str) -> Region:
-    """The region in the user's scope (404 otherwise); `user=None` is the system. Readers only (403)."""
-    if user is None:
+    """The region in the user's scope (404 otherwise); SYSTEM sees every region. Readers only (403)."""
+    if is_system(user):
         region = Region.objects.filter(code=code).first()
         if region is None:
             raise Http404
@@ -177,7 +178,7 @@ def chain_status(user, region_code: str, day: datetime.date, now: datetime.datet
 
 def live_figures(region_code: str, day: datetime.date) -> dict[str, int]:
     """The region's figures on the day as the counters hold them now (system read, no scope)."""
-    return rollup.daily_table(None, region_code, day).totals.values
+    return rollup.daily_table(SYSTEM, region_code, day).totals.values
 
 
 def report_for(user, region_code: str, day: datetime.date) -> DailyReport:
@@ -244,7 +245,7 @@ def report_view(user, region_code: str, day: datetime.date, now: datetime.dateti
     region = _region(user, region_code)
     if region.level not in permissions.CHAIN_LEVELS:
         raise Http404  # only villages, townships and counties report
-    table = rollup.daily_table(None, region.code, day)
+    table = rollup.daily_table(SYSTEM, region.code, day)
     report = DailyReport.objects.filter(region=region, day=day).select_related("submitted_by", "returned_by").first()
     deadlines = deadlines_of([county_code_of(region.code)])
     due = due_at(day, deadlines[county_code_of(region.code)])
@@ -263,9 +264,9 @@ def report_view(user, region_code: str, day: datetime.date, now: datetime.dateti
         region=region, day=day, report=report, state=state_of(report, due, now), due=due, figures=list(FIGURES),
         live=table.totals.values, frozen=frozen, differences=differences(frozen, table.totals.values, FIGURES),
         children=children, history=history,
-        can_submit=user is not None and permissions.can_submit(user, region)
+        can_submit=not is_system(user) and permissions.can_submit(user, region)
         and (report is None or report.status != ReportStatus.SUBMITTED),
-        can_return=user is not None and permissions.can_return(user, region)
+        can_return=not is_system(user) and permissions.can_return(user, region)
         and report is not None and report.status == ReportStatus.SUBMITTED,
     )
 

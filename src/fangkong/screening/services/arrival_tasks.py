@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts import permissions
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core.actors import user_of
 from fangkong.core.region_codes import within
 from fangkong.core.validation import text
 
@@ -24,7 +25,7 @@ def open_task(actor, *, kind: str, region_code: str, person, passage=None, check
     """The open task of this kind for this person in this village, opened if there is none.
 
     Returns (task, created). Called by the passage service and the reconciliation (system actor
-    allowed: `actor` may be None); the caller checks its own permissions. `person` None: a task about
+    allowed: `actor` may be SYSTEM); the caller checks its own permissions. `person` None: a task about
     the visitor of an unlinked `check_in`, always opened (the reconciliation keeps one per visitor).
     """
     with transaction.atomic():
@@ -64,9 +65,10 @@ def close_task(actor, task: ArrivalTask, *, note: str) -> ArrivalTask:
 
 
 def close_as_listed(actor, task: ArrivalTask, *, key_person_id: int, note: str) -> None:
-    """The reconciliation found the task's person on a ledger by now: the task closes itself (system actor)."""
+    """The reconciliation found the task's person on a ledger by now: the task closes itself (SYSTEM, or the
+    user who ran it)."""
     before, old = audit.snapshot(task, _AUDIT_FIELDS), task_contributions(task)
-    task.status, task.closed_at, task.closed_by, task.note = TaskStatus.DONE, timezone.now(), actor, note
+    task.status, task.closed_at, task.closed_by, task.note = TaskStatus.DONE, timezone.now(), user_of(actor), note
     task.key_person_id = key_person_id
     task.save(update_fields=["status", "closed_at", "closed_by", "note", "key_person"])
     counters.track_change(old=old, new=task_contributions(task))

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from fangkong.core import actors
+
 from ..models import KeyPersonEvent
 
 TEXT_MAX = KeyPersonEvent._meta.get_field("text").max_length
@@ -32,9 +34,8 @@ def event_row(key_person_id: int, kind: str, message: str, *, at: datetime.datet
 
 
 def record_event(key_person, kind: str, message: str, actor) -> KeyPersonEvent:
-    """Write one line on the timeline of `key_person` (a KeyPerson or its id), now, by `actor`."""
+    """Write one line on the timeline of `key_person` (a KeyPerson or its id), now, by `actor` (a user or SYSTEM)."""
     key_person_id = key_person if isinstance(key_person, int) else key_person.pk
-    row = event_row(key_person_id, kind, message, at=timezone.now(),
-                    actor_id=actor.pk if actor is not None and actor.pk else None)
+    row = event_row(key_person_id, kind, message, at=timezone.now(), actor_id=actors.user_id_of(actor))
     return KeyPersonEvent.objects.create(key_person_id=row.key_person_id, at=row.at, kind=row.kind, text=row.text,
                                          actor_id=row.actor_id)

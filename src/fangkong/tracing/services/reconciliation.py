@@ -36,7 +36,7 @@ The rules, decided here and nowhere else:
   the report marks such rows "已入台账" (selectors.reconciliation).
 
 Run by headquarters and township managers ("run now": their own subtree only) and by cron
-(`fangkong reconcile_arrivals`, actor None: the whole database). One transaction per run.
+(`fangkong reconcile_arrivals`, actor SYSTEM: the whole database). One transaction per run.
 """
 
 import datetime
@@ -52,6 +52,7 @@ from django.utils.translation import gettext as _
 from fangkong.audit import services as audit
 from fangkong.checkpoints.models import Direction, Outcome, Passage
 from fangkong.core import region_codes as codes
+from fangkong.core.actors import is_system
 from fangkong.core.region_codes import within
 from fangkong.people.models import Person
 from fangkong.places.models import CheckIn
@@ -251,7 +252,7 @@ def listing(entries: Iterable[LedgerEntry], county_prefix: str, arrival_day: dat
 # The run ------------------------------------------------------------------------------------------
 
 def _check(actor, hours) -> int:
-    if actor is not None and not permissions.can_run_reconciliation(actor):
+    if not is_system(actor) and not permissions.can_run_reconciliation(actor):
         raise PermissionDenied(_("您的角色不能运行来人核对"))
     try:
         hours = default_hours() if hours is None or hours == "" else int(hours)
@@ -264,13 +265,13 @@ def _check(actor, hours) -> int:
 
 def reconcile(actor, *, now: datetime.datetime | None = None, hours: int | None = None) -> Summary:
     """Open an `unlisted` task for every risk arrival at least `hours` old on no ledger of its county;
-    close the open ones whose person has been put on a ledger since. `actor` None: the system (cron)."""
+    close the open ones whose person has been put on a ledger since. `actor` SYSTEM: the system (cron)."""
     hours = _check(actor, hours)
     now = now or timezone.now()
     high = now - datetime.timedelta(hours=hours)
     low = now - datetime.timedelta(days=LOOKBACK_DAYS)
     summary = Summary(window_from=low, window_to=high, hours=hours)
-    scope = actor.region_id if actor is not None else None
+    scope = None if is_system(actor) else actor.region_id
     with transaction.atomic():
         summary.closed = _close_listed(actor, scope)
         arrivals = [a for a in risk_arrivals(low, high).values()

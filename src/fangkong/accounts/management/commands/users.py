@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from fangkong.accounts import services
 from fangkong.accounts.models import User
 from fangkong.audit import services as audit
+from fangkong.core.actors import SYSTEM
 
 
 class Command(BaseCommand):
@@ -41,11 +42,11 @@ class Command(BaseCommand):
                 if user is None:
                     raise CommandError(f"no such user: {opts['username']}")
                 if action == "set-password":
-                    # the operator at the console acts as the system (no acting user)
-                    services.set_password(None, user, new_password=opts["password"] or getpass.getpass("Password: "))
+                    # the operator at the console acts as the system
+                    services.set_password(SYSTEM, user, new_password=opts["password"] or getpass.getpass("Password: "))
                     self.stdout.write(f"password set for {user.username}")
                 elif action == "revoke-tokens":
-                    count = services.revoke_tokens(None, user, opts["name"])
+                    count = services.revoke_tokens(SYSTEM, user, opts["name"])
                     self.stdout.write(f"revoked {count} token(s) of {user.username}")
                 else:
                     self.stdout.write(services.create_token(user, user, opts["name"]))

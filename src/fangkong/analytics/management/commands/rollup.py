@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fangkong.analytics import counters, services
 from fangkong.audit import services as audit
+from fangkong.core.actors import SYSTEM
 
 from ._dates import add_day_options, day_range
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         first, last = day_range(opts)
         if action == "rebuild":
             with audit.source("cli"):
-                for day, written in services.rebuild_counters(None, first, last):
+                for day, written in services.rebuild_counters(SYSTEM, first, last):
                     self.stdout.write(f"{day.isoformat()}: {written} counters")
             return
         wrong = 0

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from fangkong.audit import services as audit
+from fangkong.core.actors import SYSTEM
 from fangkong.core.spreadsheets import FileError
 from fangkong.regions import services
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         path = Path(file)
         with audit.source("cli"):
             try:
-                result = services.import_region_file(None, path)
+                result = services.import_region_file(SYSTEM, path)
             except (OSError, FileError) as exc:  # missing, unreadable, beyond services.CODE_TABLE_LIMITS
                 raise CommandError(f"{path}: {exc}") from None
             except ValidationError as exc:

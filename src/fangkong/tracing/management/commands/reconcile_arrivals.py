@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand
 
 from fangkong.audit import services as audit
+from fangkong.core.actors import SYSTEM
 from fangkong.core.cli import active_user
 
 from ...services import reconciliation
@@ -28,7 +29,7 @@ class Command(BaseCommand):
                             help="run as this user (their subtree only); default: the system, everything")
 
     def handle(self, *args, **opts):
-        actor = None
+        actor = SYSTEM
         if opts["user"]:
             actor = active_user(opts["user"])
             if actor is None:
