@@ -124,7 +124,7 @@ def test_api_dashboard(tree, login):
     data = login(actor).get("/api/reports/dashboard", WHEN).json()
     figures = {x["key"]: x for x in data["figures"]}
     assert figures["kp_under_management"]["value"] == 5 and figures["kp_under_management"]["change"] == 4
-    assert figures["kp_new"]["url"] == f"/screening/?region={f.COUNTY}"
+    assert figures["kp_new"]["url"] == f"/screening/?region={f.COUNTY}&registered={DAY}"
     assert len(data["days"]) == 14 and {t["id"] for t in data["trends"]} >= {"kp_new", "isolation"}
     town = login(f.user("town", Role.TOWNSHIP_STAFF, f.TOWN_A))
     assert town.get("/api/reports/dashboard", WHEN).status_code == 404
