@@ -67,6 +67,8 @@ class CheckInForm(forms.Form):
                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
     origin_code = forms.CharField(label=_("近14天来自何地（选填）"), max_length=12, required=False,
                                   widget=forms.Select())
+    temperature = forms.CharField(label=_("体温（选填，°C）"), max_length=10, required=False,
+                                  widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
     client_key = client_key_field()
 
     def __init__(self, *args, **kwargs):

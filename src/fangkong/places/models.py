@@ -161,6 +161,9 @@ class CheckIn(identity.MaskedNumbers, models.Model):
     origin = models.CharField(_("近14天来自何地"), max_length=100, blank=True)
     origin_code = models.CharField(max_length=12, blank=True)
     from_risk_area = models.BooleanField(default=False)
+    # 体温 as measured at the door, when it was: a fever here is found (core.health.fever_found) once tracing
+    # staff confirm who the visitor was (tracing.services.matching), never on the form's word alone
+    temperature = models.DecimalField(_("体温"), max_digits=3, decimal_places=1, null=True, blank=True)
     # the sender's idempotency key (services.duplicates): one check-in per key and place (checkpoint)
     client_key = models.CharField(max_length=64, blank=True, default="", db_default="", editable=False)
 

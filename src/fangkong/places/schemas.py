@@ -98,6 +98,8 @@ class PublicCheckInIn(Schema):
     id_number: str = ""
     origin: str = ""
     origin_code: str = ""
+    temperature: str = Field("", description="体温 (°C), optional, e.g. 36.5; a fever is found once tracing staff "
+                                             "confirm who the visitor was")
     client_key: str = Field("", description="idempotency key (or the Idempotency-Key header): sent again, "
                                             "nothing more is stored")
 

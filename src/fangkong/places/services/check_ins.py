@@ -3,7 +3,10 @@ an ID number and where they came from in the last 14 days. No account, so:
 
 - Strict validation: the phone with `identity.check_phone`, the (resident) ID number with
   `identity.check_resident_id`, the name 1–50 characters of Chinese, Latin letters, `·` and spaces,
-  the origin code 2/4/6/9/12 digits.
+  the origin code 2/4/6/9/12 digits, the optional temperature (体温) with `core.health.parse_temperature`.
+- A fever at the door is not found here: the visitor is only what they typed, and a fever is found on a
+  person (core.health.fever_found). The check-in keeps the temperature; tracing staff see it on the
+  check-in's review page, and confirming the check-in to a person finds the fever (services.matching).
 - Nothing about anyone is ever revealed: the answer is the same whether the person was known or
   not, and an error only ever names the visitor's own input.
 - Who the visitor is (decided here): what they typed, kept on the check-in itself — name, phone and
@@ -40,7 +43,7 @@ from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core import idempotency as duplicates
 from fangkong.core import rate_limit
-from fangkong.core.actors import SYSTEM
+from fangkong.core.health import parse_temperature
 from fangkong.core.rows import insert, select
 from fangkong.core.text import clean_name
 from fangkong.core.validation import name_text
@@ -70,7 +73,8 @@ def _risky(origin_code: str, day) -> bool:
     return bool(origin_code) and risk_areas.is_risk_origin(origin_code, day)
 
 
-def clean_check_in(*, phone: str, name: str, id_number: str = "", origin: str = "", origin_code: str = "") -> dict:
+def clean_check_in(*, phone: str, name: str, id_number: str = "", origin: str = "", origin_code: str = "",
+                   temperature="") -> dict:
     """The visitor's input, validated; ValidationError({field: message}) naming every bad field."""
     errors: dict = {}
     out: dict = {}
@@ -95,6 +99,12 @@ def clean_check_in(*, phone: str, name: str, id_number: str = "", origin: str = 
     if origin_code and not (origin_code.isdigit() and len(origin_code) in ORIGIN_CODE_LENGTHS):
         errors["origin_code"] = _("区划代码应为2、4、6、9或12位数字")
     out["origin_code"] = origin_code
+    out["temperature"] = None
+    if str(temperature or "").strip():
+        try:
+            out["temperature"] = parse_temperature(temperature)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     return out
@@ -156,7 +166,7 @@ def _by_client_key(row: CheckIn) -> CheckIn | None:
 
 
 def check_in(code: ActiveCode, *, phone: str, name: str, id_number: str = "", origin: str = "",
-             origin_code: str = "", at=None, client_key: str = "") -> CheckIn:
+             origin_code: str = "", temperature="", at=None, client_key: str = "") -> CheckIn:
     """Store one check-in at the code's place or checkpoint (`selectors.check_ins.active_code_by_token`:
     the caller looked the active code up). Validation and the risk-area test come before the
     transaction; inside it: the visitor's check-ins there within the duplicate window, the check-in with
@@ -164,13 +174,14 @@ def check_in(code: ActiveCode, *, phone: str, name: str, id_number: str = "", or
     counters upsert (last: the busy counter rows are held the shortest); nothing is read back.
     Returns the check-in as written (not read back), or the stored one it repeats (`client_key`: the
     sender's idempotency key; see services.duplicates), with only its id and time loaded, nothing written."""
-    data = clean_check_in(phone=phone, name=name, id_number=id_number, origin=origin, origin_code=origin_code)
+    data = clean_check_in(phone=phone, name=name, id_number=id_number, origin=origin, origin_code=origin_code,
+                          temperature=temperature)
     key = duplicates.clean_key(client_key)
     at = at or timezone.now()
     from_risk = _risky(data["origin_code"], timezone.localdate(at))
     row = CheckIn(place_id=code.place_id, checkpoint_id=code.checkpoint_id, region_id=code.region_id,
                   checked_in_at=at, origin=data["origin"], origin_code=data["origin_code"], from_risk_area=from_risk,
-                  client_key=key, name=data["name"], phone=data["phone"],
+                  client_key=key, name=data["name"], phone=data["phone"], temperature=data["temperature"],
                   phone_digest=identity.digest("phone", data["phone"]), id_number=data["id_number"],
                   id_digest=identity.digest(IdType.RESIDENT_ID, data["id_number"]) if data["id_number"] else "")
     try:
@@ -180,9 +191,8 @@ def check_in(code: ActiveCode, *, phone: str, name: str, id_number: str = "", or
             if earlier is not None:
                 return earlier
             insert(row)
-            # the visitor has no account: the system records it. The numbers never enter the audit trail, not
-            # even masked: a digest prefix tells repeats apart
-            audit.record(SYSTEM, "check_in.create", row, region=code.region_id, object_repr=row.name, after={
+            # the numbers never enter the audit trail, not even masked: a digest prefix tells repeats apart
+            audit.record(None, "check_in.create", row, region=code.region_id, object_repr=row.name, after={
                 "place_id": code.place_id, "checkpoint_id": code.checkpoint_id, "visitor_ref": row.phone_digest[:8],
                 "with_id_number": bool(row.id_number), "from_risk_area": from_risk, "origin_code": row.origin_code})
             counters.track_change(new=check_in_contributions(row))

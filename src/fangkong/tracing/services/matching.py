@@ -13,7 +13,10 @@ reconciliation — only once someone who traces has reviewed it. Decided here an
   who finds that the visitor is someone else corrects that person's record first; the form's words
   alone never decide.
 * What it changes: the check-in's `person`, nothing of the person. An open `unlisted` arrival task about
-  the visitor goes to the person with it (or is closed when the person already has one there).
+  the visitor goes to the person with it (or is closed when the person already has one there). A
+  temperature at or above the fever threshold taken at the door is found now, on the person, as by any
+  register (core.health.fever_found: the transfer, the ledger's fever entry, the timeline); undoing the
+  link leaves that fever found.
 * Undone by `unmatch_check_in` (a mistaken link). Both audited, with the numbers left out.
 """
 
@@ -23,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.audit import services as audit
+from fangkong.core.health import Fever, FeverSource, fever_found, is_fever
 from fangkong.people.models import Person
 from fangkong.places.models import CheckIn
 from fangkong.screening.services import arrival_tasks
@@ -52,9 +56,18 @@ def match_check_in(actor, check_in: CheckIn, person: Person | int | str | None) 
     row.person_id = pk = int(pk)
     row.save(update_fields=["person"])
     arrival_tasks.follow_check_in(actor, row)
+    if is_fever(row.temperature):
+        _fever_at_the_door(actor, row)
     audit.record(actor, "check_in.match", row, region=row.region_id, object_repr=row.name,
                  before={"person_id": None}, after={"person_id": pk})
     return row
+
+
+def _fever_at_the_door(actor, row: CheckIn) -> None:
+    person = Person.objects.get(pk=row.person_id)
+    site = row.place if row.place_id is not None else row.checkpoint
+    fever_found(actor, Fever(person=person, temperature=row.temperature, source=FeverSource.CHECK_IN,
+                             at=row.checked_in_at, region_code=person.region_id, place=site.name))
 
 
 @transaction.atomic

@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fangkong.core.health import is_fever
+
 from ..selectors import matching as selectors
 from ..services import matching
 
@@ -25,7 +27,8 @@ def check_in_match(request, pk: int):
             messages.success(request, _("已核对：该扫码登记计为此人的到访"))
         return redirect("tracing:check_in_match", pk=row.pk)
     candidates = [] if row.person_id else selectors.match_candidates(request.user, row)
-    return render(request, "tracing/check_in_match.html", {"row": row, "candidates": candidates})
+    return render(request, "tracing/check_in_match.html", {"row": row, "candidates": candidates,
+                                                           "fever": is_fever(row.temperature)})
 
 
 @login_required
