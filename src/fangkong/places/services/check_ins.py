@@ -43,6 +43,7 @@ from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core import idempotency as duplicates
 from fangkong.core import rate_limit
+from fangkong.core.actors import SYSTEM
 from fangkong.core.health import parse_temperature
 from fangkong.core.rows import insert, select
 from fangkong.core.text import clean_name
@@ -191,8 +192,9 @@ def check_in(code: ActiveCode, *, phone: str, name: str, id_number: str = "", or
             if earlier is not None:
                 return earlier
             insert(row)
-            # the numbers never enter the audit trail, not even masked: a digest prefix tells repeats apart
-            audit.record(None, "check_in.create", row, region=code.region_id, object_repr=row.name, after={
+            # the visitor has no account: the system records it. The numbers never enter the audit trail, not
+            # even masked: a digest prefix tells repeats apart
+            audit.record(SYSTEM, "check_in.create", row, region=code.region_id, object_repr=row.name, after={
                 "place_id": code.place_id, "checkpoint_id": code.checkpoint_id, "visitor_ref": row.phone_digest[:8],
                 "with_id_number": bool(row.id_number), "from_risk_area": from_risk, "origin_code": row.origin_code})
             counters.track_change(new=check_in_contributions(row))
