@@ -6,16 +6,22 @@ from django.utils import timezone
 
 from fangkong.accounts.models import Role
 from fangkong.briefing import dashboard
+from fangkong.checkpoints.services import checkpoints as checkpoint_services
+from fangkong.places.selectors import check_ins as check_in_selectors
+from fangkong.places.services import check_ins
 from fangkong.places.services import places as place_services
+from fangkong.quarantine import services as quarantine_services
+from fangkong.tracing.services import reconciliation
 from tests import factories as f
 from tests.analytics import ledger
 from tests.checkpoints.builders import ID_1, ID_2, WUHAN, checkpoint, passage, risk_area, valid_id
-from tests.quarantine.helpers import start
+from tests.quarantine.helpers import days_ago, key_person, start
 
 # the figures and alerts whose lists are compared here
 COMPARED = ["kp_under_management", "fevers_found", "passage_persons", "turned_back_persons", "passage_fevers",
             "transfers_open", "kp_new", "checks_missed", "q_under_home", "checkpoints_open", "places_closed",
-            "places_missing_log", "arrival_tasks_open"]
+            "places_missing_log", "arrival_tasks_open", "q_under_centralised", "checkpoints_failing",
+            "unlisted_open"]
 
 
 @pytest.fixture
@@ -38,11 +44,22 @@ def county(tree):
     passage(staff, cp, id_number=valid_id("42092119900101003"), temperature="36.6", outcome="turned_back")
     passage(staff, cp, id_number=valid_id("42092119900101004"), temperature="36.4")
     # a returnee at home under isolation; two supermarkets, one closed, the other without today's hygiene log
-    start(admin, cadre=worker, doctor=f.user("doctor_a", Role.DOCTOR, f.TOWN_A), kind="home",
-          home_address="东岳村1组1号")
+    doctor = f.user("doctor_a", Role.DOCTOR, f.TOWN_A)
+    start(admin, cadre=worker, doctor=doctor, kind="home", home_address="东岳村1组1号")
+    # a close contact at the county's hotel; the checkpoint found without a thermometer
+    hotel = quarantine_services.create_site(admin, name="县宾馆", region_code=f.COUNTY, address="城关镇1号",
+                                            rooms=[("305", 1)])
+    start(admin, key_person(category="close_contact"), cadre=worker, doctor=doctor, kind="centralised",
+          room=hotel.rooms.get(), last_exposure=days_ago(2))
+    checkpoint_services.record_inspection(admin, cp, barrier=True, staff_on_duty=True, register=True,
+                                          thermometer=False, disinfection=True)
     shop = [place_services.create_place(admin, name=f"超市{n}", kind="supermarket", region_code=f.VILLAGE_A1)
             for n in (1, 2)]
     place_services.close_place(admin, shop[0], reason="停业整顿")
+    # a visitor from the risk area scanned in at the open one, on no ledger: the reconciliation's task
+    check_ins.check_in(check_in_selectors.active_code_by_token(place_services.code_for(admin, place=shop[1]).token),
+                       phone="13912345678", name="王来访", origin_code=WUHAN)
+    reconciliation.reconcile(admin, hours=0)
     return day
 
 
