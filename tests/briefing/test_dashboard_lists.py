@@ -21,7 +21,7 @@ from tests.quarantine.helpers import days_ago, key_person, start
 COMPARED = ["kp_under_management", "fevers_found", "passage_persons", "turned_back_persons", "passage_fevers",
             "transfers_open", "kp_new", "checks_missed", "q_under_home", "checkpoints_open", "places_closed",
             "places_missing_log", "arrival_tasks_open", "q_under_centralised", "checkpoints_failing",
-            "unlisted_open"]
+            "unlisted_open", "fu_fevers"]
 
 
 @pytest.fixture
@@ -45,7 +45,8 @@ def county(tree):
     passage(staff, cp, id_number=valid_id("42092119900101004"), temperature="36.4")
     # a returnee at home under isolation; two supermarkets, one closed, the other without today's hygiene log
     doctor = f.user("doctor_a", Role.DOCTOR, f.TOWN_A)
-    start(admin, cadre=worker, doctor=doctor, kind="home", home_address="东岳村1组1号")
+    at_home = start(admin, cadre=worker, doctor=doctor, kind="home", home_address="东岳村1组1号")
+    quarantine_services.record_follow_up(doctor, at_home, temperature="38.4", method="phone")
     # a close contact at the county's hotel; the checkpoint found without a thermometer
     hotel = quarantine_services.create_site(admin, name="县宾馆", region_code=f.COUNTY, address="城关镇1号",
                                             rooms=[("305", 1)])
@@ -87,6 +88,8 @@ def _items(context) -> list:
 
 def test_the_figures_here_are_the_registers_own(county):
     figures = _figures(dashboard.dashboard(f.user("hq", Role.HQ_STAFF, f.COUNTY), f.COUNTY, county))
-    # a fever at the daily check and two at the checkpoint: three fevers on the ledgers, three transfers
-    assert (figures["fevers_found"].value, figures["passage_fevers"].value, figures["transfers_open"].value) == (3, 2, 3)
+    # a fever at the daily check, two at the checkpoint and one at an isolation follow-up: four fevers on the
+    # ledgers, four transfers
+    assert (figures["fevers_found"].value, figures["passage_fevers"].value, figures["transfers_open"].value,
+            figures["fu_fevers"].value) == (4, 2, 4, 1)
     assert (figures["passage_persons"].value, figures["turned_back_persons"].value) == (4, 1)

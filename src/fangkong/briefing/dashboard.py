@@ -146,6 +146,8 @@ def link_for(key: str, code: str, day: datetime.date) -> str:
         return url("screening:key_persons", region=code, category=category, status=status, registered=registered)
     if key == "checks_missed":  # under management that day without a check
         return url("screening:today", region=code, day=day.isoformat(), pending="1") or _daily(code, day)
+    if key == "fu_fevers":  # the day's follow-ups that found a fever
+        return url("quarantine:fevers", region=code, date=day.isoformat()) or _daily(code, day)
     if key in ("fu_open",):
         return url("quarantine:overdue", region=code)
     if key in ("transfers_open",):

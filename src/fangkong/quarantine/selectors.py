@@ -217,6 +217,22 @@ def due_follow_ups(user, *, now=None, region: str = "", mine: bool = False, over
                 .order_by("due_at", "id")[:page_limit(limit)])
 
 
+def fever_follow_ups(user, *, day: datetime.date, region: str = "", after=None, limit=PAGE_SIZE) -> list[FollowUp]:
+    """随访发现发热: the follow-ups of `day` (by their time, as the roll-up's fu_fever counts them) that found a
+    fever, in the user's scope (or `region` in it), a keyset page by id."""
+    require_reader(user)
+    low, high = day_bounds(day)
+    # status IN (all): the (status, due_at) index serves the day's range
+    qs = FollowUp.objects.filter(_scope(user), status__in=FollowUpStatus.values, due_at__gte=low, due_at__lt=high,
+                                 fever=True)
+    if region:
+        qs = qs.filter(within(region_in_view(user, region)))
+    if after:
+        qs = qs.filter(pk__gt=int(after))
+    return list(qs.select_related("quarantine__key_person__person", "region", "cadre", "doctor")
+                .order_by("id")[:page_limit(limit)])
+
+
 def overdue_count(user, *, now=None, region: str = "") -> int:
     """Overdue follow-ups now in the user's scope (or `region`): counts only the overdue rows."""
     require_reader(user)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("mine/", followups.mine, name="mine"),
     path("due/", followups.due, name="due"),
     path("overdue/", followups.overdue, name="overdue"),
+    path("fevers/", followups.fevers, name="fevers"),
     path("follow-ups/<int:pk>/excuse/", followups.excuse, name="excuse"),
     path("orders/", orders.orders, name="orders"),
     path("orders/<int:pk>/", orders.order, name="order"),

@@ -15,14 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.accounts import permissions as account_permissions
-from fangkong.core.forms import apply_service_error, moment_text
+from fangkong.core.forms import apply_service_error, moment_text, query_day
+from fangkong.core.paging import PAGE_SIZE
 from fangkong.regions import selectors as region_selectors
 
 from .. import permissions, selectors, services
 from ..forms import ExcuseForm, FollowUpForm
 from ..models import CheckMethod, FollowUpStatus
 from ..schedule import local_day
-from .common import STATE_LABELS, form_errors_text, mark_slot, require, safe_next, shows_my_people
+from .common import STATE_LABELS, form_errors_text, int_param, mark_slot, require, safe_next, shows_my_people
 
 
 @login_required
@@ -161,6 +162,21 @@ def overdue(request):
         "region": region, "rows": rows, "everything": everything,
         "count": selectors.overdue_count(user, now=now, region=code),
         "can_work": permissions.can_work(user), "here": request.get_full_path(),
+    })
+
+
+@login_required
+@require_GET
+def fevers(request):
+    """随访发现发热: the follow-ups of a day that found a fever, in a region (the dashboard's figure)."""
+    user = request.user
+    code = request.GET.get("region", "")
+    region = selectors.region_in_view(user, code or user.region_id)
+    day = min(query_day(request, "date", timezone.localdate()), timezone.localdate())
+    items = selectors.fever_follow_ups(user, day=day, region=code, after=int_param(request, "after"))
+    return render(request, "quarantine/follow_up_fevers.html", {
+        "region": region, "day": day, "items": items,
+        "next_after": items[-1].pk if len(items) == PAGE_SIZE else None,
     })
 
 
