@@ -230,7 +230,8 @@ def test_start_refuses_a_planned_end_without_reason_and_missing_people(cadre, lo
     response = login(cadre).post(url("start", kp.pk), {
         "kind": "home", "arrival": days_ago(2).isoformat(), "planned_end": other, "cadre": "", "doctor": ""})
     assert response.status_code == 400
-    assert "包保干部：" not in html(response)  # field errors sit under the fields
+    # field errors sit under the fields, not on top as "包保干部：…" (the label itself ends in ：)
+    assert "包保干部：</label>" in html(response) and html(response).count("包保干部：") == 1
     assert html(response).count("这个字段是必填项。") == 2
     doctor = f.user("doc", Role.DOCTOR, f.VILLAGE_A1)
     response = login(cadre).post(url("start", kp.pk), {

@@ -161,6 +161,8 @@ class Reader:
                 region_codes.add(value)
             elif isinstance(value, dict):
                 self._collect(None, value, wanted, region_codes)
+            if _CODE.fullmatch(key):  # a figure per region
+                region_codes.add(key)
 
     def lines(self, entry: AuditEntry, payload) -> list[tuple[str, str]]:
         """(field label, value) pairs of a before or after, in the stored order."""
@@ -191,10 +193,16 @@ class Reader:
             more = _("等%(n)s项") % {"n": len(value)} if len(value) > LIST_SHOWN else ""
             return "、".join(shown) + more
         if isinstance(value, dict):
-            return "；".join(f"{field_label(None, k)}：{self.text(None, k, v)}" for k, v in value.items())
+            return "；".join(f"{self._key(k)}：{self.text(None, k, v)}" for k, v in value.items())
         if isinstance(value, str):
             return self._string(value)
         return str(value)
+
+    def _key(self, key: str) -> str:
+        """A key of a nested record: a region by its name, else as field_label reads it."""
+        if _CODE.fullmatch(key):
+            return self.names.get((self._region, key), key)
+        return field_label(None, key)
 
     def _string(self, value: str) -> str:
         if _MOMENT.fullmatch(value):

@@ -54,4 +54,4 @@ class Brief(models.Model):
                        models.UniqueConstraint(fields=["region", "issue_number"], name="brief_issue_unique")]
 
     def __str__(self) -> str:
-        return f"{self.region_id} {self.day} #{self.issue_number}"
+        return f"{self.region.name} {self.day:%Y-%m-%d} 第{self.issue_number}期"

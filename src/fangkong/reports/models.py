@@ -51,8 +51,8 @@ class DailyReport(models.Model):
         indexes = [models.Index(fields=["day", "region"], name="report_day_region"),
                    models.Index(fields=["day", "status"], name="report_day_status")]
 
-    def __str__(self) -> str:
-        return f"{self.region_id} {self.day}"
+    def __str__(self) -> str:  # by the region's name: the audit trail keeps it as the report's description
+        return f"{self.region.name} {self.day:%Y-%m-%d}"
 
 
 class ReportSettings(models.Model):
@@ -71,4 +71,4 @@ class ReportSettings(models.Model):
         verbose_name_plural = _("报送设置")
 
     def __str__(self) -> str:
-        return f"{self.region_id} {self.deadline:%H:%M}"
+        return f"{self.region.name} {self.deadline:%H:%M}"
