@@ -13,6 +13,7 @@ from fangkong.analytics import counters, selectors
 from fangkong.analytics.models import DailyCounter
 from fangkong.core.actors import SYSTEM
 from fangkong.people.models import Household, Person
+from fangkong.quarantine.models import TransferRequest
 from fangkong.screening import services
 from fangkong.screening.models import DailyCheck, HouseholdVisit, KeyPerson, KeyPersonEvent, Sweep
 from tests import factories as f
@@ -76,8 +77,9 @@ def _apply(actor, op, sweeps, households) -> None:
 
 
 def _clean_slate() -> None:
-    # Hypothesis runs many examples inside one test (one transaction): each starts from nothing.
-    for model in (DailyCheck, KeyPersonEvent, KeyPerson, HouseholdVisit, Sweep, Person, Household, DailyCounter):
+    # Hypothesis runs many examples inside one test (one transaction): each starts from nothing (a fever's
+    # transfer to the fever clinic first: it holds on to its person).
+    for model in (TransferRequest, DailyCheck, KeyPersonEvent, KeyPerson, HouseholdVisit, Sweep, Person, Household, DailyCounter):
         model.objects.all().delete()
 
 
