@@ -54,14 +54,20 @@ def passages_of_day(checkpoint: Checkpoint, day: datetime.date, *, before: str =
     The cursor is "<passed_at ISO>|<id>" of the last row (passages may be typed in late, so ids
     are not in time order).
     """
-    qs = _of_day(checkpoint, day).select_related("person", "destination", "key_person")
+    return _latest_first(_of_day(checkpoint, day).select_related("person", "destination", "key_person"), before,
+                         limit)
+
+
+def _latest_first(qs, before: str, limit) -> tuple[list[Passage], str]:
+    """A page of passages latest first after the cursor `before` ("<passed_at ISO>|<id>" of the last row shown;
+    passages may be typed in late, so ids are not in time order); returns (rows, cursor of the next page or "")."""
     if before:
         moment, _sep, pk = before.partition("|")
         try:
             at = datetime.datetime.fromisoformat(moment)
         except ValueError:
             raise Http404 from None
-        if moment_problem(at):  # not a cursor this function made
+        if moment_problem(at):  # not a cursor this module made
             raise Http404
         qs = qs.filter(Q(passed_at__lt=at) | Q(passed_at=at, id__lt=id_or_404(pk)))
     limit = page_limit(limit)
@@ -82,7 +88,7 @@ def passages_in(user, region_code: str, day: datetime.date, *, kind: str = "", b
     One index range (`passage_region`: region, passed_at) of one day. Returns (rows, cursor or "")."""
     if not permissions.can_view(user):
         raise PermissionDenied
-    if not codes.is_within(region_code, user.region_id):
+    if not codes.covers(user, region_code):
         raise Http404
     low, high = day_bounds(day)
     qs = Passage.objects.filter(within(region_code), passed_at__gte=low, passed_at__lt=high)
@@ -92,20 +98,7 @@ def passages_in(user, region_code: str, day: datetime.date, *, kind: str = "", b
         qs = qs.filter(outcome=Outcome.TURNED_BACK)
     elif kind == "risk":
         qs = qs.filter(from_risk_area=True)
-    qs = qs.select_related("person", "destination", "checkpoint", "key_person")
-    if before:
-        moment, _sep, pk = before.partition("|")
-        try:
-            at = datetime.datetime.fromisoformat(moment)
-        except ValueError:
-            raise Http404 from None
-        if moment_problem(at):
-            raise Http404
-        qs = qs.filter(Q(passed_at__lt=at) | Q(passed_at=at, id__lt=id_or_404(pk)))
-    limit = page_limit(limit)
-    rows = list(qs.order_by("-passed_at", "-id")[:limit])
-    cursor = f"{rows[-1].passed_at.isoformat()}|{rows[-1].pk}" if len(rows) == limit else ""
-    return rows, cursor
+    return _latest_first(qs.select_related("person", "destination", "checkpoint", "key_person"), before, limit)
 
 
 def last_passage_here(user, checkpoint: Checkpoint, *, id_digest: str) -> Passage | None:
