@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from fangkong.core.paging import id_or_404, page_limit
-from fangkong.core.region_codes import within
+from fangkong.core.region_codes import in_scope
 
 from . import permissions
 from .models import User
@@ -14,7 +14,7 @@ from .models import User
 def users_for(user, *, q: str = "", role: str = "") -> QuerySet[User]:
     if not permissions.can_manage_users(user):
         raise PermissionDenied
-    qs = User.objects.filter(within(user.region_id)).select_related("region")
+    qs = User.objects.filter(in_scope(user)).select_related("region")
     if q:
         qs = qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
     if role:
@@ -49,7 +49,7 @@ def user_for(user, pk: int) -> User:
 
 def staff_in_scope(user, *, roles=None) -> QuerySet[User]:
     """Active staff in the viewer's subtree (to pick a responsible cadre, a doctor …)."""
-    qs = User.objects.filter(within(user.region_id), is_active=True)
+    qs = User.objects.filter(in_scope(user), is_active=True)
     if roles:
         qs = qs.filter(role__in=roles)
     return qs.select_related("region").order_by("username")  # the region: a user without a 姓名 reads by it

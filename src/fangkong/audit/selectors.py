@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from fangkong.core.region_codes import within
+from fangkong.core.region_codes import in_scope, within
 
 from .models import AuditEntry
 
@@ -22,7 +22,7 @@ def audit_entries_for(user, *, action: str = "", actor: str = "", object_type: s
     # the rule is accounts.permissions.can_view_audit, asked through Django: accounts sits above audit
     if not user.has_perm("audit.view_auditentry"):
         raise PermissionDenied
-    scope = within(user.region_id)
+    scope = in_scope(user)
     if user.region.parent_id is None:
         scope |= Q(region__isnull=True)
     qs = AuditEntry.objects.filter(scope)

@@ -6,11 +6,14 @@ and "a region and everything below it" is every code that starts with its prefix
 
 Plain arithmetic on codes, with no table behind it, so every app can use it, down to the
 audit trail on which the regions app itself records: the region table is fangkong.regions.
+A user's scope is their region's subtree: `in_scope` (rows) and `covers` (one code) say it for every app.
 """
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
+
+from .actors import is_system
 
 PROVINCE, CITY, COUNTY, TOWNSHIP, VILLAGE, GRID = "province", "city", "county", "township", "village", "grid"
 # (level, end of its own segment) in order from the top
@@ -102,3 +105,16 @@ def within(region, field: str = "region") -> Q:
     low, high = subtree_bounds(code)
     # gte/lte rather than __range: foreign keys accept only the comparison lookups
     return Q(**{f"{column}__gte": low, f"{column}__lte": high})
+
+
+# A user's scope: their region and everything under it. Decided here for every selector.
+
+def in_scope(user, field: str = "region") -> Q:
+    """Q for the rows `user` may see: `field` (as for `within`) in the subtree of the user's region. The
+    system (core.actors.SYSTEM) sees every row; no user (None) is refused."""
+    return Q() if is_system(user) else within(user.region_id, field)
+
+
+def covers(user, code: str) -> bool:
+    """`in_scope` for one region code: whether it lies in the user's scope."""
+    return is_system(user) or is_within(code, user.region_id)

@@ -7,7 +7,6 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import region_codes as codes
-from fangkong.core.actors import is_system
 from fangkong.core.exports import choice_labels
 from fangkong.core.region_codes import within
 from fangkong.people import identity
@@ -25,7 +24,7 @@ CHUNK = 2000
 
 def entries_on(user, region: Region, day: datetime.date, category: str) -> QuerySet[KeyPerson]:
     """Entries of `category` under management on `day` (registered by then, not ended before it)."""
-    if not is_system(user) and not codes.is_within(region.code, user.region_id):
+    if not codes.covers(user, region.code):
         return KeyPerson.objects.none()
     return (KeyPerson.objects.filter(within(region.code), category=category, registered_on__lte=day)
             .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))

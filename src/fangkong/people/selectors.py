@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import permissions
 from fangkong.core.paging import PAGE_SIZE, page_limit
-from fangkong.core.region_codes import within
+from fangkong.core.region_codes import covers, in_scope, within
 from fangkong.core.text import clean_name
 
 from . import identity
@@ -46,7 +46,7 @@ def _keyset_page(qs: QuerySet, after: str, limit: int) -> Page:
 
 
 def persons_in_scope(user) -> QuerySet[Person]:
-    return Person.objects.filter(within(user.region_id))
+    return Person.objects.filter(in_scope(user))
 
 
 def digests_for_search(q: str) -> dict[str, list[str]]:
@@ -110,12 +110,12 @@ def person_for(user, pk) -> Person:
 
 def key_person_entries_of(user, person: Person) -> list:
     """The person's ledger entries in the viewer's scope, newest first (a simple reverse query)."""
-    entries = person.key_person_entries.filter(within(user.region_id)).select_related("region")
+    entries = person.key_person_entries.filter(in_scope(user)).select_related("region")
     return list(entries.order_by("-registered_on", "-pk")[:50])
 
 
 def households_in_scope(user) -> QuerySet[Household]:
-    return Household.objects.filter(within(user.region_id))
+    return Household.objects.filter(in_scope(user))
 
 
 def households_for(user, region: str = "", *, q: str = "", after: str = "", limit: int = PAGE_SIZE) -> Page:
@@ -138,12 +138,12 @@ def household_for(user, pk) -> Household:
 def visible_household(user, person: Person) -> Household | None:
     """The person's household if it lies in the viewer's scope (someone may live away from home)."""
     household = person.household
-    return household if household is not None and user.region.contains(household.region_id) else None
+    return household if household is not None and covers(user, household.region_id) else None
 
 
 def members_of(user, household: Household) -> list[Person]:
     """The household's members the viewer may see (one may live elsewhere); one bounded query."""
-    return list(household.members.filter(within(user.region_id)).select_related("region").order_by("pk")[:100])
+    return list(household.members.filter(in_scope(user)).select_related("region").order_by("pk")[:100])
 
 
 # Possible duplicates ---------------------------------------------------------------------------
@@ -214,7 +214,7 @@ def reviews_to_decide(user, *, limit: int = PAGE_SIZE) -> list[RegistrationRevie
     """Open reviews whose review region lies in the user's scope, oldest first; none for read-only roles."""
     if not permissions.can_write(user):
         return []
-    qs = (RegistrationReview.objects.filter(within(user.region_id, "review_region"), status=ReviewStatus.OPEN)
+    qs = (RegistrationReview.objects.filter(in_scope(user, "review_region"), status=ReviewStatus.OPEN)
           .select_related("person", "person__region", "region", "submitted_by"))
     return list(qs.order_by("review_region_id", "status", "id")[:page_limit(limit)])
 
@@ -229,6 +229,6 @@ def submissions_of(user, *, limit: int = PAGE_SIZE) -> list[RegistrationReview]:
 def review_for(user, pk) -> RegistrationReview:
     """One review the user may decide (in scope of its review region); anything else is 404."""
     try:
-        return RegistrationReview.objects.filter(within(user.region_id, "review_region")).get(pk=pk)
+        return RegistrationReview.objects.filter(in_scope(user, "review_region")).get(pk=pk)
     except (RegistrationReview.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -34,7 +34,7 @@ from fangkong.accounts.models import Role, User
 from fangkong.core import region_codes as codes
 from fangkong.core import rows
 from fangkong.core.paging import PAGE_SIZE, id_or_404, page_limit
-from fangkong.core.region_codes import within
+from fangkong.core.region_codes import in_scope, within
 from fangkong.people.models import Person
 from fangkong.regions.models import Region
 from fangkong.screening.models import KeyPerson
@@ -62,7 +62,7 @@ def require_reader(user) -> None:
 
 def region_in_view(user, code: str) -> Region:
     """A region inside the user's scope; 404 otherwise."""
-    if not code or not codes.is_within(code, user.region_id):
+    if not code or not codes.covers(user, code):
         raise Http404
     try:
         return Region.objects.get(code=code)
@@ -72,7 +72,7 @@ def region_in_view(user, code: str) -> Region:
 
 def _scope(user) -> Q:
     """Rows in the user's subtree, plus (for a doctor) the ones assigned to them."""
-    found = within(user.region_id)
+    found = in_scope(user)
     if user.role == Role.DOCTOR:
         found |= Q(doctor=user)
     return found
@@ -171,7 +171,7 @@ def responsible_candidates(user, region_code: str) -> dict[str, list[User]]:
     active = User.objects.filter(is_active=True).order_by("username")
     return {
         "cadres": list(active.filter(around, role__in=permissions.CADRES)),
-        "doctors": list(active.filter(around | within(user.region_id), role=Role.DOCTOR)),
+        "doctors": list(active.filter(around | in_scope(user), role=Role.DOCTOR)),
     }
 
 
@@ -344,7 +344,7 @@ def my_people_today(user, *, now=None) -> list[PersonToday]:
 def transfers_for(user, *, status: str = "", open_only: bool = False, region: str = "") -> QuerySet[TransferRequest]:
     """Fever-clinic transfer requests in scope (and those assigned to the user or of their patients)."""
     require_reader(user)
-    scope = within(user.region_id) | Q(assignee=user)
+    scope = in_scope(user) | Q(assignee=user)
     if user.role == Role.DOCTOR:
         scope |= Q(quarantine__doctor=user)
     qs = TransferRequest.objects.filter(scope).select_related(
@@ -379,7 +379,7 @@ def sites_for(user) -> QuerySet[ObservationSite]:
     beds = (Room.objects.filter(site=OuterRef("pk")).order_by().values("site")
             .annotate(n=Sum("capacity")).values("n"))
     return (ObservationSite.objects
-            .filter(within(user.region_id) | Q(region_id__in=codes.ancestor_codes(user.region_id)))
+            .filter(in_scope(user) | Q(region_id__in=codes.ancestor_codes(user.region_id)))
             .select_related("region", "manager")
             .annotate(capacity=Coalesce(Subquery(beds, output_field=IntegerField()), 0), occupied=_open_stays("site"))
             .order_by("region_id", "name"))

@@ -6,14 +6,14 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from fangkong.core import region_codes as codes
-from fangkong.core.region_codes import within
+from fangkong.core.region_codes import in_scope
 
 from .models import Region
 
 
 def regions_for(user) -> QuerySet[Region]:
     """Every region the user may see: their scope region and all below it."""
-    return Region.objects.filter(within(user.region_id, "code"))
+    return Region.objects.filter(in_scope(user, "code"))
 
 
 def region_for(user, code: str) -> Region:
@@ -51,7 +51,7 @@ def children_of(region: Region) -> QuerySet[Region]:
 
 def ancestors_in_scope(user, region: Region) -> list[Region]:
     """Breadcrumb from the user's scope root down to the region's parent."""
-    wanted = [c for c in codes.ancestor_codes(region.code) if codes.is_within(c, user.region_id)]
+    wanted = [c for c in codes.ancestor_codes(region.code) if codes.covers(user, c)]
     return list(Region.objects.filter(code__in=wanted).order_by("code"))
 
 
@@ -77,6 +77,6 @@ def region_in_scope(actor, code, field: str = "region") -> Region:
     region = Region.objects.filter(code=code).first() if code else None
     if region is None:
         raise ValidationError({field: _("区划 %(code)s 不存在") % {"code": code}})
-    if not actor.region.contains(region.code):
+    if not codes.covers(actor, region.code):
         raise ValidationError({field: _("区划 %(code)s 不在您的管辖范围内") % {"code": code}})
     return region

@@ -21,7 +21,7 @@ from fangkong.core import region_codes as codes
 from fangkong.core.days import day_bounds
 from fangkong.core.health import fever_threshold
 from fangkong.core.paging import PAGE_SIZE, id_or_404, page_after, page_limit
-from fangkong.core.region_codes import within
+from fangkong.core.region_codes import in_scope, within
 from fangkong.people import identity
 from fangkong.people.models import Household, IdType
 from fangkong.regions.models import Region
@@ -53,7 +53,7 @@ def regions_by_code(region_codes: list[str]) -> list[Region]:
 
 def region_in_view(user, code: str, *, inside: str | None = None) -> Region:
     """A region the user may look at (and inside `inside`, when given); 404 otherwise."""
-    if not code or not codes.is_within(code, user.region_id) or (inside and not codes.is_within(code, inside)):
+    if not code or not codes.covers(user, code) or (inside and not codes.is_within(code, inside)):
         raise Http404
     try:
         return Region.objects.get(code=code)
@@ -65,7 +65,7 @@ def region_in_view(user, code: str, *, inside: str | None = None) -> Region:
 
 def key_persons_for(user) -> QuerySet[KeyPerson]:
     require_reader(user)
-    return KeyPerson.objects.filter(within(user.region_id)).select_related("person", "region", "responsible")
+    return KeyPerson.objects.filter(in_scope(user)).select_related("person", "region", "responsible")
 
 
 def key_person_for(user, pk) -> KeyPerson:
@@ -119,7 +119,7 @@ def checks_of(key_person: KeyPerson, limit: int = 31) -> list[DailyCheck]:
 def check_for(user, pk) -> DailyCheck:
     require_reader(user)
     try:
-        return DailyCheck.objects.filter(within(user.region_id)).select_related("key_person").get(pk=id_or_404(pk))
+        return DailyCheck.objects.filter(in_scope(user)).select_related("key_person").get(pk=id_or_404(pk))
     except DailyCheck.DoesNotExist:
         raise Http404 from None
 
@@ -177,13 +177,13 @@ def scope_figures(user, day: datetime.date, region_code: str = "") -> dict:
 
 def ledger_regions(user) -> QuerySet[Region]:
     """Villages and grids in scope: where a ledger entry may belong."""
-    return Region.objects.filter(within(user.region_id, "code"), level__in=(codes.VILLAGE, codes.GRID)) \
+    return Region.objects.filter(in_scope(user, "code"), level__in=(codes.VILLAGE, codes.GRID)) \
         .select_related("parent").order_by("code")
 
 
 def filter_regions(user) -> QuerySet[Region]:
     """The scope and its townships and villages (grids are too many for a filter list)."""
-    return Region.objects.filter(within(user.region_id, "code")).exclude(level=codes.GRID).order_by("code")
+    return Region.objects.filter(in_scope(user, "code")).exclude(level=codes.GRID).order_by("code")
 
 
 def responsible_choices(user) -> QuerySet:
@@ -196,7 +196,7 @@ def sweeps_for(user) -> QuerySet[Sweep]:
     """Sweeps over the user's scope or part of it, and the wider ones covering it."""
     require_reader(user)
     covering = [user.region_id, *codes.ancestor_codes(user.region_id)]
-    return Sweep.objects.filter(within(user.region_id) | Q(region_id__in=covering)).select_related("region")
+    return Sweep.objects.filter(in_scope(user) | Q(region_id__in=covering)).select_related("region")
 
 
 def sweep_page(user, *, after: int | None = None, limit=None) -> list[Sweep]:
@@ -295,13 +295,13 @@ def visit_of(sweep: Sweep, household: Household) -> HouseholdVisit | None:
 def visit_for(user, pk) -> HouseholdVisit:
     require_reader(user)
     try:
-        return HouseholdVisit.objects.filter(within(user.region_id)).select_related("sweep").get(pk=id_or_404(pk))
+        return HouseholdVisit.objects.filter(in_scope(user)).select_related("sweep").get(pk=id_or_404(pk))
     except HouseholdVisit.DoesNotExist:
         raise Http404 from None
 
 
 def recent_visits(user, sweep: Sweep, region: Region, limit: int = 20) -> list[HouseholdVisit]:
-    return list(HouseholdVisit.objects.filter(within(region), sweep=sweep).filter(within(user.region_id))
+    return list(HouseholdVisit.objects.filter(within(region), sweep=sweep).filter(in_scope(user))
                 .select_related("household", "visited_by").order_by("-pk")[:limit])
 
 
@@ -310,7 +310,7 @@ def tasks_for(user, *, status: str = TaskStatus.OPEN, kind: str = "", region_cod
     """Arrival tasks of the villages in the user's scope (or `region_code` in it), newest first. `open_on`: those
     open at the end of that day, as the roll-up's stock of open tasks counts them (opened by then, not yet closed)."""
     require_reader(user)
-    qs = (ArrivalTask.objects.filter(within(user.region_id))
+    qs = (ArrivalTask.objects.filter(in_scope(user))
           .select_related("person", "check_in", "region", "passage__checkpoint", "key_person", "closed_by"))
     if region_code:
         qs = qs.filter(within(region_in_view(user, region_code)))

@@ -22,7 +22,7 @@ from fangkong.accounts.models import Role, User
 from fangkong.core import region_codes as codes
 from fangkong.core.paging import MAX_PAGE, PAGE_SIZE, id_or_404, page_after
 from fangkong.core.process_cache import ProcessCache
-from fangkong.core.region_codes import within
+from fangkong.core.region_codes import in_scope, within
 
 from .. import permissions
 from ..models import Checkpoint, CheckpointStatus, DutyShift, FiveHavesInspection
@@ -40,13 +40,13 @@ def require_viewer(user) -> None:
 def checkpoints_for(user, *, status: str = "", kind: str = "", region: str = "") -> QuerySet[Checkpoint]:
     """Checkpoints in the user's scope, by id, with the latest inspection joined."""
     require_viewer(user)
-    qs = Checkpoint.objects.filter(within(user.region_id)).select_related("region", "last_inspection")
+    qs = Checkpoint.objects.filter(in_scope(user)).select_related("region", "last_inspection")
     if status in CheckpointStatus.values:
         qs = qs.filter(status=status)
     if kind:
         qs = qs.filter(kind=kind)
     if region:
-        if not region.isdigit() or not user.region.contains(region):
+        if not region.isdigit() or not codes.covers(user, region):
             raise Http404
         qs = qs.filter(within(region))
     return qs.order_by("id")
@@ -95,7 +95,7 @@ def passage_checkpoint(user, pk) -> Checkpoint:
     """The checkpoint a passage is registered at (lean and cached, see the module's docstring), in scope."""
     require_viewer(user)
     found = lean_checkpoint(id_or_404(pk))
-    if found is None or not codes.is_within(found.region_id, user.region_id):
+    if found is None or not codes.covers(user, found.region_id):
         raise Http404
     return found
 
@@ -127,7 +127,7 @@ def on_duty(shifts: list[DutyShift], now=None) -> list[DutyShift]:
 
 def shift_for(user, pk) -> DutyShift:
     require_viewer(user)
-    found = (DutyShift.objects.filter(within(user.region_id, "checkpoint__region"), pk=id_or_404(pk))
+    found = (DutyShift.objects.filter(in_scope(user, "checkpoint__region"), pk=id_or_404(pk))
              .select_related("checkpoint", "staff").first())
     if found is None:
         raise Http404
@@ -136,7 +136,7 @@ def shift_for(user, pk) -> DutyShift:
 
 def staff_candidates(user) -> list[User]:
     """Who may be put on duty: active checkpoint, township and village staff of the user's scope."""
-    return list(User.objects.filter(within(user.region_id), is_active=True,
+    return list(User.objects.filter(in_scope(user), is_active=True,
                                     role__in=[Role.CHECKPOINT_STAFF, Role.TOWNSHIP_STAFF, Role.VILLAGE_WORKER])
                 .select_related("region").order_by("region_id", "username")[:MAX_PAGE])
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.models import User
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
-from fangkong.core.region_codes import within
+from fangkong.core.region_codes import in_scope
 from fangkong.core.validation import as_date, as_moment, choice, fmt, name_text, raise_if, text
 from fangkong.regions.selectors import region_in_scope
 
@@ -77,7 +77,7 @@ def create_checkpoint(actor, *, name: str, kind: str, region_code: str, location
 
 
 def _locked(actor, checkpoint: Checkpoint) -> Checkpoint:
-    locked = Checkpoint.objects.select_for_update().filter(within(actor.region_id), pk=checkpoint.pk).first()
+    locked = Checkpoint.objects.select_for_update().filter(in_scope(actor), pk=checkpoint.pk).first()
     if locked is None:
         raise PermissionDenied(_("该卡点不在您的管辖范围内"))
     return locked
@@ -209,7 +209,7 @@ def record_inspection(actor, checkpoint: Checkpoint, *, barrier: bool, staff_on_
     checkpoint's state (`five_haves_ok`, `last_inspection`)."""
     if not permissions.can_inspect(actor):
         raise PermissionDenied(_("只有督查人员和指挥部可以进行五有检查"))
-    checkpoint = Checkpoint.objects.select_for_update().filter(within(actor.region_id), pk=checkpoint.pk).first()
+    checkpoint = Checkpoint.objects.select_for_update().filter(in_scope(actor), pk=checkpoint.pk).first()
     if checkpoint is None:
         raise PermissionDenied(_("该卡点不在您的管辖范围内"))
     errors: dict = {}

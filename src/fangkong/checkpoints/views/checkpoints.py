@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.core import region_codes as codes
 from fangkong.core.forms import apply_service_error, moment_text, query_day
-from fangkong.core.region_codes import within
+from fangkong.core.region_codes import in_scope
 from fangkong.regions.models import Region
 
 from .. import permissions
@@ -38,7 +38,7 @@ def failing_labels(inspection) -> list[str]:
 
 
 def _region_choices(user) -> list[tuple[str, str]]:
-    rows = (Region.objects.filter(within(user.region_id, "code"),
+    rows = (Region.objects.filter(in_scope(user, "code"),
                                   level__in=[codes.COUNTY, codes.TOWNSHIP, codes.VILLAGE])
             .order_by("code").values_list("code", "name", "level")[:3000])
     return [(code, f"{'　' * (codes.PREFIX_LENGTH[level] // 3 - 1)}{name}") for code, name, level in rows]

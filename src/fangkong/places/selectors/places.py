@@ -13,7 +13,7 @@ from django.utils import timezone
 from fangkong.checkpoints.models import Checkpoint
 from fangkong.core import region_codes as codes
 from fangkong.core.paging import PAGE_SIZE, page_after, page_limit
-from fangkong.core.region_codes import within
+from fangkong.core.region_codes import in_scope, within
 from fangkong.regions.models import Region
 
 from .. import permissions
@@ -32,14 +32,14 @@ def _narrowed(user, qs, region: str):
     region = (region or "").strip()
     if not region:
         return qs
-    if not region.isdigit() or not user.region.contains(region):
+    if not region.isdigit() or not codes.covers(user, region):
         return qs.none()
     return qs.filter(within(region))
 
 
 def places_in_scope(user):
     require_viewer(user)
-    return Place.objects.filter(within(user.region_id))
+    return Place.objects.filter(in_scope(user))
 
 
 def places_for(user, *, region: str = "", kind: str = "", closed: bool | None = None, q: str = "",
@@ -67,7 +67,7 @@ def place_for(user, pk) -> Place:
 def checkpoint_for(user, pk) -> Checkpoint:
     """A checkpoint in scope (for its place code)."""
     require_viewer(user)
-    found = Checkpoint.objects.filter(within(user.region_id)).select_related("region").filter(pk=pk).first()
+    found = Checkpoint.objects.filter(in_scope(user)).select_related("region").filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
@@ -120,7 +120,7 @@ def hygiene_compliance(user, *, day: datetime.date | None = None, region: str = 
     """
     day = day or timezone.localdate()
     open_places = _narrowed(user, places_in_scope(user), region).filter(is_closed=False)
-    logged = HygieneLog.objects.filter(within(user.region_id), day=day).values("place_id")
+    logged = HygieneLog.objects.filter(in_scope(user), day=day).values("place_id")
     missing = open_places.exclude(id__in=logged)
     township = Substr("region_id", 1, TOWNSHIP_PREFIX)
     totals = dict(open_places.annotate(t=township).values("t").annotate(n=Count("id")).values_list("t", "n"))
@@ -136,5 +136,5 @@ def hygiene_compliance(user, *, day: datetime.date | None = None, region: str = 
 
 def township_choices(user) -> list[Region]:
     """The scope and the townships in it, for the filters."""
-    return list(Region.objects.filter(within(user.region_id, "code"))
+    return list(Region.objects.filter(in_scope(user, "code"))
                 .filter(Q(level=codes.TOWNSHIP) | Q(code=user.region_id)).order_by("code")[:500])

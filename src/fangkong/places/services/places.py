@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.checkpoints.models import Checkpoint
-from fangkong.core.region_codes import within
+from fangkong.core.region_codes import in_scope
 from fangkong.core.validation import as_date, as_moment, choice, fmt, name_text, raise_if, text
 from fangkong.people import identity
 from fangkong.regions.selectors import region_in_scope
@@ -66,7 +66,7 @@ def create_place(actor, *, name: str, kind: str, region_code: str, address: str 
 
 
 def _locked(actor, place: Place) -> Place:
-    found = Place.objects.select_for_update().filter(within(actor.region_id)).filter(pk=place.pk).first()
+    found = Place.objects.select_for_update().filter(in_scope(actor)).filter(pk=place.pk).first()
     if found is None:
         raise PermissionDenied(_("不存在或不在您的管辖范围内"))
     return found

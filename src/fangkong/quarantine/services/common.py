@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.models import User
-from fangkong.core import region_codes as codes
 from fangkong.core.validation import fmt
 from fangkong.regions.models import Region
 from fangkong.screening.services.timeline import record_event
@@ -49,11 +48,6 @@ def staff(value, field: str, label: str, errors: dict) -> User | None:
         errors.setdefault(field, _("%(label)s %(value)s 不存在或已停用") % {"label": label, "value": value})
         return None
     return found
-
-
-def covers(user: User, region_code: str) -> bool:
-    """The user's scope includes the region (they will see the order)."""
-    return codes.is_within(region_code, user.region_id)
 
 
 def region_or_none(code, field: str, errors: dict) -> Region | None:

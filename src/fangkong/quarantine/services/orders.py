@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.models import Role, User
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core.region_codes import covers
 from fangkong.core.validation import as_moment, choice, fmt, name_text, not_future, raise_if, text
 from fangkong.screening.models import KeyPerson
 from fangkong.screening.models import Status as KeyPersonStatus
@@ -37,7 +38,6 @@ from ..models import (
 from ..schedule import day_start, local_day, policy_end
 from .common import (
     add_event,
-    covers,
     now,
     region_or_none,
     require_active,

@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core.region_codes import covers
 from fangkong.core.validation import fmt, raise_if, text
 
 from .. import permissions, rollup
 from ..models import TransferRequest, TransferStatus
-from .common import covers, staff
+from .common import staff
 
 CLOSING = (TransferStatus.DONE, TransferStatus.CANCELLED)
 

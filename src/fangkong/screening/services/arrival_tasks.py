@@ -10,7 +10,7 @@ from fangkong.accounts import permissions
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core.actors import user_of
-from fangkong.core.region_codes import within
+from fangkong.core.region_codes import in_scope
 from fangkong.core.validation import text
 
 from ..models import ArrivalTask, TaskStatus
@@ -49,7 +49,7 @@ def close_task(actor, task: ArrivalTask, *, note: str) -> ArrivalTask:
     note = text(note, "note", _("处理情况"), 300, required=True)
     with transaction.atomic():
         task = (ArrivalTask.objects.select_for_update()
-                .filter(within(actor.region_id, "region_id")).filter(pk=task.pk).first())
+                .filter(in_scope(actor, "region_id")).filter(pk=task.pk).first())
         if task is None:
             raise PermissionDenied(_("不存在或不在您的管辖范围内"))
         if task.status != TaskStatus.OPEN:

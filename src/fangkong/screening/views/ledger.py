@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts import permissions
 from fangkong.core.forms import apply_service_error, query_day
 from fangkong.core.health import fever_threshold, is_fever
-from fangkong.core.region_codes import within
+from fangkong.core.region_codes import in_scope
 from fangkong.people import reviews
 from fangkong.people.models import Household
 
@@ -63,7 +63,7 @@ def _arrival_tasks(user) -> list:
 
 
 def _household_initial(user, household_id) -> dict:
-    household = Household.objects.filter(within(user.region_id), pk=household_id).first() if household_id else None
+    household = Household.objects.filter(in_scope(user), pk=household_id).first() if household_id else None
     if household is None:
         return {}
     return {"household": household.pk, "address": household.address, "region": household.region_id}

@@ -64,7 +64,7 @@ from django.utils.dateparse import parse_datetime
 from fangkong.accounts import permissions as account_permissions
 from fangkong.checkpoints.models import Checkpoint, Passage
 from fangkong.core import region_codes as codes
-from fangkong.core.region_codes import within
+from fangkong.core.region_codes import in_scope
 from fangkong.people import identity
 from fangkong.people.models import Person
 from fangkong.people.selectors import digests_for_search
@@ -223,7 +223,7 @@ def subjects_for(user, *, person_id=None, number: str = "", limit: int = 20) -> 
             match |= Q(phone_digest__in=digests["phone_digest"])
     qs = Person.objects.filter(match)
     if not permissions.traces_across_county(user):
-        qs = qs.filter(within(user.region_id))
+        qs = qs.filter(in_scope(user))
     rows = qs.order_by("id").values_list("id", "name", "id_number", "phone", "region_id", "region__name")[:limit]
     return _shown(rows, user)
 
@@ -255,7 +255,7 @@ def presences_of(user, person_id: int, start: datetime.datetime, end: datetime.d
     found.sort(key=lambda pair: pair[0].at)
     inside, outside = [], []
     for presence, region in found[:limit]:
-        (inside if codes.is_within(region, user.region_id) else outside).append(presence)
+        (inside if codes.covers(user, region) else outside).append(presence)
     return inside, outside
 
 

@@ -2,7 +2,7 @@ from django.http import Http404
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.core.paging import id_or_404
-from fangkong.core.region_codes import within
+from fangkong.core.region_codes import in_scope
 from fangkong.people.models import Person
 from fangkong.places.models import CheckIn
 
@@ -15,7 +15,7 @@ def check_in_for(user, pk) -> CheckIn:
     if not account_permissions.can_trace(user):
         raise Http404
     try:
-        return (CheckIn.objects.filter(within(user.region_id)).select_related("place", "checkpoint", "person")
+        return (CheckIn.objects.filter(in_scope(user)).select_related("place", "checkpoint", "person")
                 .get(pk=id_or_404(pk)))
     except CheckIn.DoesNotExist:
         raise Http404 from None

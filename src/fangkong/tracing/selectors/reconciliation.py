@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from fangkong.core import region_codes as codes
 from fangkong.core.paging import page_limit
-from fangkong.core.region_codes import within
+from fangkong.core.region_codes import in_scope, within
 from fangkong.regions.models import Region
 from fangkong.screening.models import ArrivalTask, TaskKind, TaskStatus
 
@@ -61,7 +61,7 @@ class Report:
 
 
 def _open_unlisted(user):
-    return ArrivalTask.objects.filter(within(user.region_id, "region_id"), kind=TaskKind.UNLISTED,
+    return ArrivalTask.objects.filter(in_scope(user, "region_id"), kind=TaskKind.UNLISTED,
                                       status=TaskStatus.OPEN)
 
 
@@ -99,7 +99,7 @@ def report(user, *, township: str = "", after: str | None = None, limit: int = P
     qs = _open_unlisted(user)
     township_region = None
     if township:
-        if not (township.isdigit() and codes.is_within(township, user.region_id)):
+        if not (township.isdigit() and codes.covers(user, township)):
             raise Http404
         township_region = Region.objects.filter(code=township).first()
         if township_region is None:
