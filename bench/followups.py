@@ -68,12 +68,19 @@ def serve(port: int) -> None:
     import django
     django.setup()
     from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer, get_internal_wsgi_application
+    from django.db import connections
 
     class Handler(WSGIRequestHandler):
         disable_nagle_algorithm = True
 
         def log_message(self, format, *args):  # one log line per request is not the app's work
             pass
+
+        def handle(self):
+            try:
+                super().handle()
+            finally:  # the client has gone and this thread ends: so does its database connection (CONN_MAX_AGE
+                connections.close_all()  # keeps it otherwise, and PostgreSQL's 100 fill up over a few rounds)
 
     class Server(socketserver.ThreadingMixIn, WSGIServer):
         daemon_threads = True
