@@ -15,7 +15,7 @@ from fangkong.analytics import counters
 from fangkong.audit.models import AuditEntry
 from fangkong.people.models import Person
 from fangkong.places.models import CheckIn
-from fangkong.places.selectors.check_ins import active_code_by_token, forget_codes
+from fangkong.places.selectors.check_ins import active_code_by_token
 from fangkong.places.services import check_ins as services
 from tests import factories
 
@@ -28,7 +28,6 @@ VISITOR = {"phone": "13912345678", "name": "李四"}
 
 @pytest.fixture
 def spot(tree):
-    forget_codes()
     p = place()
     return p, code(p)
 
@@ -162,7 +161,6 @@ def test_ten_identical_check_ins_at_once_store_one(transactional_db, settings, d
 
     settings.FANGKONG_CHECK_IN_RATE = 100
     factories.county_tree()
-    forget_codes()
     c = code(place())
     barrier, statuses = threading.Barrier(10), []
 

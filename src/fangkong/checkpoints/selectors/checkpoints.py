@@ -3,14 +3,16 @@
 Out of scope is 404 (as if it did not exist); a role that may not see checkpoints is 403.
 
 The passage queue reads a checkpoint on every request: `passage_checkpoint` gives the few fields
-registration needs (id, name, region, status, opening day) from a per-process cache of
-CACHE_SECONDS. Every save or delete of a checkpoint clears its entry in the writing process at once
-(and again when that transaction commits); other processes see a change — a closing above all —
-within CACHE_SECONDS, after which a closed checkpoint is refused everywhere.
+registration needs (id, name, region, status, opening day), kept in Django's cache (FANGKONG_CACHE)
+for CACHE_SECONDS. Every save or delete of a checkpoint drops its entry at once (and again when that
+transaction commits); with the default cache, kept in each worker process, other processes see a
+change — a closing above all — within CACHE_SECONDS, after which a closed checkpoint is refused
+everywhere (with a shared cache, at once).
 """
 
 import datetime
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -21,7 +23,6 @@ from django.utils import timezone
 from fangkong.accounts.models import Role, User
 from fangkong.core import region_codes as codes
 from fangkong.core.paging import MAX_PAGE, PAGE_SIZE, id_or_404, page_after
-from fangkong.core.process_cache import ProcessCache
 from fangkong.core.region_codes import in_scope, within
 
 from .. import permissions
@@ -63,23 +64,27 @@ def checkpoint_for(user, pk) -> Checkpoint:
 
 CACHE_SECONDS = 5
 LEAN_FIELDS = ("id", "name", "region_id", "status", "opened_on")
-_lean = ProcessCache(size=1024)
+
+
+def _key(pk: int) -> str:
+    return f"checkpoints.lean:{pk}"
 
 
 def lean_checkpoint(pk: int) -> Checkpoint | None:
-    """The checkpoint with LEAN_FIELDS only (others deferred), None when there is none; cached per
-    process for CACHE_SECONDS. A new instance each call: callers may not share one across threads."""
-    values = _lean.fetch(pk, CACHE_SECONDS, lambda: Checkpoint.objects.filter(pk=pk).values_list(*LEAN_FIELDS).first(),
-                         keep_none=True)
-    return None if values is None else Checkpoint.from_db("default", LEAN_FIELDS, values)
+    """The checkpoint with LEAN_FIELDS only (others deferred), None when there is none; found ones cached
+    for CACHE_SECONDS. A new instance each call: callers may not share one across threads."""
+    values = cache.get(_key(pk))
+    if values is None:
+        values = Checkpoint.objects.filter(pk=pk).values_list(*LEAN_FIELDS).first()
+        if values is None:
+            return None
+        cache.set(_key(pk), values, CACHE_SECONDS)
+    return Checkpoint.from_db("default", LEAN_FIELDS, values)
 
 
-def forget_checkpoint(pk=None) -> None:
-    """Drop the cached checkpoint (all of them when pk is None)."""
-    if pk is None:
-        _lean.clear()
-    else:
-        _lean.forget(pk)
+def forget_checkpoint(pk: int) -> None:
+    """Drop the cached checkpoint."""
+    cache.delete(_key(pk))
 
 
 def _checkpoint_written(sender, instance, **kwargs) -> None:

@@ -37,12 +37,12 @@ Rules (documented here, tested in tests/checkpoints/test_passages*.py):
 
 The queue's cost (DESIGN §5: half the requests per second of a trivial endpoint): everything is
 validated before the transaction opens (SQLite's BEGIN IMMEDIATE takes the one write lock); the
-checkpoint's status and opening day come from `selectors.checkpoints.lean_checkpoint` (cached per
-process, cleared on every checkpoint save here, at most CACHE_SECONDS stale elsewhere: a checkpoint
-closed in another process is refused within that time), the destination region from a per-process
-cache of REGION_CACHE_SECONDS (found regions only). Inside the transaction, no lock on the checkpoint:
-on PostgreSQL one statement takes transaction advisory locks on the person's digest (two
-registrations of one new person do not record two persons) and, with a plate, on checkpoint + plate
+checkpoint's status and opening day come from `selectors.checkpoints.lean_checkpoint` (in Django's
+cache, dropped on every checkpoint save, at most CACHE_SECONDS stale in another process with the
+default per-process cache: a checkpoint closed there is refused within that time), the destination
+region from Django's cache for REGION_CACHE_SECONDS (found regions only). Inside the transaction, no
+lock on the checkpoint: on PostgreSQL one statement takes transaction advisory locks on the person's
+digest (two registrations of one new person do not record two persons) and, with a plate, on checkpoint + plate
 (the vehicle count); SQLite's write lock already serialises writers. Then the person (one digest
 lookup of the needed columns), for a known person their passages here within the duplicate window
 (index passage_person), the plate's earlier passage (with a plate only), the person's insert when new,
@@ -54,8 +54,9 @@ import datetime
 import re
 import unicodedata
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,8 +66,6 @@ from fangkong.audit import services as audit
 from fangkong.core import idempotency as duplicates
 from fangkong.core import region_codes as codes
 from fangkong.core.health import Fever, FeverSource, fever_found, fever_threshold, is_fever, parse_temperature
-from fangkong.core.process_cache import ProcessCache
-from fangkong.core.rows import insert, select
 from fangkong.core.validation import as_moment, choice, fmt, name_text, raise_if
 from fangkong.people import identity
 from fangkong.people.cleaning import clean_person_fields
@@ -115,18 +114,25 @@ def _origin_code(value, errors: dict) -> str:
 
 REGION_CACHE_SECONDS = 60
 _REGION_FIELDS = ("code", "name", "level", "parent_id")
-_regions = ProcessCache()
+
+
+def _region_key(code: str) -> str:
+    return f"checkpoints.destination:{code}"
 
 
 def _region(code: str) -> Region | None:
     """The region of a code (a new instance each call), found ones cached for REGION_CACHE_SECONDS."""
-    values = _regions.fetch(code, REGION_CACHE_SECONDS,
-                            lambda: Region.objects.filter(code=code).values_list(*_REGION_FIELDS).first())
-    return None if values is None else Region.from_db("default", _REGION_FIELDS, values)
+    values = cache.get(_region_key(code))
+    if values is None:
+        values = Region.objects.filter(code=code).values_list(*_REGION_FIELDS).first()
+        if values is None:
+            return None
+        cache.set(_region_key(code), values, REGION_CACHE_SECONDS)
+    return Region.from_db("default", _REGION_FIELDS, values)
 
 
-def _forget_regions(**kwargs) -> None:
-    _regions.clear()
+def _forget_regions(sender, instance, **kwargs) -> None:
+    cache.delete(_region_key(instance.code))
 
 
 post_save.connect(_forget_regions, sender=Region, dispatch_uid="checkpoints.passages.regions.save")
@@ -148,16 +154,14 @@ def _destination(checkpoint: Checkpoint, value, errors: dict) -> Region | None:
 
 
 _PERSON_FIELDS = ("id", "name", "id_number", "phone", "region_id")
-_PLATE_SEEN = (f"SELECT 1 FROM {Passage._meta.db_table} WHERE checkpoint_id = %s AND passed_at >= %s "
-               "AND passed_at <= %s AND vehicle_plate = %s LIMIT 1")
+
+
 def _plate_seen(checkpoint: Checkpoint, plate: str, at) -> bool:
     """A passage of the plate at the checkpoint within the VEHICLE_WINDOW of `at`, before or after (index
     passage_checkpoint). Both sides: of two passengers registered at once, the one whose time is later
     may take the lock first."""
-    adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.execute(_PLATE_SEEN, [checkpoint.pk, adapt(at - VEHICLE_WINDOW), adapt(at + VEHICLE_WINDOW), plate])
-        return cursor.fetchone() is not None
+    return Passage.objects.filter(checkpoint_id=checkpoint.pk, passed_at__gte=at - VEHICLE_WINDOW,
+                                  passed_at__lte=at + VEHICLE_WINDOW, vehicle_plate=plate).exists()
 
 
 def _find_person(fields: dict, *, whole: bool):
@@ -174,11 +178,10 @@ _FACTS = ("direction", "vehicle_plate", "origin", "origin_code", "destination_id
 def _earlier_same(passage: Passage) -> Passage | None:
     """The stored passage that `passage` (not yet written, its person known) repeats (`duplicates`): one
     with its idempotency key, or the same facts within the window of its time; None when it is new."""
-    adapt, span = connection.ops.adapt_datetimefield_value, duplicates.window()
-    candidates = select(Passage, ("id", "client_key", *_FACTS),
-                        "person_id = %s AND passed_at >= %s AND passed_at <= %s AND checkpoint_id = %s",
-                        [passage.person_id, adapt(passage.passed_at - span), adapt(passage.passed_at + span),
-                         passage.checkpoint_id], "ORDER BY id LIMIT 20")
+    span = duplicates.window()
+    candidates = (Passage.objects.filter(person_id=passage.person_id, passed_at__gte=passage.passed_at - span,
+                                         passed_at__lte=passage.passed_at + span, checkpoint_id=passage.checkpoint_id)
+                  .only("id", "client_key", *_FACTS).order_by("id")[:20])
     facts = tuple(getattr(passage, name) for name in _FACTS)
     for earlier in candidates:
         if (passage.client_key and earlier.client_key == passage.client_key) or (
@@ -338,7 +341,7 @@ def _record(actor, checkpoint: Checkpoint, fields: dict, passage: Passage, *, on
     passage.task, passage.person_moved, passage.duplicate = None, False, False
     if on_ledger:
         passage.key_person = _put_on_ledger(actor, person, passage, destination, checkpoint)
-    insert(passage)
+    passage.save(force_insert=True)
     if passage.key_person is not None:
         passage.task, _created = tasks.open_task(actor, kind=TaskKind.ARRIVAL, region_code=passage.key_person.region_id,
                                                  person=person, passage=passage, key_person=passage.key_person)

@@ -3,26 +3,30 @@ tracing staff review to link a check-in to a person (`check_in_for`, `match_cand
 
 The public check-in reads its code on every request, so `active_code_by_token` reads only what the
 request needs (token → place or checkpoint, its region and name) with one indexed query by the
-unique token, and keeps the answer per process for CODE_CACHE_SECONDS (found codes only: a code
-just issued works at once everywhere). Staleness, bounded: every save or delete of a place code
-drops its entry in the writing process at once (and again on commit); every save of a place or a
-checkpoint (name, region) drops all entries there. Another process may still accept a withdrawn
-code, or show an old name or region, for at most CODE_CACHE_SECONDS after the change — a few
-check-ins recorded at the place the code named; nothing is revealed either way.
+unique token, and keeps the answer in Django's cache (FANGKONG_CACHE) for CODE_CACHE_SECONDS (found
+codes only: a code just issued works at once everywhere, and unknown tokens do not fill the cache).
+Every save or delete of a place code, and every save of its place or checkpoint (name, region), drops
+the code's entry at once (and again on commit); with the default cache, kept in each worker process,
+another process may still accept a withdrawn code, or show an old name or region, for at most
+CODE_CACHE_SECONDS after the change — a few check-ins recorded at the place the code named; nothing is
+revealed either way. With a shared cache (database, Redis) every process sees the change at once.
 """
 
+import re
 from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 
 from fangkong.checkpoints.models import Checkpoint
-from fangkong.core.process_cache import ProcessCache
 
 from ..models import CheckIn, Place, PlaceCode
 
 TOKEN_MAX = 32
+TOKEN = re.compile(r"[A-Za-z0-9_-]+")  # models.new_token's alphabet: anything else is no code (nor a cache key)
 CODE_CACHE_SECONDS = 5
 
 
@@ -35,24 +39,15 @@ class ActiveCode(NamedTuple):
     name: str  # the place's or checkpoint's
 
 
-_codes = ProcessCache()
-
-
-_READ_CODE = """
-    SELECT c.place_id, c.checkpoint_id, COALESCE(p.region_id, k.region_id), COALESCE(p.name, k.name)
-    FROM checkpoints_placecode c
-    LEFT JOIN checkpoints_place p ON p.id = c.place_id
-    LEFT JOIN checkpoints_checkpoint k ON k.id = c.checkpoint_id
-    WHERE c.token = %s AND c.is_active
-"""
+def _key(token: str) -> str:
+    return f"places.code:{token}"
 
 
 def _read_code(token: str) -> ActiveCode | None:
-    """One query by the unique token (written out: the ORM took longer to build it than the database to
-    answer, and an unknown token, never cached, must stay cheap)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_READ_CODE, [token])
-        row = cursor.fetchone()
+    """One query by the unique token."""
+    row = (PlaceCode.objects.filter(token=token, is_active=True)
+           .values_list("place_id", "checkpoint_id", Coalesce("place__region_id", "checkpoint__region_id"),
+                        Coalesce("place__name", "checkpoint__name")).first())
     return None if row is None else ActiveCode(token, *row)
 
 
@@ -60,31 +55,35 @@ def active_code_by_token(token: str) -> ActiveCode:
     """The active code with this token (cached, see the module's docstring); Http404 for an unknown or
     withdrawn one (the same answer for both: a withdrawn token tells nothing)."""
     token = str(token or "")
-    if not token or len(token) > TOKEN_MAX:
+    if len(token) > TOKEN_MAX or not TOKEN.fullmatch(token):
         raise Http404
-    code = _codes.fetch(token, CODE_CACHE_SECONDS, lambda: _read_code(token))
+    code = cache.get(_key(token))
     if code is None:
-        raise Http404
+        code = _read_code(token)
+        if code is None:
+            raise Http404
+        cache.set(_key(token), code, CODE_CACHE_SECONDS)
     return code
 
 
-def forget_codes(token: str | None = None) -> None:
-    """Drop the cached code of this token (all of them when token is None)."""
-    if token is None:
-        _codes.clear()
-    else:
-        _codes.forget(token)
+def forget_codes(*tokens: str) -> None:
+    """Drop the cached codes of these tokens."""
+    cache.delete_many([_key(token) for token in tokens])
+
+
+def _forget_on_commit(*tokens: str) -> None:
+    """Now, and again when the writing transaction commits (a read meanwhile may have cached the old row)."""
+    forget_codes(*tokens)
+    transaction.on_commit(lambda: forget_codes(*tokens))
 
 
 def _code_written(sender, instance, **kwargs) -> None:
-    token = instance.token
-    forget_codes(token)
-    transaction.on_commit(lambda: forget_codes(token))
+    _forget_on_commit(instance.token)
 
 
 def _target_written(sender, instance, **kwargs) -> None:
-    forget_codes()
-    transaction.on_commit(forget_codes)
+    target = {"place": instance} if sender is Place else {"checkpoint": instance}
+    _forget_on_commit(*PlaceCode.objects.filter(**target).values_list("token", flat=True))
 
 
 post_save.connect(_code_written, sender=PlaceCode, dispatch_uid="places.check_ins.code.save")
