@@ -1,7 +1,7 @@
 """Each hand-written performance layer against Django's own, measured in pairs in the same run.
 
     python -m bench.layers                                  # SQLite, every pair at the short scale
-    python -m bench.layers --only sessions --requests 1000 --rounds 7
+    python -m bench.layers --only rows --requests 1000 --rounds 9
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m bench.layers --scale 4
 
 DESIGN.md §5: a hand-written performance layer stays only where it buys at least 1.3× on a figure
@@ -10,15 +10,19 @@ does without it, interleaved (round by round, the order of the variants rotating
 neighbour on the shared machine slows both alike), and prints per layer the rates and the ratio
 with ÷ without of each round: min and median.
 
-Registration writes (req/s over HTTP, bench/followups.py's server and load; one server per variant,
-each on its own copy of one seeded database, all running at once, loaded one at a time):
-  rows         core.rows (one-row INSERT/UPDATE/SELECT built once per model) vs Model.save(),
-               save(update_fields=…) and querysets: follow-up POST with a bearer token
+Registration writes (req/s over HTTP with every write checked afterwards; the servers and loads of
+bench/followups.py and bench/passages.py; one server per variant, each on its own copy of one seeded
+database, all running at once, loaded one at a time; the server's CPU per request beside):
+  rows           core.rows (one-row INSERT/UPDATE/SELECT built once per model) vs Model.save(),
+                 save(update_fields=…) and querysets: follow-up POST (token), passage POST (token),
+                 public check-in POST
+Exposure search (ms, bench/exposure.py's county and subject, in this process):
+  exposure       its range reads in plain SQL vs the same ranges ORed with Q objects in querysets
 Ledger import (seconds end to end, bench/import_ledger.py's workbook, each run into a fresh database, of a
 new county's ledger and of the same ledger again, every person known):
-  ledger_bulk  ledger.bulk.insert (COPY / executemany of plain tuples) vs QuerySet.bulk_create
+  ledger_bulk    ledger.bulk.insert (COPY / executemany of plain tuples) vs QuerySet.bulk_create
 
---scale multiplies the requests and the ledger's rows (default: short, for `make bench`).
+--scale multiplies the requests, the check-ins and the ledger's rows (default: short, for `make bench`).
 """
 
 import argparse
@@ -33,13 +37,11 @@ import time
 from bench import followups
 
 THRESHOLD = 1.3
+BASE_URL = os.environ.get("DATABASE_URL", "")  # the server next to which the temporary databases are made
 HTTP_LAYERS = ("rows",)
+EXPOSURE_LAYERS = ("exposure",)
 LEDGER_LAYERS = ("ledger_bulk",)
-# variant → what it replaces, for the servers' --without
-VARIANTS = {
-    "as_is": "",
-    "no_rows": "rows",
-}
+LAYERS = HTTP_LAYERS + EXPOSURE_LAYERS + LEDGER_LAYERS
 
 
 # Django's own, put in the server in place of each layer -------------------------------------------
@@ -100,91 +102,137 @@ def without_rows() -> None:
                 setattr(module, name, replace[id(value)])
 
 
-def without(layer: str) -> None:
-    """Put Django's own in place of `layer` in this process (before the first request)."""
-    if layer == "rows":
-        without_rows()
-    elif layer:
-        raise SystemExit(f"unknown layer {layer!r}")
+REPLACEMENTS = {"rows": without_rows}
+
+
+def without(layers: str) -> None:
+    """Put Django's own in place of each of the comma-separated `layers` in this process (before any request)."""
+    for layer in filter(None, layers.split(",")):
+        if layer not in REPLACEMENTS:
+            raise SystemExit(f"unknown layer {layer!r}")
+        REPLACEMENTS[layer]()
 
 
 def serve(port: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
     import django
     django.setup()
+    from django.conf import settings
+    settings.FANGKONG_CHECK_IN_RATE = 10 ** 9  # every request comes from 127.0.0.1 (as in bench/passages.py)
     without(os.environ.get("FANGKONG_BENCH_WITHOUT", ""))
     followups.serve(port)
 
 
 # The registration writes ------------------------------------------------------------------------
 
-# (layer, the variants compared with as_is, the loads measured: auth of a follow-up POST)
+class _FollowUps:
+    """bench/followups.py's seed and load: follow-up POST as the village doctor, with a bearer token."""
+
+    kinds = ("follow_up",)
+
+    def seed(self, requests: int) -> None:
+        self.seeded = followups.seed(requests)
+
+    def load(self, port: int, pid: int, clients: int):
+        return followups.Load(port, pid, clients, "token", self.seeded)
+
+    def written(self) -> dict[str, int]:
+        return {"follow_up": followups.written(self.seeded["doctor_id"])}
+
+
+class _Passages:
+    """bench/passages.py's seed and load: passage POST (token) and public check-in POST."""
+
+    kinds = ("passage", "check_in")
+
+    def seed(self, requests: int) -> None:
+        from bench import passages
+        self.seeded = passages.seed()
+
+    def load(self, port: int, pid: int, clients: int):
+        from bench import passages
+        return passages.Load(port, pid, clients, self.seeded)
+
+    def written(self) -> dict[str, int]:
+        from bench import passages
+        return passages.written(self.seeded)
+
+
+# (layer, group, [(variant, the variant it is compared with)]); a variant names what it replaces
 HTTP_PAIRS = [
-    ("rows", ["no_rows"], ["token"]),
+    ("rows", _FollowUps, [("rows", "")]),
+    ("rows", _Passages, [("rows", "")]),
 ]
 
 
 def http_pairs(layers: list[str], requests: int, rounds: int, clients: int) -> list[str]:
+    lines = []  # each layer and group with servers of its own: PostgreSQL's 100 connections are shared
+    for layer, group, compared in HTTP_PAIRS:
+        if layer in layers:
+            lines += _http_group(group(), [(layer, compared)], requests, rounds, clients)
+    return lines
+
+
+LABELS = {"rows": "save()"}
+
+
+def _label(variant: str) -> str:
+    return "+".join(LABELS[layer] for layer in variant.split(",")) if variant else "as_is"
+
+
+def _http_group(group, pairs, requests: int, rounds: int, clients: int) -> list[str]:
     from bench.databases import TempDatabases, use_database
-    pairs = [pair for pair in HTTP_PAIRS if pair[0] in layers]
-    if not pairs:
-        return []
-    variants = {"as_is": {"token", "session"}}
-    for _layer, others, auths in pairs:
-        for variant in others:
-            variants.setdefault(variant, set()).update(auths)
-    for auths in variants.values():
-        auths.update(*(a for _l, _o, a in pairs))  # as_is needs every load any pair compares with
-    dbs = TempDatabases(os.environ.get("DATABASE_URL", ""), prefix="fangkong_bench_layers")
+    variants = list(dict.fromkeys(v for _layer, compared in pairs for pair in compared for v in (pair[1], pair[0])))
+    dbs = TempDatabases(BASE_URL, prefix="fangkong_bench_layers")
     engine = "PostgreSQL" if dbs.postgres else "SQLite"
     servers = {}
+    rates: dict[tuple[str, str], list[float]] = {}
+    cpu: dict[tuple[str, str], list[float]] = {}
     try:
         dbs.migrated_template()
-        seeded = followups.seed(requests)
-        urls = {variant: dbs.fresh(variant) for variant in variants}
+        group.seed(requests)
+        urls = {variant: dbs.fresh(f"v{i}") for i, variant in enumerate(variants)}
         for variant in variants:
-            os.environ["FANGKONG_BENCH_WITHOUT"] = VARIANTS[variant]
+            os.environ["FANGKONG_BENCH_WITHOUT"] = variant
             try:
-                process, port = followups.start_server(urls[variant], dbs.folder / f"{variant}.log",
+                process, port = followups.start_server(urls[variant], dbs.folder / f"v{len(servers)}.log",
                                                        module="bench.layers")
             finally:
                 del os.environ["FANGKONG_BENCH_WITHOUT"]
-            loads = {auth: followups.Load(port, process.pid, clients, auth, seeded) for auth in variants[variant]}
-            servers[variant] = (process, loads)
-        for _process, loads in servers.values():  # warm up: imports, URL resolver, connections
-            for load in loads.values():
-                load.run("follow_up", 30, offset=10 ** 6)
-        rates: dict[tuple[str, str], list[float]] = {}
-        cpu: dict[tuple[str, str], list[float]] = {}
-        order = list(variants)
+            servers[variant] = (process, group.load(port, process.pid, clients))
+        for _process, load in servers.values():  # warm up: imports, URL resolver, connections
+            for kind in group.kinds:
+                load.run(kind, 30, offset=10 ** 6)
         for r in range(rounds):
-            for variant in order[r % len(order):] + order[:r % len(order)]:
-                for auth, load in servers[variant][1].items():
-                    rate, server_cpu, _client_cpu = load.run("follow_up", requests, offset=r * requests)
-                    rates.setdefault((variant, auth), []).append(rate)
-                    cpu.setdefault((variant, auth), []).append(server_cpu * 1000)
+            for variant in variants[r % len(variants):] + variants[:r % len(variants)]:
+                for kind in group.kinds:
+                    rate, server_cpu = servers[variant][1].run(kind, requests, offset=r * requests)[:2]
+                    rates.setdefault((variant, kind), []).append(rate)
+                    cpu.setdefault((variant, kind), []).append(server_cpu * 1000)
         lost = []
         for variant in variants:
             use_database(urls[variant])
-            found = followups.written(seeded["doctor_id"])
-            answered = sum(load.statuses["follow_up"].get(201, 0) for load in servers[variant][1].values())
-            errors = [e for load in servers[variant][1].values() for e in load.errors]
-            if found != answered or errors:
-                lost.append(f"{variant}: {answered} answered 201, {found} rows; {errors[:2]}")
+            load, found = servers[variant][1], group.written()
+            for kind in group.kinds:
+                answered = load.statuses[kind].get(201, 0)
+                if found[kind] != answered or answered != sum(load.statuses[kind].values()):
+                    log = (dbs.folder / f"v{variants.index(variant)}.log").read_text()[-1500:]
+                    lost.append(f"{_label(variant)} {kind}: {load.statuses[kind]}, {found[kind]} rows; the server "
+                                f"said: {log}")
     finally:
-        for process, _loads in servers.values():
+        for process, _load in servers.values():
             process.terminate()
             process.wait(10)
         dbs.drop()
-    lines = [f"{engine}, follow-up POST over HTTP, {clients} clients, {requests} requests per variant, load "
-             f"and round, {rounds} rounds (variants interleaved, one server each)"]
-    for layer, others, auths in pairs:
-        for variant in others:
-            for auth in auths:
-                lines.append(_pair_line(f"{layer} ({auth})", "as_is", variant, rates[("as_is", auth)],
-                                        rates[(variant, auth)], "req/s"))
-                lines.append(_pair_line("    server CPU per request", "as_is", variant, cpu[("as_is", auth)],
-                                        cpu[(variant, auth)], "ms", higher_is_better=False))
+    lines = [f"{engine}, {' and '.join(group.kinds)} POST over HTTP, {clients} clients, {requests} requests per "
+             f"variant, kind and round, {rounds} rounds (variants interleaved, one server each)"]
+    for layer, compared in pairs:
+        for variant, base in compared:
+            for kind in group.kinds:
+                lines.append(_pair_line(f"{layer} ({kind})", _label(base), _label(variant), rates[(base, kind)],
+                                        rates[(variant, kind)], "req/s"))
+                lines.append(_pair_line("    server CPU per request", _label(base), _label(variant), cpu[(base, kind)],
+                                        cpu[(variant, kind)], "ms", higher_is_better=False))
     assert not lost, f"lost or extra writes: {lost}"
     return lines
 
@@ -202,6 +250,74 @@ def _pair_line(label: str, with_name: str, without_name: str, with_values: list[
 
 def _digits(unit: str) -> int:
     return 0 if unit == "req/s" else 2
+
+
+# The exposure search ----------------------------------------------------------------------------
+
+def orm_range_reads(intervals: dict, scope_code: str):
+    """tracing.selectors.exposure._range_reads by querysets: the same ranges ORed with Q objects."""
+    from django.db.models import Q
+
+    from fangkong.checkpoints.models import Passage
+    from fangkong.core import region_codes as codes
+    from fangkong.places.models import CheckIn
+    from fangkong.tracing.selectors import exposure as ex
+    low_code, high_code = codes.subtree_bounds(scope_code)
+    typed = ("id", "id_digest", "phone_digest", "name")
+    reads = [(ex.CHECK_IN, ex.PLACE, CheckIn, "place_id", "checked_in_at", typed),
+             (ex.CHECK_IN, ex.CHECKPOINT, CheckIn, "checkpoint_id", "checked_in_at", typed),
+             (ex.PASSAGE, ex.CHECKPOINT, Passage, "checkpoint_id", "passed_at", ())]
+    for source, kind, model, target, moment, extra in reads:
+        terms = [(target_id, low, high) for (k, target_id), merged in intervals.items() if k == kind
+                 for low, high, _inside in merged]
+        for start in range(0, len(terms), ex.CHUNK):
+            ranges = Q()
+            for target_id, low, high in terms[start:start + ex.CHUNK]:
+                ranges |= Q(**{target: target_id, f"{moment}__gte": low, f"{moment}__lte": high})
+            rows = (model.objects.filter(ranges, region_id__gte=low_code, region_id__lte=high_code)
+                    .values_list(target, "person_id", moment, *extra)[:ex.MAX_CONTACTS + 1])
+            yield source, kind, [(t, p, at, *(rest or (None,) * 4)) for t, p, at, *rest in rows]
+
+
+def exposure_pairs(layers: list[str], checkins: int, rounds: int, repeat: int = 5) -> list[str]:
+    """The exposure search (bench/exposure.py's county and subject) with the plain SQL range reads and with
+    querysets, in the same process: per round `repeat` runs of each, alternating; the round's medians compared."""
+    if "exposure" not in layers:
+        return []
+    from bench import exposure
+    from bench.databases import TempDatabases, use_database
+    dbs = TempDatabases(BASE_URL, prefix="fangkong_bench_layers_exposure")
+    engine = "PostgreSQL" if dbs.postgres else "SQLite"
+    times: dict[str, list[float]] = {}
+    try:
+        dbs.migrated_template()
+        use_database(dbs.fresh("data"))
+        counts = exposure.load(checkins, max(100, checkins // 100), 40)
+        from fangkong.tracing.selectors import exposure as selectors
+        as_is = selectors._range_reads
+        search = exposure.operations()["exposure"]
+        found = {}
+        for variant, reads in (("as_is", as_is), ("querysets", orm_range_reads)):
+            selectors._range_reads = reads
+            result = search()  # warm: connection, caches, plans
+            found[variant] = sorted((c.person_id, c.check_in_id, c.at) for c in result.contacts)
+        assert found["as_is"] == found["querysets"], "the two range reads found different contacts"
+        for r in range(rounds):
+            for variant, reads in (("as_is", as_is), ("querysets", orm_range_reads))[::1 if r % 2 == 0 else -1]:
+                selectors._range_reads = reads
+                runs = []
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    search()
+                    runs.append((time.perf_counter() - started) * 1000)
+                times.setdefault(variant, []).append(statistics.median(runs))
+        selectors._range_reads = as_is
+    finally:
+        dbs.drop()
+    return [f"{engine}, exposure search over {counts['check-ins']:,} check-ins ({len(found['as_is'])} contacts), "
+            f"{rounds} rounds of {repeat} runs each (variants alternating)",
+            _pair_line("exposure (search)", "as_is", "querysets", times["as_is"], times["querysets"], "ms",
+                       higher_is_better=False)]
 
 
 # The ledger import ------------------------------------------------------------------------------
@@ -228,7 +344,7 @@ def bulk_create_insert(model, fields, rows, constants=None) -> None:
 def ledger_pairs(layers: list[str], rows: int, rounds: int) -> list[str]:
     from bench import import_ledger
     from bench.databases import TempDatabases, use_database
-    dbs = TempDatabases(os.environ.get("DATABASE_URL", ""), prefix="fangkong_bench_layers_ledger")
+    dbs = TempDatabases(BASE_URL, prefix="fangkong_bench_layers_ledger")
     engine = "PostgreSQL" if dbs.postgres else "SQLite"
     if "ledger_bulk" not in layers:
         return []
@@ -272,11 +388,12 @@ def ledger_pairs(layers: list[str], rows: int, rounds: int) -> list[str]:
 def main(argv=None) -> list[str]:
     parser = argparse.ArgumentParser(prog="python -m bench.layers", description=__doc__.split("\n")[0])
     parser.add_argument("--only", action="append", default=[],
-                        help=f"layers to measure (default all): {', '.join(HTTP_LAYERS + LEDGER_LAYERS)}")
+                        help=f"layers to measure (default all): {', '.join(LAYERS)}")
     parser.add_argument("--scale", type=float, default=1.0,
                         help="multiplies --requests and --rows (default 1: short, for `make bench`)")
     parser.add_argument("--requests", type=int, default=200, help="requests per variant, load and round (200)")
     parser.add_argument("--rows", type=int, default=4000, help="ledger rows (4000)")
+    parser.add_argument("--checkins", type=int, default=50_000, help="check-ins of the exposure search (50,000)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of every variant (3)")
     parser.add_argument("--clients", type=int, default=4, help="client threads (4)")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
@@ -284,12 +401,13 @@ def main(argv=None) -> list[str]:
     if args.serve:
         serve(args.serve)
         return []
-    layers = [name for value in args.only for name in value.split(",")] or list(HTTP_LAYERS + LEDGER_LAYERS)
-    unknown = set(layers) - set(HTTP_LAYERS + LEDGER_LAYERS)
+    layers = [name for value in args.only for name in value.split(",")] or list(LAYERS)
+    unknown = set(layers) - set(LAYERS)
     if unknown:
         raise SystemExit(f"unknown layers: {', '.join(sorted(unknown))}")
     started = time.monotonic()
     lines = http_pairs(layers, max(20, round(args.requests * args.scale)), max(1, args.rounds), args.clients)
+    lines += exposure_pairs(layers, max(20_000, round(args.checkins * args.scale)), max(1, args.rounds))
     lines += ledger_pairs(layers, max(200, round(args.rows * args.scale)), max(1, args.rounds))
     lines.append(f"({time.monotonic() - started:.0f}s; a layer whose median ratio is below {THRESHOLD} "
                  "on its figure does not pay for itself, DESIGN.md §5)")

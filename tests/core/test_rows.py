@@ -62,9 +62,3 @@ def test_update_writes_only_the_named_columns():
     stored = AuditEntry.objects.get(pk=entry.pk)
     assert (stored.action, stored.after, stored.object_repr) == ("passage.correct", {"温度": "36.6"}, "elsewhere")
 
-
-def test_loaded_builds_an_instance_from_known_values():
-    entry = rows.insert(_entry())
-    found = rows.loaded(AuditEntry, {"object_id": "7", "id": entry.pk})
-    assert (found.pk, found.object_id, found._state.adding) == (entry.pk, "7", False)
-    assert "action" in found.get_deferred_fields()

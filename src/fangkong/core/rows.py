@@ -1,14 +1,25 @@
-"""One-row statements for the hot write paths (passage, check-in, follow-up, the audit entry of each).
+"""One-row statements for the hot write paths (the follow-up, the public check-in, the audit entry of
+every write, the person a register records).
 
 `Model.objects.create`, `save(update_fields=…)` and a queryset compile their SQL anew on every call;
 on these paths that compiling cost more than the database's work. `insert` and `update` write what
-`save()` would for a model without save signals (none of the models they are used for has any),
-`select` reads rows as the ORM would convert them, each statement built once per model and database
-vendor. The thread's database connection is looked up once per call: every `django.db.connection`
-attribute goes through a thread-local proxy, which on these paths cost as much as running the statement.
+`save()` would for a model without save signals and without a save() of its own (`require_plain_save`
+refuses any other when its statement is built; tests/core/test_rows_guard.py holds the models written
+here to it), `select` reads rows as the ORM would convert them, each statement built once per model and
+database vendor. The thread's database connection is looked up once per call: every
+`django.db.connection` attribute goes through a thread-local proxy, which on these paths cost as much
+as running the statement.
+
+What it buys (DESIGN §5, registration writes; bench/layers.py rows, 2026-12-05, over HTTP, with ÷
+without, median of 7–9 interleaved rounds): follow-ups/s 1.38–1.47× and public check-ins/s 1.34–1.48×
+on SQLite with these statements as with save() and querysets; on PostgreSQL 1.17–1.18× and 1.15–1.16×
+(server CPU per request 1.30× and 1.33×). Passages gained 1.09–1.22× and write their own rows with
+save() and querysets.
 """
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.signals import post_save, pre_save
 
 
 def _db():
@@ -22,10 +33,20 @@ _updates: dict[tuple, tuple[str, tuple]] = {}
 _selects: dict[tuple, tuple[str, tuple, tuple]] = {}
 
 
+def require_plain_save(model) -> None:
+    """`insert` and `update` write what save() would only for a model whose save() is Django's own and which
+    no pre_save or post_save receiver listens to: refuse any other (checked when its statement is built)."""
+    if model.save is not models.Model.save:
+        raise ImproperlyConfigured(f"core.rows cannot write {model.__name__}: it has a save() of its own")
+    if pre_save.has_listeners(model) or post_save.has_listeners(model):
+        raise ImproperlyConfigured(f"core.rows cannot write {model.__name__}: save signals listen to it")
+
+
 def _statement(model, db) -> tuple[str, tuple]:
     """INSERT of every column of `model` but its id, returning the id; and the fields, in column order."""
     key = (model, db.vendor)
     if key not in _inserts:
+        require_plain_save(model)
         quote = db.ops.quote_name
         fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
         _inserts[key] = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
@@ -89,6 +110,7 @@ def select(model, names: tuple[str, ...], where: str, params, suffix: str = "") 
 def _update(model, names: tuple[str, ...], db) -> tuple[str, tuple]:
     key = (model, names, db.vendor)
     if key not in _updates:
+        require_plain_save(model)
         quote = db.ops.quote_name
         fields = tuple(model._meta.get_field(name) for name in names)
         _updates[key] = (f"UPDATE {quote(model._meta.db_table)} "
@@ -105,9 +127,3 @@ def update(obj, names: tuple[str, ...]) -> None:
     with db.cursor() as cursor:
         cursor.execute(sql, params)
 
-
-def loaded(model, values: dict):
-    """An instance of `model` as read from the database with only `values` (attname → database value that
-    needs no conversion: ids, text) loaded, the other columns deferred."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])

@@ -7,11 +7,9 @@ follows the slots that are due, never the number of follow-ups already recorded.
 """
 
 import datetime
-import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -32,12 +30,9 @@ from django.utils import timezone
 
 from fangkong.accounts.models import Role, User
 from fangkong.core import region_codes as codes
-from fangkong.core import rows
 from fangkong.core.paging import PAGE_SIZE, id_or_404, page_limit
 from fangkong.core.region_codes import in_scope, within
-from fangkong.people.models import Person
 from fangkong.regions.models import Region
-from fangkong.screening.models import KeyPerson
 
 from . import permissions
 from .models import (
@@ -127,32 +122,16 @@ def order_to_record(user, pk) -> Quarantine:
     """The order a follow-up is about to be recorded for (404 outside the scope), with just its person's name.
 
     The write path of the API: the service re-reads under the order's lock what it checks, so
-    this read carries only what the answer shows (who), not the whole order with its people. One
-    prepared statement (compiling the queryset took most of this read's time), the scope checked on
-    the codes by the same rule as `_scope`.
+    this read carries only what the answer shows (who), not the whole order with its people; the scope
+    is checked on the codes by the same rule as `_scope`.
     """
     require_reader(user)
-    with connection.cursor() as cursor:
-        cursor.execute(_order_to_record_sql(connection.vendor), [id_or_404(pk)])
-        row = cursor.fetchone()
-    if row is None:
+    q = (Quarantine.objects.select_related("key_person__person")
+         .only("id", "key_person_id", "region_id", "doctor_id", "key_person__person_id", "key_person__person__name")
+         .filter(pk=id_or_404(pk)).first())
+    if q is None or not permissions.can_see(user, q):
         raise Http404
-    order_id, key_person_id, region_id, doctor_id, person_id, name = row
-    q = rows.loaded(Quarantine, {"id": order_id, "key_person_id": key_person_id, "region_id": region_id,
-                                 "doctor_id": doctor_id})
-    if not permissions.can_see(user, q):
-        raise Http404
-    q.key_person = rows.loaded(KeyPerson, {"id": key_person_id, "person_id": person_id})
-    q.key_person.person = rows.loaded(Person, {"id": person_id, "name": name})
     return q
-
-
-@functools.cache
-def _order_to_record_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-    order, entry, person = (quote(m._meta.db_table) for m in (Quarantine, KeyPerson, Person))
-    return (f"SELECT q.id, q.key_person_id, q.region_id, q.doctor_id, kp.person_id, p.name FROM {order} q "
-            f"JOIN {entry} kp ON kp.id = q.key_person_id JOIN {person} p ON p.id = kp.person_id WHERE q.id = %s")
 
 
 def follow_ups_of(user, q: Quarantine) -> list[FollowUp]:
