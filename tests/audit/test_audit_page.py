@@ -133,3 +133,11 @@ def test_audit_menu_only_for_admins(tree, login):
     staff = login(factories.user("s", Role.HQ_STAFF, factories.COUNTY)).get("/").content.decode()
     assert 'data-nav="audit:list"' in admin
     assert 'data-nav="audit:list"' not in staff
+
+
+def test_a_payload_key_named_like_a_reverse_relation_reads_as_a_value(boss, login):
+    # "closures" is also the name of Place's reverse relation to its closure orders: not a field of the place
+    audit.record(boss, "place.update", object_type="place", object_id="1", object_repr="东岳农贸市场",
+                 region=factories.VILLAGE_A1, before={"closures": 1}, after={"closures": 2})
+    response = login(boss).get("/audit/")
+    assert response.status_code == 200 and "东岳农贸市场" in response.content.decode()

@@ -111,9 +111,11 @@ def _field(model, key: str):
     for name in (key, key[:-3] if key.endswith("_id") else None):
         if name:
             try:
-                return model._meta.get_field(name)
+                field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 continue
+            if field.concrete:  # not a reverse relation that happens to share a payload key's name
+                return field
     return None
 
 
