@@ -14,6 +14,7 @@ from fangkong.audit.models import AuditEntry
 from fangkong.ledger import services
 from fangkong.people import identity
 from fangkong.people.models import Person
+from fangkong.quarantine.models import TransferRequest
 from fangkong.screening.models import DailyCheck, KeyPerson, KeyPersonEvent
 from tests import factories
 from tests.people.ids import resident_id
@@ -110,6 +111,8 @@ def test_temperature_and_symptom_columns_are_the_days_checks(tmp_path, village_w
     assert (li.temperature, li.symptoms, li.checked_by) == (Decimal("38.2"), "发热、咳嗽", village_worker)
     figures = counters.figures([factories.VILLAGE_A1], SHEET_DAY)[factories.VILLAGE_A1]
     assert (figures.get("checks_done"), figures.get("fevers_found")) == (2, 1)
+    # the fever reaches the fever clinic as one recorded on the page would
+    assert list(TransferRequest.objects.values_list("person__name", flat=True)) == [li.key_person.person.name]
     assert set(KeyPersonEvent.objects.filter(kind__in=["check", "fever_check"]).values_list("kind", flat=True)) == {
         "check", "fever_check"}
     audit = AuditEntry.objects.get(action="daily_check.import")

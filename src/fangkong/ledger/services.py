@@ -33,7 +33,7 @@ from fangkong.core import actors
 from fangkong.core import region_codes as codes
 from fangkong.core.actors import is_system
 from fangkong.core.exports import Sheet, workbook_bytes
-from fangkong.core.health import is_fever
+from fangkong.core.health import Fever, FeverSource, fever_found, is_fever
 from fangkong.people import reviews
 from fangkong.people.models import Person
 from fangkong.people.services import apply_registration, audit_view
@@ -316,12 +316,23 @@ def _write_checks(actor, checks: list[tuple[int, str, LedgerRow]], now, filename
                     for check, was_corrected in events), now, actor_id)
     for check in new:
         audited[check.region_id]["daily_checks"].append(check.pk)
+    _fevers_found(actor, [check for check, _corrected in events if is_fever(check.temperature)], now)
     bulk.insert(AuditEntry, ["region", "after"],
                 ((code, json.dumps(notes, ensure_ascii=False)) for code, notes in audited.items()),
                 constants={"at": now, "actor": actor_id, "actor_name": actors.name_of(actor),
                            "action": "daily_check.import", "object_type": "daily_check", "object_id": "",
                            "object_repr": filename[:200], "source": Source.IMPORT})
     return len(checks)
+
+
+def _fevers_found(actor, checks: list[DailyCheck], now) -> None:
+    """A fever on an imported check reaches the fever clinic like one recorded on the page (core.health)."""
+    entries = KeyPerson.objects.in_bulk([check.key_person_id for check in checks])
+    for check in checks:
+        entry = entries[check.key_person_id]
+        fever_found(actor, Fever(person=entry.person_id, key_person=entry, temperature=check.temperature,
+                                 source=FeverSource.DAILY_CHECK, at=now, region_code=entry.region_id,
+                                 symptoms=check.symptoms, checked=True))
 
 
 def _chunks(items: list, size: int = 2000):
