@@ -17,7 +17,7 @@
 * Check-ins at the open places (and the two stations' codes) during opening hours; hygiene logs of
   the open places every day, a few days missed, and some still missing today.
 
-Rows are plain dataclasses written with `demo.screening.insert_rows` (COPY on PostgreSQL); the
+Rows are plain dataclasses written with `demo.screening.insert_rows` (bulk_create); the
 few rows other rows point at (risk passages, their key persons and tasks) are bulk_created.
 """
 
