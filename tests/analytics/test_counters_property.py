@@ -102,7 +102,8 @@ def test_live_counters_equal_recomputation(actor, ops):
             _apply(actor, op, sweeps, households)
         except ValidationError:
             pass  # refused as a whole (a check after release, a visit outside the sweep …): nothing written
-    assert not DailyCounter.objects.exclude(day__in=DAYS).exclude(value=0).exists()
+    # a fever's transfer to the fever clinic is opened when it is written (today), whatever the check's day
+    assert not DailyCounter.objects.exclude(day__in=DAYS).exclude(value=0).exclude(metric__startswith="tr_").exists()
     tables = {day: selectors.daily_table(SYSTEM, f.COUNTY, day) for day in DAYS}
     for day in DAYS:
         live = counters.live(day)
