@@ -24,6 +24,7 @@ GRANTED = {
     Role.VILLAGE_WORKER: set(),
     Role.CHECKPOINT_STAFF: set(),
     Role.DOCTOR: set(),
+    Role.EPIDEMIOLOGIST: set(),
     Role.SUPERVISOR: set(),
     Role.VIEWER: set(),
 }

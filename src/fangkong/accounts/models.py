@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     VILLAGE_WORKER = "village_worker", _("村（社区）网格员")
     CHECKPOINT_STAFF = "checkpoint_staff", _("卡点工作人员")
     DOCTOR = "doctor", _("医生（村医）")
+    EPIDEMIOLOGIST = "epidemiologist", _("流调队员")
     SUPERVISOR = "supervisor", _("督查人员")
     VIEWER = "viewer", _("只读查看")
 

@@ -9,7 +9,7 @@ MANAGE_USERS = {Role.HQ_ADMIN}
 VIEW_AUDIT = {Role.HQ_ADMIN}
 MANAGE_REGIONS = {Role.HQ_ADMIN}
 # Roles that may see full ID numbers and phones on request (each reveal is logged).
-REVEAL_PERSONAL_DATA = {Role.HQ_ADMIN, Role.HQ_STAFF, Role.DOCTOR}
+REVEAL_PERSONAL_DATA = {Role.HQ_ADMIN, Role.HQ_STAFF, Role.DOCTOR, Role.EPIDEMIOLOGIST}
 READ_ONLY = {Role.VIEWER}
 # Settings that bind a region and everything below it (the quarantine policies, the risk-area list, the
 # report deadline, the brief template) belong to that region: they are changed by its headquarters admins
@@ -75,7 +75,7 @@ def is_headquarters(user) -> bool:
 
 # Screening and the key-person ledger: who works it (register, check, visit), who reads it, who opens sweeps.
 LEDGER_WORK = HQ | {Role.TOWNSHIP_STAFF, Role.VILLAGE_WORKER, Role.DOCTOR}
-LEDGER_READ = LEDGER_WORK | {Role.SUPERVISOR, Role.VIEWER}
+LEDGER_READ = LEDGER_WORK | {Role.SUPERVISOR, Role.VIEWER, Role.EPIDEMIOLOGIST}
 RUN_SWEEPS = HQ | {Role.TOWNSHIP_STAFF}
 
 
@@ -92,8 +92,9 @@ def can_run_sweeps(user) -> bool:
 
 
 # Tracing: search who was co-present with a person and confirm which person a public check-in was
-# (headquarters / CDC staff, doctors). fangkong.tracing applies it; a key place's page offers its links by it.
-TRACE = HQ | {Role.DOCTOR}
+# (headquarters / CDC staff, the CDC's investigation teams, doctors). fangkong.tracing applies it; a key
+# place's page offers its links by it.
+TRACE = HQ | {Role.DOCTOR, Role.EPIDEMIOLOGIST}
 
 
 def can_trace(user) -> bool:
