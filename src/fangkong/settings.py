@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Only for its static files: without it /api/docs loads Swagger UI from a CDN.
     "ninja",
+    # background and periodic work on the Django tasks API, its jobs kept in the database (`fangkong worker`)
+    "django_tasks",
+    "django_tasks_db",
     "fangkong.core",
     "fangkong.regions",
     "fangkong.accounts",
@@ -155,10 +158,18 @@ def database_setting() -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
+    elif db["ENGINE"] == "django.db.backends.postgresql":
+        # A server that is down or unreachable is answered within seconds (503, core.unavailable), instead of
+        # each request waiting for the operating system's TCP timeout; `?connect_timeout=N` in the URL wins.
+        db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     return db
 
 
 DATABASES = {"default": database_setting()}
+
+# Background and periodic jobs (core.periodic, core.scheduler): kept in the database, taken by `fangkong worker`
+# processes with SELECT … FOR UPDATE SKIP LOCKED, so any number of them may run on any number of machines.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "periodic"]}}
 
 
 def cache_setting(value: str) -> dict:
