@@ -32,6 +32,8 @@ class PlaceKind(models.TextChoices):
     RESTAURANT = "restaurant", _("餐饮场所")
     VENUE = "venue", _("三馆一院（博物馆、图书馆、文化馆、影剧院）")
     RELIGIOUS = "religious", _("宗教场所")
+    # registers the buyers of fever and cough medicines (fangkong.medical), besides what every key place does
+    PHARMACY = "pharmacy", _("药店")
     OTHER = "other", _("其他")
 
 

@@ -8,7 +8,7 @@ from ninja import Field, Schema
 
 class PlaceIn(Schema):
     name: str
-    kind: str = Field(description="market / supermarket / station / school / hotel / restaurant / venue / religious / other")
+    kind: str = Field(description="market / supermarket / station / school / hotel / restaurant / venue / religious / pharmacy / other")
     region_code: str
     address: str = ""
     operator: str = ""
