@@ -18,7 +18,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from fangkong.analytics import counters
-from fangkong.core.health import fever_threshold, is_fever
+from fangkong.core.health import FeverSource, fever_threshold, is_fever
 from fangkong.core.validation import fmt
 from fangkong.quarantine import rollup
 from fangkong.quarantine.models import (
@@ -197,7 +197,10 @@ class Writer:
             transfer.notes = f"{transfer.notes}\n{line}"
             rows.append(row)
             return current
-        transfer = TransferRequest(quarantine_id=q.pk, region_id=q.region_id, reason=reason[:200],
+        transfer = TransferRequest(quarantine_id=q.pk, person_id=plan.kp.person_id, key_person_id=q.key_person_id,
+                                   source=FeverSource.FOLLOW_UP if row.fever else "",
+                                   temperature=row.temperature if row.fever else None,
+                                   region_id=q.region_id, reason=reason[:200],
                                    opened_at=row.recorded_at, opened_by_id=row.recorded_by_id, notes=line)
         rows = [row]
         self.transfers.append((transfer, rows))
