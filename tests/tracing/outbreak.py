@@ -1,0 +1,51 @@
+"""Builders of an outbreak's rows made directly with the ORM (a constructed case: each row as the tracing
+services would have stored it), shared by the tracing, briefing and reports tests. Each test makes what it
+needs; add functions, never change what an existing one builds."""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from fangkong.people.models import Person
+from fangkong.tracing.models import Case, Investigation, ItineraryStop
+from tests import factories
+
+_numbers = itertools.count(1)
+
+
+def person(region: str = factories.VILLAGE_A1, **fields) -> Person:
+    """A resident of `region`; every personal field filled (name, ID number, phone, address, workplace) unless given."""
+    n = next(_numbers)
+    values = {"name": f"病人{n}", "id_type": "resident_id", "id_number": f"42092119800101{n:04d}",
+              "phone": f"1390000{n:04d}", "address": f"花园镇东岳村{n}组{n}号", "workplace": f"孝昌县第{n}机械厂"}
+    values.update(fields)
+    return Person.objects.create(region_id=region, **values)
+
+
+def case(who: Person | None = None, *, region: str | None = None, classification: str = "confirmed",
+         severity: str = "mild", reported_at: datetime.datetime | None = None, **fields) -> Case:
+    """A reported case of `who` (a new person of `region` when none), diagnosed an hour before its report."""
+    who = who or person(region or factories.VILLAGE_A1)
+    reported_at = reported_at or timezone.now()
+    values = {"number": f"C{next(_numbers):06d}", "found_by": "fever_clinic", "reporting_unit": "孝昌县人民医院",
+              "diagnosed_at": reported_at - datetime.timedelta(hours=1), "reported_at": reported_at,
+              "severity": severity if classification == "confirmed" else "",
+              "onset_date": timezone.localdate(reported_at) - datetime.timedelta(days=3)}
+    if classification == "confirmed":
+        values["confirmed_at"] = reported_at
+    values.update(fields)
+    return Case.objects.create(person=who, region_id=region or who.region_id, classification=classification,
+                               **values)
+
+
+def investigation(of: Case, **fields) -> Investigation:
+    return Investigation.objects.create(case=of, region_id=of.region_id, **fields)
+
+
+def stop(of: Investigation, starts_at: datetime.datetime, *, kind: str = "place", place_name: str = "",
+         hours: float = 1, **fields) -> ItineraryStop:
+    """One stop of the itinerary, `hours` long (open-ended when 0)."""
+    ends_at = starts_at + datetime.timedelta(hours=hours) if hours else None
+    return ItineraryStop.objects.create(investigation=of, kind=kind, starts_at=starts_at, ends_at=ends_at,
+                                        place_name=place_name, **fields)
