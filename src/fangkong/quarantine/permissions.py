@@ -17,6 +17,8 @@ MANAGE_SITES = HQ | {Role.TOWNSHIP_STAFF}
 HANDLE_TRANSFERS = HQ | {Role.TOWNSHIP_STAFF, Role.DOCTOR}
 # Who may be the responsible cadre (包保干部) of an order; the doctor must have the doctor role.
 CADRES = HQ | {Role.TOWNSHIP_STAFF, Role.VILLAGE_WORKER}
+# Who watches a scope's follow-ups rather than making them (their home page counts the scope's overdue ones).
+WATCH_FOLLOW_UPS = HQ | {Role.TOWNSHIP_STAFF, Role.SUPERVISOR}
 
 
 def can_work(user) -> bool:
@@ -25,6 +27,10 @@ def can_work(user) -> bool:
 
 def can_read(user) -> bool:
     return has_role(user, READ)
+
+
+def watches_follow_ups(user) -> bool:
+    return has_role(user, WATCH_FOLLOW_UPS)
 
 
 def can_manage_sites(user) -> bool:

@@ -5,20 +5,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.accounts.models import Role
 from fangkong.core.today import Duty, register
 
 from . import permissions, selectors
 from .models import FollowUpStatus
 from .schedule import slot_state
 
-# who watches a scope's follow-ups rather than making them: headquarters, townships, supervisors
-WATCHERS = {Role.HQ_ADMIN, Role.HQ_STAFF, Role.TOWNSHIP_STAFF, Role.SUPERVISOR}
-
 
 def _my_slots(user, state: str) -> int | None:
     """My open slots in `state` (due_now / overdue): the figures at the top of 我的包保对象."""
-    if not permissions.can_work(user) or user.role in WATCHERS:
+    if not permissions.can_work(user) or permissions.watches_follow_ups(user):
         return None
     now = timezone.now()
     people = selectors.my_people_today(user, now=now)
@@ -27,7 +23,7 @@ def _my_slots(user, state: str) -> int | None:
 
 
 def _scope_overdue(user) -> int | None:
-    if user.role not in WATCHERS or not permissions.can_read(user):
+    if not permissions.watches_follow_ups(user):
         return None
     return selectors.overdue_count(user)
 
