@@ -29,3 +29,5 @@ urlpatterns = [
 # a page's bad request (e.g. a day outside the accepted range) says why; under /api/ every error is JSON
 # (core.middleware.JsonErrorsUnderApiMiddleware)
 handler400 = "fangkong.core.views.bad_request"
+# 503 with Retry-After instead of a 500 while the database cannot be reached (core.unavailable)
+handler500 = "fangkong.core.views.server_error"

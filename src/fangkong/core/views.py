@@ -1,11 +1,15 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_GET
 
-from . import today
+from . import today, unavailable
 from .middleware import JsonErrorsUnderApiMiddleware
 
 
@@ -17,7 +21,14 @@ def home(request):
 
 @require_GET
 def healthz(request):
-    """For load balancers and benchmarks: answers without touching the database."""
+    """For load balancers and monitoring: one round trip to the database (SELECT 1); 503 with Retry-After when
+    it does not answer, so a balancer takes this server out while its database is away."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        return unavailable.response(request, exc)
     return JsonResponse({"status": "ok"})
 
 
@@ -35,3 +46,12 @@ def bad_request(request, exception):
     if request.path.startswith(JsonErrorsUnderApiMiddleware.PREFIX):
         return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
     return render(request, "core/bad_request.html", {"message": message}, status=400)
+
+
+def server_error(request):
+    """500, unless the error is the database being out of reach: then 503 with Retry-After (core.unavailable),
+    which a client may retry. Django calls this for any uncaught exception, in a view or a middleware."""
+    exc = sys.exc_info()[1]
+    if unavailable.is_database_down(exc):
+        return unavailable.response(request, exc)
+    return defaults.server_error(request)
