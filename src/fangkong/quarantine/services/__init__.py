@@ -9,7 +9,9 @@ from .followups import excuse_follow_up, phone_to_call, record_follow_up
 from .orders import (
     assign_responsible,
     change_planned_end,
+    end_for_case,
     end_quarantine,
+    record_lab_result,
     record_test,
     release_quarantine,
     start_quarantine,
@@ -19,5 +21,5 @@ from .sites import add_room, change_room_capacity, check_in, check_out, create_s
 from .transfers import assign_transfer, close_transfer
 
 __all__ = ["start_quarantine", "change_planned_end", "assign_responsible", "record_test", "release_quarantine",
-           "end_quarantine", "record_follow_up", "excuse_follow_up", "phone_to_call", "update_policy", "create_site", "add_room",
+           "end_quarantine", "end_for_case", "record_lab_result", "record_follow_up", "excuse_follow_up", "phone_to_call", "update_policy", "create_site", "add_room",
            "change_room_capacity", "check_in", "check_out", "assign_transfer", "close_transfer"]

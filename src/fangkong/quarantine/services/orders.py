@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.models import Role, User
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.core import actors
 from fangkong.core.region_codes import covers
 from fangkong.core.validation import as_moment, choice, fmt, name_text, not_future, raise_if, text
 from fangkong.screening.models import KeyPerson
@@ -257,7 +258,20 @@ def assign_responsible(actor, quarantine: Quarantine, *, cadre=None, doctor=None
 @transaction.atomic
 def record_test(actor, quarantine: Quarantine, *, sampled_at, result: str) -> NucleicAcidTest:
     """核酸检测 result; some policies release only after a negative one."""
-    q = _locked(actor, quarantine)
+    return _add_test(actor, _locked(actor, quarantine), sampled_at, result)
+
+
+@transaction.atomic
+def record_lab_result(actor, quarantine: Quarantine, *, sampled_at, result: str) -> NucleicAcidTest:
+    """A laboratory's nucleic acid result for a person under isolation, recorded by whoever records lab
+    results (tracing's lab tests, their import run by the system) on the lab's behalf: the release rule
+    (`_release_problems`) reads the order's own tests, so the lab's result must land here too. The lab's
+    recorder answers to tracing's rules, not to an isolation worker's role; the order's own rules hold."""
+    q = Quarantine.objects.select_for_update(of=("self",)).select_related("key_person__person").get(pk=quarantine.pk)
+    return _add_test(actor, q, sampled_at, result)
+
+
+def _add_test(actor, q: Quarantine, sampled_at, result: str) -> NucleicAcidTest:
     require_active(q)
     errors: dict = {}
     sampled = as_moment(sampled_at, "sampled_at", _("采样时间"))
@@ -269,7 +283,8 @@ def record_test(actor, quarantine: Quarantine, *, sampled_at, result: str) -> Nu
         if sampled < min(q.start_at, q.counted_from):
             errors.setdefault("sampled_at", _("采样时间 %(at)s 早于本次隔离") % {"at": fmt(sampled)})
     raise_if(errors)
-    test = NucleicAcidTest.objects.create(quarantine=q, sampled_at=sampled, result=result, recorded_by=actor)
+    test = NucleicAcidTest.objects.create(quarantine=q, sampled_at=sampled, result=result,
+                                          recorded_by=actors.user_of(actor))
     audit.record(actor, "quarantine.test", q, region=q.region_id, after={"sampled_at": sampled, "result": result})
     add_event(q, "quarantine.test", _("核酸检测（%(at)s 采样）：%(result)s") % {
         "at": fmt(sampled), "result": test.get_result_display()}, actor)
@@ -337,6 +352,21 @@ def release_quarantine(actor, quarantine: Quarantine, *, at=None, reason: str = 
     errors.update(_release_problems(q, at))
     raise_if(errors)
     return _finish(actor, q, QuarantineStatus.RELEASED, at, reason)
+
+
+@transaction.atomic
+def end_for_case(actor, quarantine: Quarantine, *, status: str, at=None, reason: str = "") -> Quarantine:
+    """The order of a person reported as a case ends: became_case, or transferred_to_hospital when the case is
+    admitted. Called by the case report (tracing) after its own rules (who may report a case, the person in
+    scope), so no isolation worker's role is asked here: the order's own rules hold."""
+    if status not in (QuarantineStatus.BECAME_CASE, QuarantineStatus.TRANSFERRED_TO_HOSPITAL):
+        raise ValueError(f"a case ends an order as became_case or transferred_to_hospital, not {status}")
+    q = Quarantine.objects.select_for_update(of=("self",)).select_related("key_person__person").get(pk=quarantine.pk)
+    require_active(q)
+    at = _end_moment(q, at)
+    if status == QuarantineStatus.TRANSFERRED_TO_HOSPITAL:
+        _close_transfers_done(actor, q, at)
+    return _finish(actor, q, status, at, reason)
 
 
 @transaction.atomic
