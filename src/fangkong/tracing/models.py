@@ -138,8 +138,19 @@ class LabResult(models.TextChoices):
     INCONCLUSIVE = "inconclusive", _("不确定")
 
 
+class Proposal(models.TextChoices):
+    """What a positive result proposes (a classification change or a new case): the epidemiologist decides."""
+
+    NONE = "", _("无")
+    PENDING = "pending", _("待决定")
+    ACCEPTED = "accepted", _("已采纳")
+    DISMISSED = "dismissed", _("未采纳")
+
+
 class LabTest(models.Model):
-    """核酸/抗体检测: one sample of one person and its result."""
+    """核酸/抗体检测: one sample of one person and its result. A positive result of a person who is not yet a
+    confirmed or asymptomatic case proposes one (`proposal` pending) until someone reclassifies or reports the
+    case (accepted) or decides against it (dismissed)."""
 
     person = models.ForeignKey("people.Person", verbose_name=_("人员"), on_delete=models.PROTECT,
                                related_name="lab_tests")
@@ -155,6 +166,7 @@ class LabTest(models.Model):
     sampled_at = models.DateTimeField(_("采样时间"))
     result = models.CharField(_("结果"), max_length=15, choices=LabResult.choices, default=LabResult.PENDING)
     result_at = models.DateTimeField(_("出结果时间"), null=True, blank=True)
+    proposal = models.CharField(_("分类建议"), max_length=10, choices=Proposal.choices, blank=True, default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -170,6 +182,7 @@ class LabTest(models.Model):
             models.Index(fields=["result", "sampled_at"], name="labtest_result"),
             models.Index(fields=["person", "sampled_at"], name="labtest_person"),
             models.Index(fields=["region", "result", "sampled_at"], name="labtest_region"),
+            models.Index(fields=["region", "id"], condition=Q(proposal="pending"), name="labtest_proposal"),
         ]
 
 
