@@ -149,6 +149,10 @@ class KeyPerson(models.Model):
             models.Index(fields=["registered_on"], name="keyperson_registered"),
             models.Index(fields=["ended_on"], name="keyperson_ended"),
             models.Index(fields=["responsible", "status"], name="keyperson_responsible"),
+            # who travelled on a train, flight or bus of a case (fangkong.tracing's candidate contacts): an
+            # index range on the number and day; entries without a number are left out of it
+            models.Index(fields=["transport_number", "arrival_date"], condition=~Q(transport_number=""),
+                         name="keyperson_transport"),
         ]
 
     def __str__(self) -> str:
@@ -201,6 +205,9 @@ class DailyCheck(models.Model):
 class TaskKind(models.TextChoices):
     ARRIVAL = "arrival", _("风险地区来人，已列入台账，请核实")
     UNLISTED = "unlisted", _("风险地区来人未列入台账，请排查")
+    # a close contact confirmed by an investigation whose village is unknown (their region a township or
+    # above): the township finds them and puts them on a village's ledger (fangkong.tracing)
+    CONTACT = "contact", _("密切接触者住址不明，请查找并列入台账")
 
 
 class TaskStatus(models.TextChoices):
