@@ -111,6 +111,12 @@ def quarantines_for(user, *, status: str = "", kind: str = "", region: str = "",
     return qs.order_by("-id")
 
 
+def may_open_order(user, order) -> bool:
+    """Whether `quarantine_for` finds this order for the user: a reader, the order in their scope or theirs as
+    its doctor (the rule of `quarantines_for`, on the order's codes alone, so a page of many links asks nothing)."""
+    return permissions.can_read(user) and permissions.can_see(user, order)
+
+
 def quarantine_for(user, pk) -> Quarantine:
     try:
         return quarantines_for(user).get(pk=id_or_404(pk))

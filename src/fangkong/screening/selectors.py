@@ -68,6 +68,12 @@ def key_persons_for(user) -> QuerySet[KeyPerson]:
     return KeyPerson.objects.filter(in_scope(user)).select_related("person", "region", "responsible")
 
 
+def may_open_key_person(user, key_person) -> bool:
+    """Whether `key_person_for` finds this entry for the user: a reader of the ledger, the entry in their scope
+    (the rule of `key_persons_for`, on the entry's region code alone, so a page of many links asks nothing)."""
+    return permissions.can_view_ledger(user) and codes.covers(user, key_person.region_id)
+
+
 def key_person_for(user, pk) -> KeyPerson:
     try:
         return key_persons_for(user).get(pk=id_or_404(pk))
