@@ -10,10 +10,13 @@ from .orders import (
     assign_responsible,
     change_planned_end,
     end_for_case,
+    end_for_contact,
     end_quarantine,
+    extend_for_contact,
     record_lab_result,
     record_test,
     release_quarantine,
+    start_for_contact,
     start_quarantine,
 )
 from .policies import update_policy
@@ -21,5 +24,6 @@ from .sites import add_room, change_room_capacity, check_in, check_out, create_s
 from .transfers import assign_transfer, close_transfer
 
 __all__ = ["start_quarantine", "change_planned_end", "assign_responsible", "record_test", "release_quarantine",
-           "end_quarantine", "end_for_case", "record_lab_result", "record_follow_up", "excuse_follow_up", "phone_to_call", "update_policy", "create_site", "add_room",
-           "change_room_capacity", "check_in", "check_out", "assign_transfer", "close_transfer"]
+           "end_quarantine", "end_for_case", "record_lab_result", "start_for_contact", "extend_for_contact",
+           "end_for_contact", "record_follow_up", "excuse_follow_up", "phone_to_call", "update_policy", "create_site",
+           "add_room", "change_room_capacity", "check_in", "check_out", "assign_transfer", "close_transfer"]

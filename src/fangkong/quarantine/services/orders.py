@@ -176,6 +176,48 @@ def start_quarantine(actor, key_person, *, cadre, doctor, start_at=None, kind=No
     created for the whole period.
     """
     require_worker(actor)
+    return _start(actor, key_person, cadre=cadre, doctor=doctor, start_at=start_at, kind=kind,
+                  last_exposure=last_exposure, arrival=arrival, planned_end=planned_end,
+                  planned_end_reason=planned_end_reason, home_address=home_address, site=site, room=room)
+
+
+@transaction.atomic
+def start_for_contact(actor, key_person, *, cadre, doctor, last_exposure, site=None, room=None,
+                      home_address=None) -> Quarantine:
+    """The order of a close or secondary contact confirmed by an investigation (tracing), by their category's
+    policy from the last exposure. Called after tracing's own rules (who may investigate, the case and the
+    person in scope), so no isolation worker's role is asked here: the order's own rules hold (the policy, the
+    period, the cadre and doctor, the site)."""
+    return _start(actor, key_person, cadre=cadre, doctor=doctor, last_exposure=last_exposure, site=site, room=room,
+                  home_address=home_address)
+
+
+@transaction.atomic
+def extend_for_contact(actor, quarantine: Quarantine, *, planned_end, reason: str) -> Quarantine:
+    """A contact under isolation found exposed again later (to another case): the planned end moves to what the
+    later exposure gives, never earlier. On tracing's behalf, as `start_for_contact`."""
+    q = Quarantine.objects.select_for_update(of=("self",)).select_related("key_person__person").get(pk=quarantine.pk)
+    require_active(q)
+    if planned_end <= q.planned_end:
+        return q
+    return _move_end(actor, q, planned_end, reason)
+
+
+@transaction.atomic
+def end_for_contact(actor, quarantine: Quarantine, *, handover_to: str, at=None) -> Quarantine:
+    """A secondary contact re-classified close when the person they were exposed to became a case (tracing): the
+    home order ends, handed over (移交) to the close contact's order that follows it. On tracing's behalf, as
+    `start_for_contact`."""
+    q = Quarantine.objects.select_for_update(of=("self",)).select_related("key_person__person").get(pk=quarantine.pk)
+    require_active(q)
+    errors: dict = {}
+    to = name_text(handover_to, "handover_to", _("移交去向"), 200, errors, required=True)
+    raise_if(errors)
+    return _finish(actor, q, QuarantineStatus.MOVED_AWAY, _end_moment(q, at), to, handover_to=to)
+
+
+def _start(actor, key_person, *, cadre, doctor, start_at=None, kind=None, last_exposure=None, arrival=None,
+           planned_end=None, planned_end_reason: str = "", home_address=None, site=None, room=None) -> Quarantine:
     kp = _key_person(actor, key_person)
     policy = QuarantinePolicy.objects.filter(category=kp.category).first()
     if policy is None:
@@ -216,6 +258,10 @@ def change_planned_end(actor, quarantine: Quarantine, *, planned_end, reason: st
     """延长/缩短: move the planned end (with a reason); the due slots follow."""
     q = _locked(actor, quarantine)
     require_active(q)
+    return _move_end(actor, q, planned_end, reason)
+
+
+def _move_end(actor, q: Quarantine, planned_end, reason: str) -> Quarantine:
     errors: dict = {}
     planned = as_moment(planned_end, "planned_end", _("计划结束时间"))
     reason = text(reason, "reason", _("理由"), 200, errors, required=True)
