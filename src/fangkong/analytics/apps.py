@@ -9,4 +9,4 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("统计")
 
     def ready(self):
-        from . import audit_labels, menu  # noqa: F401  register its audit labels and menu entries
+        from . import audit_labels, menu, periodic  # noqa: F401  its audit labels, menu entries, nightly check

@@ -1,4 +1,4 @@
-"""The bottom layer: shared tools and the registries the feature apps fill (menu, today); imports no app."""
+"""The bottom layer: shared tools and the registries the feature apps fill (menu, today, jobs); imports no app."""
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 def create_cache_table(sender, using="default", verbosity=1, **kwargs) -> None:
     """With FANGKONG_CACHE=database, `fangkong migrate` also makes the cache's table. Sent once per app with
-    models (this one has none, so it listens to all): createcachetable does nothing when the table exists."""
+    models (it listens to every app's): createcachetable does nothing when the table exists."""
     from django.conf import settings
     from django.core.management import call_command
 

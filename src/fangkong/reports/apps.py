@@ -9,4 +9,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("每日一报")
 
     def ready(self):
-        from . import audit_labels, menu, today  # noqa: F401  audit labels, menu entries, its duty
+        from . import audit_labels, menu, periodic, today  # noqa: F401  audit labels, menu, late lists, its duty

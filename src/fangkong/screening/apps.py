@@ -9,5 +9,5 @@ class ScreeningConfig(AppConfig):
     verbose_name = _("摸排与台账")
 
     def ready(self):
-        from . import audit_labels, links, menu, rollup, today  # noqa: F401  audit labels, link rules, menu, counters, duties
+        from . import audit_labels, links, menu, periodic, rollup, today  # noqa: F401  audit labels, link rules, menu, jobs, counters, duties
         from .services import key_persons  # noqa: F401  registers the ledger registration's review

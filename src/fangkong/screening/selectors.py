@@ -344,3 +344,11 @@ def task_for(user, pk) -> ArrivalTask:
         raise Http404 from None
 
 
+
+
+def overdue_tasks_by_county(opened_before: datetime.datetime) -> dict[str, int]:
+    """Arrival tasks (来人核查) still open that were opened before `opened_before`, per county code, over the
+    whole database: the system's read for the periodic list of visits not made (screening.periodic)."""
+    rows = (ArrivalTask.objects.filter(status=TaskStatus.OPEN, opened_at__lt=opened_before)
+            .annotate(county=Substr("region_id", 1, 6)).values("county").annotate(open=Count("id")).order_by("county"))
+    return {row["county"].ljust(12, "0"): row["open"] for row in rows}
