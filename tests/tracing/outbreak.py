@@ -7,8 +7,11 @@ import itertools
 
 from django.utils import timezone
 
+from fangkong.analytics import counters
+from fangkong.core.days import day_start
 from fangkong.people.models import Person
-from fangkong.tracing.models import Case, Investigation, ItineraryStop
+from fangkong.tracing import rollup
+from fangkong.tracing.models import Case, CaseChange, Contact, Investigation, ItineraryStop
 from tests import factories
 
 _numbers = itertools.count(1)
@@ -49,3 +52,55 @@ def stop(of: Investigation, starts_at: datetime.datetime, *, kind: str = "place"
     ends_at = starts_at + datetime.timedelta(hours=hours) if hours else None
     return ItineraryStop.objects.create(investigation=of, kind=kind, starts_at=starts_at, ends_at=ends_at,
                                         place_name=place_name, **fields)
+
+
+# Counted rows: each write with the counters the tracing services keep (tracing.rollup) -------------------
+
+def at(day: datetime.date, hour: int = 9, minute: int = 0) -> datetime.datetime:
+    """A local moment of `day`."""
+    return day_start(day) + datetime.timedelta(hours=hour, minutes=minute)
+
+
+def counted(of: Case) -> Case:
+    """`of`'s contributions added to the counters, as reporting it would have."""
+    counters.track_change([], rollup.case_contributions(of))
+    return of
+
+
+def reclassified(of: Case, classification: str, *, severity: str = "", when: datetime.datetime | None = None,
+                 reason: str = "订正") -> Case:
+    """`of` reclassified in place (one CaseChange), its counters moved as the case services move them."""
+    when = when or timezone.now()
+    old = rollup.case_contributions(of)
+    CaseChange.objects.create(case=of, at=when, from_classification=of.classification,
+                              to_classification=classification, from_severity=of.severity, to_severity=severity,
+                              reason=reason)
+    of.classification, of.severity = classification, severity
+    if classification == "confirmed" and not of.confirmed_at:
+        of.confirmed_at = when
+    of.save()
+    counters.track_change(old, rollup.case_contributions(of))
+    return of
+
+
+def ended(of: Case, outcome: str, when: datetime.datetime) -> Case:
+    """`of` discharged or dead at `when`, with its counters."""
+    old = rollup.case_contributions(of)
+    of.outcome = outcome
+    setattr(of, "discharged_at" if outcome == "discharged" else "died_at", when)
+    of.save()
+    counters.track_change(old, rollup.case_contributions(of))
+    return of
+
+
+def contact(of: Case, who: Person | None = None, *, level: str = "close", kind: str = "household",
+            confirmed_at: datetime.datetime | None = None, status: str = "confirmed", **fields):
+    """A contact of `of` (a new person of the case's region when none), confirmed at `confirmed_at` (now), counted."""
+    who = who or person(of.region_id)
+    confirmed_at = confirmed_at or timezone.now()
+    values = {"region_id": who.region_id, "last_exposure_date": timezone.localdate(confirmed_at)}
+    values.update(fields)
+    row = Contact.objects.create(case=of, person=who, kind=kind, level=level, status=status,
+                                 confirmed_at=confirmed_at if status == "confirmed" else None, **values)
+    counters.track_change([], rollup.contact_contributions(row))
+    return row

@@ -9,4 +9,4 @@ class TracingConfig(AppConfig):
     verbose_name = _("流调溯源")
 
     def ready(self):
-        from . import audit_labels, menu  # noqa: F401  register its audit labels and menu entries
+        from . import audit_labels, menu, rollup  # noqa: F401  its audit labels, menu entries, counters and figures
