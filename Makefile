@@ -7,7 +7,7 @@ FANGKONG_TEST_POSTGRES ?=
 PG_DEFAULT := postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test test-sqlite test-postgres bench lint messages chromium fonts install clean
+.PHONY: demo serve test test-sqlite test-postgres bench lint messages chromium fonts graphviz install clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -34,17 +34,21 @@ chromium:
 fonts:
 	@dpkg -s fonts-noto-cjk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk >/dev/null)
 
-demo: install fonts
+# Debian's Graphviz (`dot`), which draws transmission chains and clusters as SVG on the server.
+graphviz:
+	@command -v dot >/dev/null || (apt-get update -qq && apt-get install -y -qq graphviz >/dev/null)
+
+demo: install fonts graphviz
 	$(BIN)/fangkong migrate --noinput -v0
 	$(BIN)/fangkong demo-data
 	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"
 	$(BIN)/fangkong runserver 127.0.0.1:8000
 
-serve: install
+serve: install graphviz
 	$(BIN)/fangkong migrate --noinput -v0
 	$(BIN)/fangkong runserver 127.0.0.1:8000
 
-test: install chromium
+test: install chromium graphviz
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgres
 
