@@ -13,6 +13,7 @@ from fangkong.briefing.api import router as briefing_router
 from fangkong.checkpoints.api import router as checkpoints_router
 from fangkong.core.errors import Conflict, protected_conflict
 from fangkong.ledger.api import router as ledger_router
+from fangkong.medical.api import router as medical_router
 from fangkong.people.api import router as people_router
 from fangkong.places.api import router as places_router
 from fangkong.quarantine.api import router as quarantine_router
@@ -37,6 +38,7 @@ api.add_router("/rollup", analytics_router)
 api.add_router("/quarantine", quarantine_router)
 api.add_router("/risk-areas", risk_areas_router)
 api.add_router("/tracing", tracing_router)
+api.add_router("/medical", medical_router)
 api.add_router("/reports", reports_router)
 api.add_router("/reports", briefing_router)
 

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "fangkong.checkpoints",
     "fangkong.places",
     "fangkong.tracing",
+    "fangkong.medical",
     "fangkong.reports",
     "fangkong.briefing",
     "fangkong.demo",

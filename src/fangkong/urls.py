@@ -21,6 +21,7 @@ urlpatterns = [
     path("checkpoints/c/<str:token>/", check_in.check_in),
     path("risk-areas/", include("fangkong.risk_areas.urls")),
     path("tracing/", include("fangkong.tracing.urls")),
+    path("medical/", include("fangkong.medical.urls")),
     path("reports/", include("fangkong.reports.urls")),
     path("reports/", include("fangkong.briefing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

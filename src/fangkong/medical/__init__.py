@@ -1,0 +1,1 @@
+"""Medical treatment (医疗救治)."""
