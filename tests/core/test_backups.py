@@ -1,0 +1,187 @@
+"""`fangkong backup` while writes go on, `fangkong restore` into a new deployment: every write acknowledged before
+the backup started is there, every person is found again by ID number, the uploaded file is back, and a wrong
+passphrase or a database that is not empty is refused. Each deployment is its own processes, with its own folder
+(FANGKONG_VAR) and database: a new SQLite file, or on the PostgreSQL pass new databases on the same server."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import dj_database_url
+import psycopg
+import pytest
+
+from tests.core.backup_writer import UPLOAD_TEXT
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSPHRASE = "correct horse battery staple"
+
+
+def _server_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) else ""
+
+
+class Deployment:
+    """A Fangkong deployment of its own: its folder and database; commands and the writer run as processes."""
+
+    def __init__(self, folder: Path, database_url: str):
+        folder.mkdir()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("FANGKONG_", "DJANGO_", "PYTEST"))}
+        self.env = env | {"FANGKONG_VAR": str(folder), "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+        self.folder = folder
+
+    def fangkong(self, *args, check: bool = True) -> subprocess.CompletedProcess:
+        done = subprocess.run([sys.executable, "-m", "fangkong", *map(str, args)], env=self.env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=600)
+        assert not check or done.returncode == 0, done.stderr
+        return done
+
+    def writer(self, *args) -> list[str]:
+        return [sys.executable, "-m", "tests.core.backup_writer", *map(str, args)]
+
+    def run_writer(self, *args) -> str:
+        done = subprocess.run(self.writer(*args), env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+
+@pytest.fixture
+def new_deployment(tmp_path):
+    """new_deployment(name) -> a Deployment with an empty database (dropped afterwards on PostgreSQL)."""
+    server, made = _server_url(), []
+
+    def make(name: str) -> Deployment:
+        if not server:
+            return Deployment(tmp_path / name, "")
+        settings = dj_database_url.parse(server)
+        database = f"{settings['NAME']}_{name}_{uuid.uuid4().hex[:6]}"
+        with _maintenance(server) as conn:
+            conn.execute(f'CREATE DATABASE "{database}"')
+        made.append(database)
+        return Deployment(tmp_path / name, server.rsplit("/", 1)[0] + "/" + database)
+
+    yield make
+    if made:
+        with _maintenance(server) as conn:
+            for database in made:
+                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def _maintenance(server: str):
+    settings = dj_database_url.parse(server)
+    return psycopg.connect(host=settings["HOST"] or None, port=settings["PORT"] or None, user=settings["USER"] or None,
+                           password=settings["PASSWORD"] or None, dbname="postgres", autocommit=True)
+
+
+class Acknowledged:
+    """The writer's acknowledged writes, each with when the test read it."""
+
+    def __init__(self, process: subprocess.Popen):
+        self.lines: list[tuple[float, list[str]]] = []
+        self.thread = threading.Thread(target=self._read, args=(process,), daemon=True)
+        self.thread.start()
+
+    def _read(self, process) -> None:
+        for line in process.stdout:
+            self.lines.append((time.monotonic(), line.split()))
+
+    def wait_for(self, count: int, timeout: float = 120) -> None:
+        end = time.monotonic() + timeout
+        while len(self.lines) < count:
+            assert time.monotonic() < end, f"the writer acknowledged {len(self.lines)} writes in {timeout} s"
+            time.sleep(0.05)
+
+
+def test_a_backup_taken_while_writes_go_on_restores_every_acknowledged_write(tmp_path, new_deployment):
+    secret, wrong = tmp_path / "passphrase", tmp_path / "wrong"
+    secret.write_text(PASSPHRASE + "\n")
+    wrong.write_text("not the passphrase at all\n")
+    source = new_deployment("source")
+    source.fangkong("migrate", "-v0")
+    source.run_writer("setup")
+
+    stop = tmp_path / "stop"
+    writer = subprocess.Popen(source.writer("write", stop), env=source.env, cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    acked = Acknowledged(writer)
+    try:
+        acked.wait_for(40)
+        started = time.monotonic()
+        before = [words for _at, words in list(acked.lines)]  # committed before the backup started
+        backup = tmp_path / "county.fkbackup"
+        made = source.fangkong("backup", backup, "--passphrase-file", secret)
+        ended = time.monotonic()
+    finally:
+        stop.touch()
+        writer.wait(60)
+        acked.thread.join(10)
+    assert writer.returncode == 0, writer.stderr.read()
+    assert "digest key" in made.stdout
+    assert any(started <= at <= ended for at, _words in acked.lines), "no write went on during the backup"
+    content = backup.read_bytes()
+    digest_key = (source.folder / "digest_key").read_text().strip()
+    assert digest_key.encode() not in content and "隔离对象".encode() not in content and b"SQLite format" not in content
+
+    target = new_deployment("target")
+    refused = target.fangkong("restore", backup, "--passphrase-file", wrong, check=False)
+    assert refused.returncode != 0 and "wrong passphrase" in refused.stderr
+    restored = target.fangkong("restore", backup, "--passphrase-file", secret)
+    assert "the digest key" in restored.stdout and "run `fangkong migrate`" not in restored.stdout
+    assert (target.folder / "digest_key").read_text().strip() == digest_key
+
+    persons = {words[2]: int(words[1]) for words in before if words[0] == "person"}
+    follow_ups = [int(words[1]) for words in before if words[0] == "follow_up"]
+    asked = tmp_path / "acknowledged.json"
+    asked.write_text(json.dumps({"persons": list(persons), "follow_ups": follow_ups}))
+    found = json.loads(target.run_writer("check", asked))
+    assert found["found"] == {number: [pk] for number, pk in persons.items()}  # every ID look-up still works
+    assert found["follow_ups"] == sorted(follow_ups)
+    assert found["unaudited"] == []  # no write was copied half-done
+    assert found["upload"] == UPLOAD_TEXT
+
+    again = target.fangkong("restore", backup, "--passphrase-file", secret, check=False)
+    assert again.returncode != 0 and "not empty" in again.stderr and "--force" in again.stderr
+
+
+def test_a_restore_with_force_replaces_a_database_that_is_not_empty(tmp_path, new_deployment):
+    secret = tmp_path / "passphrase"
+    secret.write_text(PASSPHRASE)
+    source = new_deployment("source")
+    source.fangkong("migrate", "-v0")
+    source.run_writer("setup")
+    backup = tmp_path / "county.fkbackup"
+    source.fangkong("backup", backup, "--passphrase-file", secret)
+    assert source.fangkong("backup", backup, "--passphrase-file", secret, check=False).returncode != 0  # no overwrite
+
+    target = new_deployment("target")
+    target.fangkong("migrate", "-v0")
+    target.fangkong("restore", backup, "--passphrase-file", secret, "--force")
+    asked = tmp_path / "nothing.json"
+    asked.write_text(json.dumps({"persons": [], "follow_ups": []}))
+    found = json.loads(target.run_writer("check", asked))
+    assert found["upload"] == UPLOAD_TEXT and found["unaudited"] == []
+    assert list(target.folder.glob("digest_key.before-restore-*"))  # the key it had is kept aside
+
+
+def test_the_passphrase_comes_from_a_file_or_the_environment_and_is_long_enough(tmp_path, monkeypatch):
+    from fangkong.core import backups
+
+    monkeypatch.delenv(backups.PASSPHRASE_ENV, raising=False)
+    with pytest.raises(backups.BackupError, match="no passphrase"):
+        backups.read_passphrase(None)
+    monkeypatch.setenv(backups.PASSPHRASE_ENV, "short")
+    with pytest.raises(backups.BackupError, match="at least 12"):
+        backups.read_passphrase(None)
+    monkeypatch.setenv(backups.PASSPHRASE_ENV, PASSPHRASE)
+    assert backups.read_passphrase(None) == PASSPHRASE
+    path = tmp_path / "passphrase"
+    path.write_text("from the file, first line\nsecond line\n")
+    assert backups.read_passphrase(str(path)) == "from the file, first line"
+    with pytest.raises(backups.BackupError, match="passphrase-file"):
+        backups.read_passphrase(str(tmp_path / "missing"))
