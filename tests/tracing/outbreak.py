@@ -7,9 +7,11 @@ import itertools
 
 from django.utils import timezone
 
+from fangkong.accounts.models import Role
 from fangkong.analytics import counters
 from fangkong.core.days import day_start
 from fangkong.people.models import Person
+from fangkong.quarantine.models import ObservationSite, Room
 from fangkong.tracing import rollup
 from fangkong.tracing.models import Case, CaseChange, Contact, Investigation, ItineraryStop
 from tests import factories
@@ -104,3 +106,18 @@ def contact(of: Case, who: Person | None = None, *, level: str = "close", kind: 
                                  confirmed_at=confirmed_at if status == "confirmed" else None, **values)
     counters.track_change([], rollup.contact_contributions(row))
     return row
+
+
+# Who isolates a contact: the village's worker, a doctor, an observation site -------------------------------
+
+def isolation_staff(village: str = factories.VILLAGE_A1, *, doctor_region: str | None = None,
+                    site_region: str = factories.COUNTY) -> dict:
+    """The village's worker (the nearest cadre), a doctor of its township and an active observation site of the
+    county, as the contact services pick them by default (services.contacts._responsible)."""
+    n = next(_numbers)
+    township = village[:9] + "000"
+    cadre = factories.user(f"cadre{n}", Role.VILLAGE_WORKER, village)
+    doctor = factories.user(f"doctor{n}", Role.DOCTOR, doctor_region or township)
+    site = ObservationSite.objects.create(name=f"县第{n}集中医学观察点", region_id=site_region, address=f"孝昌县{n}号")
+    Room.objects.create(site=site, name="101", capacity=2)
+    return {"cadre": cadre, "doctor": doctor, "site": site}
