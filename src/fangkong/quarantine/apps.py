@@ -11,7 +11,7 @@ class QuarantineConfig(AppConfig):
     def ready(self):
         from fangkong.core.health import handle_fevers
 
-        from . import audit_labels, links, menu, rollup, today  # noqa: F401  audit labels, link rules, menu, counters, duties
+        from . import audit_labels, links, menu, periodic, rollup, today  # noqa: F401  audit labels, link rules, menu, jobs, counters, duties
         from .services.fevers import handle_fever
 
         handle_fevers(handle_fever)  # a fever found by any register opens the transfer to the fever clinic

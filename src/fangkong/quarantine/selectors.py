@@ -397,3 +397,11 @@ def room_for(user, pk) -> Room:
 def occupants_of(site: ObservationSite) -> list[Stay]:
     return list(Stay.objects.filter(site=site, checked_out_at__isnull=True)
                 .select_related("room", "quarantine__key_person__person").order_by("room__name", "id"))
+
+
+def overdue_by_county(now: datetime.datetime) -> dict[str, int]:
+    """Overdue follow-ups at `now` per county code, over the whole database: the system's read for the periodic
+    overdue list (quarantine.periodic). One grouped count over the open-slot index's range."""
+    rows = (_due(now, True).annotate(county=Substr("region_id", 1, 6)).values("county")
+            .annotate(overdue=Count("id")).order_by("county"))
+    return {row["county"].ljust(12, "0"): row["overdue"] for row in rows}

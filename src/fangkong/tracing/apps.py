@@ -9,4 +9,4 @@ class TracingConfig(AppConfig):
     verbose_name = _("流调溯源")
 
     def ready(self):
-        from . import audit_labels, menu, rollup  # noqa: F401  its audit labels, menu entries, counters and figures
+        from . import audit_labels, menu, periodic, rollup  # noqa: F401  audit labels, menu entries, its job, counters and figures
