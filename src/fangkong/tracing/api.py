@@ -5,28 +5,39 @@ Thin: rows come from selectors (404 outside the caller's scope), every write is 
 Numbers are masked.
 """
 
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
 from fangkong.core.api import ErrorOut
 from fangkong.core.days import Moment
+from fangkong.core.docx import DOCX_TYPE
+from fangkong.core.paging import page_limit
 from fangkong.people import services as people_services
 
 from .schemas import (
     CheckInReviewOut,
     ExposureOut,
     MatchIn,
+    NoticeEditIn,
+    NoticeListOut,
+    NoticeOut,
+    NoticeWithdrawIn,
+    PublicNoticesOut,
     ReconciliationOut,
     RunIn,
     SummaryOut,
 )
 from .selectors import exposure as exposure_selectors
 from .selectors import matching as matching_selectors
+from .selectors import notices as notice_selectors
 from .selectors import reconciliation as selectors
 from .services import exposure as exposure_services
 from .services import matching as matching_services
+from .services import notices as notice_services
 from .services import reconciliation as services
 
 router = Router(tags=["tracing"])
@@ -130,3 +141,76 @@ def exposure(request, person_id: int | None = None, number: str = "", start: Mom
             "outside_contacts": result.outside_contacts, "contacts": contacts, "revealed": revealed}
 
 
+# The public itinerary notice (病例活动轨迹): staff read, draft, edit, publish, withdraw, download; the public reads
+# what is published (no account). Every item is what selectors.notices lets leave: times, places, transport.
+
+def _notice_items(items) -> list[dict]:
+    words = notice_selectors.words_of(items)
+    return [{**item, "when": w.when, "where": w.where} for item, w in zip(items, words, strict=True)]
+
+
+def _notice_out(n) -> dict:
+    return {"id": n.pk, "case_id": n.case_id, "case_number": n.case.number, "region_code": n.region_id,
+            "title": n.title, "alias": n.alias, "status": n.status, "items": _notice_items(n.items),
+            "published_at": n.published_at, "updated_at": n.updated_at}
+
+
+@router.get("/notices", response={200: NoticeListOut, **READ})
+def list_notices(request, status: str = "", after: int | None = None, limit: int = notice_selectors.PAGE_SIZE):
+    """Notices of the caller's scope, newest first; `status` draft / published / withdrawn, or all."""
+    found = notice_selectors.notices_for(request.user, status=status, after=after, limit=limit)
+    return {"notices": [_notice_out(n) for n in found],
+            "next_after": found[-1].pk if len(found) == page_limit(limit) else None}
+
+
+@router.post("/cases/{case_id}/notices", response={201: NoticeOut, **READ, 422: ErrorOut})
+def draft_notice(request, case_id: int):
+    """A draft of the case's notice from its investigation's stops marked public (investigators)."""
+    case = notice_selectors.case_for_notice(request.user, pk=case_id)
+    return Status(201, _notice_out(notice_services.draft_notice(request.user, case)))
+
+
+@router.get("/notices/{notice_id}", response={200: NoticeOut, **READ})
+def get_notice(request, notice_id: int):
+    return _notice_out(notice_selectors.notice_for(request.user, notice_id))
+
+
+@router.patch("/notices/{notice_id}", response={200: NoticeOut, **READ, 422: ErrorOut})
+def edit_notice(request, notice_id: int, payload: NoticeEditIn):
+    """The reviewed title, alias and items (what is not sent stays); not while published."""
+    found = notice_selectors.notice_for(request.user, notice_id)
+    notice_services.edit_notice(request.user, found, title=payload.title, alias=payload.alias, items=payload.items)
+    return _notice_out(notice_selectors.notice_for(request.user, notice_id))
+
+
+@router.post("/notices/{notice_id}/publish", response={200: NoticeOut, **READ, 422: ErrorOut})
+def publish_notice(request, notice_id: int):
+    found = notice_selectors.notice_for(request.user, notice_id)
+    return _notice_out(notice_services.publish_notice(request.user, found))
+
+
+@router.post("/notices/{notice_id}/withdraw", response={200: NoticeOut, **READ, 422: ErrorOut})
+def withdraw_notice(request, notice_id: int, payload: NoticeWithdrawIn):
+    found = notice_selectors.notice_for(request.user, notice_id)
+    return _notice_out(notice_services.withdraw_notice(request.user, found, reason=payload.reason))
+
+
+@router.get("/notices/{notice_id}/docx", response={200: None, **READ, 422: ErrorOut},
+            openapi_extra={"responses": {200: {"description": "the notice (.docx)", "content": {DOCX_TYPE: {}}}}})
+def notice_docx(request, notice_id: int):
+    """The published notice as a Word file (audited as an export)."""
+    content, name = notice_services.export_notice(request.user, notice_selectors.notice_for(request.user, notice_id))
+    response = HttpResponse(content, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@router.get("/public/notices", auth=None, response={200: PublicNoticesOut, 404: ErrorOut})
+def public_notices(request, region: str, after: int | None = None):
+    """No account: the published notices of cases of the region's subtree (a county), newest first."""
+    where = notice_selectors.public_region(region)
+    found = notice_selectors.published_in(where, after=after)
+    return {"region_code": where.code, "region_name": where.name,
+            "notices": [{"id": n.pk, "title": n.title, "alias": n.alias, "published_at": n.published_at,
+                         "items": _notice_items(n.items)} for n in found],
+            "next_after": found[-1].pk if len(found) == notice_selectors.PAGE_SIZE else None}

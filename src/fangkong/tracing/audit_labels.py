@@ -14,3 +14,12 @@ labels.register(
             "unlisted": _("未列入台账"), "opened": _("新建任务"), "already_open": _("已有任务"),
             "dealt_with": _("已处理"), "destination_unknown": _("去向不明"), "closed": _("关闭任务")},
 )
+
+
+# the public itinerary notice (services.notices)
+labels.register(
+    actions={"notice.draft": _("起草病例活动轨迹"), "notice.edit": _("修改病例活动轨迹"),
+             "notice.publish": _("发布病例活动轨迹"), "notice.withdraw": _("撤回病例活动轨迹")},
+    object_types={"itinerary_notice": _("病例活动轨迹（Word）")},
+    fields={"withheld": _("含个人信息未写入的行程")},
+)

@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts import permissions as account_permissions
 from fangkong.core.navigation import Entry, register
 
-from .permissions import shows_reconciliation
+from .permissions import can_view_cases, shows_reconciliation
 
 register(
     Entry(_("来人核对"), "tracing:reconciliation", shows_reconciliation, order=150),
     Entry(_("时空伴随排查"), "tracing:exposure", account_permissions.can_trace, order=160),
+    Entry(_("病例活动轨迹"), "tracing:notices", can_view_cases, order=168),
 )

@@ -127,3 +127,56 @@ class MatchIn(Schema):
     person_id: int
 
 
+# The public itinerary notice (病例活动轨迹) ------------------------------------------------------------------
+
+class NoticeItemOut(Schema):
+    starts_at: str = Field(description="local time, ISO 8601 with offset")
+    ends_at: str = Field(description="local time, ISO 8601 with offset; empty when open-ended")
+    place: str
+    transport: str = Field(description="mode, number and seat, e.g. 火车 G1234次（座位5车12F）")
+    when: str = Field(description="as published: 2020年1月20日 10:00—11:30")
+    where: str = Field(description="as published: 乘坐…，… / the place")
+
+
+class NoticeOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    region_code: str
+    title: str
+    alias: str = Field(description="how the case is named in public, e.g. 病例3")
+    status: str = Field(description="draft / published / withdrawn")
+    items: list[NoticeItemOut]
+    published_at: datetime.datetime | None
+    updated_at: datetime.datetime
+
+
+class NoticeListOut(Schema):
+    notices: list[NoticeOut]
+    next_after: int | None = Field(description="pass as `after` for the next page")
+
+
+class NoticeEditIn(Schema):
+    title: str | None = None
+    alias: str | None = None
+    items: list[dict] | None = Field(None, description="each {starts_at, ends_at, place, transport}; any other key "
+                                                       "is refused (422)")
+
+
+class NoticeWithdrawIn(Schema):
+    reason: str
+
+
+class PublicNoticeOut(Schema):
+    id: int
+    title: str
+    alias: str
+    published_at: datetime.datetime
+    items: list[NoticeItemOut]
+
+
+class PublicNoticesOut(Schema):
+    region_code: str
+    region_name: str
+    notices: list[PublicNoticeOut]
+    next_after: int | None
