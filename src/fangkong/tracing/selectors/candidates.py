@@ -247,7 +247,7 @@ def _secondaries(inv: Investigation, listed: dict[int, Contact]) -> dict[int, tu
         return {}
     by_household = {household: close[person] for person, household in households.items()}
     found = {}
-    for person_id, household_id, address in (Person.objects.filter(household_id__in=by_household.values())
+    for person_id, household_id, address in (Person.objects.filter(household_id__in=list(by_household))
                                              .values_list("id", "household_id", "household__address")[:MAX_CANDIDATES]):
         via = by_household[household_id]
         if person_id != via.person_id and person_id not in found:
