@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "fangkong.medical",
     "fangkong.reports",
     "fangkong.briefing",
+    "fangkong.privacy",
     "fangkong.demo",
 ]
 
