@@ -19,13 +19,13 @@ from fangkong.core.days import Day
 
 from . import selectors, services
 from .schemas import (
-    ConfirmIn,
     PublicPurchaseIn,
     PublicPurchaseOut,
+    PurchaseConfirmIn,
     PurchaseIn,
     PurchaseOut,
     PurchasePage,
-    RevealOut,
+    PurchaseRevealOut,
 )
 
 router = Router(tags=["medical"])
@@ -97,14 +97,14 @@ def get_purchase(request, purchase_id: int):
 
 
 @router.post("/purchases/{purchase_id}/confirm", response={200: PurchaseOut, **WRITE})
-def confirm_purchase(request, purchase_id: int, payload: ConfirmIn):
+def confirm_purchase(request, purchase_id: int, payload: PurchaseConfirmIn):
     """核实 a purchase the buyer registered: who it was (as typed, or corrected); a fever opens the transfer."""
     purchase = selectors.purchase_for(request.user, purchase_id)
     given = {key: value for key, value in payload.dict().items() if value is not None}
     return purchase_out(services.confirm_purchase(request.user, purchase, **given))
 
 
-@router.post("/purchases/{purchase_id}/reveal", response={200: RevealOut, **WRITE})
+@router.post("/purchases/{purchase_id}/reveal", response={200: PurchaseRevealOut, **WRITE})
 def reveal_purchase(request, purchase_id: int):
     """The full ID number and phone (roles that may reveal; logged as a reveal)."""
     return services.reveal_purchase(request.user, selectors.purchase_for(request.user, purchase_id))

@@ -36,7 +36,7 @@ class PurchaseIn(PurchaseFields):
                                                                   "register (up to 7 days back); default now")
 
 
-class ConfirmIn(Schema):
+class PurchaseConfirmIn(Schema):
     name: str | None = Field(None, description="the name as the staff confirmed it; omitted: as typed")
     id_number: str | None = None
     phone: str | None = None
@@ -79,6 +79,6 @@ class PurchasePage(Schema):
     next_after: int | None
 
 
-class RevealOut(Schema):
+class PurchaseRevealOut(Schema):
     id_number: str
     phone: str
