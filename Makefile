@@ -41,7 +41,8 @@ graphviz:
 demo: install fonts graphviz
 	$(BIN)/fangkong migrate --noinput -v0
 	$(BIN)/fangkong demo-data
-	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"
+	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop); the periodic jobs run beside it (fangkong worker)"
+	@$(BIN)/fangkong worker -v0 & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/fangkong runserver 127.0.0.1:8000
 
 serve: install graphviz
