@@ -4,4 +4,4 @@ from fangkong.core.links import register
 
 from . import selectors
 
-register("quarantine:order", lambda user, order: selectors.may_open_order(user, order))
+register("quarantine:order", selectors.may_open_order, of_record=True)

@@ -394,9 +394,13 @@ def room_for(user, pk) -> Room:
     return room
 
 
-def occupants_of(site: ObservationSite) -> list[Stay]:
-    return list(Stay.objects.filter(site=site, checked_out_at__isnull=True)
-                .select_related("room", "quarantine__key_person__person").order_by("room__name", "id"))
+def occupants_of(user, site: ObservationSite) -> tuple[list[Stay], int]:
+    """Who stays at a (visible) site now: those whose orders the user may open, by room, and how many others
+    (a county's hotel hosts every township's people; a township sees its own and a count of the rest)."""
+    stays = list(Stay.objects.filter(site=site, checked_out_at__isnull=True)
+                 .select_related("room", "quarantine__key_person__person").order_by("room__name", "id"))
+    shown = [s for s in stays if may_open_order(user, s.quarantine)]
+    return shown, len(stays) - len(shown)
 
 
 def overdue_by_county(now: datetime.datetime) -> dict[str, int]:

@@ -5,7 +5,7 @@ from fangkong.core.links import register
 
 from . import selectors
 
-register("screening:key_person", lambda user, key_person: selectors.may_open_key_person(user, key_person))
+register("screening:key_person", selectors.may_open_key_person, of_record=True)
 # lists read through selectors.require_reader
-register("screening:key_persons", lambda user, _record=None: permissions.can_view_ledger(user))
-register("screening:arrival_tasks", lambda user, _record=None: permissions.can_view_ledger(user))
+register("screening:key_persons", permissions.can_view_ledger)
+register("screening:arrival_tasks", permissions.can_view_ledger)

@@ -65,8 +65,9 @@ def site(request, pk: int):
     waiting = list(selectors.quarantines_for(user, status=QuarantineStatus.ACTIVE)
                    .filter(site=found, room__isnull=True)[:WAITING_SHOWN])
     can_manage = permissions.can_manage_sites(user) and user.region.contains(found.region_id)
+    occupants, others = selectors.occupants_of(user, found)
     return render(request, "quarantine/site_detail.html", {
-        "site": found, "rooms": rooms, "occupants": selectors.occupants_of(found), "waiting": waiting,
+        "site": found, "rooms": rooms, "occupants": occupants, "other_occupants": others, "waiting": waiting,
         "check_in_form": CheckInForm(rooms=rooms), "room_form": RoomForm(), "can_manage": can_manage,
         "can_work": permissions.can_work(user), "here": request.get_full_path(),
     })
