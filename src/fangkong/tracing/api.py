@@ -9,33 +9,52 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import File, Form, Router
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from fangkong.core.api import ErrorOut
 from fangkong.core.days import Moment
 from fangkong.core.docx import DOCX_TYPE
-from fangkong.core.paging import page_limit
+from fangkong.core.paging import PAGE_SIZE, page_limit
 from fangkong.people import services as people_services
 
+from .models import LabResult
 from .schemas import (
+    CaseDetailOut,
+    CaseIn,
+    CaseListOut,
+    CaseUpdateIn,
     CheckInReviewOut,
+    DismissIn,
     ExposureOut,
+    LabImportOut,
+    LabTestListOut,
+    LabTestOut,
     MatchIn,
     NoticeEditIn,
     NoticeListOut,
     NoticeOut,
     NoticeWithdrawIn,
+    OutcomeIn,
     PublicNoticesOut,
+    ReclassifyIn,
     ReconciliationOut,
+    ResultIn,
+    RevealedOut,
     RunIn,
+    SampleIn,
     SummaryOut,
 )
+from .selectors import cases as case_selectors
 from .selectors import exposure as exposure_selectors
+from .selectors import lab as lab_selectors
 from .selectors import matching as matching_selectors
 from .selectors import notices as notice_selectors
 from .selectors import reconciliation as selectors
+from .services import cases as case_services
 from .services import exposure as exposure_services
+from .services import lab as lab_services
 from .services import matching as matching_services
 from .services import notices as notice_services
 from .services import reconciliation as services
@@ -214,3 +233,150 @@ def public_notices(request, region: str, after: int | None = None):
             "notices": [{"id": n.pk, "title": n.title, "alias": n.alias, "published_at": n.published_at,
                          "items": _notice_items(n.items)} for n in found],
             "next_after": found[-1].pk if len(found) == notice_selectors.PAGE_SIZE else None}
+
+
+# Cases and lab tests: every read scoped like the pages (selectors.cases, selectors.lab: 403 without the role,
+# 404 outside the scope), every write one service call (422 naming each bad field). Numbers are masked.
+
+def _case_out(c) -> dict:
+    person = c.person
+    return {"id": c.pk, "number": c.number, "person_id": person.pk, "name": person.name,
+            "id_number": person.masked_id, "phone": person.masked_phone, "region_code": c.region_id,
+            "region_name": c.region.name, "key_person_id": c.key_person_id, "classification": c.classification,
+            "severity": c.severity, "outcome": c.outcome, "found_by": c.found_by,
+            "found_under_management": c.found_under_management, "reporting_unit": c.reporting_unit,
+            "onset_date": c.onset_date, "first_visit_date": c.first_visit_date, "diagnosed_at": c.diagnosed_at,
+            "reported_at": c.reported_at, "confirmed_at": c.confirmed_at, "isolated_at": c.isolated_at,
+            "admitted_at": c.admitted_at, "discharged_at": c.discharged_at, "died_at": c.died_at,
+            "late_report": c.late_report, "note": c.note}
+
+
+def _lab_test_out(t) -> dict:
+    return {"id": t.pk, "person_id": t.person_id, "name": t.person.name, "id_number": t.person.masked_id,
+            "case_id": t.case_id, "kind": t.kind, "specimen": t.specimen, "lab": t.lab,
+            "sample_number": t.sample_number, "sampled_at": t.sampled_at, "result": t.result,
+            "result_at": t.result_at, "proposal": t.proposal,
+            "age_hours": lab_selectors.age_hours(t) if t.result == LabResult.PENDING else None}
+
+
+def _case_detail(user, pk) -> dict:
+    c = case_selectors.case_for(user, pk)
+    investigation = case_selectors.investigation_of(c)
+    return {**_case_out(c), "investigation_id": investigation.pk if investigation else None,
+            "changes": [{"at": ch.at, "from_classification": ch.from_classification,
+                         "to_classification": ch.to_classification, "from_severity": ch.from_severity,
+                         "to_severity": ch.to_severity, "reason": ch.reason, "actor": str(ch.actor or "")}
+                        for ch in case_selectors.changes_of(c)],
+            "lab_tests": [_lab_test_out(t) for t in case_selectors.lab_tests_of(c)],
+            "proposals": [_lab_test_out(t) for t in case_selectors.proposals_of(c)]}
+
+
+@router.get("/cases", response={200: CaseListOut, **READ})
+def list_cases(request, classification: str = "", late: bool = False, after: int | None = None,
+               limit: int = PAGE_SIZE):
+    """Cases of the caller's scope, newest first; `late`: only those reported more than 2 hours after diagnosis."""
+    found = case_selectors.cases_for(request.user, classification=classification, late=late, after=after,
+                                     limit=limit)
+    return {"cases": [_case_out(c) for c in found],
+            "next_after": found[-1].pk if len(found) == page_limit(limit) else None}
+
+
+@router.post("/cases", response={201: CaseDetailOut, **READ, 422: ErrorOut})
+def report_case(request, payload: CaseIn):
+    """Report a case. A person with an open case has that case reclassified (the same case is answered)."""
+    case = case_services.report_case(request.user, **payload.dict())
+    return Status(201, _case_detail(request.user, case.pk))
+
+
+@router.get("/cases/{case_id}", response={200: CaseDetailOut, **READ})
+def get_case(request, case_id: int):
+    """One case with its history (the report first), lab tests and the proposals of positive results."""
+    return _case_detail(request.user, case_id)
+
+
+@router.patch("/cases/{case_id}", response={200: CaseDetailOut, **READ, 422: ErrorOut})
+def update_case(request, case_id: int, payload: CaseUpdateIn):
+    """Correct the dates, how the case was found, the reporting unit or the note."""
+    case = case_selectors.case_for(request.user, case_id)
+    case_services.update_case(request.user, case, **payload.dict(exclude_unset=True))
+    return _case_detail(request.user, case.pk)
+
+
+@router.post("/cases/{case_id}/reclassify", response={200: CaseDetailOut, **READ, 422: ErrorOut})
+def reclassify_case(request, case_id: int, payload: ReclassifyIn):
+    """订正: the case's classification and/or severity, with the reason (kept in its history)."""
+    case = case_selectors.case_for(request.user, case_id)
+    case_services.reclassify(request.user, case, **payload.dict())
+    return _case_detail(request.user, case.pk)
+
+
+@router.post("/cases/{case_id}/outcome", response={200: CaseDetailOut, **READ, 422: ErrorOut})
+def case_outcome(request, case_id: int, payload: OutcomeIn):
+    """转归: discharged or died."""
+    case = case_selectors.case_for(request.user, case_id)
+    case_services.record_outcome(request.user, case, **payload.dict())
+    return _case_detail(request.user, case.pk)
+
+
+@router.post("/cases/{case_id}/reveal", response={200: RevealedOut, **READ})
+def reveal_case_person(request, case_id: int):
+    """The case's person's full ID number and phone, for roles that may reveal (logged as a reveal)."""
+    case = case_selectors.case_for(request.user, case_id)
+    return {"person_id": case.person_id, **people_services.reveal_person(request.user, case.person)}
+
+
+@router.get("/lab-tests", response={200: LabTestListOut, **READ})
+def list_lab_tests(request, result: str = LabResult.PENDING, after: int | None = None, limit: int = PAGE_SIZE):
+    """Tests of the caller's scope with `result` (default pending, "" for any), oldest first, with their age."""
+    found = lab_selectors.lab_tests_for(request.user, result=result, after=after, limit=limit)
+    return {"lab_tests": [_lab_test_out(t) for t in found],
+            "next_after": found[-1].pk if len(found) == page_limit(limit) else None}
+
+
+@router.get("/lab-tests/proposals", response={200: LabTestListOut, **READ})
+def list_proposals(request):
+    """Positive results whose proposal (report a case, confirm a suspected one) waits for a decision."""
+    return {"lab_tests": [_lab_test_out(t) for t in lab_selectors.proposals_for(request.user)], "next_after": None}
+
+
+@router.post("/lab-tests", response={201: LabTestOut, **READ, 422: ErrorOut})
+def record_sample(request, payload: SampleIn):
+    """采样登记 (with the result when known)."""
+    test = lab_services.record_sample(request.user, **payload.dict())
+    return Status(201, _lab_test_out(lab_selectors.lab_test_for(request.user, test.pk)))
+
+
+@router.post("/lab-tests/import", response={200: LabImportOut, **READ, 422: LabImportOut | ErrorOut})
+def import_lab_results(request, file: File[UploadedFile], lab: Form[str], keep_valid: Form[bool] = False):
+    """A lab's result list (.xlsx/.xls/.ods/.csv, multipart `file`) as `lab`'s tests. 200 when written; 422 with
+    the same body when refused (all-or-nothing unless `keep_valid`). Importing it again changes nothing."""
+    result = lab_services.import_lab_results(request.user, file, filename=file.name or "upload", lab=lab,
+                                             keep_valid=keep_valid)
+    return Status(200 if result.written else 422, result.as_dict())
+
+
+@router.get("/lab-tests/{test_id}", response={200: LabTestOut, **READ})
+def get_lab_test(request, test_id: int):
+    return _lab_test_out(lab_selectors.lab_test_for(request.user, test_id))
+
+
+@router.post("/lab-tests/{test_id}/result", response={200: LabTestOut, **READ, 422: ErrorOut})
+def record_result(request, test_id: int, payload: ResultIn):
+    """The result of a sample; a positive one may propose a case or a confirmation (`proposal` pending)."""
+    test = lab_services.record_result(request.user, lab_selectors.lab_test_for(request.user, test_id),
+                                      **payload.dict())
+    return _lab_test_out(lab_selectors.lab_test_for(request.user, test.pk))
+
+
+@router.post("/lab-tests/{test_id}/proposal/accept", response={200: CaseDetailOut, **READ, 422: ErrorOut})
+def accept_proposal(request, test_id: int):
+    """采纳: the person's suspected case reclassified as confirmed (a person with no case is reported: POST /cases)."""
+    case = lab_services.accept_proposal(request.user, lab_selectors.lab_test_for(request.user, test_id))
+    return _case_detail(request.user, case.pk)
+
+
+@router.post("/lab-tests/{test_id}/proposal/dismiss", response={200: LabTestOut, **READ, 422: ErrorOut})
+def dismiss_proposal(request, test_id: int, payload: DismissIn):
+    test = lab_services.dismiss_proposal(request.user, lab_selectors.lab_test_for(request.user, test_id),
+                                         reason=payload.reason)
+    return _lab_test_out(lab_selectors.lab_test_for(request.user, test.pk))

@@ -23,3 +23,15 @@ labels.register(
     object_types={"itinerary_notice": _("病例活动轨迹（Word）")},
     fields={"withheld": _("含个人信息未写入的行程")},
 )
+
+# cases and lab tests (services.cases, services.lab)
+labels.register(
+    actions={"case.report": _("报告病例"), "case.reclassify": _("订正病例分类"), "case.update": _("修改病例信息"),
+             "case.discharged": _("病例治愈出院"), "case.died": _("病例死亡"), "lab_test.sample": _("采样登记"),
+             "lab_test.result": _("录入检测结果"), "lab_test.proposal": _("决定阳性结果建议"),
+             "lab_test.import": _("导入检测结果")},
+    object_types={"lab_results": _("检测结果清单")},
+    # the ledger import's keys (file, rows_read, created, updated, errors, keep_valid) keep the ledger's labels
+    fields={"reason": _("理由"), "proposal": _("分类建议"), "case": _("病例"), "lab": _("检测机构"),
+            "unchanged": _("未变化"), "proposals": _("阳性待决定")},
+)

@@ -10,5 +10,7 @@ from .permissions import can_view_cases, shows_reconciliation
 register(
     Entry(_("来人核对"), "tracing:reconciliation", shows_reconciliation, order=150),
     Entry(_("时空伴随排查"), "tracing:exposure", account_permissions.can_trace, order=160),
+    Entry(_("病例管理"), "tracing:cases", can_view_cases, order=164),
+    Entry(_("实验室检测"), "tracing:lab", can_view_cases, order=166),
     Entry(_("病例活动轨迹"), "tracing:notices", can_view_cases, order=168),
 )

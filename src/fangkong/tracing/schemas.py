@@ -4,6 +4,9 @@ import datetime
 
 from ninja import Field, Schema
 
+from fangkong.core.days import Day, Moment
+from fangkong.ledger.schemas import ErrorColumnOut, ImportErrorOut, SkippedSheetOut
+
 
 class ContactOut(Schema):
     person_id: int | None = Field(description="none for a public check-in not linked to a person yet (services.matching)")
@@ -180,3 +183,170 @@ class PublicNoticesOut(Schema):
     region_name: str
     notices: list[PublicNoticeOut]
     next_after: int | None
+
+
+# Cases and lab tests (api: /cases, /lab-tests) -----------------------------------------------------------
+
+class CaseIn(Schema):
+    """A case report: the person by `person_id`, or by name, ID number and region (found or registered)."""
+
+    person_id: int | None = None
+    name: str = ""
+    id_type: str = "resident_id"
+    id_number: str = ""
+    region_code: str = Field("", description="the person's village or grid, when registered by this report")
+    phone: str = ""
+    address: str = ""
+    workplace: str = ""
+    classification: str = Field(description="suspected / confirmed / asymptomatic")
+    severity: str = Field("", description="a confirmed case's: mild / moderate / severe / critical")
+    found_by: str = Field(description="fever_clinic / checkpoint / key_person / contact_screening / "
+                                      "active_screening / other")
+    reporting_unit: str
+    onset_date: Day | None = None
+    first_visit_date: Day | None = None
+    diagnosed_at: Moment | None = None
+    reported_at: Moment | None = Field(None, description="default: now")
+    confirmed_at: Moment | None = None
+    isolated_at: Moment | None = Field(None, description="default: the start of the person's active isolation")
+    admitted_at: Moment | None = None
+    note: str = ""
+
+
+class CaseUpdateIn(Schema):
+    """Only the fields sent change; null clears an optional date."""
+
+    found_by: str | None = None
+    reporting_unit: str | None = None
+    note: str | None = None
+    onset_date: Day | None = None
+    first_visit_date: Day | None = None
+    diagnosed_at: Moment | None = None
+    reported_at: Moment | None = None
+    confirmed_at: Moment | None = None
+    isolated_at: Moment | None = None
+    admitted_at: Moment | None = None
+
+
+class ReclassifyIn(Schema):
+    classification: str = Field(description="suspected / confirmed / asymptomatic / excluded")
+    severity: str = ""
+    reason: str
+    at: Moment | None = Field(None, description="default: now")
+
+
+class OutcomeIn(Schema):
+    outcome: str = Field(description="discharged / died")
+    at: Moment | None = Field(None, description="default: now")
+    note: str = ""
+
+
+class CaseChangeOut(Schema):
+    at: datetime.datetime
+    from_classification: str
+    to_classification: str
+    from_severity: str
+    to_severity: str
+    reason: str
+    actor: str
+
+
+class LabTestOut(Schema):
+    id: int
+    person_id: int
+    name: str
+    id_number: str = Field(description="masked")
+    case_id: int | None
+    kind: str
+    specimen: str
+    lab: str
+    sample_number: str
+    sampled_at: datetime.datetime
+    result: str
+    result_at: datetime.datetime | None
+    age_hours: float | None = Field(description="hours since sampling, while the result is pending")
+    proposal: str = Field(description="'' / pending (a positive result proposes a case or a confirmation) / "
+                                      "accepted / dismissed")
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    person_id: int
+    name: str
+    id_number: str = Field(description="masked")
+    phone: str = Field(description="masked")
+    region_code: str
+    region_name: str
+    key_person_id: int | None = Field(description="the person's ledger entry of the case")
+    classification: str
+    severity: str
+    outcome: str
+    found_by: str
+    found_under_management: bool
+    reporting_unit: str
+    onset_date: datetime.date | None
+    first_visit_date: datetime.date | None
+    diagnosed_at: datetime.datetime
+    reported_at: datetime.datetime
+    confirmed_at: datetime.datetime | None
+    isolated_at: datetime.datetime | None
+    admitted_at: datetime.datetime | None
+    discharged_at: datetime.datetime | None
+    died_at: datetime.datetime | None
+    late_report: bool = Field(description="reported more than 2 hours after diagnosis")
+    note: str
+
+
+class CaseDetailOut(CaseOut):
+    changes: list[CaseChangeOut]
+    lab_tests: list[LabTestOut]
+    proposals: list[LabTestOut] = Field(description="positive results waiting for a decision")
+    investigation_id: int | None
+
+
+class CaseListOut(Schema):
+    cases: list[CaseOut]
+    next_after: int | None = Field(description="pass as `after` for the next page")
+
+
+class SampleIn(Schema):
+    person_id: int | None = None
+    id_number: str = Field("", description="the person's, when no person_id")
+    kind: str = "nucleic_acid"
+    specimen: str = "throat_swab"
+    lab: str
+    sample_number: str = ""
+    sampled_at: Moment | None = None
+    result: str = Field("pending", description="pending / negative / positive / inconclusive")
+    result_at: Moment | None = None
+
+
+class ResultIn(Schema):
+    result: str = Field(description="negative / positive / inconclusive")
+    result_at: Moment | None = Field(None, description="default: now")
+
+
+class DismissIn(Schema):
+    reason: str
+
+
+class LabTestListOut(Schema):
+    lab_tests: list[LabTestOut]
+    next_after: int | None
+
+
+class LabImportOut(Schema):
+    rows_read: int
+    created: int
+    updated: int
+    unchanged: int = Field(description="rows whose test is stored with the same result (a list imported again)")
+    proposals: int = Field(description="positive results that now propose a case or a confirmation")
+    duplicates: int
+    errors: list[ImportErrorOut] = Field(description="the first errors of each column (FANGKONG_IMPORT_ERRORS_SHOWN)")
+    error_count: int = Field(description="every error found")
+    error_columns: list[ErrorColumnOut]
+    stopped: bool = Field(description="checking stopped early: most rows were wrong")
+    ignored_columns: list[str] = Field(description="header texts of the columns not imported")
+    skipped_sheets: list[SkippedSheetOut]
+    written: bool

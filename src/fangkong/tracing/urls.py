@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import exposure, matching, notices, reconciliation
+from .views import cases, exposure, lab, matching, notices, reconciliation
 
 app_name = "tracing"
 urlpatterns = [
@@ -21,4 +21,22 @@ urlpatterns = [
     path("notices/<int:pk>/docx/", notices.notice_docx, name="notice_docx"),
     # no account: the published notices of a county, for the public
     path("public/<str:code>/", notices.public_notices, name="public_notices"),
+]
+
+# cases and lab tests (views.cases, views.lab)
+urlpatterns += [
+    path("cases/", cases.case_list, name="cases"),
+    path("cases/reveal/", cases.case_list_reveal, name="cases_reveal"),
+    path("cases/report/", cases.case_report, name="case_report"),
+    path("cases/<int:pk>/", cases.case_detail, name="case"),
+    path("cases/<int:pk>/reveal/", cases.case_reveal, name="case_reveal"),
+    path("cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),
+    path("cases/<int:pk>/reclassify/", cases.case_reclassify, name="case_reclassify"),
+    path("cases/<int:pk>/outcome/", cases.case_outcome, name="case_outcome"),
+    path("lab/", lab.lab_list, name="lab"),
+    path("lab/samples/new/", lab.lab_sample, name="lab_sample"),
+    path("lab/import/", lab.lab_import, name="lab_import"),
+    path("lab/<int:pk>/result/", lab.lab_result, name="lab_result"),
+    path("lab/<int:pk>/proposal/accept/", lab.proposal_accept, name="proposal_accept"),
+    path("lab/<int:pk>/proposal/dismiss/", lab.proposal_dismiss, name="proposal_dismiss"),
 ]
