@@ -15,6 +15,7 @@ from fangkong.accounts.models import Role
 from fangkong.checkpoints.services import checkpoints as checkpoint_services
 from fangkong.checkpoints.services import passages as passage_services
 from fangkong.core.actors import SYSTEM
+from fangkong.medical import services as medical
 from fangkong.people import services as people_services
 from fangkong.places.models import CheckIn
 from fangkong.places.services import places as place_services
@@ -236,12 +237,19 @@ def county_at_work() -> dict:
         CheckIn.objects.create(person=who, place=market, region_id=market.region_id,
                                checked_in_at=now - datetime.timedelta(days=1, minutes=minutes))
 
+    # a pharmacy of the village, where the doctor registered a buyer of cough medicine
+    pharmacy = place_services.create_place(town, name="东岳大药房", kind="pharmacy", region_code=factories.VILLAGE_A1)
+    medical.register_purchase(doctor, pharmacy, name="钱七", id_number=resident_id("19800808", "654"),
+                              phone="13600001234", temperature="36.7", symptoms=["cough"], medicines=["cough"],
+                              home_region=factories.VILLAGE_A1, address="东岳村5组2号", medicine_names="川贝枇杷膏")
+
     everyone = [("checkpoints:detail", f"/checkpoints/{checkpoint.pk}/"),
                 ("checkpoints:failing", "/checkpoints/five-haves/failing/"), ("risk_areas:list", "/risk-areas/"),
                 ("places:detail", f"/places/{market.pk}/"), ("people:households", "/people/households/")]
     village = [("screening:sweep", f"/screening/sweeps/{sweep.pk}/"),
                ("quarantine:order", f"/quarantine/orders/{order.pk}/"), ("quarantine:orders", "/quarantine/orders/"),
-               ("quarantine:due", "/quarantine/due/"), ("quarantine:overdue", "/quarantine/overdue/?all=1")]
+               ("quarantine:due", "/quarantine/due/"), ("quarantine:overdue", "/quarantine/overdue/?all=1"),
+               ("medical:pharmacies", "/medical/pharmacies/")]
     exposure = ("tracing:exposure_result", f"/tracing/exposure/?person={zhang.person_id}")
     return {"market": market,
             "lists": {"village1": [*everyone, *village], "kadian1": everyone,
