@@ -8,6 +8,9 @@ is left out), so the dashboard grows as the checkpoint, medical or supply apps a
 Two figures of today are counted live instead, because today's counters cannot know them yet:
 checkpoints failing their five-haves, and overdue follow-ups per region (a slot due this morning is
 overdue by noon); each is one bounded query over what is open now, not over the history.
+
+The epidemic situation (疫情情况: cases and contacts, tracing.rollup's figures) comes first, in groups; each of
+its figures links to the cases, contacts or ledger entries it counts (tracing's counted page).
 """
 
 import datetime
@@ -30,6 +33,7 @@ from fangkong.quarantine import selectors as quarantine_selectors
 from fangkong.regions.models import Region
 from fangkong.reports import selectors as chain_selectors
 from fangkong.screening.models import Category
+from fangkong.tracing.selectors import counted as tracing_counted
 
 TREND_DAYS = 14
 # days before the dashboard's day whose open follow-ups count as overdue (fu_open of a past day)
@@ -139,6 +143,8 @@ TASK_KINDS = {"arrival_tasks_open": "arrival", "unlisted_open": "unlisted"}
 def link_for(key: str, code: str, day: datetime.date) -> str:
     """The list behind a figure: the ledger, the overdue list, the transfers, the checkpoint pages …; stocks of the
     roll-up link to the rows open or under way at the end of the same day, in the same region."""
+    if key in tracing_counted.figures():  # cases and contacts: the rows the figure counts, that day or up to it
+        return url("tracing:counted", figure=key, region=code, date=day.isoformat()) or _daily(code, day)
     if key.startswith(("kp_under_management", "kp_new", "kp_released")):
         category = next((value for value in Category.values if key.endswith("_" + value)), "")
         status = "under_management" if key.startswith("kp_under_management") else ""
@@ -195,6 +201,29 @@ KEY_FIGURES = [
     ("unlisted_open", _("未入台账待排查")),
 ]
 
+# the epidemic situation (疫情情况), the dashboard's first section: (id, title, [(key, label)]) in groups; a figure
+# not registered is left out, a group without figures too
+CASE_GROUPS = [
+    ("confirmed", _("确诊病例"), [
+        ("cases_new_confirmed", _("新增确诊")), ("cases_confirmed_total", _("累计确诊")),
+        ("cases_existing_confirmed", _("现有确诊")), ("cases_existing_mild", _("现有轻型")),
+        ("cases_existing_moderate", _("现有普通型")), ("cases_existing_severe", _("现有重型")),
+        ("cases_existing_critical", _("现有危重型"))]),
+    ("suspected", _("疑似病例"), [
+        ("cases_new_suspected", _("新增疑似")), ("cases_suspected_total", _("累计疑似")),
+        ("cases_existing_suspected", _("现有疑似"))]),
+    ("asymptomatic", _("无症状感染者"), [
+        ("cases_new_asymptomatic", _("新增无症状感染者")), ("cases_asymptomatic_total", _("累计无症状感染者")),
+        ("cases_existing_asymptomatic", _("尚在医学观察无症状感染者"))]),
+    ("outcomes", _("治愈出院和死亡"), [
+        ("cases_new_discharged", _("新增治愈出院")), ("cases_discharged_total", _("累计治愈出院")),
+        ("cases_new_deaths", _("新增死亡")), ("cases_deaths_total", _("累计死亡"))]),
+    ("contacts", _("密切接触者"), [
+        ("contacts_traced", _("新增追踪密接")), ("contacts_traced_total", _("累计追踪密接")),
+        ("contacts_under_observation", _("尚在医学观察密接")), ("contacts_released", _("今日解除医学观察")),
+        ("contacts_released_total", _("累计解除医学观察"))]),
+]
+
 # charts: (id, title, [(key, label)]); a line whose figure is not registered is left out, a chart without lines too
 TRENDS = [
     ("kp_new", _("新增重点人员（按类别）"),
@@ -228,6 +257,13 @@ class Tile:
 
 
 @dataclass
+class TileGroup:
+    id: str
+    title: str
+    tiles: list[Tile]
+
+
+@dataclass
 class Trend:
     id: str
     title: str
@@ -256,6 +292,7 @@ class Dashboard:
     alerts: list[Tile]
     chain: object = None  # the report chain's status (None for roles that do not read it)
     late: list = field(default_factory=list)  # the chain's late regions
+    cases: list[TileGroup] = field(default_factory=list)  # the epidemic situation, in groups (CASE_GROUPS)
 
 
 def dashboard(user, region_code: str, day: datetime.date, *, now: datetime.datetime | None = None) -> Dashboard:
@@ -268,8 +305,12 @@ def dashboard(user, region_code: str, day: datetime.date, *, now: datetime.datet
     known = registered()
     code = s.region.code
     yesterday = day - datetime.timedelta(days=1)
-    tiles = [Tile(key, str(label), s.at(key), s.at(key) - s.at(key, yesterday), link_for(key, code, day))
-             for key, label in KEY_FIGURES if key in known]
+    def tile(key, label) -> Tile:
+        return Tile(key, str(label), s.at(key), s.at(key) - s.at(key, yesterday), link_for(key, code, day))
+
+    tiles = [tile(key, label) for key, label in KEY_FIGURES if key in known]
+    cases = [TileGroup(group_id, str(title), found) for group_id, title, keys in CASE_GROUPS
+             if (found := [tile(key, label) for key, label in keys if key in known])]
     trend_days = s.days[-TREND_DAYS:]
     trends = []
     for trend_id, title, lines in TRENDS:
@@ -288,7 +329,7 @@ def dashboard(user, region_code: str, day: datetime.date, *, now: datetime.datet
     rows, chain = attention(user, s, day, now)
     rows = [r for r in rows if r.overdue or r.late or r.missing]
     return Dashboard(region=s.region, day=day, tiles=tiles, trends=trends, days=trend_days, regions=rows,
-                     alerts=alerts, chain=chain, late=late_regions(chain))
+                     alerts=alerts, chain=chain, late=late_regions(chain), cases=cases)
 
 
 def attention(user, s: Series, day: datetime.date, now: datetime.datetime) -> tuple[list[RegionRow], object]:

@@ -35,6 +35,12 @@ class RegionRowOut(Schema):
     missing_reports: int
 
 
+class FigureGroupOut(Schema):
+    id: str
+    title: str
+    figures: list[DashboardFigureOut]
+
+
 class DashboardOut(Schema):
     region: str
     name: str
@@ -44,6 +50,7 @@ class DashboardOut(Schema):
     alerts: list[DashboardFigureOut]
     trends: list[TrendOut]
     regions: list[RegionRowOut]
+    cases: list[FigureGroupOut]
 
 
 class BriefOut(Schema):
@@ -69,6 +76,7 @@ def dashboard_out(board: Dashboard) -> dict:
                                                             for label, values in t.lines]} for t in board.trends],
         "regions": [{"code": r.region.code, "name": r.region.name, "overdue_follow_ups": r.overdue,
                      "late_reports": r.late, "missing_reports": r.missing} for r in board.regions],
+        "cases": [{"id": g.id, "title": g.title, "figures": [_figure(t) for t in g.tiles]} for g in board.cases],
     }
 
 

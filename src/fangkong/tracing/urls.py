@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import cases, exposure, lab, matching, notices, reconciliation
+from .views import cases, counted, exposure, lab, matching, notices, reconciliation
 
 app_name = "tracing"
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("notices/<int:pk>/docx/", notices.notice_docx, name="notice_docx"),
     # no account: the published notices of a county, for the public
     path("public/<str:code>/", notices.public_notices, name="public_notices"),
+    # the cases, contacts and ledger entries behind a figure of the epidemic situation
+    path("counted/", counted.counted, name="counted"),
 ]
 
 # cases and lab tests (views.cases, views.lab)
