@@ -59,6 +59,34 @@ from .services import matching as matching_services
 from .services import notices as notice_services
 from .services import reconciliation as services
 
+from fangkong.core import paging as core_paging
+from fangkong.core.exports import XLSX_TYPE
+
+from .schemas import (
+    CandidateDismissIn,
+    ContactAddIn,
+    ContactCandidatesOut,
+    ContactConfirmIn,
+    ContactRevealOut,
+    HandoverCountyOut,
+    HandoverExportIn,
+    InvestigationIn,
+    InvestigationListOut,
+    InvestigationOut,
+    InvestigationReopenIn,
+    ItineraryStopIn,
+    ItineraryStopOut,
+    ItineraryStopPatchIn,
+    OutsideContactIn,
+    TracedContactListOut,
+    TracedContactOut,
+)
+from .selectors import candidates as candidate_selectors
+from .selectors import contacts as contact_selectors
+from .selectors import investigations as investigation_selectors
+from .services import contacts as contact_services
+from .services import investigations as investigation_services
+
 router = Router(tags=["tracing"])
 READ = {403: ErrorOut, 404: ErrorOut}
 
@@ -380,3 +408,220 @@ def dismiss_proposal(request, test_id: int, payload: DismissIn):
     test = lab_services.dismiss_proposal(request.user, lab_selectors.lab_test_for(request.user, test_id),
                                          reason=payload.reason)
     return _lab_test_out(lab_selectors.lab_test_for(request.user, test.pk))
+
+
+# Investigations (流调) and contacts (密接): investigators of the case's scope (headquarters, the CDC's teams);
+# contacts read by whoever reads cases. A village worker gets none of it (403): they see the person on their
+# ledger. Numbers masked; a reveal is its own logged call. --------------------------------------------------
+
+WRITE = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _local(moment):
+    """Moments answered in the county's time, as the pages show them."""
+    return timezone.localtime(moment) if moment is not None else None
+
+
+def _stop_out(stop) -> dict:
+    return {"id": stop.pk, "kind": stop.kind, "starts_at": _local(stop.starts_at), "ends_at": _local(stop.ends_at),
+            "place_name": stop.place_name, "key_place_id": stop.key_place_id, "region_code": stop.region_id,
+            "transport_mode": stop.transport_mode, "transport_number": stop.transport_number, "seat": stop.seat,
+            "note": stop.note, "public": stop.public}
+
+
+def _investigation_out(inv, *, created: bool = False) -> dict:
+    low, high = investigation_selectors.itinerary_window(inv.case)
+    return {"id": inv.pk, "case_id": inv.case_id, "case_number": inv.case.number, "status": inv.status,
+            "exposure_kind": inv.exposure_kind, "exposure_note": inv.exposure_note, "summary": inv.summary,
+            "investigator": str(inv.investigator or ""), "started_at": _local(inv.started_at),
+            "completed_at": _local(inv.completed_at), "itinerary_from": _local(low), "itinerary_to": _local(high),
+            "stops": [_stop_out(s) for s in investigation_selectors.stops_of(inv)], "created": created}
+
+
+def _contact_out(c) -> dict:
+    outcome = getattr(c, "outcome", None)
+    q = c.quarantine
+    return {"id": c.pk, "case_id": c.case_id, "case_number": c.case.number, "person_id": c.person_id,
+            "name": c.name, "id_number": c.masked_id, "phone": c.masked_phone, "region_code": c.region_id,
+            "kind": c.kind, "level": c.level, "status": c.status, "source": c.source, "via_contact_id": c.via_id,
+            "last_exposure_date": c.last_exposure_date, "key_person_id": c.key_person_id,
+            "ledger_category": c.key_person.category if c.key_person_id else "",
+            "quarantine_id": c.quarantine_id, "quarantine_kind": q.kind if q else "",
+            "quarantine_planned_end": _local(q.planned_end) if q else None, "outside_county": c.outside_county,
+            "handed_over_at": _local(c.handed_over_at), "confirmed_at": _local(c.confirmed_at),
+            "outcome": vars(outcome) if outcome is not None else None}
+
+
+def _written_contact(user, contact) -> dict:
+    """A contact just written, read back as the caller may see it (masked), with what followed."""
+    shown = contact_selectors.contact_for(user, contact.pk)
+    shown.outcome = getattr(contact, "outcome", None)
+    return _contact_out(shown)
+
+
+@router.get("/investigations", response={200: InvestigationListOut, 403: ErrorOut})
+def investigation_list(request, status: str = "", after: int | None = None, limit: int = core_paging.PAGE_SIZE):
+    """Investigations of the caller's scope, latest first (keyset: `after` the last id); `status` open / completed."""
+    items = investigation_selectors.investigations_for(request.user, status=status, after=after, limit=limit)
+    return {"items": [{"id": i.pk, "case_id": i.case_id, "case_number": i.case.number,
+                       "classification": i.case.classification, "status": i.status,
+                       "started_at": _local(i.started_at), "completed_at": _local(i.completed_at)} for i in items],
+            "next_after": items[-1].pk if len(items) == page_limit(limit) else None}
+
+
+@router.get("/cases/{case_id}/investigation", response={200: InvestigationOut, **READ})
+def investigation_of_case(request, case_id: int):
+    """The case's investigation with its itinerary (404 when none is open yet)."""
+    case = investigation_selectors.case_to_investigate(request.user, case_id)
+    inv = investigation_selectors.investigation_of(case)
+    if inv is None:
+        return Status(404, {"detail": _("该病例尚未开始流调")})
+    return _investigation_out(inv)
+
+
+@router.post("/cases/{case_id}/investigation", response={200: InvestigationOut, **WRITE})
+def investigation_open(request, case_id: int):
+    """开始流调 (one per case: the one there is when opened already, `created` false)."""
+    case = investigation_selectors.case_to_investigate(request.user, case_id)
+    inv = investigation_services.open_investigation(request.user, case)
+    return _investigation_out(investigation_selectors.investigation_for(request.user, inv.pk), created=inv.created)
+
+
+@router.patch("/investigations/{investigation_id}", response={200: InvestigationOut, **WRITE})
+def investigation_update(request, investigation_id: int, payload: InvestigationIn):
+    """The exposure (exposure_kind, exposure_note) and the summary; fields left out stay as they are."""
+    inv = investigation_selectors.investigation_for(request.user, investigation_id)
+    investigation_services.update_investigation(request.user, inv, **payload.dict(exclude_none=True))
+    return _investigation_out(investigation_selectors.investigation_for(request.user, investigation_id))
+
+
+@router.post("/investigations/{investigation_id}/complete", response={200: InvestigationOut, **WRITE})
+def investigation_complete(request, investigation_id: int, payload: InvestigationIn | None = None):
+    """完成流调: needs the exposure kind and a summary (given here or before)."""
+    inv = investigation_selectors.investigation_for(request.user, investigation_id)
+    values = payload.dict(exclude_none=True) if payload is not None else {}
+    investigation_services.complete_investigation(request.user, inv, **values)
+    return _investigation_out(investigation_selectors.investigation_for(request.user, investigation_id))
+
+
+@router.post("/investigations/{investigation_id}/reopen", response={200: InvestigationOut, **WRITE})
+def investigation_reopen(request, investigation_id: int, payload: InvestigationReopenIn):
+    inv = investigation_selectors.investigation_for(request.user, investigation_id)
+    investigation_services.reopen_investigation(request.user, inv, reason=payload.reason)
+    return _investigation_out(investigation_selectors.investigation_for(request.user, investigation_id))
+
+
+@router.post("/investigations/{investigation_id}/stops", response={200: ItineraryStopOut, **WRITE})
+def itinerary_add(request, investigation_id: int, payload: ItineraryStopIn):
+    """添加行程: a place (place_name or key_place), a trip (transport_mode, transport_number, seat) or a gathering,
+    within the 14 days before onset up to the report."""
+    inv = investigation_selectors.investigation_for(request.user, investigation_id)
+    return _stop_out(investigation_services.add_stop(request.user, inv, **payload.dict()))
+
+
+@router.patch("/stops/{stop_id}", response={200: ItineraryStopOut, **WRITE})
+def itinerary_update(request, stop_id: int, payload: ItineraryStopPatchIn):
+    stop = investigation_selectors.stop_for(request.user, stop_id)
+    return _stop_out(investigation_services.update_stop(request.user, stop, **payload.dict(exclude_unset=True)))
+
+
+@router.delete("/stops/{stop_id}", response={204: None, **WRITE})
+def itinerary_remove(request, stop_id: int):
+    investigation_services.remove_stop(request.user, investigation_selectors.stop_for(request.user, stop_id))
+    return Status(204, None)
+
+
+@router.get("/investigations/{investigation_id}/candidates", response={200: ContactCandidatesOut, **READ})
+def contact_candidates(request, investigation_id: int):
+    """候选密接, computed now from check-ins, passages, the ledger's transport numbers, other itineraries and
+    households (selectors.candidates), each with why and when; numbers masked."""
+    inv = investigation_selectors.investigation_for(request.user, investigation_id)
+    found = candidate_selectors.candidates_for(request.user, inv)
+    return {"unconfirmed_visitors": found.unconfirmed_visitors, "truncated": found.truncated, "candidates": [
+        {"person_id": c.person_id, "name": c.name, "id_number": c.masked_id, "phone": c.masked_phone,
+         "region_code": c.region_id, "region_name": c.region_name, "level": c.level, "kind": c.kind,
+         "source": c.source, "sources": c.sources, "last_exposure_date": c.last_exposure,
+         "via_contact_id": c.via.pk if c.via else None, "other_cases": c.other_cases,
+         "reasons": [{"source": r.source, "label": r.label, "where": r.where,
+                      "at": timezone.localtime(r.at).isoformat() if r.timed else r.at.isoformat()}
+                     for r in c.reasons]} for c in found]}
+
+
+@router.get("/investigations/{investigation_id}/contacts", response={200: list[TracedContactOut], **READ})
+def contacts_of_investigation(request, investigation_id: int):
+    inv = investigation_selectors.investigation_for(request.user, investigation_id)
+    return [_contact_out(c) for c in contact_selectors.contacts_of_case(request.user, inv.case)]
+
+
+@router.post("/investigations/{investigation_id}/contacts/confirm", response={200: TracedContactOut, **WRITE})
+def contact_confirm(request, investigation_id: int, payload: ContactConfirmIn):
+    """确认密接: a registered person (a candidate, say) as a close or secondary (`via` a close contact) contact; the
+    ledger entry and isolation follow (`outcome`). Cadre, doctor and site: the nearest unless given."""
+    inv = investigation_selectors.investigation_for(request.user, investigation_id)
+    data = payload.dict()
+    contact = contact_services.confirm_contact(request.user, inv.case, person=data.pop("person_id"), **data)
+    return _written_contact(request.user, contact)
+
+
+@router.post("/investigations/{investigation_id}/contacts/dismiss", response={200: TracedContactOut, **WRITE})
+def contact_dismiss(request, investigation_id: int, payload: CandidateDismissIn):
+    """排除 a candidate: kept as dismissed, not proposed again."""
+    inv = investigation_selectors.investigation_for(request.user, investigation_id)
+    contact = contact_services.dismiss_candidate(request.user, inv.case, person=payload.person_id,
+                                                 source=payload.source, note=payload.note)
+    return _contact_out(contact_selectors._shown([contact])[0])
+
+
+@router.post("/investigations/{investigation_id}/contacts", response={200: TracedContactOut, **WRITE})
+def contact_add(request, investigation_id: int, payload: ContactAddIn):
+    """A contact the data did not propose: found by ID number or registered, then confirmed."""
+    inv = investigation_selectors.investigation_for(request.user, investigation_id)
+    return _written_contact(request.user, contact_services.add_contact(request.user, inv.case, **payload.dict()))
+
+
+@router.post("/investigations/{investigation_id}/contacts/outside", response={200: TracedContactOut, **WRITE})
+def contact_add_outside(request, investigation_id: int, payload: OutsideContactIn):
+    """A contact living in another county, for the hand-over (协查函)."""
+    inv = investigation_selectors.investigation_for(request.user, investigation_id)
+    contact = contact_services.add_outside_contact(request.user, inv.case, **payload.dict())
+    return _written_contact(request.user, contact)
+
+
+@router.get("/contacts", response={200: TracedContactListOut, 403: ErrorOut})
+def contact_list(request, level: str = "", outside: bool | None = None, after: int | None = None,
+                 limit: int = core_paging.PAGE_SIZE):
+    """Confirmed contacts of the caller's scope, latest first (keyset: `after` the last id)."""
+    items = contact_selectors.contacts_for(request.user, level=level, outside=outside, after=after, limit=limit)
+    return {"items": [_contact_out(c) for c in items],
+            "next_after": items[-1].pk if len(items) == page_limit(limit) else None}
+
+
+@router.get("/contacts/{contact_id}", response={200: TracedContactOut, **READ})
+def contact_detail(request, contact_id: int):
+    return _contact_out(contact_selectors.contact_for(request.user, contact_id))
+
+
+@router.post("/contacts/{contact_id}/reveal", response={200: ContactRevealOut, **READ})
+def contact_reveal(request, contact_id: int):
+    """The contact's full ID number and phone, for roles that may reveal (403 otherwise); logged."""
+    contact = contact_selectors.contact_for(request.user, contact_id)
+    return {"contact_id": contact.pk, **contact_services.reveal_contact(request.user, contact)}
+
+
+@router.get("/handover", response={200: list[HandoverCountyOut], 403: ErrorOut})
+def handover_counties(request):
+    """协查函: the receiving counties of contacts living outside the county, with how many are not sent yet."""
+    return [{"county": c.name, "total": c.total, "pending": c.pending}
+            for c in contact_selectors.handover_counties(request.user)]
+
+
+@router.post("/handover/export", response={200: None, **WRITE})
+def handover_export(request, payload: HandoverExportIn):
+    """One county's hand-over list as .xlsx or .docx (full numbers, exporter and time in the file, logged); the
+    contacts not sent yet are marked handed over."""
+    content, _rows = contact_services.export_handover(request.user, county=payload.county,
+                                                      file_format=payload.format, include_sent=payload.include_sent)
+    response = HttpResponse(content, content_type=XLSX_TYPE if payload.format == "xlsx" else DOCX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"handover-{timezone.localtime():%Y%m%d-%H%M}.{payload.format}")
+    return response

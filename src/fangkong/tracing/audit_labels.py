@@ -35,3 +35,15 @@ labels.register(
     fields={"reason": _("理由"), "proposal": _("分类建议"), "case": _("病例"), "lab": _("检测机构"),
             "unchanged": _("未变化"), "proposals": _("阳性待决定")},
 )
+
+# investigations and contacts (services.investigations, services.contacts)
+labels.register(
+    actions={"investigation.open": _("开始流调"), "investigation.update": _("修改流调"),
+             "investigation.complete": _("完成流调"), "investigation.reopen": _("重新打开流调"),
+             "itinerary.add": _("添加行程"), "itinerary.update": _("修改行程"), "itinerary.remove": _("删除行程"),
+             "contact.confirm": _("确认密接"), "contact.dismiss": _("排除候选密接"),
+             "contact.handover": _("发出协查函"), "contact.reveal": _("查看密接完整号码")},
+    object_types={"tracing_handover": _("协查函名单")},
+    fields={"county": _("协查县（市、区）"), "handed_over": _("发出协查函的密接"), "format": _("文件格式"),
+            "include_sent": _("含已发出的")},
+)

@@ -6,6 +6,7 @@ from fangkong.accounts import permissions as account_permissions
 from fangkong.core.navigation import Entry, register
 
 from .permissions import can_view_cases, shows_reconciliation
+from .permissions import can_investigate
 
 register(
     Entry(_("来人核对"), "tracing:reconciliation", shows_reconciliation, order=150),
@@ -13,4 +14,9 @@ register(
     Entry(_("病例管理"), "tracing:cases", can_view_cases, order=164),
     Entry(_("实验室检测"), "tracing:lab", can_view_cases, order=166),
     Entry(_("病例活动轨迹"), "tracing:notices", can_view_cases, order=168),
+)
+# investigations (流调) and contacts (密接)
+register(
+    Entry(_("流行病学调查"), "tracing:investigations", can_investigate, order=165),
+    Entry(_("密接人员"), "tracing:contacts", can_view_cases, order=167),
 )

@@ -350,3 +350,225 @@ class LabImportOut(Schema):
     ignored_columns: list[str] = Field(description="header texts of the columns not imported")
     skipped_sheets: list[SkippedSheetOut]
     written: bool
+
+
+# Investigations and contacts (services.investigations, services.contacts) ---------------------------------
+
+class ItineraryStopOut(Schema):
+    id: int
+    kind: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime | None
+    place_name: str
+    key_place_id: int | None
+    region_code: str | None
+    transport_mode: str
+    transport_number: str
+    seat: str
+    note: str
+    public: bool
+
+
+class ItineraryStopIn(Schema):
+    kind: str
+    starts_at: str | None = None
+    ends_at: str | None = None
+    place_name: str = ""
+    key_place: int | None = None
+    region_code: str = ""
+    transport_mode: str = ""
+    transport_number: str = ""
+    seat: str = ""
+    note: str = ""
+    public: bool = True
+
+
+class ItineraryStopPatchIn(Schema):
+    kind: str | None = None
+    starts_at: str | None = None
+    ends_at: str | None = None
+    place_name: str | None = None
+    key_place: int | None = None
+    region_code: str | None = None
+    transport_mode: str | None = None
+    transport_number: str | None = None
+    seat: str | None = None
+    note: str | None = None
+    public: bool | None = None
+
+
+class InvestigationOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    status: str
+    exposure_kind: str
+    exposure_note: str
+    summary: str
+    investigator: str
+    started_at: datetime.datetime
+    completed_at: datetime.datetime | None
+    itinerary_from: datetime.datetime
+    itinerary_to: datetime.datetime
+    stops: list[ItineraryStopOut]
+    created: bool = False
+
+
+class InvestigationBriefOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    classification: str
+    status: str
+    started_at: datetime.datetime
+    completed_at: datetime.datetime | None
+
+
+class InvestigationListOut(Schema):
+    items: list[InvestigationBriefOut]
+    next_after: int | None
+
+
+class InvestigationIn(Schema):
+    exposure_kind: str | None = None
+    exposure_note: str | None = None
+    summary: str | None = None
+
+
+class InvestigationReopenIn(Schema):
+    reason: str
+
+
+class CandidateReasonOut(Schema):
+    source: str
+    label: str
+    at: str
+    where: str
+
+
+class ContactCandidateOut(Schema):
+    person_id: int
+    name: str
+    id_number: str
+    phone: str
+    region_code: str
+    region_name: str
+    level: str
+    kind: str
+    source: str
+    sources: list[str]
+    last_exposure_date: datetime.date
+    via_contact_id: int | None
+    other_cases: list[str]
+    reasons: list[CandidateReasonOut]
+
+
+class ContactCandidatesOut(Schema):
+    candidates: list[ContactCandidateOut]
+    unconfirmed_visitors: int
+    truncated: bool
+
+
+class ContactConfirmIn(Schema):
+    person_id: int
+    kind: str
+    last_exposure_date: str
+    level: str = "close"
+    source: str = "manual"
+    via: int | None = None
+    note: str = ""
+    cadre: int | None = None
+    doctor: int | None = None
+    site: int | None = None
+    room: int | None = None
+
+
+class CandidateDismissIn(Schema):
+    person_id: int
+    source: str = ""
+    note: str = ""
+
+
+class ContactAddIn(Schema):
+    name: str
+    id_type: str = "resident_id"
+    id_number: str
+    phone: str = ""
+    address: str = ""
+    region_code: str
+    kind: str
+    last_exposure_date: str
+    level: str = "close"
+    via: int | None = None
+    note: str = ""
+    cadre: int | None = None
+    doctor: int | None = None
+    site: int | None = None
+    room: int | None = None
+
+
+class OutsideContactIn(Schema):
+    name: str
+    county: str
+    kind: str
+    last_exposure_date: str
+    phone: str = ""
+    id_number: str = ""
+    address: str = ""
+    level: str = "close"
+    via: int | None = None
+    note: str = ""
+
+
+class ContactOutcomeOut(Schema):
+    ledger: str
+    isolation: str
+
+
+class TracedContactOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    person_id: int | None
+    name: str
+    id_number: str
+    phone: str
+    region_code: str | None
+    kind: str
+    level: str
+    status: str
+    source: str
+    via_contact_id: int | None
+    last_exposure_date: datetime.date | None
+    key_person_id: int | None
+    ledger_category: str
+    quarantine_id: int | None
+    quarantine_kind: str
+    quarantine_planned_end: datetime.datetime | None
+    outside_county: str
+    handed_over_at: datetime.datetime | None
+    confirmed_at: datetime.datetime | None
+    outcome: ContactOutcomeOut | None = None
+
+
+class TracedContactListOut(Schema):
+    items: list[TracedContactOut]
+    next_after: int | None
+
+
+class ContactRevealOut(Schema):
+    contact_id: int
+    id_number: str
+    phone: str
+
+
+class HandoverCountyOut(Schema):
+    county: str
+    total: int
+    pending: int
+
+
+class HandoverExportIn(Schema):
+    county: str
+    format: str = "xlsx"
+    include_sent: bool = False

@@ -4,6 +4,9 @@ from django.urls import path
 
 from .views import cases, counted, exposure, lab, matching, notices, reconciliation
 
+from .views import contacts as contact_views
+from .views import investigations
+
 app_name = "tracing"
 urlpatterns = [
     path("exposure/", exposure.exposure, name="exposure"),
@@ -41,4 +44,21 @@ urlpatterns += [
     path("lab/<int:pk>/result/", lab.lab_result, name="lab_result"),
     path("lab/<int:pk>/proposal/accept/", lab.proposal_accept, name="proposal_accept"),
     path("lab/<int:pk>/proposal/dismiss/", lab.proposal_dismiss, name="proposal_dismiss"),
+]
+
+# investigations and contacts (views.investigations, views.contacts)
+urlpatterns += [
+    path("investigations/", investigations.investigations, name="investigations"),
+    path("cases/<int:pk>/investigation/", investigations.investigation, name="investigation"),
+    path("investigations/<int:pk>/exposure/", investigations.save_exposure, name="investigation_exposure"),
+    path("investigations/<int:pk>/reopen/", investigations.reopen, name="investigation_reopen"),
+    path("investigations/<int:pk>/itinerary/", investigations.add_stop, name="itinerary_add"),
+    path("itinerary/<int:pk>/remove/", investigations.remove_stop, name="itinerary_remove"),
+    path("investigations/<int:pk>/candidates/confirm/", investigations.confirm, name="candidate_confirm"),
+    path("investigations/<int:pk>/candidates/dismiss/", investigations.dismiss, name="candidate_dismiss"),
+    path("investigations/<int:pk>/contacts/", investigations.add_contact, name="contact_add"),
+    path("contacts/", contact_views.contacts, name="contacts"),
+    path("contacts/<int:pk>/reveal/", contact_views.contact_reveal, name="contact_reveal"),
+    path("handover/", contact_views.handover, name="handover"),
+    path("handover/export/", contact_views.handover_export, name="handover_export"),
 ]

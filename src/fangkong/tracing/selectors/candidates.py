@@ -83,6 +83,11 @@ class Reason:
     def label(self) -> str:
         return str(ContactSource(self.source).label)
 
+    @property
+    def timed(self) -> bool:
+        """A moment (a check-in, a passage, a trip), not a day (a ledger entry's arrival)."""
+        return isinstance(self.at, datetime.datetime)
+
 
 @dataclass
 class Candidate:

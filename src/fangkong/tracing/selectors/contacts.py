@@ -15,6 +15,7 @@ from django.http import Http404
 
 from fangkong.core.paging import PAGE_SIZE, id_or_404, page_after
 from fangkong.core.region_codes import in_scope
+from fangkong.people import identity
 
 from .. import permissions
 from ..models import Case, Contact, ContactLevel, ContactStatus
@@ -33,11 +34,23 @@ def _rows(qs):
     return qs.select_related("person__region", "case", "via__person", "key_person__region", "quarantine")
 
 
+def _shown(contacts: list[Contact]) -> list[Contact]:
+    """Each contact with `name`, `masked_id` and `masked_phone`: the person's, or what the investigation holds of
+    someone outside the county, masked here before a page or the API sees it."""
+    for c in contacts:
+        if c.person_id is not None:
+            c.name, c.masked_id, c.masked_phone = c.person.name, c.person.masked_id, c.person.masked_phone
+        else:
+            c.name = c.outside_name
+            c.masked_id, c.masked_phone = identity.mask_id(c.outside_id_number), identity.mask_phone(c.outside_phone)
+    return contacts
+
+
 def contacts_of_case(user, case: Case) -> list[Contact]:
     """The case's confirmed contacts, close ones first (all of them: a case has tens, not thousands)."""
     require_reader(user)
-    return list(_rows(Contact.objects.filter(case=case, status=ContactStatus.CONFIRMED))
-                .order_by("level", "id"))
+    return _shown(list(_rows(Contact.objects.filter(case=case, status=ContactStatus.CONFIRMED))
+                       .order_by("level", "id")))
 
 
 def dismissed_of_case(user, case: Case) -> list[Contact]:
@@ -56,7 +69,7 @@ def contacts_for(user, *, level: str = "", outside: bool | None = None, after=No
         qs = qs.filter(level=level)
     if outside is not None:
         qs = qs.filter(region__isnull=outside)
-    return page_after(_rows(qs).order_by("-id"), after, limit)
+    return _shown(page_after(_rows(qs).order_by("-id"), after, limit))
 
 
 def contact_for(user, pk) -> Contact:
@@ -64,7 +77,7 @@ def contact_for(user, pk) -> Contact:
     contact = _rows(Contact.objects.filter(_scope(user), pk=id_or_404(pk))).first()
     if contact is None:
         raise Http404
-    return contact
+    return _shown([contact])[0]
 
 
 @dataclass

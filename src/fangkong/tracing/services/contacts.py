@@ -524,7 +524,7 @@ def export_handover(actor, *, county: str, file_format: str = "xlsx", include_se
     if marked:
         Contact.objects.filter(pk__in=marked).update(handed_over_at=now, updated_at=now)
         audit.record(actor, "contact.handover", object_type="contact", object_id="", object_repr=county,
-                     region=actor.region_id, after={"county": county, "contacts": marked, "handed_over_at": now})
+                     region=actor.region_id, after={"county": county, "handed_over": marked, "handed_over_at": now})
     return content, count
 
 
