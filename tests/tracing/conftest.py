@@ -12,3 +12,4 @@ from tests.checkpoints.fixtures import (  # noqa: F401  fixtures, found by name
     worker_a1,
     worker_b1,
 )
+from tests.tracing.case_fixtures import doctor_a, epi, policies, viewer  # noqa: F401  the case and lab tests' fixtures

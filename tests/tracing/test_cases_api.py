@@ -8,7 +8,7 @@ from fangkong.audit.models import AuditEntry
 from fangkong.tracing.models import Case, LabTest
 from tests import factories as f
 
-from .case_fixtures import ago, epi, registered, resident_id  # noqa: F401
+from .case_fixtures import ago, registered, resident_id
 
 JSON = "application/json"
 

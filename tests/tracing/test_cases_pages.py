@@ -14,7 +14,7 @@ from fangkong.tracing.services import cases as services
 from fangkong.tracing.services import lab as lab_services
 from tests import factories as f
 
-from .case_fixtures import HOUR, ago, epi, registered, resident_id  # noqa: F401
+from .case_fixtures import HOUR, ago, registered, resident_id
 
 
 def report(actor, person, **values):

@@ -9,7 +9,7 @@ from fangkong.tracing.services import cases as services
 from fangkong.tracing.services import lab as lab_services
 from tests import factories as f
 
-from .case_fixtures import ago, doctor_a, epi, registered  # noqa: F401
+from .case_fixtures import ago, registered
 
 
 @pytest.fixture

@@ -7,17 +7,19 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from fangkong.accounts.models import Role
 from fangkong.analytics import counters
 from fangkong.audit.models import AuditEntry
 from fangkong.quarantine import services as quarantine_services
 from fangkong.screening.models import KeyPerson, KeyPersonEvent
-from fangkong.tracing.models import Case, CaseChange
+from fangkong.tracing.models import Case, CaseChange, Contact
 from fangkong.tracing.selectors import cases as selectors
 from fangkong.tracing.services import cases as services
 from tests import factories as f
 from tests.quarantine.helpers import key_person
 
-from .case_fixtures import HOUR, ago, doctor_a, epi, policies, registered, resident_id  # noqa: F401
+from . import outbreak
+from .case_fixtures import HOUR, ago, registered, resident_id
 
 
 def report(actor, person=None, **values):
@@ -114,7 +116,6 @@ def test_each_wrong_date_is_named(epi):
 
 
 def test_a_person_under_management_in_isolation_becomes_a_case_and_the_order_ends(epi, policies, tree):
-    from fangkong.accounts.models import Role
     cadre = f.user("cadre", Role.VILLAGE_WORKER, f.VILLAGE_A1)
     doctor = f.user("vdoctor", Role.DOCTOR, f.VILLAGE_A1)
     kp = key_person(category="close_contact")
@@ -132,7 +133,6 @@ def test_a_person_under_management_in_isolation_becomes_a_case_and_the_order_end
 
 
 def test_an_admitted_case_leaves_isolation_transferred_to_hospital(epi, policies, tree):
-    from fangkong.accounts.models import Role
     cadre = f.user("cadre", Role.VILLAGE_WORKER, f.VILLAGE_A1)
     doctor = f.user("vdoctor", Role.DOCTOR, f.VILLAGE_A1)
     kp = key_person(category="close_contact")
@@ -196,3 +196,18 @@ def test_who_may_report(epi, doctor_a, worker_a1, tree):
     other = report(epi, elsewhere)
     with pytest.raises(PermissionDenied):
         services.reclassify(doctor_a, other, classification="confirmed", reason="核酸阳性")
+
+
+def test_a_close_contact_who_becomes_a_case_makes_their_own_secondary_contacts_close(epi, policies):
+    first = outbreak.case()
+    close = outbreak.contact(first, registered(epi, "张三"), level="close")
+    secondary = outbreak.contact(first, level="secondary", via=close)
+    outbreak.isolation_staff()
+    case = report(epi, close.person)
+    became = Contact.objects.get(case=case, person=secondary.person)
+    assert (became.level, became.source) == ("close", "contact_of_contact")
+
+
+def test_an_excluded_case_is_answered(epi):
+    case = report(epi)
+    assert services.reclassify(epi, case, classification="excluded", reason="排除").classification == "excluded"

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
 from fangkong.core.days import tz
 from fangkong.tracing.models import LabTest
@@ -16,7 +17,7 @@ from fangkong.tracing.services import lab as services
 from tests import factories as f
 from tests.ledger.workbooks import xlsx
 
-from .case_fixtures import epi, registered, resident_id  # noqa: F401
+from .case_fixtures import registered, resident_id
 
 LAB = "孝昌县疾控中心"
 HEADER = ["序号", "受检者姓名", "身份证号码", "标本编号", "采集时间", "检测项目", "检测结果", "报告时间", "送检单位"]
@@ -119,7 +120,6 @@ def test_a_list_without_the_columns_it_needs_is_refused_whole(epi, people, tmp_p
 
 
 def test_a_person_outside_the_importers_scope_is_as_unknown(epi, tmp_path, tree):
-    from fangkong.accounts.models import Role
     doctor = f.user("doctor_a", Role.DOCTOR, f.TOWN_A)
     number = resident_id(150)
     registered(epi, "红旗", f.VILLAGE_B1, number)

@@ -16,7 +16,7 @@ from fangkong.tracing.services import lab as services
 from tests import factories as f
 from tests.quarantine.helpers import key_person
 
-from .case_fixtures import ago, doctor_a, epi, policies, registered, resident_id  # noqa: F401
+from .case_fixtures import ago, registered, resident_id
 
 
 def sample(actor, person, **values):

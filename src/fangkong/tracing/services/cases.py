@@ -52,6 +52,7 @@ from ..models import (
     Proposal,
     Severity,
 )
+from . import chains, contacts
 
 CASE_FIELDS = ["number", "person", "region", "key_person", "classification", "severity", "outcome", "found_by",
                "found_under_management", "reporting_unit", "onset_date", "first_visit_date", "diagnosed_at",
@@ -230,6 +231,7 @@ def report_case(actor, *, person_id=None, name: str = "", id_type: str = "reside
         "what": _what(case), "number": case.number, "unit": case.reporting_unit})
     _end_isolation(actor, case)
     _take_lab_tests(actor, case)
+    contacts.contact_became_case(actor, case)
     return case
 
 
@@ -409,7 +411,8 @@ def _reclassify(actor, case: Case, *, classification, severity, reason, at) -> C
     if classification != Classification.EXCLUDED:
         _end_isolation(actor, case)
         _take_lab_tests(actor, case)
-        return case
+        contacts.contact_became_case(actor, case)
+    return case
 
 
 @transaction.atomic
@@ -451,6 +454,8 @@ def _update(actor, case: Case, changes: dict) -> Case:
     case.save()
     counters.track_change(old, _counted(case))
     audit.record(actor, "case.update", case, region=case.region_id, before=old_audit, after=new_audit)
+    if {"onset_date", "reported_at"} & set(new_audit):
+        chains.case_dates_changed(case)
     if case.key_person_id:
         labels = "、".join(str(Case._meta.get_field(name).verbose_name) for name in new_audit)
         record_event(case.key_person_id, "case", _("病例 %(number)s 修改：%(fields)s") % {
