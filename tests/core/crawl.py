@@ -18,7 +18,7 @@ from django.urls import Resolver404, resolve
 # Latin words a Chinese page may show: abbreviations, file formats, product and unit names.
 ALLOWED_WORDS = {
     "ID", "API", "PDF", "Excel", "Word", "WPS", "QR", "CSV", "XLSX", "xlsx", "DOCX", "docx", "ODS", "ods", "JSON",
-    "PNG", "SVG",
+    "PNG", "SVG", "Rt",  # Rt: the time-varying reproduction number (实时再生数)
     "OpenAPI", "Swagger", "Fangkong", "English", "N95", "KN95", "IP", "URL", "GB", "PCR", "CT", "ICU", "SARS",
     "CoV", "COVID", "LibreOffice", "Jinja", "Token", "token", "WiFi", "App", "HTTP", "HTTPS", "AM", "PM",
     "km", "kg", "ml", "mL", "cm", "mm",

@@ -11,7 +11,8 @@ from fangkong.accounts.models import Role
 from fangkong.analytics import counters
 from fangkong.core.days import day_start
 from fangkong.people.models import Person
-from fangkong.quarantine.models import ObservationSite, Room
+from fangkong.quarantine.models import ObservationSite, Quarantine, Room
+from fangkong.screening.models import KeyPerson
 from fangkong.tracing import rollup
 from fangkong.tracing.models import Case, CaseChange, Contact, Investigation, ItineraryStop
 from tests import factories
@@ -121,3 +122,18 @@ def isolation_staff(village: str = factories.VILLAGE_A1, *, doctor_region: str |
     site = ObservationSite.objects.create(name=f"县第{n}集中医学观察点", region_id=site_region, address=f"孝昌县{n}号")
     Room.objects.create(site=site, name="101", capacity=2)
     return {"cadre": cadre, "doctor": doctor, "site": site}
+
+
+def quarantined(of: Contact, start_at: datetime.datetime, *, cadre, doctor=None):
+    """`of`'s person on the ledger as a close contact and in centralised quarantine from `start_at` (rows only:
+    no follow-up slots, no counters), linked to the contact."""
+    kp = KeyPerson.objects.create(person=of.person, category="close_contact", region_id=of.region_id,
+                                  registered_on=timezone.localdate(start_at))
+    q = Quarantine.objects.create(key_person=kp, region_id=of.region_id, category="close_contact", kind="centralised",
+                                  length_days=14, counts_from="last_exposure", counted_from=start_at,
+                                  start_at=start_at, policy_end=start_at + datetime.timedelta(days=14),
+                                  planned_end=start_at + datetime.timedelta(days=14), cadre=cadre,
+                                  doctor=doctor or cadre)
+    of.key_person, of.quarantine = kp, q
+    of.save(update_fields=["key_person", "quarantine"])
+    return q

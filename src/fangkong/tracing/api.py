@@ -14,13 +14,27 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from fangkong.core.api import ErrorOut
-from fangkong.core.days import Moment
+from fangkong.core.days import Day, Moment
 from fangkong.core.docx import DOCX_TYPE
 from fangkong.core.paging import PAGE_SIZE, page_limit
 from fangkong.people import services as people_services
 
+from . import graphs
 from .models import LabResult
 from .schemas import (
+    ClusterCasesIn,
+    ClusterDetailOut,
+    ClusterDissolveIn,
+    ClusterIn,
+    ClusterListOut,
+    ClusterMergeIn,
+    CurveOut,
+    GraphOut,
+    IndicatorsOut,
+    LinkChangeIn,
+    LinkIn,
+    LinkOut,
+    RtOut,
     CaseDetailOut,
     CaseIn,
     CaseListOut,
@@ -47,12 +61,15 @@ from .schemas import (
     SummaryOut,
 )
 from .selectors import cases as case_selectors
+from .selectors import chains as chain_selectors
+from .selectors import epi as epi_selectors
 from .selectors import exposure as exposure_selectors
 from .selectors import lab as lab_selectors
 from .selectors import matching as matching_selectors
 from .selectors import notices as notice_selectors
 from .selectors import reconciliation as selectors
 from .services import cases as case_services
+from .services import chains as chain_services
 from .services import exposure as exposure_services
 from .services import lab as lab_services
 from .services import matching as matching_services
@@ -625,3 +642,151 @@ def handover_export(request, payload: HandoverExportIn):
     response["Content-Disposition"] = content_disposition_header(
         True, f"handover-{timezone.localtime():%Y%m%d-%H%M}.{payload.format}")
     return response
+
+
+# Chains and clusters (services.chains, selectors.chains) and the epidemic curve, Rt and indicators
+# (selectors.epi): read like the pages, every write one service call. No personal field: cases by number.
+
+CHANGE = {**READ, 422: ErrorOut}
+
+
+def _graph_out(graph) -> dict:
+    return {"root_id": graph.root_id, "truncated": graph.truncated, "edges": [vars(e) for e in graph.edges],
+            "nodes": [{"id": n.id, "number": n.number, "classification": n.classification, "severity": n.severity,
+                       "day": n.day, "in_scope": n.in_scope} for n in graph.nodes.values()]}
+
+
+def _svg(svg: str) -> HttpResponse:
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+SVG = {"responses": {200: {"description": "the graph (SVG)", "content": {"image/svg+xml": {}}}}}
+
+
+@router.get("/cases/{case_id}/chain", response={200: GraphOut, **READ})
+def case_chain(request, case_id: int):
+    """The case's ancestors and descendants through the transmission links (bounded: `truncated`)."""
+    return _graph_out(chain_selectors.chain(request.user, case_id))
+
+
+@router.get("/cases/{case_id}/chain.svg", response={200: None, **READ}, openapi_extra=SVG)
+def case_chain_svg(request, case_id: int):
+    case = chain_selectors.case_in_scope(request.user, case_id)
+    return _svg(graphs.to_svg(chain_selectors.chain(request.user, case_id),
+                              title=_("病例 %(number)s 的传播链") % {"number": case.number}))
+
+
+def _link_out(link) -> dict:
+    return {"id": link.pk, "infector_id": link.infector_id, "infector_number": link.infector.number,
+            "infectee_id": link.infectee_id, "infectee_number": link.infectee.number,
+            "confidence": link.confidence, "note": link.note}
+
+
+@router.post("/links", response={201: LinkOut, 403: ErrorOut, 422: ErrorOut})
+def link_cases(request, payload: LinkIn):
+    """传播关系: refused (422) to itself, twice, or when it would close a cycle."""
+    return Status(201, _link_out(chain_services.link_cases(request.user, **payload.dict())))
+
+
+@router.patch("/links/{link_id}", response={200: LinkOut, **CHANGE})
+def change_link(request, link_id: int, payload: LinkChangeIn):
+    return _link_out(chain_services.change_link(request.user, link_id, **payload.dict()))
+
+
+@router.delete("/links/{link_id}", response={204: None, **CHANGE})
+def remove_link(request, link_id: int):
+    chain_services.remove_link(request.user, link_id)
+    return Status(204, None)
+
+
+def _cluster_out(c) -> dict:
+    return {"id": c.pk, "name": c.name, "setting": c.setting, "region_code": c.region_id,
+            "region_name": c.region.name, "size": c.size, "first_case_date": c.first_case_date,
+            "last_case_date": c.last_case_date, "note": c.note}
+
+
+@router.get("/clusters", response={200: ClusterListOut, **READ})
+def clusters(request, after: str = "", limit: int = chain_selectors.CLUSTER_PAGE):
+    """Clusters of the scope, the latest last case first, a keyset page at a time (Cluster rows only)."""
+    page = chain_selectors.clusters_for(request.user, after=after, limit=limit)
+    return {"clusters": [_cluster_out(c) for c in page.clusters], "next_after": page.next_after}
+
+
+def _cluster_detail(user, pk) -> dict:
+    cluster = chain_selectors.cluster_for(user, pk)
+    return {"cluster": _cluster_out(cluster), "graph": _graph_out(chain_selectors.cluster_graph(user, cluster))}
+
+
+@router.post("/clusters", response={201: ClusterDetailOut, 403: ErrorOut, 422: ErrorOut})
+def create_cluster(request, payload: ClusterIn):
+    cluster = chain_services.create_cluster(request.user, **payload.dict())
+    return Status(201, _cluster_detail(request.user, cluster.pk))
+
+
+@router.get("/clusters/{cluster_id}", response={200: ClusterDetailOut, **READ})
+def cluster(request, cluster_id: int):
+    return _cluster_detail(request.user, cluster_id)
+
+
+@router.get("/clusters/{cluster_id}/graph.svg", response={200: None, **READ}, openapi_extra=SVG)
+def cluster_svg(request, cluster_id: int):
+    found = chain_selectors.cluster_for(request.user, cluster_id)
+    return _svg(graphs.to_svg(chain_selectors.cluster_graph(request.user, found), title=found.name))
+
+
+@router.post("/clusters/{cluster_id}/cases", response={200: ClusterDetailOut, **CHANGE})
+def cluster_add_cases(request, cluster_id: int, payload: ClusterCasesIn):
+    chain_selectors.cluster_for(request.user, cluster_id)
+    chain_services.add_cases(request.user, cluster_id, payload.cases)
+    return _cluster_detail(request.user, cluster_id)
+
+
+@router.delete("/clusters/{cluster_id}/cases/{case_id}", response={200: ClusterDetailOut, **CHANGE})
+def cluster_remove_case(request, cluster_id: int, case_id: int):
+    chain_selectors.cluster_for(request.user, cluster_id)
+    chain_services.remove_case(request.user, cluster_id, case_id)
+    return _cluster_detail(request.user, cluster_id)
+
+
+@router.post("/clusters/{cluster_id}/merge", response={200: ClusterDetailOut, **CHANGE})
+def cluster_merge(request, cluster_id: int, payload: ClusterMergeIn):
+    """`other`'s cases join this cluster and `other` goes."""
+    chain_selectors.cluster_for(request.user, cluster_id)
+    chain_selectors.cluster_for(request.user, payload.other)
+    chain_services.merge_clusters(request.user, cluster_id, payload.other)
+    return _cluster_detail(request.user, cluster_id)
+
+
+@router.post("/clusters/{cluster_id}/dissolve", response={204: None, **CHANGE})
+def cluster_dissolve(request, cluster_id: int, payload: ClusterDissolveIn):
+    chain_selectors.cluster_for(request.user, cluster_id)
+    chain_services.dissolve_cluster(request.user, cluster_id, reason=payload.reason)
+    return Status(204, None)
+
+
+@router.get("/epi/curve", response={200: CurveOut, **READ, 422: ErrorOut})
+def epi_curve(request, region: str = "", basis: str = "onset", first: Day | None = None, last: Day | None = None):
+    """Cases per day by onset (`basis=onset`) or report date, by classification now, from the counters
+    (default: the 60 days ending today; at most 366)."""
+    found = epi_selectors.curve(request.user, region or None, basis=basis, first=first, last=last)
+    return {"region_code": found.region.code, "region_name": found.region.name, "basis": found.basis,
+            "days": [{"day": d, **{c: found.series[c][i] for c in found.series}, "total": found.totals[i]}
+                     for i, d in enumerate(found.days)]}
+
+
+@router.get("/epi/rt", response={200: RtOut, **READ, 422: ErrorOut})
+def epi_rt(request, region: str = "", basis: str = "onset", first: Day | None = None, last: Day | None = None,
+           mean_si: float | None = None, std_si: float | None = None):
+    """Rt (Cori et al. 2013) of the confirmed cases, one row per 7-day window ending on each day; the credible
+    interval only where the window has at least `min_cases` cases."""
+    found = epi_selectors.rt(request.user, region or None, basis=basis, first=first, last=last, mean_si=mean_si,
+                             std_si=std_si)
+    return {"region_code": found.region.code, "basis": found.basis, "mean_si": found.mean_si,
+            "std_si": found.std_si, "min_cases": found.min_cases, "rows": [vars(r) for r in found.rows]}
+
+
+@router.get("/epi/indicators", response={200: IndicatorsOut, **READ, 422: ErrorOut})
+def epi_indicators(request, region: str = "", first: Day | None = None, last: Day | None = None):
+    """The headquarters' indicators of the cases reported from `first` to `last` (default: today)."""
+    last = last or timezone.localdate()
+    return epi_selectors.indicators(request.user, region or None, first=first or last, last=last).as_dict()

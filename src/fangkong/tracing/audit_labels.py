@@ -47,3 +47,12 @@ labels.register(
     fields={"county": _("协查县（市、区）"), "handed_over": _("发出协查函的密接"), "format": _("文件格式"),
             "include_sent": _("含已发出的")},
 )
+
+# transmission links and clusters (services.chains)
+labels.register(
+    actions={"transmission_link.add": _("登记传播关系"), "transmission_link.change": _("修改传播关系"),
+             "transmission_link.remove": _("删除传播关系"), "cluster.create": _("登记聚集性疫情"),
+             "cluster.add_cases": _("聚集性疫情加入病例"), "cluster.remove_case": _("聚集性疫情移出病例"),
+             "cluster.merge": _("合并聚集性疫情"), "cluster.dissolve": _("撤销聚集性疫情")},
+    fields={"cases": _("病例"), "merged": _("并入的聚集性疫情"), "merged_id": _("并入的聚集性疫情编号")},
+)

@@ -33,9 +33,10 @@ def _label(node: Node) -> str:
 def to_svg(graph: Graph, *, title: str, href=None) -> str:
     """The graph as an <svg> element. `href(case_id)`: the address a node links to (cases in scope only)."""
     font = cjk_font() or "sans-serif"
-    dot = graphviz.Digraph(name="chain", graph_attr={"rankdir": "LR", "bgcolor": "transparent", "fontname": font,
-                                                     "label": graphviz.escape(title), "labelloc": "t",
-                                                     "fontsize": "12"},
+    # the graph's name is the SVG's <title>: the title itself, not a word of code
+    dot = graphviz.Digraph(name=graphviz.escape(title),
+                           graph_attr={"rankdir": "LR", "bgcolor": "transparent", "fontname": font,
+                                       "label": graphviz.escape(title), "labelloc": "t", "fontsize": "12"},
                            node_attr={"shape": "box", "style": "rounded,filled", "fontname": font, "fontsize": "10"},
                            edge_attr={"fontname": font, "fontsize": "9", "arrowsize": "0.7"})
     for node in graph.nodes.values():

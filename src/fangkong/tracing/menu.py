@@ -20,3 +20,8 @@ register(
     Entry(_("流行病学调查"), "tracing:investigations", can_investigate, order=165),
     Entry(_("密接人员"), "tracing:contacts", can_view_cases, order=167),
 )
+# chains, clusters, the epidemic curve and Rt
+register(
+    Entry(_("聚集性疫情"), "tracing:clusters", can_view_cases, order=170),
+    Entry(_("疫情曲线与Rt"), "tracing:epi", can_view_cases, order=172),
+)

@@ -572,3 +572,144 @@ class HandoverExportIn(Schema):
     county: str
     format: str = "xlsx"
     include_sent: bool = False
+
+
+# Chains, clusters, the epidemic curve, Rt and the indicators (services.chains, selectors.chains, selectors.epi)
+
+class LinkIn(Schema):
+    infector: str = Field(description="the infector: a case number or id")
+    infectee: str = Field(description="the infectee: a case number or id")
+    confidence: str = Field("probable", description="confirmed / probable / possible")
+    note: str = ""
+
+
+class LinkChangeIn(Schema):
+    confidence: str
+    note: str | None = None
+
+
+class LinkOut(Schema):
+    id: int
+    infector_id: int
+    infector_number: str
+    infectee_id: int
+    infectee_number: str
+    confidence: str
+    note: str
+
+
+class ChainNodeOut(Schema):
+    id: int
+    number: str = Field(description="empty for a case outside the caller's scope")
+    classification: str
+    severity: str
+    day: datetime.date | None = Field(description="onset, else report day")
+    in_scope: bool
+
+
+class ChainEdgeOut(Schema):
+    id: int
+    infector_id: int
+    infectee_id: int
+    confidence: str
+
+
+class GraphOut(Schema):
+    root_id: int | None
+    nodes: list[ChainNodeOut]
+    edges: list[ChainEdgeOut]
+    truncated: bool = Field(description="the graph was cut at its depth or size limit")
+
+
+class ClusterIn(Schema):
+    name: str
+    setting: str = Field(description="household / place / gathering")
+    region: str = Field(description="the cluster's region code: its cases lie in it")
+    cases: list[str] = Field(description="two or more case numbers or ids")
+    note: str = ""
+
+
+class ClusterOut(Schema):
+    id: int
+    name: str
+    setting: str
+    region_code: str
+    region_name: str
+    size: int
+    first_case_date: datetime.date | None
+    last_case_date: datetime.date | None
+    note: str
+
+
+class ClusterListOut(Schema):
+    clusters: list[ClusterOut]
+    next_after: str = Field(description="pass as `after` for the next page; empty on the last")
+
+
+class ClusterDetailOut(Schema):
+    cluster: ClusterOut
+    graph: GraphOut
+
+
+class ClusterCasesIn(Schema):
+    cases: list[str]
+
+
+class ClusterMergeIn(Schema):
+    other: int = Field(description="the cluster whose cases join this one; it is removed")
+
+
+class ClusterDissolveIn(Schema):
+    reason: str
+
+
+class CurveDayOut(Schema):
+    day: datetime.date
+    confirmed: int
+    asymptomatic: int
+    suspected: int
+    total: int
+
+
+class CurveOut(Schema):
+    region_code: str
+    region_name: str
+    basis: str = Field(description="onset / report")
+    days: list[CurveDayOut]
+
+
+class RtRowOut(Schema):
+    start: datetime.date
+    end: datetime.date
+    cases: int
+    mean: float
+    lower: float | None = Field(description="2.5% quantile; none when the window has too few cases")
+    upper: float | None
+    enough: bool = Field(description="at least `min_cases` cases in the window")
+
+
+class RtOut(Schema):
+    region_code: str
+    basis: str
+    mean_si: float
+    std_si: float
+    min_cases: int
+    rows: list[RtRowOut]
+
+
+class IndicatorsOut(Schema):
+    region: str
+    first: datetime.date
+    last: datetime.date
+    new_cases: int
+    found_under_management: int
+    share_found_under_management: float | None
+    contacts_traced: int
+    contacts_per_case: float | None
+    median_onset_to_isolation_days: float | None
+    cases_with_onset_and_isolation: int
+    median_diagnosis_to_report_hours: float | None
+    cases_reported: int
+    close_contacts: int
+    close_contacts_within_24h: int
+    share_quarantined_within_24h: float | None

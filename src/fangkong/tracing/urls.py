@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import cases, counted, exposure, lab, matching, notices, reconciliation
+from .views import cases, chains, counted, epi, exposure, lab, matching, notices, reconciliation
 
 from .views import contacts as contact_views
 from .views import investigations
@@ -61,4 +61,21 @@ urlpatterns += [
     path("contacts/<int:pk>/reveal/", contact_views.contact_reveal, name="contact_reveal"),
     path("handover/", contact_views.handover, name="handover"),
     path("handover/export/", contact_views.handover_export, name="handover_export"),
+]
+
+# chains, clusters, the epidemic curve and Rt (views.chains, views.epi)
+urlpatterns += [
+    path("cases/<int:pk>/chain/", chains.case_chain, name="case_chain"),
+    path("cases/<int:pk>/chain/links/", chains.link_add, name="link_add"),
+    path("cases/<int:pk>/chain/links/<int:link_pk>/remove/", chains.link_remove, name="link_remove"),
+    path("clusters/", chains.cluster_list, name="clusters"),
+    path("clusters/new/", chains.cluster_create, name="cluster_create"),
+    path("clusters/<int:pk>/", chains.cluster_detail, name="cluster"),
+    path("clusters/<int:pk>/cases/", chains.cluster_add, name="cluster_add"),
+    path("clusters/<int:pk>/cases/<int:case_pk>/remove/", chains.cluster_remove, name="cluster_remove"),
+    path("clusters/<int:pk>/merge/", chains.cluster_merge, name="cluster_merge"),
+    path("clusters/<int:pk>/dissolve/", chains.cluster_dissolve, name="cluster_dissolve"),
+    path("epi/", epi.epi_page, name="epi"),
+    path("epi/curve.png", epi.curve_png, name="epi_curve_png"),
+    path("epi/rt.png", epi.rt_png, name="epi_rt_png"),
 ]
