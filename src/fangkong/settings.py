@@ -16,6 +16,8 @@ FANGKONG_DUPLICATE_SECONDS the same passage or check-in sent again within this m
                once (default 60)
 FANGKONG_FEVER_THRESHOLD temperature (°C) from which a reading is a fever, in every register and roll-up
                (default 37.3); a quarantine policy may set its own for its follow-ups (core.health)
+FANGKONG_RT_MEAN_SI, FANGKONG_RT_STD_SI mean and standard deviation (days) of the serial interval with which Rt
+               is estimated (tracing.epi; 7.5 and 3.4); the epidemic curve page and API take others per request
 FANGKONG_LOCKOUT_THRESHOLD, FANGKONG_LOCKOUT_MINUTES failed logins of one username from one address
                that refuse it there, and for how long (5, 15)
 FANGKONG_PUBLIC_API_DOCS "1" to show /api/docs and /api/openapi.json to anyone; by default only to
@@ -233,6 +235,10 @@ FANGKONG_CHECK_IN_RATE = int(os.environ.get("FANGKONG_CHECK_IN_RATE", "10"))
 FANGKONG_LOOKUP_RATE = int(os.environ.get("FANGKONG_LOOKUP_RATE", "20"))
 FANGKONG_DUPLICATE_SECONDS = int(os.environ.get("FANGKONG_DUPLICATE_SECONDS", "60"))
 FANGKONG_FEVER_THRESHOLD = Decimal(os.environ.get("FANGKONG_FEVER_THRESHOLD", "37.3"))
+FANGKONG_RT_MEAN_SI = float(os.environ.get("FANGKONG_RT_MEAN_SI", "7.5"))
+FANGKONG_RT_STD_SI = float(os.environ.get("FANGKONG_RT_STD_SI", "3.4"))
+if not (FANGKONG_RT_MEAN_SI > 1 and FANGKONG_RT_STD_SI > 0):
+    raise ImproperlyConfigured("FANGKONG_RT_MEAN_SI must be more than 1 (days) and FANGKONG_RT_STD_SI more than 0")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if _flag("FANGKONG_HTTPS"):
