@@ -49,9 +49,11 @@ serve: install graphviz
 	$(BIN)/fangkong migrate --noinput -v0
 	$(BIN)/fangkong runserver 127.0.0.1:8000
 
+# The SQLite and PostgreSQL passes run side by side (one core each); each pass's output is shown whole when
+# it ends, and either failing fails the run.
 test: install chromium graphviz
-	@$(MAKE) --no-print-directory test-sqlite
-	@$(MAKE) --no-print-directory test-postgres
+	@echo "== tests on SQLite and on PostgreSQL, side by side (each pass prints when it ends)"
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
 	@echo "== tests on SQLite"
