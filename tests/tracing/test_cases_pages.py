@@ -4,6 +4,8 @@ their age, proposals decided in one click), masked numbers revealed and logged, 
 import datetime
 import re
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -164,3 +166,28 @@ def test_the_menu_offers_the_case_pages_to_those_who_may_read_them(epi, login, w
     assert 'data-nav="tracing:cases"' in home and 'data-nav="tracing:lab"' in home
     village = login(worker_a1).get("/").content.decode()
     assert 'data-nav="tracing:cases"' not in village and 'data-nav="tracing:lab"' not in village
+
+
+def test_the_lists_read_a_fixed_number_of_queries_whatever_their_length(epi, login, fresh_user_each_request):
+    client = login(epi)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            person = registered(epi, f"病人{i}")
+            report(epi, person)
+            lab_services.record_sample(epi, person_id=person.pk, lab="县疾控", sampled_at=ago(2), result="positive",
+                                       result_at=ago(1))
+
+    def queries() -> list[int]:
+        found = []
+        for url in ("/tracing/cases/", "/tracing/cases/?late=1", "/tracing/lab/", "/tracing/lab/?result=positive",
+                    "/api/tracing/cases", "/api/tracing/lab-tests"):
+            with CaptureQueriesContext(connection) as context:
+                assert client.get(url).status_code == 200
+            found.append(len(context))
+        return found
+
+    add(1)
+    few = queries()
+    add(6)
+    assert queries() == few
