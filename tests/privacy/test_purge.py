@@ -134,6 +134,7 @@ def test_the_purge_erases_the_regions_people_of_the_period_and_keeps_every_figur
     missing = {who.tag: sorted(v for v in who.values if not found_in(text, v)) for who in kept}
     assert missing == {who.tag: [] for who in kept}
     assert figures(response.hq) == before_figures
+    assert services.plan_purge(f.TOWN_A, BEFORE).rows == {}  # erased once: nothing left to erase
 
     after_rows = rows_of_holders()
     for holder in personal_data.holders():

@@ -13,6 +13,7 @@ Decided here and nowhere else, over the declarations of core.personal_data:
   the object's name), and the other entries of the region and period lose any ID number, phone or digest of a
   purged record.
 - Files of erased rows are deleted once the purge is committed.
+- A row erased already (by an earlier purge of the region) is neither erased nor counted again.
 """
 
 import datetime
@@ -27,6 +28,7 @@ from django.utils import timezone
 from fangkong.audit import services as audit
 from fangkong.audit.models import AuditEntry
 from fangkong.core import personal_data, region_codes
+from fangkong.core.days import day_start
 from fangkong.core.personal_data import ERASED, Holder
 from fangkong.regions.models import Region
 
@@ -96,10 +98,7 @@ def _final_field(model, lookup: str) -> models.Field:
 
 def _in_purge(holder: Holder, code: str, before: datetime.date) -> Q:
     moment = _final_field(holder.model, holder.moment)
-    if isinstance(moment, models.DateTimeField):
-        bound = timezone.make_aware(datetime.datetime.combine(before, datetime.time()))
-    else:
-        bound = before
+    bound = day_start(before) if isinstance(moment, models.DateTimeField) else before
     return region_codes.within(code, holder.region) & Q(**{f"{holder.moment}__lt": bound})
 
 
@@ -118,11 +117,21 @@ def purged_persons(code: str, before: datetime.date) -> set[int]:
     return found
 
 
+def _erased(holder: Holder) -> Q:
+    """Rows whose fields are erased already (by an earlier purge): not erased, nor counted, again."""
+    q = Q()
+    for f in holder.fields():
+        value = personal_data.erased_value(f)
+        q &= Q(**{f"{f.name}__isnull": True}) if value is None else Q(**{f.name: value})
+    return q
+
+
 def _rows(holder: Holder, code: str, before: datetime.date, persons: set[int]) -> list[int]:
     """The rows of `holder` to erase, by primary key."""
+    in_purge = holder.model._base_manager.filter(_in_purge(holder, code, before))
     if holder.subject:
-        return sorted(persons)
-    rows = holder.model._base_manager.filter(_in_purge(holder, code, before))
+        return sorted(persons - set(in_purge.filter(_erased(holder)).values_list("pk", flat=True)))
+    rows = in_purge.exclude(_erased(holder))
     if not holder.persons:
         return sorted(rows.values_list("pk", flat=True))
     erase, current, keep = [], None, False
@@ -227,8 +236,7 @@ def _scan_trail(code: str, before: datetime.date, work: _Work) -> None:
     """The rest of the region's trail in the period: any ID number, phone or digest of a purged record goes."""
     if not work.identifying:
         return
-    cutoff = timezone.make_aware(datetime.datetime.combine(before, datetime.time()))
-    entries = AuditEntry.objects.filter(region_codes.within(code), at__lt=cutoff)
+    entries = AuditEntry.objects.filter(region_codes.within(code), at__lt=day_start(before))
     changed = []
     for entry in entries.only("pk", "object_repr", "before", "after").iterator(chunk_size=2000):
         if entry.pk in work.entries:
