@@ -3,11 +3,13 @@ the API with each field's message, no personal field anywhere, scope per role.""
 
 import datetime
 import json
+import re
 
 import pytest
 
 from fangkong.accounts.models import Role
 from fangkong.tracing.models import Cluster, TransmissionLink
+from fangkong.tracing.services import chains as services
 from tests import factories as f
 
 from . import outbreak
@@ -145,3 +147,13 @@ def test_api_scope(login, tree):
     assert worker.get("/api/tracing/clusters").status_code == 403
     assert worker.post("/api/tracing/links", json.dumps({"infector": "a", "infectee": "b"}),
                        content_type="application/json").status_code == 403
+
+
+def test_the_case_page_links_to_its_chain_and_cluster(login, epi_team):
+    a, b = _case(0), _case(1)
+    client = login(epi_team)
+    page = client.get(f"/tracing/cases/{a.pk}/").content.decode()
+    assert f'href="/tracing/cases/{a.pk}/chain/"' in page and not re.search(r'href="/tracing/clusters/\d+/"', page)
+    cluster = services.create_cluster(epi_team, name="家庭", setting="household", region=f.TOWN_A, cases=[a.pk, b.pk])
+    page = client.get(f"/tracing/cases/{a.pk}/").content.decode()
+    assert f'href="/tracing/clusters/{cluster.pk}/"' in page
