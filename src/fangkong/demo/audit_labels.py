@@ -6,7 +6,8 @@ from fangkong.audit import labels
 
 labels.register(
     actions={"demo.screening": _("生成演示数据：摸排与台账"), "demo.quarantine": _("生成演示数据：隔离与随访"),
-             "demo.checkpoints": _("生成演示数据：卡点与场所"), "demo.reports": _("生成演示数据：每日一报"), "demo.checks": _("生成演示数据：每日检查")},
+             "demo.checkpoints": _("生成演示数据：卡点与场所"), "demo.reports": _("生成演示数据：每日一报"), "demo.checks": _("生成演示数据：每日检查"),
+             "demo.medical": _("生成演示数据：药店购药登记")},
     object_types={"demo": _("演示数据")},
     fields={
         "key_persons": _("重点人员"), "daily_checks": _("每日检查"), "household_visits": _("入户走访"),
@@ -17,5 +18,6 @@ labels.register(
         "hygiene_logs": _("卫生记录"), "returnees_listed": _("列入台账的风险地区来人"),
         "hidden_returnees": _("未报告的风险地区来人"), "unlisted_found": _("核对发现未列入台账"),
         "reports": _("每日一报"), "late": _("迟报"), "returned": _("退回"), "resubmitted": _("重新报送"),
+        "pharmacies": _("药店"), "purchases": _("购药登记"), "pending": _("待核实"),
     },
 )

@@ -12,6 +12,7 @@ import random
 from . import county
 from .checkpoints import checkpoints_demo
 from .clock import clock_of
+from .medical import medical_demo
 from .quarantine import quarantine_demo
 from .quarantine_staff import Staff
 from .reports import reports_demo
@@ -29,4 +30,4 @@ def base_county(options, log):
     log(f"village cadres and doctors: {staff.created}")
 
 
-STEPS = [base_county, screening_demo, checkpoints_demo, quarantine_demo, checks_demo, reports_demo]
+STEPS = [base_county, screening_demo, checkpoints_demo, quarantine_demo, checks_demo, medical_demo, reports_demo]
