@@ -98,6 +98,7 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount("checkpoint1", Role.CHECKPOINT_STAFF, t1, f"{place_name(t1)}卡点值守人员"),
         DemoAccount("doctor1", Role.DOCTOR, v1, f"村医（{place_name(v1)}）"),
         DemoAccount("doctor_town", Role.DOCTOR, t1, f"{place_name(t1)}卫生院医生"),
+        DemoAccount("epi", Role.EPIDEMIOLOGIST, COUNTY[0], f"{county}疾控中心流调队员"),
         DemoAccount("supervisor", Role.SUPERVISOR, COUNTY[0], f"{county}督查组"),
         DemoAccount("viewer", Role.VIEWER, COUNTY[0], f"{county}领导（只读）"),
     ]
