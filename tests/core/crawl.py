@@ -1,9 +1,10 @@
 """A crawler over the site's pages as one signed-in user, and what it checks in each page's visible text.
 
 It follows every same-origin GET link from the home page (never a download, the API, the language switch or a
-form's POST), a few addresses of each route, and reads each HTML page's visible text: the text between tags
-(not in <script> or <style>) and the words a person reads in attributes (title, placeholder, aria-label, alt,
-a button's value).
+form's POST). A few addresses of each route are read in full: each HTML page's visible text (the text between
+tags, not in <script> or <style>, and the words a person reads in attributes: title, placeholder, aria-label,
+alt, a button's value) and its links, followed in turn. Every other link shown is opened too, to tell whether
+the user may open it: one answering 403, 404 or 410 is a dead link, kept with the page that showed it.
 """
 
 import re
@@ -103,11 +104,13 @@ class Crawl:
     visited: list[str] = field(default_factory=list)
     server_errors: dict[str, int] = field(default_factory=dict)
     broken: dict[str, int] = field(default_factory=dict)
+    # every link shown that answered 403 or 404/410, with the page that showed it: {target: (status, page)}
+    dead_links: dict[str, tuple[int, str]] = field(default_factory=dict)
     english: dict[str, set[str]] = field(default_factory=dict)
     codes: dict[str, set[str]] = field(default_factory=dict)
 
 
-def _route(path: str) -> str | None:
+def route_name(path: str) -> str | None:
     try:
         match = resolve(path)
     except Resolver404:
@@ -116,9 +119,12 @@ def _route(path: str) -> str | None:
 
 
 def crawl(client: Client, start: str = "/", limit: int = 400) -> Crawl:
-    """Every page reachable from `start` by same-origin GET links, at most SAME_ROUTE addresses per route."""
+    """Every page reachable from `start` by same-origin GET links, at most SAME_ROUTE addresses per route
+    read and followed; every other link shown is opened too, to tell whether the user may open it."""
     found = Crawl()
     queue, seen, per_route = [start], {start}, Counter()
+    shown_on: dict[str, str] = {}
+    checked: list[str] = []
     while queue and len(found.visited) < limit:
         url = queue.pop(0)
         response = client.get(url)
@@ -126,6 +132,8 @@ def crawl(client: Client, start: str = "/", limit: int = 400) -> Crawl:
         if response.status_code >= 500:
             found.server_errors[url] = response.status_code
             continue
+        if response.status_code in (403, 404, 410):
+            found.dead_links[url] = (response.status_code, shown_on.get(url, ""))
         if response.status_code in (404, 410):
             found.broken[url] = response.status_code
         if not response.get("Content-Type", "").startswith("text/html"):
@@ -143,12 +151,21 @@ def crawl(client: Client, start: str = "/", limit: int = 400) -> Crawl:
             if target in seen:
                 continue
             seen.add(target)
-            route = _route(parts.path)
+            shown_on[target] = url
+            route = route_name(parts.path)
             if route is None:
                 found.broken[target] = 404
+                found.dead_links[target] = (404, url)
                 continue
             if per_route[route] >= SAME_ROUTE:
+                checked.append(target)
                 continue
             per_route[route] += 1
             queue.append(target)
+    for target in checked:
+        status = client.get(target).status_code
+        if status >= 500:
+            found.server_errors[target] = status
+        elif status in (403, 404, 410):
+            found.dead_links[target] = (status, shown_on[target])
     return found

@@ -25,7 +25,7 @@ def records(tree):
     # the doctor of 东岳村 answers for a person of the other township: theirs to open, not their scope's
     order_b = start(hq, kp_b, cadre=cadre_b, doctor=doctor_a, arrival=days_ago(2))
     return {"screening:key_person": [kp_a, kp_b], "quarantine:order": [order_a, order_b],
-            "doctor": doctor_a}
+            "people:detail": [kp_a.person, kp_b.person], "doctor": doctor_a}
 
 
 def _users(records):

@@ -9,4 +9,4 @@ class PeopleConfig(AppConfig):
     verbose_name = _("人员")
 
     def ready(self):
-        from . import audit_labels, menu, services  # noqa: F401  audit labels, menu, the registration's review
+        from . import audit_labels, links, menu, services  # noqa: F401  audit labels, link rules, menu, the review

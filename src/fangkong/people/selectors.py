@@ -100,6 +100,12 @@ def persons_for(user, *, q: str = "", region: str = "", after: str = "", limit: 
     return _keyset_page(qs.select_related("region", "household"), after, limit)
 
 
+def may_open_person(user, person) -> bool:
+    """Whether `person_for` finds this person for the user: registered in their scope (on the person's region code
+    alone, so a page of many links asks nothing)."""
+    return covers(user, person.region_id)
+
+
 def person_for(user, pk) -> Person:
     """One person in scope; anything else is 404, as if it did not exist."""
     try:
