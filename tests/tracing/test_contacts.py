@@ -15,8 +15,10 @@ from fangkong.core.days import day_start
 from fangkong.quarantine.models import Quarantine, QuarantinePolicy, QuarantineStatus
 from fangkong.screening.models import ArrivalTask, KeyPerson, Status, TaskKind
 from fangkong.tracing.models import Contact
+from fangkong.tracing.services import cases as case_services
 from fangkong.tracing.services import contacts as services
 from tests import factories
+from tests.quarantine import helpers as q_helpers
 from tests.tracing import outbreak
 
 pytestmark = pytest.mark.django_db
@@ -205,7 +207,6 @@ def test_when_the_days_since_the_last_exposure_are_over_no_order_starts(tracer, 
 
 
 def test_a_returnee_at_home_found_a_close_contact_moves_to_the_contact_order(tracer, staff):
-    from tests.quarantine import helpers as q_helpers
     hq = factories.user("hq", Role.HQ_STAFF, factories.COUNTY)
     returnee = q_helpers.key_person(factories.VILLAGE_A1, "returnee", arrival=days_ago(3))
     home = q_helpers.start(hq, returnee, cadre=staff["cadre"], doctor=staff["doctor"])
@@ -213,6 +214,9 @@ def test_a_returnee_at_home_found_a_close_contact_moves_to_the_contact_order(tra
                                        last_exposure_date=days_ago(1))
     home.refresh_from_db()
     assert home.status == QuarantineStatus.MOVED_AWAY
+    returnee.refresh_from_db()
+    assert returnee.status == Status.TRANSFERRED  # listed once: as a close contact
+    assert KeyPerson.objects.get(person=returnee.person, status=Status.UNDER_MANAGEMENT).category == "close_contact"
     assert Quarantine.objects.filter(key_person__person=returnee.person, status="active").get() == contact.quarantine
 
 
@@ -257,3 +261,23 @@ def test_an_investigator_of_another_township_cannot_confirm_contacts_of_a_case_o
     with pytest.raises(PermissionDenied):
         services.confirm_contact(township_hq, outbreak.case(), person=outbreak.person(factories.VILLAGE_B1),
                                  kind="work", last_exposure_date=days_ago(1))
+
+
+def test_a_contact_reported_as_a_case_through_the_case_report_re_classifies_their_secondary_contacts(tracer, staff):
+    """The case report (services.cases.report_case) calls contact_became_case: the whole path, not the call alone."""
+    first_case = outbreak.case()
+    spouse = outbreak.person(name="密接甲")
+    close = services.confirm_contact(tracer, first_case, person=spouse, kind="household",
+                                     last_exposure_date=days_ago(3))
+    colleague = outbreak.person(name="次密接乙")
+    services.confirm_contact(tracer, first_case, person=colleague, kind="work", level="secondary", via=close,
+                             last_exposure_date=days_ago(2))
+    new_case = case_services.report_case(tracer, person_id=spouse.pk, classification="confirmed", severity="mild",
+                                         found_by="contact_screening", reporting_unit="孝昌县人民医院",
+                                         diagnosed_at=timezone.now() - datetime.timedelta(hours=1),
+                                         onset_date=days_ago(1))
+    now_close = Contact.objects.get(case=new_case, person=colleague)
+    assert now_close.level == "close" and now_close.key_person.category == "close_contact"
+    assert now_close.quarantine.kind == "centralised"
+    # the new case's own order as a close contact ended with the report (the case report's rule)
+    assert Quarantine.objects.get(pk=close.quarantine_id).status == QuarantineStatus.BECAME_CASE

@@ -17,7 +17,8 @@ The rules, decided here and nowhere else:
   own counters, timeline and audit). Someone whose village is unknown (registered at a township or above)
   becomes an arrival task of kind `contact` for that region to find them instead. A close contact who was a
   secondary contact is re-classified: the secondary entry ends (已转出) and its order ends handed over to the
-  close contact's. A secondary contact who is already a close contact stays a close contact. The village
+  close contact's; a returnee's or transient's entry ends the same way, so the village lists the person once.
+  A secondary contact who is already a close contact stays a close contact. The village
   worker sees the person on their ledger and today's list as what they are, and nothing of the case.
 * **Isolation.** The order follows the category's policy (quarantine's start_for_contact): for close
   contacts by default centralised medical observation, 14 days from the last exposure (00:00 of that day).
@@ -71,7 +72,7 @@ from fangkong.quarantine.models import (
 from fangkong.quarantine.schedule import policy_end
 from fangkong.quarantine.services import orders
 from fangkong.regions.models import Region
-from fangkong.screening.models import Category, Status, TaskKind
+from fangkong.screening.models import Category, KeyPerson, Status, TaskKind
 from fangkong.screening.services import arrival_tasks
 from fangkong.screening.services import key_persons as ledger
 
@@ -86,6 +87,9 @@ CONTACT_FIELDS = ["case", "person", "region", "kind", "level", "status", "source
 CATEGORY_OF_LEVEL = {ContactLevel.CLOSE: Category.CLOSE_CONTACT, ContactLevel.SECONDARY: Category.SECONDARY_CONTACT}
 # categories whose orders a contact's order replaces (a case's are never touched here)
 REPLACEABLE = {Category.RETURNEE, Category.FEVER, Category.TRANSIENT, Category.SECONDARY_CONTACT}
+# ledger entries a contact's entry takes over, so the village lists and checks the person once, as a contact
+# (a fever entry stays: it follows the fever clinic's transfer)
+SUPERSEDED = {Category.RETURNEE, Category.TRANSIENT}
 LEDGER_LEVELS = {codes.VILLAGE, codes.GRID}
 
 
@@ -339,10 +343,16 @@ def _ledger_entry(actor, contact: Contact, who: Person, category: str, outcome: 
     note = _("流调判定，末次接触日期 %(day)s") % {"day": contact.last_exposure_date}
     try:
         with transaction.atomic():
-            return ledger.create_entry(actor, who, category, who.region, today, {"note": note})
+            entry = ledger.create_entry(actor, who, category, who.region, today, {"note": note})
     except IntegrityError:  # registered meanwhile
         outcome.ledger = "linked"
         return ledger.open_entry(who, category)
+    for other in KeyPerson.objects.select_for_update().filter(person=who, status=Status.UNDER_MANAGEMENT,
+                                                               category__in=SUPERSEDED):
+        ledger.apply_changes(actor, other, {"status": Status.TRANSFERRED, "ended_on": max(today, other.registered_on),
+                                            "note": _("判定为%(category)s") % {"category": entry.get_category_display()}},
+                             kind="status", prefix=_("判定为%(category)s，") % {"category": entry.get_category_display()})
+    return entry
 
 
 def _end_secondary(actor, entry, today: datetime.date) -> None:
