@@ -11,7 +11,7 @@ import os
 import sys
 import time
 
-BENCHMARKS = ["import_ledger", "rollup", "followups", "due_now", "passages", "exposure", "dashboard", "layers"]
+BENCHMARKS = ["import_ledger", "rollup", "followups", "due_now", "passages", "exposure", "dashboard", "layers", "tracing"]
 
 
 def main() -> None:
