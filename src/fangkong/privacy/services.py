@@ -52,14 +52,16 @@ class Purge:
 
 
 def check_request(region_code: str, before: datetime.date) -> Region:
-    """The region (it must exist) and a day no later than today, else ValidationError naming what is wrong."""
+    """The region (it must exist) and a day no later than tomorrow (everything recorded until now), else
+    ValidationError naming what is wrong."""
     code = "".join(str(region_code or "").split())
     region_codes.check(code)
     region = Region.objects.filter(code=code).first()
     if region is None:
         raise ValidationError({"region": f"no region {code}"})
-    if before > timezone.localdate():
-        raise ValidationError({"before": f"{before} is after today: records of the days to come are not purged"})
+    if before > timezone.localdate() + datetime.timedelta(days=1):
+        raise ValidationError({"before": f"{before} is after tomorrow: the latest is tomorrow, which purges "
+                                         "everything recorded until now"})
     return region
 
 
