@@ -25,9 +25,11 @@ from fangkong.quarantine.models import QuarantinePolicy
 from fangkong.risk_areas import services as risk_areas
 from fangkong.screening import services as screening
 from fangkong.screening.services import arrival_tasks
+from fangkong.tracing.services import chains
 from tests import factories
 from tests.browser.conftest import _open_page
 from tests.browser.helpers import log_in
+from tests.tracing import outbreak
 
 pytestmark = pytest.mark.browser
 
@@ -243,6 +245,13 @@ def county_at_work() -> dict:
                               phone="13600001234", temperature="36.7", symptoms=["cough"], medicines=["cough"],
                               home_region=factories.VILLAGE_A1, address="东岳村5组2号", medicine_names="川贝枇杷膏")
 
+    # 张三 and 李四 are cases too, in one cluster, 李四 infected by 张三
+    first, second = (outbreak.counted(outbreak.case(who, reported_at=now - datetime.timedelta(days=days)))
+                     for who, days in ((zhang.person, 3), (li.person, 1)))
+    chains.link_cases(hq, infector=first.pk, infectee=second.pk, confidence="confirmed")
+    cluster = chains.create_cluster(hq, name="东岳村家庭聚集", setting="household", region=factories.VILLAGE_A1,
+                                    cases=[first.pk, second.pk])
+
     everyone = [("checkpoints:detail", f"/checkpoints/{checkpoint.pk}/"),
                 ("checkpoints:failing", "/checkpoints/five-haves/failing/"), ("risk_areas:list", "/risk-areas/"),
                 ("places:detail", f"/places/{market.pk}/"), ("people:households", "/people/households/")]
@@ -251,6 +260,8 @@ def county_at_work() -> dict:
                ("quarantine:due", "/quarantine/due/"), ("quarantine:overdue", "/quarantine/overdue/?all=1"),
                ("medical:pharmacies", "/medical/pharmacies/")]
     exposure = ("tracing:exposure_result", f"/tracing/exposure/?person={zhang.person_id}")
+    outbreak_pages = [("tracing:cluster", f"/tracing/clusters/{cluster.pk}/"),
+                      ("tracing:case_chain", f"/tracing/cases/{second.pk}/chain/")]
     return {"market": market,
             "lists": {"village1": [*everyone, *village], "kadian1": everyone,
-                      "doctor1": [*everyone, *village, exposure]}}
+                      "doctor1": [*everyone, *village, exposure, *outbreak_pages]}}
