@@ -164,6 +164,7 @@ def test_when_a_contact_becomes_a_case_their_secondary_contacts_become_close_con
     assert entries["close_contact"].status == Status.UNDER_MANAGEMENT
     home_order.refresh_from_db()
     assert home_order.status == QuarantineStatus.MOVED_AWAY and "密切接触者" in home_order.handover_to
+    assert home_order.ended_at <= Quarantine.objects.get(key_person__person=colleague, status="active").start_at
     centralised = Quarantine.objects.get(key_person=entries["close_contact"])
     assert centralised.kind == "centralised" and centralised.status == "active"
     assert centralised.planned_end == day_start(days_ago(2)) + datetime.timedelta(days=14)
@@ -281,3 +282,23 @@ def test_a_contact_reported_as_a_case_through_the_case_report_re_classifies_thei
     assert now_close.quarantine.kind == "centralised"
     # the new case's own order as a close contact ended with the report (the case report's rule)
     assert Quarantine.objects.get(pk=close.quarantine_id).status == QuarantineStatus.BECAME_CASE
+
+
+def test_a_case_reported_by_a_township_doctor_lists_contacts_elsewhere_and_leaves_their_isolation_to_them(
+        tracer, staff):
+    outbreak.isolation_staff(factories.VILLAGE_B1)
+    first_case = outbreak.case()
+    spouse = outbreak.person(name="密接甲")
+    close = services.confirm_contact(tracer, first_case, person=spouse, kind="household",
+                                     last_exposure_date=days_ago(3))
+    far = outbreak.person(factories.VILLAGE_B1, name="外镇次密接")
+    services.confirm_contact(tracer, first_case, person=far, kind="work", level="secondary", via=close,
+                             last_exposure_date=days_ago(2))
+    doctor = factories.user("town_doctor", Role.DOCTOR, factories.TOWN_A)
+    made = services.contact_became_case(doctor, outbreak.case(spouse))
+    assert [c.person_id for c in made] == [far.pk]
+    assert made[0].outcome == services.Outcome(ledger="reclassified", isolation="pending")
+    assert KeyPerson.objects.get(person=far, status=Status.UNDER_MANAGEMENT).category == "close_contact"
+    assert made[0].quarantine is None
+    # the home order goes on until the close contact's order starts: nobody is left without one
+    assert Quarantine.objects.get(key_person__person=far).status == QuarantineStatus.ACTIVE

@@ -586,7 +586,7 @@ def contact_dismiss(request, investigation_id: int, payload: CandidateDismissIn)
     inv = investigation_selectors.investigation_for(request.user, investigation_id)
     contact = contact_services.dismiss_candidate(request.user, inv.case, person=payload.person_id,
                                                  source=payload.source, note=payload.note)
-    return _contact_out(contact_selectors._shown([contact])[0])
+    return _contact_out(contact_selectors.shown([contact])[0])
 
 
 @router.post("/investigations/{investigation_id}/contacts", response={200: TracedContactOut, **WRITE})

@@ -34,7 +34,7 @@ def _rows(qs):
     return qs.select_related("person__region", "case", "via__person", "key_person__region", "quarantine")
 
 
-def _shown(contacts: list[Contact]) -> list[Contact]:
+def shown(contacts: list[Contact]) -> list[Contact]:
     """Each contact with `name`, `masked_id` and `masked_phone`: the person's, or what the investigation holds of
     someone outside the county, masked here before a page or the API sees it."""
     for c in contacts:
@@ -49,7 +49,7 @@ def _shown(contacts: list[Contact]) -> list[Contact]:
 def contacts_of_case(user, case: Case) -> list[Contact]:
     """The case's confirmed contacts, close ones first (all of them: a case has tens, not thousands)."""
     require_reader(user)
-    return _shown(list(_rows(Contact.objects.filter(case=case, status=ContactStatus.CONFIRMED))
+    return shown(list(_rows(Contact.objects.filter(case=case, status=ContactStatus.CONFIRMED))
                        .order_by("level", "id")))
 
 
@@ -69,7 +69,7 @@ def contacts_for(user, *, level: str = "", outside: bool | None = None, after=No
         qs = qs.filter(level=level)
     if outside is not None:
         qs = qs.filter(region__isnull=outside)
-    return _shown(page_after(_rows(qs).order_by("-id"), after, limit))
+    return shown(page_after(_rows(qs).order_by("-id"), after, limit))
 
 
 def contact_for(user, pk) -> Contact:
@@ -77,7 +77,7 @@ def contact_for(user, pk) -> Contact:
     contact = _rows(Contact.objects.filter(_scope(user), pk=id_or_404(pk))).first()
     if contact is None:
         raise Http404
-    return _shown([contact])[0]
+    return shown([contact])[0]
 
 
 @dataclass

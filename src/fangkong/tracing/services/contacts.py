@@ -319,7 +319,7 @@ def _follow(actor, contact: Contact, who: Person, outcome: Outcome, isolation: d
         try:
             with transaction.atomic():
                 contact.quarantine = _isolate(actor, contact, entry, outcome, isolation)
-        except ValidationError:
+        except (ValidationError, PermissionDenied):  # e.g. the contact lives outside the reporter's scope
             outcome.isolation = "pending"
     contact.save(update_fields=["key_person", "quarantine", "region"])
 
@@ -356,9 +356,8 @@ def _ledger_entry(actor, contact: Contact, who: Person, category: str, outcome: 
 
 
 def _end_secondary(actor, entry, today: datetime.date) -> None:
-    """A secondary contact found to be close: the secondary entry and its order end, handed over."""
-    for q in Quarantine.objects.filter(key_person=entry, status=QuarantineStatus.ACTIVE):
-        orders.end_for_contact(actor, q, handover_to=_("改判为密切接触者，转密切接触者隔离观察"))
+    """A secondary contact found to be close: the secondary entry ends; its order ends handed over when the close
+    contact's starts (`_isolate`), so that nobody is left without one."""
     ledger.apply_changes(actor, entry, {"status": Status.TRANSFERRED, "ended_on": max(today, entry.registered_on),
                                         "note": _("改判为密切接触者")},
                          kind="status", prefix=_("改判为密切接触者，"))
