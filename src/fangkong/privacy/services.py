@@ -29,6 +29,7 @@ from fangkong.audit import services as audit
 from fangkong.audit.models import AuditEntry
 from fangkong.core import personal_data, region_codes
 from fangkong.core.days import day_start
+from fangkong.core.locks import xact_lock
 from fangkong.core.personal_data import ERASED, Holder
 from fangkong.regions.models import Region
 
@@ -67,16 +68,16 @@ def check_request(region_code: str, before: datetime.date) -> Region:
 
 def plan_purge(region_code: str, before: datetime.date) -> Purge:
     """What `purge` would erase: rows per model, audit entries rewritten, files deleted. Writes nothing."""
-    check_request(region_code, before)
+    region = check_request(region_code, before)
     with transaction.atomic():
-        result = _run(region_code, before, write=False)
-    return result
+        return _run(region.code, before, write=False)
 
 
 def purge(actor, region_code: str, before: datetime.date) -> Purge:
     """Erase the personal data of the region and period (the module's rules), in one transaction, audited."""
     region = check_request(region_code, before)
     with transaction.atomic():
+        xact_lock("privacy.purge")  # one purge at a time: a second one reads what the first erased
         result = _run(region.code, before, write=True)
         audit.record(actor, "privacy.purge", object_type="purge", object_id="", region=region.code,
                      object_repr=f"{region.name} {before.isoformat()}",

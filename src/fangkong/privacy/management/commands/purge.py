@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--region", required=True, help="region code: that region and everything under it")
-        parser.add_argument("--before", required=True, help="YYYY-MM-DD: records before this day (not on it)")
+        parser.add_argument("--before", required=True, help="YYYY-MM-DD: records before this day, not on it (tomorrow at the latest)")
         parser.add_argument("--yes", action="store_true", help="erase without asking")
         parser.add_argument("--dry-run", action="store_true", help="only show what would be erased")
         parser.add_argument("--user", help="who runs the purge, named in the audit trail (default: system)")
