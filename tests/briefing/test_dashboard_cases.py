@@ -2,50 +2,21 @@
 classification and severity, discharges and deaths, contacts traced, under observation and released, each
 figure linking to the list that holds exactly the cases, contacts or ledger entries it counts."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from fangkong.accounts.models import Role
 from fangkong.analytics import counters
 from fangkong.briefing import dashboard
 from fangkong.tracing.selectors import counted
 from tests import factories as f
-from tests.analytics import ledger
-from tests.tracing import outbreak
 
-
-def _day(offset: int) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=offset)
+from . import case_county
 
 
 @pytest.fixture
 def county(tree):
-    """Over the last days in 花园镇 and one case in 丰山镇: cases reported, reclassified (asymptomatic → confirmed,
-    suspected → excluded), discharged and dead; contacts confirmed; close contacts on the ledger, one released."""
-    today = _day(0)
-    mild = outbreak.counted(outbreak.case(reported_at=outbreak.at(_day(3)), severity="mild"))
-    turned = outbreak.counted(outbreak.case(classification="asymptomatic", reported_at=outbreak.at(_day(2))))
-    outbreak.reclassified(turned, "confirmed", severity="moderate", when=outbreak.at(today, 8))
-    outbreak.counted(outbreak.case(classification="suspected", reported_at=outbreak.at(today, 7)))
-    outbreak.counted(outbreak.case(classification="asymptomatic", reported_at=outbreak.at(today, 10)))
-    severe = outbreak.counted(outbreak.case(reported_at=outbreak.at(_day(5)), severity="severe"))
-    outbreak.ended(severe, "discharged", outbreak.at(today, 9))
-    dead = outbreak.counted(outbreak.case(reported_at=outbreak.at(_day(4)), severity="critical"))
-    outbreak.ended(dead, "died", outbreak.at(today, 6))
-    critical = outbreak.counted(outbreak.case(reported_at=outbreak.at(today, 11), severity="critical",
-                                              region=f.VILLAGE_B1))
-    excluded = outbreak.counted(outbreak.case(classification="suspected", reported_at=outbreak.at(_day(1))))
-    outbreak.reclassified(excluded, "excluded", when=outbreak.at(today, 12))
-    outbreak.contact(mild, confirmed_at=outbreak.at(today, 9))
-    outbreak.contact(critical, level="secondary", confirmed_at=outbreak.at(_day(2), 15))
-    worker = f.user("worker_a1", Role.VILLAGE_WORKER, f.VILLAGE_A1)
-    close = [ledger.key_person(worker, n, f.VILLAGE_A1, category="close_contact", day=_day(2)) for n in (1, 2, 3)]
-    ledger.key_person(worker, 4, f.VILLAGE_A1, category="secondary_contact", day=today)
-    ledger.release(worker, close[0], day=today)
-    ledger.release(worker, close[1], day=_day(1))
+    today = case_county.outbreak_county()
     assert counters.differences(today) == {}
     return today
 
@@ -59,16 +30,7 @@ def test_the_situation_comes_first_with_every_figure_of_cases_and_contacts(count
     board = dashboard.dashboard(user, f.COUNTY, county)
     assert [g.id for g in board.cases] == ["confirmed", "suspected", "asymptomatic", "outcomes", "contacts"]
     values = {key: t.value for key, t in _case_figures(board).items()}
-    assert values == {
-        "cases_new_confirmed": 2, "cases_confirmed_total": 5, "cases_existing_confirmed": 3,
-        "cases_existing_mild": 1, "cases_existing_moderate": 1, "cases_existing_severe": 0,
-        "cases_existing_critical": 1,
-        "cases_new_suspected": 1, "cases_suspected_total": 1, "cases_existing_suspected": 1,
-        "cases_new_asymptomatic": 1, "cases_asymptomatic_total": 1, "cases_existing_asymptomatic": 1,
-        "cases_new_discharged": 1, "cases_discharged_total": 1, "cases_new_deaths": 1, "cases_deaths_total": 1,
-        "contacts_traced": 1, "contacts_traced_total": 2, "contacts_under_observation": 2, "contacts_released": 1,
-        "contacts_released_total": 2,
-    }
+    assert values == case_county.TODAY
     page = login(user).get(reverse("briefing:dashboard"), {"region": f.COUNTY, "date": county.isoformat()})
     html = page.content.decode()
     assert html.index('id="cases"') < html.index('id="key-figures"')
@@ -83,7 +45,7 @@ def test_the_situation_comes_first_with_every_figure_of_cases_and_contacts(count
 def test_the_list_behind_each_figure_holds_what_it_counts(county, login, offset, region):
     user = f.user("hq", Role.HQ_STAFF, f.COUNTY)
     client = login(user)
-    figures = _case_figures(dashboard.dashboard(user, region, _day(offset)))
+    figures = _case_figures(dashboard.dashboard(user, region, case_county.day(offset)))
     assert len(figures) == 22
     for key, figure in figures.items():
         assert figure.url.startswith(reverse("tracing:counted")), key

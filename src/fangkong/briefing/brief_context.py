@@ -21,6 +21,11 @@ states figures and ratios (`screening.checks_missed_share`, `isolation.fu_open_s
 judgement: whether the brief may say "总体形势平稳可控" or "均已按规定处置" is decided by the template,
 whose opening lines hold those rules and their thresholds where a county can change them.
 
+The epidemic situation (`cases`, 疫情情况: tracing.rollup's figures of cases and contacts) comes first, ahead of
+the work sections, with the existing confirmed cases by severity and the days since the last new confirmed
+case (within the days the brief reads); like every section it states figures, and the template words them (its rules decide, for example, from
+how many quiet days on it says "已连续N天无新增确诊病例"). Nothing of a case but its counters is read.
+
 Headings are numbered in the order of the sections present: `no.<section>` is 一, 二, 三 …
 """
 
@@ -36,6 +41,7 @@ from fangkong.core import region_codes as codes
 from fangkong.regions.models import Region
 from fangkong.reports import selectors as chain_selectors
 from fangkong.screening.models import Category
+from fangkong.tracing.models import Severity
 
 from . import dashboard
 from . import problems as problem_lists
@@ -62,6 +68,19 @@ def register_section(key: str, title, figure_keys) -> None:
     SECTIONS.append(Section(key, str(title), tuple(figure_keys)))
 
 
+# The epidemic situation first, ahead of the work sections (tracing.rollup's figures). Its headline figures are
+# the ones the shipped template words, each in a sentence of its own; the rest are in `lines` for a template's use.
+CASE_HEADLINES = (
+    "cases_new_confirmed", "cases_confirmed_total", "cases_existing_confirmed", "cases_existing_mild",
+    "cases_existing_moderate", "cases_existing_severe", "cases_existing_critical", "cases_new_suspected",
+    "cases_suspected_total", "cases_existing_suspected", "cases_new_asymptomatic", "cases_asymptomatic_total",
+    "cases_existing_asymptomatic", "cases_new_discharged", "cases_discharged_total", "cases_new_deaths",
+    "cases_deaths_total", "contacts_traced", "contacts_traced_total", "contacts_under_observation",
+    "contacts_released", "contacts_released_total")
+register_section("cases", _("疫情情况"), (
+    *CASE_HEADLINES, "cases_asymptomatic_to_confirmed", "cases_new_excluded", "cases_excluded_total"))
+SEVERITY_KEYS = [(f"cases_existing_{value}", str(label)) for value, label in Severity.choices]
+
 _CATEGORY_KEYS = [f"kp_{part}_{value}" for value in Category.values for part in ("new", "under_management",
                                                                                   "released")]
 register_section("screening", _("摸排排查"), (
@@ -86,9 +105,17 @@ register_section("supervision", _("督查问责"), (
 register_section("publicity", _("宣传引导"), (
     "notices_issued", "materials_distributed", "broadcasts", "rumours_found", "rumours_handled"))
 # the sections the shipped template words itself; any other registered section goes to extra_sections
-WORDED = {"screening", "isolation", "checkpoints", "medical", "supplies", "supervision", "publicity"}
+WORDED = {"cases", "screening", "isolation", "checkpoints", "medical", "supplies", "supervision", "publicity"}
 # figures read for each child region (townships of a county …): the 分地区 line and the shortfalls
 CHILD_KEYS = {"kp_new", "kp_under_management", "households_visited", "checks_done", "checks_missed", "fu_open"}
+
+
+def numeral(n: int) -> str:
+    """一 … 十, 十一 … 十九, 二十 … (a heading's number)."""
+    if n <= 10:
+        return NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (NUMERALS[tens - 1] if tens > 1 else "") + "十" + (NUMERALS[ones - 1] if ones else "")
 
 
 def day_text(day: datetime.date) -> str:
@@ -157,6 +184,11 @@ def build(user, region_code: str, day: datetime.date, *, issue_number: int, next
         ctx[section.key] = data
         if data is not None:
             present.append(section.key)
+    if ctx["cases"] and not any(ctx["cases"].get(k) for k in ctx["cases"] if k.startswith(CASE_KEYS_PREFIX)):
+        ctx["cases"] = None
+        present.remove("cases")
+    if ctx["cases"]:
+        _case_details(ctx["cases"], s)
     if ctx["screening"]:
         _screening_details(ctx["screening"], s, cumulative, labels)
     if ctx["isolation"]:
@@ -168,15 +200,17 @@ def build(user, region_code: str, day: datetime.date, *, issue_number: int, next
         ctx["checkpoints"]["checkpoints_failing"] = failing
     ctx["shortfalls"] = _shortfalls(user, s, day, now, labels, failing or 0)
     ctx["extra_sections"] = [ctx[k] for k in present if k not in WORDED]
-    ctx["overall"] = _overall(ctx, s) if present else None
+    work = [k for k in present if k != "cases"]
+    ctx["overall"] = _overall(ctx, s) if work else None
     ctx["trends"] = _trends(s, labels)
-    # headings numbered in order: overall, the sections present, problems, next steps
-    order = (["overall"] if ctx["overall"] else []) + [k for k in present if k in WORDED]
+    # headings numbered in order: the epidemic situation, overall, the work sections present, problems, next steps
+    order = (["cases"] if ctx["cases"] else []) + (["overall"] if ctx["overall"] else []) + [
+        k for k in work if k in WORDED]
     if ctx["extra_sections"]:
         order.append("extra")
     order += (["problems"] if ctx["problems"] or ctx["shortfalls"]["any"] else []) + (
         ["next_steps"] if ctx["next_steps"] else [])
-    ctx["no"] = {key: NUMERALS[i] if i < len(NUMERALS) else str(i + 1) for i, key in enumerate(order)}
+    ctx["no"] = {key: numeral(i + 1) for i, key in enumerate(order)}
     ctx["sections"] = order
     return ctx
 
@@ -219,6 +253,24 @@ def _shortfalls(user, s: dashboard.Series, day: datetime.date, now: datetime.dat
     found["any"] = bool(found["reports_late"]["count"] or found["reports_overdue"]["count"] or found["checks_missed"]
                         or found["followups_overdue"] or failing)
     return found
+
+
+CASE_KEYS_PREFIX = "cases_"  # the section is there when one of these has data: contacts alone make no situation
+
+
+def _case_details(cases: dict, s: dashboard.Series) -> None:
+    """The existing confirmed cases by severity (those with any, as [{"label", "value"}]) and the days since the
+    last new confirmed case, from the series' days (`days_without_new_confirmed`: 0 on a day with one; when
+    none in the series but some before, the series' length with `quiet_at_least`; None when there never was
+    one)."""
+    cases["severities"] = [{"label": label, "value": cases.get(key, 0)} for key, label in SEVERITY_KEYS
+                           if cases.get(key)]
+    new = s.of("cases_new_confirmed")
+    quiet = next((n for n, value in enumerate(reversed(new)) if value), None)
+    cases["quiet_at_least"] = quiet is None
+    if quiet is None:
+        quiet = len(new) if cases.get("cases_new_confirmed_total") else None
+    cases["days_without_new_confirmed"] = quiet
 
 
 def _screening_details(sc: dict, s: dashboard.Series, cumulative: dict, labels: dict) -> None:
@@ -279,6 +331,8 @@ def sample(issue_number: int = 1) -> dict:
         for key in section.figure_keys:
             data[key], data[f"{key}_total"] = n, n * 10
         ctx[section.key] = data
+    ctx["cases"]["severities"] = [{"label": "轻型", "value": 1}, {"label": "重型", "value": 1}]
+    ctx["cases"]["days_without_new_confirmed"], ctx["cases"]["quiet_at_least"] = 0, False
     ctx["screening"]["categories"] = [{"label": "疫区返乡人员", "new": 1, "total": 10, "under": 5, "released": 0}]
     ctx["screening"]["regions"] = [{"name": "示例镇", "new": 1, "under": 5, "households": 3}]
     ctx["screening"]["checks_missed_share"] = 0.1
@@ -291,7 +345,8 @@ def sample(issue_number: int = 1) -> dict:
     ctx["extra_sections"] = [ctx[s.key] for s in SECTIONS if s.key not in WORDED]
     ctx["overall"] = {"kp_total": 10, "kp_new": 1, "kp_under_management": 5, "q_under": 2, "fevers": 1,
                       "checkpoints_open": 3, "turned_back": 4}
-    order = ["overall", *[s.key for s in SECTIONS if s.key in WORDED], "problems", "next_steps"]
-    ctx["no"] = {key: NUMERALS[i] for i, key in enumerate(order)}
+    order = ["cases", "overall", *[s.key for s in SECTIONS if s.key in WORDED and s.key != "cases"], "problems",
+             "next_steps"]
+    ctx["no"] = {key: numeral(i + 1) for i, key in enumerate(order)}
     ctx["sections"] = order
     return ctx

@@ -79,19 +79,24 @@ RULES = [
     "{#p 用语规则（可修改下列数值）：漏查人数占在管重点人员的比例不超过 max_missed_share、未完成随访占应随访人次的比例"
     "不超过 max_open_followup_share、没有待转送发热门诊的人员、卡点五有齐全、逾期报送和逾期未报的单位合计不超过"
     " max_late_reports 个时，才写不漏一户、均已按规定处置、总体形势平稳可控等语句，否则写明差在哪里。"
-    "max_problems 是列出的各地反映问题条数，max_regions 是每项数据问题列出的地区数。 #}",
+    "max_problems 是列出的各地反映问题条数，max_regions 是每项数据问题列出的地区数。当日新增确诊病例超过"
+    " max_new_confirmed 例时，不写总体形势平稳可控；连续无新增确诊病例满 min_quiet_days 天时，写明已连续多少天无新增。 #}",
     "{%p set max_missed_share = 0.01 %}",
     "{%p set max_open_followup_share = 0.05 %}",
     "{%p set max_late_reports = 0 %}",
     "{%p set max_problems = 5 %}",
     "{%p set max_regions = 5 %}",
+    "{%p set max_new_confirmed = 0 %}",
+    "{%p set min_quiet_days = 3 %}",
+    "{%p set cases_ok = not cases or cases.cases_new_confirmed <= max_new_confirmed %}",
+    "{%p set quiet_days = cases.days_without_new_confirmed if cases else none %}",
     "{%p set checks_ok = not screening or screening.checks_missed_share <= max_missed_share %}",
     "{%p set followups_ok = not isolation or isolation.fu_open_share <= max_open_followup_share %}",
     "{%p set fevers_handled = isolation and not isolation.transfers_open %}",
     "{%p set reports_late = shortfalls.reports_late.count + shortfalls.reports_overdue.count %}",
     "{%p set reports_ok = reports_late <= max_late_reports %}",
     "{%p set stable = screening and checks_ok and followups_ok and (fevers_handled or not isolation) and reports_ok"
-    " and not shortfalls.checkpoints_failing %}",
+    " and not shortfalls.checkpoints_failing and cases_ok %}",
     "{%p set weak = [('漏查' ~ screening.checks_missed ~ '人') if not checks_ok,"
     " ('随访未完成' ~ isolation.fu_open ~ '人次') if not followups_ok,"
     " (isolation.transfers_open ~ '名发热人员待转送发热门诊') if isolation and not fevers_handled,"
@@ -126,6 +131,27 @@ def build() -> Document:
     rule = _para(doc, "{{ issuer }}　　　　{{ date }}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(12))
     _red_rule(rule)
     rule.paragraph_format.space_after = Pt(12)
+
+    _tag(doc, "{%p if cases %}")
+    _heading(doc, "{{ no.cases }}、疫情情况")
+    _para(doc, "{{ date }}0—24时，{{ area }}{% if cases.cases_new_confirmed %}新增确诊病例{{ cases.cases_new_confirmed }}例"
+               "{% if cases.cases_asymptomatic_to_confirmed %}（其中无症状感染者转为确诊病例"
+               "{{ cases.cases_asymptomatic_to_confirmed }}例）{% endif %}{% else %}无新增确诊病例"
+               "{% if quiet_days is not none and quiet_days >= min_quiet_days %}，已连续{{ quiet_days }}天{% if cases.quiet_at_least %}以上{% endif %}无新增{% endif %}"
+               "{% endif %}；新增治愈出院{{ cases.cases_new_discharged }}例，新增死亡{{ cases.cases_new_deaths }}例；"
+               "新增疑似病例{{ cases.cases_new_suspected }}例{% if cases.cases_new_excluded %}，排除疑似病例"
+               "{{ cases.cases_new_excluded }}例{% endif %}；新增无症状感染者{{ cases.cases_new_asymptomatic }}例；"
+               "新增追踪密切接触者{{ cases.contacts_traced }}人，解除医学观察{{ cases.contacts_released }}人。")
+    _para(doc, "{{ area }}累计报告确诊病例{{ cases.cases_confirmed_total }}例，现有确诊病例{{ cases.cases_existing_confirmed }}例"
+               "{% if cases.severities %}（其中{% for s in cases.severities %}{{ s.label }}{{ s.value }}例"
+               "{% if not loop.last %}、{% endif %}{% endfor %}）{% endif %}，累计治愈出院{{ cases.cases_discharged_total }}例，"
+               "累计死亡{{ cases.cases_deaths_total }}例；现有疑似病例{{ cases.cases_existing_suspected }}例，疑似病例累计"
+               "{{ cases.cases_suspected_total }}例（不含已排除或确诊的）；尚在医学观察的无症状感染者"
+               "{{ cases.cases_existing_asymptomatic }}例，累计无症状感染者{{ cases.cases_asymptomatic_total }}例"
+               "（不含已转为确诊病例的）。")
+    _para(doc, "累计追踪密切接触者{{ cases.contacts_traced_total }}人，尚在医学观察{{ cases.contacts_under_observation }}人，"
+               "累计解除医学观察{{ cases.contacts_released_total }}人。")
+    _tag(doc, "{%p endif %}")
 
     _tag(doc, "{%p if overall %}")
     _heading(doc, "{{ no.overall }}、总体情况")
