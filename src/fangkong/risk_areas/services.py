@@ -65,8 +65,9 @@ def known_codes() -> dict[str, str]:
     return found
 
 
-# the county-level lines of stdnum's table that are a group of counties, not a city one could come from
-_NO_CITY = {"市辖区", "县", "省直辖县级行政单位", "自治区直辖县级行政单位"}
+# the county-level lines of stdnum's table that are a group of counties, not a city one could come from (林区:
+# Hubei's old group 4229 of 神农架林区, listed by its own code 429021)
+_NO_CITY = {"市辖区", "县", "省直辖县级行政单位", "自治区直辖县级行政单位", "林区"}
 
 
 def _current_name(props: str) -> str:
@@ -83,9 +84,13 @@ def _current_name(props: str) -> str:
 @functools.cache
 def places_to_pick() -> list[tuple[str, str, list[tuple[str, str]]]]:
     """Where a visitor can say they came from, as stdnum's table has it today: [(province code, name,
-    [(city code, name)])], a city by its 4 digits; a municipality's districts by their 6 (it has no cities)."""
+    [(city code, name)])], a city by its 4 digits; a municipality's districts by their 6 (it has no cities);
+    and the county-level cities and counties a province administers directly (省直辖县级: 仙桃市 429004, whose
+    city part is 90) by their 6, after the province's cities, unless a city of theirs bears the name (随州市,
+    a city since, is listed once, as 4213)."""
     provinces: list[tuple[str, str, list]] = []
     districts: list[tuple[str, str]] = []
+    direct: list[tuple[str, str]] = []
     path = Path(stdnum.__file__).parent / "cn" / "loc.dat"
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
@@ -93,17 +98,33 @@ def places_to_pick() -> list[tuple[str, str, list[tuple[str, str]]]]:
         code, _sep, props = line.strip().partition(" ")
         name = _current_name(props)
         if not line.startswith(" "):
-            if districts and not provinces[-1][2]:
-                provinces[-1][2].extend(districts)
+            _close_province(provinces, districts, direct)
             provinces.append((code, name, []))
-            districts = []
+            districts, direct = [], []
         elif name and code.endswith("00") and code != "0000" and name not in _NO_CITY:
             provinces[-1][2].append((provinces[-1][0] + code[:2], name))
         elif name and code[2:] != "00" and code[:2] == "01":
             districts.append((provinces[-1][0] + code, name))
-    if districts and not provinces[-1][2]:
-        provinces[-1][2].extend(districts)
+        elif name and code[:2] == _DIRECTLY_ADMINISTERED and code[2:] != "00":
+            direct.append((provinces[-1][0] + code, name))
+    _close_province(provinces, districts, direct)
     return [(code, name, cities) for code, name, cities in provinces if name]
+
+
+# the city part of the county-level units a province administers itself (省直辖县级行政单位)
+_DIRECTLY_ADMINISTERED = "90"
+
+
+def _close_province(provinces: list, districts: list, direct: list) -> None:
+    """A province's list ends: a municipality's districts when it has no cities, and its directly
+    administered county-level units whose names no city of it bears."""
+    if not provinces:
+        return
+    cities = provinces[-1][2]
+    if districts and not cities:
+        cities.extend(districts)
+    names = {name for _code, name in cities}
+    cities.extend((code, name) for code, name in direct if name not in names)
 
 
 def picked_place_name(code: str) -> str:
