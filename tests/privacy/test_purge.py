@@ -77,14 +77,16 @@ def build(r: Response) -> dict:
     return {"gone": [gone_1, gone_2, visitor], "kept": [elsewhere, still_managed, visitor_b, today]}
 
 
-def figures(hq) -> dict:
-    """Every figure: the counters, the signed reports with their frozen figures, the briefs and their text."""
+def figures(hq, now: datetime.datetime) -> dict:
+    """Every figure: the counters, the signed reports with their frozen figures, the briefs and their text (as of
+    `now`: what is open or overdue now is part of today's brief)."""
     days = [OLD + datetime.timedelta(days=n) for n in range((TODAY - OLD).days + 1)]
     return {
         "counters": sorted(DailyCounter.objects.values_list("region_id", "day", "metric", "value")),
         "reports": sorted(map(str, DailyReport.objects.values())),
         "briefs": sorted(map(str, Brief.objects.values())),
-        "brief_text": [json.dumps(brief_context.build(hq, f.COUNTY, day, issue_number=1), sort_keys=True, default=str)
+        "brief_text": [json.dumps(brief_context.build(hq, f.COUNTY, day, issue_number=1, now=now), sort_keys=True,
+                                 default=str)
                        for day in (OLD, TODAY)],
         "rebuilt_differ": {day: counters.differences(day) for day in days if counters.differences(day)},
     }
@@ -114,7 +116,8 @@ def rows_of_holders() -> dict[str, dict]:
 def test_the_purge_erases_the_regions_people_of_the_period_and_keeps_every_figure(response, login):
     people_of = build(response)
     gone, kept = people_of["gone"], people_of["kept"]
-    before_figures, before_rows = figures(response.hq), rows_of_holders()
+    now = timezone.now()
+    before_figures, before_rows = figures(response.hq, now), rows_of_holders()
     entries = AuditEntry.objects.count()
     text = dump()
     assert all(found_in(text, v) for who in gone + kept for v in who.values)  # the test's own premise
@@ -133,7 +136,7 @@ def test_the_purge_erases_the_regions_people_of_the_period_and_keeps_every_figur
     assert leaks == {who.tag: [] for who in gone}
     missing = {who.tag: sorted(v for v in who.values if not found_in(text, v)) for who in kept}
     assert missing == {who.tag: [] for who in kept}
-    assert figures(response.hq) == before_figures
+    assert figures(response.hq, now) == before_figures
     assert services.plan_purge(f.TOWN_A, BEFORE).rows == {}  # erased once: nothing left to erase
 
     after_rows = rows_of_holders()
