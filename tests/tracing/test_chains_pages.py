@@ -157,3 +157,17 @@ def test_the_case_page_links_to_its_chain_and_cluster(login, epi_team):
     cluster = services.create_cluster(epi_team, name="家庭", setting="household", region=f.TOWN_A, cases=[a.pk, b.pk])
     page = client.get(f"/tracing/cases/{a.pk}/").content.decode()
     assert f'href="/tracing/clusters/{cluster.pk}/"' in page
+
+
+def test_merging_on_the_cluster_page(login, epi_team):
+    a, b, c, d = _case(0), _case(1), _case(2), _case(3)
+    one = services.create_cluster(epi_team, name="甲", setting="household", region=f.TOWN_A, cases=[a.pk, b.pk])
+    two = services.create_cluster(epi_team, name="乙", setting="place", region=f.TOWN_A, cases=[c.pk, d.pk])
+    client = login(epi_team)
+    page = client.get(f"/tracing/clusters/{one.pk}/").content.decode()
+    assert f'<option value="{two.pk}">乙（2例' in page and f'<option value="{one.pk}">' not in page
+    refused = client.post(f"/tracing/clusters/{one.pk}/merge/", {"other": ""})
+    assert refused.status_code == 400 and "不存在或不在您的管辖范围内" in refused.content.decode()
+    assert client.post(f"/tracing/clusters/{one.pk}/merge/", {"other": str(two.pk)}).status_code == 302
+    one.refresh_from_db()
+    assert one.size == 4 and not Cluster.objects.filter(pk=two.pk).exists()

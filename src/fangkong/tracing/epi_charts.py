@@ -23,6 +23,7 @@ from .selectors.epi import Curve, Rt
 COLOURS = {Classification.CONFIRMED: "#D55E00", Classification.ASYMPTOMATIC: "#E69F00",
            Classification.SUSPECTED: "#56B4E9"}
 RT_COLOUR = "#0072B2"
+RT_AXIS_MAX = 5.0
 
 
 def _nice_top(value: float) -> float:
@@ -34,6 +35,17 @@ def _nice_top(value: float) -> float:
         if m * step >= value:
             return m * step
     return 10 * step
+
+
+def _count_top(value: int) -> int:
+    """The top of a count axis with four whole, round steps (1, 2, 5 × 10^n each) covering `value`."""
+    step = 1
+    need = max(1, math.ceil(value / 4))
+    while True:
+        for m in (1, 2, 5):
+            if m * step >= need:
+                return 4 * m * step
+        step *= 10
 
 
 def _ticks(top: float) -> list[float]:
@@ -63,7 +75,7 @@ def curve_svg(curve: Curve, title: str, *, width: int = 640, height: int = 260) 
     left, right, top, bottom = 34, 10, 10, 46
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(curve.days), 1)
-    top_value = _nice_top(max(curve.totals, default=0))
+    top_value = _count_top(max(curve.totals, default=0))
     bar = plot_w / n
 
     def y(v: float) -> float:
@@ -105,7 +117,9 @@ def rt_svg(rt: Rt, days: list[datetime.date], title: str, *, width: int = 640, h
     n = max(len(days), 1)
     index = {d: i for i, d in enumerate(days)}
     shown = [r for r in rt.rows if r.enough and r.end in index]
-    top_value = _nice_top(max([2.0, *[r.upper for r in shown]]))
+    # an outbreak's first windows can reach Rt 20 or more and flatten the rest: the axis stops at RT_AXIS_MAX
+    # (the points above it drawn at its top, their values in their titles and in the table)
+    top_value = min(_nice_top(max([2.0, *[r.upper for r in shown]])), RT_AXIS_MAX)
 
     def x(i: int) -> float:
         return left + plot_w * (i + 0.5) / n
@@ -212,5 +226,5 @@ def rt_png(rt: Rt, days: list[datetime.date], title: str, *, width_in: float = 6
         ax.set_title(title, fontsize=11)
         _day_ticks(ax, days)
         ax.set_xlim(-0.5, len(days) - 0.5)
-        ax.set_ylim(bottom=0, top=max([2.0, *[r.upper for r in shown]]) * 1.05)
+        ax.set_ylim(bottom=0, top=min(max([2.0, *[r.upper for r in shown]]) * 1.05, RT_AXIS_MAX))
     return _png(draw, width_in, height_in, dpi)

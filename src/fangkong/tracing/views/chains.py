@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from fangkong.core import paging
 from fangkong.regions.models import Region
 
 from .. import graphs, permissions
@@ -135,6 +136,8 @@ def _cluster_page(request, pk, *, errors=None, posted=None, status=200):
         "cluster": cluster, "graph": graph, "cases": selectors.cluster_cases(user, cluster),
         "svg": graphs.to_svg(graph, title=cluster.name, href=_case_href),
         "can_edit": permissions.can_investigate(user), "errors": errors or {}, "posted": posted or {},
+        # the clusters it may be merged with: the latest of the scope (one keyset page)
+        "others": [c for c in selectors.clusters_for(user, limit=paging.MAX_PAGE).clusters if c.pk != cluster.pk],
     }, status=status)
 
 
