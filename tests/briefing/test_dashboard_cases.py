@@ -76,3 +76,13 @@ def test_every_figure_of_the_epidemic_has_its_list(county, login):
         found = counted.counted(user, key, f.COUNTY, county)
         assert len(found.items) == s.at(key), key
     assert len(counted.counted(user, "cases_asymptomatic_to_confirmed", f.COUNTY, county).items) == 1
+
+
+def test_whoever_does_not_read_cases_sees_the_figures_without_their_lists(county, login):
+    township = f.user("town_a_staff", Role.TOWNSHIP_STAFF, f.TOWN_A)
+    board = dashboard.dashboard(township, f.TOWN_A, county)
+    figures = _case_figures(board)
+    assert figures["cases_new_confirmed"].value == 1 and not any(t.url for t in figures.values())
+    html = login(township).get(reverse("briefing:dashboard"), {"region": f.TOWN_A}).content.decode()
+    cases = html.split('id="cases"')[1].split("</section>")[0]
+    assert 'data-figure="cases_new_confirmed"' in cases and reverse("tracing:counted") not in cases

@@ -23,8 +23,9 @@ WRITE = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 @router.get("/dashboard", response={200: DashboardOut, **READ})
 def get_dashboard(request, region: str = "", date: Day | None = None):
-    """指挥部看板: key figures with the change from the day before, 14-day trends, regions with late reports or
-    overdue follow-ups, open alerts; every figure with the link of the list behind it. From the counters, but
+    """指挥部看板: the epidemic situation (`cases`, in groups), key figures with the change from the day before,
+    14-day trends, regions with late reports or overdue follow-ups, open alerts; every figure with the link of the
+    list behind it (the case figures' only for roles that read cases). From the counters, but
     today's overdue follow-ups and failing checkpoints, counted live over what is open now."""
     return dashboard_out(dashboard.dashboard(request.user, region or request.user.region_id,
                                              date or timezone.localdate()))

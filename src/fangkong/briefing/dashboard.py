@@ -33,6 +33,7 @@ from fangkong.quarantine import selectors as quarantine_selectors
 from fangkong.regions.models import Region
 from fangkong.reports import selectors as chain_selectors
 from fangkong.screening.models import Category
+from fangkong.tracing import permissions as tracing_permissions
 from fangkong.tracing.selectors import counted as tracing_counted
 
 TREND_DAYS = 14
@@ -305,12 +306,15 @@ def dashboard(user, region_code: str, day: datetime.date, *, now: datetime.datet
     known = registered()
     code = s.region.code
     yesterday = day - datetime.timedelta(days=1)
-    def tile(key, label) -> Tile:
-        return Tile(key, str(label), s.at(key), s.at(key) - s.at(key, yesterday), link_for(key, code, day))
+    def tile(key, label, linked: bool = True) -> Tile:
+        return Tile(key, str(label), s.at(key), s.at(key) - s.at(key, yesterday),
+                    link_for(key, code, day) if linked else "")
 
     tiles = [tile(key, label) for key, label in KEY_FIGURES if key in known]
+    # the counts are for everyone who reads the dashboard; the cases behind them for those who read cases
+    lists_cases = tracing_permissions.can_view_cases(user)
     cases = [TileGroup(group_id, str(title), found) for group_id, title, keys in CASE_GROUPS
-             if (found := [tile(key, label) for key, label in keys if key in known])]
+             if (found := [tile(key, label, lists_cases) for key, label in keys if key in known])]
     trend_days = s.days[-TREND_DAYS:]
     trends = []
     for trend_id, title, lines in TRENDS:
