@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from fangkong.core.actors import is_system
 from fangkong.core.days import local_day
 from fangkong.core.paging import id_or_404, page_limit
 from fangkong.core.region_codes import covers, in_scope
@@ -54,9 +55,22 @@ class Graph:
     truncated: bool = False
     root_id: int | None = None
 
+    def as_dict(self) -> dict:
+        return {"root_id": self.root_id, "truncated": self.truncated,
+                "nodes": [{"id": n.id, "number": n.number, "classification": n.classification,
+                           "severity": n.severity, "day": n.day, "in_scope": n.in_scope} for n in self.nodes.values()],
+                "edges": [vars(e) for e in self.edges]}
+
+
+def cluster_dict(c: Cluster) -> dict:
+    return {"id": c.pk, "name": c.name, "setting": c.setting, "region_code": c.region_id,
+            "region_name": c.region.name, "size": c.size, "first_case_date": c.first_case_date,
+            "last_case_date": c.last_case_date, "note": c.note}
+
 
 def require_reader(user) -> None:
-    if not permissions.can_view_cases(user):
+    """Whoever reads cases; the system too (the command line without --user, the brief)."""
+    if not (is_system(user) or permissions.can_view_cases(user)):
         raise PermissionDenied
 
 

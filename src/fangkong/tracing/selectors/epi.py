@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.analytics.models import DailyCounter
+from fangkong.core.actors import is_system
 from fangkong.core.days import day_bounds, local_day
 from fangkong.core.region_codes import covers, within
 from fangkong.regions.models import Region
@@ -42,14 +43,15 @@ QUARANTINE_WITHIN = datetime.timedelta(hours=24)
 
 
 def require_reader(user) -> None:
-    if not permissions.can_view_cases(user):
+    """Whoever reads cases; the system too (the command line without --user, the brief)."""
+    if not (is_system(user) or permissions.can_view_cases(user)):
         raise PermissionDenied
 
 
 def region_in_scope(user, code: str | None) -> Region:
-    """The region asked for (the user's own when none), 404 outside the scope."""
+    """The region asked for (the user's own when none; the system names one), 404 outside the scope."""
     require_reader(user)
-    code = (code or user.region_id or "").strip()
+    code = (code or getattr(user, "region_id", None) or "").strip()
     if not code or not covers(user, code):
         raise Http404
     region = Region.objects.filter(code=code).first()
