@@ -25,7 +25,7 @@ from fangkong.quarantine.models import QuarantinePolicy
 from fangkong.risk_areas import services as risk_areas
 from fangkong.screening import services as screening
 from fangkong.screening.services import arrival_tasks
-from fangkong.tracing.services import chains
+from fangkong.tracing.services import chains, notices
 from tests import factories
 from tests.browser.conftest import _open_page
 from tests.browser.helpers import log_in
@@ -251,6 +251,9 @@ def county_at_work() -> dict:
     chains.link_cases(hq, infector=first.pk, infectee=second.pk, confidence="confirmed")
     cluster = chains.create_cluster(hq, name="东岳村家庭聚集", setting="household", region=factories.VILLAGE_A1,
                                     cases=[first.pk, second.pk])
+    # 张三's itinerary as the county published it (病例活动轨迹): the list of notices has its row
+    outbreak.stop(outbreak.investigation(first), now - datetime.timedelta(days=4), place_name="东岳村农贸市场")
+    notices.publish_notice(hq, notices.draft_notice(hq, first))
 
     everyone = [("checkpoints:detail", f"/checkpoints/{checkpoint.pk}/"),
                 ("checkpoints:failing", "/checkpoints/five-haves/failing/"), ("risk_areas:list", "/risk-areas/"),
