@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.regions.forms import pick_region
+
 from .models import Role
 
 
@@ -31,16 +33,24 @@ class UserForm(forms.Form):
     display_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
-    region_code = forms.CharField(label=_("管辖区划代码"), max_length=15)
+    region_code = forms.CharField(label=_("管辖区划"), max_length=15)
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, scope: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        pick_region(self, "region_code", scope)  # the admin's own scope, by name
 
 
 class UserEditForm(forms.Form):
     display_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
-    region_code = forms.CharField(label=_("管辖区划代码"), max_length=15)
+    region_code = forms.CharField(label=_("管辖区划"), max_length=15)
     is_active = forms.BooleanField(label=_("启用"), required=False)
+
+    def __init__(self, *args, scope: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        pick_region(self, "region_code", scope)
 
 
 class PasswordForm(forms.Form):

@@ -35,7 +35,8 @@ def user_list(request):
 @login_required
 def user_create(request):
     selectors.users_for(request.user)  # permission check before showing the form
-    form = UserForm(request.POST or None, initial={"region_code": request.user.region_id})
+    form = UserForm(request.POST or None, initial={"region_code": request.user.region_id},
+                    scope=request.user.region_id)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.create_user(request.user, **form.cleaned_data)
@@ -52,7 +53,7 @@ def user_edit(request, pk: int):
     target = selectors.user_for(request.user, pk)
     initial = {"display_name": target.display_name, "phone": target.phone, "role": target.role,
                "region_code": target.region_id, "is_active": target.is_active}
-    form = UserEditForm(request.POST or None, initial=initial)
+    form = UserEditForm(request.POST or None, initial=initial, scope=request.user.region_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_user(request.user, target, **form.cleaned_data)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core import paging
+from fangkong.core import paging, region_picker
 from fangkong.core import region_codes as codes
 from fangkong.core.days import day_problem
 from fangkong.core.exports import XLSX_TYPE, Sheet, choice_labels, workbook_bytes
@@ -65,6 +65,9 @@ def entry_list(request):
     return render(request, "audit/list.html", {
         "rows": rows, "filters": filters, "sources": Source.choices, "actions": labels.action_choices(),
         "object_types": labels.object_type_choices(),
+        # the scope's regions by name; a code field only where the scope holds too many to list
+        "region_select": region_picker.select("region", filters["region"], request.user.region_id, blank=_("全部"),
+                                              attrs={"id": "filter-region"}),
         "next_after": entries[-1].id if len(entries) == paging.PAGE_SIZE else None, "query": query.urlencode(),
     })
 

@@ -3,6 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import region_codes as codes
+from fangkong.regions.forms import pick_region
+
 from .models import IdType, Sex
 
 
@@ -11,13 +14,17 @@ class PersonForm(forms.Form):
     id_type = forms.ChoiceField(label=_("证件类型"), choices=IdType.choices, initial=IdType.RESIDENT_ID)
     id_number = forms.CharField(label=_("证件号码"), max_length=60)
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
-    region_code = forms.CharField(label=_("现住区划代码"), max_length=15)
+    region_code = forms.CharField(label=_("现住区划"), max_length=15)
     address = forms.CharField(label=_("现住址"), max_length=200, required=False)
     workplace = forms.CharField(label=_("工作单位"), max_length=100, required=False)
     household = forms.IntegerField(label=_("户编号"), required=False, min_value=1)
     sex = forms.ChoiceField(label=_("性别（非身份证时填写）"), choices=Sex.choices, required=False)
     birth_date = forms.DateField(label=_("出生日期（非身份证时填写）"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, scope: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        pick_region(self, "region_code", scope)
 
 
 class PersonEditForm(PersonForm):
@@ -29,8 +36,8 @@ class PersonEditForm(PersonForm):
     clear_phone = forms.BooleanField(label=_("删除联系电话"), required=False)
     household = forms.IntegerField(label=_("户编号（留空则移出户）"), required=False, min_value=1)
 
-    def __init__(self, *args, person=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, scope: str, person=None, **kwargs):
+        super().__init__(*args, scope=scope, **kwargs)
         if person is not None:
             self.fields["id_number"].widget.attrs["placeholder"] = person.masked_id
             self.fields["phone"].widget.attrs["placeholder"] = person.masked_phone
@@ -46,9 +53,13 @@ class PersonEditForm(PersonForm):
 
 
 class HouseholdForm(forms.Form):
-    region_code = forms.CharField(label=_("所属区划代码（村或网格）"), max_length=15)
+    region_code = forms.CharField(label=_("所属村（社区）或网格"), max_length=15)
     address = forms.CharField(label=_("住址"), max_length=200)
     head_name = forms.CharField(label=_("户主"), max_length=50, required=False)
+
+    def __init__(self, *args, scope: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        pick_region(self, "region_code", scope, levels=(codes.VILLAGE, codes.GRID))
 
 
 class AddMemberForm(forms.Form):

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts import permissions
+from fangkong.core import region_picker
 from fangkong.core.forms import apply_service_error
 
 from . import reviews, selectors, services
@@ -20,12 +21,18 @@ def _require_writer(user) -> None:
         raise PermissionDenied(_("您的角色只能查看，不能修改"))
 
 
+def _region_filter(user, region: str):
+    """The list's region filter: the scope's regions by name (a code field only where there are too many)."""
+    return region_picker.select("region", region, user.region_id, blank=_("全部"), attrs={"id": "filter-region"})
+
+
 @login_required
 def person_list(request):
     q, region = request.GET.get("q", "").strip(), request.GET.get("region", "").strip()
     page = selectors.persons_for(request.user, q=q, region=region, after=request.GET.get("after", ""))
     return render(request, "people/person_list.html", {
         "page": page, "q": q, "region": region, "can_write": permissions.can_write(request.user),
+        "region_select": _region_filter(request.user, region),
     })
 
 
@@ -62,7 +69,8 @@ def person_reveal(request, pk: int):
 @login_required
 def person_create(request):
     _require_writer(request.user)
-    form = PersonForm(request.POST or None, initial={"region_code": request.user.region_id})
+    form = PersonForm(request.POST or None, initial={"region_code": request.user.region_id},
+                      scope=request.user.region_id)
     if request.method == "POST" and form.is_valid():
         try:
             person, created = services.find_or_record_person(request.user, **form.cleaned_data)
@@ -85,7 +93,7 @@ def person_edit(request, pk: int):
     initial = {"name": person.name, "id_type": person.id_type, "region_code": person.region_id,
                "address": person.address, "workplace": person.workplace, "household": person.household_id,
                "sex": person.sex, "birth_date": person.birth_date}
-    form = PersonEditForm(request.POST or None, initial=initial, person=person)
+    form = PersonEditForm(request.POST or None, initial=initial, person=person, scope=request.user.region_id)
     if request.method == "POST" and form.is_valid():
         try:
             updated = services.update_person(request.user, person, **form.service_kwargs())
@@ -108,6 +116,7 @@ def household_list(request):
     page = selectors.households_for(request.user, region, q=q, after=request.GET.get("after", ""))
     return render(request, "people/household_list.html", {
         "page": page, "q": q, "region": region, "can_write": permissions.can_write(request.user),
+        "region_select": _region_filter(request.user, region),
     })
 
 
@@ -148,7 +157,8 @@ def household_remove_member(request, pk: int, person_pk: int):
 @login_required
 def household_create(request):
     _require_writer(request.user)
-    form = HouseholdForm(request.POST or None, initial={"region_code": request.user.region_id})
+    form = HouseholdForm(request.POST or None, initial={"region_code": request.user.region_id},
+                         scope=request.user.region_id)
     if request.method == "POST" and form.is_valid():
         try:
             household = services.create_household(request.user, **form.cleaned_data)
@@ -165,7 +175,7 @@ def household_edit(request, pk: int):
     _require_writer(request.user)
     household = selectors.household_for(request.user, pk)
     initial = {"region_code": household.region_id, "address": household.address, "head_name": household.head_name}
-    form = HouseholdForm(request.POST or None, initial=initial)
+    form = HouseholdForm(request.POST or None, initial=initial, scope=request.user.region_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_household(request.user, household, **form.cleaned_data)

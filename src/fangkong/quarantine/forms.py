@@ -8,7 +8,10 @@ answer with a Chinese message naming the field, so a page and the API refuse the
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import region_codes as codes
 from fangkong.core.forms import DayField, MomentInput
+from fangkong.regions import selectors as region_selectors
+from fangkong.regions.forms import pick_region
 
 from .models import CheckMethod, CountsFrom, Kind, QuarantineStatus, Symptom, TestResult, TransferStatus
 from .services.orders import OTHER_ENDINGS
@@ -100,9 +103,17 @@ class EndForm(forms.Form):
         [(s.value, s.label) for s in QuarantineStatus if s in OTHER_ENDINGS]))
     at = moment_field(_("结束时间"))
     reason = forms.CharField(label=_("说明"), required=False, max_length=200)
-    handover_region = forms.CharField(label=_("移交区划代码（离开时）"), required=False, max_length=15,
-                                      widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    handover_to = forms.CharField(label=_("移交去向（离开时）"), required=False, max_length=200)
+    handover_region = forms.CharField(label=_("移交到（离开时）"), required=False, max_length=15)
+    handover_to = forms.CharField(label=_("移交去向（离开时）"), required=False, max_length=200,
+                                  help_text=_("移交到本地区以外时填写"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # a person may move anywhere in the deployment (another township's village), not only in the scope
+        deployment = region_selectors.deployment_region()
+        if deployment is not None:
+            pick_region(self, "handover_region", deployment.code, levels=(codes.TOWNSHIP, codes.VILLAGE),
+                        required=False, blank=_("（本地区以外，请填写去向）"))
 
 
 class PlannedEndForm(forms.Form):

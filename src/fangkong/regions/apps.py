@@ -9,4 +9,9 @@ class RegionsConfig(AppConfig):
     verbose_name = _("行政区划")
 
     def ready(self):
+        from fangkong.core import region_picker
+
         from . import audit_labels, menu  # noqa: F401  register its audit labels and menu entries
+        from .forms import region_choices
+
+        region_picker.provide(region_choices)  # every page's region picker, the audit trail's too

@@ -80,3 +80,27 @@ def region_in_scope(actor, code, field: str = "region") -> Region:
     if not codes.covers(actor, region.code):
         raise ValidationError({field: _("区划 %(code)s 不在您的管辖范围内") % {"code": code}})
     return region
+
+
+# The region picker (regions.forms) ------------------------------------------------------------------------------
+
+# More regions than a <select> can carry (a city's villages and grids): then the form asks for a code.
+PICKER_LIMIT = 5000
+
+
+def regions_to_pick(root: str, levels=None) -> list[tuple[str, str, str]] | None:
+    """(code, name, level) of the regions under `root` (itself included) at `levels` (all when None), by code,
+    and the names of their townships and villages (to say where a village or a grid lies) as well; None when
+    there are more than PICKER_LIMIT of them."""
+    qs = Region.objects.filter(codes.within(root, "code"))
+    if levels:
+        qs = qs.filter(level__in=list(levels))
+    rows = list(qs.order_by("code").values_list("code", "name", "level")[:PICKER_LIMIT + 1])
+    if len(rows) > PICKER_LIMIT:
+        return None
+    return rows
+
+
+def names_of(region_codes) -> dict[str, str]:
+    return dict(Region.objects.filter(code__in=set(region_codes)).values_list("code", "name"))
+
