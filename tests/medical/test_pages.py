@@ -206,3 +206,13 @@ def test_a_village_worker_cannot_print_codes(shop, worker_a1, login):
     assert reverse("medical:pharmacy_code", args=[shop.pk]) not in client.get(reverse("medical:pharmacies")).content.decode()
     assert client.get(reverse("medical:pharmacy_code", args=[shop.pk])).status_code == 403
 
+
+
+def test_the_buyers_page_is_linked_only_where_the_user_may_open_it(register, login):
+    p = register["a_b"]  # at 东岳村's pharmacy, by a resident of 红旗村
+    link = reverse("people:detail", args=[p.person_id])
+    worker = login(f.user("worker", Role.VILLAGE_WORKER, f.VILLAGE_A1))
+    assert link not in worker.get(reverse("medical:purchase", args=[p.pk])).content.decode()
+    hq = login(f.user("hq", Role.HQ_STAFF, f.COUNTY))
+    assert link in hq.get(reverse("medical:purchase", args=[p.pk])).content.decode()
+    assert hq.get(link).status_code == 200

@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fangkong.accounts import permissions as account_permissions
+from fangkong.core import region_codes as codes
 from fangkong.core.clients import client_ip
 from fangkong.core.forms import apply_service_error, query_day
 from fangkong.places import permissions as place_permissions
@@ -160,7 +161,10 @@ def _detail(request, purchase, *, revealed=None, form=None, status=200):
                                     "phone": purchase.phone if revealed else ""})
     return render(request, "medical/purchase_detail.html", {
         "p": purchase, "revealed": revealed, "can_reveal": account_permissions.can_reveal(user),
-        "can_confirm": can_confirm, "form": form}, status=status)
+        "can_confirm": can_confirm, "form": form,
+        # the buyer's page is there only for staff whose scope holds where the buyer is registered
+        "person_link": purchase.person_id is not None and codes.covers(user, purchase.person.region_id)},
+        status=status)
 
 
 @login_required
