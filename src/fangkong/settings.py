@@ -1,6 +1,8 @@
 """Settings, read from the environment so one build runs a laptop demo and a production county.
 
 DATABASE_URL   default sqlite in var/fangkong.sqlite3 (WAL); postgres://… for production
+DATABASE_REPLICA_URL postgres://… of a streaming replica of DATABASE_URL's server: the heavy reads (dashboard,
+               daily tables, exposure search, exports, briefs) go there (core.replica); default none
 SECRET_KEY     default: generated once into var/secret_key
 DEBUG          "1"/"true" to enable; off by default
 ALLOWED_HOSTS  comma-separated; default localhost names
@@ -149,8 +151,8 @@ TEMPLATES = [
 ]
 
 
-def database_setting() -> dict:
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'fangkong.sqlite3'}"
+def database_setting(url: str = "") -> dict:
+    url = url or os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'fangkong.sqlite3'}"
     db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # Connections are kept (CONN_MAX_AGE above), as on PostgreSQL: opening one and running the
@@ -170,6 +172,10 @@ def database_setting() -> dict:
 
 
 DATABASES = {"default": database_setting()}
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # the tests read it as the primary itself (a replica has no test database of its own)
+    DATABASES["replica"] = {**database_setting(os.environ["DATABASE_REPLICA_URL"]), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["fangkong.core.replica.HeavyReadRouter"]
 
 # Background and periodic jobs (core.periodic, core.scheduler): kept in the database, taken by `fangkong worker`
 # processes with SELECT … FOR UPDATE SKIP LOCKED, so any number of them may run on any number of machines.

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from fangkong.core.exports import XLSX_TYPE
 from fangkong.core.forms import cleaned_or_400
+from fangkong.core.replica import heavy_read
 from fangkong.regions import selectors as region_selectors
 
 from . import reports, selectors, services
@@ -29,6 +30,7 @@ def _cells(row: selectors.Row, figures: list) -> list[dict]:
 
 @login_required
 @require_GET
+@heavy_read
 def daily(request):
     """每日一报: the region's children with their figures, the total, and the change since the day before."""
     form, code, day = _choice(request)
@@ -49,6 +51,7 @@ def daily(request):
 
 @login_required
 @require_GET
+@heavy_read
 def daily_xlsx(request):
     """The same table as .xlsx (with the day before on a second sheet); the export is audited."""
     data = cleaned_or_400(DailyTableForm(request.GET))

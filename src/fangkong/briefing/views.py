@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from fangkong.analytics.forms import DailyTableForm
 from fangkong.core.docx import DOCX_TYPE
 from fangkong.core.forms import cleaned_or_400
+from fangkong.core.replica import heavy_read
 
 from . import brief_context, charts, dashboard, permissions, selectors, services
 from .forms import NextStepsForm, TemplateUploadForm
@@ -43,6 +44,7 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
 
 @login_required
 @require_GET
+@heavy_read
 def dashboard_page(request):
     """指挥部看板: today's figures and change, 14-day trends, late regions, open alerts; from the counters."""
     form, code, day = _choice(request.GET)
@@ -66,6 +68,7 @@ _SECTION_TITLES = {"overall": "总体情况", "problems": "存在的问题", "ne
 
 @login_required
 @require_GET
+@heavy_read
 def brief_page(request):
     """工作简报: the issue of the day, what it will say, "next steps", the download and the Word template."""
     user = request.user

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 from fangkong.accounts import permissions
 from fangkong.core.exports import XLSX_TYPE
 from fangkong.core.forms import apply_service_error
+from fangkong.core.replica import heavy_read
 
 from . import services
 from .forms import ExportForm, ImportForm
@@ -52,6 +53,7 @@ def import_file(request):
 
 @login_required
 @require_GET
+@heavy_read
 def export_file(request):
     form = ExportForm(request.user, request.GET, can_reveal=permissions.can_reveal(request.user))
     if not form.is_valid():

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fangkong.accounts import permissions as account_permissions
 from fangkong.core.exports import XLSX_TYPE
+from fangkong.core.replica import heavy_read
 from fangkong.people import services as people_services
 
 from ..forms import ExposureForm
@@ -87,6 +88,7 @@ def _search(request, data=None, *, subjects_only: bool = False) -> Outcome:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@heavy_read
 def exposure(request):
     """The page's form posts the number typed, so an ID number or phone never stands in an address (the
     browser's history, the server's access log, a shared link): one person found is redirected to the search
@@ -123,6 +125,7 @@ def exposure_reveal(request):
 
 @login_required
 @require_GET
+@heavy_read
 def exposure_export(request):
     """The contacts as an .xlsx list for screening, numbers masked (services.exposure says why); exporter and
     time in the file; the export is audited."""
