@@ -5,11 +5,13 @@ passphrase or a database that is not empty is refused. Each deployment is its ow
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import dj_database_url
@@ -51,20 +53,20 @@ class Deployment:
         return done.stdout
 
 
-@pytest.fixture
-def new_deployment(tmp_path):
+@pytest.fixture(scope="module")
+def new_deployment(tmp_path_factory):
     """new_deployment(name) -> a Deployment with an empty database (dropped afterwards on PostgreSQL)."""
-    server, made = _server_url(), []
+    server, made, folder = _server_url(), [], tmp_path_factory.mktemp("deployments")
 
     def make(name: str) -> Deployment:
         if not server:
-            return Deployment(tmp_path / name, "")
+            return Deployment(folder / name, "")
         settings = dj_database_url.parse(server)
         database = f"{settings['NAME']}_{name}_{uuid.uuid4().hex[:6]}"
         with _maintenance(server) as conn:
             conn.execute(f'CREATE DATABASE "{database}"')
         made.append(database)
-        return Deployment(tmp_path / name, server.rsplit("/", 1)[0] + "/" + database)
+        return Deployment(folder / name, server.rsplit("/", 1)[0] + "/" + database)
 
     yield make
     if made:
@@ -98,23 +100,34 @@ class Acknowledged:
             time.sleep(0.05)
 
 
-def test_a_backup_taken_while_writes_go_on_restores_every_acknowledged_write(tmp_path, new_deployment):
-    secret, wrong = tmp_path / "passphrase", tmp_path / "wrong"
+@dataclass
+class BackedUp:
+    source: Deployment
+    backup: Path
+    secret: Path
+    before: list[list[str]]  # the writes acknowledged before the backup started
+    during: int  # writes acknowledged while it ran
+    stdout: str
+
+
+@pytest.fixture(scope="module")
+def backed_up(new_deployment, tmp_path_factory) -> BackedUp:
+    """A deployment at work, backed up while its writer commits people and follow-ups."""
+    folder = tmp_path_factory.mktemp("backup")
+    secret = folder / "passphrase"
     secret.write_text(PASSPHRASE + "\n")
-    wrong.write_text("not the passphrase at all\n")
     source = new_deployment("source")
     source.fangkong("migrate", "-v0")
     source.run_writer("setup")
-
-    stop = tmp_path / "stop"
+    stop = folder / "stop"
     writer = subprocess.Popen(source.writer("write", stop), env=source.env, cwd=ROOT, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     acked = Acknowledged(writer)
     try:
         acked.wait_for(40)
         started = time.monotonic()
-        before = [words for _at, words in list(acked.lines)]  # committed before the backup started
-        backup = tmp_path / "county.fkbackup"
+        before = [words for _at, words in list(acked.lines)]
+        backup = folder / "county.fkbackup"
         made = source.fangkong("backup", backup, "--passphrase-file", secret)
         ended = time.monotonic()
     finally:
@@ -122,21 +135,28 @@ def test_a_backup_taken_while_writes_go_on_restores_every_acknowledged_write(tmp
         writer.wait(60)
         acked.thread.join(10)
     assert writer.returncode == 0, writer.stderr.read()
-    assert "digest key" in made.stdout
-    assert any(started <= at <= ended for at, _words in acked.lines), "no write went on during the backup"
-    content = backup.read_bytes()
-    digest_key = (source.folder / "digest_key").read_text().strip()
+    during = sum(1 for at, _words in acked.lines if started <= at <= ended)
+    return BackedUp(source, backup, secret, before, during, made.stdout)
+
+
+def test_a_backup_taken_while_writes_go_on_restores_every_acknowledged_write(backed_up, new_deployment, tmp_path):
+    assert backed_up.during > 0, "no write went on during the backup"
+    assert "digest key" in backed_up.stdout
+    content = backed_up.backup.read_bytes()
+    digest_key = (backed_up.source.folder / "digest_key").read_text().strip()
     assert digest_key.encode() not in content and "隔离对象".encode() not in content and b"SQLite format" not in content
 
+    wrong = tmp_path / "wrong"
+    wrong.write_text("not the passphrase at all\n")
     target = new_deployment("target")
-    refused = target.fangkong("restore", backup, "--passphrase-file", wrong, check=False)
+    refused = target.fangkong("restore", backed_up.backup, "--passphrase-file", wrong, check=False)
     assert refused.returncode != 0 and "wrong passphrase" in refused.stderr
-    restored = target.fangkong("restore", backup, "--passphrase-file", secret)
+    restored = target.fangkong("restore", backed_up.backup, "--passphrase-file", backed_up.secret)
     assert "the digest key" in restored.stdout and "run `fangkong migrate`" not in restored.stdout
     assert (target.folder / "digest_key").read_text().strip() == digest_key
 
-    persons = {words[2]: int(words[1]) for words in before if words[0] == "person"}
-    follow_ups = [int(words[1]) for words in before if words[0] == "follow_up"]
+    persons = {words[2]: int(words[1]) for words in backed_up.before if words[0] == "person"}
+    follow_ups = [int(words[1]) for words in backed_up.before if words[0] == "follow_up"]
     asked = tmp_path / "acknowledged.json"
     asked.write_text(json.dumps({"persons": list(persons), "follow_ups": follow_ups}))
     found = json.loads(target.run_writer("check", asked))
@@ -145,23 +165,26 @@ def test_a_backup_taken_while_writes_go_on_restores_every_acknowledged_write(tmp
     assert found["unaudited"] == []  # no write was copied half-done
     assert found["upload"] == UPLOAD_TEXT
 
-    again = target.fangkong("restore", backup, "--passphrase-file", secret, check=False)
+    again = target.fangkong("restore", backed_up.backup, "--passphrase-file", backed_up.secret, check=False)
     assert again.returncode != 0 and "not empty" in again.stderr and "--force" in again.stderr
 
 
-def test_a_restore_with_force_replaces_a_database_that_is_not_empty(tmp_path, new_deployment):
-    secret = tmp_path / "passphrase"
-    secret.write_text(PASSPHRASE)
-    source = new_deployment("source")
-    source.fangkong("migrate", "-v0")
-    source.run_writer("setup")
-    backup = tmp_path / "county.fkbackup"
-    source.fangkong("backup", backup, "--passphrase-file", secret)
-    assert source.fangkong("backup", backup, "--passphrase-file", secret, check=False).returncode != 0  # no overwrite
+def test_a_restore_with_force_replaces_a_database_that_is_not_empty(backed_up, new_deployment, tmp_path):
+    assert backed_up.backup.exists()
+    again = backed_up.source.fangkong("backup", backed_up.backup, "--passphrase-file", backed_up.secret, check=False)
+    assert again.returncode != 0 and "exists already" in again.stderr  # a backup is never overwritten
 
-    target = new_deployment("target")
-    target.fangkong("migrate", "-v0")
-    target.fangkong("restore", backup, "--passphrase-file", secret, "--force")
+    target = new_deployment("target_force")
+    database = target.env["DATABASE_URL"]
+    if database:
+        with psycopg.connect(database, autocommit=True) as conn:
+            conn.execute("CREATE TABLE something_else (id integer)")
+    else:
+        with sqlite3.connect(target.folder / "fangkong.sqlite3") as conn:
+            conn.execute("CREATE TABLE something_else (id integer)")
+    refused = target.fangkong("restore", backed_up.backup, "--passphrase-file", backed_up.secret, check=False)
+    assert refused.returncode != 0 and "something_else" in refused.stderr
+    target.fangkong("restore", backed_up.backup, "--passphrase-file", backed_up.secret, "--force")
     asked = tmp_path / "nothing.json"
     asked.write_text(json.dumps({"persons": [], "follow_ups": []}))
     found = json.loads(target.run_writer("check", asked))
