@@ -31,7 +31,7 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -147,7 +147,14 @@ class LimitedUploadHandler(TemporaryFileUploadHandler):
     def receive_data_chunk(self, raw_data, start):
         room = settings.FANGKONG_IMPORT_MAX_BYTES + 1 - start
         if room > 0:
-            self.file.write(raw_data[:room])
+            try:
+                self.file.write(raw_data[:room])
+            except OSError:
+                # a full disk (core.disk_full answers 507): what was spooled of the file goes now, not when the
+                # request's objects are collected, so the space is given back and no half file is left
+                with suppress(OSError):  # its buffer cannot be flushed either; it is removed all the same
+                    self.file.close()
+                raise
 
 
 def check_archive(source, filename: str, limits: Limits) -> None:

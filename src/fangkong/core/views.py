@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_GET
 
-from . import today, unavailable
+from . import disk_full, today, unavailable
 from .middleware import JsonErrorsUnderApiMiddleware
 
 
@@ -50,8 +50,11 @@ def bad_request(request, exception):
 
 def server_error(request):
     """500, unless the error is the database being out of reach: then 503 with Retry-After (core.unavailable),
-    which a client may retry. Django calls this for any uncaught exception, in a view or a middleware."""
+    which a client may retry; or a full disk: then 507, nothing saved (core.disk_full). Django calls this for any
+    uncaught exception, in a view or a middleware."""
     exc = sys.exc_info()[1]
     if unavailable.is_database_down(exc):
         return unavailable.response(request, exc)
+    if disk_full.is_disk_full(exc):
+        return disk_full.response(request, exc)
     return defaults.server_error(request)
