@@ -159,3 +159,17 @@ def test_an_order_moving_away_is_handed_over_to_a_village_picked_by_name(tree, l
     q.refresh_from_db()
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert (q.status, q.handover_region_id, q.handover_to) == (QuarantineStatus.MOVED_AWAY, f.VILLAGE_B1, "红旗村")
+
+
+@pytest.mark.parametrize("page, field", [
+    ("screening:register", "region"), ("screening:key_persons", "region"), ("screening:sweeps", "region_code"),
+    ("places:new", "region_code"), ("quarantine:site_new", "region_code"), ("quarantine:orders", "region"),
+])
+def test_the_other_pickers_name_the_township_of_a_village(tree, login, page, field):
+    """Villages of the same name in several townships (石桥村 ×5 in a county) are told apart by their group."""
+    f.region("420921002202", "东岳村")  # a namesake in 丰山镇
+    html = login(f.user("hq", Role.HQ_ADMIN)).get(reverse(page)).content.decode()
+    picker = _options(html, field)
+    groups = dict(re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', picker, re.S))
+    assert f'value="{f.VILLAGE_A1}"' in groups["花园镇"] and 'value="420921002202"' in groups["丰山镇"]
+    assert _codes_read(html) == set()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.checkpoints.forms import client_key_field
 from fangkong.core.forms import DayField
+from fangkong.regions.forms import ABOVE_GRID, pick_region
 from fangkong.risk_areas import services as risk_areas
 
 from .models import PlaceKind
@@ -16,15 +17,15 @@ DATE = {"type": "date"}
 class PlaceForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=PlaceKind.choices)
-    region_code = forms.ChoiceField(label=_("所属区划"))
+    region_code = forms.CharField(label=_("所属区划"))
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
     operator = forms.CharField(label=_("经营/管理单位"), max_length=100, required=False)
     operator_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False,
                                      widget=forms.TextInput(attrs={"inputmode": "tel"}))
 
-    def __init__(self, *args, regions=(), **kwargs):
+    def __init__(self, *args, scope: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region_code"].choices = [(r.code, r.name) for r in regions]
+        pick_region(self, "region_code", scope, levels=ABOVE_GRID)
 
 
 class ClosureForm(forms.Form):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core import region_codes as codes
 from fangkong.core.forms import DayField, MomentInput
 from fangkong.regions import selectors as region_selectors
-from fangkong.regions.forms import pick_region
+from fangkong.regions.forms import ABOVE_GRID, pick_region
 
 from .models import CheckMethod, CountsFrom, Kind, QuarantineStatus, Symptom, TestResult, TransferStatus
 from .services.orders import OTHER_ENDINGS
@@ -153,15 +153,15 @@ class CheckOutForm(forms.Form):
 
 class SiteForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
-    region_code = forms.ChoiceField(label=_("所属区划"))
+    region_code = forms.CharField(label=_("所属区划"))
     address = forms.CharField(label=_("地址"), max_length=200)
     manager = forms.ChoiceField(label=_("负责人"), required=False)
     rooms = forms.CharField(label=_("房间（每行一间：房间号 床位数）"), required=False,
                             widget=forms.Textarea(attrs={"rows": 4, "placeholder": "101 1\n102 2"}))
 
-    def __init__(self, *args, regions=(), managers=(), **kwargs):
+    def __init__(self, *args, scope: str, managers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region_code"].choices = [(r.code, r.name) for r in regions]
+        pick_region(self, "region_code", scope, levels=ABOVE_GRID)
         self.fields["manager"].choices = user_choices(managers, _("不指定"))
 
     def clean_rooms(self) -> list[tuple[str, str]]:

@@ -15,6 +15,8 @@ from fangkong.core import region_codes as codes
 from . import selectors
 
 ABOVE_TOWNSHIP = (codes.PROVINCE, codes.CITY, codes.COUNTY)
+# a scope or a filter down to the villages: the grids are too many to list, and too fine for either
+ABOVE_GRID = (*ABOVE_TOWNSHIP, codes.TOWNSHIP, codes.VILLAGE)
 
 
 def region_choices(root: str, *, levels=None, blank=None) -> list | None:

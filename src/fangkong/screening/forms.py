@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import region_codes as codes
 from fangkong.core.forms import DayField
 from fangkong.people.models import IdType
+from fangkong.regions.forms import ABOVE_GRID, pick_region
 
 from .models import Category, CheckMethod, Finding, Status, Symptom, TransportMode
 from .services.key_persons import END_STATUSES
@@ -84,7 +86,7 @@ class RegisterForm(TravelFields):
                                 widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}))
     phone = forms.CharField(label=_("联系电话"), required=False, max_length=20,
                             widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
-    region = forms.ChoiceField(label=_("所在村（社区）/网格"))
+    region = forms.CharField(label=_("所在村（社区）/网格"))
     address = forms.CharField(label=_("现住址"), required=False, max_length=200)
     workplace = forms.CharField(label=_("工作单位"), required=False, max_length=100)
     category = forms.ChoiceField(label=_("人员类别"), choices=Category.choices, initial=Category.RETURNEE,
@@ -92,9 +94,10 @@ class RegisterForm(TravelFields):
     registered_on = DayField(label=_("登记日期"), required=False, widget=DateInput())
     household = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, regions=(), **kwargs):
+    def __init__(self, *args, scope: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [(r.code, _region_label(r)) for r in regions]
+        if scope:  # a form read for its other fields only (the symptom list) needs no regions
+            pick_region(self, "region", scope, levels=LEDGER_LEVELS)
 
     def person(self) -> dict:
         data = self.cleaned_data
@@ -103,19 +106,17 @@ class RegisterForm(TravelFields):
                 "workplace": data["workplace"], "household": data["household"]}
 
 
-def _region_label(region) -> str:
-    if region.level == "grid" and region.parent_id:
-        return f"{region.parent.name} · {region.name}"
-    return region.name
+# where a ledger entry belongs (the services refuse any other level)
+LEDGER_LEVELS = (codes.VILLAGE, codes.GRID)
 
 
 class KeyPersonEditForm(TravelFields):
-    region = forms.ChoiceField(label=_("所在村（社区）/网格"))
+    region = forms.CharField(label=_("所在村（社区）/网格"))
     registered_on = DayField(label=_("登记日期"), widget=DateInput())
 
-    def __init__(self, *args, regions=(), **kwargs):
+    def __init__(self, *args, scope: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [(r.code, _region_label(r)) for r in regions]
+        pick_region(self, "region", scope, levels=LEDGER_LEVELS)
 
 
 class StatusForm(forms.Form):
@@ -144,13 +145,13 @@ class CheckForm(forms.Form):
 
 class SweepForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
-    region_code = forms.ChoiceField(label=_("范围"))
+    region_code = forms.CharField(label=_("范围"))
     start_date = DayField(label=_("开始日期"), widget=DateInput())
     end_date = DayField(label=_("结束日期"), widget=DateInput())
 
-    def __init__(self, *args, regions=(), **kwargs):
+    def __init__(self, *args, scope: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region_code"].choices = [(r.code, r.name) for r in regions]
+        pick_region(self, "region_code", scope, levels=ABOVE_GRID)
 
 
 class VisitForm(forms.Form):

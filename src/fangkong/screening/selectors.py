@@ -181,17 +181,6 @@ def scope_figures(user, day: datetime.date, region_code: str = "") -> dict:
             "fevers_found": flows.get("fevers_found", 0)}
 
 
-def ledger_regions(user) -> QuerySet[Region]:
-    """Villages and grids in scope: where a ledger entry may belong."""
-    return Region.objects.filter(in_scope(user, "code"), level__in=(codes.VILLAGE, codes.GRID)) \
-        .select_related("parent").order_by("code")
-
-
-def filter_regions(user) -> QuerySet[Region]:
-    """The scope and its townships and villages (grids are too many for a filter list)."""
-    return Region.objects.filter(in_scope(user, "code")).exclude(level=codes.GRID).order_by("code")
-
-
 def responsible_choices(user) -> QuerySet:
     return staff_in_scope(user, roles=permissions.LEDGER_WORK)
 

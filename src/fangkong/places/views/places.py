@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 from fangkong.accounts import permissions as account_permissions
 from fangkong.core import paging
 from fangkong.core.forms import apply_service_error, query_day
-from fangkong.screening import selectors as screening_selectors
 
 from .. import permissions, qr
 from ..forms import ClosureForm, HygieneCorrectionForm, HygieneForm, PlaceForm
@@ -58,7 +57,7 @@ def places(request):
 
 
 def _place_form(user, data=None, initial=None) -> PlaceForm:
-    return PlaceForm(data, regions=screening_selectors.filter_regions(user),
+    return PlaceForm(data, scope=user.region_id,
                      initial=initial or {"region_code": user.region_id})
 
 

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.accounts import permissions as account_permissions
-from fangkong.core import paging
+from fangkong.core import paging, region_picker
 from fangkong.core.docx import DOCX_TYPE
 from fangkong.core.forms import apply_service_error, moment_text, query_day
 from fangkong.core.validation import as_moment
+from fangkong.regions.forms import ABOVE_GRID
 from fangkong.screening import selectors as screening_selectors
 
 from .. import notices, permissions, selectors, services
@@ -49,7 +50,8 @@ def orders(request):
     items = paging.page_after(qs, int_param(request, "after"), paging.PAGE_SIZE)
     return render(request, "quarantine/orders.html", {
         "items": items, **filters, "mine": mine, "active_on": active_on, "statuses": QuarantineStatus.choices, "kinds": Kind.choices,
-        "regions": screening_selectors.filter_regions(user),
+        "region_select": region_picker.select("region", filters["region"], user.region_id, blank=_("全部"),
+                                              levels=ABOVE_GRID),
         "next_after": items[-1].pk if len(items) == paging.PAGE_SIZE else None,
     })
 

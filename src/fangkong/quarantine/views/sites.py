@@ -32,7 +32,7 @@ def sites(request):
 
 
 def _site_form(user, data=None) -> SiteForm:
-    return SiteForm(data, regions=screening_selectors.filter_regions(user),
+    return SiteForm(data, scope=user.region_id,
                     managers=screening_selectors.responsible_choices(user), initial={"region_code": user.region_id})
 
 

@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts import permissions
+from fangkong.core import region_picker
 from fangkong.core.forms import apply_service_error, query_day
 from fangkong.core.health import fever_threshold, is_fever
 from fangkong.core.region_codes import in_scope
 from fangkong.people import reviews
 from fangkong.people.models import Household
+from fangkong.regions.forms import ABOVE_GRID
 
 from .. import selectors, services
 from ..forms import CheckForm, KeyPersonEditForm, RegisterForm, StatusForm, split_symptoms
@@ -74,7 +76,6 @@ def register(request):
     """登记人员: person, category and travel details in one form."""
     user = request.user
     require_worker(user)
-    regions = list(selectors.ledger_regions(user))
     cadres = list(selectors.responsible_choices(user))
     initial = {"registered_on": timezone.localdate(),
                "responsible": str(user.pk) if any(c.pk == user.pk for c in cadres) else "",
@@ -82,7 +83,7 @@ def register(request):
                "category": request.GET.get("category") if request.GET.get("category") in Category.values
                else Category.RETURNEE,
                **_household_initial(user, int_param(request, "household"))}
-    form = RegisterForm(request.POST or None, regions=regions, responsible_choices=cadres, initial=initial)
+    form = RegisterForm(request.POST or None, scope=user.region_id, responsible_choices=cadres, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             kp, created = services.register_key_person(
@@ -141,7 +142,8 @@ def key_persons(request):
     items = selectors.key_person_page(user, **filters, before=int_param(request, "before"))
     return render(request, "screening/key_person_list.html", {
         "items": items, **filters, "categories": Category.choices, "statuses": Status.choices,
-        "regions": selectors.filter_regions(user),
+        "region_select": region_picker.select("region", filters["region_code"], user.region_id, blank=_("全部"),
+                                              levels=ABOVE_GRID),
         "next_before": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
         "can_work": permissions.can_work_ledger(user), "fever": fever_threshold(),
     })
@@ -172,7 +174,7 @@ def key_person_edit(request, pk: int):
     cadres = list(selectors.responsible_choices(user))
     if kp.responsible is not None and all(c.pk != kp.responsible_id for c in cadres):
         cadres.append(kp.responsible)  # keep a cadre from outside the editor's scope selectable as is
-    form = KeyPersonEditForm(request.POST or None, initial=initial, regions=selectors.ledger_regions(user),
+    form = KeyPersonEditForm(request.POST or None, initial=initial, scope=user.region_id,
                              responsible_choices=cadres)
     if request.method == "POST" and form.is_valid():
         changes = form.details()

@@ -20,7 +20,7 @@ from .common import int_param, require_worker
 
 def _sweep_form(user, data=None) -> SweepForm:
     today = timezone.localdate()
-    return SweepForm(data, regions=selectors.filter_regions(user),
+    return SweepForm(data, scope=user.region_id,
                      initial={"region_code": user.region_id, "start_date": today, "end_date": today})
 
 
