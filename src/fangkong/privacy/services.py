@@ -211,7 +211,7 @@ def _erase_trail(holder: Holder, originals: dict[int, set[str]], work: _Work) ->
         entries = list(AuditEntry.objects.filter(object_type=object_type, object_id__in=list(pending)))
         for entry in entries:
             values = pending[entry.object_id]
-            alias = (entry.after or {}).get(holder.audit_alias) if holder.audit_alias else None
+            alias = entry.after.get(holder.audit_alias) if holder.audit_alias and isinstance(entry.after, dict) else None
             if alias is not None and str(alias) not in seen and str(alias) not in pending:
                 aliases[str(alias)] = values
             entry.object_repr = ERASED
