@@ -82,6 +82,34 @@ def region_in_scope(actor, code, field: str = "region") -> Region:
     return region
 
 
+# A region's full name ------------------------------------------------------------------------------------------
+
+# a grid's village, township and county: the regions above a region that its full name reads
+_PATH_DEPTH = 4
+
+
+def path_fields(field: str = "region") -> list[str]:
+    """The values to read beside a row for its region's full name (`path_name`): the names and levels of the
+    region and of those above it up to its county, joined in the same query (no read of their own)."""
+    return [f"{field}{'__parent' * n}__{attr}" for n in range(_PATH_DEPTH) for attr in ("name", "level")]
+
+
+def path_name(values) -> str:
+    """A region's full name from the county down (孝昌县花园镇东岳村), from `path_fields`' values: a village's name
+    repeats across townships, so a list of people from a whole county names each one's township and county. A
+    name that begins with the one above it (东岳村第1网格 under 东岳村) stands for both."""
+    pairs = [(values[i], values[i + 1]) for i in range(0, len(values), 2)]
+    names: list[str] = []
+    for name, level in reversed(pairs):
+        if not name or level in (codes.PROVINCE, codes.CITY):
+            continue
+        if names and name.startswith(names[-1]):
+            names[-1] = name
+        else:
+            names.append(name)
+    return "".join(names)
+
+
 # The region picker (regions.forms) ------------------------------------------------------------------------------
 
 # More regions than a <select> can carry (a city's villages and grids): then the form asks for a code.

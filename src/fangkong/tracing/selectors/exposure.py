@@ -69,6 +69,7 @@ from fangkong.people import identity
 from fangkong.people.models import Person
 from fangkong.people.selectors import digests_for_search
 from fangkong.places.models import CheckIn, Place
+from fangkong.regions import selectors as region_selectors
 
 from .. import permissions
 
@@ -126,14 +127,18 @@ class ShownVisitor:
     confirmed: ClassVar[bool] = False
     revealable: ClassVar[bool] = False
     region_id: ClassVar[str] = ""   # where they live is unknown: only what they typed
+    region_name: ClassVar[str] = ""
+
+
+# what `_shown` reads of a person: their region by its full name (a contact list spans a county's villages)
+SHOWN_FIELDS = ("id", "name", "id_number", "phone", "region_id", *region_selectors.path_fields())
 
 
 def _shown(rows, user) -> list[ShownPerson]:
-    """(id, name, id number, phone, region code, region name) rows as shown: the numbers masked here, before
-    anything else sees them."""
-    return [ShownPerson(pk, name, identity.mask_id(number), identity.mask_phone(phone), region_id, region_name or "",
-                        account_permissions.can_reveal_in(user, region_id))
-            for pk, name, number, phone, region_id, region_name in rows]
+    """SHOWN_FIELDS rows as shown: the numbers masked here, before anything else sees them."""
+    return [ShownPerson(pk, name, identity.mask_id(number), identity.mask_phone(phone), region_id,
+                        region_selectors.path_name(path), account_permissions.can_reveal_in(user, region_id))
+            for pk, name, number, phone, region_id, *path in rows]
 
 
 def _visitor_key(check_in_id: int, id_digest: str, phone_digest: str, name: str) -> str:
@@ -224,7 +229,7 @@ def subjects_for(user, *, person_id=None, number: str = "", limit: int = 20) -> 
     qs = Person.objects.filter(match)
     if not permissions.traces_across_county(user):
         qs = qs.filter(in_scope(user))
-    rows = qs.order_by("id").values_list("id", "name", "id_number", "phone", "region_id", "region__name")[:limit]
+    rows = qs.order_by("id").values_list(*SHOWN_FIELDS)[:limit]
     return _shown(rows, user)
 
 
@@ -396,8 +401,7 @@ def _visitors(user, check_in_ids: set[int]) -> dict[int, ShownVisitor]:
 def _attach_details(user, contacts: list[Contact]) -> None:
     if not contacts:
         return
-    rows = (Person.objects.filter(pk__in={c.person_id for c in contacts if c.confirmed})
-            .values_list("id", "name", "id_number", "phone", "region_id", "region__name"))
+    rows = Person.objects.filter(pk__in={c.person_id for c in contacts if c.confirmed}).values_list(*SHOWN_FIELDS)
     persons = {shown.pk: shown for shown in _shown(rows, user)}
     visitors = _visitors(user, {c.check_in_id for c in contacts if not c.confirmed})
     place_ids = {c.target_id for c in contacts if c.kind == PLACE}

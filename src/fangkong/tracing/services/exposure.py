@@ -39,7 +39,7 @@ def export_contacts(actor, found: Exposure) -> tuple[bytes, int]:
         for c in found.contacts:
             p = c.person
             yield [p.name if p else "", p.masked_id if p else "", p.masked_phone if p else "",
-                   p.region_id if p else "", str(kinds[c.kind]), c.where,
+                   p.region_name if p else "", str(kinds[c.kind]), c.where,
                    timezone.localtime(c.at).strftime("%Y-%m-%d %H:%M:%S"), str(sources[c.source]),
                    timezone.localtime(c.subject_at).strftime("%Y-%m-%d %H:%M:%S"), c.delta_minutes,
                    "" if c.confirmed else unconfirmed]
