@@ -1,6 +1,6 @@
 """`fangkong purge` shows before it erases and erases only when told: --dry-run, no terminal, a wrong code typed and
---yes; and the files of erased rows are deleted once the purge is committed (a register with an upload field,
-made for the test)."""
+--yes; the files of erased rows are deleted once the purge is committed (a register with an upload field, made for
+the test); the trail of a twin merged into a purged person goes with it."""
 
 import datetime
 import io
@@ -8,15 +8,21 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection, models
 from django.test.utils import isolate_apps
 from django.utils import timezone
 
+from fangkong.accounts.models import Role
+from fangkong.audit.models import AuditEntry
 from fangkong.core import personal_data
 from fangkong.core.actors import SYSTEM
+from fangkong.people import identity
+from fangkong.people import services as people
 from fangkong.people.models import Person
 from fangkong.privacy import services
 from tests import factories as f
+from tests.privacy.response import resident_id
 
 TODAY = timezone.localdate()
 LONG_AGO = timezone.now() - datetime.timedelta(days=40)
@@ -53,8 +59,6 @@ def test_it_shows_and_erases_nothing_unless_confirmed(old_person, monkeypatch):
 
 
 def test_it_names_what_is_wrong_with_its_options(tree):
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="--before"):
         call_command("purge", "--region", f.TOWN_A, "--before", "2020-13-01")
     with pytest.raises(CommandError, match="no region"):
@@ -100,3 +104,18 @@ def test_the_files_of_erased_rows_are_deleted_after_the_commit(tree, settings, t
     finally:
         with connection.schema_editor() as editor:
             editor.delete_model(Scan)
+
+
+def test_the_trail_of_a_twin_merged_into_a_purged_person_loses_its_values_too(tree):
+    hq = f.user("hq_admin", Role.HQ_ADMIN, f.COUNTY)
+    keep, _ = people.find_or_record_person(hq, name="欧阳合一", id_type="resident_id", id_number=resident_id(901),
+                                           region_code=f.VILLAGE_A1, phone="13600009901")
+    twin, _ = people.find_or_record_person(hq, name="欧阳合二", id_type="resident_id", id_number=resident_id(902),
+                                           region_code=f.VILLAGE_A2, address="桃园村合二号")
+    people.merge_persons(hq, keep, twin)
+    services.purge(SYSTEM, f.TOWN_A, TODAY + datetime.timedelta(days=1))
+    trail = AuditEntry.objects.filter(object_type="person", object_id__in=[str(keep.pk), str(twin.pk)])
+    assert {e.action for e in trail} == {"person.create", "person.merge", "person.merged_into"}
+    text = " ".join(f"{e.object_repr} {e.before} {e.after}" for e in trail)
+    masked = identity.mask_id(resident_id(902))
+    assert "欧阳合" not in text and "桃园村合二号" not in text and masked not in text
