@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from fangkong.core.forms import query_day
+from fangkong.core.replica import heavy_read
 
 from .. import epi_charts
 from ..selectors import epi as selectors
@@ -56,6 +57,7 @@ def _titles(curve, rt) -> tuple[str, str]:
                 "region": name, "basis": basis, "mean": f"{rt.mean_si:g}", "sd": f"{rt.std_si:g}"})
 
 
+@heavy_read
 @login_required
 @require_GET
 def epi_page(request):
@@ -88,6 +90,7 @@ def _png(content: bytes, name: str) -> HttpResponse:
     return response
 
 
+@heavy_read
 @login_required
 @require_GET
 def curve_png(request):
@@ -96,6 +99,7 @@ def curve_png(request):
                 f"epi-curve-{curve.region.code}-{curve.days[-1].isoformat()}.png")
 
 
+@heavy_read
 @login_required
 @require_GET
 def rt_png(request):
