@@ -11,7 +11,8 @@ import os
 import sys
 import time
 
-BENCHMARKS = ["import_ledger", "rollup", "followups", "due_now", "passages", "exposure", "dashboard", "layers", "tracing"]
+BENCHMARKS = ["import_ledger", "rollup", "followups", "due_now", "passages", "exposure", "dashboard", "layers", "tracing",
+              "load", "pages"]
 
 
 def main() -> None:
