@@ -10,7 +10,7 @@ def test_every_app_registers_its_entries_in_menu_order():
         "core:home", "regions:tree", "briefing:dashboard", "people:list", "people:reviews", "screening:today",
         "screening:key_persons", "screening:sweeps", "ledger:index", "quarantine:mine", "quarantine:orders",
         "quarantine:transfers", "checkpoints:list", "places:list", "screening:arrival_tasks",
-        "tracing:reconciliation", "tracing:exposure", "analytics:daily", "reports:chain", "briefing:brief",
+        "medical:purchases", "tracing:reconciliation", "tracing:exposure", "analytics:daily", "reports:chain", "briefing:brief",
         "accounts:users", "audit:list"]
 
 
