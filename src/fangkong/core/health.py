@@ -12,7 +12,7 @@ fevers:
 * A fever found by any register reaches one handler: the register calls `fever_found`, whatever app it
   lives in, and the app that keeps the transfers to the fever clinic (quarantine) registers the handler
   (`handle_fevers`, from its AppConfig.ready()). The registers below that app in the import graph
-  (screening's daily checks, checkpoints' passages, places' check-ins, a pharmacy's purchases to come)
+  (screening's daily checks, checkpoints' passages, places' check-ins, medical's pharmacy purchases)
   reach it this way without importing it.
 """
 

@@ -1,7 +1,7 @@
 """Every fever reaches the fever clinic: the one rule for a fever found by any register.
 
-A passage at a checkpoint, a check-in, a daily check on the ledger, a follow-up in isolation (and a
-pharmacy's purchase register when there is one) call core.health.fever_found; `handle_fever`, registered
+A passage at a checkpoint, a check-in, a daily check on the ledger, a follow-up in isolation, a purchase at
+a pharmacy (fangkong.medical) call core.health.fever_found; `handle_fever`, registered
 from this app's ready(), then, inside the register's transaction:
 
 * finds the person's open ledger entry, or puts them on the ledger of their village as a fever person
