@@ -27,8 +27,8 @@ from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core.actors import SYSTEM
 from fangkong.core.days import local_day
-from fangkong.core.region_codes import within
 from fangkong.core.health import Fever, FeverSource, fever_threshold
+from fangkong.core.region_codes import within
 from fangkong.core.validation import fmt
 from fangkong.medical.models import Channel, PharmacyPurchase
 from fangkong.medical.rollup import purchase_contributions
