@@ -28,6 +28,15 @@ from fangkong.screening.models import (
     Sweep,
     TaskKind,
 )
+from fangkong.tracing.models import (
+    Case,
+    Cluster,
+    Contact,
+    Investigation,
+    ItineraryNotice,
+    LabTest,
+    TransmissionLink,
+)
 
 COUNTY = "420921000000"
 
@@ -51,6 +60,8 @@ DAILY = [
     ("the key persons' timelines", lambda: KeyPersonEvent.objects.values_list("at", flat=True), 1),
     ("arrival tasks", lambda: ArrivalTask.objects.values_list("opened_at", flat=True), 1),
     ("daily reports", lambda: DailyReport.objects.values_list("day", flat=True), 10),
+    ("case reports", lambda: Case.objects.values_list("reported_at", flat=True), 1),
+    ("lab samples", lambda: LabTest.objects.values_list("sampled_at", flat=True), 1),
 ]
 
 
@@ -94,7 +105,10 @@ def test_nothing_is_written_after_now(demo):
                (FollowUp, "recorded_at"), (FollowUp, "done_at"), (Quarantine, "start_at"), (Quarantine, "ended_at"),
                (TransferRequest, "opened_at"), (TransferRequest, "closed_at"), (ArrivalTask, "opened_at"),
                (ArrivalTask, "closed_at"), (DailyReport, "submitted_at"), (Sweep, "created_at"),
-               (RiskArea, "created_at"), (Place, "created_at"), (ClosureOrder, "closed_at")]
+               (RiskArea, "created_at"), (Place, "created_at"), (ClosureOrder, "closed_at"),
+               (Case, "reported_at"), (Case, "updated_at"), (LabTest, "result_at"), (Contact, "confirmed_at"),
+               (Investigation, "completed_at"), (TransmissionLink, "created_at"), (Cluster, "created_at"),
+               (ItineraryNotice, "published_at")]
     for model, field in written:
         rows = model.objects.exclude(kind=TaskKind.UNLISTED) if model is ArrivalTask else model.objects.all()
         assert not rows.filter(**{f"{field}__gt": now}).exists(), (model.__name__, field)

@@ -121,6 +121,21 @@ def ledger_plan(kp: KeyPerson, policies: dict, staff: Staff, rng: random.Random,
     return plan
 
 
+def contact_plan(kp: KeyPerson, policy: QuarantinePolicy, staff: Staff, rng: random.Random, clock: Clock, *,
+                 start: datetime.datetime, exposure: datetime.datetime) -> Plan | None:
+    """The order of a contact an investigation traced (tracing's confirm_contact starts it): by the category's
+    policy from the last exposure (`exposure`, the start of its day), started at `start`, released on its planned
+    end's day once that has come; None when the policy's days since the exposure are over."""
+    order = _order(kp, policy, staff, start, exposure)
+    if order is None:
+        return None
+    plan = Plan(kp, order, slot_times(start, order.planned_end, order.follow_up_times))
+    latest = clock.now - datetime.timedelta(minutes=5)
+    if order.planned_end <= latest:
+        _release_on_planned_day(plan, rng, latest)
+    return plan
+
+
 # The demo accounts' people ----------------------------------------------------------------------
 
 def _candidates(clock: Clock):

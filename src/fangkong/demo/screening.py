@@ -2,10 +2,11 @@
 
 About 3 % of the residents come onto the ledger over the demo days: mostly returnees from Wuhan who
 arrived between nine days before the response began and two days before today (those back before day
-1 are registered in its first days, as the sweep finds them), some fever cases and close contacts, a
-few suspected and confirmed cases. Fourteen days after their arrival most returnees are released;
-suspected cases are cleared within days, confirmed ones go to hospital the next day. Two sweeps: the
-first over nearly every household in the first days, the second going on today.
+1 are registered in its first days, as the sweep finds them), some fever cases, and close contacts that
+other counties' hand-over letters (协查函) name. Fourteen days after their arrival most returnees are
+released. Cases, and the contacts the county's own investigations trace, are the outbreak's
+(demo.tracing), written through the case services. Two sweeps: the first over nearly every household in
+the first days, the second going on today.
 
 The daily checks (每天一查) are a step of their own (`checks_demo`), after every step that puts people on
 the ledger: each key person under management is checked every day, today included, from the day of
@@ -43,7 +44,7 @@ from .clock import DAY, Clock, clock_of
 COUNTY = "420921000000"
 SHARE_ON_LEDGER = 0.03
 CATEGORIES = [("returnee", 0.80), ("close_contact", 0.075), ("fever", 0.06), ("secondary_contact", 0.03),
-              ("transient", 0.02), ("suspected", 0.01), ("asymptomatic", 0.002), ("confirmed", 0.003)]
+              ("transient", 0.02)]
 ORIGINS = [("武汉", 0.86), ("黄冈", 0.04), ("孝感市孝南区", 0.04), ("温州", 0.02), ("广州", 0.02), ("北京", 0.02)]
 SYMPTOMS = ["发热", "咳嗽", "乏力", "咽痛", "发热、咳嗽"]
 FEVERISH_CATEGORIES = ("fever", "suspected", "confirmed")
@@ -110,14 +111,9 @@ def _ends(rng: random.Random, kp: KeyPerson, clock: Clock, status: str, day: dat
 
 
 def _end(rng: random.Random, kp: KeyPerson, clock: Clock) -> None:
-    """Fourteen days after arrival most returnees are released; confirmed cases go to hospital the next day,
-    half the suspected ones are cleared two days on, a few people move away."""
+    """Fourteen days after arrival most returnees are released; a few people move away."""
     if kp.category == "returnee" and rng.random() < RELEASED_ON_TIME:
         _ends(rng, kp, clock, Status.RELEASED, kp.arrival_date + datetime.timedelta(days=14))
-    elif kp.category == "confirmed":
-        _ends(rng, kp, clock, Status.TRANSFERRED, kp.registered_on + DAY, "转定点医院")
-    elif kp.category == "suspected" and rng.random() < .5:
-        _ends(rng, kp, clock, Status.RELEASED, kp.registered_on + 2 * DAY, "核酸阴性，排除")
     if kp.status == Status.UNDER_MANAGEMENT and kp.registered_on < clock.today and rng.random() < .01:
         left = rng.randint(1, (clock.today - kp.registered_on).days)
         _ends(rng, kp, clock, Status.MOVED_AWAY, kp.registered_on + left * DAY, "已离开本地")

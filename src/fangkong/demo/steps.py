@@ -2,9 +2,9 @@
 
 First the county and who works in it, then whoever comes onto the ledger (the sweeps, the checkpoints),
 then the daily work over everyone on it (isolation and follow-ups, the daily checks), last the daily
-reports, which freeze the figures of all of that. A later area appends its step where it belongs: one
-that puts people on the ledger (contact tracing) before `quarantine_demo`, one that only reads them
-before `reports_demo`.
+reports, which freeze the figures of all of that. A later area appends its step where it belongs, before
+`reports_demo`. The outbreak (`tracing_demo`) comes after the daily checks and the pharmacies: its people are
+residents nothing else touched, and it writes their ledger entries, orders, follow-ups and checks itself.
 """
 
 import random
@@ -17,6 +17,7 @@ from .quarantine import quarantine_demo
 from .quarantine_staff import Staff
 from .reports import reports_demo
 from .screening import checks_demo, screening_demo
+from .tracing import tracing_demo
 
 
 def base_county(options, log):
@@ -30,4 +31,5 @@ def base_county(options, log):
     log(f"village cadres and doctors: {staff.created}")
 
 
-STEPS = [base_county, screening_demo, checkpoints_demo, quarantine_demo, checks_demo, medical_demo, reports_demo]
+STEPS = [base_county, screening_demo, checkpoints_demo, quarantine_demo, checks_demo, medical_demo, tracing_demo,
+         reports_demo]
