@@ -523,3 +523,28 @@ def test_the_scheduler_killed_mid_job_runs_the_job_again_once(tmp_path):
     of_period = [c for c in calls(tmp_path) if c[1] == period]
     assert of_period == [["start", period, str(first.pid)], ["start", period, str(second.pid)],
                          ["done", period, str(second.pid)]]
+
+
+# A backup onto a full disk --------------------------------------------------------------------------------------
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (pg_dump of the test database)")
+def test_a_backup_onto_a_full_disk_says_so_and_leaves_no_file(transactional_db, tmp_path, monkeypatch):
+    from django.core.management.base import CommandError
+
+    from fangkong.core import backups
+    disk = tmp_path / "backups"
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("mounting a small filesystem needs root")
+    try:
+        factories.county_tree()
+        monkeypatch.setenv(backups.PASSPHRASE_ENV, "a passphrase long enough")
+        with pytest.raises(CommandError) as refused:
+            call_command("backup", str(disk / "fangkong.fkbackup"))
+        assert str(refused.value).startswith(f"{disk / 'fangkong.fkbackup'}: the disk is full")
+        assert "nothing was kept" in str(refused.value)
+        assert list(disk.iterdir()) == []  # neither the backup nor its .partial
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)

@@ -10,6 +10,7 @@ reached its service (or its transaction was rolled back on the way out), so no r
 
 The server goes on serving: requests that write no file are not affected, and once space is freed the next
 upload succeeds. The event is logged as an error (someone must free the disk), one line per request.
+`fangkong backup` onto a full disk likewise says so in one line, its partial file removed.
 """
 
 import errno

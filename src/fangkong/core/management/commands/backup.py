@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fangkong.core import backups
+from fangkong.core import backups, disk_full
 
 
 class Command(BaseCommand):
@@ -19,5 +19,11 @@ class Command(BaseCommand):
             manifest = backups.write_backup(Path(out), backups.read_passphrase(passphrase_file))
         except backups.BackupError as exc:
             raise CommandError(str(exc)) from None
+        except OSError as exc:
+            if not disk_full.is_disk_full(exc):
+                raise
+            # write_backup removed its .partial file: say so rather than show a traceback
+            raise CommandError(f"{out}: the disk is full ({exc.strerror}); nothing was kept: free some space, or "
+                               "write the backup to another disk") from None
         self.stdout.write(f"{out}: {manifest['vendor']} database, digest key, {manifest['media_files']} uploaded "
                           f"file(s), as of {manifest['created_at']}")
