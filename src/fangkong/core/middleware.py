@@ -1,3 +1,5 @@
+import json
+import re
 from http import HTTPStatus
 
 from django.conf import settings
@@ -71,7 +73,8 @@ class JsonErrorsUnderApiMiddleware:
 
 class RefuseNulMiddleware:
     """A NUL character (U+0000) in the address, the query or a form or JSON body is refused (400) before any
-    view reads it. PostgreSQL cannot take a NUL in text, not even to compare with: a look-up by a code or a
+    view reads it, and so is half a UTF-16 surrogate pair escaped in a JSON body (neither database can take
+    it). PostgreSQL cannot take a NUL in text, not even to compare with: a look-up by a code or a
     search term holding one would fail with a 500. Stored text is cleaned by core.text; this guards the
     look-ups. Multipart bodies (uploaded files) are binary and left to the forms, which refuse NUL in
     their fields."""
@@ -85,7 +88,20 @@ class RefuseNulMiddleware:
     def __call__(self, request):
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or self._in_body(request):
             raise BadRequest(_("请求中含有空字符（NUL），无法处理"))
+        if request.content_type == self.JSON and self._lone_surrogate(request.body):
+            raise BadRequest(_("请求中含有无效的 Unicode 字符（不成对的代理项），无法处理"))
         return self.get_response(request)
+
+    @staticmethod
+    def _lone_surrogate(body: bytes) -> bool:
+        """A JSON escape of half a UTF-16 pair (\\ud800 alone): no database can store or compare the string."""
+        if not _SURROGATE_ESCAPE.search(body):
+            return False
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return False  # not JSON: the view says what is wrong with it
+        return _holds_lone_surrogate(data)
 
     def _in_body(self, request) -> bool:
         if request.content_type not in (self.JSON, self.FORM):
@@ -93,6 +109,23 @@ class RefuseNulMiddleware:
         body = request.body
         return b"\x00" in body or (b"%00" in body if request.content_type == self.FORM
                                    else b"\\u0000" in body.lower())
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _holds_lone_surrogate(value) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")  # a whole pair was joined into one character by json.loads
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_holds_lone_surrogate(k) or _holds_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_lone_surrogate(item) for item in value)
+    return False
 
 
 def _error_text(request, response) -> str:

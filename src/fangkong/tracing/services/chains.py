@@ -50,7 +50,9 @@ def _case(actor, value, field: str, errors: dict, *, lock: bool = False) -> Case
         found = qs.filter(pk=value.pk).first()
     else:
         raw = str(value).strip()
-        found = qs.filter(number=raw).first() or (qs.filter(pk=int(raw)).first() if raw.isdigit() else None)
+        # ASCII digits only: "²" or "٣" pass str.isdigit() and are no id
+        by_id = raw.isascii() and raw.isdigit()
+        found = qs.filter(number=raw).first() or (qs.filter(pk=int(raw)).first() if by_id else None)
     if found is None or not covers(actor, found.region_id):
         errors.setdefault(field, _("病例 %(value)s 不存在或不在您的管辖范围内") % {"value": value})
         return None
