@@ -19,6 +19,7 @@ from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
 from fangkong.tracing.models import Contact, ItineraryNotice, ItineraryStop, NoticeStatus
 from fangkong.tracing.selectors import notices as selectors
+from fangkong.tracing.services import cases as case_services
 from fangkong.tracing.services import notices as services
 from tests import factories as f
 
@@ -223,6 +224,18 @@ def test_an_empty_notice_or_one_of_an_excluded_case_is_not_published(case, epi):
     services.edit_notice(epi, notice, items=[{"starts_at": ago(2).isoformat(), "place": "红旗超市"}])
     with pytest.raises(ValidationError, match="已排除"):
         services.publish_notice(epi, notice)
+
+
+def test_a_case_reclassified_excluded_takes_its_published_notice_off_the_public_pages(case, epi):
+    notice = _published(epi, case)
+    county = selectors.county_of(case.region_id)
+    assert [n.pk for n in selectors.published_in(county)] == [notice.pk]
+    case_services.reclassify(epi, case, classification="excluded", reason="复核阴性")
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.WITHDRAWN
+    assert selectors.published_in(county) == []
+    entry = AuditEntry.objects.filter(action="notice.withdraw").latest("id")
+    assert entry.after["reason"] == "病例已排除"
 
 
 def test_who_drafts_publishes_and_withdraws_within_their_scope(case, epi):

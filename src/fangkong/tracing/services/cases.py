@@ -52,7 +52,7 @@ from ..models import (
     Proposal,
     Severity,
 )
-from . import chains, contacts
+from . import chains, contacts, notices
 
 CASE_FIELDS = ["number", "person", "region", "key_person", "classification", "severity", "outcome", "found_by",
                "found_under_management", "reporting_unit", "onset_date", "first_visit_date", "diagnosed_at",
@@ -408,7 +408,9 @@ def _reclassify(actor, case: Case, *, classification, severity, reason, at) -> C
                  after={**audit.snapshot(case, ["classification", "severity", "confirmed_at"]), "reason": reason})
     _join_ledger(actor, case, _("病例 %(number)s 由%(was)s订正为%(what)s：%(reason)s") % {
         "number": case.number, "was": was, "what": _what(case), "reason": reason})
-    if classification != Classification.EXCLUDED:
+    if classification == Classification.EXCLUDED:
+        notices.withdraw_for_excluded(actor, case)
+    else:
         _end_isolation(actor, case)
         _take_lab_tests(actor, case)
         contacts.contact_became_case(actor, case)

@@ -221,6 +221,20 @@ def withdraw_notice(actor, notice: ItineraryNotice, *, reason: str) -> Itinerary
     return notice
 
 
+def withdraw_for_excluded(actor, case: Case) -> int:
+    """A case found not to be one (已排除) takes its published notices off the public pages, whoever
+    reclassified it: a public itinerary of a person who was never a case must not stay up. Returns how many."""
+    withdrawn = 0
+    for notice in ItineraryNotice.objects.select_for_update().filter(case=case, status=NoticeStatus.PUBLISHED):
+        notice.status, notice.updated_at = NoticeStatus.WITHDRAWN, timezone.now()
+        notice.save(update_fields=["status", "updated_at"])
+        audit.record(actor, "notice.withdraw", notice, region=notice.region_id, object_repr=notice.title,
+                     before={"status": NoticeStatus.PUBLISHED},
+                     after={"status": notice.status, "reason": _("病例已排除")})
+        withdrawn += 1
+    return withdrawn
+
+
 def export_notice(actor, notice: ItineraryNotice) -> tuple[bytes, str]:
     """The published notice as .docx bytes and its file name; audited as an export. `notice` comes from a scoped
     selector."""
