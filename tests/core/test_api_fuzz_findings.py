@@ -3,6 +3,7 @@
 import pytest
 
 from fangkong.accounts.models import Role
+from fangkong.core.validation import is_id
 from fangkong.tracing.models import Cluster
 from tests import factories as f
 from tests.tracing import outbreak
@@ -42,3 +43,10 @@ def test_a_whole_surrogate_pair_is_a_character_like_any_other(epidemiologist):
                                    content_type="application/json")
 
     assert response.status_code == 422 and "😀" in response.json()["detail"]["cases"][0]
+
+
+@pytest.mark.parametrize(("value", "expected"), [("12", True), (12, True), ("²", False), ("٣", False), ("", False),
+                                                 (None, False), ("-1", False), ("1.0", False)])
+def test_an_id_is_ascii_digits(value, expected):
+    # the services that take a row by id typed in a form (a person, a key place, a contact) ask this first
+    assert is_id(value) is expected

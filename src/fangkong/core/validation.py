@@ -37,6 +37,13 @@ from .text import clean_name, clean_prose, clean_text
 CLOCK_SLACK = datetime.timedelta(minutes=5)
 
 
+def is_id(value) -> bool:
+    """Whether `value` can name a row by its id: ASCII digits ("²" and "٣" pass str.isdigit(), and the first is
+    refused by int())."""
+    text = str(value if value is not None else "")
+    return text.isascii() and text.isdigit()
+
+
 def raise_if(errors: dict) -> None:
     """Raise the collected errors, all at once, if there are any."""
     if errors:

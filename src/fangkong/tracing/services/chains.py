@@ -22,7 +22,7 @@ from fangkong.audit import services as audit
 from fangkong.core.days import local_day
 from fangkong.core.locks import xact_lock
 from fangkong.core.region_codes import covers, is_within
-from fangkong.core.validation import choice, name_text, raise_if, text
+from fangkong.core.validation import choice, is_id, name_text, raise_if, text
 from fangkong.regions.models import Region
 
 from .. import permissions
@@ -50,9 +50,7 @@ def _case(actor, value, field: str, errors: dict, *, lock: bool = False) -> Case
         found = qs.filter(pk=value.pk).first()
     else:
         raw = str(value).strip()
-        # ASCII digits only: "²" or "٣" pass str.isdigit() and are no id
-        by_id = raw.isascii() and raw.isdigit()
-        found = qs.filter(number=raw).first() or (qs.filter(pk=int(raw)).first() if by_id else None)
+        found = qs.filter(number=raw).first() or (qs.filter(pk=int(raw)).first() if is_id(raw) else None)
     if found is None or not covers(actor, found.region_id):
         errors.setdefault(field, _("病例 %(value)s 不存在或不在您的管辖范围内") % {"value": value})
         return None

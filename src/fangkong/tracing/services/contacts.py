@@ -55,7 +55,7 @@ from fangkong.core import region_codes as codes
 from fangkong.core.actors import user_of
 from fangkong.core.days import day_start
 from fangkong.core.region_codes import covers
-from fangkong.core.validation import as_date, choice, name_text, raise_if, text
+from fangkong.core.validation import as_date, choice, is_id, name_text, raise_if, text
 from fangkong.people import identity
 from fangkong.people import services as people_services
 from fangkong.people.models import Person
@@ -115,7 +115,7 @@ def county_of(code: str) -> str:
 
 def _person(actor, value) -> Person:
     pk = value.pk if isinstance(value, Person) else value
-    person = Person.objects.select_related("region").filter(pk=pk).first() if str(pk or "").isdigit() else None
+    person = Person.objects.select_related("region").filter(pk=pk).first() if is_id(pk) else None
     if person is None or not (permissions.traces_across_county(actor) or covers(actor, person.region_id)):
         raise ValidationError({"person": _("人员 %(value)s 不存在或不在您的管辖范围内") % {"value": value}})
     return person
@@ -127,7 +127,7 @@ def _via(case: Case, value, errors: dict) -> Contact | None:
         return None
     pk = value.pk if isinstance(value, Contact) else value
     via = Contact.objects.filter(pk=pk, case=case, status=ContactStatus.CONFIRMED, level=ContactLevel.CLOSE).first() \
-        if str(pk).isdigit() else None
+        if is_id(pk) else None
     if via is None:
         errors.setdefault("via", _("经由的密切接触者 %(value)s 不是该病例已确认的密切接触者") % {"value": value})
     return via

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.audit import services as audit
 from fangkong.core.region_codes import covers
-from fangkong.core.validation import as_moment, choice, fmt, name_text, prose, raise_if, text
+from fangkong.core.validation import as_moment, choice, fmt, is_id, name_text, prose, raise_if, text
 from fangkong.places.models import Place
 from fangkong.regions.models import Region
 from fangkong.screening.models import TransportMode
@@ -154,7 +154,7 @@ def _key_place(actor, value, errors: dict) -> Place | None:
     if value in (None, ""):
         return None
     pk = value.pk if isinstance(value, Place) else value
-    place = Place.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    place = Place.objects.filter(pk=pk).first() if is_id(pk) else None
     if place is None or not covers(actor, place.region_id):
         errors.setdefault("key_place", _("重点场所 %(value)s 不存在或不在您的管辖范围内") % {"value": value})
         return None

@@ -27,7 +27,7 @@ from fangkong.audit import services as audit
 from fangkong.audit.models import Source
 from fangkong.core import actors
 from fangkong.core.region_codes import covers
-from fangkong.core.validation import as_moment, choice, fmt, name_text, not_future, raise_if, text
+from fangkong.core.validation import as_moment, choice, fmt, is_id, name_text, not_future, raise_if, text
 from fangkong.ledger import cells
 from fangkong.people.models import Person
 from fangkong.quarantine import services as quarantine_services
@@ -63,7 +63,7 @@ def _person(actor, value, id_number, errors: dict) -> Person | None:
             return None
         return found
     pk = value.pk if isinstance(value, Person) else value
-    found = Person.objects.filter(pk=pk).first() if str(pk or "").isdigit() else None
+    found = Person.objects.filter(pk=pk).first() if is_id(pk) else None
     if found is None or not covers(actor, found.region_id):
         errors.setdefault("person_id", _("人员 %(value)s 不存在或不在您的管辖范围内") % {"value": value or ""}
                           if value not in (None, "") else _("请填写证件号码"))
