@@ -271,11 +271,11 @@ def _file_size_limit():  # pragma: no cover - runs in the server's process befor
 
 
 @pytest.fixture(scope="module")
-def served(request, django_db_setup, django_db_blocker, tmp_path_factory):
-    """The seeded test database (committed: the server reads it), a TCP relay to PostgreSQL and `fangkong serve`
-    connected through it, its upload folder (TMPDIR) on a filesystem of 1 MB (a tmpfs; where this process may
-    not mount one, a file-size limit of 1 MB on the server's process). One server for the module: each start
-    costs seconds, and every test leaves it serving."""
+def served(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A TCP relay to PostgreSQL and `fangkong serve` connected through it to the test database, its upload folder
+    (TMPDIR) on a filesystem of 1 MB (a tmpfs; where this process may not mount one, a file-size limit of 1 MB on
+    the server's process). One server for the module: each start costs seconds, and every test leaves it serving.
+    Each test seeds its own rows (`seeded`), emptied after it as any transactional test's."""
     if not ON_POSTGRES:
         pytest.skip("needs PostgreSQL")
     tmp = tmp_path_factory.mktemp("faults")
@@ -284,7 +284,6 @@ def served(request, django_db_setup, django_db_blocker, tmp_path_factory):
     mounted = os.geteuid() == 0 and subprocess.run(
         ["mount", "-t", "tmpfs", "-o", "size=1m,mode=0777", "tmpfs", str(disk)], capture_output=True).returncode == 0
     with django_db_blocker.unblock():
-        seeded = seed()
         db = connection.settings_dict
         proxy = Proxy((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)))
         proxy.up()
@@ -292,14 +291,18 @@ def served(request, django_db_setup, django_db_blocker, tmp_path_factory):
         try:
             server = Server(tmp, database_url(proxy.port), env={"TMPDIR": str(disk)},
                             preexec=None if mounted else _file_size_limit)
-            yield types.SimpleNamespace(server=server, proxy=proxy, seeded=seeded, disk=disk)
+            yield types.SimpleNamespace(server=server, proxy=proxy, disk=disk)
         finally:
             if server is not None:
                 server.stop()
             proxy.down()
             if mounted:
                 subprocess.run(["umount", str(disk)], check=True)
-            call_command("flush", interactive=False, verbosity=0)  # as a transactional test leaves it
+
+
+@pytest.fixture
+def seeded(transactional_db) -> dict:
+    return seed()
 
 
 def served_cleanly(server: Server) -> None:
@@ -308,9 +311,9 @@ def served_cleanly(server: Server) -> None:
 
 
 @pytest.mark.postgres_only
-def test_a_worker_killed_under_load_loses_no_acknowledged_write_and_is_replaced(served, db):
+def test_a_worker_killed_under_load_loses_no_acknowledged_write_and_is_replaced(served, seeded):
     server = served.server
-    load = Load(server.port, served.seeded).start()
+    load = Load(server.port, seeded).start()
     try:
         load.wait_for(20, 201)
         master, before = server.proc.pid, server.workers()
@@ -338,9 +341,9 @@ def test_a_worker_killed_under_load_loses_no_acknowledged_write_and_is_replaced(
 
 
 @pytest.mark.postgres_only
-def test_postgresql_cut_off_under_load_answers_503_with_retry_after_and_recovers_without_restart(served, db):
+def test_postgresql_cut_off_under_load_answers_503_with_retry_after_and_recovers_without_restart(served, seeded):
     server, proxy = served.server, served.proxy
-    load = Load(server.port, served.seeded).start()
+    load = Load(server.port, seeded).start()
     try:
         load.wait_for(15, 201)
         processes = (server.proc.pid, server.workers())
@@ -373,10 +376,10 @@ def test_postgresql_cut_off_under_load_answers_503_with_retry_after_and_recovers
 
 
 @pytest.mark.postgres_only
-def test_an_upload_onto_a_full_disk_answers_507_leaves_no_file_and_no_row(served, db):
+def test_an_upload_onto_a_full_disk_answers_507_leaves_no_file_and_no_row(served, seeded):
     server, disk = served.server, served.disk
-    load = Load(server.port, served.seeded, threads=2).start()
-    token = {"Authorization": f"Bearer {served.seeded['hq_token']}"}
+    load = Load(server.port, seeded, threads=2).start()
+    token = {"Authorization": f"Bearer {seeded['hq_token']}"}
     try:
         load.wait_for(10, 201)
         big = ledger_csv(90_000)  # ~3 MB: beyond what an upload keeps in memory (2.5 MB), so spooled to disk
