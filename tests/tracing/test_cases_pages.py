@@ -6,9 +6,10 @@ import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
+from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
 from fangkong.core.forms import moment_text
 from fangkong.tracing.models import Case
@@ -150,15 +151,16 @@ def test_a_proposal_is_dismissed_with_a_reason(epi, login):
     assert test.proposal == "dismissed"
 
 
-def test_the_investigation_is_linked_once_its_page_exists(epi, login):
+def test_investigators_get_the_investigation_and_the_notice_draft_from_the_case_page(epi, login):
     case = report(epi, registered(epi, "张三"))
+    investigation = reverse("tracing:investigation", args=[case.pk])
+    draft = f'{reverse("tracing:notice_new")}?case={case.pk}'
     page = login(epi).get(f"/tracing/cases/{case.pk}/").content.decode()
-    try:
-        url = reverse("tracing:investigation", args=[case.pk])
-    except NoReverseMatch:
-        assert "流行病学调查" not in page
-    else:
-        assert f'href="{url}"' in page
+    assert f'href="{investigation}"' in page and f'href="{draft}"' in page
+    assert login(epi).get(draft).status_code == 200
+    doctor = f.user("case_doctor", Role.DOCTOR, f.COUNTY)
+    page = login(doctor).get(f"/tracing/cases/{case.pk}/").content.decode()
+    assert investigation not in page and reverse("tracing:notice_new") not in page
 
 
 def test_the_menu_offers_the_case_pages_to_those_who_may_read_them(epi, login, worker_a1):

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -57,14 +56,6 @@ def case_list_reveal(request):
     return _list(request, revealed)
 
 
-def _investigation_url(case) -> str:
-    """The case's investigation page, once the investigations' part of tracing serves one."""
-    try:
-        return reverse("tracing:investigation", args=[case.pk])
-    except NoReverseMatch:
-        return ""
-
-
 def _detail(request, case, *, bound: dict | None = None, revealed=None, status: int = 200):
     user = request.user
     can_report = permissions.can_report_case(user)
@@ -78,7 +69,7 @@ def _detail(request, case, *, bound: dict | None = None, revealed=None, status: 
     return render(request, "tracing/cases/detail.html", {
         "case": case, "person": case.person, "changes": selectors.changes_of(case),
         "tests": selectors.lab_tests_of(case), "proposals": selectors.proposals_of(case) if can_report else [],
-        "investigation_url": _investigation_url(case), "can_report": can_report, "is_open": is_open,
+        "can_investigate": permissions.can_investigate(user), "can_report": can_report, "is_open": is_open,
         "can_reveal": account_permissions.can_reveal(user), "revealed": revealed, **forms,
     }, status=status)
 
