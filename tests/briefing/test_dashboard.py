@@ -73,13 +73,13 @@ def test_alerts_only_when_there_is_something_open(tree):
     add(f.VILLAGE_A1, "task_opened.unlisted", 3, BEFORE)
     alerts = {a.key: a for a in dashboard.dashboard(actor, f.COUNTY, DAY).alerts}
     assert (alerts["transfers_open"].value, alerts["fu_fevers"].value, alerts["unlisted_open"].value) == (2, 1, 3)
-    assert alerts["transfers_open"].url == f"/quarantine/transfers/?region={f.COUNTY}"
+    assert alerts["transfers_open"].url == f"/quarantine/transfers/?region={f.COUNTY}&open_on={DAY}"
 
 
 def test_every_figure_links_to_the_list_behind_it(tree):
     board = dashboard.dashboard(hq(), f.COUNTY, DAY)
     links = {t.key: t.url for t in board.tiles}
-    assert links["kp_under_management"] == f"/screening/?region={f.COUNTY}&status=under_management"
+    assert links["kp_under_management"] == f"/screening/?region={f.COUNTY}&under={DAY}"
     assert links["kp_new"] == f"/screening/?region={f.COUNTY}&registered={DAY}"
     assert links["q_under_home"].startswith("/quarantine/orders/?region=")
     assert links["fevers_found"] == f"/screening/today/?region={f.COUNTY}&day=2020-02-03&fever=1"
@@ -127,12 +127,13 @@ def test_page_shows_figures_charts_and_links(tree, login):
     assert response.status_code == 200
     html = response.content.decode()
     tile = re.search(r'<li data-figure="kp_under_management">.*?</li>', html, re.S).group(0)
-    assert f'href="/screening/?region={f.COUNTY}&amp;status=under_management"' in tile
+    assert f'href="/screening/?region={f.COUNTY}&amp;under={DAY}"' in tile
     assert '<span class="value">5</span>' in tile and "↑4" in tile
     assert html.count('<svg class="chart"') >= 3 and "<script" not in html.split("<main>")[1]
     assert 'data-trend="kp_new"' in html and "新增重点人员（按类别）" in html
     row = re.search(rf'<tr data-region="{f.TOWN_A}">.*?</tr>', html, re.S).group(0)
-    assert f'href="/quarantine/overdue/?region={f.TOWN_A}">2</a>' in row
+    # a past day: the slots due in the 14 days before it and still open
+    assert f'href="/quarantine/overdue/?region={f.TOWN_A}&amp;due_from=2020-01-20&amp;due_to=2020-02-02">2</a>' in row
     assert 'href="/reports/brief/?region=' in html  # headquarters may write the brief
 
 
@@ -167,7 +168,7 @@ def test_checkpoint_figures_and_failing_five_haves(tree):
     assert alerts["arrival_tasks_open"].url == f"/screening/tasks/?region={f.COUNTY}&kind=arrival&open_on={today}"
     assert dashboard.dashboard(hq("hq_b", region=f.TOWN_B), f.TOWN_B, today).alerts == []
     assert dashboard.link_for("passage_persons", f.COUNTY, DAY) == f"/checkpoints/passages/?region={f.COUNTY}&date={DAY}"
-    assert dashboard.link_for("places_closed", f.COUNTY, DAY) == f"/places/?region={f.COUNTY}&closed=1"
+    assert dashboard.link_for("places_closed", f.COUNTY, DAY) == f"/places/?region={f.COUNTY}&closed_on={DAY}"
 
 
 def test_a_role_that_does_not_read_the_chain_still_sees_the_figures(tree, login):

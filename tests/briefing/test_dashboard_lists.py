@@ -26,14 +26,17 @@ COMPARED = ["kp_under_management", "fevers_found", "passage_persons", "turned_ba
 
 @pytest.fixture
 def county(tree):
-    """Today, through the registers: two returnees on 东岳村's ledger, one checked with a fever; at 花园镇's
+    """Today, through the registers: two returnees on 东岳村's ledger, one checked with a fever (and a third checked
+    and released); at 花园镇's
     checkpoint a feverish local bound for 红旗村 (on its ledger as a fever person, a transfer), a risk-area
     arrival with a fever, one turned back and one passing."""
     day = timezone.localdate()
     worker = f.user("worker_a1", Role.VILLAGE_WORKER, f.VILLAGE_A1)
-    a1 = [ledger.key_person(worker, n, f.VILLAGE_A1, day=day) for n in (1, 2)]
+    a1 = [ledger.key_person(worker, n, f.VILLAGE_A1, day=day) for n in (1, 2, 3)]
     ledger.check(worker, a1[0], temperature="38.2", day=day)
     ledger.check(worker, a1[1], day=day)
+    ledger.check(worker, a1[2], day=day)
+    ledger.release(worker, a1[2], day=day)  # checked and released the same day: no check of anyone still listed
     risk_area("4201", "武汉市")
     admin = f.user("hq_admin", Role.HQ_ADMIN, f.COUNTY)
     cp = checkpoint(admin)

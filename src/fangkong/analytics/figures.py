@@ -6,7 +6,8 @@ its value comes from the counters:
 
   flow     Σ of some metrics' counters on the day                (households visited, checks done)
   stock    running Σ of "in" metrics − Σ of "out" metrics up to the day (under management)
-  derived  computed from the other figures of the same row        (checks missed)
+  derived  computed from the other figures of the same row        (checks missed), and from day
+           metrics of its own (`reads`) where no figure holds what it needs
 
 The selector, the page, the JSON report, the xlsx and the API only walk `FIGURES`, so each app
 that feeds the roll-up (screening, quarantine, checkpoints …) adds its columns by calling
@@ -27,6 +28,7 @@ class Figure:
     ins: tuple[str, ...] = ()
     outs: tuple[str, ...] = ()
     derive: Callable[[Mapping[str, int]], int] | None = None
+    reads: tuple[str, ...] = ()  # day metrics a derived figure sees beside the figures (by metric name)
 
     @property
     def is_stock(self) -> bool:
@@ -61,8 +63,8 @@ def stock(key: str, label, ins: list[str], outs: list[str], group="") -> Figure:
     return Figure(key, label, group, ins=tuple(ins), outs=tuple(outs))
 
 
-def derived(key: str, label, compute: Callable[[Mapping[str, int]], int], group="") -> Figure:
-    return Figure(key, label, group, derive=compute)
+def derived(key: str, label, compute: Callable[[Mapping[str, int]], int], group="", reads=()) -> Figure:
+    return Figure(key, label, group, derive=compute, reads=tuple(reads))
 
 
 def metrics_needed(figures: list[Figure]) -> tuple[set[str], set[str]]:
@@ -71,6 +73,7 @@ def metrics_needed(figures: list[Figure]) -> tuple[set[str], set[str]]:
     running: set[str] = set()
     for figure in figures:
         day_metrics.update(figure.flows)
+        day_metrics.update(figure.reads)
         # the day's in/out flows too: yesterday's stock = today's − (today's in − today's out)
         day_metrics.update(figure.ins)
         day_metrics.update(figure.outs)

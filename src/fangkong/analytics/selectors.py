@@ -81,7 +81,8 @@ def _row(region: Region, figures: list[Figure], today: Counter, yesterday: Count
 
 
 def figure_values(figures: list[Figure], on_day: Counter, running: Counter) -> dict[str, int]:
-    """Each figure's value; derived figures see the figures declared before them. (Counters read 0 when absent.)"""
+    """Each figure's value; derived figures see the figures declared before them and the day metrics they read.
+    (Counters read 0 when absent.)"""
     values: dict[str, int] = {}
     for figure in figures:
         if figure.flows:
@@ -95,6 +96,6 @@ def figure_values(figures: list[Figure], on_day: Counter, running: Counter) -> d
             for metric in figure.outs:
                 value -= running[metric]
         else:
-            value = figure.derive(values)
+            value = figure.derive({**values, **{m: on_day[m] for m in figure.reads}} if figure.reads else values)
         values[figure.key] = value
     return values

@@ -40,8 +40,9 @@ def axis_top(value: int, ticks: int = 4) -> int:
 
 
 def svg_lines(title: str, days: list[datetime.date], lines: list[Line], *, width: int = 360,
-              height: int = 200) -> str:
-    """A line chart as an inline <svg> element (role=img, with its title for screen readers)."""
+              height: int = 200, links: list[str] | None = None) -> str:
+    """A line chart as an inline <svg> element (role=img, with its title for screen readers). `links`: one
+    address per day, the list behind that day's points: the day's column of the plot and its points lead there."""
     left, right, top, bottom = 36, 18, 10, 42
     plot_w, plot_h = width - left - right, height - top - bottom
     top_value = axis_top(max((v for _label, values in lines for v in values), default=0))
@@ -66,13 +67,22 @@ def svg_lines(title: str, days: list[datetime.date], lines: list[Line], *, width
         if i % 2 == (n - 1) % 2:
             out.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 14}" text-anchor="middle" fill="#555">'
                        f"{day.month}/{day.day}</text>")
+    step = plot_w / (n - 1) if n > 1 else plot_w
+    if links:  # under the lines: a day's whole column is its link
+        for i, day in enumerate(days):
+            left_edge = max(left, x(i) - step / 2)
+            out.append(f'<a href="{escape(links[i])}"><rect x="{left_edge:.1f}" y="{top}" '
+                       f'width="{min(x(i) + step / 2, width - right) - left_edge:.1f}" height="{plot_h}" '
+                       f'fill="transparent"><title>{day.month}/{day.day}</title></rect></a>')
     for j, (label, values) in enumerate(lines):
         colour = PALETTE[j % len(PALETTE)]
         points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
-        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>')
+        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}" '
+                   f'pointer-events="none"/>')
         for i, v in enumerate(values):
-            out.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.5" fill="{colour}">'
-                       f"<title>{escape(label)} {days[i].month}/{days[i].day}：{v}</title></circle>")
+            point = (f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.5" fill="{colour}">'
+                     f"<title>{escape(label)} {days[i].month}/{days[i].day}：{v}</title></circle>")
+            out.append(f'<a href="{escape(links[i])}">{point}</a>' if links else point)
     legend_y, legend_x = height - 10, left
     for j, (label, _values) in enumerate(lines):
         colour = PALETTE[j % len(PALETTE)]

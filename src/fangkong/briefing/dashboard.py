@@ -148,17 +148,17 @@ def link_for(key: str, code: str, day: datetime.date) -> str:
         return url("tracing:counted", figure=key, region=code, date=day.isoformat()) or _daily(code, day)
     if key.startswith(("kp_under_management", "kp_new", "kp_released")):
         category = next((value for value in Category.values if key.endswith("_" + value)), "")
-        status = "under_management" if key.startswith("kp_under_management") else ""
+        under = day.isoformat() if key.startswith("kp_under_management") else ""  # under management that day
         registered = day.isoformat() if key.startswith("kp_new") else ""
-        return url("screening:key_persons", region=code, category=category, status=status, registered=registered)
+        return url("screening:key_persons", region=code, category=category, under=under, registered=registered)
     if key == "checks_missed":  # under management that day without a check
         return url("screening:today", region=code, day=day.isoformat(), pending="1") or _daily(code, day)
     if key == "fu_fevers":  # the day's follow-ups that found a fever
         return url("quarantine:fevers", region=code, date=day.isoformat()) or _daily(code, day)
     if key in ("fu_open",):
         return url("quarantine:overdue", region=code)
-    if key in ("transfers_open",):
-        return url("quarantine:transfers", region=code)
+    if key in ("transfers_open",):  # open at the end of the day
+        return url("quarantine:transfers", region=code, open_on=day.isoformat())
     if key in QUARANTINE_KINDS:
         return url("quarantine:orders", region=code, kind=QUARANTINE_KINDS[key], active_on=day.isoformat())
     if key.startswith("q_"):
@@ -170,12 +170,14 @@ def link_for(key: str, code: str, day: datetime.date) -> str:
     if key in PASSAGE_KINDS:
         return url("checkpoints:passages", region=code, date=day.isoformat(), kind=PASSAGE_KINDS[key]) \
             or _daily(code, day)
+    if key == "checkpoints_open":  # running at the end of the day
+        return url("checkpoints:list", region=code, open_on=day.isoformat()) or _daily(code, day)
     if key.startswith(("checkpoints_", "passage_", "turned_back_", "risk_arrivals")):
         return url("checkpoints:list", region=code, status="open") or _daily(code, day)
     if key == "places_missing_log":
         return url("places:hygiene_compliance", region=code, date=day.isoformat()) or _daily(code, day)
-    if key == "places_closed":
-        return url("places:list", region=code, closed="1") or _daily(code, day)
+    if key == "places_closed":  # closed at the end of the day
+        return url("places:list", region=code, closed_on=day.isoformat()) or _daily(code, day)
     if key.startswith(("places_", "hygiene_", "check_ins")):
         return url("places:list", region=code) or _daily(code, day)
     if key in TASK_KINDS:
@@ -269,7 +271,8 @@ class Trend:
     id: str
     title: str
     lines: list[tuple[str, list[int]]]  # (label, one value per day)
-    url: str = ""  # the list behind the chart
+    url: str = ""  # the list behind the chart: the dashboard's day
+    day_urls: list[str] = field(default_factory=list)  # the list behind each day of the chart
 
 
 @dataclass
@@ -323,7 +326,8 @@ def dashboard(user, region_code: str, day: datetime.date, *, now: datetime.datet
             drawn = [line for line in drawn if any(line[1])]
         if drawn:
             behind = "kp_new" if trend_id == "kp_new" else next(key for key, _label in lines if key in known)
-            trends.append(Trend(trend_id, str(title), drawn, link_for(behind, code, day)))
+            trends.append(Trend(trend_id, str(title), drawn, link_for(behind, code, day),
+                                [link_for(behind, code, d) for d in trend_days]))
     alerts = [Tile(key, str(label), s.at(key), s.at(key) - s.at(key, yesterday), link_for(key, code, day))
               for key, label in ALERTS if key in known and s.at(key)]
     failing = failing_checkpoints(code) if day == today else 0
@@ -376,7 +380,10 @@ def _region_rows(user, s: Series, day: datetime.date, known, live: dict[str, int
             overdue = live.get(child.code, 0)
         else:
             overdue = sum(s.of("fu_open", child.code)[-OVERDUE_DAYS - 1:-1]) if "fu_open" in known else 0
-        rows.append(RegionRow(child, overdue, overdue_url=url("quarantine:overdue", region=child.code),
+        # a past day: the slots due in the days before it, still open (those it counts)
+        due = {} if live is not None else {"due_from": (day - datetime.timedelta(days=OVERDUE_DAYS)).isoformat(),
+                                            "due_to": (day - datetime.timedelta(days=1)).isoformat()}
+        rows.append(RegionRow(child, overdue, overdue_url=url("quarantine:overdue", region=child.code, **due),
                               chain_url=url("reports:chain", region=child.code, date=day.isoformat())))
     return rows
 

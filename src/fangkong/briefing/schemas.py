@@ -25,6 +25,7 @@ class TrendOut(Schema):
     id: str
     title: str
     lines: list[TrendLineOut]
+    day_urls: list[str]  # the list behind each day of the chart, one per day of `days`
 
 
 class RegionRowOut(Schema):
@@ -73,7 +74,8 @@ def dashboard_out(board: Dashboard) -> dict:
         "region": board.region.code, "name": board.region.name, "day": board.day, "days": board.days,
         "figures": [_figure(t) for t in board.tiles], "alerts": [_figure(a) for a in board.alerts],
         "trends": [{"id": t.id, "title": t.title, "lines": [{"label": label, "values": values}
-                                                            for label, values in t.lines]} for t in board.trends],
+                                                            for label, values in t.lines], "day_urls": t.day_urls}
+                   for t in board.trends],
         "regions": [{"code": r.region.code, "name": r.region.name, "overdue_follow_ups": r.overdue,
                      "late_reports": r.late, "missing_reports": r.missing} for r in board.regions],
         "cases": [{"id": g.id, "title": g.title, "figures": [_figure(t) for t in g.tiles]} for g in board.cases],

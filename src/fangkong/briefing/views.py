@@ -49,7 +49,7 @@ def dashboard_page(request):
     """指挥部看板: today's figures and change, 14-day trends, late regions, open alerts; from the counters."""
     form, code, day = _choice(request.GET)
     board = dashboard.dashboard(request.user, code or request.user.region_id, day)
-    svgs = [(t, charts.svg_lines(t.title, board.days, t.lines)) for t in board.trends]
+    svgs = [(t, charts.svg_lines(t.title, board.days, t.lines, links=t.day_urls)) for t in board.trends]
     return render(request, "briefing/dashboard.html", {
         "form": form, "board": board, "charts": svgs,
         "day_before": day - datetime.timedelta(days=1), "day_after": day + datetime.timedelta(days=1),

@@ -23,6 +23,7 @@ from django.utils import timezone
 from fangkong.accounts.models import Role, User
 from fangkong.analytics import counters
 from fangkong.analytics.figures import FIGURES, metrics_needed
+from fangkong.analytics.selectors import figure_values
 from fangkong.audit import services as audit
 from fangkong.audit.models import AuditEntry, Source
 from fangkong.briefing import permissions as brief_permissions
@@ -128,15 +129,7 @@ def _live_by_day(regions: list[Region], days: list[datetime.date]) -> dict[datet
             totals = running.setdefault(code, Counter())
             for metric in running_metrics:
                 totals[metric] += on_day[metric]
-            values: dict[str, int] = {}
-            for figure in figures:
-                if figure.flows:
-                    values[figure.key] = sum(on_day[m] for m in figure.flows)
-                elif figure.is_stock:
-                    values[figure.key] = sum(totals[m] for m in figure.ins) - sum(totals[m] for m in figure.outs)
-                else:
-                    values[figure.key] = figure.derive(values)
-            by_day[day][code] = values
+            by_day[day][code] = figure_values(figures, on_day, totals)
     return by_day
 
 

@@ -182,16 +182,25 @@ def _due(now: datetime.datetime, overdue_only: bool) -> QuerySet[FollowUp]:
     return FollowUp.objects.filter(status=_OPEN, due_at__lte=until)
 
 
+def _due_on_days(qs: QuerySet[FollowUp], days: tuple[datetime.date, datetime.date] | None) -> QuerySet[FollowUp]:
+    """Those due from the first day to the last (both included, local days): the roll-up's fu_open of those days
+    (slots still open now, counted on the day they were due)."""
+    if not days:
+        return qs
+    return qs.filter(due_at__gte=day_bounds(days[0])[0], due_at__lt=day_bounds(days[1])[1])
+
+
 def due_follow_ups(user, *, now=None, region: str = "", mine: bool = False, overdue_only: bool = False,
-                   limit=PAGE_SIZE) -> list[FollowUp]:
+                   due_days: tuple[datetime.date, datetime.date] | None = None, limit=PAGE_SIZE) -> list[FollowUp]:
     """Slots whose time has come and that are neither recorded nor excused, oldest first.
 
     `mine`: those of the orders the user is cadre or doctor of; otherwise the user's scope,
-    narrowed to `region`. `overdue_only`: past the grace period (see schedule.GRACE).
+    narrowed to `region`. `overdue_only`: past the grace period (see schedule.GRACE). `due_days`: those due on
+    these days (first, last), as a past day's dashboard counts the overdue ones of the days before it.
     """
     require_reader(user)
     now = now or timezone.now()
-    qs = _due(now, overdue_only)
+    qs = _due_on_days(_due(now, overdue_only), due_days)
     if mine:
         qs = qs.filter(Q(cadre=user) | Q(doctor=user))
     else:
@@ -218,10 +227,12 @@ def fever_follow_ups(user, *, day: datetime.date, region: str = "", after=None, 
                 .order_by("id")[:page_limit(limit)])
 
 
-def overdue_count(user, *, now=None, region: str = "") -> int:
-    """Overdue follow-ups now in the user's scope (or `region`): counts only the overdue rows."""
+def overdue_count(user, *, now=None, region: str = "",
+                  due_days: tuple[datetime.date, datetime.date] | None = None) -> int:
+    """Overdue follow-ups now in the user's scope (or `region`; `due_days`: due on those days): counts only the
+    overdue rows."""
     require_reader(user)
-    qs = _due(now or timezone.now(), True).filter(_scope(user))
+    qs = _due_on_days(_due(now or timezone.now(), True), due_days).filter(_scope(user))
     if region:
         qs = qs.filter(within(region_in_view(user, region)))
     return qs.count()
@@ -326,15 +337,21 @@ def my_people_today(user, *, now=None) -> list[PersonToday]:
 
 # Transfers --------------------------------------------------------------------------------------
 
-def transfers_for(user, *, status: str = "", open_only: bool = False, region: str = "") -> QuerySet[TransferRequest]:
-    """Fever-clinic transfer requests in scope (and those assigned to the user or of their patients)."""
+def transfers_for(user, *, status: str = "", open_only: bool = False, region: str = "",
+                  open_on: datetime.date | None = None) -> QuerySet[TransferRequest]:
+    """Fever-clinic transfer requests in scope (and those assigned to the user or of their patients). `open_on`:
+    those open at the end of that day, as the roll-up's stock 待转送发热门诊 counts them (opened by then, not
+    closed by then)."""
     require_reader(user)
     scope = in_scope(user) | Q(assignee=user)
     if user.role == Role.DOCTOR:
         scope |= Q(quarantine__doctor=user)
     qs = TransferRequest.objects.filter(scope).select_related(
         "person", "quarantine", "key_person", "region", "assignee")
-    if open_only:
+    if open_on:
+        end = day_bounds(open_on)[1]
+        qs = qs.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=end), opened_at__lt=end)
+    elif open_only:
         qs = qs.filter(status__in=[TransferStatus.OPEN, TransferStatus.ASSIGNED])
     elif status:
         qs = qs.filter(status=status)

@@ -8,6 +8,8 @@ Metrics (per region and day):
   kp_out.<category>          leaving management that day (released, transferred, moved away)
   kp_released.<category>     released that day
   checks_done                daily checks recorded that day (one per key person per day)
+  checks_leaving             … of those, the checks of key persons who left management that day (by the
+                             entry: contributed when it leaves, from its check of that day, if any)
   fevers_found               checks that day showing a fever (fangkong.core.health: FANGKONG_FEVER_THRESHOLD)
   task_opened.<kind>         arrival tasks opened that day (by the task's local day)
   task_closed.<kind>         arrival tasks closed that day; open tasks of a kind = Σ opened − Σ closed
@@ -29,6 +31,8 @@ from .models import ArrivalTask, Category, DailyCheck, HouseholdVisit, KeyPerson
 
 
 def key_person_contributions(kp: KeyPerson) -> list[counters.Contribution]:
+    """An entry under management reads nothing more; one that left reads its check of that day (one indexed
+    read): a check can no longer be recorded for it, and deleting that check changes this (services.checks)."""
     found = [
         (kp.region_id, kp.registered_on, f"kp_new.{kp.category}", 1),
         (kp.region_id, kp.registered_on, f"kp_in.{kp.category}", 1),
@@ -37,6 +41,10 @@ def key_person_contributions(kp: KeyPerson) -> list[counters.Contribution]:
         found.append((kp.region_id, kp.ended_on, f"kp_out.{kp.category}", 1))
         if kp.status == Status.RELEASED:
             found.append((kp.region_id, kp.ended_on, f"kp_released.{kp.category}", 1))
+        checked_in = (DailyCheck.objects.filter(key_person_id=kp.pk, checked_on=kp.ended_on)
+                      .values_list("region_id", flat=True).first())
+        if checked_in is not None:  # counted where the check is, as checks_done counts it
+            found.append((checked_in, kp.ended_on, "checks_leaving", 1))
     return found
 
 
@@ -71,10 +79,11 @@ figures.register(
                   [f"kp_out.{c}" for c in _CATEGORIES], group=_KEY_PERSONS),
     figures.flow("kp_released", _("今日解除"), *[f"kp_released.{c}" for c in _CATEGORIES], group=_KEY_PERSONS),
     figures.flow("checks_done", _("已查"), "checks_done", group=_CHECKS),
-    # a key person under management without a check that day; never below 0 (checks of people
-    # released later the same day still count as done)
+    # a key person under management at the end of the day without a check that day: the day's checks of those
+    # who left management that day are no check of anyone still under management (they would hide a miss)
     figures.derived("checks_missed", _("漏查"),
-                    lambda row: max(0, row["kp_under_management"] - row["checks_done"]), group=_CHECKS),
+                    lambda row: max(0, row["kp_under_management"] - row["checks_done"] + row["checks_leaving"]),
+                    group=_CHECKS, reads=("checks_leaving",)),
     figures.flow("fevers_found", _("发现发热"), "fevers_found"),
 )
 for _value, _label in Category.choices:

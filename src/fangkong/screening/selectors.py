@@ -94,13 +94,22 @@ def _matching(qs: QuerySet, q: str) -> QuerySet:
     return qs.filter(person__name__startswith=q.strip())
 
 
+def under_management_on(day: datetime.date) -> Q:
+    """Under management at the end of `day`: registered by then, and still open or ended after it (the roll-up's
+    stock 在管 of that day, and a past day's list of whom to check)."""
+    return Q(registered_on__lte=day) & (Q(status=Status.UNDER_MANAGEMENT) | Q(ended_on__gt=day))
+
+
 def key_person_page(user, *, category: str = "", status: str = "", region_code: str = "", q: str = "",
-                    registered_on: datetime.date | None = None, before=None, limit=PAGE_SIZE) -> list[KeyPerson]:
+                    registered_on: datetime.date | None = None, under_on: datetime.date | None = None, before=None,
+                    limit=PAGE_SIZE) -> list[KeyPerson]:
     """Newest first; the next page starts `before` the last id shown. `registered_on`: those registered that day
-    (the figure 今日新增 counts them)."""
+    (the figure 今日新增 counts them); `under_on`: those under management at the end of that day (在管)."""
     qs = key_persons_for(user)
     if registered_on:
         qs = qs.filter(registered_on=registered_on)
+    if under_on:
+        qs = qs.filter(under_management_on(under_on))
     if category in Category.values:
         qs = qs.filter(category=category)
     if status in Status.values:
@@ -134,8 +143,11 @@ def _today_queryset(user, day: datetime.date, *, mine: bool, pending: bool, feve
                     region_code: str = "") -> QuerySet[KeyPerson]:
     """People under management on `day` in scope (or those the user answers for); `pending`: not yet checked;
     `fever`: the day's check is a fever (by any register: core.health.fever_found), those the figure 发热 counts."""
-    # under management on `day`: still open, or ended after it (a past day's list)
-    qs = key_persons_for(user).filter(Q(status=Status.UNDER_MANAGEMENT) | Q(ended_on__gt=day), registered_on__lte=day)
+    if fever:  # every fever of the day counts, that of a person who left management the same day too
+        qs = key_persons_for(user).filter(Q(status=Status.UNDER_MANAGEMENT) | Q(ended_on__gte=day),
+                                          registered_on__lte=day)
+    else:
+        qs = key_persons_for(user).filter(under_management_on(day))
     if region_code:  # a part of the scope (the dashboard's child region)
         qs = qs.filter(within(region_code))
     if mine:

@@ -15,7 +15,7 @@ import datetime
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from django.utils import timezone
@@ -38,11 +38,16 @@ def require_viewer(user) -> None:
         raise PermissionDenied
 
 
-def checkpoints_for(user, *, status: str = "", kind: str = "", region: str = "") -> QuerySet[Checkpoint]:
-    """Checkpoints in the user's scope, by id, with the latest inspection joined."""
+def checkpoints_for(user, *, status: str = "", kind: str = "", region: str = "",
+                    open_on: datetime.date | None = None) -> QuerySet[Checkpoint]:
+    """Checkpoints in the user's scope, by id, with the latest inspection joined. `open_on`: those running at the
+    end of that day, as the roll-up's stock 运行卡点 counts them (set up by then, not taken down by then)."""
     require_viewer(user)
     qs = Checkpoint.objects.filter(in_scope(user)).select_related("region", "last_inspection")
-    if status in CheckpointStatus.values:
+    if open_on:
+        qs = qs.filter(Q(status=CheckpointStatus.OPEN) | Q(closed_on__isnull=True) | Q(closed_on__gt=open_on),
+                       opened_on__lte=open_on)
+    elif status in CheckpointStatus.values:
         qs = qs.filter(status=status)
     if kind:
         qs = qs.filter(kind=kind)

@@ -52,12 +52,13 @@ def checkpoint_list(request):
     """卡点: every checkpoint of the scope, by id, a page at a time; five-haves state at a glance."""
     user = request.user
     status, region = request.GET.get("status", CheckpointStatus.OPEN), request.GET.get("region", "")
-    items = selectors.page_after(selectors.checkpoints_for(user, status=status, region=region),
+    open_on = query_day(request, "open_on")  # running at the end of that day: the figure 在岗卡点 of a day
+    items = selectors.page_after(selectors.checkpoints_for(user, status=status, region=region, open_on=open_on),
                                  request.GET.get("after"))
     for c in items:
         c.failing_labels = failing_labels(c.last_inspection)
     return render(request, "checkpoints/checkpoint_list.html", {
-        "items": items, "status": status, "region": region,
+        "items": items, "status": status, "region": region, "open_on": open_on,
         "next_after": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
         "can_manage": permissions.can_manage(user),
     })

@@ -5,13 +5,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
 from fangkong.checkpoints.models import Checkpoint
 from fangkong.core import region_codes as codes
+from fangkong.core.days import day_bounds
 from fangkong.core.paging import PAGE_SIZE, page_after, page_limit
 from fangkong.core.region_codes import in_scope, within
 from fangkong.regions.models import Region
@@ -42,14 +43,25 @@ def places_in_scope(user):
     return Place.objects.filter(in_scope(user))
 
 
+def closed_at_end_of(day: datetime.date) -> Q:
+    """Places closed at the end of `day`: a closure ordered by then and not lifted by then (the roll-up's stock
+    关停场所 of that day: closures counted on the day ordered, reopenings on the day lifted)."""
+    end = day_bounds(day)[1]
+    return Q(Exists(ClosureOrder.objects.filter(Q(reopened_at__isnull=True) | Q(reopened_at__gte=end),
+                                                place=OuterRef("pk"), closed_at__lt=end)))
+
+
 def places_for(user, *, region: str = "", kind: str = "", closed: bool | None = None, q: str = "",
-               after=None, limit=PAGE_SIZE) -> list[Place]:
+               closed_on: datetime.date | None = None, after=None, limit=PAGE_SIZE) -> list[Place]:
     """A keyset page (by id, `after` = the last id seen) of the places in scope, filtered by sub-region
-    (township or village), kind, closed or open, and a name fragment."""
+    (township or village), kind, closed or open (now, or `closed_on` at the end of that day), and a name
+    fragment."""
     qs = _narrowed(user, places_in_scope(user), region)
     if kind:
         qs = qs.filter(kind=kind)
-    if closed is not None:
+    if closed_on:
+        qs = qs.filter(closed_at_end_of(closed_on))
+    elif closed is not None:
         qs = qs.filter(is_closed=closed)
     q = " ".join((q or "").split())
     if q:
@@ -113,13 +125,18 @@ class Compliance:
 
 def hygiene_compliance(user, *, day: datetime.date | None = None, region: str = "", after=None,
                        limit=PAGE_SIZE) -> Compliance:
-    """Open places in scope without a hygiene log for `day` (today): counts per township and a page of them.
+    """Open places in scope without a hygiene log for `day` (today; a past day: those open at its end): counts per
+    township and a page of them.
 
     Places are few (hundreds to a few thousand in a county); logs are read for one day only
     (index (region, day)), so both counts are bounded by the places of the scope.
     """
     day = day or timezone.localdate()
-    open_places = _narrowed(user, places_in_scope(user), region).filter(is_closed=False)
+    open_places = _narrowed(user, places_in_scope(user), region)
+    if day >= timezone.localdate():
+        open_places = open_places.filter(is_closed=False)
+    else:  # open at the end of that day, as the roll-up's stock 开放 counts them: registered by then, not closed
+        open_places = open_places.filter(created_at__lt=day_bounds(day)[1]).exclude(closed_at_end_of(day))
     logged = HygieneLog.objects.filter(in_scope(user), day=day).values("place_id")
     missing = open_places.exclude(id__in=logged)
     township = Substr("region_id", 1, TOWNSHIP_PREFIX)

@@ -43,10 +43,12 @@ def _closed_param(value: str):
 def places(request):
     user = request.user
     g = request.GET
+    closed_on = query_day(request, "closed_on")  # closed at the end of that day: the figure 关停场所 of a day
     filters = {"region": g.get("region", ""), "kind": g.get("kind", ""), "closed": g.get("closed", ""),
-               "q": g.get("q", "")}
+               "q": g.get("q", ""), "closed_on": closed_on.isoformat() if closed_on else ""}
     found = selectors.places_for(user, region=filters["region"], kind=filters["kind"],
-                                 closed=_closed_param(filters["closed"]), q=filters["q"], after=g.get("after"))
+                                 closed=_closed_param(filters["closed"]), q=filters["q"], closed_on=closed_on,
+                                 after=g.get("after"))
     size = paging.page_limit(None)
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     return render(request, "places/place_list.html", {

@@ -155,12 +155,15 @@ def overdue(request):
     code = request.GET.get("region", "")
     region = selectors.region_in_view(user, code or user.region_id)
     everything = request.GET.get("all") == "1"
-    rows = selectors.due_follow_ups(user, now=now, region=code, overdue_only=not everything)
+    # due on these days only: a past day's dashboard counts the overdue follow-ups of the days before it
+    first, last = query_day(request, "due_from"), query_day(request, "due_to")
+    days = (first, last) if first and last else None
+    rows = selectors.due_follow_ups(user, now=now, region=code, overdue_only=not everything, due_days=days)
     for slot in rows:
         mark_slot(slot, now)
     return render(request, "quarantine/overdue.html", {
-        "region": region, "rows": rows, "everything": everything,
-        "count": selectors.overdue_count(user, now=now, region=code),
+        "region": region, "rows": rows, "everything": everything, "due_days": days,
+        "count": selectors.overdue_count(user, now=now, region=code, due_days=days),
         "can_work": permissions.can_work(user), "here": request.get_full_path(),
     })
 

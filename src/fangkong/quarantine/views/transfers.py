@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.core import paging
+from fangkong.core.forms import query_day
 
 from .. import permissions, selectors, services
 from ..forms import AssignForm, CloseForm
@@ -41,8 +42,9 @@ def transfers(request):
     user = request.user
     status = request.GET.get("status", "")
     region = request.GET.get("region", "")
+    open_on = query_day(request, "open_on")  # open at the end of that day: the figure 待转送发热门诊 of a day
     qs = selectors.transfers_for(user, status="" if status in ("", "all") else status,
-                                 open_only=status == "", region=region)
+                                 open_only=status == "", region=region, open_on=open_on)
     items = paging.page_after(qs, int_param(request, "after"), paging.PAGE_SIZE)
     can_handle = permissions.can_handle_transfers(user)
     cache: dict = {}
@@ -52,7 +54,7 @@ def transfers(request):
                                        initial={"assignee": t.assignee_id or ""})
             t.close_form = CloseForm(initial={"status": TransferStatus.DONE})
     return render(request, "quarantine/transfers.html", {
-        "items": items, "status": status, "region": region, "statuses": TransferStatus.choices,
+        "items": items, "status": status, "region": region, "statuses": TransferStatus.choices, "open_on": open_on,
         "region_name": selectors.region_in_view(user, region).name if region else "",
         "next_after": items[-1].pk if len(items) == paging.PAGE_SIZE else None,
         "here": request.get_full_path(),

@@ -88,9 +88,13 @@ def delete_daily_check(actor, check: DailyCheck) -> None:
     check = DailyCheck.objects.select_for_update().select_related("key_person").get(pk=check.pk)
     require_in_scope(actor, check.region_id)
     old = rollup.daily_check_contributions(check)
+    # the check of the day its person left management: the entry's own contributions count it (checks_leaving)
+    leaving = check.key_person.ended_on == check.checked_on
+    if leaving:
+        old.extend(rollup.key_person_contributions(check.key_person))
     audit.record(actor, "daily_check.delete", check, region=check.region_id, before=audit.snapshot(check, CHECK_FIELDS))
     record_event(check.key_person, "check_deleted",
                  _("删除 %(day)s 的检查记录（%(temperature)s°C）") % {"day": check.checked_on,
                                                                "temperature": check.temperature}, actor)
     check.delete()
-    counters.track_change(old, [])
+    counters.track_change(old, rollup.key_person_contributions(check.key_person) if leaving else [])

@@ -138,7 +138,7 @@ def key_persons(request):
     user = request.user
     filters = {"category": request.GET.get("category", ""), "status": request.GET.get("status", ""),
                "region_code": request.GET.get("region", ""), "q": request.GET.get("q", "").strip(),
-               "registered_on": query_day(request, "registered")}
+               "registered_on": query_day(request, "registered"), "under_on": query_day(request, "under")}
     items = selectors.key_person_page(user, **filters, before=int_param(request, "before"))
     return render(request, "screening/key_person_list.html", {
         "items": items, **filters, "categories": Category.choices, "statuses": Status.choices,
