@@ -22,7 +22,7 @@ class Command(BaseCommand):
             "[--reveal]` (with its history); `cases report (--person ID | --name N --id-number X --region CODE) "
             "--classification C --found-by F --reporting-unit U --diagnosed-at T …`, `cases reclassify ID "
             "--classification C [--severity S] --reason R`, `cases outcome ID --outcome discharged|died [--at T]`, "
-            "each write with --user NAME; reads with --user read inside that user's scope (default: the system).")
+            "each with --user NAME: acting as that account, inside its scope.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         outcome.add_argument("--at", default=None, help="default: now")
         outcome.add_argument("--note", default="")
         for p in (listing, show):
-            p.add_argument("--user", help="read as this user, inside their scope (default: the system)")
+            p.add_argument("--user", required=True, help="read as this user, inside their scope")
         for p in (report, reclassify, outcome):
             p.add_argument("--user", required=True, help="who writes it")
 

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             "`contacts candidates INVESTIGATION` (候选密接 with why); `contacts confirm INVESTIGATION --person ID "
             "--kind K --last-exposure D [--level L] [--source S] [--via CONTACT] …`, `contacts dismiss INVESTIGATION "
             "--person ID [--source S] [--note T]`, `contacts handover --county NAME [--format xlsx|docx] "
-            "[--include-sent] [--out FILE]`; --user NAME (reads: default the system).")
+            "[--include-sent] [--out FILE]`; each with --user NAME, acting inside that account's scope.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -59,7 +59,7 @@ class Command(BaseCommand):
                               help="with the contacts handed over already")
         handover.add_argument("--out", default=None, help="the file (default: handover-YYYYMMDD-HHMM.FORMAT here)")
         for p in (listing, candidates):
-            p.add_argument("--user", help="read as this user, inside their scope (default: the system)")
+            p.add_argument("--user", required=True, help="read as this user, inside their scope")
         for p in (confirm, dismiss, handover):
             p.add_argument("--user", required=True, help="the investigator")
 

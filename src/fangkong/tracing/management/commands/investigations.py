@@ -23,7 +23,7 @@ class Command(BaseCommand):
             "`investigations show ID` (with its itinerary), `investigations stop-add ID --kind K --starts-at T "
             "[--ends-at T] [--place-name P | --key-place ID] [--transport-mode M --transport-number N [--seat S]] "
             "[--note T] [--private]`, `investigations complete ID [--exposure-kind K] [--exposure-note T] "
-            "[--summary T]`; --user NAME, an investigator (show: default the system).")
+            "[--summary T]`; each with --user NAME, an investigator of the case's scope.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         opening.add_argument("case", help="case id")
         show = sub.add_parser("show", help="one investigation with its itinerary")
         show.add_argument("investigation", help="investigation id")
-        show.add_argument("--user", help="read as this user, inside their scope (default: the system)")
+        show.add_argument("--user", required=True, help="read as this user, inside their scope")
         stop = sub.add_parser("stop-add", help="添加行程")
         stop.add_argument("investigation", help="investigation id")
         for option, text in STOP_OPTIONS:

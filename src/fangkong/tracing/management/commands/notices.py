@@ -17,14 +17,14 @@ class Command(BaseCommand):
     help = ("Itinerary notices (病例活动轨迹) as JSON: `notices list [--status draft|published|withdrawn] [--after ID]`; "
             "`notices draft CASE` (a case number or id: a draft from its investigation's public stops), `notices "
             "publish ID`, `notices withdraw ID --reason T`, `notices docx ID [--out FILE]` (the published notice as "
-            ".docx); --user NAME (list: default the system).")
+            ".docx); each with --user NAME, acting inside that account's scope.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         listing = sub.add_parser("list", help="the notices of the scope, newest first (a page)")
         listing.add_argument("--status", default="", help="draft / published / withdrawn (default: all)")
         listing.add_argument("--after", default=None, help="the next_after of the page before")
-        listing.add_argument("--user", help="read as this user, inside their scope (default: the system)")
+        listing.add_argument("--user", required=True, help="read as this user, inside their scope")
         draft = sub.add_parser("draft", help="a draft of a case's notice")
         draft.add_argument("case", help="case number or id")
         publish = sub.add_parser("publish", help="release a reviewed draft to the public page")
