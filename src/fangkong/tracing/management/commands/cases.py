@@ -3,6 +3,7 @@ written as the pages and the API do (scoped to --user, numbers masked; `show --r
 numbers to a role that may see them, logged). Exit status 2 on bad input, 1 when the role may not."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from fangkong.core.paging import page_limit
 from fangkong.people import services as people_services
@@ -69,7 +70,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, **opts):
         user = user_of(opts.get("user"))
         key = opts.get("case") or opts.get("after") or ""
-        with refusals("病例", key):
+        with refusals(_("病例"), key):
             if action == "list":
                 found = selectors.cases_for(user, classification=opts["classification"], late=opts["late"],
                                             after=opts["after"])
@@ -81,14 +82,14 @@ class Command(BaseCommand):
                         "person_id", "name", "id_type", "id_number", "region_code", "phone", "address", "workplace",
                         "classification", "severity", "found_by", "reporting_unit", "note",
                         *(dest for _o, dest, _t in DATES))}).pk
+                elif action == "reclassify":
+                    pk = services.reclassify(user, selectors.case_for(user, key), classification=opts["classification"],
+                                             severity=opts["severity"], reason=opts["reason"], at=opts["at"]).pk
+                elif action == "outcome":
+                    pk = services.record_outcome(user, selectors.case_for(user, key), outcome=opts["outcome"],
+                                                 at=opts["at"], note=opts["note"]).pk
                 else:
-                    pk = selectors.case_for(user, key).pk
-                    if action == "reclassify":
-                        services.reclassify(user, selectors.case_for(user, pk), classification=opts["classification"],
-                                            severity=opts["severity"], reason=opts["reason"], at=opts["at"])
-                    elif action == "outcome":
-                        services.record_outcome(user, selectors.case_for(user, pk), outcome=opts["outcome"],
-                                                at=opts["at"], note=opts["note"])
+                    pk = key
                 case = selectors.case_for(user, pk)
                 result = case_detail(case, selectors.changes_of(case), selectors.investigation_of(case))
                 if opts.get("reveal"):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.core.paging import page_limit
 
@@ -66,7 +67,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, **opts):
         user = user_of(opts.get("user"))
         if action in ("list", "handover"):
-            with refusals("密接", opts.get("after") or ""):
+            with refusals(_("密接"), opts.get("after") or ""):
                 if action == "list":
                     items = selectors.contacts_for(user, level=opts["level"], outside=opts["outside"],
                                                    after=opts["after"])
@@ -76,7 +77,7 @@ class Command(BaseCommand):
                     found = self._handover(user, opts)
             self.stdout.write(dumps(found))
             return
-        with refusals("流调", opts["investigation"]):
+        with refusals(_("流调"), opts["investigation"]):
             inv = investigation_selectors.investigation_for(user, opts["investigation"])
             if action == "candidates":
                 got = candidate_selectors.candidates_for(user, inv)

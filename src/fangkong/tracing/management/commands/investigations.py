@@ -3,6 +3,7 @@ those who investigate the case's scope (as the pages and the API). Exit status 2
 may not."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from ...selectors import investigations as selectors
 from ...services import investigations as services
@@ -48,13 +49,13 @@ class Command(BaseCommand):
     def handle(self, *args, action, **opts):
         user = user_of(opts.get("user"))
         if action == "open":
-            with refusals("病例", opts["case"]):
+            with refusals(_("病例"), opts["case"]):
                 inv = services.open_investigation(user, selectors.case_to_investigate(user, opts["case"]))
                 found = {**investigation_out(selectors.investigation_for(user, inv.pk)), "created": inv.created}
             self.stdout.write(dumps(found))
             return
         key = opts["investigation"]
-        with refusals("流调", key):
+        with refusals(_("流调"), key):
             inv = selectors.investigation_for(user, key)
             if action == "stop-add":
                 raw = {_dest(o): opts[_dest(o)] for o, _t in STOP_OPTIONS if opts[_dest(o)] is not None}

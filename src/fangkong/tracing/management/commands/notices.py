@@ -4,6 +4,7 @@ command line, as JSON, read and written as the pages and the API do (times, plac
 role may not."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from fangkong.core.cli import write_output
 from fangkong.core.paging import id_or_404
@@ -41,19 +42,19 @@ class Command(BaseCommand):
     def handle(self, *args, action, **opts):
         user = user_of(opts.get("user"))
         if action == "list":
-            with refusals("活动轨迹", opts["after"] or ""):
+            with refusals(_("活动轨迹"), opts["after"] or ""):
                 found = selectors.notices_for(user, status=opts["status"], after=opts["after"])
                 result = {"notices": [notice_out(n) for n in found],
                           "next_after": found[-1].pk if len(found) == selectors.PAGE_SIZE else None}
         elif action == "draft":
             case = opts["case"].strip()
-            with refusals("病例", case):
+            with refusals(_("病例"), case):
                 by_id = case.isascii() and case.isdigit()
                 target = selectors.case_for_notice(user, pk=id_or_404(case) if by_id else None,
                                                    number="" if by_id else case)
                 result = notice_out(services.draft_notice(user, target))
         else:
-            with refusals("活动轨迹", opts["notice"]):
+            with refusals(_("活动轨迹"), opts["notice"]):
                 notice = selectors.notice_for(user, opts["notice"])
                 if action == "publish":
                     result = notice_out(services.publish_notice(user, notice))
