@@ -19,7 +19,7 @@ from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core import region_codes as codes
 from fangkong.core.errors import protected_conflict
-from fangkong.core.validation import as_date, choice, name_text, not_future, text
+from fangkong.core.validation import as_date, choice, is_id, name_text, not_future, text
 from fangkong.people import reviews
 from fangkong.people.services import find_or_record_person
 
@@ -43,7 +43,7 @@ def _responsible(actor, value, region_code: str, errors: dict) -> User | None:
         return None
     pk = value.pk if isinstance(value, User) else value
     cadre = User.objects.filter(pk=pk, is_active=True).select_related("region").first() \
-        if str(pk).isdigit() else None
+        if is_id(pk) else None
     if (cadre is None or cadre.region_id is None or not actor.region.contains(cadre.region_id)
             or not permissions.can_work_ledger(cadre)):
         errors.setdefault("responsible", _("责任人 %(value)s 不存在或不在您的管辖范围内") % {"value": value})

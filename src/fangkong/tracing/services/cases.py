@@ -29,7 +29,17 @@ from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.core import region_codes as codes
 from fangkong.core.region_codes import covers
-from fangkong.core.validation import as_date, as_moment, choice, fmt, name_text, not_future, raise_if, text
+from fangkong.core.validation import (
+    as_date,
+    as_moment,
+    choice,
+    fmt,
+    is_id,
+    name_text,
+    not_future,
+    raise_if,
+    text,
+)
 from fangkong.people.models import Person
 from fangkong.people.services import find_or_record_person
 from fangkong.quarantine import services as quarantine_services
@@ -154,7 +164,7 @@ def _person(actor, person_id, fields: dict, errors: dict) -> Person | None:
     """The person by id (of the actor's scope), else found or recorded from `fields` by the people app's rule."""
     if person_id not in (None, ""):
         pk = person_id.pk if isinstance(person_id, Person) else person_id
-        found = Person.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+        found = Person.objects.filter(pk=pk).first() if is_id(pk) else None
         if found is None or not covers(actor, found.region_id):
             errors.setdefault("person_id", _("人员 %(value)s 不存在或不在您的管辖范围内") % {"value": pk})
             return None

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.core import paging
+from fangkong.core.validation import is_id
 from fangkong.regions.models import Region
 
 from .. import graphs, permissions
@@ -174,7 +175,7 @@ def cluster_remove(request, pk, case_pk):
 @require_POST
 def cluster_merge(request, pk):
     other = request.POST.get("other", "").strip()
-    found = selectors.clusters_in_scope(request.user).filter(pk=int(other)).first() if other.isdigit() else None
+    found = selectors.clusters_in_scope(request.user).filter(pk=int(other)).first() if is_id(other) else None
 
     def merge():
         if found is None:
