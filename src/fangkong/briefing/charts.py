@@ -68,8 +68,10 @@ def svg_lines(title: str, days: list[datetime.date], lines: list[Line], *, width
             out.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 14}" text-anchor="middle" fill="#555">'
                        f"{day.month}/{day.day}</text>")
     step = plot_w / (n - 1) if n > 1 else plot_w
-    if links:  # under the lines: a day's whole column is its link
+    if links:  # under the lines: a day's whole column is its link (none for a day without one)
         for i, day in enumerate(days):
+            if not links[i]:
+                continue
             left_edge = max(left, x(i) - step / 2)
             out.append(f'<a href="{escape(links[i])}"><rect x="{left_edge:.1f}" y="{top}" '
                        f'width="{min(x(i) + step / 2, width - right) - left_edge:.1f}" height="{plot_h}" '
@@ -82,7 +84,7 @@ def svg_lines(title: str, days: list[datetime.date], lines: list[Line], *, width
         for i, v in enumerate(values):
             point = (f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.5" fill="{colour}">'
                      f"<title>{escape(label)} {days[i].month}/{days[i].day}：{v}</title></circle>")
-            out.append(f'<a href="{escape(links[i])}">{point}</a>' if links else point)
+            out.append(f'<a href="{escape(links[i])}">{point}</a>' if links and links[i] else point)
     legend_y, legend_x = height - 10, left
     for j, (label, _values) in enumerate(lines):
         colour = PALETTE[j % len(PALETTE)]

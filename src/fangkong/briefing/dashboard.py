@@ -16,9 +16,10 @@ its figures links to the cases, contacts or ledger entries it counts (tracing's 
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +28,7 @@ from fangkong.analytics import counters
 from fangkong.analytics import selectors as analytics_selectors
 from fangkong.analytics.figures import FIGURES, Figure, metrics_needed
 from fangkong.checkpoints.models import Checkpoint, CheckpointStatus
-from fangkong.core import region_codes
+from fangkong.core import links, region_codes
 from fangkong.core.region_codes import within
 from fangkong.quarantine import selectors as quarantine_selectors
 from fangkong.regions.models import Region
@@ -129,6 +130,17 @@ def url(name: str, **params) -> str:
 
 def _daily(code, day):
     return url("analytics:daily", region=code, date=day.isoformat())
+
+
+def shown_to(user, href: str) -> str:
+    """The link, or "" when the user may not open its page (core.links: the rule of the list's own app; a
+    figure is shown to everyone who reads the dashboard, its list only to those its app lets read it). A page
+    whose app registers no rule keeps its link (the daily table; the epidemic's lists, whose tiles ask
+    tracing's rule themselves)."""
+    if not href:
+        return ""
+    name = resolve(urlsplit(href).path).view_name
+    return "" if links.is_registered(name) and not links.may_open(user, name) else href
 
 
 # figures of passages → the filter of the day's passage list that holds exactly what they count
@@ -311,7 +323,7 @@ def dashboard(user, region_code: str, day: datetime.date, *, now: datetime.datet
     yesterday = day - datetime.timedelta(days=1)
     def tile(key, label, linked: bool = True) -> Tile:
         return Tile(key, str(label), s.at(key), s.at(key) - s.at(key, yesterday),
-                    link_for(key, code, day) if linked else "")
+                    shown_to(user, link_for(key, code, day)) if linked else "")
 
     tiles = [tile(key, label) for key, label in KEY_FIGURES if key in known]
     # the counts are for everyone who reads the dashboard; the cases behind them for those who read cases
@@ -326,14 +338,15 @@ def dashboard(user, region_code: str, day: datetime.date, *, now: datetime.datet
             drawn = [line for line in drawn if any(line[1])]
         if drawn:
             behind = "kp_new" if trend_id == "kp_new" else next(key for key, _label in lines if key in known)
-            trends.append(Trend(trend_id, str(title), drawn, link_for(behind, code, day),
-                                [link_for(behind, code, d) for d in trend_days]))
-    alerts = [Tile(key, str(label), s.at(key), s.at(key) - s.at(key, yesterday), link_for(key, code, day))
+            trends.append(Trend(trend_id, str(title), drawn, shown_to(user, link_for(behind, code, day)),
+                                [shown_to(user, link_for(behind, code, d)) for d in trend_days]))
+    alerts = [Tile(key, str(label), s.at(key), s.at(key) - s.at(key, yesterday),
+                   shown_to(user, link_for(key, code, day)))
               for key, label in ALERTS if key in known and s.at(key)]
     failing = failing_checkpoints(code) if day == today else 0
     if failing:
         alerts.append(Tile("checkpoints_failing", str(_("卡点“五有”不全")), failing, 0,
-                           link_for("checkpoints_failing", code, day)))
+                           shown_to(user, link_for("checkpoints_failing", code, day))))
     rows, chain = attention(user, s, day, now)
     rows = [r for r in rows if r.overdue or r.late or r.missing]
     return Dashboard(region=s.region, day=day, tiles=tiles, trends=trends, days=trend_days, regions=rows,
@@ -383,8 +396,9 @@ def _region_rows(user, s: Series, day: datetime.date, known, live: dict[str, int
         # a past day: the slots due in the days before it, still open (those it counts)
         due = {} if live is not None else {"due_from": (day - datetime.timedelta(days=OVERDUE_DAYS)).isoformat(),
                                             "due_to": (day - datetime.timedelta(days=1)).isoformat()}
-        rows.append(RegionRow(child, overdue, overdue_url=url("quarantine:overdue", region=child.code, **due),
-                              chain_url=url("reports:chain", region=child.code, date=day.isoformat())))
+        rows.append(RegionRow(child, overdue, overdue_url=shown_to(user, url("quarantine:overdue", region=child.code,
+                                                                              **due)),
+                              chain_url=shown_to(user, url("reports:chain", region=child.code, date=day.isoformat()))))
     return rows
 
 

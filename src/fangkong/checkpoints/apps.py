@@ -9,4 +9,4 @@ class CheckpointsConfig(AppConfig):
     verbose_name = _("卡点")
 
     def ready(self):
-        from . import audit_labels, menu, rollup  # noqa: F401  audit labels, menu, counter sources, figures
+        from . import audit_labels, links, menu, rollup  # noqa: F401  audit labels, link rules, menu, counters

@@ -41,6 +41,10 @@ def registered() -> list[str]:
     return sorted(_rules)
 
 
+def is_registered(url_name: str) -> bool:
+    return url_name in _rules
+
+
 def needs_record(url_name: str) -> bool:
     """Whether the page shows one record (its rule asks which)."""
     return _rules[url_name][1]

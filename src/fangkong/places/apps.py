@@ -9,5 +9,5 @@ class PlacesConfig(AppConfig):
     verbose_name = _("重点场所")
 
     def ready(self):
-        from . import audit_labels, menu, rollup  # noqa: F401  audit labels, menu, counter sources, figures
+        from . import audit_labels, links, menu, rollup  # noqa: F401  audit labels, link rules, menu, counters
         from .selectors import check_ins  # noqa: F401  connects the place-code cache to the writes that clear it
