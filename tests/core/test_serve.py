@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 
 import fangkong
+from tests import deployments
 
 FANGKONG = str(Path(sys.executable).parent / "fangkong")
 STATIC = Path(fangkong.__file__).parent / "core" / "static" / "fangkong" / "site.css"
@@ -84,9 +85,7 @@ class Server:
 @pytest.fixture(scope="module")
 def migrated_sqlite(tmp_path_factory) -> tuple[Path, str]:
     tmp = tmp_path_factory.mktemp("serve")
-    url = f"sqlite:///{tmp / 'fangkong.sqlite3'}"
-    subprocess.run([FANGKONG, "migrate", "--noinput", "-v0"], env=environment(tmp, url), check=True, timeout=300)
-    return tmp, url
+    return tmp, deployments.sqlite_copy(tmp / "fangkong.sqlite3")
 
 
 def test_serve_answers_health_pages_and_static_files_reloads_on_sighup_and_stops_cleanly(migrated_sqlite):

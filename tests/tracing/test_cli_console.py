@@ -1,18 +1,17 @@
 """The tracing commands through the `fangkong` console script, as an operator runs them: JSON on stdout, the error
 on stderr, exit status 0, 2 on bad input (a usage error, a bad value, a row absent or outside the scope) and 1
 when the role may not. They run in a subprocess against a database of their own (a SQLite file, or a scratch
-PostgreSQL database when the tests run on PostgreSQL), migrated once for this module."""
+PostgreSQL database when the tests run on PostgreSQL), copied from the run's migrated template."""
 
 import json
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
-from django.conf import settings
+
+from tests import deployments
 
 ROOT = Path(__file__).resolve().parents[2]
 FANGKONG = str(Path(sys.executable).parent / "fangkong")
@@ -26,33 +25,19 @@ print(outbreak.case(number="C900001").pk)
 """
 
 
-def _server_url(name: str) -> str:
-    db = settings.DATABASES["default"]
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
-
-
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     """Environment for the subprocesses (their own migrated and seeded database) and the seeded case's id."""
-    postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-    name = f"h_tracing_cli_{uuid.uuid4().hex[:8]}"
-    if postgres:
-        with psycopg.connect(_server_url("postgres"), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = _server_url(name)
+    if deployments.on_postgres():
+        url, name = deployments.postgres_copy("h_tracing_cli")
     else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'cli.sqlite3'}"
+        url, name = deployments.sqlite_copy(tmp_path_factory.mktemp("cli") / "cli.sqlite3"), None
     environment = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    subprocess.run([FANGKONG, "migrate", "--noinput", "-v0"], env=environment, check=True, cwd=ROOT,
-                   capture_output=True)
     seeded = subprocess.run([FANGKONG, "shell", "-v0", "-c", SEED], env=environment, check=True, cwd=ROOT,
                             capture_output=True, text=True)
     yield environment, seeded.stdout.strip().splitlines()[-1]
-    if postgres:
-        with psycopg.connect(_server_url("postgres"), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if name:
+        deployments.drop(name)
 
 
 def fangkong(environment, *args) -> subprocess.CompletedProcess:
