@@ -50,6 +50,7 @@ from .tracing_story import (
     CHECKPOINT,
     CLINIC,
     CLUSTERS,
+    CONFIRMED,
     CONTACTS_AFTER,
     FOLLOW_UP,
     NOTICES,
@@ -57,6 +58,7 @@ from .tracing_story import (
     SECONDARIES_AFTER,
     STOPS,
     SUSPECT,
+    SUSPECTED,
     CaseStory,
     StoryClock,
 )
@@ -70,6 +72,39 @@ SOURCE_OF_KIND = {ContactKind.SAME_PLACE: ContactSource.SAME_PLACE, ContactKind.
 HOUR = datetime.timedelta(hours=1)
 COUNTY = "420921000000"
 LAST_OPEN = 12  # the investigations of the cases reported from this story day on are not completed yet
+
+
+@dataclass(frozen=True)
+class Moments:
+    """When a case is seen, sampled, diagnosed, admitted and reported, by how it is found (tracing_story)."""
+    found: int  # the story day it is found
+    visited: datetime.datetime | None  # at the fever clinic
+    sampled: datetime.datetime
+    diagnosed: datetime.datetime
+    admitted: datetime.datetime | None
+    reported: datetime.datetime
+
+
+def moments(s: StoryClock, story: CaseStory) -> Moments:
+    found = story.found_day
+    if story.route == FOLLOW_UP:  # the evening's fever, sampled at the fever clinic, the result next morning
+        sampled = s.exact(found, 20)
+        diagnosed = s.exact(found, 21, 30) if story.late else s.exact(found + 1, 10)
+        reported = s.exact(found + 1, 8, 10) if story.late else s.exact(found + 1, 11)
+        return Moments(found, sampled, sampled, diagnosed, diagnosed + datetime.timedelta(minutes=30), reported)
+    if story.route == SCREENING:  # the contact's routine sample
+        return Moments(found, None, s.exact(found, 9), s.exact(found, 16), s.exact(found, 16, 20),
+                       s.exact(found, 16, 40))
+    if story.route == SUSPECT or story.classification == SUSPECTED:
+        admitted = None if story.route == SUSPECT else s.exact(found, 11, 10)
+        return Moments(found, s.exact(found, 10), s.exact(found, 10, 30), s.exact(found, 11), admitted,
+                       s.exact(found, 11, 30))
+    if story.late:  # diagnosed in the morning, reported after lunch
+        return Moments(found, s.exact(found, 8, 30), s.exact(found, 8, 45), s.exact(found, 9, 30), s.exact(found, 10),
+                       s.exact(found, 14, 10))
+    hour = 11 if story.route == CHECKPOINT else 10
+    return Moments(found, s.exact(found, hour), s.exact(found, hour, 30), s.exact(found, 15), s.exact(found, 15, 20),
+                   s.exact(found, 15, 40))
 
 
 @contextlib.contextmanager
@@ -135,83 +170,48 @@ class Replay:
                     raise RuntimeError(f"demo outbreak: {label} at {shown:%Y-%m-%d %H:%M}: {exc}") from exc
 
     def _schedule(self, story: CaseStory) -> None:
-        s, key = self.story, story.key
-        found = story.found_day
+        s, key, m = self.story, story.key, moments(self.story, story)
         if story.route == FOLLOW_UP:
-            fever = s.exact(found, 18, 5)
+            fever = s.exact(story.found_day, 18, 5)
             self.at(fever, f"fever of {key}", lambda: self._fever(story, fever))
-            sampled = s.exact(found, 20)
-            diagnosed = s.exact(found, 21, 30) if story.late else s.exact(found + 1, 10)
-            admitted = diagnosed + datetime.timedelta(minutes=30)
-            reported = s.exact(found + 1, 8, 10) if story.late else s.exact(found + 1, 11)
-            visited = sampled
-        elif story.route == SCREENING:
-            sampled, diagnosed = s.exact(found, 9), s.exact(found, 16)
-            admitted, reported, visited = s.exact(found, 16, 20), s.exact(found, 16, 40), None
-        elif story.late:
-            visited, sampled, diagnosed = s.exact(found, 8, 30), s.exact(found, 8, 45), s.exact(found, 9, 30)
-            admitted, reported = s.exact(found, 10), s.exact(found, 14, 10)
-        else:
-            hour = 11 if story.route == CHECKPOINT else 10
-            visited, sampled = s.exact(found, hour), s.exact(found, hour, 30)
-            diagnosed, admitted, reported = s.exact(found, 15), s.exact(found, 15, 20), s.exact(found, 15, 40)
-        if story.route == SUSPECT or story.classification == "suspected":
-            diagnosed, reported = s.exact(found, 11), s.exact(found, 11, 30)
-            admitted = None if story.route == SUSPECT else s.exact(found, 11, 10)
-        self.at(sampled, f"sample of {key}", lambda: self._sample(story, sampled))
-        if story.classification != "suspected":
-            self.at(diagnosed, f"result of {key}", lambda: self._result(key, LabResult.POSITIVE, diagnosed))
-        isolated = visited + datetime.timedelta(minutes=10) if story.route in (CLINIC, CHECKPOINT, SUSPECT) else None
-        dates = {"onset_date": s.date(story.onset) if story.onset is not None else None,
-                 "first_visit_date": s.date(found) if visited is not None else None,
-                 "diagnosed_at": s.clamp(diagnosed), "reported_at": s.clamp(reported),
-                 "admitted_at": s.clamp(admitted) if admitted else None,
-                 "isolated_at": s.clamp(isolated) if isolated else None}
-        self.at(reported, f"report of {key}", lambda: self._report(story, dates))
-        confirmed = reported
+        self.at(m.sampled, f"sample of {key}", lambda: self._sample(story, m.sampled))
+        if story.classification != SUSPECTED:
+            self.at(m.diagnosed, f"result of {key}", lambda: self._result(key, LabResult.POSITIVE, m.diagnosed))
+        self.at(m.reported, f"report of {key}", lambda: self._report(story, m))
+        confirmed = m.reported
         for what, day, hour, minute in story.later:
             moment = s.exact(day, hour, minute)
             self.at(moment, f"{what} of {key}", lambda what=what, moment=moment: self._later(story, what, moment))
-            if what == "confirmed" and story.classification == "suspected":
-                confirmed = moment
-                result_at = moment - datetime.timedelta(minutes=30)
+            if what == "confirmed" and story.classification == SUSPECTED:  # the positive result comes first
+                confirmed, result_at = moment, moment - datetime.timedelta(minutes=30)
                 self.at(result_at, f"result of {key}",
                         lambda result_at=result_at: self._result(key, LabResult.POSITIVE, result_at))
         if story.route == SUSPECT:
             if story.later:  # two negative tests, then excluded
-                first, second = s.exact(found, 20), s.exact(found + 1, 9)
+                first, second, result = s.exact(m.found, 20), s.exact(m.found + 1, 9), s.exact(m.found + 1, 15)
                 self.at(first, f"result of {key}", lambda: self._result(key, LabResult.NEGATIVE, first))
                 self.at(second, f"second sample of {key}", lambda: self._sample(story, second))
-                result = s.exact(found + 1, 15)
                 self.at(result, f"second result of {key}", lambda: self._result(key, LabResult.NEGATIVE, result))
             return
-        self.at(reported + HOUR, f"investigation of {key}", lambda: self._investigate(story, reported))
+        self.at(m.reported + HOUR, f"investigation of {key}", lambda: self._investigate(story))
         if story.infector:
-            self.at(reported + 2 * HOUR, f"link to {key}", lambda: self._link(story))
+            self.at(m.reported + 2 * HOUR, f"link to {key}", lambda: self._link(story))
         self.at(confirmed + CONTACTS_AFTER, f"contacts of {key}", lambda: self._contacts(story))
         self.at(confirmed + CONTACTS_AFTER + SECONDARIES_AFTER, f"secondary contacts of {key}",
                 lambda: self._secondaries(story))
-        completed = reported + 26 * HOUR
-        if reported < s.exact(LAST_OPEN) and completed < s.clock.now - HOUR:  # the last days' are under way
+        completed = m.reported + 26 * HOUR
+        if m.reported < s.exact(LAST_OPEN) and completed < s.clock.now - HOUR:  # the last days' are under way
             self.at(completed, f"investigation of {key} completed", lambda: self._complete(story))
 
     def _schedule_clusters(self) -> None:
         for name, setting, township, keys in CLUSTERS:
-            first_two = sorted(keys[:2], key=lambda k: self._reported(BY_KEY[k]))
-            made = self._reported(BY_KEY[first_two[-1]]) + 3 * HOUR
+            reported = {k: moments(self.story, BY_KEY[k]).reported for k in keys}
+            made = max(reported[k] for k in keys[:2]) + 3 * HOUR
             self.at(made, f"cluster {name}", lambda name=name, setting=setting, township=township, keys=keys:
                     self._cluster(name, setting, township, keys))
             for key in keys[2:]:
-                self.at(max(made, self._reported(BY_KEY[key]) + 3 * HOUR), f"cluster {name} + {key}",
+                self.at(max(made, reported[key] + 3 * HOUR), f"cluster {name} + {key}",
                         lambda key=key, keys=keys: self._cluster_add(keys[0], key))
-
-    def _reported(self, story: CaseStory) -> datetime.datetime:
-        s, found = self.story, story.found_day
-        if story.route == FOLLOW_UP:
-            return s.exact(found + 1, 8, 10) if story.late else s.exact(found + 1, 11)
-        if story.route == SCREENING:
-            return s.exact(found, 16, 40)
-        return s.exact(found, 14, 10) if story.late else s.exact(found, 15, 40)
 
     # Lab tests and reports -----------------------------------------------------------------------------
 
@@ -231,23 +231,30 @@ class Replay:
         followups.record_follow_up(q.doctor, q, temperature=Decimal("38.4"), method="visit",
                                    symptoms=["fever", "cough"], at=self.story.clamp(at))
 
-    def _report(self, story: CaseStory, dates: dict) -> None:
+    def _report(self, story: CaseStory, m: "Moments") -> None:
+        s = self.story
+        isolated = m.visited + datetime.timedelta(minutes=10) if story.route in (CLINIC, CHECKPOINT, SUSPECT) else None
+        dates = {"onset_date": s.date(story.onset) if story.onset is not None else None,
+                 "first_visit_date": s.date(m.found) if m.visited is not None else None,
+                 "diagnosed_at": s.clamp(m.diagnosed), "reported_at": s.clamp(m.reported),
+                 "admitted_at": s.clamp(m.admitted) if m.admitted else None,
+                 "isolated_at": s.clamp(isolated) if isolated else None}
         self.cases[story.key] = case_services.report_case(
             self.actors.hospital, person_id=self.cast.cases[story.key].pk, classification=story.classification,
-            severity=story.severity if story.classification == "confirmed" else "", found_by=FOUND_BY[story.route],
+            severity=story.severity if story.classification == CONFIRMED else "", found_by=FOUND_BY[story.route],
             reporting_unit=HOSPITAL, **{k: v for k, v in dates.items() if v is not None})
 
     def _later(self, story: CaseStory, what: str, at: datetime.datetime) -> None:
         case, hospital, at = self.cases[story.key], self.actors.hospital, self.story.clamp(at)
-        if what == "confirmed" and case.classification == "suspected":
+        if what == "confirmed" and case.classification == SUSPECTED:
             test = lab.LabTest.objects.filter(case=case, proposal="pending").order_by("-result_at").first()
             self.cases[story.key] = lab.accept_proposal(self.actors.epi, test, severity=story.severity)
         elif what == "confirmed":
-            self.cases[story.key] = case_services.reclassify(hospital, case, classification="confirmed",
+            self.cases[story.key] = case_services.reclassify(hospital, case, classification=CONFIRMED,
                                                              severity=Severity.MILD, at=at,
                                                              reason="出现发热、咳嗽症状，订正为确诊病例")
         elif what == "critical":
-            self.cases[story.key] = case_services.reclassify(hospital, case, classification="confirmed",
+            self.cases[story.key] = case_services.reclassify(hospital, case, classification=CONFIRMED,
                                                              severity=Severity.CRITICAL, at=at, reason="病情加重，转入ICU")
         elif what == "excluded":
             self.cases[story.key] = case_services.reclassify(hospital, case, classification="excluded", at=at,
@@ -257,7 +264,7 @@ class Replay:
 
     # Investigations, links, clusters, notices -----------------------------------------------------------
 
-    def _investigate(self, story: CaseStory, reported: datetime.datetime) -> None:
+    def _investigate(self, story: CaseStory) -> None:
         inv = investigations.open_investigation(self.actors.epi, self.cases[story.key])
         for stop in (s for s in STOPS if s.case == story.key):
             starts = self.story.at(stop.day, stop.hour)
