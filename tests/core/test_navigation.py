@@ -10,8 +10,9 @@ def test_every_app_registers_its_entries_in_menu_order():
         "core:home", "regions:tree", "briefing:dashboard", "people:list", "people:reviews", "screening:today",
         "screening:key_persons", "screening:sweeps", "ledger:index", "quarantine:mine", "quarantine:orders",
         "quarantine:transfers", "checkpoints:list", "places:list", "screening:arrival_tasks",
-        "medical:purchases", "tracing:reconciliation", "tracing:exposure", "analytics:daily", "reports:chain", "briefing:brief",
-        "accounts:users", "audit:list"]
+        "medical:purchases", "tracing:reconciliation", "tracing:exposure", "tracing:cases", "tracing:investigations",
+        "tracing:lab", "tracing:contacts", "tracing:notices", "tracing:clusters", "tracing:epi", "analytics:daily",
+        "reports:chain", "briefing:brief", "accounts:users", "audit:list"]
 
 
 def test_each_role_sees_its_own_entries(tree):

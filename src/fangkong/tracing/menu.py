@@ -11,17 +11,17 @@ from .permissions import can_investigate
 register(
     Entry(_("来人核对"), "tracing:reconciliation", shows_reconciliation, order=150),
     Entry(_("时空伴随排查"), "tracing:exposure", account_permissions.can_trace, order=160),
-    Entry(_("病例管理"), "tracing:cases", can_view_cases, order=164),
-    Entry(_("实验室检测"), "tracing:lab", can_view_cases, order=166),
-    Entry(_("病例活动轨迹"), "tracing:notices", can_view_cases, order=168),
+    Entry(_("病例管理"), "tracing:cases", can_view_cases, order=161),
+    Entry(_("实验室检测"), "tracing:lab", can_view_cases, order=163),
+    Entry(_("病例活动轨迹"), "tracing:notices", can_view_cases, order=165),
 )
 # investigations (流调) and contacts (密接)
 register(
-    Entry(_("流行病学调查"), "tracing:investigations", can_investigate, order=165),
-    Entry(_("密接人员"), "tracing:contacts", can_view_cases, order=167),
+    Entry(_("流行病学调查"), "tracing:investigations", can_investigate, order=162),
+    Entry(_("密接人员"), "tracing:contacts", can_view_cases, order=164),
 )
 # chains, clusters, the epidemic curve and Rt
 register(
-    Entry(_("聚集性疫情"), "tracing:clusters", can_view_cases, order=170),
-    Entry(_("疫情曲线与Rt"), "tracing:epi", can_view_cases, order=172),
+    Entry(_("聚集性疫情"), "tracing:clusters", can_view_cases, order=166),
+    Entry(_("疫情曲线与Rt"), "tracing:epi", can_view_cases, order=167),
 )
