@@ -25,7 +25,7 @@ from fangkong.quarantine.models import QuarantinePolicy
 from fangkong.risk_areas import services as risk_areas
 from fangkong.screening import services as screening
 from fangkong.screening.services import arrival_tasks
-from fangkong.tracing.services import chains, notices
+from fangkong.tracing.services import chains, lab, notices
 from tests import factories
 from tests.browser.conftest import _open_page
 from tests.browser.helpers import log_in
@@ -251,6 +251,9 @@ def county_at_work() -> dict:
     chains.link_cases(hq, infector=first.pk, infectee=second.pk, confidence="confirmed")
     cluster = chains.create_cluster(hq, name="东岳村家庭聚集", setting="household", region=factories.VILLAGE_A1,
                                     cases=[first.pk, second.pk])
+    # 李四's sample still at the lab (the doctor's pending lab tests) and 张三's household contact (the contacts)
+    lab.record_sample(doctor, person_id=li.person_id, lab="孝昌县疾控中心", sampled_at=now - datetime.timedelta(hours=5))
+    outbreak.contact(first)
     # 张三's itinerary as the county published it (病例活动轨迹): the list of notices has its row
     outbreak.stop(outbreak.investigation(first), now - datetime.timedelta(days=4), place_name="东岳村农贸市场")
     notices.publish_notice(hq, notices.draft_notice(hq, first))
