@@ -237,8 +237,14 @@ def test_the_epidemiologist_opens_the_outbreak(demo, client):
 
 
 def test_the_village_sees_its_contacts_on_the_ledger_today(demo, client):
+    """The village worker of the first case's village has its close contacts on the ledger, their cadre, and finds
+    them on today's list as close contacts, without anything of the case."""
     worker = User.objects.get(username="village2")
     mine = KeyPerson.objects.filter(region__code__startswith=worker.region_id, status=LedgerStatus.UNDER_MANAGEMENT,
-                                    category__in=["close_contact", "secondary_contact"])
+                                    category="close_contact")
     assert mine.exists() and not mine.exclude(responsible=worker).exists()
     assert FollowUp.objects.filter(quarantine__key_person__in=mine).exists()
+    client.force_login(worker)
+    page = client.get(reverse("screening:today")).content.decode()
+    assert any(kp.person.name in page for kp in mine)
+    assert not any(case.number in page for case in Case.objects.all())
