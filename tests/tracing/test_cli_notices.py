@@ -93,3 +93,12 @@ def test_scope_a_user_who_may_not_is_refused(case, epi, viewer, capsys):
     outside = refused("notices", "publish", pk, "--user", "town_b_epi")
     assert outside.returncode == 2 and "不在管辖范围内" in str(outside)
     assert refused("notices", "list", "--user", "worker").returncode == 1
+
+
+def test_edit_sets_the_title_and_alias_and_says_an_empty_one_is_wrong(case, epi, capsys):
+    pk = str(run(capsys, "notices", "draft", case.number, "--user", "epi")["id"])
+    edited = run(capsys, "notices", "edit", pk, "--title", "病例一活动轨迹", "--alias", "病例一", "--user", "epi")
+    assert (edited["title"], edited["alias"], edited["status"]) == ("病例一活动轨迹", "病例一", "draft")
+    assert AuditEntry.objects.get(action="notice.edit").source == "cli"
+    empty = refused("notices", "edit", pk, "--alias", " ", "--user", "epi")
+    assert empty.returncode == 2 and str(empty).startswith("alias:")

@@ -1,4 +1,4 @@
-"""`fangkong notices list|draft|publish|withdraw|docx`: a case's public itinerary notice (病例活动轨迹) from the
+"""`fangkong notices list|draft|edit|publish|withdraw|docx`: a case's public itinerary notice (病例活动轨迹) from the
 command line, as JSON, read and written as the pages and the API do (times, places and transport only).
 `docx` writes the published notice as a Word file, logged as an export. Exit status 2 on bad input, 1 when the
 role may not."""
@@ -28,6 +28,10 @@ class Command(BaseCommand):
         listing.add_argument("--user", required=True, help="read as this user, inside their scope")
         draft = sub.add_parser("draft", help="a draft of a case's notice")
         draft.add_argument("case", help="case number or id")
+        edit = sub.add_parser("edit", help="the reviewed title and/or public alias (公开称谓) of a draft")
+        edit.add_argument("notice", help="notice id")
+        edit.add_argument("--title", default=None, help="default: unchanged")
+        edit.add_argument("--alias", default=None, help="default: unchanged")
         publish = sub.add_parser("publish", help="release a reviewed draft to the public page")
         publish.add_argument("notice", help="notice id")
         withdraw = sub.add_parser("withdraw", help="take a published notice off the public pages")
@@ -36,7 +40,7 @@ class Command(BaseCommand):
         docx = sub.add_parser("docx", help="the published notice as a Word file (logged)")
         docx.add_argument("notice", help="notice id")
         docx.add_argument("--out", default=None, help="the file (default: the notice's title and day, here)")
-        for p in (draft, publish, withdraw, docx):
+        for p in (draft, edit, publish, withdraw, docx):
             p.add_argument("--user", required=True)
 
     def handle(self, *args, action, **opts):
@@ -56,7 +60,9 @@ class Command(BaseCommand):
         else:
             with refusals(_("活动轨迹"), opts["notice"]):
                 notice = selectors.notice_for(user, opts["notice"])
-                if action == "publish":
+                if action == "edit":
+                    result = notice_out(services.edit_notice(user, notice, title=opts["title"], alias=opts["alias"]))
+                elif action == "publish":
                     result = notice_out(services.publish_notice(user, notice))
                 elif action == "withdraw":
                     result = notice_out(services.withdraw_notice(user, notice, reason=opts["reason"]))
