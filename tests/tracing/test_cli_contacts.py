@@ -147,3 +147,23 @@ def test_scope_a_user_who_may_not_is_refused(tracer, staff, viewer, capsys, tmp_
     assert refused("contacts", "handover", "--county", "大悟县", "--out", str(tmp_path / "x.xlsx"),
                    "--user", "viewer").returncode == 1
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_stop_removed_and_a_completed_investigation_reopened(tracer, staff, capsys):
+    case = outbreak.case()
+    inv = str(outbreak.investigation(case).pk)
+    added = run(capsys, "investigations", "stop-add", inv, "--kind", "place", "--place-name", "红旗超市",
+                "--starts-at", timezone.localtime(at(3, 9)).isoformat(), "--user", "liudiao")
+    stop = str(added["stops"][0]["id"])
+    removed = run(capsys, "investigations", "stop-remove", stop, "--user", "liudiao")
+    assert removed["id"] == int(inv) and removed["stops"] == []
+    assert AuditEntry.objects.get(action="itinerary.remove").source == "cli"
+    gone = refused("investigations", "stop-remove", stop, "--user", "liudiao")
+    assert gone.returncode == 2 and f"行程不存在或不在管辖范围内：{stop}" in str(gone)
+    still_open = refused("investigations", "reopen", inv, "--reason", "新线索", "--user", "liudiao")
+    assert still_open.returncode == 2 and "流调尚未完成，无需重新打开" in str(still_open)
+    run(capsys, "investigations", "complete", inv, "--exposure-kind", "known_case", "--summary", "接触已知病例。",
+        "--user", "liudiao")
+    reopened = run(capsys, "investigations", "reopen", inv, "--reason", "新线索", "--user", "liudiao")
+    assert reopened["status"] == "open" and reopened["completed_at"] is None
+    assert AuditEntry.objects.get(action="investigation.reopen").source == "cli"

@@ -1,4 +1,4 @@
-"""`fangkong investigations open|show|stop-add|complete`: investigations (流调) from the command line, as JSON, for
+"""`fangkong investigations open|show|stop-add|stop-remove|complete|reopen`: investigations (流调) from the command line, as JSON, for
 those who investigate the case's scope (as the pages and the API). Exit status 2 on bad input, 1 when the role
 may not."""
 
@@ -24,7 +24,8 @@ class Command(BaseCommand):
             "`investigations show ID` (with its itinerary), `investigations stop-add ID --kind K --starts-at T "
             "[--ends-at T] [--place-name P | --key-place ID] [--transport-mode M --transport-number N [--seat S]] "
             "[--note T] [--private]`, `investigations complete ID [--exposure-kind K] [--exposure-note T] "
-            "[--summary T]`; each with --user NAME, an investigator of the case's scope.")
+            "[--summary T]`, `investigations stop-remove STOP_ID` (a stop entered by mistake), `investigations reopen ID "
+            "--reason T` (a completed one, on new facts); each with --user NAME, an investigator of the case's scope.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -43,7 +44,12 @@ class Command(BaseCommand):
         complete.add_argument("--exposure-kind", dest="exposure_kind", default=None)
         complete.add_argument("--exposure-note", dest="exposure_note", default=None)
         complete.add_argument("--summary", default=None)
-        for p in (opening, stop, complete):
+        removal = sub.add_parser("stop-remove", help="删除行程 entered by mistake (the audit trail keeps it)")
+        removal.add_argument("stop", help="itinerary stop id")
+        reopen = sub.add_parser("reopen", help="重新打开 a completed investigation, with the reason")
+        reopen.add_argument("investigation", help="investigation id")
+        reopen.add_argument("--reason", required=True)
+        for p in (opening, stop, complete, removal, reopen):
             p.add_argument("--user", required=True, help="the investigator")
 
     def handle(self, *args, action, **opts):
@@ -52,6 +58,13 @@ class Command(BaseCommand):
             with refusals(_("病例"), opts["case"]):
                 inv = services.open_investigation(user, selectors.case_to_investigate(user, opts["case"]))
                 found = {**investigation_out(selectors.investigation_for(user, inv.pk)), "created": inv.created}
+            self.stdout.write(dumps(found))
+            return
+        if action == "stop-remove":
+            with refusals(_("行程"), opts["stop"]):
+                stop = selectors.stop_for(user, opts["stop"])
+                services.remove_stop(user, stop)
+                found = investigation_out(selectors.investigation_for(user, stop.investigation_id))
             self.stdout.write(dumps(found))
             return
         key = opts["investigation"]
@@ -63,5 +76,7 @@ class Command(BaseCommand):
             elif action == "complete":
                 services.complete_investigation(user, inv, **{f: opts[f] for f in ("exposure_kind", "exposure_note",
                                                                                    "summary") if opts[f] is not None})
+            elif action == "reopen":
+                services.reopen_investigation(user, inv, reason=opts["reason"])
             found = investigation_out(selectors.investigation_for(user, inv.pk))
         self.stdout.write(dumps(found))
