@@ -174,6 +174,8 @@ class Passage(models.Model):
             # the roll-up rebuild reads one day; reconciliation reads risk arrivals of a window
             models.Index(fields=["passed_at"], name="passage_day"),
             models.Index(fields=["from_risk_area", "passed_at"], name="passage_risk"),
+            # a case's car, bus or plate: the passages of the same plate around a moment (candidate contacts)
+            models.Index(fields=["vehicle_plate", "passed_at"], condition=~Q(vehicle_plate=""), name="passage_plate"),
         ]
 
     def __str__(self) -> str:
