@@ -167,3 +167,29 @@ def test_a_stop_removed_and_a_completed_investigation_reopened(tracer, staff, ca
     reopened = run(capsys, "investigations", "reopen", inv, "--reason", "新线索", "--user", "liudiao")
     assert reopened["status"] == "open" and reopened["completed_at"] is None
     assert AuditEntry.objects.get(action="investigation.reopen").source == "cli"
+
+
+def test_contacts_added_by_hand_inside_and_outside_the_county(tracer, staff, capsys):
+    from tests.people.ids import resident_id
+
+    case = outbreak.case()
+    inv = str(outbreak.investigation(case).pk)
+    day = timezone.localdate().isoformat()
+    here = run(capsys, "contacts", "add", inv, "--name", "孙八", "--id-number", resident_id(seq="731"), "--region",
+               factories.VILLAGE_A1, "--phone", "13800007310", "--kind", "social", "--last-exposure", day,
+               "--user", "liudiao")
+    assert here["name"] == "孙八" and here["person_id"] and not here["outside_county"]
+    assert here["region_code"] == factories.VILLAGE_A1 and here["id_number"] != resident_id(seq="731")
+    assert here["outcome"]["ledger"] == "created"
+    outside = run(capsys, "contacts", "add", inv, "--name", "钱七", "--outside-county", "大悟县", "--phone",
+                  "13933334444", "--kind", "work", "--last-exposure", day, "--user", "liudiao")
+    assert outside["outside_county"] == "大悟县" and outside["person_id"] is None
+    assert outside["outcome"] == {"ledger": "outside", "isolation": ""}
+    assert AuditEntry.objects.filter(action="contact.confirm", source="cli").count() == 2
+    no_reach = refused("contacts", "add", inv, "--name", "周九", "--outside-county", "大悟县", "--kind", "work",
+                       "--last-exposure", day, "--user", "liudiao")
+    assert no_reach.returncode == 2 and "phone: 请至少填写联系电话或证件号码" in str(no_reach)
+    mixed = refused("contacts", "add", inv, "--name", "周九", "--outside-county", "大悟县", "--region",
+                    factories.VILLAGE_A1, "--phone", "13900000000", "--kind", "work", "--last-exposure", day,
+                    "--user", "liudiao")
+    assert mixed.returncode == 2 and str(mixed).endswith("：--region")

@@ -1,4 +1,4 @@
-"""`fangkong contacts list|candidates|confirm|dismiss|handover`: contacts (密接) from the command line, as JSON,
+"""`fangkong contacts list|candidates|confirm|add|dismiss|handover`: contacts (密接) from the command line, as JSON,
 scoped as the pages and the API (numbers masked). `handover` writes one receiving county's hand-over (协查函,
 full numbers) to a file, logged as an export like the page's, and marks its contacts handed over. Exit status 2
 on bad input, 1 when the role may not."""
@@ -17,11 +17,17 @@ from ...selectors import investigations as investigation_selectors
 from ...services import contacts as services
 from ._tracing import BAD_INPUT, candidate_out, contact_out, dumps, refusals, user_of
 
+# What only a contact registered in the county has (an outside one is handed over, not isolated here).
+HERE_ONLY = [("--id-type", "id_type"), ("--region", "region_code"), ("--cadre", "cadre"), ("--doctor", "doctor"),
+             ("--site", "site"), ("--room", "room")]
+
 
 class Command(BaseCommand):
     help = ("Contacts (密接) as JSON: `contacts list [--level close|secondary] [--outside|--inside] [--after ID]`, "
             "`contacts candidates INVESTIGATION` (候选密接 with why); `contacts confirm INVESTIGATION --person ID "
-            "--kind K --last-exposure D [--level L] [--source S] [--via CONTACT] …`, `contacts dismiss INVESTIGATION "
+            "--kind K --last-exposure D [--level L] [--source S] [--via CONTACT] …`, `contacts add INVESTIGATION --name N "
+            "--kind K --last-exposure D (--id-number X --region CODE | --outside-county NAME) [--phone P] …` (one the "
+            "data did not propose; --outside-county for one living outside the county, for the hand-over), `contacts dismiss INVESTIGATION "
             "--person ID [--source S] [--note T]`, `contacts handover --county NAME [--format xlsx|docx] "
             "[--include-sent] [--out FILE]`; each with --user NAME, acting inside that account's scope.")
 
@@ -48,6 +54,23 @@ class Command(BaseCommand):
         confirm.add_argument("--note", default="")
         for who in ("cadre", "doctor", "site", "room"):
             confirm.add_argument(f"--{who}", default=None, help=f"the isolation's {who} (id; default: the nearest)")
+        add = sub.add_parser("add", help="添加密接 the data did not propose: registered here, or outside the county")
+        add.add_argument("investigation", help="investigation id")
+        add.add_argument("--name", required=True)
+        add.add_argument("--kind", required=True, help="household / same_place / transport / work / social …")
+        add.add_argument("--last-exposure", dest="last_exposure_date", required=True, help="YYYY-MM-DD")
+        add.add_argument("--id-type", dest="id_type", default=None, help="default: resident_id")
+        add.add_argument("--id-number", dest="id_number", default="")
+        add.add_argument("--region", dest="region_code", default=None, help="the person's village or grid (here)")
+        add.add_argument("--outside-county", dest="county", default=None,
+                         help="the county (县/市/区) they live in, when outside this one: kept for the hand-over")
+        add.add_argument("--phone", default="")
+        add.add_argument("--address", default="")
+        add.add_argument("--level", default="close", help="close / secondary")
+        add.add_argument("--via", default=None, help="a secondary contact's close contact (contact id)")
+        add.add_argument("--note", default="")
+        for who in ("cadre", "doctor", "site", "room"):
+            add.add_argument(f"--{who}", default=None, help=f"the isolation's {who} (id; default: the nearest)")
         dismiss = sub.add_parser("dismiss", help="排除 a candidate (not proposed again)")
         dismiss.add_argument("investigation", help="investigation id")
         dismiss.add_argument("--person", required=True, help="the person's id")
@@ -61,7 +84,7 @@ class Command(BaseCommand):
         handover.add_argument("--out", default=None, help="the file (default: handover-YYYYMMDD-HHMM.FORMAT here)")
         for p in (listing, candidates):
             p.add_argument("--user", required=True, help="read as this user, inside their scope")
-        for p in (confirm, dismiss, handover):
+        for p in (confirm, add, dismiss, handover):
             p.add_argument("--user", required=True, help="the investigator")
 
     def handle(self, *args, action, **opts):
@@ -89,11 +112,30 @@ class Command(BaseCommand):
                                                    source=opts["source"], via=opts["via"], note=opts["note"],
                                                    **{w: opts[w] for w in ("cadre", "doctor", "site", "room")})
                 found = contact_out(selectors.contact_for(user, contact.pk), getattr(contact, "outcome", None))
+            elif action == "add":
+                contact = self._add(user, inv.case, opts)
+                found = contact_out(selectors.contact_for(user, contact.pk), getattr(contact, "outcome", None))
             else:
                 contact = services.dismiss_candidate(user, inv.case, person=opts["person"], source=opts["source"],
                                                      note=opts["note"])
                 found = contact_out(selectors.shown([contact])[0])
         self.stdout.write(dumps(found))
+
+    @staticmethod
+    def _add(user, case, opts):
+        """--outside-county takes the outside contact's fields (no region, no isolation here); without it the
+        person is found or registered in a region of the county."""
+        common = {f: opts[f] for f in ("name", "kind", "last_exposure_date", "phone", "id_number", "address", "level",
+                                       "via", "note")}
+        if opts["county"] is not None:
+            here_only = [option for option, dest in HERE_ONLY if opts[dest] is not None]
+            if here_only:
+                raise CommandError(_("外县密接不能填写：%(options)s") % {"options": "、".join(here_only)},
+                                   returncode=BAD_INPUT)
+            return services.add_outside_contact(user, case, county=opts["county"], **common)
+        return services.add_contact(user, case, id_type=opts["id_type"] or "resident_id",
+                                    region_code=opts["region_code"] or "", **common,
+                                    **{w: opts[w] for w in ("cadre", "doctor", "site", "room")})
 
     @staticmethod
     def _handover(user, opts) -> dict:
