@@ -92,3 +92,16 @@ def test_scope_a_user_who_may_not_is_refused(epi, viewer, capsys):
                     "--user", "viewer")
     assert write.returncode == 1 and Case.objects.get(pk=case.pk).classification == "confirmed"
     assert refused("cases", "show", str(case.pk), "--reveal", "--user", "viewer").returncode == 1
+
+
+def test_update_corrects_what_is_given_and_says_what_is_wrong(epi, capsys):
+    case = outbreak.case()
+    updated = run(capsys, "cases", "update", str(case.pk), "--reporting-unit", "孝昌县第一人民医院", "--note", "订正报告单位",
+                  "--user", "epi")
+    assert (updated["reporting_unit"], updated["note"]) == ("孝昌县第一人民医院", "订正报告单位")
+    assert updated["found_by"] == case.found_by and updated["classification"] == case.classification
+    assert AuditEntry.objects.get(action="case.update").source == "cli"
+    bad = refused("cases", "update", str(case.pk), "--found-by", "rumour", "--diagnosed-at", "2020-13-40",
+                  "--user", "epi")
+    assert bad.returncode == 2 and "found_by" in str(bad) and "diagnosed_at" in str(bad)
+    assert Case.objects.get(pk=case.pk).reporting_unit == "孝昌县第一人民医院"

@@ -1,4 +1,4 @@
-"""`fangkong cases list|show|report|reclassify|outcome`: cases (病例) from the command line, as JSON, read and
+"""`fangkong cases list|show|report|update|reclassify|outcome`: cases (病例) from the command line, as JSON, read and
 written as the pages and the API do (scoped to --user, numbers masked; `show --reveal` gives the person's full
 numbers to a role that may see them, logged). Exit status 2 on bad input, 1 when the role may not."""
 
@@ -21,7 +21,8 @@ DATES = [("onset", "onset_date", "发病日期 YYYY-MM-DD"), ("first-visit", "fi
 class Command(BaseCommand):
     help = ("Cases (病例) as JSON: `cases list [--classification C] [--late] [--after ID]`, `cases show ID "
             "[--reveal]` (with its history); `cases report (--person ID | --name N --id-number X --region CODE) "
-            "--classification C --found-by F --reporting-unit U --diagnosed-at T …`, `cases reclassify ID "
+            "--classification C --found-by F --reporting-unit U --diagnosed-at T …`, `cases update ID [--onset D] [--diagnosed-at T] [--found-by F] [--reporting-unit U] "
+            "[--note T] …` (corrects what is given, the rest stays), `cases reclassify ID "
             "--classification C [--severity S] --reason R`, `cases outcome ID --outcome discharged|died [--at T]`, "
             "each with --user NAME: acting as that account, inside its scope.")
 
@@ -51,6 +52,13 @@ class Command(BaseCommand):
         for option, dest, text in DATES:
             report.add_argument(f"--{option}", dest=dest, default=None, help=text)
         report.add_argument("--note", default="")
+        update = sub.add_parser("update", help="correct the dates, how it was found, the reporting unit or the note")
+        update.add_argument("case", help="case id")
+        for option, dest, text in DATES:
+            update.add_argument(f"--{option}", dest=dest, default=None, help=text.replace("（默认现在）", ""))
+        update.add_argument("--found-by", dest="found_by", default=None)
+        update.add_argument("--reporting-unit", dest="reporting_unit", default=None)
+        update.add_argument("--note", default=None)
         reclassify = sub.add_parser("reclassify", help="订正 the classification and/or severity, with the reason")
         reclassify.add_argument("case", help="case id")
         reclassify.add_argument("--classification", required=True)
@@ -64,7 +72,7 @@ class Command(BaseCommand):
         outcome.add_argument("--note", default="")
         for p in (listing, show):
             p.add_argument("--user", required=True, help="read as this user, inside their scope")
-        for p in (report, reclassify, outcome):
+        for p in (report, update, reclassify, outcome):
             p.add_argument("--user", required=True, help="who writes it")
 
     def handle(self, *args, action, **opts):
@@ -82,6 +90,9 @@ class Command(BaseCommand):
                         "person_id", "name", "id_type", "id_number", "region_code", "phone", "address", "workplace",
                         "classification", "severity", "found_by", "reporting_unit", "note",
                         *(dest for _o, dest, _t in DATES))}).pk
+                elif action == "update":
+                    changes = {name: opts[name] for name in services.UPDATABLE if opts[name] is not None}
+                    pk = services.update_case(user, selectors.case_for(user, key), **changes).pk
                 elif action == "reclassify":
                     pk = services.reclassify(user, selectors.case_for(user, key), classification=opts["classification"],
                                              severity=opts["severity"], reason=opts["reason"], at=opts["at"]).pk
