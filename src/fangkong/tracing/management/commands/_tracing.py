@@ -1,4 +1,4 @@
-"""What the cases, investigations, contacts and notices commands share: the acting user, the refusals said as the
+"""What the cases, investigations, contacts, notices and lab commands share: the acting user, the refusals said as the
 command's error, and the rows as JSON (the API's fields, numbers masked). No rule lives here: every read is a
 scoped selector, every write one service call.
 
@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from fangkong.audit import services as audit
 from fangkong.core.cli import acting_user
 
+from ...models import LabResult
 from ...selectors import investigations as investigation_selectors
+from ...selectors import lab as lab_selectors
 from ...selectors import notices as notice_selectors
 
 BAD_INPUT = 2
@@ -129,3 +131,12 @@ def notice_out(n) -> dict:
             "title": n.title, "alias": n.alias, "status": n.status,
             "items": [{**item, "when": w.when, "where": w.where} for item, w in zip(n.items, words, strict=True)],
             "published_at": _local(n.published_at), "updated_at": _local(n.updated_at)}
+
+
+def lab_test_out(t) -> dict:
+    """A lab test as the API gives it (the person's number masked), with how long a pending one has waited."""
+    return {"id": t.pk, "person_id": t.person_id, "name": t.person.name, "id_number": t.person.masked_id,
+            "case_id": t.case_id, "kind": t.kind, "specimen": t.specimen, "lab": t.lab,
+            "sample_number": t.sample_number, "sampled_at": _local(t.sampled_at), "result": t.result,
+            "result_at": _local(t.result_at), "proposal": t.proposal,
+            "age_hours": lab_selectors.age_hours(t) if t.result == LabResult.PENDING else None}
