@@ -4,7 +4,8 @@ It follows every same-origin GET link from the home page (never a download, the 
 form's POST). A few addresses of each route are read in full: each HTML page's visible text (the text between
 tags, not in <script> or <style>, and the words a person reads in attributes: title, placeholder, aria-label,
 alt, a button's value) and its links, followed in turn. Every other link shown is opened too, to tell whether
-the user may open it: one answering 403, 404 or 410 is a dead link, kept with the page that showed it.
+the user may open it (at most SAME_PAIR links of one route shown on pages of one route): one answering 403,
+404 or 410 is a dead link, kept with the page that showed it.
 """
 
 import re
@@ -33,6 +34,9 @@ READ_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
 SKIP = re.compile(r"(^/api/|^/i18n/|^/static/|^/media/|logout|\.(xlsx|docx|pdf|csv|ods|png|svg|zip)$"
                   r"|/export|/download|/print|/notice|\.ics$)")
 SAME_ROUTE = 3  # addresses of one route (url name) followed per user, query strings included
+# links of one route shown on pages of one route that are opened to tell whether the user may open them: the
+# same rule decides them all, and a dashboard shows hundreds of one list's addresses (each region, each day)
+SAME_PAIR = 12
 
 
 class _Text(HTMLParser):
@@ -122,7 +126,7 @@ def crawl(client: Client, start: str = "/", limit: int = 400) -> Crawl:
     """Every page reachable from `start` by same-origin GET links, at most SAME_ROUTE addresses per route
     read and followed; every other link shown is opened too, to tell whether the user may open it."""
     found = Crawl()
-    queue, seen, per_route = [start], {start}, Counter()
+    queue, seen, per_route, per_pair = [start], {start}, Counter(), Counter()
     shown_on: dict[str, str] = {}
     checked: list[str] = []
     while queue and len(found.visited) < limit:
@@ -158,7 +162,10 @@ def crawl(client: Client, start: str = "/", limit: int = 400) -> Crawl:
                 found.dead_links[target] = (404, url)
                 continue
             if per_route[route] >= SAME_ROUTE:
-                checked.append(target)
+                pair = (route, route_name(urlsplit(url).path))
+                if per_pair[pair] < SAME_PAIR:
+                    per_pair[pair] += 1
+                    checked.append(target)
                 continue
             per_route[route] += 1
             queue.append(target)
