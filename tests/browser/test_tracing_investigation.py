@@ -15,7 +15,8 @@ from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
 from fangkong.core.days import day_start
 from fangkong.people.models import Household
-from fangkong.quarantine.models import Quarantine
+from fangkong.quarantine.defaults import install_default_policies
+from fangkong.quarantine.models import Quarantine, QuarantinePolicy
 from fangkong.screening.models import KeyPerson
 from fangkong.tracing.models import Contact
 from fangkong.tracing.services import cases as case_services
@@ -39,6 +40,7 @@ def local_input(moment: datetime.datetime) -> str:
 def test_an_epidemiologist_confirms_three_proposed_contacts_and_the_village_worker_sees_them(page, phone_page,
                                                                                             live_server):
     factories.county_tree()
+    install_default_policies(QuarantinePolicy)  # the live server's flushes remove the migration's rows
     tracer = factories.user("liudiao", Role.EPIDEMIOLOGIST, factories.COUNTY, display_name="流调队员小陈")
     staff = outbreak.isolation_staff(factories.VILLAGE_A1)
     home = Household.objects.create(region_id=factories.VILLAGE_A1, address="东岳村1组8号")
