@@ -82,3 +82,10 @@ def drop(name: str) -> None:
 
 def on_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def this_pass(items: list) -> list:
+    """Every other item for this database's pass (SQLite the even ones, PostgreSQL the odd ones): for the few
+    slowest tests repeated per role (the crawl, the API fuzzing), each role is covered once per CI run, which
+    runs both passes, instead of twice."""
+    return [item for i, item in enumerate(items) if (i % 2 == 1) == on_postgres()]

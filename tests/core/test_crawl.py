@@ -20,6 +20,7 @@ from fangkong.audit.models import AuditEntry
 from fangkong.core import navigation
 from fangkong.demo import county
 from fangkong.places.models import PlaceCode
+from tests.deployments import this_pass
 
 from .crawl import crawl, read_page, route_name
 
@@ -62,7 +63,7 @@ def _report(found: dict) -> str:
     return "\n".join(f"{url}: {sorted(what) if isinstance(what, set) else what}" for url, what in found.items())
 
 
-@pytest.mark.parametrize("username", _accounts())
+@pytest.mark.parametrize("username", this_pass(_accounts()))
 def test_every_page_of_every_role_is_chinese_without_codes_errors_or_dead_links(demo, username):
     found = crawl(_client(username))
 
