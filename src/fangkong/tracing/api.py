@@ -13,80 +13,40 @@ from ninja import File, Form, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from fangkong.core import paging as core_paging
 from fangkong.core.api import ErrorOut
 from fangkong.core.days import Day, Moment
 from fangkong.core.docx import DOCX_TYPE
+from fangkong.core.exports import XLSX_TYPE
 from fangkong.core.paging import PAGE_SIZE, page_limit
 from fangkong.people import services as people_services
 
 from . import graphs
 from .models import LabResult
 from .schemas import (
+    CandidateDismissIn,
+    CaseDetailOut,
+    CaseIn,
+    CaseListOut,
+    CaseUpdateIn,
+    CheckInReviewOut,
     ClusterCasesIn,
     ClusterDetailOut,
     ClusterDissolveIn,
     ClusterIn,
     ClusterListOut,
     ClusterMergeIn,
-    CurveOut,
-    GraphOut,
-    IndicatorsOut,
-    LinkChangeIn,
-    LinkIn,
-    LinkOut,
-    RtOut,
-    CaseDetailOut,
-    CaseIn,
-    CaseListOut,
-    CaseUpdateIn,
-    CheckInReviewOut,
-    DismissIn,
-    ExposureOut,
-    LabImportOut,
-    LabTestListOut,
-    LabTestOut,
-    MatchIn,
-    NoticeEditIn,
-    NoticeListOut,
-    NoticeOut,
-    NoticeWithdrawIn,
-    OutcomeIn,
-    PublicNoticesOut,
-    ReclassifyIn,
-    ReconciliationOut,
-    ResultIn,
-    RevealedOut,
-    RunIn,
-    SampleIn,
-    SummaryOut,
-)
-from .selectors import cases as case_selectors
-from .selectors import chains as chain_selectors
-from .selectors import epi as epi_selectors
-from .selectors import exposure as exposure_selectors
-from .selectors import lab as lab_selectors
-from .selectors import matching as matching_selectors
-from .selectors import notices as notice_selectors
-from .selectors import reconciliation as selectors
-from .services import cases as case_services
-from .services import chains as chain_services
-from .services import exposure as exposure_services
-from .services import lab as lab_services
-from .services import matching as matching_services
-from .services import notices as notice_services
-from .services import reconciliation as services
-
-from fangkong.core import paging as core_paging
-from fangkong.core.exports import XLSX_TYPE
-
-from .schemas import (
-    CandidateDismissIn,
     ContactAddIn,
     ContactCandidatesOut,
     ContactConfirmIn,
     ContactRevealOut,
+    CurveOut,
+    DismissIn,
+    ExposureOut,
+    GraphOut,
     HandoverCountyOut,
     HandoverExportIn,
+    IndicatorsOut,
     InvestigationIn,
     InvestigationListOut,
     InvestigationOut,
@@ -94,15 +54,51 @@ from .schemas import (
     ItineraryStopIn,
     ItineraryStopOut,
     ItineraryStopPatchIn,
+    LabImportOut,
+    LabTestListOut,
+    LabTestOut,
+    LinkChangeIn,
+    LinkIn,
+    LinkOut,
+    MatchIn,
+    NoticeEditIn,
+    NoticeListOut,
+    NoticeOut,
+    NoticeWithdrawIn,
+    OutcomeIn,
     OutsideContactIn,
+    PublicNoticesOut,
+    ReclassifyIn,
+    ReconciliationOut,
+    ResultIn,
+    RevealedOut,
+    RtOut,
+    RunIn,
+    SampleIn,
+    SummaryOut,
     TracedContactListOut,
     TracedContactOut,
 )
 from .selectors import candidates as candidate_selectors
+from .selectors import cases as case_selectors
+from .selectors import chains as chain_selectors
 from .selectors import contacts as contact_selectors
+from .selectors import epi as epi_selectors
+from .selectors import exposure as exposure_selectors
 from .selectors import investigations as investigation_selectors
+from .selectors import lab as lab_selectors
+from .selectors import matching as matching_selectors
+from .selectors import notices as notice_selectors
+from .selectors import reconciliation as selectors
+from .services import cases as case_services
+from .services import chains as chain_services
 from .services import contacts as contact_services
+from .services import exposure as exposure_services
 from .services import investigations as investigation_services
+from .services import lab as lab_services
+from .services import matching as matching_services
+from .services import notices as notice_services
+from .services import reconciliation as services
 
 router = Router(tags=["tracing"])
 READ = {403: ErrorOut, 404: ErrorOut}

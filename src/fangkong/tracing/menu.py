@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts import permissions as account_permissions
 from fangkong.core.navigation import Entry, register
 
-from .permissions import can_view_cases, shows_reconciliation
-from .permissions import can_investigate
+from .permissions import can_investigate, can_view_cases, shows_reconciliation
 
 register(
     Entry(_("来人核对"), "tracing:reconciliation", shows_reconciliation, order=150),

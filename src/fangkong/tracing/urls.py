@@ -2,10 +2,19 @@
 
 from django.urls import path
 
-from .views import cases, chains, counted, epi, exposure, lab, matching, notices, reconciliation
-
+from .views import (
+    cases,
+    chains,
+    counted,
+    epi,
+    exposure,
+    investigations,
+    lab,
+    matching,
+    notices,
+    reconciliation,
+)
 from .views import contacts as contact_views
-from .views import investigations
 
 app_name = "tracing"
 urlpatterns = [
