@@ -21,7 +21,7 @@ from fangkong.core.exports import XLSX_TYPE
 from fangkong.core.paging import PAGE_SIZE, page_limit
 from fangkong.people import services as people_services
 
-from . import graphs
+from . import graphs, rows
 from .models import LabResult
 from .schemas import (
     CandidateDismissIn,
@@ -204,22 +204,11 @@ def exposure(request, person_id: int | None = None, number: str = "", start: Mom
 # The public itinerary notice (病例活动轨迹): staff read, draft, edit, publish, withdraw, download; the public reads
 # what is published (no account). Every item is what selectors.notices lets leave: times, places, transport.
 
-def _notice_items(items) -> list[dict]:
-    words = notice_selectors.words_of(items)
-    return [{**item, "when": w.when, "where": w.where} for item, w in zip(items, words, strict=True)]
-
-
-def _notice_out(n) -> dict:
-    return {"id": n.pk, "case_id": n.case_id, "case_number": n.case.number, "region_code": n.region_id,
-            "title": n.title, "alias": n.alias, "status": n.status, "items": _notice_items(n.items),
-            "published_at": n.published_at, "updated_at": n.updated_at}
-
-
 @router.get("/notices", response={200: NoticeListOut, **READ})
 def list_notices(request, status: str = "", after: int | None = None, limit: int = notice_selectors.PAGE_SIZE):
     """Notices of the caller's scope, newest first; `status` draft / published / withdrawn, or all."""
     found = notice_selectors.notices_for(request.user, status=status, after=after, limit=limit)
-    return {"notices": [_notice_out(n) for n in found],
+    return {"notices": [rows.notice(n) for n in found],
             "next_after": found[-1].pk if len(found) == page_limit(limit) else None}
 
 
@@ -227,12 +216,12 @@ def list_notices(request, status: str = "", after: int | None = None, limit: int
 def draft_notice(request, case_id: int):
     """A draft of the case's notice from its investigation's stops marked public (investigators)."""
     case = notice_selectors.case_for_notice(request.user, pk=case_id)
-    return Status(201, _notice_out(notice_services.draft_notice(request.user, case)))
+    return Status(201, rows.notice(notice_services.draft_notice(request.user, case)))
 
 
 @router.get("/notices/{notice_id}", response={200: NoticeOut, **READ})
 def get_notice(request, notice_id: int):
-    return _notice_out(notice_selectors.notice_for(request.user, notice_id))
+    return rows.notice(notice_selectors.notice_for(request.user, notice_id))
 
 
 @router.patch("/notices/{notice_id}", response={200: NoticeOut, **READ, 422: ErrorOut})
@@ -240,19 +229,19 @@ def edit_notice(request, notice_id: int, payload: NoticeEditIn):
     """The reviewed title, alias and items (what is not sent stays); not while published."""
     found = notice_selectors.notice_for(request.user, notice_id)
     notice_services.edit_notice(request.user, found, title=payload.title, alias=payload.alias, items=payload.items)
-    return _notice_out(notice_selectors.notice_for(request.user, notice_id))
+    return rows.notice(notice_selectors.notice_for(request.user, notice_id))
 
 
 @router.post("/notices/{notice_id}/publish", response={200: NoticeOut, **READ, 422: ErrorOut})
 def publish_notice(request, notice_id: int):
     found = notice_selectors.notice_for(request.user, notice_id)
-    return _notice_out(notice_services.publish_notice(request.user, found))
+    return rows.notice(notice_services.publish_notice(request.user, found))
 
 
 @router.post("/notices/{notice_id}/withdraw", response={200: NoticeOut, **READ, 422: ErrorOut})
 def withdraw_notice(request, notice_id: int, payload: NoticeWithdrawIn):
     found = notice_selectors.notice_for(request.user, notice_id)
-    return _notice_out(notice_services.withdraw_notice(request.user, found, reason=payload.reason))
+    return rows.notice(notice_services.withdraw_notice(request.user, found, reason=payload.reason))
 
 
 @router.get("/notices/{notice_id}/docx", response={200: None, **READ, 422: ErrorOut},
@@ -271,45 +260,16 @@ def public_notices(request, region: str, after: int | None = None):
     where = notice_selectors.public_region(region)
     found = notice_selectors.published_in(where, after=after)
     return {"region_code": where.code, "region_name": where.name,
-            "notices": [{"id": n.pk, "title": n.title, "alias": n.alias, "published_at": n.published_at,
-                         "items": _notice_items(n.items)} for n in found],
+            "notices": [{"id": n.pk, "title": n.title, "alias": n.alias, "published_at": rows.local(n.published_at),
+                         "items": rows.notice_items(n.items)} for n in found],
             "next_after": found[-1].pk if len(found) == notice_selectors.PAGE_SIZE else None}
 
 
 # Cases and lab tests: every read scoped like the pages (selectors.cases, selectors.lab: 403 without the role,
 # 404 outside the scope), every write one service call (422 naming each bad field). Numbers are masked.
 
-def _case_out(c) -> dict:
-    person = c.person
-    return {"id": c.pk, "number": c.number, "person_id": person.pk, "name": person.name,
-            "id_number": person.masked_id, "phone": person.masked_phone, "region_code": c.region_id,
-            "region_name": c.region.name, "key_person_id": c.key_person_id, "classification": c.classification,
-            "severity": c.severity, "outcome": c.outcome, "found_by": c.found_by,
-            "found_under_management": c.found_under_management, "reporting_unit": c.reporting_unit,
-            "onset_date": c.onset_date, "first_visit_date": c.first_visit_date, "diagnosed_at": c.diagnosed_at,
-            "reported_at": c.reported_at, "confirmed_at": c.confirmed_at, "isolated_at": c.isolated_at,
-            "admitted_at": c.admitted_at, "discharged_at": c.discharged_at, "died_at": c.died_at,
-            "late_report": c.late_report, "note": c.note}
-
-
-def _lab_test_out(t) -> dict:
-    return {"id": t.pk, "person_id": t.person_id, "name": t.person.name, "id_number": t.person.masked_id,
-            "case_id": t.case_id, "kind": t.kind, "specimen": t.specimen, "lab": t.lab,
-            "sample_number": t.sample_number, "sampled_at": t.sampled_at, "result": t.result,
-            "result_at": t.result_at, "proposal": t.proposal,
-            "age_hours": lab_selectors.age_hours(t) if t.result == LabResult.PENDING else None}
-
-
 def _case_detail(user, pk) -> dict:
-    c = case_selectors.case_for(user, pk)
-    investigation = case_selectors.investigation_of(c)
-    return {**_case_out(c), "investigation_id": investigation.pk if investigation else None,
-            "changes": [{"at": ch.at, "from_classification": ch.from_classification,
-                         "to_classification": ch.to_classification, "from_severity": ch.from_severity,
-                         "to_severity": ch.to_severity, "reason": ch.reason, "actor": str(ch.actor or "")}
-                        for ch in case_selectors.changes_of(c)],
-            "lab_tests": [_lab_test_out(t) for t in case_selectors.lab_tests_of(c)],
-            "proposals": [_lab_test_out(t) for t in case_selectors.proposals_of(c)]}
+    return rows.case_detail(case_selectors.case_for(user, pk))
 
 
 @router.get("/cases", response={200: CaseListOut, **READ})
@@ -318,7 +278,7 @@ def list_cases(request, classification: str = "", late: bool = False, after: int
     """Cases of the caller's scope, newest first; `late`: only those reported more than 2 hours after diagnosis."""
     found = case_selectors.cases_for(request.user, classification=classification, late=late, after=after,
                                      limit=limit)
-    return {"cases": [_case_out(c) for c in found],
+    return {"cases": [rows.case(c) for c in found],
             "next_after": found[-1].pk if len(found) == page_limit(limit) else None}
 
 
@@ -370,21 +330,21 @@ def reveal_case_person(request, case_id: int):
 def list_lab_tests(request, result: str = LabResult.PENDING, after: int | None = None, limit: int = PAGE_SIZE):
     """Tests of the caller's scope with `result` (default pending, "" for any), oldest first, with their age."""
     found = lab_selectors.lab_tests_for(request.user, result=result, after=after, limit=limit)
-    return {"lab_tests": [_lab_test_out(t) for t in found],
+    return {"lab_tests": [rows.lab_test(t) for t in found],
             "next_after": found[-1].pk if len(found) == page_limit(limit) else None}
 
 
 @router.get("/lab-tests/proposals", response={200: LabTestListOut, **READ})
 def list_proposals(request):
     """Positive results whose proposal (report a case, confirm a suspected one) waits for a decision."""
-    return {"lab_tests": [_lab_test_out(t) for t in lab_selectors.proposals_for(request.user)], "next_after": None}
+    return {"lab_tests": [rows.lab_test(t) for t in lab_selectors.proposals_for(request.user)], "next_after": None}
 
 
 @router.post("/lab-tests", response={201: LabTestOut, **READ, 422: ErrorOut})
 def record_sample(request, payload: SampleIn):
     """采样登记 (with the result when known)."""
     test = lab_services.record_sample(request.user, **payload.dict())
-    return Status(201, _lab_test_out(lab_selectors.lab_test_for(request.user, test.pk)))
+    return Status(201, rows.lab_test(lab_selectors.lab_test_for(request.user, test.pk)))
 
 
 @router.post("/lab-tests/import", response={200: LabImportOut, **READ, 422: LabImportOut | ErrorOut})
@@ -398,7 +358,7 @@ def import_lab_results(request, file: File[UploadedFile], lab: Form[str], keep_v
 
 @router.get("/lab-tests/{test_id}", response={200: LabTestOut, **READ})
 def get_lab_test(request, test_id: int):
-    return _lab_test_out(lab_selectors.lab_test_for(request.user, test_id))
+    return rows.lab_test(lab_selectors.lab_test_for(request.user, test_id))
 
 
 @router.post("/lab-tests/{test_id}/result", response={200: LabTestOut, **READ, 422: ErrorOut})
@@ -406,7 +366,7 @@ def record_result(request, test_id: int, payload: ResultIn):
     """The result of a sample; a positive one may propose a case or a confirmation (`proposal` pending)."""
     test = lab_services.record_result(request.user, lab_selectors.lab_test_for(request.user, test_id),
                                       **payload.dict())
-    return _lab_test_out(lab_selectors.lab_test_for(request.user, test.pk))
+    return rows.lab_test(lab_selectors.lab_test_for(request.user, test.pk))
 
 
 @router.post("/lab-tests/{test_id}/proposal/accept", response={200: CaseDetailOut, **READ, 422: ErrorOut})
@@ -420,7 +380,7 @@ def accept_proposal(request, test_id: int):
 def dismiss_proposal(request, test_id: int, payload: DismissIn):
     test = lab_services.dismiss_proposal(request.user, lab_selectors.lab_test_for(request.user, test_id),
                                          reason=payload.reason)
-    return _lab_test_out(lab_selectors.lab_test_for(request.user, test.pk))
+    return rows.lab_test(lab_selectors.lab_test_for(request.user, test.pk))
 
 
 # Investigations (流调) and contacts (密接): investigators of the case's scope (headquarters, the CDC's teams);
@@ -430,46 +390,9 @@ def dismiss_proposal(request, test_id: int, payload: DismissIn):
 WRITE = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-def _local(moment):
-    """Moments answered in the county's time, as the pages show them."""
-    return timezone.localtime(moment) if moment is not None else None
-
-
-def _stop_out(stop) -> dict:
-    return {"id": stop.pk, "kind": stop.kind, "starts_at": _local(stop.starts_at), "ends_at": _local(stop.ends_at),
-            "place_name": stop.place_name, "key_place_id": stop.key_place_id, "region_code": stop.region_id,
-            "transport_mode": stop.transport_mode, "transport_number": stop.transport_number, "seat": stop.seat,
-            "note": stop.note, "public": stop.public}
-
-
-def _investigation_out(inv, *, created: bool = False) -> dict:
-    low, high = investigation_selectors.itinerary_window(inv.case)
-    return {"id": inv.pk, "case_id": inv.case_id, "case_number": inv.case.number, "status": inv.status,
-            "exposure_kind": inv.exposure_kind, "exposure_note": inv.exposure_note, "summary": inv.summary,
-            "investigator": str(inv.investigator or ""), "started_at": _local(inv.started_at),
-            "completed_at": _local(inv.completed_at), "itinerary_from": _local(low), "itinerary_to": _local(high),
-            "stops": [_stop_out(s) for s in investigation_selectors.stops_of(inv)], "created": created}
-
-
-def _contact_out(c) -> dict:
-    outcome = getattr(c, "outcome", None)
-    q = c.quarantine
-    return {"id": c.pk, "case_id": c.case_id, "case_number": c.case.number, "person_id": c.person_id,
-            "name": c.name, "id_number": c.masked_id, "phone": c.masked_phone, "region_code": c.region_id,
-            "kind": c.kind, "level": c.level, "status": c.status, "source": c.source, "via_contact_id": c.via_id,
-            "last_exposure_date": c.last_exposure_date, "key_person_id": c.key_person_id,
-            "ledger_category": c.key_person.category if c.key_person_id else "",
-            "quarantine_id": c.quarantine_id, "quarantine_kind": q.kind if q else "",
-            "quarantine_planned_end": _local(q.planned_end) if q else None, "outside_county": c.outside_county,
-            "handed_over_at": _local(c.handed_over_at), "confirmed_at": _local(c.confirmed_at),
-            "outcome": vars(outcome) if outcome is not None else None}
-
-
 def _written_contact(user, contact) -> dict:
     """A contact just written, read back as the caller may see it (masked), with what followed."""
-    shown = contact_selectors.contact_for(user, contact.pk)
-    shown.outcome = getattr(contact, "outcome", None)
-    return _contact_out(shown)
+    return rows.contact(contact_selectors.contact_for(user, contact.pk), getattr(contact, "outcome", None))
 
 
 @router.get("/investigations", response={200: InvestigationListOut, 403: ErrorOut})
@@ -478,7 +401,7 @@ def investigation_list(request, status: str = "", after: int | None = None, limi
     items = investigation_selectors.investigations_for(request.user, status=status, after=after, limit=limit)
     return {"items": [{"id": i.pk, "case_id": i.case_id, "case_number": i.case.number,
                        "classification": i.case.classification, "status": i.status,
-                       "started_at": _local(i.started_at), "completed_at": _local(i.completed_at)} for i in items],
+                       "started_at": rows.local(i.started_at), "completed_at": rows.local(i.completed_at)} for i in items],
             "next_after": items[-1].pk if len(items) == page_limit(limit) else None}
 
 
@@ -489,7 +412,7 @@ def investigation_of_case(request, case_id: int):
     inv = investigation_selectors.investigation_of(case)
     if inv is None:
         return Status(404, {"detail": _("该病例尚未开始流调")})
-    return _investigation_out(inv)
+    return rows.investigation(inv)
 
 
 @router.post("/cases/{case_id}/investigation", response={200: InvestigationOut, **WRITE})
@@ -497,7 +420,7 @@ def investigation_open(request, case_id: int):
     """开始流调 (one per case: the one there is when opened already, `created` false)."""
     case = investigation_selectors.case_to_investigate(request.user, case_id)
     inv = investigation_services.open_investigation(request.user, case)
-    return _investigation_out(investigation_selectors.investigation_for(request.user, inv.pk), created=inv.created)
+    return rows.investigation(investigation_selectors.investigation_for(request.user, inv.pk), created=inv.created)
 
 
 @router.patch("/investigations/{investigation_id}", response={200: InvestigationOut, **WRITE})
@@ -505,7 +428,7 @@ def investigation_update(request, investigation_id: int, payload: InvestigationI
     """The exposure (exposure_kind, exposure_note) and the summary; fields left out stay as they are."""
     inv = investigation_selectors.investigation_for(request.user, investigation_id)
     investigation_services.update_investigation(request.user, inv, **payload.dict(exclude_none=True))
-    return _investigation_out(investigation_selectors.investigation_for(request.user, investigation_id))
+    return rows.investigation(investigation_selectors.investigation_for(request.user, investigation_id))
 
 
 @router.post("/investigations/{investigation_id}/complete", response={200: InvestigationOut, **WRITE})
@@ -514,14 +437,14 @@ def investigation_complete(request, investigation_id: int, payload: Investigatio
     inv = investigation_selectors.investigation_for(request.user, investigation_id)
     values = payload.dict(exclude_none=True) if payload is not None else {}
     investigation_services.complete_investigation(request.user, inv, **values)
-    return _investigation_out(investigation_selectors.investigation_for(request.user, investigation_id))
+    return rows.investigation(investigation_selectors.investigation_for(request.user, investigation_id))
 
 
 @router.post("/investigations/{investigation_id}/reopen", response={200: InvestigationOut, **WRITE})
 def investigation_reopen(request, investigation_id: int, payload: InvestigationReopenIn):
     inv = investigation_selectors.investigation_for(request.user, investigation_id)
     investigation_services.reopen_investigation(request.user, inv, reason=payload.reason)
-    return _investigation_out(investigation_selectors.investigation_for(request.user, investigation_id))
+    return rows.investigation(investigation_selectors.investigation_for(request.user, investigation_id))
 
 
 @router.post("/investigations/{investigation_id}/stops", response={200: ItineraryStopOut, **WRITE})
@@ -529,13 +452,13 @@ def itinerary_add(request, investigation_id: int, payload: ItineraryStopIn):
     """添加行程: a place (place_name or key_place), a trip (transport_mode, transport_number, seat) or a gathering,
     within the 14 days before onset up to the report."""
     inv = investigation_selectors.investigation_for(request.user, investigation_id)
-    return _stop_out(investigation_services.add_stop(request.user, inv, **payload.dict()))
+    return rows.stop(investigation_services.add_stop(request.user, inv, **payload.dict()))
 
 
 @router.patch("/stops/{stop_id}", response={200: ItineraryStopOut, **WRITE})
 def itinerary_update(request, stop_id: int, payload: ItineraryStopPatchIn):
     stop = investigation_selectors.stop_for(request.user, stop_id)
-    return _stop_out(investigation_services.update_stop(request.user, stop, **payload.dict(exclude_unset=True)))
+    return rows.stop(investigation_services.update_stop(request.user, stop, **payload.dict(exclude_unset=True)))
 
 
 @router.delete("/stops/{stop_id}", response={204: None, **WRITE})
@@ -550,20 +473,14 @@ def contact_candidates(request, investigation_id: int):
     households (selectors.candidates), each with why and when; numbers masked."""
     inv = investigation_selectors.investigation_for(request.user, investigation_id)
     found = candidate_selectors.candidates_for(request.user, inv)
-    return {"unconfirmed_visitors": found.unconfirmed_visitors, "truncated": found.truncated, "candidates": [
-        {"person_id": c.person_id, "name": c.name, "id_number": c.masked_id, "phone": c.masked_phone,
-         "region_code": c.region_id, "region_name": c.region_name, "level": c.level, "kind": c.kind,
-         "source": c.source, "sources": c.sources, "last_exposure_date": c.last_exposure,
-         "via_contact_id": c.via.pk if c.via else None, "other_cases": c.other_cases,
-         "reasons": [{"source": r.source, "label": r.label, "where": r.where,
-                      "at": timezone.localtime(r.at).isoformat() if r.timed else r.at.isoformat()}
-                     for r in c.reasons]} for c in found]}
+    return {"unconfirmed_visitors": found.unconfirmed_visitors, "truncated": found.truncated,
+            "candidates": [rows.candidate(c) for c in found]}
 
 
 @router.get("/investigations/{investigation_id}/contacts", response={200: list[TracedContactOut], **READ})
 def contacts_of_investigation(request, investigation_id: int):
     inv = investigation_selectors.investigation_for(request.user, investigation_id)
-    return [_contact_out(c) for c in contact_selectors.contacts_of_case(request.user, inv.case)]
+    return [rows.contact(c) for c in contact_selectors.contacts_of_case(request.user, inv.case)]
 
 
 @router.post("/investigations/{investigation_id}/contacts/confirm", response={200: TracedContactOut, **WRITE})
@@ -582,7 +499,7 @@ def contact_dismiss(request, investigation_id: int, payload: CandidateDismissIn)
     inv = investigation_selectors.investigation_for(request.user, investigation_id)
     contact = contact_services.dismiss_candidate(request.user, inv.case, person=payload.person_id,
                                                  source=payload.source, note=payload.note)
-    return _contact_out(contact_selectors.shown([contact])[0])
+    return rows.contact(contact_selectors.shown([contact])[0])
 
 
 @router.post("/investigations/{investigation_id}/contacts", response={200: TracedContactOut, **WRITE})
@@ -605,13 +522,13 @@ def contact_list(request, level: str = "", outside: bool | None = None, after: i
                  limit: int = core_paging.PAGE_SIZE):
     """Confirmed contacts of the caller's scope, latest first (keyset: `after` the last id)."""
     items = contact_selectors.contacts_for(request.user, level=level, outside=outside, after=after, limit=limit)
-    return {"items": [_contact_out(c) for c in items],
+    return {"items": [rows.contact(c) for c in items],
             "next_after": items[-1].pk if len(items) == page_limit(limit) else None}
 
 
 @router.get("/contacts/{contact_id}", response={200: TracedContactOut, **READ})
 def contact_detail(request, contact_id: int):
-    return _contact_out(contact_selectors.contact_for(request.user, contact_id))
+    return rows.contact(contact_selectors.contact_for(request.user, contact_id))
 
 
 @router.post("/contacts/{contact_id}/reveal", response={200: ContactRevealOut, **READ})

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from fangkong.core.paging import page_limit
 from fangkong.people import services as people_services
 
+from ... import rows
 from ...selectors import cases as selectors
 from ...services import cases as services
-from ._tracing import case_detail, case_out, dumps, refusals, user_of
+from ._tracing import dumps, refusals, user_of
 
 DATES = [("onset", "onset_date", "发病日期 YYYY-MM-DD"), ("first-visit", "first_visit_date", "初诊日期"),
          ("diagnosed-at", "diagnosed_at", "诊断时间 YYYY-MM-DDTHH:MM"), ("reported-at", "reported_at", "报告时间（默认现在）"),
@@ -82,7 +83,7 @@ class Command(BaseCommand):
             if action == "list":
                 found = selectors.cases_for(user, classification=opts["classification"], late=opts["late"],
                                             after=opts["after"])
-                result = {"cases": [case_out(c) for c in found],
+                result = {"cases": [rows.case(c) for c in found],
                           "next_after": found[-1].pk if len(found) == page_limit(None) else None}
             else:
                 if action == "report":
@@ -102,7 +103,7 @@ class Command(BaseCommand):
                 else:
                     pk = key
                 case = selectors.case_for(user, pk)
-                result = case_detail(case, selectors.changes_of(case), selectors.investigation_of(case))
+                result = rows.case_detail(case)
                 if opts.get("reveal"):
                     result["revealed"] = people_services.reveal_person(user, case.person)
         self.stdout.write(dumps(result))

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.paging import page_limit
 
+from ... import rows
 from ...selectors import candidates as candidate_selectors
 from ...selectors import contacts as selectors
 from ...selectors import investigations as investigation_selectors
 from ...services import contacts as services
-from ._tracing import BAD_INPUT, candidate_out, contact_out, dumps, refusals, user_of
+from ._tracing import BAD_INPUT, dumps, refusals, user_of
 
 # What only a contact registered in the county has (an outside one is handed over, not isolated here).
 HERE_ONLY = [("--id-type", "id_type"), ("--region", "region_code"), ("--cadre", "cadre"), ("--doctor", "doctor"),
@@ -94,7 +95,7 @@ class Command(BaseCommand):
                 if action == "list":
                     items = selectors.contacts_for(user, level=opts["level"], outside=opts["outside"],
                                                    after=opts["after"])
-                    found = {"items": [contact_out(c) for c in items],
+                    found = {"items": [rows.contact(c) for c in items],
                              "next_after": items[-1].pk if len(items) == page_limit(None) else None}
                 else:
                     found = self._handover(user, opts)
@@ -105,20 +106,20 @@ class Command(BaseCommand):
             if action == "candidates":
                 got = candidate_selectors.candidates_for(user, inv)
                 found = {"unconfirmed_visitors": got.unconfirmed_visitors, "truncated": got.truncated,
-                         "candidates": [candidate_out(c) for c in got]}
+                         "candidates": [rows.candidate(c) for c in got]}
             elif action == "confirm":
                 contact = services.confirm_contact(user, inv.case, person=opts["person"], kind=opts["kind"],
                                                    last_exposure_date=opts["last_exposure_date"], level=opts["level"],
                                                    source=opts["source"], via=opts["via"], note=opts["note"],
                                                    **{w: opts[w] for w in ("cadre", "doctor", "site", "room")})
-                found = contact_out(selectors.contact_for(user, contact.pk), getattr(contact, "outcome", None))
+                found = rows.contact(selectors.contact_for(user, contact.pk), getattr(contact, "outcome", None))
             elif action == "add":
                 contact = self._add(user, inv.case, opts)
-                found = contact_out(selectors.contact_for(user, contact.pk), getattr(contact, "outcome", None))
+                found = rows.contact(selectors.contact_for(user, contact.pk), getattr(contact, "outcome", None))
             else:
                 contact = services.dismiss_candidate(user, inv.case, person=opts["person"], source=opts["source"],
                                                      note=opts["note"])
-                found = contact_out(selectors.shown([contact])[0])
+                found = rows.contact(selectors.shown([contact])[0])
         self.stdout.write(dumps(found))
 
     @staticmethod

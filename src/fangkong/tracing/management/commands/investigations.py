@@ -5,9 +5,10 @@ may not."""
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from ... import rows
 from ...selectors import investigations as selectors
 from ...services import investigations as services
-from ._tracing import dumps, investigation_out, refusals, user_of
+from ._tracing import dumps, refusals, user_of
 
 STOP_OPTIONS = [("kind", "place / transport / gathering …"), ("starts-at", "YYYY-MM-DDTHH:MM"),
                 ("ends-at", "YYYY-MM-DDTHH:MM"), ("place-name", "地点"), ("key-place", "a key place's id"),
@@ -57,14 +58,14 @@ class Command(BaseCommand):
         if action == "open":
             with refusals(_("病例"), opts["case"]):
                 inv = services.open_investigation(user, selectors.case_to_investigate(user, opts["case"]))
-                found = {**investigation_out(selectors.investigation_for(user, inv.pk)), "created": inv.created}
+                found = rows.investigation(selectors.investigation_for(user, inv.pk), created=inv.created)
             self.stdout.write(dumps(found))
             return
         if action == "stop-remove":
             with refusals(_("行程"), opts["stop"]):
                 stop = selectors.stop_for(user, opts["stop"])
                 services.remove_stop(user, stop)
-                found = investigation_out(selectors.investigation_for(user, stop.investigation_id))
+                found = rows.investigation(selectors.investigation_for(user, stop.investigation_id))
             self.stdout.write(dumps(found))
             return
         key = opts["investigation"]
@@ -78,5 +79,5 @@ class Command(BaseCommand):
                                                                                    "summary") if opts[f] is not None})
             elif action == "reopen":
                 services.reopen_investigation(user, inv, reason=opts["reason"])
-            found = investigation_out(selectors.investigation_for(user, inv.pk))
+            found = rows.investigation(selectors.investigation_for(user, inv.pk))
         self.stdout.write(dumps(found))

@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.paging import page_limit
 
+from ... import rows
 from ...models import LabResult
 from ...selectors import lab as selectors
 from ...services import lab as services
-from ._tracing import BAD_INPUT, dumps, lab_test_out, refusals, user_of
+from ._tracing import BAD_INPUT, dumps, refusals, user_of
 
 
 class Command(BaseCommand):
@@ -53,7 +54,7 @@ class Command(BaseCommand):
                 if wanted and wanted not in LabResult.values:  # the selector would list nothing, not say why
                     raise CommandError(_("result: 未知的检测结果 %(value)s") % {"value": wanted}, returncode=BAD_INPUT)
                 found = selectors.lab_tests_for(user, result=wanted, lab=opts["lab"], after=opts["after"])
-                result = {"lab_tests": [lab_test_out(t) for t in found],
+                result = {"lab_tests": [rows.lab_test(t) for t in found],
                           "next_after": found[-1].pk if len(found) == page_limit(None) else None}
             else:
                 if action == "sample":
@@ -63,5 +64,5 @@ class Command(BaseCommand):
                 else:
                     pk = services.record_result(user, selectors.lab_test_for(user, key), result=opts["result"],
                                                 result_at=opts["at"]).pk
-                result = lab_test_out(selectors.lab_test_for(user, pk))
+                result = rows.lab_test(selectors.lab_test_for(user, pk))
         self.stdout.write(dumps(result))

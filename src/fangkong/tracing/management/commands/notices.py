@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from fangkong.core.cli import write_output
 from fangkong.core.paging import id_or_404
 
+from ... import rows
 from ...selectors import notices as selectors
 from ...services import notices as services
-from ._tracing import BAD_INPUT, dumps, notice_out, refusals, user_of
+from ._tracing import BAD_INPUT, dumps, refusals, user_of
 
 
 class Command(BaseCommand):
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         if action == "list":
             with refusals(_("活动轨迹"), opts["after"] or ""):
                 found = selectors.notices_for(user, status=opts["status"], after=opts["after"])
-                result = {"notices": [notice_out(n) for n in found],
+                result = {"notices": [rows.notice(n) for n in found],
                           "next_after": found[-1].pk if len(found) == selectors.PAGE_SIZE else None}
         elif action == "draft":
             case = opts["case"].strip()
@@ -56,16 +57,16 @@ class Command(BaseCommand):
                 by_id = case.isascii() and case.isdigit()
                 target = selectors.case_for_notice(user, pk=id_or_404(case) if by_id else None,
                                                    number="" if by_id else case)
-                result = notice_out(services.draft_notice(user, target))
+                result = rows.notice(services.draft_notice(user, target))
         else:
             with refusals(_("活动轨迹"), opts["notice"]):
                 notice = selectors.notice_for(user, opts["notice"])
                 if action == "edit":
-                    result = notice_out(services.edit_notice(user, notice, title=opts["title"], alias=opts["alias"]))
+                    result = rows.notice(services.edit_notice(user, notice, title=opts["title"], alias=opts["alias"]))
                 elif action == "publish":
-                    result = notice_out(services.publish_notice(user, notice))
+                    result = rows.notice(services.publish_notice(user, notice))
                 elif action == "withdraw":
-                    result = notice_out(services.withdraw_notice(user, notice, reason=opts["reason"]))
+                    result = rows.notice(services.withdraw_notice(user, notice, reason=opts["reason"]))
                 else:
                     content, name = services.export_notice(user, notice)
                     try:
