@@ -469,18 +469,29 @@ class ContactCandidatesOut(Schema):
     truncated: bool
 
 
-class ContactConfirmIn(Schema):
-    person_id: int
+class ContactExposureIn(Schema):
+    """How a contact was exposed, for every contact, inside the county or outside."""
+
     kind: str
     last_exposure_date: str
     level: str = "close"
-    source: str = "manual"
-    via: int | None = None
+    via: int | None = Field(None, description="a secondary contact's close contact (contact id)")
     note: str = ""
+
+
+class ContactPlacementIn(ContactExposureIn):
+    """A contact registered in the county is isolated too: the cadre, doctor, site and room are the nearest
+    (services.contacts) unless given."""
+
     cadre: int | None = None
     doctor: int | None = None
     site: int | None = None
     room: int | None = None
+
+
+class ContactConfirmIn(ContactPlacementIn):
+    person_id: int
+    source: str = "manual"
 
 
 class CandidateDismissIn(Schema):
@@ -489,35 +500,21 @@ class CandidateDismissIn(Schema):
     note: str = ""
 
 
-class ContactAddIn(Schema):
+class ContactAddIn(ContactPlacementIn):
     name: str
     id_type: str = "resident_id"
     id_number: str
     phone: str = ""
     address: str = ""
     region_code: str
-    kind: str
-    last_exposure_date: str
-    level: str = "close"
-    via: int | None = None
-    note: str = ""
-    cadre: int | None = None
-    doctor: int | None = None
-    site: int | None = None
-    room: int | None = None
 
 
-class OutsideContactIn(Schema):
+class OutsideContactIn(ContactExposureIn):
     name: str
     county: str
-    kind: str
-    last_exposure_date: str
     phone: str = ""
     id_number: str = ""
     address: str = ""
-    level: str = "close"
-    via: int | None = None
-    note: str = ""
 
 
 class ContactOutcomeOut(Schema):
