@@ -117,6 +117,10 @@ class CaseChange(models.Model):
         verbose_name_plural = _("病例订正")
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        was = self.get_from_classification_display() or "—"
+        return f"{self.case.number} {was} → {self.get_to_classification_display()}"
+
 
 class TestKind(models.TextChoices):
     NUCLEIC_ACID = "nucleic_acid", _("核酸检测")
@@ -185,6 +189,10 @@ class LabTest(models.Model):
             models.Index(fields=["region", "id"], condition=Q(proposal="pending"), name="labtest_proposal"),
         ]
 
+    def __str__(self) -> str:
+        # what the lab knows the sample by (the audit trail names a test so); one without a number by its id
+        return f"{self.lab} {self.sample_number}".strip() if self.sample_number else f"{self.lab} #{self.pk}"
+
 
 class ExposureKind(models.TextChoices):
     RISK_AREA = "risk_area", _("中高风险地区旅居史")
@@ -216,6 +224,9 @@ class Investigation(models.Model):
     class Meta:
         verbose_name = _("流行病学调查")
         verbose_name_plural = _("流行病学调查")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.case.number}"
 
 
 class StopKind(models.TextChoices):
@@ -249,6 +260,11 @@ class ItineraryStop(models.Model):
         verbose_name_plural = _("行程")
         ordering = ["starts_at", "id"]
         indexes = [models.Index(fields=["transport_number", "starts_at"], name="stop_transport")]
+
+    def __str__(self) -> str:
+        # no place: a stop kept from the public may be someone's home
+        at = f"{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}" if self.starts_at else ""
+        return f"{self.get_kind_display()} {at}".strip()
 
 
 class ContactKind(models.TextChoices):
@@ -328,6 +344,10 @@ class Contact(models.Model):
             models.Index(fields=["region", "status", "level"], name="contact_region"),
         ]
 
+    def __str__(self) -> str:
+        # no name: the audit trail keeps this, and shows a person's identity only masked
+        return f"{self.get_level_display()} #{self.pk} {self.get_kind_display()}"
+
 
 class LinkConfidence(models.TextChoices):
     CONFIRMED = "confirmed", _("明确")
@@ -353,6 +373,9 @@ class TransmissionLink(models.Model):
             models.UniqueConstraint(fields=["infector", "infectee"], name="one_link_per_pair"),
             models.CheckConstraint(condition=~Q(infector=models.F("infectee")), name="link_not_to_itself"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.infector.number} → {self.infectee.number}"
 
 
 class ClusterSetting(models.TextChoices):
@@ -413,3 +436,6 @@ class ItineraryNotice(models.Model):
         verbose_name = _("病例活动轨迹")
         verbose_name_plural = _("病例活动轨迹")
         indexes = [models.Index(fields=["status", "published_at"], name="notice_status")]
+
+    def __str__(self) -> str:
+        return self.title

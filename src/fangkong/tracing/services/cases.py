@@ -357,7 +357,7 @@ def _take_lab_tests(actor, case: Case) -> None:
     for test in LabTest.objects.select_for_update().filter(person_id=case.person_id, proposal=Proposal.PENDING):
         test.proposal, test.updated_at = Proposal.ACCEPTED, timezone.now()
         test.save(update_fields=["proposal", "updated_at"])
-        audit.record(actor, "lab_test.proposal", test, region=test.region_id, object_repr=test.sample_number,
+        audit.record(actor, "lab_test.proposal", test, region=test.region_id,
                      before={"proposal": Proposal.PENDING}, after={"proposal": Proposal.ACCEPTED, "case": case.pk})
 
 

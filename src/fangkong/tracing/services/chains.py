@@ -100,7 +100,6 @@ def link_cases(actor, *, infector, infectee, confidence: str = LinkConfidence.PR
     link = TransmissionLink.objects.create(infector=source, infectee=target, confidence=confidence, note=note,
                                            created_by=actor)
     audit.record(actor, "transmission_link.add", link, region=target.region_id,
-                 object_repr=f"{source.number} → {target.number}",
                  after={"infector": source.number, "infectee": target.number, "confidence": confidence, "note": note})
     return link
 
@@ -126,8 +125,8 @@ def change_link(actor, link, *, confidence: str, note: str | None = None) -> Tra
     link.confidence, link.note = confidence, note
     link.save(update_fields=["confidence", "note"])
     before, after = audit.changes(old, audit.snapshot(link, ["confidence", "note"]))
-    audit.record(actor, "transmission_link.change", link, region=link.infectee.region_id,
-                 object_repr=f"{link.infector.number} → {link.infectee.number}", before=before, after=after)
+    audit.record(actor, "transmission_link.change", link, region=link.infectee.region_id, before=before,
+                 after=after)
     return link
 
 
@@ -136,7 +135,6 @@ def remove_link(actor, link) -> None:
     require_investigator(actor)
     link = _link(actor, link)
     audit.record(actor, "transmission_link.remove", link, region=link.infectee.region_id,
-                 object_repr=f"{link.infector.number} → {link.infectee.number}",
                  before={"infector": link.infector.number, "infectee": link.infectee.number,
                          "confidence": link.confidence})
     link.delete()

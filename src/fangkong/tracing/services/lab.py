@@ -130,13 +130,9 @@ def record_sample(actor, *, person_id=None, id_number: str = "", lab: str, sampl
 def _create(actor, person: Person, **values) -> LabTest:
     test = LabTest.objects.create(person=person, region_id=person.region_id, case=case_services.open_case_of(person.pk),
                                   result=LabResult.PENDING, recorded_by=actors.user_of(actor), **values)
-    audit.record(actor, "lab_test.sample", test, region=test.region_id, object_repr=_repr(test),
+    audit.record(actor, "lab_test.sample", test, region=test.region_id,
                  after=audit.snapshot(test, TEST_FIELDS))
     return test
-
-
-def _repr(test: LabTest) -> str:
-    return f"{test.lab} {test.sample_number}".strip() if test.sample_number else f"{test.lab} #{test.pk}"
 
 
 def _locked(actor, test: LabTest) -> LabTest:
@@ -173,7 +169,7 @@ def _set_result(actor, test: LabTest, result: str, moment: datetime.datetime) ->
     elif result != LabResult.POSITIVE and test.proposal == Proposal.PENDING:
         test.proposal = Proposal.NONE  # a positive corrected: nothing to decide any more
     test.save()
-    audit.record(actor, "lab_test.result", test, region=test.region_id, object_repr=_repr(test), before=before,
+    audit.record(actor, "lab_test.result", test, region=test.region_id, before=before,
                  after=audit.snapshot(test, ["result", "result_at", "proposal"]))
     _to_isolation_order(actor, test)
     _timeline(actor, test, case)
@@ -214,7 +210,7 @@ def dismiss_proposal(actor, test: LabTest, *, reason: str) -> LabTest:
     raise_if(errors)
     test.proposal, test.updated_at = Proposal.DISMISSED, timezone.now()
     test.save(update_fields=["proposal", "updated_at"])
-    audit.record(actor, "lab_test.proposal", test, region=test.region_id, object_repr=_repr(test),
+    audit.record(actor, "lab_test.proposal", test, region=test.region_id,
                  before={"proposal": Proposal.PENDING}, after={"proposal": Proposal.DISMISSED, "reason": reason})
     return test
 

@@ -96,7 +96,7 @@ def draft_notice(actor, case: Case) -> ItineraryNotice:
     alias = _next_alias(case, county)
     notice = ItineraryNotice.objects.create(case=case, region_id=case.region_id, alias=alias, items=items,
                                             title=f"{county.name}{alias}{TITLE_SUFFIX}"[:100])
-    audit.record(actor, "notice.draft", notice, region=notice.region_id, object_repr=notice.title,
+    audit.record(actor, "notice.draft", notice, region=notice.region_id,
                  after={**_snapshot(notice), "withheld": withheld})
     return notice
 
@@ -164,7 +164,7 @@ def edit_notice(actor, notice: ItineraryNotice, *, title=None, alias=None, items
     notice.status, notice.updated_at = NoticeStatus.DRAFT, timezone.now()
     notice.save(update_fields=["title", "alias", "items", "status", "updated_at"])
     before_changed, after_changed = audit.changes(before, _snapshot(notice))
-    audit.record(actor, "notice.edit", notice, region=notice.region_id, object_repr=notice.title,
+    audit.record(actor, "notice.edit", notice, region=notice.region_id,
                  before=before_changed, after=after_changed)
     return notice
 
@@ -198,7 +198,7 @@ def publish_notice(actor, notice: ItineraryNotice) -> ItineraryNotice:
     notice.status, notice.published_at, notice.published_by = NoticeStatus.PUBLISHED, timezone.now(), user_of(actor)
     notice.updated_at = notice.published_at
     notice.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    audit.record(actor, "notice.publish", notice, region=notice.region_id, object_repr=notice.title,
+    audit.record(actor, "notice.publish", notice, region=notice.region_id,
                  before={"status": NoticeStatus.DRAFT}, after={"status": notice.status, "items": len(notice.items)})
     return notice
 
@@ -216,7 +216,7 @@ def withdraw_notice(actor, notice: ItineraryNotice, *, reason: str) -> Itinerary
     raise_if(errors)
     notice.status, notice.updated_at = NoticeStatus.WITHDRAWN, timezone.now()
     notice.save(update_fields=["status", "updated_at"])
-    audit.record(actor, "notice.withdraw", notice, region=notice.region_id, object_repr=notice.title,
+    audit.record(actor, "notice.withdraw", notice, region=notice.region_id,
                  before={"status": NoticeStatus.PUBLISHED}, after={"status": notice.status, "reason": reason})
     return notice
 
@@ -228,7 +228,7 @@ def withdraw_for_excluded(actor, case: Case) -> int:
     for notice in ItineraryNotice.objects.select_for_update().filter(case=case, status=NoticeStatus.PUBLISHED):
         notice.status, notice.updated_at = NoticeStatus.WITHDRAWN, timezone.now()
         notice.save(update_fields=["status", "updated_at"])
-        audit.record(actor, "notice.withdraw", notice, region=notice.region_id, object_repr=notice.title,
+        audit.record(actor, "notice.withdraw", notice, region=notice.region_id,
                      before={"status": NoticeStatus.PUBLISHED},
                      after={"status": notice.status, "reason": _("病例已排除")})
         withdrawn += 1
