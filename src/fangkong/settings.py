@@ -24,6 +24,10 @@ FANGKONG_LOCKOUT_THRESHOLD, FANGKONG_LOCKOUT_MINUTES failed logins of one userna
                that refuse it there, and for how long (5, 15)
 FANGKONG_PUBLIC_API_DOCS "1" to show /api/docs and /api/openapi.json to anyone; by default only to
                signed-in users (session or API token)
+FANGKONG_RETENTION_MONTHS how many local months of rows each large register keeps, the current one
+               included, e.g. "check_ins=24,passages=24,follow_ups=24,audit=60" (at least 3 each); a
+               register not named keeps everything (the default). The worker's daily job drops older
+               months (core.partitions); counters, daily reports and briefs are not touched
 
 Limits of every file an import reads (fangkong.core.spreadsheets; a file beyond one is refused with a
 message naming it), and of what an import reports:
@@ -245,6 +249,21 @@ FANGKONG_RT_MEAN_SI = float(os.environ.get("FANGKONG_RT_MEAN_SI", "7.5"))
 FANGKONG_RT_STD_SI = float(os.environ.get("FANGKONG_RT_STD_SI", "3.4"))
 if not (FANGKONG_RT_MEAN_SI > 1 and FANGKONG_RT_STD_SI > 0):
     raise ImproperlyConfigured("FANGKONG_RT_MEAN_SI must be more than 1 (days) and FANGKONG_RT_STD_SI more than 0")
+
+
+def retention_setting(value: str) -> dict[str, int]:
+    """FANGKONG_RETENTION_MONTHS: "register=months,…" as a dict (the names are checked by core.partitions)."""
+    months = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        name, _sep, count = item.partition("=")
+        if not (count.strip().isdigit() and int(count) >= 3):
+            raise ImproperlyConfigured(f"FANGKONG_RETENTION_MONTHS: {item!r} — expected register=months, "
+                                       "months a whole number of at least 3 (e.g. check_ins=24)")
+        months[name.strip()] = int(count)
+    return months
+
+
+FANGKONG_RETENTION_MONTHS = retention_setting(os.environ.get("FANGKONG_RETENTION_MONTHS", ""))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if _flag("FANGKONG_HTTPS"):

@@ -9,4 +9,9 @@ class AuditConfig(AppConfig):
     verbose_name = _("审计")
 
     def ready(self):
+        from fangkong.core import partitions
+
         from . import audit_labels, menu  # noqa: F401  register its audit labels and menu entries
+        from .models import AuditEntry
+
+        partitions.register("audit", AuditEntry, "at")  # by month on PostgreSQL, with its retention

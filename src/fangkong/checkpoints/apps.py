@@ -9,4 +9,9 @@ class CheckpointsConfig(AppConfig):
     verbose_name = _("卡点")
 
     def ready(self):
+        from fangkong.core import partitions
+
         from . import audit_labels, links, menu, rollup  # noqa: F401  audit labels, link rules, menu, counters
+        from .models import Passage
+
+        partitions.register("passages", Passage, "passed_at")  # by month on PostgreSQL, with its retention

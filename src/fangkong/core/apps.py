@@ -20,4 +20,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("通用")
 
     def ready(self) -> None:
+        from . import partitions  # noqa: F401  registers its daily job (months ahead, retention)
+
         post_migrate.connect(create_cache_table, dispatch_uid="fangkong.core.create_cache_table")

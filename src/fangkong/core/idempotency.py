@@ -6,8 +6,9 @@ Phones on a roadside network send again, staff tap 保存 twice, a script retrie
   random one in a hidden field when the form is shown; the API takes the `Idempotency-Key` header or
   a `client_key` field). A registration whose key is already stored — by the same account at the same
   checkpoint for a passage, at the same place or checkpoint for a public check-in — returns the stored
-  one and writes nothing. The key is stored with the row under a unique constraint, so two sent at once
-  collide in the database and the second returns the first's row.
+  one and writes nothing. The key is stored with the row and looked up under a lock on it before a row
+  is written, so two sent at once are stored once: no unique index can hold it on PostgreSQL, where the
+  registers are partitioned by month (core.partitions); on SQLite one still backs the look-up.
 - Window: the same person at the same checkpoint (or place) with the same recorded facts within
   `window()` (FANGKONG_DUPLICATE_SECONDS, default 60) of a stored registration, before or after it, is
   that registration again: it is returned and nothing is written (no second row, counter, risk

@@ -228,8 +228,12 @@ class ArrivalTask(models.Model):
     # empty for a public check-in not linked to a person: the task is about the visitor it names
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="arrival_tasks")
-    passage = models.ForeignKey("checkpoints.Passage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    check_in = models.ForeignKey("places.CheckIn", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # no database constraint: passages and check-ins are partitioned by month on PostgreSQL, which no foreign
+    # key may point at (core.partitions); Django keeps the relation, and expiry clears it first
+    passage = models.ForeignKey("checkpoints.Passage", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", db_constraint=False)
+    check_in = models.ForeignKey("places.CheckIn", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", db_constraint=False)
     key_person = models.ForeignKey("screening.KeyPerson", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     status = models.CharField(_("状态"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)

@@ -324,7 +324,13 @@ def _record(actor, checkpoint: Checkpoint, fields: dict, passage: Passage, *, on
     """The writes of `register_passage` for the unsaved `passage`, inside its transaction; or the stored
     passage it repeats, and nothing written."""
     at, plate, destination = passage.passed_at, passage.vehicle_plate, passage.destination
-    lock_person(fields["id_digest"], *([f"passage.vehicle:{checkpoint.pk}:{plate}"] if plate else []))
+    key = passage.client_key
+    lock_person(fields["id_digest"], *([f"passage.vehicle:{checkpoint.pk}:{plate}"] if plate else []),
+                *([f"passage.key:{checkpoint.pk}:{actor.pk}:{key}"] if key else []))
+    # the key looked up under its lock: on PostgreSQL no unique index can hold it (core.partitions)
+    earlier = _by_client_key(actor, checkpoint, key) if key else None
+    if earlier is not None:
+        return earlier
     person = _find_person(fields, whole=on_ledger)
     if person is not None:
         passage.person = person

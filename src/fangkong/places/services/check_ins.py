@@ -45,6 +45,7 @@ from fangkong.core import idempotency as duplicates
 from fangkong.core import rate_limit
 from fangkong.core.actors import SYSTEM
 from fangkong.core.health import parse_temperature
+from fangkong.core.locks import xact_lock
 from fangkong.core.rows import insert, select
 from fangkong.core.text import clean_name
 from fangkong.core.validation import name_text
@@ -112,11 +113,10 @@ def clean_check_in(*, phone: str, name: str, id_number: str = "", origin: str = 
 
 
 def _lock_visitor(row: CheckIn) -> None:
-    """PostgreSQL: a transaction advisory lock on the visitor (the typed phone), so that the same check-in
-    sent twice at once is stored once (SQLite: its write lock, BEGIN IMMEDIATE, already serialises writers)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"check_in.visitor:{row.phone_digest}"])
+    """Locks on the visitor (the typed phone) and on the sender's key, so that the same check-in sent twice at
+    once is stored once (core.locks: PostgreSQL; SQLite's write lock already serialises writers)."""
+    site = f"{row.place_id}:{row.checkpoint_id}"
+    xact_lock(f"check_in.visitor:{row.phone_digest}", *([f"check_in.key:{site}:{row.client_key}"] if row.client_key else []))
 
 
 _sqlite_writer = threading.Lock()
@@ -188,7 +188,8 @@ def check_in(code: ActiveCode, *, phone: str, name: str, id_number: str = "", or
     try:
         with _write_transaction():
             _lock_visitor(row)
-            earlier = _earlier_same(row)
+            # the key looked up under its lock: on PostgreSQL no unique index can hold it (core.partitions)
+            earlier = (_by_client_key(row) if key else None) or _earlier_same(row)
             if earlier is not None:
                 return earlier
             insert(row)
