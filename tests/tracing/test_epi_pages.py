@@ -36,7 +36,7 @@ def test_epi_page_shows_curve_rt_and_indicators(login, epi_team):
     html = page.content.decode()
     for part in ['id="curve"', 'id="rt"', 'id="indicator-table"', '<svg class="chart"', "已管控人群中发现比例",
                  "确诊后24小时内隔离的密切接触者比例", "发病至隔离时间中位数", "诊断至报告时间中位数",
-                 "每例病例追踪密接人数"]:
+                 "每例病例追踪密切接触者人数"]:
         assert part in html, part
     assert "1/20 确诊病例：5" in html  # a bar's own value
     assert "1/20 疑似病例：1" in html

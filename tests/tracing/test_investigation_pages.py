@@ -54,6 +54,7 @@ def test_an_epidemiologist_records_an_investigation_and_confirms_a_proposed_cont
     assert "开始流调" in client.get(page).content.decode()
     assert client.post(page).status_code == 302
     inv = case.investigation
+    assert f"流调队员：{tracer}" in client.get(page).content.decode()
     # a bad row: the page again, 400, the message beside the form, what was typed kept
     bad = client.post(reverse("tracing:itinerary_add", kwargs={"pk": inv.pk}), {
         "kind": "transport", "starts_at": local_input(at(4, 10)), "transport_mode": "train", "place_name": "武汉-孝感"})
@@ -75,7 +76,7 @@ def test_an_epidemiologist_records_an_investigation_and_confirms_a_proposed_cont
         "person": neighbour.pk, "kind": "same_place", "level": "close", "source": "same_place",
         "last_exposure_date": at(4, 10).date().isoformat()}, follow=True)
     text = response.content.decode()
-    assert "已确认 邻居王五 为密切接触者" in text and "集中医学观察至" in text
+    assert "已确认 邻居王五 为密切接触者，列入" in text and "，集中医学观察至" in text
     contact = Contact.objects.get(case=case, person=neighbour)
     assert contact.status == "confirmed" and contact.key_person.category == "close_contact"
     assert f'id="candidate-{neighbour.pk}"' not in text and f'data-contact="{contact.pk}"' in text

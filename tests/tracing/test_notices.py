@@ -150,7 +150,7 @@ def test_what_a_reviewer_types_is_checked_against_the_case_and_its_contacts(case
     assert "联系电话" in errors["items.2.transport"][0]
     with pytest.raises(ValidationError) as exc:
         services.edit_notice(epi, notice, alias=CONTACT_NAME)
-    assert "密接人员的姓名" in exc.value.message_dict["alias"][0]
+    assert "密切接触者的姓名" in exc.value.message_dict["alias"][0]
     notice.refresh_from_db()
     assert NAME not in json.dumps(notice.items, ensure_ascii=False)
 

@@ -210,7 +210,7 @@ class Investigation(models.Model):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="investigation")
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    investigator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("流调人员"), null=True,
+    investigator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("流调队员"), null=True,
                                      on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(_("状态"), max_length=10, choices=InvestigationStatus.choices,
                               default=InvestigationStatus.OPEN)
@@ -288,7 +288,7 @@ class ContactStatus(models.TextChoices):
 
 
 class ContactSource(models.TextChoices):
-    MANUAL = "manual", _("流调人员录入")
+    MANUAL = "manual", _("流调队员录入")
     SAME_PLACE = "same_place", _("同场所±30分钟")
     TRANSPORT = "transport", _("同车次/航班")
     HOUSEHOLD = "household", _("同户")

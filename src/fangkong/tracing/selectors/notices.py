@@ -82,7 +82,7 @@ def personal_strings(case: Case) -> list[tuple[str, str]]:
              (_("病例本人的工作单位"), person.workplace, 4)]
     for name, phone, outside_name, outside_phone in case.contacts.values_list(
             "person__name", "person__phone", "outside_name", "outside_phone"):
-        found += [(_("密接人员的姓名"), name or outside_name, 2), (_("密接人员的联系电话"), phone or outside_phone, 7)]
+        found += [(_("密切接触者的姓名"), name or outside_name, 2), (_("密切接触者的联系电话"), phone or outside_phone, 7)]
     return [(what, _folded(value)) for what, value, least in found if len(_folded(value)) >= least]
 
 
