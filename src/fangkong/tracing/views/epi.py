@@ -33,7 +33,8 @@ def _params(request) -> dict:
 
 
 def _bad(exc: ValidationError):
-    return BadRequest("；".join(f"{k}：{m}" for k, ms in exc.message_dict.items() for m in ms)
+    return BadRequest("；".join(_("%(field)s：%(message)s") % {"field": k, "message": m}
+                                for k, ms in exc.message_dict.items() for m in ms)
                       if hasattr(exc, "error_dict") else "；".join(exc.messages))
 
 

@@ -151,25 +151,35 @@ def remove_stop(request, pk: int):
 
 
 def _confirmed_text(contact) -> str:
-    """What confirming did, in words: where the person was listed and what isolation followed."""
+    """What confirming did, in one sentence: where the person was listed and what isolation followed."""
     name = contact.person.name if contact.person_id else contact.outside_name
-    parts = [_("已确认 %(name)s 为%(level)s") % {"name": name, "level": contact.get_level_display()}]
     ledger = contact.outcome.ledger
     if ledger in ("created", "reclassified", "linked") and contact.key_person_id:
-        parts.append(_("列入%(region)s台账（%(category)s）") % {
-            "region": contact.key_person.region.name, "category": contact.key_person.get_category_display()})
+        listed = _("列入%(region)s台账（%(category)s）") % {
+            "region": contact.key_person.region.name, "category": contact.key_person.get_category_display()}
     elif ledger == "task":
-        parts.append(_("住址不明，已交%(region)s查找") % {"region": contact.person.region.name})
+        listed = _("住址不明，已交%(region)s查找") % {"region": contact.person.region.name}
     elif ledger == "outside":
-        parts.append(_("外县人员，列入协查函（%(county)s）") % {"county": contact.outside_county})
+        listed = _("外县人员，列入协查函（%(county)s）") % {"county": contact.outside_county}
     elif ledger == "case":
-        parts.append(_("该人员已是病例，不再列入台账"))
+        listed = _("该人员已是病例，不再列入台账")
+    else:
+        listed = ""
     q = contact.quarantine
     if q is not None and contact.outcome.isolation in ("started", "extended", "kept"):
-        parts.append(_("%(kind)s至%(end)s") % {"kind": q.get_kind_display(), "end": fmt(q.planned_end)})
+        isolated = _("%(kind)s至%(end)s") % {"kind": q.get_kind_display(), "end": fmt(q.planned_end)}
     elif contact.outcome.isolation == "over":
-        parts.append(_("末次接触已满观察期，未安排隔离"))
-    return "，".join(parts)
+        isolated = _("末次接触已满观察期，未安排隔离")
+    else:
+        isolated = ""
+    words = {"name": name, "level": contact.get_level_display(), "listed": listed, "isolated": isolated}
+    if listed and isolated:
+        return _("已确认 %(name)s 为%(level)s，%(listed)s，%(isolated)s") % words
+    if listed:
+        return _("已确认 %(name)s 为%(level)s，%(listed)s") % words
+    if isolated:
+        return _("已确认 %(name)s 为%(level)s，%(isolated)s") % words
+    return _("已确认 %(name)s 为%(level)s") % words
 
 
 @login_required
