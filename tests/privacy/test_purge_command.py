@@ -24,8 +24,12 @@ from fangkong.privacy import services
 from tests import factories as f
 from tests.privacy.response import resident_id
 
-TODAY = timezone.localdate()
 LONG_AGO = timezone.now() - datetime.timedelta(days=40)
+
+
+def _today() -> datetime.date:
+    """Read when used: a run may cross local midnight."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -44,7 +48,7 @@ def purge(*extra: str, typed: str | None = None, monkeypatch=None) -> str:
         monkeypatch.setattr("sys.stdin", Terminal())
         monkeypatch.setattr("builtins.input", lambda prompt: typed)
     out = io.StringIO()
-    call_command("purge", "--region", f.TOWN_A, "--before", TODAY.isoformat(), *extra, stdout=out)
+    call_command("purge", "--region", f.TOWN_A, "--before", _today().isoformat(), *extra, stdout=out)
     return out.getvalue()
 
 
@@ -62,10 +66,10 @@ def test_it_names_what_is_wrong_with_its_options(tree):
     with pytest.raises(CommandError, match="--before"):
         call_command("purge", "--region", f.TOWN_A, "--before", "2020-13-01")
     with pytest.raises(CommandError, match="no region"):
-        call_command("purge", "--region", "420921009000", "--before", TODAY.isoformat())
+        call_command("purge", "--region", "420921009000", "--before", _today().isoformat())
     with pytest.raises(CommandError, match="outside the user's scope"):
         f.user("town_b", region_code=f.TOWN_B)
-        call_command("purge", "--region", f.TOWN_A, "--before", TODAY.isoformat(), "--user", "town_b")
+        call_command("purge", "--region", f.TOWN_A, "--before", _today().isoformat(), "--user", "town_b")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -94,10 +98,10 @@ def test_the_files_of_erased_rows_are_deleted_after_the_commit(tree, settings, t
 
         old, recent, elsewhere = scan(f.VILLAGE_A1, LONG_AGO), scan(f.VILLAGE_A1, timezone.now()), scan(f.VILLAGE_B1, LONG_AGO)
         files = {row.pk: tmp_path / row.upload.name for row in (old, recent, elsewhere)}
-        plan = services.plan_purge(f.TOWN_A, TODAY - datetime.timedelta(days=1))
+        plan = services.plan_purge(f.TOWN_A, _today() - datetime.timedelta(days=1))
         assert (plan.rows, plan.files) == ({"privacy.Scan": 1}, 1) and files[old.pk].exists()
 
-        services.purge(SYSTEM, f.TOWN_A, TODAY - datetime.timedelta(days=1))
+        services.purge(SYSTEM, f.TOWN_A, _today() - datetime.timedelta(days=1))
         assert not files[old.pk].exists() and files[recent.pk].exists() and files[elsewhere.pk].exists()
         assert Scan.objects.values_list("note", "upload").get(pk=old.pk) == ("", "")
         assert Scan.objects.get(pk=recent.pk).note == "身份证复印件"
@@ -113,7 +117,7 @@ def test_the_trail_of_a_twin_merged_into_a_purged_person_loses_its_values_too(tr
     twin, _ = people.find_or_record_person(hq, name="欧阳合二", id_type="resident_id", id_number=resident_id(902),
                                            region_code=f.VILLAGE_A2, address="桃园村合二号")
     people.merge_persons(hq, keep, twin)
-    services.purge(SYSTEM, f.TOWN_A, TODAY + datetime.timedelta(days=1))
+    services.purge(SYSTEM, f.TOWN_A, _today() + datetime.timedelta(days=1))
     trail = AuditEntry.objects.filter(object_type="person", object_id__in=[str(keep.pk), str(twin.pk)])
     assert {e.action for e in trail} == {"person.create", "person.merge", "person.merged_into"}
     text = " ".join(f"{e.object_repr} {e.before} {e.after}" for e in trail)
