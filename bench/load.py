@@ -607,6 +607,12 @@ def report(args, rate, workers, orders, seeding, window, before, after, results,
     lines.append(f"  budget (p95 < {P95_BUDGET_MS:.0f} ms on every registration endpoint at {RATE:.0f}/s): "
                  + ("met at this rate" if met else "NOT met at this rate")
                  + ("" if args.scale >= 1 and args.duration >= 600 else " (a short run: the budget's is --scale 1 --duration 600)"))
+    served = max(1, answered + pages)
+    per_request = (server + database) / served
+    needed = per_request * RATE * (1 + args.page_share)
+    lines.append(f"  floor from this run: {per_request * 1000:.2f} ms of server + PostgreSQL CPU a request, so the budget's "
+                 f"{RATE:.0f} registrations + {RATE * args.page_share:.0f} pages a second need {needed:.2f} cores of CPU "
+                 f"alone; this machine has {cores}" + (" (the budget cannot be met here)" if needed >= cores else ""))
     lost_total = 0
     for kind in WRITES:
         acknowledged, written = results.acknowledged[kind], found[kind]
