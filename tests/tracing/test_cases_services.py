@@ -30,8 +30,8 @@ def report(actor, person=None, **values):
     return services.report_case(actor, **(fields | values))
 
 
-def live(metric: str, region: str = f.COUNTY) -> int:
-    return sum(v for (r, m), v in counters.live(timezone.localdate()).items() if r == region and m == metric)
+def live(metric: str, region: str = f.COUNTY, day=None) -> int:
+    return sum(v for (r, m), v in counters.live(day or timezone.localdate()).items() if r == region and m == metric)
 
 
 def test_a_report_records_the_person_the_case_its_first_change_and_the_ledger_entry(epi):
@@ -89,12 +89,14 @@ def test_a_report_more_than_two_hours_after_diagnosis_is_late_and_listed(epi):
     on_time = report(epi, diagnosed_at=now - 2 * HOUR, reported_at=now)  # exactly two hours: in time
     assert late.late_report and not on_time.late_report
     assert [c.pk for c in selectors.cases_for(epi, late=True)] == [late.pk]
-    assert live("case_late") == 1
+    # counted on the day of the report (yesterday's, just after midnight)
+    reported_on = timezone.localdate(late.reported_at)
+    assert live("case_late", day=reported_on) == 1
     services.update_case(epi, late, reported_at=late.diagnosed_at + HOUR)  # a typo corrected
     late.refresh_from_db()
     assert not late.late_report and selectors.cases_for(epi, late=True) == []
-    assert live("case_late") == 0
-    assert counters.differences(timezone.localdate()) == {}
+    assert live("case_late", day=reported_on) == 0
+    assert counters.differences(reported_on) == {} and counters.differences(timezone.localdate()) == {}
 
 
 def test_each_wrong_date_is_named(epi):
