@@ -108,10 +108,13 @@ def test_a_row_lands_in_its_local_month_and_a_month_made_later_takes_its_waiting
 @pytest.mark.django_db
 @postgres
 def test_the_daily_job_makes_the_months_ahead_of_its_clock():
-    summary = periodic.job("core.partitions").run(_local(2027, 6, 2, 1))
+    clock = datetime.datetime.now(LOCAL) + datetime.timedelta(days=3650)  # months no run has made yet
+    months = [partitions.month_of(clock)]
+    for _step in range(partitions.AHEAD):
+        months.append(partitions.next_month(months[-1]))
+    summary = periodic.job("core.partitions").run(clock)
     for name, table in REGISTERS.items():
-        assert [f"{table}_p2027{m:02d}" for m in (6, 7, 8, 9)] == [
-            n for n in summary[name]["made"] if n >= f"{table}_p202706"]
+        assert summary[name]["made"] == [f"{table}_p{m:%Y%m}" for m in months]
         assert "expired" not in summary[name]  # keeping everything is the default
 
 
@@ -256,3 +259,26 @@ def test_one_key_sent_at_once_by_ten_phones_is_stored_once(transactional_db, set
         t.join(timeout=60)
     assert sorted(statuses) == [200] * 9 + [201] or statuses == [201] * 10
     assert CheckIn.objects.count() == 1
+
+
+@postgres
+def test_a_month_is_not_made_while_a_long_read_holds_the_table_and_nothing_is_left_half_made(transactional_db,
+                                                                                          monkeypatch):
+    from django.db import OperationalError, connections
+
+    monkeypatch.setattr(partitions, "LOCK_TIMEOUT", "200ms")
+    register = partitions.Register("audit", AuditEntry, "at")
+    later = datetime.datetime.now(LOCAL) + datetime.timedelta(days=1825)  # a month not made yet
+    reader = connections.create_connection("default")
+    try:
+        with reader.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute("SELECT count(*) FROM audit_auditentry")  # a report's read, still open
+            with pytest.raises(OperationalError, match="lock timeout"):
+                partitions.ensure_months(register, later)
+            cursor.execute("ROLLBACK")
+    finally:
+        reader.close()
+    name = f"audit_auditentry_p{partitions.month_of(later):%Y%m}"
+    assert name not in {p.name for p in partitions.partitions("audit_auditentry")}
+    assert name in partitions.ensure_months(register, later)  # once the read is over

@@ -36,6 +36,7 @@ from . import periodic
 
 # months made ahead of the current one, so that writes never wait for the job
 AHEAD = 3
+LOCK_TIMEOUT = "5s"
 
 
 @dataclass(frozen=True)
@@ -319,6 +320,9 @@ def expire(reg: Register, months: int, now: datetime.datetime, *, dry_run: bool 
     if dry_run or not rows and not dropped:
         return summary
     with transaction.atomic():
+        if dropped:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
         for part in dropped:
             _clear_references(reg, f"SELECT id FROM {_quote(part.name)}", [])
             with connection.cursor() as cursor:
@@ -337,6 +341,9 @@ def ensure_months(reg: Register, now: datetime.datetime) -> list[str]:
         return []
     made = []
     with transaction.atomic(), connection.cursor() as cursor:
+        # making a partition locks the whole table for a moment: wait for a long read at most this long, rather
+        # than queue every writer behind it; the job is tried again later
+        cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
         column = _quote(reg.column)
         cursor.execute(f"SELECT DISTINCT (date_trunc('month', {column} AT TIME ZONE %s))::date "
                        f"FROM {_quote(_default_name(reg.table))}", [settings.TIME_ZONE])
