@@ -98,7 +98,7 @@ def confirm(hq, person: Person) -> None:
 
 def search(hq, live_server) -> None:
     hq.goto(f"{live_server.url}/tracing/exposure/")
-    hq.get_by_label("身份证号或手机号").fill(FIRST_ID)
+    hq.get_by_label("身份证号码或手机号").fill(FIRST_ID)
     with hq.expect_navigation():
         hq.locator("#exposure-form button[type=submit]").click()
     expect(hq.locator("#subject")).to_contain_text("张三")

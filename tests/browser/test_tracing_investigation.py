@@ -105,7 +105,7 @@ def test_an_epidemiologist_confirms_three_proposed_contacts_and_the_village_work
 
     for who in (wife, neighbour, passenger):
         with page.expect_navigation():
-            page.locator(f"#candidate-{who.pk}").get_by_role("button", name="确认为密接").click()
+            page.locator(f"#candidate-{who.pk}").get_by_role("button", name="确认为密切接触者").click()
         expect(page.locator(".messages")).to_contain_text(f"已确认 {who.name} 为密切接触者")
         expect(page.locator(".messages")).to_contain_text("集中医学观察至")
     expect(candidates).to_have_count(0)
@@ -118,7 +118,7 @@ def test_an_epidemiologist_confirms_three_proposed_contacts_and_the_village_work
     expect(page.locator("#status")).to_have_text("已完成")
 
     # the contact list: masked, one person revealed on request, and the reveal logged
-    open_menu(page).get_by_role("link", name="密接人员").click()
+    open_menu(page).get_by_role("link", name="密切接触者").click()
     card = page.locator("#contacts li", has_text="李邻")
     expect(card).not_to_contain_text(neighbour.id_number)
     with page.expect_navigation():

@@ -17,7 +17,7 @@ register(
 # investigations (流调) and contacts (密接)
 register(
     Entry(_("流行病学调查"), "tracing:investigations", can_investigate, order=162),
-    Entry(_("密接人员"), "tracing:contacts", can_view_cases, order=164),
+    Entry(_("密切接触者"), "tracing:contacts", can_view_cases, order=164),
 )
 # chains, clusters, the epidemic curve and Rt
 register(

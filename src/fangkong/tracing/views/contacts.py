@@ -39,7 +39,7 @@ def _list(request, *, revealed=None):
 @login_required
 @require_GET
 def contacts(request):
-    """密接人员: the confirmed contacts of the scope, latest first."""
+    """密切接触者: the confirmed contacts of the scope, latest first."""
     return _list(request)
 
 

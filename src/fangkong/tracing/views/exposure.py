@@ -75,10 +75,10 @@ def _search(request, data=None, *, subjects_only: bool = False) -> Outcome:
         return Outcome(form, error=_("开始日期不能晚于结束日期"), status=400)
     data = form.cleaned_data
     if not data.get("person") and not data.get("number"):
-        return Outcome(form, error=_("请输入身份证号或手机号"), status=400)
+        return Outcome(form, error=_("请输入身份证号码或手机号"), status=400)
     subjects = selectors.subjects_for(user, person_id=data.get("person"), number=data.get("number", ""))
     if not subjects:
-        return Outcome(form, error=_("未找到该人员，请核对身份证号或手机号"), status=404)
+        return Outcome(form, error=_("未找到该人员，请核对身份证号码或手机号"), status=404)
     if len(subjects) > 1 or subjects_only:
         return Outcome(form, candidates=subjects)
     found = selectors.exposure_search(user, subjects[0], start=start, end=end)
