@@ -211,6 +211,15 @@ def unpartition_table(schema_editor, table: str, *, unique: tuple[str, ...] = ()
     _rebuild(schema_editor, table, column=None, unique=unique)
 
 
+def partitioning(table: str, column: str, *, unique: tuple[str, ...] = ()):
+    """The migration operation that partitions `table` by month of `column`, and back when reversed."""
+    from django.db import migrations
+
+    return migrations.RunPython(
+        lambda apps, schema_editor: partition_table(schema_editor, table, column, unique=unique),
+        lambda apps, schema_editor: unpartition_table(schema_editor, table, unique=unique))
+
+
 # Months made, months dropped ---------------------------------------------------------------------------------
 
 def _months_ahead(now: datetime.datetime | None = None) -> list[datetime.date]:

@@ -3,17 +3,7 @@ Every row is copied into the new table: on a large database this migration takes
 
 from django.db import migrations
 
-from fangkong.core.partitions import partition_table, unpartition_table
-
-TABLE, COLUMN = "checkpoints_checkin", "checked_in_at"
-
-
-def forwards(apps, schema_editor):
-    partition_table(schema_editor, TABLE, COLUMN, unique=("checkin_place_client_key", "checkin_checkpoint_client_key"))
-
-
-def backwards(apps, schema_editor):
-    unpartition_table(schema_editor, TABLE, unique=("checkin_place_client_key", "checkin_checkpoint_client_key"))
+from fangkong.core.partitions import partitioning
 
 
 class Migration(migrations.Migration):
@@ -22,4 +12,5 @@ class Migration(migrations.Migration):
         ("screening", "0007_arrival_task_keys_without_constraint"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [partitioning("checkpoints_checkin", "checked_in_at",
+                               unique=("checkin_place_client_key", "checkin_checkpoint_client_key"))]

@@ -3,17 +3,7 @@ Every row is copied into the new table: on a large database this migration takes
 
 from django.db import migrations
 
-from fangkong.core.partitions import partition_table, unpartition_table
-
-TABLE, COLUMN = "quarantine_followup", "due_at"
-
-
-def forwards(apps, schema_editor):
-    partition_table(schema_editor, TABLE, COLUMN)
-
-
-def backwards(apps, schema_editor):
-    unpartition_table(schema_editor, TABLE)
+from fangkong.core.partitions import partitioning
 
 
 class Migration(migrations.Migration):
@@ -21,4 +11,4 @@ class Migration(migrations.Migration):
         ("quarantine", "0007_transfer_from_any_register"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [partitioning("quarantine_followup", "due_at")]
