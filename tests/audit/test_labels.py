@@ -6,6 +6,8 @@ import datetime
 import re
 from pathlib import Path
 
+from django.apps import apps
+
 import fangkong
 from fangkong.accounts.models import Role
 from fangkong.audit import labels
@@ -121,3 +123,23 @@ def test_the_actor_filter_takes_the_shown_name(tree, login):
     for name in ("值班员", "other"):
         html = client.get("/audit/", {"actor": name}).content.decode()
         assert "e-other" in html and "e-boss" not in html
+
+
+def test_a_name_kept_under_a_key_field_reads_as_the_name(tree, login):
+    # a check-in keeps the room by its name, where the quarantine's own field holds the room's key
+    boss = factories.user("boss", Role.HQ_ADMIN, factories.COUNTY)
+    audit.record(boss, "quarantine.check_in", object_type="quarantine", object_id="1", region=factories.VILLAGE_A1,
+                 after={"site": 999, "room": "东楼302"})
+    row = _page(login(boss)).split('data-action="quarantine.check_in"')[1].split("</tr>")[0]
+    assert "东楼302" in row and "#999" in row
+
+
+def test_a_link_without_a_name_of_its_own_reads_as_what_it_links_to(tree, login):
+    boss = factories.user("boss", Role.HQ_ADMIN, factories.COUNTY)
+    task = apps.get_model("screening", "ArrivalTask")
+    audit.record(boss, "arrival_task.open", object_type="arrivaltask", object_id="1", region=factories.VILLAGE_A1,
+                 after={"passage": None, "key_person": None})
+    row = _page(login(boss)).split('data-action="arrival_task.open"')[1].split("</tr>")[0]
+    for name in ("passage", "key_person"):
+        assert f"{task._meta.get_field(name).related_model._meta.verbose_name}：空" in row
+    assert "passage" not in row and "key person" not in row

@@ -8,12 +8,13 @@ A key that is a field of the audited model reads as that field's name, its value
 """
 
 import datetime
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,7 +79,9 @@ def _model(object_type: str) -> type[models.Model] | None:
     return _models().get(object_type)
 
 
+@functools.cache
 def _models() -> dict[str, type[models.Model]]:
+    # asked for every payload key of every entry shown: the model registry is fixed once Django is set up
     return {m._meta.model_name: m for m in apps.get_models()}
 
 
@@ -119,16 +122,35 @@ def _field(model, key: str):
     return None
 
 
-def field_label(model, key: str) -> str:
+def sourced_labels() -> dict:
+    """The key labels the `field_source`s answer now, merged (the first source to name a key wins)."""
+    found: dict = {}
+    for source in reversed(_field_sources):
+        found.update(source())
+    return found
+
+
+def field_label(model, key: str, sourced: dict | None = None) -> str:
+    """The label of a payload key. `sourced` is `sourced_labels()` read once by the caller: a page of entries asks
+    for thousands of keys (a daily report holds every figure), and each source builds all its labels anew."""
     field = _field(model, key)
+    if field is not None and field.is_relation and field.verbose_name == field.name.replace("_", " "):
+        return str(field.related_model._meta.verbose_name)  # a link named by Django alone reads as what it links to
     if field is not None and getattr(field, "verbose_name", None):
         return str(field.verbose_name)
     if key in _fields:
         return str(_fields[key])
-    for source in _field_sources:
-        if (label := source().get(key)) is not None:
-            return str(label)
-    return key
+    label = (sourced_labels() if sourced is None else sourced).get(key)
+    return key if label is None else str(label)
+
+
+def _as_key(field, value):
+    """`value` as a key of the field's related model, or None when it cannot be one (asking the database for it
+    would fail the whole page)."""
+    try:
+        return field.target_field.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return None
 
 
 class Reader:
@@ -138,6 +160,7 @@ class Reader:
     def __init__(self, entries: Iterable[AuditEntry]):
         self.entries = list(entries)
         self._region = apps.get_model("regions", "Region")
+        self._sourced: dict | None = None
         wanted: dict[type[models.Model], set] = defaultdict(set)
         region_codes: set[str] = set()
         for entry in self.entries:
@@ -158,7 +181,8 @@ class Reader:
         for key, value in payload.items():
             field = _field(model, key)
             if field is not None and field.is_relation and field.many_to_one and value not in (None, ""):
-                wanted[field.related_model].add(value)
+                if (key_value := _as_key(field, value)) is not None:
+                    wanted[field.related_model].add(key_value)
             elif isinstance(value, str) and _CODE.fullmatch(value):
                 region_codes.add(value)
             elif isinstance(value, dict):
@@ -173,7 +197,12 @@ class Reader:
         if not isinstance(payload, dict):
             return [("", self.text(None, None, payload))]
         model = _model(entry.object_type)
-        return [(field_label(model, key), self.text(model, key, value)) for key, value in payload.items()]
+        return [(self._label(model, key), self.text(model, key, value)) for key, value in payload.items()]
+
+    def _label(self, model, key: str) -> str:
+        if self._sourced is None:
+            self._sourced = sourced_labels()  # once per batch, in the language of the request that reads it
+        return field_label(model, key, self._sourced)
 
     def text(self, model, key: str | None, value) -> str:
         """One stored value as a person reads it."""
@@ -185,6 +214,8 @@ class Reader:
         if value is False:
             return _("否")
         if field is not None and field.is_relation and field.many_to_one:
+            if _as_key(field, value) is None:  # a name kept where the model holds a key (a room by its name)
+                return self._string(value) if isinstance(value, str) else str(value)
             return self.names.get((field.related_model, str(value)), f"#{value}")
         if field is not None and field.choices:
             return str(dict(field.flatchoices).get(value, value))
@@ -204,7 +235,7 @@ class Reader:
         """A key of a nested record: a region by its name, else as field_label reads it."""
         if _CODE.fullmatch(key):
             return self.names.get((self._region, key), key)
-        return field_label(None, key)
+        return self._label(None, key)
 
     def _string(self, value: str) -> str:
         if _MOMENT.fullmatch(value):

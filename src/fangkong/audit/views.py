@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core import paging, region_picker
 from fangkong.core import region_codes as codes
+from fangkong.core import region_picker
 from fangkong.core.days import day_problem
 from fangkong.core.exports import XLSX_TYPE, Sheet, choice_labels, workbook_bytes
 
@@ -51,11 +51,14 @@ def _filters(request) -> tuple[dict, list[str]]:
 @login_required
 def entry_list(request):
     filters, errors = _filters(request)
-    qs = selectors.audit_entries_for(request.user, **({} if errors else filters))
+    if errors:
+        selectors.audit_entries_for(request.user)  # permission first: 403 rather than a hint
+        page = selectors.Page([], None)
+    else:
+        page = selectors.page_for(request.user, after=request.GET.get("after", ""), **filters)
     for message in errors:
         messages.error(request, message)
-    after = request.GET.get("after", "")
-    entries = [] if errors else paging.page_after(qs, after)
+    entries = page.entries
     query = request.GET.copy()
     query.pop("after", None)
     reader = labels.Reader(entries)
@@ -68,7 +71,7 @@ def entry_list(request):
         # the scope's regions by name; a code field only where the scope holds too many to list
         "region_select": region_picker.select("region", filters["region"], request.user.region_id, blank=_("全部"),
                                               attrs={"id": "filter-region"}),
-        "next_after": entries[-1].id if len(entries) == paging.PAGE_SIZE else None, "query": query.urlencode(),
+        "next_after": page.next_after, "searched_to": page.searched_to, "query": query.urlencode(),
     })
 
 
@@ -90,7 +93,7 @@ def _export_rows(qs):
 
 
 def _batch_rows(entries, sources, line):
-    reader = labels.Reader(entries)
+    reader = labels.Reader(selectors.with_names(entries))
     for e in entries:
         yield [timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), labels.actor_label(e),
                labels.action_label(e.action), labels.object_type_label(e.object_type), e.object_id, e.object_repr,
