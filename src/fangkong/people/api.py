@@ -79,10 +79,12 @@ def remove_member(request, household_id: int, person_id: int):
 
 
 @router.get("/duplicates", response=list[DuplicateOut])
-def list_duplicates(request, limit: int = 50):
-    """Possible duplicates in scope: same ID, same name + phone, same name + birth date in one village."""
+def list_duplicates(request, limit: int = 50, after: str = ""):
+    """Possible duplicates in scope: same ID, same name + phone, same name + birth date in one village. A page of
+    `limit` pairs; the next page is `after` the last pair's `cursor`."""
     return [{"first": person_out(p.first), "second": person_out(p.second), "rules": p.rules,
-             "reasons": [str(r) for r in p.reasons]} for p in selectors.duplicate_pairs_for(request.user, limit=limit)]
+             "reasons": [str(r) for r in p.reasons], "cursor": p.cursor}
+            for p in selectors.duplicate_pairs_for(request.user, after=after, limit=limit)]
 
 
 @router.post("/merge", response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})

@@ -61,8 +61,8 @@ class Person(identity.MaskedNumbers, models.Model):
     class Meta:
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
-        # The digest and name indexes end with the region so the duplicate search (GROUP BY inside
-        # a scope) is answered from the index alone; they still serve plain digest/name lookups.
+        # The digest and name indexes serve the look-ups by number and name, and the duplicate rules' search
+        # for a written person's matches (the triggers of PossibleDuplicate).
         indexes = [
             models.Index(fields=["id_digest", "region"], name="person_id_digest"),
             models.Index(fields=["phone_digest", "name", "region"], name="person_phone_digest"),
@@ -72,6 +72,36 @@ class Person(identity.MaskedNumbers, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PossibleDuplicate(models.Model):
+    """Two persons a duplicate rule (people.selectors.DuplicateRule) matches: a row per rule and pair, `older` the
+    smaller id. Kept by the database: triggers on the persons' table (migration 0005) drop a person's pairs and
+    find their matches again whenever a person is written, whoever writes them (a registration, a ledger import's
+    bulk rows, legacy rows written directly), so the list of possible duplicates reads the pairs themselves
+    instead of grouping every person of a scope.
+
+    `region` is the lowest region holding both persons (their codes' longest common level): the pair lies in a
+    user's scope exactly when both persons do.
+
+    SQLite drops a table's triggers when a migration rebuilds the table (its way to alter one): a migration that
+    alters the persons' table makes them again (tests/people/test_duplicates.py checks they are there).
+    """
+
+    rule = models.CharField(max_length=20)
+    # ids, not foreign keys: the triggers keep the pairs with the persons, and a merge has nothing to re-point here
+    older = models.BigIntegerField()
+    newer = models.BigIntegerField()
+    region = models.ForeignKey("regions.Region", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                               related_name="+", db_index=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["older", "newer", "rule"], name="possible_duplicate_pair")]
+        indexes = [models.Index(fields=["region", "older", "newer"], name="possible_duplicate_region"),
+                   models.Index(fields=["newer", "older"], name="possible_duplicate_newer")]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.older} {self.newer}"
 
 
 class ReviewStatus(models.TextChoices):

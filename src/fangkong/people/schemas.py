@@ -124,6 +124,7 @@ class DuplicateOut(Schema):
     second: PersonOut
     rules: list[str]
     reasons: list[str]
+    cursor: str  # `after` for the pairs that follow this one
 
 
 class MergeIn(Schema):

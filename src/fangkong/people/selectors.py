@@ -7,13 +7,10 @@ An ID number or phone typed into the search box is looked up by its keyed digest
 comparing raw numbers.
 """
 
-import operator
 from dataclasses import dataclass, field
-from functools import reduce
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet, TextChoices
-from django.db.models.functions import Substr
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextChoices
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +20,7 @@ from fangkong.core.region_codes import covers, in_scope, within
 from fangkong.core.text import clean_name
 
 from . import identity
-from .models import Household, IdType, Person, RegistrationReview, ReviewStatus
+from .models import Household, IdType, Person, PossibleDuplicate, RegistrationReview, ReviewStatus
 
 
 @dataclass
@@ -165,53 +162,49 @@ class DuplicatePair:
     first: Person   # the older record, kept by default when merging
     second: Person
     rules: list[str] = field(default_factory=list)  # DuplicateRule values
+    region_id: str | None = None  # the lowest region holding both: with the two ids, the list's order
 
     @property
     def reasons(self) -> list[str]:
         return [DuplicateRule(rule).label for rule in self.rules]
 
-
-def _duplicate_groups(user, rule: str, limit: int) -> list[Q]:
-    """One GROUP BY in the database per rule; returns a Q selecting each group's persons."""
-    base = persons_in_scope(user).order_by()
-    if rule == DuplicateRule.SAME_ID:
-        rows = (base.exclude(id_digest="").values("id_digest").annotate(n=Count("*")).filter(n__gt=1)[:limit])
-        return [Q(id_digest=r["id_digest"]) for r in rows]
-    if rule == DuplicateRule.NAME_PHONE:
-        rows = (base.exclude(phone_digest="").values("phone_digest", "name").annotate(n=Count("*"))
-                .filter(n__gt=1)[:limit])
-        return [Q(name=r["name"], phone_digest=r["phone_digest"]) for r in rows]
-    # A grid's code starts with its village's 12 digits, so the village is the code's first 12.
-    rows = (base.filter(birth_date__isnull=False).annotate(village=Substr("region_id", 1, 12))
-            .values("name", "birth_date", "village").annotate(n=Count("*")).filter(n__gt=1)[:limit])
-    return [Q(name=r["name"], birth_date=r["birth_date"]) & within(r["village"]) for r in rows]
+    @property
+    def cursor(self) -> str:
+        """`after` for the pairs that follow this one."""
+        return f"{self.region_id}:{self.first.pk}:{self.second.pk}"
 
 
-def duplicate_pairs_for(user, *, limit: int = 50) -> list[DuplicatePair]:
-    """Candidate pairs in scope, at most `limit` groups per rule (so a few bounded queries)."""
+def _after_pair(cursor: str) -> Q:
+    """Pairs after the cursor "<region code>:<older id>:<newer id>" in the list's order; no filter when unreadable."""
+    region_code, older, newer = ((cursor or "").split(":") + ["", ""])[:3]
+    if not (region_code.isdigit() and older.isdigit() and newer.isdigit()):
+        return Q()
+    older, newer = int(older), int(newer)
+    return Q(region_id__gte=region_code) & (Q(region_id__gt=region_code) | Q(older__gt=older)
+                                            | Q(older=older, newer__gt=newer))
+
+
+def duplicate_pairs_for(user, *, after: str = "", limit: int = 50) -> list[DuplicatePair]:
+    """Possible duplicates in scope: the first `limit` pairs by the region where they meet and the older record,
+    after the cursor `after` (a pair's `cursor`). Read from the pairs the database keeps (PossibleDuplicate, an
+    index range of the scope), so two bounded queries whatever the number of persons.
+
+    Of a group of three or more, each is listed with the group's oldest record in scope, not with every other."""
     limit = page_limit(limit)
-    pairs: dict[tuple[int, int], DuplicatePair] = {}
-    for rule in DuplicateRule:
-        groups = _duplicate_groups(user, rule, limit)
-        if not groups:
-            continue
-        members: dict = {}
-        persons = persons_in_scope(user).filter(reduce(operator.or_, groups)).select_related("region")
-        for person in persons.order_by("pk")[: limit * 20]:
-            members.setdefault(_group_key(rule, person), []).append(person)
-        for group in members.values():
-            for other in group[1:]:
-                pair = pairs.setdefault((group[0].pk, other.pk), DuplicatePair(group[0], other))
-                pair.rules.append(rule.value)
-    return sorted(pairs.values(), key=lambda p: (p.first.pk, p.second.pk))[:limit]
-
-
-def _group_key(rule: str, person: Person) -> tuple:
-    if rule == DuplicateRule.SAME_ID:
-        return (person.id_digest,)
-    if rule == DuplicateRule.NAME_PHONE:
-        return (person.name, person.phone_digest)
-    return (person.name, person.birth_date, person.region_id[:12])
+    scope = in_scope(user)
+    oldest_elsewhere = PossibleDuplicate.objects.filter(scope, rule=OuterRef("rule"), newer=OuterRef("newer"),
+                                                        older__lt=OuterRef("older"))
+    rows = (PossibleDuplicate.objects.filter(scope, _after_pair(after)).exclude(Exists(oldest_elsewhere))
+            .order_by("region_id", "older", "newer").values_list("region_id", "older", "newer", "rule")
+            [:limit * len(DuplicateRule)])  # a pair has a row per rule: enough rows for `limit` pairs
+    found: dict[tuple[int, int], tuple[str | None, list[str]]] = {}
+    for region_id, older, newer, rule in rows:
+        if (older, newer) in found or len(found) < limit:
+            found.setdefault((older, newer), (region_id, []))[1].append(rule)
+    persons = persons_in_scope(user).select_related("region").in_bulk({pk for pair in found for pk in pair})
+    order = list(DuplicateRule.values)
+    return [DuplicatePair(persons[older], persons[newer], sorted(rules, key=order.index), region_id)
+            for (older, newer), (region_id, rules) in found.items() if older in persons and newer in persons]
 
 
 # Registrations held for review (people.reviews) ------------------------------------------------

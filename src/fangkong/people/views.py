@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts import permissions
 from fangkong.core import region_picker
 from fangkong.core.forms import apply_service_error
+from fangkong.core.paging import PAGE_SIZE
 
 from . import reviews, selectors, services
 from .forms import AddMemberForm, HouseholdForm, PersonEditForm, PersonForm
@@ -192,8 +193,10 @@ def household_edit(request, pk: int):
 
 @login_required
 def duplicate_list(request):
+    pairs = selectors.duplicate_pairs_for(request.user, after=request.GET.get("after", ""), limit=PAGE_SIZE)
     return render(request, "people/duplicate_list.html", {
-        "pairs": selectors.duplicate_pairs_for(request.user), "can_write": permissions.can_write(request.user),
+        "pairs": pairs, "can_write": permissions.can_write(request.user),
+        "next_after": pairs[-1].cursor if len(pairs) == PAGE_SIZE else None,
     })
 
 
