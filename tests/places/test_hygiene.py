@@ -214,3 +214,29 @@ def test_correction_api(tree, login):
     assert (fixed.json()["patrolled"], fixed.json()["day"]) == (True, day)
     assert client.put(f"/api/places/{p.pk}/hygiene/2020-01-01", json.dumps({"reason": "x"}),
                       content_type="application/json").status_code == 404
+
+
+def _missing_today() -> int:
+    day = timezone.localdate()
+    assert {k: v for k, v in counters.differences(day).items() if k[1].startswith(("hygiene", "place"))} == {}
+    return daily_table(SYSTEM, factories.COUNTY, day).totals.values["places_missing_log"]
+
+
+def test_a_log_of_a_place_closed_that_day_hides_no_other_places_missing_log(tree):
+    hq = staff("hq")
+    made = [services.create_place(hq, name=name, kind="other", region_code=factories.VILLAGE_A1)
+            for name in ("甲店", "乙店", "丙店")]
+    logged, unlogged, later = made
+    services.log_hygiene(hq, logged, cleaned=True, disinfected=True, patrolled=True)
+    assert _missing_today() == 2
+    services.close_place(hq, logged, reason="密接到过")  # after its log, the same day
+    assert _missing_today() == 2  # 乙店 and 丙店: 甲店's log is no log of theirs
+    services.log_hygiene(hq, later, cleaned=True, disinfected=True, patrolled=True)
+    assert _missing_today() == 1
+    services.reopen_place(hq, logged)  # open again at the end of the day: its log counts for it
+    assert _missing_today() == 1
+    closed = services.close_place(hq, later, reason="停业")
+    assert _missing_today() == 1 and closed.reopened_at is None
+    assert [p.name for p in selectors.hygiene_compliance(hq).places] == [unlogged.name]
+    counters.rebuild(timezone.localdate())
+    assert _missing_today() == 1

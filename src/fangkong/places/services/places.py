@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
 from fangkong.checkpoints.models import Checkpoint
+from fangkong.core.days import local_day
 from fangkong.core.region_codes import in_scope
 from fangkong.core.validation import as_date, as_moment, choice, fmt, name_text, raise_if, text
 from fangkong.people import identity
@@ -94,6 +95,13 @@ def update_place(actor, place: Place, *, name: str, kind: str, region_code: str,
     return place
 
 
+def _logs_counted_from(place: Place, moment: datetime.datetime) -> tuple[list[HygieneLog], list]:
+    """The place's logs from the day of `moment` on, and their contributions now: a closure or reopening from
+    then changes whether each counts as a closed place's (rollup.hygiene_contributions)."""
+    logs = list(HygieneLog.objects.filter(place=place, day__gte=local_day(moment)))
+    return logs, [c for log in logs for c in hygiene_contributions(log)]
+
+
 def close_place(actor, place: Place, *, reason: str, at: datetime.datetime | None = None) -> ClosureOrder:
     """A closure order (关闭令) with its reason; the place counts as closed until reopened."""
     _require(permissions.can_manage(actor), _("您的角色不能关闭场所"))
@@ -104,10 +112,12 @@ def close_place(actor, place: Place, *, reason: str, at: datetime.datetime | Non
         place = _locked(actor, place)
         if place.is_closed or place.closures.filter(reopened_at__isnull=True).exists():
             raise ValidationError({"reason": _("该场所已处于关闭状态")})
+        logs, old_logs = _logs_counted_from(place, at)
         closure = ClosureOrder.objects.create(place=place, ordered_by=actor, closed_at=at, reason=reason)
         place.is_closed, place.updated_at = True, now
         place.save(update_fields=["is_closed", "updated_at"])
-        counters.track_change(new=closure_contributions(closure, place.region_id))
+        counters.track_change(old=old_logs, new=closure_contributions(closure, place.region_id)
+                              + [c for log in logs for c in hygiene_contributions(log)])
         audit.record(actor, "place.close", closure, region=place.region_id,
                      after=audit.snapshot(closure, CLOSURE_FIELDS))
     return closure
@@ -127,12 +137,14 @@ def reopen_place(actor, place: Place, *, at: datetime.datetime | None = None) ->
             raise ValidationError({"reopened_at": _("恢复开放时间 %(at)s 早于关闭时间 %(closed)s") % {
                 "at": fmt(at), "closed": fmt(closure.closed_at)}})
         before = audit.snapshot(closure, CLOSURE_FIELDS)
-        old = closure_contributions(closure, place.region_id)
+        logs, old_logs = _logs_counted_from(place, closure.closed_at)
+        old = closure_contributions(closure, place.region_id) + old_logs
         closure.reopened_at, closure.reopened_by = at, actor
         closure.save(update_fields=["reopened_at", "reopened_by"])
         place.is_closed, place.updated_at = False, now
         place.save(update_fields=["is_closed", "updated_at"])
-        counters.track_change(old=old, new=closure_contributions(closure, place.region_id))
+        counters.track_change(old=old, new=closure_contributions(closure, place.region_id)
+                              + [c for log in logs for c in hygiene_contributions(log)])
         audit.record(actor, "place.reopen", closure, region=place.region_id, before=before,
                      after=audit.snapshot(closure, CLOSURE_FIELDS))
     return closure
