@@ -186,6 +186,9 @@ def _rebuild(schema_editor, table: str, *, column: str | None, unique: tuple[str
             cursor.execute(definition)
         for name, definition in foreign_keys:
             cursor.execute(f"ALTER TABLE {_quote(table)} ADD CONSTRAINT {_quote(name)} {definition}")
+        # the planner's statistics of the new table now, not at autovacuum's pleasure (which never analyses a
+        # partitioned parent)
+        cursor.execute(f"ANALYZE {_quote(table)}")
 
 
 def _drop_id_sequence(cursor, table: str) -> None:
