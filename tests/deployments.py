@@ -76,6 +76,13 @@ def postgres_copy(prefix: str) -> tuple[str, str]:
     return server_url(name), name
 
 
+def postgres_empty(prefix: str) -> tuple[str, str]:
+    """A new empty PostgreSQL database named from `prefix` (as `createdb` makes it): its URL and name."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    _admin(f'CREATE DATABASE "{name}"')
+    return server_url(name), name
+
+
 def drop(name: str) -> None:
     _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

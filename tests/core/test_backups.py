@@ -10,23 +10,17 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import dj_database_url
 import psycopg
 import pytest
 
+from tests import deployments
 from tests.core.backup_writer import UPLOAD_TEXT
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "correct horse battery staple"
-
-
-def _server_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    return url if url.startswith(("postgres://", "postgresql://")) else ""
 
 
 class Deployment:
@@ -55,30 +49,23 @@ class Deployment:
 
 @pytest.fixture(scope="module")
 def new_deployment(tmp_path_factory):
-    """new_deployment(name) -> a Deployment with an empty database (dropped afterwards on PostgreSQL)."""
-    server, made, folder = _server_url(), [], tmp_path_factory.mktemp("deployments")
+    """new_deployment(name, migrated=False) -> a Deployment with an empty database, or with the schema migrated
+    (a copy of the test run's migrated template); PostgreSQL's are dropped afterwards."""
+    made, folder = [], tmp_path_factory.mktemp("deployments")
 
-    def make(name: str) -> Deployment:
-        if not server:
-            return Deployment(folder / name, "")
-        settings = dj_database_url.parse(server)
-        database = f"{settings['NAME']}_{name}_{uuid.uuid4().hex[:6]}"
-        with _maintenance(server) as conn:
-            conn.execute(f'CREATE DATABASE "{database}"')
+    def make(name: str, migrated: bool = False) -> Deployment:
+        if not deployments.on_postgres():
+            deployment = Deployment(folder / name, "")
+            if migrated:
+                deployments.sqlite_copy(deployment.folder / "fangkong.sqlite3")
+            return deployment
+        url, database = (deployments.postgres_copy if migrated else deployments.postgres_empty)(f"fk_backup_{name}")
         made.append(database)
-        return Deployment(folder / name, server.rsplit("/", 1)[0] + "/" + database)
+        return Deployment(folder / name, url)
 
     yield make
-    if made:
-        with _maintenance(server) as conn:
-            for database in made:
-                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-
-
-def _maintenance(server: str):
-    settings = dj_database_url.parse(server)
-    return psycopg.connect(host=settings["HOST"] or None, port=settings["PORT"] or None, user=settings["USER"] or None,
-                           password=settings["PASSWORD"] or None, dbname="postgres", autocommit=True)
+    for database in made:
+        deployments.drop(database)
 
 
 class Acknowledged:
@@ -116,8 +103,7 @@ def backed_up(new_deployment, tmp_path_factory) -> BackedUp:
     folder = tmp_path_factory.mktemp("backup")
     secret = folder / "passphrase"
     secret.write_text(PASSPHRASE + "\n")
-    source = new_deployment("source")
-    source.fangkong("migrate", "-v0")
+    source = new_deployment("source", migrated=True)
     source.run_writer("setup")
     stop = folder / "stop"
     writer = subprocess.Popen(source.writer("write", stop), env=source.env, cwd=ROOT, stdout=subprocess.PIPE,
