@@ -1,24 +1,27 @@
 """`fangkong import-ledger` and `fangkong export-ledger`, run as a county's staff would run them.
 
 The commands run in a subprocess against a database of their own (a SQLite file, or a scratch
-PostgreSQL database when the tests run on PostgreSQL), migrated once for this module.
+PostgreSQL database when the tests run on PostgreSQL), a copy of the schema migrated once per test run.
 """
 
+import contextlib
 import datetime
 import json
 import os
+import sqlite3
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
-from django.conf import settings
 from python_calamine import CalamineWorkbook
 
+from fangkong.audit.models import AuditEntry
 from fangkong.people import identity
-from tests import factories
+from fangkong.people.models import Person
+from fangkong.screening.models import KeyPerson
+from tests import deployments, factories
 from tests.people.ids import resident_id
 
 from .workbooks import xlsx
@@ -34,36 +37,21 @@ factories.county_tree()
 factories.user("village_a1", "village_worker", factories.VILLAGE_A1, display_name="东岳村网格员")
 factories.user("hq_admin", "hq_admin", factories.COUNTY, display_name="指挥部管理员")
 """
-COUNT = "from fangkong.people.models import Person; from fangkong.screening.models import KeyPerson; " \
-        "from fangkong.audit.models import AuditEntry; " \
-        "print(Person.objects.count(), KeyPerson.objects.count(), AuditEntry.objects.count())"
-
-
-def _server_url(name: str) -> str:
-    db = settings.DATABASES["default"]
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
 
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    """Environment for the subprocesses: their own migrated and seeded database."""
-    postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-    name = f"h_ledger_cli_{uuid.uuid4().hex[:8]}"
-    if postgres:
-        with psycopg.connect(_server_url("postgres"), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = _server_url(name)
+    """Environment for the subprocesses: their own migrated (a copy of the test run's template) and seeded database."""
+    name = None
+    if deployments.on_postgres():
+        url, name = deployments.postgres_copy("h_ledger_cli")
     else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'cli.sqlite3'}"
+        url = deployments.sqlite_copy(tmp_path_factory.mktemp("cli") / "cli.sqlite3")
     environment = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    for args in (["migrate", "--noinput", "-v0"], ["shell", "-c", SEED]):
-        subprocess.run([FANGKONG, *args], env=environment, check=True, cwd=ROOT, capture_output=True)
+    subprocess.run([FANGKONG, "shell", "-c", SEED], env=environment, check=True, cwd=ROOT, capture_output=True)
     yield environment
-    if postgres:
-        with psycopg.connect(_server_url("postgres"), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if name:
+        deployments.drop(name)
 
 
 def fangkong(env, *args) -> subprocess.CompletedProcess:
@@ -71,7 +59,14 @@ def fangkong(env, *args) -> subprocess.CompletedProcess:
 
 
 def counts(env) -> list[int]:
-    return [int(n) for n in fangkong(env, "shell", "-v0", "-c", COUNT).stdout.strip().splitlines()[-1].split()]
+    """The people, key persons and audit entries in the commands' database (read here: no process to start)."""
+    tables = [model._meta.db_table for model in (Person, KeyPerson, AuditEntry)]
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as conn:
+            return [conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] for table in tables]
+    with psycopg.connect(url) as conn:
+        return [conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] for table in tables]
 
 
 def last_json(process) -> dict:
