@@ -367,11 +367,16 @@ def ensure_months(reg: Register, now: datetime.datetime) -> list[str]:
 
 
 def maintain(at: datetime.datetime, *, dry_run: bool = False) -> dict:
-    """The daily job: months ahead made, rows past their retention removed; a summary per register."""
+    """The daily job: months ahead made, each table's statistics refreshed, rows past their retention removed;
+    a summary per register."""
     kept = retention()
     summary = {}
     for reg in registers():
         entry = {"made": [] if dry_run else ensure_months(reg, at)}
+        if not dry_run and is_partitioned(reg.table):
+            # autovacuum analyses the partitions, never their parent, whose statistics plan reads across months
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {_quote(reg.table)}")
         if reg.name in kept:
             entry["expired"] = expire(reg, kept[reg.name], at, dry_run=dry_run)
         summary[reg.name] = entry
