@@ -1,6 +1,8 @@
 """Transfer requests and policies through the Client: assign and close a transfer, edit a policy."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fangkong.accounts.models import Role
@@ -99,3 +101,49 @@ def test_policy_edit_shows_bad_values(hq, login):
 def test_only_the_hq_admin_edits_policies(town, login):
     assert f'href="{url("policy_edit", "returnee")}"' not in html(login(town).get(POLICIES))
     assert login(town).get(url("policy_edit", "returnee")).status_code == 403
+
+
+def _fever(hq, region, cadre, doctor, name):
+    q = start(hq, key_person(region, arrival=days_ago(2), name=name), cadre=cadre, doctor=doctor)
+    return services.record_follow_up(doctor, q, temperature="38.2", method="phone").transfer
+
+
+def _queries(client, path) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_transfer_list_reads_the_same_queries_however_many_rows_and_regions(transfer, hq, cadre, doctor, login):
+    """Each row offers the people around its village: read for every region of the page at once, not per row."""
+    client = login(hq)
+    one = _queries(client, TRANSFERS)
+    cadre_a2 = f.user("cadre_a2", Role.VILLAGE_WORKER, f.VILLAGE_A2)
+    cadre_b1 = f.user("cadre_b1", Role.VILLAGE_WORKER, f.VILLAGE_B1)
+    doctor_b1 = f.user("doctor_b1", Role.DOCTOR, f.VILLAGE_B1)
+    in_a2 = _fever(hq, f.VILLAGE_A2, cadre_a2, doctor, "王芳")
+    in_b1 = _fever(hq, f.VILLAGE_B1, cadre_b1, doctor_b1, "张伟")
+    services.assign_transfer(hq, in_b1, assignee=doctor_b1)
+    assert _queries(client, TRANSFERS) == one
+    page = html(client.get(TRANSFERS))
+
+    def options(t) -> str:
+        card = page.split(f'data-transfer="{t.pk}"', 1)[1].split("</li>", 1)[0]
+        return card.split('name="assignee"', 1)[1].split("</select>", 1)[0]
+    # the county's doctors on every row, a village's cadre only on its own village's rows
+    for t in (transfer, in_a2, in_b1):
+        assert f'<option value="{doctor.pk}">' in options(t) or f'<option value="{doctor.pk}" selected>' in options(t)
+        assert f'value="{doctor_b1.pk}"' in options(t)
+    assert f'value="{cadre.pk}"' in options(transfer) and f'value="{cadre.pk}"' not in options(in_a2)
+    assert f'value="{cadre_a2.pk}"' in options(in_a2) and f'value="{cadre_a2.pk}"' not in options(in_b1)
+    # the one assigned shows its assignee chosen, the others the empty choice
+    assert f'<option value="{doctor_b1.pk}" selected>' in options(in_b1)
+    assert '<option value="" selected>' in options(transfer) and '<option value="">' in options(in_b1)
+
+
+def test_a_township_is_offered_only_the_doctors_of_its_scope(transfer, doctor, login):
+    town_a = f.user("town_a", Role.TOWNSHIP_STAFF, f.TOWN_A)
+    doctor_b1 = f.user("doctor_b1", Role.DOCTOR, f.VILLAGE_B1)
+    page = html(login(town_a).get(TRANSFERS))
+    assert f'<option value="{doctor.pk}">' in page and f'value="{doctor_b1.pk}"' not in page
+    assert f'<option value="{town_a.pk}">' in page  # the user themselves

@@ -152,12 +152,31 @@ def follow_ups_of(user, q: Quarantine) -> list[FollowUp]:
 def responsible_candidates(user, region_code: str) -> dict[str, list[User]]:
     """Who may be the cadre and the doctor of an order in `region_code` (the same rules the services check)."""
     region = region_in_view(user, region_code)
-    around = Q(region_id__in=codes.ancestor_codes(region.code)) | Q(region_id=region.code)
-    active = User.objects.filter(is_active=True).order_by("username")
-    return {
-        "cadres": list(active.filter(around, role__in=permissions.CADRES)),
-        "doctors": list(active.filter(around | in_scope(user), role=Role.DOCTOR)),
-    }
+    return candidates_of_regions(user, [region.code])[region.code]
+
+
+def candidates_of_regions(user, region_codes) -> dict[str, dict[str, list[User]]]:
+    """`responsible_candidates` of several regions in the user's scope at once (those outside it: none), by
+    code, in one query whatever their number: a list page asks for the regions of all its rows.
+
+    A cadre is one at the region or above it; a doctor one there, above it or anywhere in the user's scope.
+    """
+    shown = sorted({c for c in region_codes if c and codes.covers(user, c)})
+    found = {c: {"cadres": [], "doctors": []} for c in region_codes}
+    if not shown:
+        return found
+    around = {c: {c, *codes.ancestor_codes(c)} for c in shown}
+    near = set().union(*around.values())
+    people = list(User.objects.filter(Q(region_id__in=near, role__in=permissions.CADRES)
+                                      | Q(Q(region_id__in=near) | in_scope(user), role=Role.DOCTOR),
+                                      is_active=True).order_by("username"))
+    cadres = [u for u in people if u.role in permissions.CADRES]
+    doctors = [u for u in people if u.role == Role.DOCTOR]
+    scoped = {u.pk for u in doctors if codes.covers(user, u.region_id)}
+    for c in shown:
+        found[c] = {"cadres": [u for u in cadres if u.region_id in around[c]],
+                    "doctors": [u for u in doctors if u.pk in scoped or u.region_id in around[c]]}
+    return found
 
 
 # Follow-ups: due now, overdue, my people today ---------------------------------------------------

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,14 +27,27 @@ from .common import (
 )
 
 
-def _assignees(user, region_code: str, cache: dict) -> list:
-    """Who may take the person to the clinic: the cadres and doctors around the person's village."""
-    if region_code not in cache:
-        people = candidates(user, region_code)
-        found = {u.pk: u for u in people["doctors"] + people["cadres"]}
-        found.setdefault(user.pk, user)
-        cache[region_code] = sorted(found.values(), key=lambda u: (u.role != "doctor", u.username))
-    return cache[region_code]
+def _assignees(user, people: dict) -> list:
+    """Who may take the person to the clinic: the cadres and doctors around the person's village (`people`:
+    their region's candidates), and the user."""
+    found = {u.pk: u for u in people["doctors"] + people["cadres"]}
+    found.setdefault(user.pk, user)
+    return sorted(found.values(), key=lambda u: (u.role != "doctor", u.username))
+
+
+def _options(choices, rendered: dict) -> list[tuple[str, str, str]]:
+    """Each choice as (value, its <option>, the same selected), each person's rendered once a page (`rendered`):
+    a county's transfers each offer the county's doctors, so the template would render rows × doctors."""
+    for value, label in choices:
+        if value not in rendered:
+            rendered[value] = (format_html('<option value="{}">{}</option>', value, label),
+                               format_html('<option value="{}" selected>{}</option>', value, label))
+    return [(value, *rendered[value]) for value, _label in choices]
+
+
+def _select_options(options, chosen) -> str:
+    chosen = str(chosen)
+    return mark_safe("".join(on if value == chosen else off for value, off, on in options))  # each escaped above
 
 
 @login_required
@@ -46,13 +61,17 @@ def transfers(request):
     qs = selectors.transfers_for(user, status="" if status in ("", "all") else status,
                                  open_only=status == "", region=region, open_on=open_on)
     items = paging.page_after(qs, int_param(request, "after"), paging.PAGE_SIZE)
-    can_handle = permissions.can_handle_transfers(user)
-    cache: dict = {}
-    for t in items:
-        if can_handle and t.is_open:
-            t.assign_form = AssignForm(people=_assignees(user, t.region_id, cache),
-                                       initial={"assignee": t.assignee_id or ""})
-            t.close_form = CloseForm(initial={"status": TransferStatus.DONE})
+    shown = [t for t in items if t.is_open] if permissions.can_handle_transfers(user) else []
+    # the people of every row's region in one read, each region's options rendered once
+    people = selectors.candidates_of_regions(user, {t.region_id for t in shown})
+    options, rendered = {}, {}
+    close_form = CloseForm(initial={"status": TransferStatus.DONE})
+    for t in shown:
+        if t.region_id not in options:
+            form = AssignForm(people=_assignees(user, people[t.region_id]))
+            options[t.region_id] = _options(form.fields["assignee"].choices, rendered)
+        t.assignee_options = _select_options(options[t.region_id], t.assignee_id or "")
+        t.close_form = close_form
     return render(request, "quarantine/transfers.html", {
         "items": items, "status": status, "region": region, "statuses": TransferStatus.choices, "open_on": open_on,
         "region_name": selectors.region_in_view(user, region).name if region else "",
@@ -68,7 +87,7 @@ def assign(request, pk: int):
     require(permissions.can_handle_transfers(user))
     t = selectors.transfer_for(user, pk)
     target = safe_next(request, reverse("quarantine:transfers"))
-    form = AssignForm(request.POST, people=_assignees(user, t.region_id, {}))
+    form = AssignForm(request.POST, people=_assignees(user, candidates(user, t.region_id)))
     if not form.is_valid():
         return back_with_error(request, target, form_errors_text(form))
     try:
