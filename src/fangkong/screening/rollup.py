@@ -72,6 +72,12 @@ _CATEGORIES = [c.value for c in Category]  # stored values, as in the metric nam
 _KEY_PERSONS = _("重点人员合计")
 _CHECKS = _("每天一查")
 
+def checks_missed(under_management: int, checks_done: int, checks_leaving: int) -> int:
+    """漏查: key persons under management at the end of the day without a check that day. The day's checks of those
+    who left management that day are no check of anyone still under management (they would hide a miss)."""
+    return max(0, under_management - checks_done + checks_leaving)
+
+
 figures.register(
     figures.flow("households_visited", _("走访户数"), "households_visited"),
     figures.flow("kp_new", _("今日新增"), *[f"kp_new.{c}" for c in _CATEGORIES], group=_KEY_PERSONS),
@@ -79,10 +85,8 @@ figures.register(
                   [f"kp_out.{c}" for c in _CATEGORIES], group=_KEY_PERSONS),
     figures.flow("kp_released", _("今日解除"), *[f"kp_released.{c}" for c in _CATEGORIES], group=_KEY_PERSONS),
     figures.flow("checks_done", _("已查"), "checks_done", group=_CHECKS),
-    # a key person under management at the end of the day without a check that day: the day's checks of those
-    # who left management that day are no check of anyone still under management (they would hide a miss)
     figures.derived("checks_missed", _("漏查"),
-                    lambda row: max(0, row["kp_under_management"] - row["checks_done"] + row["checks_leaving"]),
+                    lambda row: checks_missed(row["kp_under_management"], row["checks_done"], row["checks_leaving"]),
                     group=_CHECKS, reads=("checks_leaving",)),
     figures.flow("fevers_found", _("发现发热"), "fevers_found"),
 )

@@ -11,7 +11,7 @@ from fangkong.core.today import Duty, register
 from . import selectors
 from .models import TaskStatus
 
-# counted on the rows themselves: a township's scope or below
+# the checks are done from a township down; headquarters read the day's 漏查 on the dashboard
 COUNTED_LEVELS = {region_codes.TOWNSHIP, region_codes.VILLAGE, region_codes.GRID}
 
 

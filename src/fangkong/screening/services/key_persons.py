@@ -208,10 +208,24 @@ def apply_changes(actor, kp: KeyPerson, given: dict, *, kind: str, prefix: str) 
         return kp
     kp.updated_at = timezone.now()
     kp.save()
-    counters.track_change(old, rollup.key_person_contributions(kp))
+    checks_old, checks_new = _checks_follow(kp)
+    counters.track_change(old + checks_old, rollup.key_person_contributions(kp) + checks_new)
     record_event(kp, kind, prefix + _changed_labels(kp, new_audit), actor)
     audit.record(actor, "key_person.update", kp, region=kp.region_id, before=old_audit, after=new_audit)
     return kp
+
+
+def _checks_follow(kp: KeyPerson) -> tuple[list, list]:
+    """An entry moved to another region takes its checks along (as recording a check again does): a day's 漏查
+    is the region's stock less its checks, and the stock moved with the entry, so checks left behind would show
+    the entry unchecked where it now is (and on the home page's 今日待查, which reads 漏查). Returns the checks'
+    contributions before and after."""
+    checks = list(DailyCheck.objects.filter(key_person=kp).exclude(region_id=kp.region_id))
+    old = [c for check in checks for c in rollup.daily_check_contributions(check)]
+    DailyCheck.objects.filter(pk__in=[check.pk for check in checks]).update(region_id=kp.region_id)
+    for check in checks:
+        check.region_id = kp.region_id
+    return old, [c for check in checks for c in rollup.daily_check_contributions(check)]
 
 
 def _locked(kp: KeyPerson) -> KeyPerson:
