@@ -271,3 +271,23 @@ def test_start_form_computes_the_end_for_what_was_typed_without_starting(cadre, 
     assert f'value="{days_ago(3).isoformat()}"' in page
     assert "这个字段是必填项。" not in page  # nothing refused yet
     assert not Quarantine.objects.filter(key_person=kp).exists()
+
+
+def test_detail_reads_the_order_once_and_the_rooms_only_to_check_in(hq, cadre, doctor, login):
+    site = services.create_site(hq, name="县宾馆", region_code=f.COUNTY, address="孝昌县城关", rooms=[("101", 1), ("102", 2)])
+    waiting = start(hq, key_person(arrival=days_ago(2)), cadre=cadre, doctor=doctor, kind="centralised", site=site)
+    staying = start(hq, key_person(arrival=days_ago(2)), cadre=cadre, doctor=doctor, kind="centralised", site=site,
+                    room=site.rooms.get(name="102"))
+    client = login(hq)
+
+    def read(q) -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            page = html(client.get(url("order", q.pk)))
+        return page, [x["sql"] for x in queries]
+    page, sql = read(waiting)
+    assert f'action="{url("check_in", waiting.pk)}"' in page and "101（空床1）" in page
+    assert sum('FROM "quarantine_quarantine"' in s for s in sql) == 1
+    page, sql = read(staying)
+    assert f'action="{url("check_out", staying.pk)}"' in page and "101（空床1）" not in page
+    assert sum('FROM "quarantine_quarantine"' in s for s in sql) == 1
+    assert not any('FROM "quarantine_room"' in s for s in sql)  # already in a room: the free beds are not shown

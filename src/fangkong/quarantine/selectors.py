@@ -142,7 +142,8 @@ def order_to_record(user, pk) -> Quarantine:
 
 def follow_ups_of(user, q: Quarantine) -> list[FollowUp]:
     """The whole follow-up history of one (visible) order, in time order."""
-    q = quarantine_for(user, q.pk)
+    if not may_open_order(user, q):  # the order as read for the user: its codes decide, no second read
+        raise Http404
     rows = list(FollowUp.objects.filter(quarantine=q).select_related("recorded_by", "transfer").order_by("due_at", "id"))
     for fu in rows:
         fu.quarantine = q  # already loaded with the person: no query per row

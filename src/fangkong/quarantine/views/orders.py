@@ -81,7 +81,9 @@ def _detail(request, q, bound: dict | None = None, status: int = 200):
         mark_slot(fu, now)
     # the slots of the days to come are summed up, not listed: the history and today are what one reads
     later = [fu for fu in follow_ups if fu.due_at >= tonight]
-    rooms = selectors.rooms_of(q.site) if q.site_id and q.kind == Kind.CENTRALISED and q.is_active else []
+    # the rooms to check in to: only while the person has none (a hotel has hundreds)
+    rooms = (selectors.rooms_of(q.site) if q.site_id and not q.room_id and q.kind == Kind.CENTRALISED
+             and q.is_active else [])
     return render(request, "quarantine/order_detail.html", {
         "q": q, "person": q.key_person.person, "follow_ups": [fu for fu in follow_ups if fu.due_at < tonight],
         "later_count": len(later), "later_last": later[-1].due_at if later else None,
