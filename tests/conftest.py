@@ -1,14 +1,24 @@
 import pytest
+from django.db import connections
 from django.db.backends.postgresql.operations import DatabaseOperations
 from django.test import Client
 
-from tests import factories
+from tests import deployments, factories
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # Hashing strength is Django's business; tests need speed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, just migrated, is also the template of the databases of the tests that run `fangkong`
+    in a subprocess (tests.deployments): the run migrates the schema once less."""
+    with django_db_blocker.unblock():
+        deployments.keep_as_template(connections["default"])
+    yield
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,7 +2,9 @@
 
 Migrating the whole schema is the slow part of such a test, so the schema is migrated once per test run into a
 template (a SQLite file, or a PostgreSQL database used as a `CREATE DATABASE … TEMPLATE`) and each deployment
-starts from a copy of it.
+starts from a copy of it. The test database, just migrated for the run, is copied as the template of its own
+vendor (`keep_as_template`, tests/conftest.py); the other vendor's template, or one asked for before the test
+database was made, is migrated by `fangkong migrate`.
 """
 
 import atexit
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import psycopg
 from django.conf import settings
+from django.db import connections
 
 ROOT = Path(__file__).resolve().parents[1]
 FANGKONG = str(Path(sys.executable).parent / "fangkong")
@@ -28,8 +31,32 @@ def _migrate(url: str, var: Path) -> None:
                    timeout=600)
 
 
+_kept: dict[str, Path | str] = {}  # vendor: the template copied from the freshly migrated test database
+
+
+def keep_as_template(connection) -> None:
+    """Copy the test database, migrated and not yet written by any test, as the template of its vendor."""
+    if connection.vendor == "sqlite":
+        path = Path(tempfile.mkdtemp(prefix="fangkong-template-")) / "template.sqlite3"
+        connection.ensure_connection()
+        target = sqlite3.connect(path)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+        _kept["sqlite"] = path
+    elif connection.vendor == "postgresql":
+        name, source = f"fk_template_{uuid.uuid4().hex[:10]}", connection.settings_dict["NAME"]
+        connections.close_all()  # a template is copied with no session open on it (the replica's alias too)
+        _admin(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+        atexit.register(_admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _kept["postgresql"] = name
+
+
 @cache
 def _sqlite_template() -> Path:
+    if "sqlite" in _kept:
+        return _kept["sqlite"]
     folder = Path(tempfile.mkdtemp(prefix="fangkong-template-"))
     path = folder / "template.sqlite3"
     _migrate(f"sqlite:///{path}", folder)
@@ -62,6 +89,8 @@ def _admin(statement: str) -> None:
 
 @cache
 def _postgres_template() -> str:
+    if "postgresql" in _kept:
+        return _kept["postgresql"]
     name = f"fk_template_{uuid.uuid4().hex[:10]}"
     _admin(f'CREATE DATABASE "{name}"')
     atexit.register(_admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
