@@ -14,7 +14,7 @@ from fangkong.core import paging
 from fangkong.core.forms import query_day
 
 from .. import permissions, selectors, services
-from ..forms import AssignForm, CloseForm
+from ..forms import AssignForm, CloseForm, user_choices
 from ..models import TransferStatus
 from .common import (
     back_with_error,
@@ -68,8 +68,8 @@ def transfers(request):
     close_form = CloseForm(initial={"status": TransferStatus.DONE})
     for t in shown:
         if t.region_id not in options:
-            form = AssignForm(people=_assignees(user, people[t.region_id]))
-            options[t.region_id] = _options(form.fields["assignee"].choices, rendered)
+            # AssignForm's choices, without a form per region (a ChoiceField normalises its choices on each read)
+            options[t.region_id] = _options(user_choices(_assignees(user, people[t.region_id]), _("请选择")), rendered)
         t.assignee_options = _select_options(options[t.region_id], t.assignee_id or "")
         t.close_form = close_form
     return render(request, "quarantine/transfers.html", {
