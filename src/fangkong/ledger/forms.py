@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import region_codes as codes
 from fangkong.core.forms import DayField
+from fangkong.core.widgets import ListSelect
 from fangkong.regions import selectors as region_selectors
 from fangkong.screening.models import Category
 
@@ -19,7 +20,7 @@ def region_choices(user) -> list[tuple[str, str]]:
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("台账文件"), help_text=_("Excel（.xlsx、.xls）、WPS/LibreOffice（.ods）或CSV"))
-    region = forms.ChoiceField(label=_("导入到"))
+    region = forms.ChoiceField(label=_("导入到"), widget=ListSelect)
     category = forms.ChoiceField(label=_("人员类别"), required=False,
                                  choices=[("", _("按文件中的“类别”列"))] + list(Category.choices))
     as_of = DayField(label=_("表格日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
@@ -33,7 +34,7 @@ class ImportForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    region = forms.ChoiceField(label=_("区划"))
+    region = forms.ChoiceField(label=_("区划"), widget=ListSelect)
     date = DayField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     reveal = forms.BooleanField(label=_("导出完整证件号码和电话（留痕）"), required=False)
 

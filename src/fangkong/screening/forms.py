@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import region_codes as codes
 from fangkong.core.forms import DayField
+from fangkong.core.widgets import ListSelect
 from fangkong.people.models import IdType
 from fangkong.regions.forms import ABOVE_GRID, pick_region
 
@@ -58,7 +59,7 @@ class TravelFields(forms.Form):
                                        choices=[("", _("未填"))] + TransportMode.choices)
     transport_number = forms.CharField(label=_("车次/航班/车牌"), required=False, max_length=40)
     symptom_tags, symptoms_other = symptom_fields()
-    responsible = forms.ChoiceField(label=_("责任人"), required=False)
+    responsible = forms.ChoiceField(label=_("责任人"), required=False, widget=ListSelect)  # a county's cadres
     note = forms.CharField(label=_("备注"), required=False, max_length=300)
 
     def __init__(self, *args, responsible_choices=(), **kwargs):
@@ -97,7 +98,7 @@ class RegisterForm(TravelFields):
     def __init__(self, *args, scope: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if scope:  # a form read for its other fields only (the symptom list) needs no regions
-            pick_region(self, "region", scope, levels=LEDGER_LEVELS)
+            pick_ledger_region(self, scope)
 
     def person(self) -> dict:
         data = self.cleaned_data
@@ -110,13 +111,24 @@ class RegisterForm(TravelFields):
 LEDGER_LEVELS = (codes.VILLAGE, codes.GRID)
 
 
+def pick_ledger_region(form: forms.Form, scope: str) -> None:
+    """The region picker of an entry: a county's villages and grids are hundreds of options, written in one pass
+    (core.widgets.ListSelect) instead of Django's two templates an option."""
+    pick_region(form, "region", scope, levels=LEDGER_LEVELS)
+    field = form.fields["region"]
+    if type(field.widget) is forms.Select:
+        widget = ListSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+        widget.is_required = field.widget.is_required
+        field.widget = widget
+
+
 class KeyPersonEditForm(TravelFields):
     region = forms.CharField(label=_("所在村（社区）/网格"))
     registered_on = DayField(label=_("登记日期"), widget=DateInput())
 
     def __init__(self, *args, scope: str, **kwargs):
         super().__init__(*args, **kwargs)
-        pick_region(self, "region", scope, levels=LEDGER_LEVELS)
+        pick_ledger_region(self, scope)
 
 
 class StatusForm(forms.Form):
