@@ -61,7 +61,7 @@ def _order_forms(user, q) -> dict:
         return {}
     found = {"planned_form": PlannedEndForm(initial={"planned_end": moment_text(q.planned_end)}),
              "test_form": TestForm(), "release_form": ReleaseForm(), "end_form": EndForm()}
-    people = candidates(user, q.region_id)
+    people = selectors.candidates_of_regions(user, [q.region_id])[q.region_id]  # the order's region: no look-up
     if people["cadres"] or people["doctors"]:
         found["responsible_form"] = ResponsibleForm(cadres=people["cadres"], doctors=people["doctors"])
     return found
