@@ -7,8 +7,9 @@ asks for a code.
 
 from collections.abc import Callable
 
-from django import forms
 from django.utils.safestring import SafeString
+
+from .widgets import ListSelect
 
 _builder: Callable | None = None
 
@@ -30,4 +31,4 @@ def select(name: str, value: str, root: str, *, levels=None, blank=None, attrs=N
     found = choices(root, levels=levels, blank=blank)
     if found is None:
         return None
-    return forms.Select(choices=found, attrs=attrs).render(name, value or "")
+    return ListSelect(choices=found, attrs=attrs).render(name, value or "")

@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import region_codes as codes
+from fangkong.core.widgets import ListSelect
 
 from . import selectors
 
@@ -67,4 +68,4 @@ def pick_region(form: forms.Form, field: str, root: str, *, levels=None, require
     else:
         # a code off the list is the service's to refuse, with its own words (不在您的管辖范围内, 不存在)
         form.fields[field] = forms.CharField(label=label, required=required, max_length=codes.MAX_LENGTH,
-                                             help_text=help_text, widget=forms.Select(choices=choices))
+                                             help_text=help_text, widget=ListSelect(choices=choices))

@@ -112,14 +112,8 @@ LEDGER_LEVELS = (codes.VILLAGE, codes.GRID)
 
 
 def pick_ledger_region(form: forms.Form, scope: str) -> None:
-    """The region picker of an entry: a county's villages and grids are hundreds of options, written in one pass
-    (core.widgets.ListSelect) instead of Django's two templates an option."""
+    """The region picker of an entry: the villages and grids of the scope."""
     pick_region(form, "region", scope, levels=LEDGER_LEVELS)
-    field = form.fields["region"]
-    if type(field.widget) is forms.Select:
-        widget = ListSelect(attrs=field.widget.attrs, choices=field.widget.choices)
-        widget.is_required = field.widget.is_required
-        field.widget = widget
 
 
 class KeyPersonEditForm(TravelFields):
