@@ -11,7 +11,9 @@ from django.utils import timezone
 from fangkong.accounts.models import Role
 from fangkong.core import paging
 from fangkong.core.forms import moment_text
+from fangkong.core.widgets import ListSelect
 from fangkong.quarantine import services
+from fangkong.quarantine.forms import EndForm, ResponsibleForm
 from fangkong.quarantine.models import NucleicAcidTest, Quarantine, QuarantineStatus
 from fangkong.quarantine.schedule import day_start
 from tests import factories as f
@@ -291,3 +293,12 @@ def test_detail_reads_the_order_once_and_the_rooms_only_to_check_in(hq, cadre, d
     assert f'action="{url("check_out", staying.pk)}"' in page and "101（空床1）" not in page
     assert sum('FROM "quarantine_quarantine"' in s for s in sql) == 1
     assert not any('FROM "quarantine_room"' in s for s in sql)  # already in a room: the free beds are not shown
+
+
+def test_the_long_lists_of_the_detail_are_written_in_one_pass(order, hq, doctor, login):
+    """The county's doctors and the deployment's villages: not two Django templates an option."""
+    assert isinstance(ResponsibleForm().fields["doctor"].widget, ListSelect)
+    assert isinstance(EndForm().fields["handover_region"].widget, ListSelect)
+    page = html(login(hq).get(url("order", order.pk)))
+    assert f'<option value="{doctor.pk}">doctor_a1 13800000002</option>' in page
+    assert f'<option value="{f.VILLAGE_B1}">红旗村</option>' in page

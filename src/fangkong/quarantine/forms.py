@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import region_codes as codes
 from fangkong.core.forms import DayField, MomentInput
+from fangkong.core.widgets import ListSelect
 from fangkong.regions import selectors as region_selectors
 from fangkong.regions.forms import ABOVE_GRID, pick_region
 
@@ -69,8 +70,8 @@ class StartForm(forms.Form):
     home_address = forms.CharField(label=_("居家地址"), required=False, max_length=200)
     site = forms.ChoiceField(label=_("观察点"), required=False)
     room = forms.ChoiceField(label=_("房间（选择后即入住）"), required=False)
-    cadre = forms.ChoiceField(label=_("包保干部"))
-    doctor = forms.ChoiceField(label=_("包保医生"))
+    cadre = forms.ChoiceField(label=_("包保干部"), widget=ListSelect)  # a county's cadres and doctors for hq
+    doctor = forms.ChoiceField(label=_("包保医生"), widget=ListSelect)
 
     def __init__(self, *args, cadres=(), doctors=(), sites=(), rooms=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,6 +115,11 @@ class EndForm(forms.Form):
         if deployment is not None:
             pick_region(self, "handover_region", deployment.code, levels=(codes.TOWNSHIP, codes.VILLAGE),
                         required=False, blank=_("（本地区以外，请填写去向）"))
+            field = self.fields["handover_region"]
+            if type(field.widget) is forms.Select:  # the deployment's townships and villages: hundreds of options
+                widget = ListSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+                widget.is_required = field.widget.is_required
+                field.widget = widget
 
 
 class PlannedEndForm(forms.Form):
@@ -122,8 +128,8 @@ class PlannedEndForm(forms.Form):
 
 
 class ResponsibleForm(forms.Form):
-    cadre = forms.ChoiceField(label=_("包保干部"), required=False)
-    doctor = forms.ChoiceField(label=_("包保医生"), required=False)
+    cadre = forms.ChoiceField(label=_("包保干部"), required=False, widget=ListSelect)
+    doctor = forms.ChoiceField(label=_("包保医生"), required=False, widget=ListSelect)
 
     def __init__(self, *args, cadres=(), doctors=(), **kwargs):
         super().__init__(*args, **kwargs)
