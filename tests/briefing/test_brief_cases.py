@@ -57,7 +57,8 @@ def _section(content: bytes) -> list[str]:
     """The paragraphs of the 疫情情况 section."""
     lines = docx_paragraphs(content)
     start = lines.index("一、疫情情况")
-    end = next(n for n, line in enumerate(lines) if n > start and line.startswith("二、"))
+    # up to the next section, or to the issuing line when it is the only one (a day just begun has no work yet)
+    end = next(n for n, line in enumerate(lines) if n > start and (line.startswith("二、") or line.startswith("（")))
     return lines[start + 1:end]
 
 
