@@ -12,7 +12,7 @@ import sys
 import time
 
 BENCHMARKS = ["import_ledger", "rollup", "followups", "due_now", "passages", "exposure", "dashboard", "layers", "tracing",
-              "candidates", "epi", "load", "pages"]
+              "candidates", "epi", "load", "pages", "gc_pause"]
 
 
 def main() -> None:
