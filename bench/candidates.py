@@ -23,16 +23,12 @@ and prints both, their ratio, whether candidates is under 200 ms, the queries it
 check-in and passage reads. The database is temporary and dropped at the end.
 """
 
-import argparse
 import datetime
-import gc
 import os
 import random
 import re
-import time
 
 from bench import exposure
-from bench.databases import TempDatabases, use_database
 
 TARGET_MS = 200.0
 STOPS = 6
@@ -195,30 +191,12 @@ def plan_indexes(op) -> tuple[int, str]:
 
 
 def main(argv=None) -> list[str]:
-    parser = argparse.ArgumentParser(prog="python -m bench.candidates", description=__doc__.split("\n")[0])
-    parser.add_argument("--checkins", type=int, default=200_000, help="check-ins (default 200,000; the budget's: 10M)")
-    parser.add_argument("--places", type=int, default=2000, help="key places (default 2000)")
-    parser.add_argument("--checkpoints", type=int, default=40, help="checkpoints (default 40)")
-    parser.add_argument("--repeat", type=int, default=30, help="timed calls of each; the median is printed")
-    args, _rest = parser.parse_known_args(argv)
-    dbs = TempDatabases(os.environ.get("DATABASE_URL", ""), prefix="fangkong_bench_candidates")
-    engine = "PostgreSQL" if dbs.postgres else "SQLite"
-    try:
-        dbs.migrated_template()
-        use_database(dbs.fresh("data"))
-        started = time.perf_counter()
-        counts = load(args.checkins, args.places, args.checkpoints)
-        loaded = time.perf_counter() - started
-        ops = operations(counts["investigation"])
-        found = ops["candidates"]()
-        queries, indexes = plan_indexes(ops["candidates"])
-        gc.disable()
-        try:
-            times = exposure.medians(ops, args.repeat)
-        finally:
-            gc.enable()
-    finally:
-        dbs.drop()
+    args = exposure.arguments(argv, "python -m bench.candidates", __doc__.split("\n")[0],
+                              "timed calls of each; the median is printed")
+    measured = exposure.run(args, "fangkong_bench_candidates", load,
+                            lambda counts: operations(counts["investigation"]), plan_indexes)
+    engine, counts, loaded, found = (measured[k] for k in ("engine", "counts", "loaded", "result"))
+    queries, indexes, times = measured["queries"], measured["indexes"], measured["times"]
     sources = {}
     for c in found:
         for source in c.sources:

@@ -232,24 +232,32 @@ def plan_indexes(op) -> tuple[int, str]:
     return len(ctx.captured_queries), ", ".join(sorted(used))
 
 
-def main(argv=None) -> list[str]:
-    parser = argparse.ArgumentParser(prog="python -m bench.exposure", description=__doc__.split("\n")[0])
+def arguments(argv, prog: str, description: str, repeat_help: str) -> argparse.Namespace:
+    """The county's size, as this bench and bench.candidates take it."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--checkins", type=int, default=200_000, help="check-ins (default 200,000; the budget's: 10M)")
     parser.add_argument("--places", type=int, default=2000, help="key places (default 2000)")
     parser.add_argument("--checkpoints", type=int, default=40, help="checkpoints (default 40)")
-    parser.add_argument("--repeat", type=int, default=30, help="timed runs of each query; the median is printed")
+    parser.add_argument("--repeat", type=int, default=30, help=repeat_help)
     args, _rest = parser.parse_known_args(argv)
-    dbs = TempDatabases(os.environ.get("DATABASE_URL", ""), prefix="fangkong_bench_exposure")
-    engine = "PostgreSQL" if dbs.postgres else "SQLite"
+    return args
+
+
+def run(args, prefix: str, load_county, operations_of, plan) -> dict:
+    """Loads a county of args' size into a temporary database (dropped after), then times operations_of(counts):
+    the first operation's result, its queries and indexes (plan), the medians of every operation, with the
+    collector off while timing."""
+    dbs = TempDatabases(os.environ.get("DATABASE_URL", ""), prefix=prefix)
     try:
         dbs.migrated_template()
         use_database(dbs.fresh("data"))
         started = time.perf_counter()
-        counts = load(args.checkins, args.places, args.checkpoints)
+        counts = load_county(args.checkins, args.places, args.checkpoints)
         loaded = time.perf_counter() - started
-        ops = operations()
-        result = ops["exposure"]()
-        queries, indexes = plan_indexes(ops["exposure"])
+        ops = operations_of(counts)
+        first = next(iter(ops.values()))
+        result = first()
+        queries, indexes = plan(first)
         gc.disable()
         try:
             times = medians(ops, args.repeat)
@@ -257,6 +265,16 @@ def main(argv=None) -> list[str]:
             gc.enable()
     finally:
         dbs.drop()
+    return {"engine": "PostgreSQL" if dbs.postgres else "SQLite", "counts": counts, "loaded": loaded,
+            "result": result, "queries": queries, "indexes": indexes, "times": times}
+
+
+def main(argv=None) -> list[str]:
+    args = arguments(argv, "python -m bench.exposure", __doc__.split("\n")[0],
+                     "timed runs of each query; the median is printed")
+    measured = run(args, "fangkong_bench_exposure", load, lambda _counts: operations(), plan_indexes)
+    engine, counts, loaded, result = (measured[k] for k in ("engine", "counts", "loaded", "result"))
+    queries, indexes, times = measured["queries"], measured["indexes"], measured["times"]
     met = "met" if times["exposure"] < TARGET_MS else "MISSED"
     return [
         f"{engine}: {counts['check-ins']:,} check-ins and {counts['passages']:,} passages over {DAYS} days, "

@@ -2,29 +2,16 @@
 command line; the same services and scoped selectors as the pages, JSON out with numbers masked, exit status 2
 on bad input and 1 when the role may not."""
 
-import json
 
-import pytest
-from django.core.management import CommandError, call_command
 
 from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
 from fangkong.tracing.models import Case
 from tests import factories as f
+from tests.tracing.cli import refused, run
 
 from . import outbreak
 from .case_fixtures import ago, resident_id
-
-
-def run(capsys, *args) -> dict:
-    call_command(*args)
-    return json.loads(capsys.readouterr().out)
-
-
-def refused(*args) -> CommandError:
-    with pytest.raises(CommandError) as caught:
-        call_command(*args)
-    return caught.value
 
 
 def test_report_show_reclassify_and_outcome(epi, capsys):

@@ -3,10 +3,8 @@ dismissing contacts and the hand-over file from the command line, scoped like th
 hand-over logged as an export; exit status 2 on bad input and 1 when the role may not."""
 
 import datetime
-import json
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from fangkong.accounts.models import Role
@@ -17,6 +15,7 @@ from tests import factories
 from tests.audit.xlsx import sheet_rows
 from tests.tracing import cases as presences
 from tests.tracing import outbreak
+from tests.tracing.cli import refused, run
 
 
 @pytest.fixture
@@ -32,17 +31,6 @@ def staff(tree):
 def at(days: int, hour: int, minute: int = 0) -> datetime.datetime:
     return day_start(timezone.localdate() - datetime.timedelta(days=days)) + datetime.timedelta(hours=hour,
                                                                                                  minutes=minute)
-
-
-def run(capsys, *args) -> dict:
-    call_command(*args)
-    return json.loads(capsys.readouterr().out)
-
-
-def refused(*args) -> CommandError:
-    with pytest.raises(CommandError) as caught:
-        call_command(*args)
-    return caught.value
 
 
 def test_an_investigation_its_candidates_and_contacts(tracer, staff, capsys):

@@ -1,27 +1,15 @@
 """`fangkong lab`: a sample recorded, its result, and the pending list from the command line; the same services
 and scoped selectors as the pages, JSON out with the number masked, exit status 2 on bad input."""
 
-import json
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from fangkong.audit.models import AuditEntry
 from fangkong.tracing.models import LabTest
+from tests.tracing.cli import refused, run
 
 from .case_fixtures import ago, registered
-
-
-def run(capsys, *args) -> dict:
-    call_command(*args)
-    return json.loads(capsys.readouterr().out)
-
-
-def refused(*args) -> CommandError:
-    with pytest.raises(CommandError) as caught:
-        call_command(*args)
-    return caught.value
 
 
 def test_a_sample_its_result_and_the_lists(epi, capsys):

@@ -4,16 +4,15 @@ when the role may not."""
 
 import datetime
 import io
-import json
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 from docx import Document
 
 from fangkong.accounts.models import Role
 from fangkong.audit.models import AuditEntry
 from tests import factories as f
+from tests.tracing.cli import refused, run
 
 from . import outbreak
 
@@ -30,17 +29,6 @@ def case(tree):
     outbreak.stop(inquiry, ago(5), place_name="红旗超市")
     outbreak.stop(inquiry, ago(4, 7), kind="transport", transport_mode="公交", transport_number="8路")
     return found
-
-
-def run(capsys, *args) -> dict:
-    call_command(*args)
-    return json.loads(capsys.readouterr().out)
-
-
-def refused(*args) -> CommandError:
-    with pytest.raises(CommandError) as caught:
-        call_command(*args)
-    return caught.value
 
 
 def test_draft_publish_list_docx_and_withdraw(case, epi, capsys, tmp_path):
