@@ -22,6 +22,8 @@ FANGKONG_RT_MEAN_SI, FANGKONG_RT_STD_SI mean and standard deviation (days) of th
                is estimated (tracing.epi; 7.5 and 3.4); the epidemic curve page and API take others per request
 FANGKONG_LOCKOUT_THRESHOLD, FANGKONG_LOCKOUT_MINUTES failed logins of one username from one address
                that refuse it there, and for how long (5, 15)
+FANGKONG_LOCKOUT_ADDRESS_THRESHOLD failed logins from one address, whatever the usernames, that refuse
+               every username there for FANGKONG_LOCKOUT_MINUTES (50: password spraying)
 FANGKONG_PUBLIC_API_DOCS "1" to show /api/docs and /api/openapi.json to anyone; by default only to
                signed-in users (session or API token)
 FANGKONG_RETENTION_MONTHS how many local months of rows each large register keeps, the current one
@@ -224,6 +226,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # lock someone else out by knowing the username; staff sharing one NAT address count each under their own.
 FANGKONG_LOCKOUT_THRESHOLD = int(os.environ.get("FANGKONG_LOCKOUT_THRESHOLD", "5"))
 FANGKONG_LOCKOUT_MINUTES = int(os.environ.get("FANGKONG_LOCKOUT_MINUTES", "15"))
+FANGKONG_LOCKOUT_ADDRESS_THRESHOLD = int(os.environ.get("FANGKONG_LOCKOUT_ADDRESS_THRESHOLD", "50"))
 
 # Database sessions read through the configured cache (FANGKONG_CACHE), written to both
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

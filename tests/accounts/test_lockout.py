@@ -1,5 +1,6 @@
-"""Failed logins refuse a username from one client address for a while; the page says the same thing
-whatever the cause; an admin can lift it."""
+"""Failed logins refuse a username from one client address for a while, and an address that fails on many
+usernames (password spraying) for every username; the page says the same thing whatever the cause; an admin can
+lift a username's."""
 
 import datetime
 
@@ -20,6 +21,7 @@ HERE, THERE = "10.0.0.7", "10.0.0.8"
 def _threshold(settings):
     settings.FANGKONG_LOCKOUT_THRESHOLD = 3
     settings.FANGKONG_LOCKOUT_MINUTES = 15
+    settings.FANGKONG_LOCKOUT_ADDRESS_THRESHOLD = 8
 
 
 @pytest.fixture
@@ -33,6 +35,11 @@ def _try(username: str, password: str, client: Client | None = None, address: st
     return response, "_auth_user_id" in client.session
 
 
+def _usernames():
+    """The per-username counts (each address also keeps its own, across usernames)."""
+    return LoginThrottle.objects.exclude(username_key=services.EVERY_USERNAME)
+
+
 def _fail(times: int, username: str = "lin", address: str = HERE):
     for _ in range(times):
         _try(username, "wrong-password", address=address)
@@ -42,7 +49,7 @@ def test_failures_below_the_threshold_do_not_lock(lin):
     _fail(2)
     assert not services.login_throttled("lin", HERE)
     assert _try("lin", factories.PASSWORD)[1]
-    assert not LoginThrottle.objects.exists()  # a success starts the count again
+    assert not _usernames().exists()  # a success starts the username's count again
     _fail(2)
     assert _try("lin", factories.PASSWORD)[1]
 
@@ -51,7 +58,7 @@ def test_threshold_refuses_the_right_password_from_that_address(lin):
     _fail(3)
 
     assert services.login_throttled("lin", HERE)
-    row = LoginThrottle.objects.get()
+    row = _usernames().get()
     assert row.locked_until - timezone.now() > datetime.timedelta(minutes=14)
     assert "lin" not in row.username_key  # the username as typed is not stored
     response, logged_in = _try("lin", factories.PASSWORD)
@@ -103,19 +110,19 @@ def test_the_username_counts_ignoring_case(lin):
 
 def test_lock_expires_and_the_count_starts_again(lin):
     _fail(3)
-    LoginThrottle.objects.update(locked_until=timezone.now() - datetime.timedelta(seconds=1),
+    _usernames().update(locked_until=timezone.now() - datetime.timedelta(seconds=1),
                                  expires_at=timezone.now() - datetime.timedelta(seconds=1))
     _fail(1)
     assert not services.login_throttled("lin", HERE)
-    assert LoginThrottle.objects.get().failures == 1  # the ended lock was cleared, a new window begun
+    assert _usernames().get().failures == 1  # the ended lock was cleared, a new window begun
     assert _try("lin", factories.PASSWORD)[1]
 
 
 def test_failures_while_refused_do_not_prolong_the_lock(lin):
     _fail(3)
-    until = LoginThrottle.objects.get().locked_until
-    _fail(5)
-    assert LoginThrottle.objects.get().locked_until == until
+    until = _usernames().get().locked_until
+    _fail(4)
+    assert _usernames().get().locked_until == until
 
 
 def test_behind_a_trusted_proxy_the_forwarded_client_counts(lin, settings):
@@ -136,7 +143,7 @@ def test_admin_unlock_lifts_every_address_by_page(lin, login):
     response = login(admin).post(f"/accounts/users/{lin.pk}/unlock/")
 
     assert response.status_code == 302
-    assert not LoginThrottle.objects.exists()
+    assert not _usernames().exists()
     assert _try("lin", factories.PASSWORD)[1] and _try("lin", factories.PASSWORD, address=THERE)[1]
     entry = AuditEntry.objects.get(action="user.unlock")
     assert (entry.actor_name, entry.source, entry.after["throttles_lifted"]) == ("boss", "page", 2)
@@ -174,3 +181,39 @@ def test_deactivating_a_user_ends_their_session(lin):
     lin.is_active = False
     lin.save()
     assert at_work.get("/").status_code == 302
+
+
+def test_password_spraying_from_one_address_refuses_every_username_there(lin):
+    factories.user("wu", Role.VILLAGE_WORKER, factories.VILLAGE_A1)
+    for n in range(7):  # one common password on many accounts, each below its own threshold
+        _try(f"staff{n}", "123456")
+    assert not services.login_throttled("lin", HERE) and _try("wu", factories.PASSWORD)[1]
+    _try("staff7", "123456")
+
+    assert services.login_throttled("lin", HERE) and services.login_throttled("anyone", HERE)
+    response, logged_in = _try("lin", factories.PASSWORD)
+    assert not logged_in and REFUSED in response.content.decode()
+    assert _try("lin", factories.PASSWORD, address=THERE)[1]  # another address is not concerned
+    entry = AuditEntry.objects.get(action="login.address_throttle")
+    assert (entry.actor_name, entry.object_type, entry.object_id, entry.after["client"]) == ("system", "client",
+                                                                                             HERE, HERE)
+    assert not AuditEntry.objects.filter(action="user.login_throttle").exists()
+
+
+def test_a_success_does_not_reset_the_address_count(lin):
+    for n in range(4):
+        _try(f"staff{n}", "123456")
+    assert _try("lin", factories.PASSWORD)[1]  # a sprayer holding one account logs in between
+    for n in range(4, 8):
+        _try(f"staff{n}", "123456")
+    assert services.login_throttled("lin", HERE)
+
+
+def test_the_address_lock_ends_with_its_minutes_and_unlocking_a_user_does_not_lift_it(lin):
+    admin = factories.user("boss", Role.HQ_ADMIN, factories.COUNTY)
+    for n in range(8):
+        _try(f"staff{n}", "123456")
+    services.unlock_user(admin, lin)
+    assert services.login_throttled("lin", HERE)
+    later = timezone.now() + datetime.timedelta(minutes=15, seconds=1)
+    assert not services.login_throttled("lin", HERE, now=later)

@@ -121,7 +121,13 @@ def update_user(actor, user: User, *, role: str, region_code: str, display_name:
 #   tokens (User.may_work, read on every request in every worker process). Unlocking lets the sessions
 #   and tokens that still exist work again: reset the password (ends the sessions) and revoke the tokens
 #   to end them for good.
+# * An address that fails FANGKONG_LOCKOUT_ADDRESS_THRESHOLD logins within the window, whatever the usernames
+#   (password spraying: a common password tried on many accounts, each below its own threshold), is refused
+#   for every username for FANGKONG_LOCKOUT_MINUTES. A success does not reset this count (a sprayer holding
+#   one account would reset it). Staff behind one NAT address share it, hence a threshold ten times higher.
 # * No lock per username across all addresses: it would bring back the lockout of anyone by anyone.
+
+EVERY_USERNAME = ""  # the key of an address's own count (a digest is never empty)
 
 
 def _username_key(username: str) -> str:
@@ -137,33 +143,45 @@ def login_throttled(username: str, client: str, now=None) -> bool:
     """Whether logins of this username from this client address are refused for now (one indexed read)."""
     if not username:
         return False
-    return _throttles(username, client).filter(locked_until__gt=now or timezone.now()).exists()
+    return LoginThrottle.objects.filter(username_key__in=[_username_key(username), EVERY_USERNAME],
+                                        client=client[:64], locked_until__gt=now or timezone.now()).exists()
 
 
 def record_login_failure(username: str, client: str) -> None:
-    """Count a failed login of `username` from `client`; at the threshold that pair is refused for a while."""
+    """Count a failed login of `username` from `client`, and one of the address: at its threshold that pair, or
+    the address for every username, is refused for a while."""
     if not username:
         return
     now = timezone.now()
-    minutes = datetime.timedelta(minutes=settings.FANGKONG_LOCKOUT_MINUTES)
+    until = now + datetime.timedelta(minutes=settings.FANGKONG_LOCKOUT_MINUTES)
     with transaction.atomic():
         LoginThrottle.objects.filter(expires_at__lte=now).delete()  # ended windows and locks
-        row = _throttles(username, client).select_for_update().first()
-        if row is None:
-            try:
-                with transaction.atomic():  # a savepoint: a concurrent first failure may have created it
-                    row = LoginThrottle.objects.create(username_key=_username_key(username), client=client[:64],
-                                                       failures=0, expires_at=now + minutes)
-            except IntegrityError:
-                row = _throttles(username, client).select_for_update().get()
-        if row.locked_until is not None and row.locked_until > now:
-            return  # already refused: failures while locked do not prolong the lock
-        row.failures += 1
-        if row.failures >= settings.FANGKONG_LOCKOUT_THRESHOLD:
-            row.failures, row.locked_until = 0, now + minutes
-            row.expires_at = row.locked_until
-            _audit_throttle(username, client, row.locked_until)
-        row.save()
+        if _count_failure(_username_key(username), client, settings.FANGKONG_LOCKOUT_THRESHOLD, now, until):
+            _audit_throttle(username, client, until)
+        if _count_failure(EVERY_USERNAME, client, settings.FANGKONG_LOCKOUT_ADDRESS_THRESHOLD, now, until):
+            audit.record(SYSTEM, "login.address_throttle", object_type="client", object_id=client[:64],
+                         object_repr=client[:64], after={"client": client, "locked_until": until})
+
+
+def _count_failure(key: str, client: str, threshold: int, now, until) -> bool:
+    """One more failure on the count of (key, client); True when it reaches the threshold: refused until `until`."""
+    rows = LoginThrottle.objects.filter(username_key=key, client=client[:64])
+    row = rows.select_for_update().first()
+    if row is None:
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent first failure may have created it
+                row = LoginThrottle.objects.create(username_key=key, client=client[:64], failures=0,
+                                                   expires_at=until)
+        except IntegrityError:
+            row = rows.select_for_update().get()
+    if row.locked_until is not None and row.locked_until > now:
+        return False  # already refused: failures while locked do not prolong the lock
+    row.failures += 1
+    locks = row.failures >= threshold
+    if locks:
+        row.failures, row.locked_until, row.expires_at = 0, until, until
+    row.save()
+    return locks
 
 
 def _audit_throttle(username: str, client: str, until) -> None:
