@@ -115,16 +115,16 @@ def test_scope_township_doctor_sees_only_the_township(scene):
 def test_page_search_by_number_and_result(scene, login):
     client = login(staff("hq"))
     subject = scene["subject"]
-    page = client.get("/tracing/exposure/", {"number": subject.id_number})
+    page = client.post("/tracing/exposure/", {"number": subject.id_number}, follow=True)
     body = page.content.decode()
     assert page.status_code == 200
     for name in ("正30", "负30", "卡点扫码", "卡点通行"):
         assert name in body
     assert "正30加1秒" not in body and "同时别处" not in body
     assert AuditEntry.objects.filter(action="exposure.search", object_id=str(subject.pk)).count() == 1
-    by_phone = client.get("/tracing/exposure/", {"number": subject.phone}).content.decode()
+    by_phone = client.post("/tracing/exposure/", {"number": subject.phone}, follow=True).content.decode()
     assert "卡点通行" in by_phone
-    missing = client.get("/tracing/exposure/", {"number": "13999999999"})
+    missing = client.post("/tracing/exposure/", {"number": "13999999999"})
     assert missing.status_code == 404 and "未找到该人员" in missing.content.decode()
 
 
@@ -165,8 +165,21 @@ def test_api(scene, login):
     body = client.get("/api/tracing/exposure", {"person_id": subject.pk}).json()
     assert {c["name"] for c in body["contacts"]} == {"正30", "负30", "卡点扫码", "卡点通行"}
     assert body["window_minutes"] == 30 and body["presences"] == 2
-    assert client.get("/api/tracing/exposure", {"number": subject.id_number}).json()["persons"] == 4
-    assert client.get("/api/tracing/exposure", {"number": "13999999999"}).status_code == 404
+    by_number = client.post("/api/tracing/exposure", {"number": subject.id_number}, content_type="application/json")
+    assert by_number.json()["persons"] == 4 and by_number.json()["person_id"] == subject.pk
+    assert client.post("/api/tracing/exposure", {"number": "13999999999"},
+                       content_type="application/json").status_code == 404
+    by_id = client.post("/api/tracing/exposure", {"person_id": subject.pk}, content_type="application/json").json()
+    assert by_id["contacts"] == body["contacts"]
+    # an ID number or phone never in an address: refused on GET, whatever it is; nothing searched, nothing logged
+    searches = AuditEntry.objects.filter(action__startswith="exposure").count()
+    for number in (subject.id_number, subject.phone, "13999999999"):
+        refused = client.get("/api/tracing/exposure", {"number": number, "person_id": subject.pk})
+        assert refused.status_code == 422 and "POST" in refused.json()["detail"]["number"][0]
+    assert AuditEntry.objects.filter(action__startswith="exposure").count() == searches
+    for asked in (client.get("/api/tracing/exposure"),
+                  client.post("/api/tracing/exposure", {"number": "  "}, content_type="application/json")):
+        assert asked.status_code == 422 and "person_id" in asked.json()["detail"]
     worker = login(staff("worker", Role.VILLAGE_WORKER, factories.VILLAGE_A1))
     assert worker.get("/api/tracing/exposure", {"person_id": subject.pk}).status_code == 403
 

@@ -112,8 +112,8 @@ def test_a_person_of_another_township_cannot_be_searched_by_number(scene, login,
     client = login(staff("u", role, region))
     out = scene["out"]
     for number in (out.id_number, out.phone):
-        page = client.get(PAGE, {"number": number})
-        api = client.get(API, {"number": number})
+        page = client.post(PAGE, {"number": number})
+        api = client.post(API, {"number": number}, content_type="application/json")
         assert page.status_code == api.status_code == status
         page_body = page.content.decode()
         # the page echoes what was typed into its form; nothing else of the person, nor of those around her
@@ -132,13 +132,13 @@ def test_out_of_scope_is_indistinguishable_from_unknown(scene, login):
     assert by_id.status_code == unknown_id.status_code == 404
     assert (comparable(by_id.content.decode(), f"person={out.pk}")
             == comparable(unknown_id.content.decode(), "person=999999"))
-    by_phone, unknown_phone = client.get(PAGE, {"number": out.phone}), client.get(PAGE, {"number": UNKNOWN_PHONE})
+    by_phone, unknown_phone = client.post(PAGE, {"number": out.phone}), client.post(PAGE, {"number": UNKNOWN_PHONE})
     assert by_phone.status_code == unknown_phone.status_code == 404
     assert comparable(by_phone.content.decode(), out.phone) == comparable(unknown_phone.content.decode(),
                                                                           UNKNOWN_PHONE)
-    api = [client.get(API, params) for params in ({"person_id": out.pk}, {"person_id": 999_999},
-                                                  {"number": out.phone}, {"number": UNKNOWN_PHONE},
-                                                  {"number": out.id_number})]
+    api = [client.get(API, params) for params in ({"person_id": out.pk}, {"person_id": 999_999})]
+    api += [client.post(API, {"number": number}, content_type="application/json")
+            for number in (out.phone, UNKNOWN_PHONE, out.id_number)]
     assert {r.status_code for r in api} == {404} and len({r.content for r in api}) == 1
 
 
@@ -147,16 +147,16 @@ def test_a_phone_shared_with_a_person_elsewhere_finds_only_the_one_in_scope(scen
     relative = person("王强", 7, out.phone, f.VILLAGE_A1)  # the same phone, registered in 花园镇
     doctor = staff("doc", Role.DOCTOR, f.TOWN_A)
     assert [s.pk for s in selectors.subjects_for(doctor, number=out.phone)] == [relative.pk]
-    page = login(doctor).get(PAGE, {"number": out.phone})
+    page = login(doctor).post(PAGE, {"number": out.phone}, follow=True)
     body = page.content.decode()
     assert page.status_code == 200 and "王强" in body and 'id="candidates"' not in body
     assert "刘芳" not in body and out.id_number not in body and identity.mask_id(out.id_number) not in body
-    api = login(doctor).get(API, {"number": out.phone})
+    api = login(doctor).post(API, {"number": out.phone}, content_type="application/json")
     assert api.status_code == 200 and api.json()["person_id"] == relative.pk
     # the county's headquarters find both and choose
     hq = staff("hq", Role.HQ_STAFF, f.COUNTY)
     assert [s.pk for s in selectors.subjects_for(hq, number=out.phone)] == [out.pk, relative.pk]
-    both = login(hq).get(PAGE, {"number": out.phone}).content.decode()
+    both = login(hq).post(PAGE, {"number": out.phone}).content.decode()
     assert 'id="candidates"' in both and "刘芳" in both and "王强" in both and out.id_number not in both
 
 
@@ -168,7 +168,7 @@ def test_county_headquarters_trace_across_the_county(scene, login):
     assert page.status_code == 200 and "丰山邻居" in page.content.decode()
     # a traveller registered in another county: found by number, his presences in the county searched
     assert [s.pk for s in selectors.subjects_for(hq, number=traveller.phone)] == [traveller.pk]
-    body = client.get(API, {"number": traveller.phone}).json()
+    body = client.post(API, {"number": traveller.phone}, content_type="application/json").json()
     assert {c["name"] for c in body["contacts"]} == {"病例甲", "邻居张", "访客乙"}
     # not a person of the county: shown masked and, as on his person page, not revealable from here
     page = client.get(PAGE, {"person": traveller.pk}).content.decode()
@@ -338,6 +338,19 @@ def test_the_page_posts_the_number_and_redirects_to_the_search_by_person(scene, 
     page = client.get(location)
     assert page.status_code == 200 and subject.name in page.content.decode()
     assert AuditEntry.objects.filter(action="exposure.search").count() == 1
+
+
+@pytest.mark.parametrize("address", [PAGE, REVEAL, EXPORT])
+def test_a_number_in_an_address_is_refused_and_nothing_searched(scene, login, address):
+    client = login(staff("hq", Role.HQ_STAFF, f.COUNTY))
+    subject = scene["subject"]
+    for number in (subject.id_number, subject.phone):
+        query = f"{address}?number={number}"
+        response = client.post(query, {"reveal": subject.pk}) if address == REVEAL else client.get(query)
+        assert response.status_code in ((404,) if address == REVEAL else (400,))
+        if address != REVEAL:
+            assert "不要放在网址中" in response.content.decode()
+    assert not AuditEntry.objects.filter(action__in=["exposure.search", "person.reveal", "export"]).exists()
 
 
 def test_a_posted_number_out_of_reach_is_404_like_an_unknown_one(scene, login):

@@ -43,6 +43,7 @@ from .schemas import (
     CurveOut,
     DismissIn,
     ExposureOut,
+    ExposureSearchIn,
     GraphOut,
     HandoverCountyOut,
     HandoverExportIn,
@@ -164,9 +165,8 @@ def unmatch_check_in(request, check_in_id: int):
     return _review_out(request.user, matching_selectors.check_in_for(request.user, row.pk))
 
 
-@router.get("/exposure", response={200: ExposureOut, **READ, 422: ErrorOut})
-def exposure(request, person_id: int | None = None, number: str = "", start: Moment | None = None,
-             end: Moment | None = None, reveal: int | None = None):
+@router.post("/exposure", response={200: ExposureOut, **READ, 422: ErrorOut})
+def exposure_search(request, payload: ExposureSearchIn):
     """Everyone at the same place or checkpoint within ±FANGKONG_EXPOSURE_WINDOW_MINUTES (inclusive) of the
     person's check-ins and passages in [start, end] (default: the last 14 days), in the caller's scope.
     The person by `person_id`, or by `number` (ID number or phone, which must match one person); a person
@@ -175,7 +175,23 @@ def exposure(request, person_id: int | None = None, number: str = "", start: Mom
     persons of their scope (403 otherwise), logged as a reveal of that person. A contact with `confirmed`
     false is the visitor of a public check-in not linked to a person yet: what they typed, masked; no reveal
     reaches them (404) until the check-in is confirmed on its match page."""
-    user = request.user
+    return _exposure(request.user, payload.person_id, payload.number, payload.start, payload.end, payload.reveal)
+
+
+@router.get("/exposure", response={200: ExposureOut, **READ, 422: ErrorOut})
+def exposure(request, person_id: int | None = None, start: Moment | None = None, end: Moment | None = None,
+             reveal: int | None = None):
+    """The exposure search of one person by `person_id` (see POST /exposure). By ID number or phone only with
+    POST: a number in an address stays in proxies' logs and browsers' histories."""
+    if "number" in request.GET:
+        return Status(422, {"detail": {"number": [_("证件号码或手机号码请用 POST 在请求体中提交，不要放在网址中")]}})
+    return _exposure(request.user, person_id, "", start, end, reveal)
+
+
+def _exposure(user, person_id, number: str, start, end, reveal):
+    """The search's answer, whichever way it was asked."""
+    if person_id is None and not number.strip():
+        return Status(422, {"detail": {"person_id": [_("请填写 person_id，或用 POST 提交证件号码或手机号码")]}})
     subjects = exposure_selectors.subjects_for(user, person_id=person_id, number=number if not person_id else "")
     if len(subjects) > 1:
         return Status(422, {"detail": {"number": [_("该号码对应多名人员，请用 person_id 查询")]}})

@@ -32,6 +32,15 @@ class RevealedOut(Schema):
     phone: str
 
 
+class ExposureSearchIn(Schema):
+    person_id: int | None = Field(None, description="the person; or `number`")
+    number: str = Field("", max_length=40, description="ID number or phone, which must match one person: in the "
+                                                       "body, never in an address")
+    start: Moment | None = Field(None, description="default: 14 days before `end`")
+    end: Moment | None = Field(None, description="default: now")
+    reveal: int | None = Field(None, description="the subject's or one contact's person id, shown in full")
+
+
 class ExposureOut(Schema):
     person_id: int
     start: datetime.datetime

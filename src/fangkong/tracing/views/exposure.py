@@ -65,6 +65,8 @@ def _search(request, data=None, *, subjects_only: bool = False) -> Outcome:
     user = request.user
     if not account_permissions.can_trace(user):
         raise PermissionDenied
+    if data is None and "number" in request.GET:  # an address carries the person's id, never a number
+        return Outcome(ExposureForm(), error=_("证件号码或手机号码请在搜索框中输入，不要放在网址中"), status=400)
     form = ExposureForm(data if data is not None else request.GET or None)
     if not form.is_bound:
         return Outcome(form)
