@@ -5,7 +5,8 @@ never see each other's sessions. Every page is bound to the live server (``page.
 works) and must not fetch anything from another host: Fangkong is served on intranets with no CDN; nor may
 the Content-Security-Policy refuse anything on it.
 
-Fixtures: ``browser`` (one per run), ``page`` (desktop, 1280x800), ``phone_page`` (390x844, touch, zh-CN).
+Fixtures: ``browser`` (one per run), ``page`` (desktop, 1280x800), ``phone_page`` (390x844, touch, zh-CN); every
+test's clock starts at 10:00 local of today (``working_hours``).
 Helpers for the tests themselves are in tests/browser/helpers.py (``log_in``, ``open_menu``).
 Run only these tests with ``pytest -m browser``; leave them out with ``-m "not browser"``.
 """
@@ -88,6 +89,22 @@ def _open_page(browser, live_server, request, options: dict):
     assert not external, f"the page fetched from other hosts (no CDN allowed): {external}"
     assert not js_errors, f"JavaScript errors on the page: {js_errors}"
     assert not refused, f"the Content-Security-Policy refused something on the page: {refused}"
+
+
+@pytest.fixture(autouse=True)
+def working_hours():
+    """Every browser test runs in the county's working hours of today, its clock ticking from 10:00 local: a test
+    run near local midnight (16:00 UTC, when CI often runs) would otherwise see its day end between the rows it
+    made and the pages that list them, or a deadline of today pass. The server thread shares the process, so it
+    reads the same clock; the pages' scripts never read the browser's."""
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    ten = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(10)))
+    with time_machine.travel(ten, tick=True):
+        yield
 
 
 @pytest.fixture
