@@ -51,6 +51,7 @@ import uuid
 from pathlib import Path
 
 from bench.passages import chinese_name, resident_id
+from bench.stats import percentile
 
 RATE = 300.0  # registrations a second at --scale 1 (DESIGN.md §5)
 MIX = (("check_in", 0.70), ("passage", 0.15), ("follow_up", 0.15))
@@ -477,13 +478,6 @@ async def drive(plan: Plan, port: int, rate: float, seconds: float, warmup: floa
     await connections.close()
     return {"from": measured_from, "until": end, "sending_ended": sending_ended, "sent": sent,
             "drained": loop.time()}
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 # Afterwards: every acknowledged write ---------------------------------------------------------------------------

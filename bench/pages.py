@@ -38,6 +38,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from bench.databases import TempDatabases, use_database
 from bench.rollup import insert, reset_sequences
+from bench.stats import percentile
 
 BUDGET_MS = 200.0
 SKIP = re.compile(r"(^/api/|^/i18n/|^/static/|^/media/|^/admin/|logout|\.(xlsx|docx|pdf|csv|ods|png|svg|zip|ics)$"
@@ -181,11 +182,6 @@ def discover(user) -> list[tuple[str, str]]:
             if address.startswith("/"):
                 add(address)
     return pages
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 def main(argv=None) -> list[str]:
