@@ -85,6 +85,8 @@ def test_every_periodic_job_of_the_apps_is_registered_with_its_schedule():
         "screening.overdue_visits": "every 60 min",
         "reports.late_lists": "every 30 min",
         "analytics.rollup_check": "daily at 02:30",
+        "core.partitions": "daily at 01:15",
+        "people.pair_recent": "daily at 01:45",
     }.items()
 
 
