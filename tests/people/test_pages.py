@@ -41,14 +41,14 @@ def test_list_and_detail_show_masked_numbers_only(login, worker, mine):
 
 
 def test_list_search_by_typed_id_number(login, worker, mine):
-    html = login(worker).get(reverse("people:list"), {"q": mine.id_number.lower()}).content.decode()
+    html = login(worker).post(reverse("people:list"), {"q": mine.id_number.lower()}, follow=True).content.decode()
     assert reverse("people:detail", args=[mine.pk]) in html
 
 
 def test_village_worker_cannot_see_open_change_reveal_or_merge_another_village(login, worker, mine, theirs):
     client = login(worker)
     assert "李四" not in client.get(reverse("people:list")).content.decode()
-    assert "李四" not in client.get(reverse("people:list"), {"q": theirs.id_number}).content.decode()
+    assert "李四" not in client.post(reverse("people:list"), {"q": theirs.id_number}, follow=True).content.decode()
     assert client.get(reverse("people:detail", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("people:edit", args=[theirs.pk])).status_code == 404
     assert client.post(reverse("people:edit", args=[theirs.pk]), {"name": "x"}).status_code == 404

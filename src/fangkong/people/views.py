@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from fangkong.accounts import permissions
 from fangkong.core import region_picker
 from fangkong.core.forms import apply_service_error
 from fangkong.core.paging import PAGE_SIZE
+from fangkong.core.searches import redirect_to_list, typed
 
 from . import reviews, selectors, services
 from .forms import AddMemberForm, HouseholdForm, PersonEditForm, PersonForm
@@ -28,13 +29,18 @@ def _region_filter(user, region: str):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def person_list(request):
-    q, region = request.GET.get("q", "").strip(), request.GET.get("region", "").strip()
-    page = selectors.persons_for(request.user, q=q, region=region, after=request.GET.get("after", ""))
+    """The search box posts: an ID number or phone typed into it never stands in the address (core.searches)."""
+    if request.method == "POST":
+        return redirect_to_list(request)
+    search, region = typed(request), request.GET.get("region", "").strip()
+    page = (selectors.persons_for(request.user, q=search.text, region=region, after=request.GET.get("after", ""))
+            if not search.error else selectors.Page([], None))
     return render(request, "people/person_list.html", {
-        "page": page, "q": q, "region": region, "can_write": permissions.can_write(request.user),
+        "page": page, "search": search, "region": region, "can_write": permissions.can_write(request.user),
         "region_select": _region_filter(request.user, region),
-    })
+    }, status=400 if search.error else 200)
 
 
 def _detail_context(request, person, revealed=None) -> dict:
@@ -112,13 +118,18 @@ def person_edit(request, pk: int):
 # Households ------------------------------------------------------------------------------------
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def household_list(request):
-    q, region = request.GET.get("q", "").strip(), request.GET.get("region", "").strip()
-    page = selectors.households_for(request.user, region, q=q, after=request.GET.get("after", ""))
+    """The search box posts, like the persons' (an address's house number stays out of the address bar too)."""
+    if request.method == "POST":
+        return redirect_to_list(request)
+    search, region = typed(request), request.GET.get("region", "").strip()
+    page = (selectors.households_for(request.user, region, q=search.text, after=request.GET.get("after", ""))
+            if not search.error else selectors.Page([], None))
     return render(request, "people/household_list.html", {
-        "page": page, "q": q, "region": region, "can_write": permissions.can_write(request.user),
+        "page": page, "search": search, "region": region, "can_write": permissions.can_write(request.user),
         "region_select": _region_filter(request.user, region),
-    })
+    }, status=400 if search.error else 200)
 
 
 @login_required

@@ -8,13 +8,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from fangkong.accounts import permissions
 from fangkong.core import region_picker
 from fangkong.core.forms import apply_service_error, query_day
 from fangkong.core.health import fever_threshold, is_fever
 from fangkong.core.region_codes import in_scope
+from fangkong.core.searches import redirect_to_list, typed
 from fangkong.people import reviews
 from fangkong.people.models import Household
 from fangkong.regions.forms import ABOVE_GRID
@@ -133,20 +134,25 @@ def record_check(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def key_persons(request):
-    """重点人员: the ledger by category, status and region, newest first, a keyset page at a time."""
+    """重点人员: the ledger by category, status and region, newest first, a keyset page at a time. The filters
+    post: an ID number typed into the search box never stands in the address (core.searches)."""
+    if request.method == "POST":
+        return redirect_to_list(request)
     user = request.user
+    search = typed(request)
     filters = {"category": request.GET.get("category", ""), "status": request.GET.get("status", ""),
-               "region_code": request.GET.get("region", ""), "q": request.GET.get("q", "").strip(),
+               "region_code": request.GET.get("region", ""), "q": search.text,
                "registered_on": query_day(request, "registered"), "under_on": query_day(request, "under")}
-    items = selectors.key_person_page(user, **filters, before=int_param(request, "before"))
+    items = [] if search.error else selectors.key_person_page(user, **filters, before=int_param(request, "before"))
     return render(request, "screening/key_person_list.html", {
-        "items": items, **filters, "categories": Category.choices, "statuses": Status.choices,
+        "items": items, **filters, "search": search, "categories": Category.choices, "statuses": Status.choices,
         "region_select": region_picker.select("region", filters["region_code"], user.region_id, blank=_("全部"),
                                               levels=ABOVE_GRID),
         "next_before": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
         "can_work": permissions.can_work_ledger(user), "fever": fever_threshold(),
-    })
+    }, status=400 if search.error else 200)
 
 
 @login_required
