@@ -1,5 +1,5 @@
-"""A list's search box that takes an ID number or a phone, kept out of addresses: an address stays in the
-browser's history on a shared office computer, in proxies' logs and in links passed on.
+"""A list's search box that takes an ID number, a phone or an address, kept out of addresses: an address stays in
+the browser's history on a shared office computer, in proxies' logs and in links passed on.
 
 The list's filter form posts; `redirect_to_list` answers the post with the list's address, its other filters
 as they were, and the typed text as `q` when it holds no digit (a name), otherwise as `s`: a key to the text
