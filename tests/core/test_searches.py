@@ -103,3 +103,23 @@ def test_the_households_box_keeps_a_house_number_out_of_the_address(login, staff
     page = client.get(location).content.decode()
     assert "东岳村3号" in page and "东岳村5号" not in page
     assert client.get(url, {"q": "东岳村3号"}).status_code == 400
+
+
+# The lists' APIs: a number only in a POST body -----------------------------------------------------------------
+
+APIS = [("/api/people", "/api/people/search", "items"),
+        ("/api/people/households", "/api/people/households/search", "items"),
+        ("/api/screening/key-persons", "/api/screening/key-persons/search", "items")]
+
+
+@pytest.mark.parametrize(("listing", "search", "key"), APIS)
+def test_an_api_list_takes_a_number_only_in_a_post_body(login, staff, found, listing, search, key):
+    from fangkong.people import services as people_services
+    people_services.create_household(staff, region_code=factories.GRID_A1, address="东岳村3号")
+    client = login(staff)
+    text = "东岳村3号" if "households" in listing else NUMBER
+    refused = client.get(listing, {"q": text})
+    assert refused.status_code == 422 and "POST" in refused.json()["detail"]["q"][0]
+    searched = client.post(search, {"q": text}, content_type="application/json")
+    assert searched.status_code == 200 and len(searched.json()[key]) == 1
+    assert len(client.get(listing).json()[key]) >= 1  # no q: the list as before

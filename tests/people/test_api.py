@@ -71,14 +71,15 @@ def test_list_search_and_keyset(login, hq, mine, theirs):
     assert [p["id"] for p in first["items"]] == [mine.pk] and first["next_after"]
     second = client.get(API, {"limit": 1, "after": first["next_after"]}).json()
     assert [p["id"] for p in second["items"]] == [theirs.pk] and second["next_after"] is None
-    found = client.get(API, {"q": "13812345678"}).json()["items"]
+    found = client.post(f"{API}/search", {"q": "13812345678"}, content_type="application/json").json()["items"]
     assert [p["id"] for p in found] == [mine.pk]
 
 
 def test_scope_everything_out_of_scope_is_404(login, worker, mine, theirs):
     client = login(worker)
     assert [p["id"] for p in client.get(API).json()["items"]] == [mine.pk]
-    assert client.get(API, {"q": theirs.id_number}).json()["items"] == []
+    assert client.post(f"{API}/search", {"q": theirs.id_number},
+                       content_type="application/json").json()["items"] == []
     assert client.get(f"{API}/{theirs.pk}").status_code == 404
     assert patch(client, f"{API}/{theirs.pk}", {"name": "x"}).status_code == 404
     assert client.post(f"{API}/{theirs.pk}/reveal").status_code == 404

@@ -4,7 +4,8 @@ the browser's history on a shared office computer, in proxies' logs and in links
 The list's filter form posts; `redirect_to_list` answers the post with the list's address, its other filters
 as they were, and the typed text as `q` when it holds no digit (a name), otherwise as `s`: a key to the text
 kept in the user's session. `typed` gives the text an address asks for. A text with a digit written into an
-address (`?q=13800000000`) is not searched: the page says to type it into the box.
+address (`?q=13800000000`) is not searched: the page says to type it into the box. The lists' APIs likewise
+take such a text only in the body of a POST to their `…/search` (`refused_in_query`).
 """
 
 import secrets
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 SESSION_KEY = "fangkong.searches"
 KEPT = 20  # the user's latest searches by number; older keys are forgotten (their list shows every row again)
 IN_ADDRESS = _("含数字的查询内容（证件号码、电话、门牌）请在搜索框中输入，不要放在网址中")
+IN_QUERY = _("含数字的查询内容（证件号码、电话、门牌）请用 POST 在请求体中提交（…/search），不要放在网址中")
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,12 @@ class Typed:
 
 def _holds_number(text: str) -> bool:
     return any(c.isdigit() for c in text)
+
+
+def refused_in_query(q: str) -> dict | None:
+    """An API list's answer to a `q` with digits in its query string (422 detail), or None: the list's POST
+    `…/search` takes it in the body."""
+    return {"detail": {"q": [str(IN_QUERY)]}} if _holds_number(q) else None
 
 
 def redirect_to_list(request, field: str = "q"):

@@ -5,6 +5,7 @@ from ninja import Router
 from ninja.responses import Status
 
 from fangkong.core.api import ErrorOut
+from fangkong.core.searches import refused_in_query
 
 from . import reviews, selectors, services
 from .schemas import (
@@ -12,6 +13,7 @@ from .schemas import (
     HouseholdIn,
     HouseholdOut,
     HouseholdPage,
+    ListSearchIn,
     MemberIn,
     MergeIn,
     PersonChangeIn,
@@ -31,14 +33,27 @@ from .schemas import (
 router = Router(tags=["people"])
 
 
-@router.get("/households", response=HouseholdPage)
+@router.get("/households", response={200: HouseholdPage, 422: ErrorOut})
 def list_households(request, region: str = "", q: str = "", after: str = "", limit: int = 50):
     """Households in scope by region and id, a keyset page at a time (`after` = the last page's `next_after`).
+    `q`: part of an address or a head's name, without digits here (POST /households/search takes any).
 
     Members are listed by GET /households/{id}, so a page of households stays one query.
     """
-    page = selectors.households_for(request.user, region, q=q, after=after, limit=limit)
-    return {"items": [household_out(request.user, h, []) for h in page.items], "next_after": page.next_after}
+    if refused := refused_in_query(q):
+        return Status(422, refused)
+    return _households(request.user, region, q, after, limit)
+
+
+@router.post("/households/search", response=HouseholdPage)
+def search_households(request, payload: ListSearchIn):
+    """GET /households with its filters in the body: `q` may hold a house number."""
+    return _households(request.user, payload.region, payload.q, payload.after, payload.limit)
+
+
+def _households(user, region: str, q: str, after: str, limit: int) -> dict:
+    page = selectors.households_for(user, region, q=q, after=after, limit=limit)
+    return {"items": [household_out(user, h, []) for h in page.items], "next_after": page.next_after}
 
 
 @router.post("/households", response={201: HouseholdOut, 403: ErrorOut, 422: ErrorOut})
@@ -95,13 +110,26 @@ def merge(request, payload: MergeIn):
     return person_out(services.merge_persons(request.user, keep, other))
 
 
-@router.get("", response=PersonPage)
+@router.get("", response={200: PersonPage, 422: ErrorOut})
 def list_persons(request, q: str = "", region: str = "", after: str = "", limit: int = 50):
     """Persons in scope by region and id, a keyset page at a time (`after` = the last page's `next_after`).
 
-    `q` is part of a name, or an exact ID number or phone (matched by its keyed digest).
+    `q` is part of a name here; an exact ID number or phone (matched by its keyed digest) only in the body of
+    POST /search, never in an address.
     """
-    page = selectors.persons_for(request.user, q=q, region=region, after=after, limit=limit)
+    if refused := refused_in_query(q):
+        return Status(422, refused)
+    return _persons(request.user, q, region, after, limit)
+
+
+@router.post("/search", response=PersonPage)
+def search_persons(request, payload: ListSearchIn):
+    """GET with its filters in the body: `q` part of a name, or an exact ID number or phone."""
+    return _persons(request.user, payload.q, payload.region, payload.after, payload.limit)
+
+
+def _persons(user, q: str, region: str, after: str, limit: int) -> dict:
+    page = selectors.persons_for(user, q=q, region=region, after=after, limit=limit)
     return {"items": [person_out(p) for p in page.items], "next_after": page.next_after}
 
 

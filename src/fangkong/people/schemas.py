@@ -2,7 +2,7 @@
 
 import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from . import reviews, selectors
 from .models import Household, Person
@@ -26,6 +26,14 @@ class PersonOut(Schema):
 class PersonPage(Schema):
     items: list[PersonOut]
     next_after: str | None
+
+
+class ListSearchIn(Schema):
+    """A list's filters in a body, where an ID number, phone or address may stand (never in an address)."""
+    q: str = Field("", max_length=100)
+    region: str = Field("", max_length=15)
+    after: str = Field("", max_length=40)
+    limit: int = 50
 
 
 class PersonIn(Schema):

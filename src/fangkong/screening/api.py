@@ -6,6 +6,7 @@ from ninja import Router, Status
 
 from fangkong.core.api import ErrorOut
 from fangkong.core.health import is_fever
+from fangkong.core.searches import refused_in_query
 from fangkong.people import reviews
 from fangkong.people.schemas import SubmittedOut
 
@@ -18,6 +19,7 @@ from .schemas import (
     KeyPersonOut,
     KeyPersonPage,
     KeyPersonPatch,
+    KeyPersonSearchIn,
     ProgressOut,
     StatusIn,
     SweepHouseholdPage,
@@ -100,11 +102,25 @@ def delete_visit(request, visit_id: int):
 
 # Key persons ------------------------------------------------------------------------------------
 
-@router.get("/key-persons", response={200: KeyPersonPage, 403: ErrorOut, 404: ErrorOut})
+@router.get("/key-persons", response={200: KeyPersonPage, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def list_key_persons(request, category: str = "", status: str = "", region: str = "", q: str = "",
                      before: int = 0, limit: int = 50):
-    """Newest first, a keyset page at a time (`before` = last id seen)."""
-    items = selectors.key_person_page(request.user, category=category, status=status, region_code=region, q=q,
+    """Newest first, a keyset page at a time (`before` = last id seen). `q`: part of a name here; an ID number
+    only in the body of POST /key-persons/search, never in an address."""
+    if refused := refused_in_query(q):
+        return Status(422, refused)
+    return _key_persons(request.user, category, status, region, q, before, limit)
+
+
+@router.post("/key-persons/search", response={200: KeyPersonPage, 403: ErrorOut, 404: ErrorOut})
+def search_key_persons(request, payload: KeyPersonSearchIn):
+    """GET /key-persons with its filters in the body: `q` part of a name, or an ID number."""
+    return _key_persons(request.user, payload.category, payload.status, payload.region, payload.q, payload.before,
+                        payload.limit)
+
+
+def _key_persons(user, category: str, status: str, region: str, q: str, before: int, limit: int) -> dict:
+    items = selectors.key_person_page(user, category=category, status=status, region_code=region, q=q,
                                       before=before, limit=limit)
     return {"items": [key_person_out(kp) for kp in items],
             "next_before": items[-1].pk if items and len(items) == selectors.page_limit(limit) else None}

@@ -145,6 +145,16 @@ class KeyPersonPage(Schema):
     next_before: int | None
 
 
+class KeyPersonSearchIn(Schema):
+    """The ledger's filters in a body, where an ID number may stand (never in an address)."""
+    category: str = Field("", max_length=30)
+    status: str = Field("", max_length=30)
+    region: str = Field("", max_length=15)
+    q: str = Field("", max_length=100)
+    before: int = 0
+    limit: int = 50
+
+
 class CheckIn(Schema):
     temperature: float | str
     method: str
