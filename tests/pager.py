@@ -32,3 +32,15 @@ def every_page(fetch, size: int, pages: int = 10) -> list:
             break
         after = page[-1].pk
     return items
+
+
+def every_cursor_page(fetch, pages: int = 50) -> list:
+    """Every item of a selector paged by an opaque cursor: `fetch(after)` returns (items, next cursor or None);
+    the first page is `fetch(None)`. At most `pages` pages: a cursor that did not move would loop."""
+    items, after = [], None
+    for _ in range(pages):
+        page, after = fetch(after)
+        items += page
+        if after is None:
+            break
+    return items

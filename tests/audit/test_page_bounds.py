@@ -15,6 +15,7 @@ from fangkong.audit import labels, selectors
 from fangkong.audit import services as audit
 from fangkong.audit.models import AuditEntry
 from tests import factories
+from tests.pager import every_cursor_page
 
 
 @pytest.fixture
@@ -75,14 +76,11 @@ def test_pages_follow_the_time_of_the_entries_and_never_repeat_one(boss):
         entry = audit.record(boss, "test.write", object_type="thing", object_id=f"e-{i}", region=factories.VILLAGE_A1)
         AuditEntry.objects.filter(pk=entry.pk).update(at=now - datetime.timedelta(minutes=(i * 3) % 7 // 2))
     expected = list(AuditEntry.objects.order_by("-at", "-id").values_list("object_id", flat=True))
-    seen, after = [], None
-    while True:
+    def fetch(after):
         page = selectors.page_for(boss, after=after, limit=2)
-        seen += [e.object_id for e in page.entries]
-        if page.next_after is None:
-            break
-        after = page.next_after
-    assert seen == expected
+        return [e.object_id for e in page.entries], page.next_after
+
+    assert every_cursor_page(fetch) == expected
 
 
 def test_the_date_filters_are_a_range_of_the_time_index(boss, login):

@@ -16,6 +16,7 @@ from fangkong.checkpoints.selectors import passages as passage_selectors
 from fangkong.checkpoints.services import checkpoints as checkpoint_services
 from fangkong.people.models import Person
 from tests import factories as f
+from tests.concurrency import at_once
 
 from .builders import ID_1, ID_2, ID_3, checkpoint, passage
 
@@ -187,7 +188,6 @@ ON_POSTGRES = connection.vendor == "postgresql"
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL advisory locks (SQLite runs one writer at a time anyway)")
 def test_two_passengers_of_one_car_at_once_count_it_once_and_one_person_twice_is_one_person(transactional_db,
                                                                                             monkeypatch):
-    import threading
     import time
 
     from fangkong.accounts.models import Role
@@ -212,25 +212,14 @@ def test_two_passengers_of_one_car_at_once_count_it_once_and_one_person_twice_is
 
     monkeypatch.setattr(passage_services, "_plate_seen", slow_seen)
     monkeypatch.setattr(passage_services, "_find_person", slow_found)
-    barrier = threading.Barrier(2)
     errors: list = []
-
-    def register(id_number, name, temperature):
-        try:
-            barrier.wait()
-            passage(staff, cp, id_number=id_number, name=name, vehicle_plate="鄂K12345", temperature=temperature)
-        except Exception as exc:  # noqa: BLE001 (reported by the assertion below)
-            errors.append(exc)
-        finally:
-            connection.close()
-
     # 王五 measured twice (two registrations, not one sent twice)
     for people in ([(ID_1, "张三", "36.5"), (ID_2, "李四", "36.5")], [(ID_3, "王五", "36.5"), (ID_3, "王五", "36.6")]):
-        threads = [threading.Thread(target=register, args=who) for who in people]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=30)
+        def register(i, people=people):
+            id_number, name, temperature = people[i]
+            passage(staff, cp, id_number=id_number, name=name, vehicle_plate="鄂K12345", temperature=temperature)
+
+        errors += [r for r in at_once(len(people), register) if isinstance(r, Exception)]
     assert not errors, errors
     assert Passage.objects.filter(checkpoint=cp).count() == 4
     assert Passage.objects.filter(checkpoint=cp, counts_vehicle=True).count() == 1

@@ -17,6 +17,7 @@ from fangkong.checkpoints.selectors import passages as passage_selectors
 from fangkong.people.models import Person
 from fangkong.screening.models import ArrivalTask, KeyPerson
 from tests import factories as f
+from tests.concurrency import at_once
 
 from .builders import ID_1, ID_2, ID_3, WUHAN, checkpoint, passage, post_json, risk_area, valid_id
 
@@ -204,28 +205,6 @@ def test_a_refused_form_keeps_its_key(login, staff, cp):
 ON_POSTGRES = connection.vendor == "postgresql"
 
 
-def _at_once(n: int, send) -> list:
-    """`send(i)` in n threads released together; their results (or exceptions)."""
-    import threading
-    barrier, results = threading.Barrier(n), [None] * n
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = send(i)
-        except Exception as exc:  # noqa: BLE001 (reported by the caller's assertions)
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
 @pytest.fixture
 def live_checkpoint(transactional_db):
     from fangkong.accounts.models import Role
@@ -249,7 +228,7 @@ def test_twenty_identical_passages_at_once_over_http_store_one(live_checkpoint):
         client.force_login(staff)
         return post_json(client, f"{BASE}/{cp.pk}/passages", _body(**RISKY))
 
-    results = _at_once(20, send)
+    results = at_once(20, send)
     assert all(isinstance(r, tuple) for r in results), results
     assert sorted(status for status, _body in results) == [200] * 19 + [201]
     assert len({body["id"] for _status, body in results}) == 1
@@ -272,7 +251,7 @@ def test_one_key_sent_at_once_for_different_people_collides_in_the_database(live
         return passage_services.register_passage(staff, cp, id_number=numbers[i], name="张三", temperature="36.5",
                                                  outcome="pass", client_key="retry-1")
 
-    results = _at_once(10, send)
+    results = at_once(10, send)
     assert all(isinstance(r, Passage) for r in results), results
     assert len({r.pk for r in results}) == 1 and sum(not r.duplicate for r in results) == 1
     assert Passage.objects.count() == Person.objects.count() == 1  # the losers' new persons rolled back

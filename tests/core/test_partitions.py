@@ -5,7 +5,6 @@ at them cleared and every counter unchanged, a key sent again in another month i
 import datetime
 import io
 import json
-import threading
 import zoneinfo
 
 import pytest
@@ -27,6 +26,7 @@ from fangkong.settings import retention_setting
 from tests import factories
 from tests.checkpoints.builders import checkpoint as roadside
 from tests.checkpoints.builders import passage
+from tests.concurrency import at_once
 from tests.places.builders import code, fresh_cache, place  # noqa: F401
 
 ON_POSTGRES = connection.vendor == "postgresql"
@@ -240,23 +240,12 @@ def test_one_key_sent_at_once_by_ten_phones_is_stored_once(transactional_db, set
     settings.FANGKONG_CHECK_IN_RATE = 100
     factories.county_tree()
     c = code(place())
-    barrier, statuses = threading.Barrier(10), []
-
     def send(i):
-        try:
-            barrier.wait()
-            response = Client().post(f"/api/places/c/{c.token}/check-in", json.dumps(
-                {"phone": f"1391234{i:04d}", "name": "李四"}), content_type="application/json",
-                HTTP_IDEMPOTENCY_KEY="same-key")
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
+        return Client().post(f"/api/places/c/{c.token}/check-in", json.dumps(
+            {"phone": f"1391234{i:04d}", "name": "李四"}), content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="same-key").status_code
 
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(10)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    statuses = at_once(10, send)
     assert sorted(statuses) == [200] * 9 + [201] or statuses == [201] * 10
     assert CheckIn.objects.count() == 1
 

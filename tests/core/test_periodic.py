@@ -8,7 +8,6 @@ import threading
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -18,6 +17,7 @@ from fangkong.core import periodic, scheduler
 from fangkong.core.models import PeriodicRun, RunState
 from fangkong.core.periodic import Daily, Every, Job
 from tests import factories
+from tests.concurrency import at_once
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -133,24 +133,11 @@ def test_workers_in_parallel_threads_run_each_period_once(clock, only):
         return {}
 
     only(Job("test.slow", "slow", slow, Every(minutes=30)), Job("test.other", "other", slow, Every(minutes=60)))
-    start = threading.Barrier(4)
-    errors = []
+    def worker(i):
+        for _ in range(3):
+            work(clock.now, f"w{i}")
 
-    def worker(name):
-        try:
-            start.wait()
-            for _ in range(3):
-                work(clock.now, name)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = [r for r in at_once(4, worker) if isinstance(r, Exception)]
     assert errors == []
     assert len(calls) == 2
     assert sorted(PeriodicRun.objects.values_list("job", "state", "attempts")) == [

@@ -12,6 +12,7 @@ from django.utils import timezone
 from fangkong.core import periodic
 from fangkong.people.models import Person, PossibleDuplicate
 from tests import factories
+from tests.concurrency import at_once
 
 ON_POSTGRES = connection.vendor == "postgresql"
 BIRTH = datetime.date(1980, 1, 1)
@@ -48,22 +49,17 @@ def test_the_job_pairs_again_the_persons_written_since_the_day_before_yesterday_
 @pytest.mark.skipif(not ON_POSTGRES, reason="SQLite runs one writer at a time: its triggers always see the twin")
 def test_twins_written_at_the_same_moment_by_two_transactions_are_paired_by_the_job(transactional_db):
     factories.county_tree()
-    inserted, written = threading.Barrier(2), []
+    inserted = threading.Barrier(2)
 
-    def register():
-        try:
-            with transaction.atomic():
-                written.append(twin().pk)
-                inserted.wait(timeout=30)  # both rows written, neither committed: each trigger missed the other
-        finally:
-            connection.close()
+    def register(_i):
+        with transaction.atomic():
+            written = twin().pk
+            inserted.wait(timeout=30)  # both rows written, neither committed: each trigger missed the other
+        return written
 
-    threads = [threading.Thread(target=register) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert len(written) == 2 and pairs() == set()  # the gap the job is for
+    written = at_once(2, register)
+    assert all(isinstance(pk, int) for pk in written), written
+    assert pairs() == set()  # the gap the job is for
 
     periodic.job("people.pair_recent").run(timezone.now())
 

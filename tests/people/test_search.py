@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from fangkong.accounts.models import Role
 from fangkong.people import selectors, services
 from tests import factories
+from tests.pager import every_cursor_page
 from tests.people import builders
 from tests.people.ids import full_width, resident_id
 
@@ -61,14 +62,11 @@ def test_search_by_name(hq):
 def test_keyset_pages_cover_everyone_once_in_region_order(hq):
     codes = [factories.VILLAGE_B1, factories.GRID_A1, factories.VILLAGE_A1, factories.VILLAGE_A2]
     made = [builders.person(hq, codes[i % 4], name=f"人{i}") for i in range(9)]
-    seen, after = [], ""
-    while True:
-        page = selectors.persons_for(hq, after=after, limit=2)
-        seen += [p.pk for p in page.items]
-        if page.next_after is None:
-            break
-        after = page.next_after
-    assert seen == [p.pk for p in sorted(made, key=lambda p: (p.region_id, p.pk))]
+    def fetch(after):
+        page = selectors.persons_for(hq, after=after or "", limit=2)
+        return [p.pk for p in page.items], page.next_after
+
+    assert every_cursor_page(fetch) == [p.pk for p in sorted(made, key=lambda p: (p.region_id, p.pk))]
 
 
 def test_a_bad_cursor_starts_from_the_beginning(hq):

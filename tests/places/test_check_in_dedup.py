@@ -18,6 +18,7 @@ from fangkong.places.models import CheckIn
 from fangkong.places.selectors.check_ins import active_code_by_token
 from fangkong.places.services import check_ins as services
 from tests import factories
+from tests.concurrency import at_once
 
 from .builders import checkpoint, code, fresh_cache, place, resident_id  # noqa: F401
 
@@ -157,27 +158,11 @@ ON_POSTGRES = connection.vendor == "postgresql"
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (SQLite runs one writer at a time anyway)")
 @pytest.mark.parametrize("data", [VISITOR, {**VISITOR, "id_number": resident_id(9)}])
 def test_ten_identical_check_ins_at_once_store_one(transactional_db, settings, data):
-    import threading
-
     settings.FANGKONG_CHECK_IN_RATE = 100
     factories.county_tree()
     c = code(place())
-    barrier, statuses = threading.Barrier(10), []
-
-    def send():
-        try:
-            barrier.wait()
-            response = Client().post(f"/api/places/c/{c.token}/check-in", json.dumps(data),
-                                     content_type="application/json")
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(10)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    statuses = at_once(10, lambda _i: Client().post(f"/api/places/c/{c.token}/check-in", json.dumps(data),
+                                                    content_type="application/json").status_code)
     assert statuses == [201] * 10
     assert CheckIn.objects.count() == 1 and not Person.objects.exists()
     assert AuditEntry.objects.filter(action="check_in.create").count() == 1

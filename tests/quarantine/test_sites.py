@@ -1,18 +1,17 @@
 """Observation sites: rooms, check-in and check-out, occupancy, capacity (also under concurrency)."""
 
-import threading
 import time
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from fangkong.accounts.models import Role
 from fangkong.quarantine import selectors, services
 from fangkong.quarantine.models import Stay
 from fangkong.quarantine.services import sites as site_services
 from tests import factories as f
+from tests.concurrency import at_once
 
 from .helpers import days_ago, key_person, start
 
@@ -115,23 +114,7 @@ def test_two_concurrent_check_ins_into_the_last_bed_admit_exactly_one(transactio
         return found
 
     monkeypatch.setattr(site_services, "occupied", slow_count)
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def check_in(q):
-        try:
-            barrier.wait()
-            services.check_in(cadre, q, room=room)
-            outcomes.append("admitted")
-        except ValidationError as exc:
-            outcomes.append(exc.message_dict["room"][0])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=check_in, args=(q,)) for q in orders]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    results = at_once(2, lambda i: services.check_in(cadre, orders[i], room=room))
+    outcomes = [r.message_dict["room"][0] if isinstance(r, Exception) else "admitted" for r in results]
     assert sorted(outcomes, key=len) == ["admitted", f"{room} 已满（1/1）"]
     assert Stay.objects.filter(room=room, checked_out_at__isnull=True).count() == 1
