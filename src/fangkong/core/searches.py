@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 SESSION_KEY = "fangkong.searches"
 KEPT = 20  # the user's latest searches by number; older keys are forgotten (their list shows every row again)
 IN_ADDRESS = _("含数字的查询内容（证件号码、电话、门牌）请在搜索框中输入，不要放在网址中")
-IN_QUERY = _("含数字的查询内容（证件号码、电话、门牌）请用 POST 在请求体中提交（…/search），不要放在网址中")
+IN_QUERY = _("含数字的查询内容（证件号码、电话、门牌）请用 POST 在请求体中提交，不要放在网址中")
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,10 @@ def _holds_number(text: str) -> bool:
     return any(c.isdigit() for c in text)
 
 
-def refused_in_query(q: str) -> dict | None:
-    """An API list's answer to a `q` with digits in its query string (422 detail), or None: the list's POST
+def refused_in_query(q: str, field: str = "q") -> dict | None:
+    """An API's answer to a `q` with digits in its query string (422 detail), or None: the list's POST
     `…/search` takes it in the body."""
-    return {"detail": {"q": [str(IN_QUERY)]}} if _holds_number(q) else None
+    return {"detail": {field: [str(IN_QUERY)]}} if _holds_number(q) else None
 
 
 def redirect_to_list(request, field: str = "q"):

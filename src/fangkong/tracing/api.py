@@ -19,6 +19,7 @@ from fangkong.core.days import Day, Moment
 from fangkong.core.docx import DOCX_TYPE
 from fangkong.core.exports import XLSX_TYPE
 from fangkong.core.paging import PAGE_SIZE, page_limit
+from fangkong.core.searches import IN_QUERY
 from fangkong.people import services as people_services
 
 from . import graphs, rows
@@ -184,7 +185,7 @@ def exposure(request, person_id: int | None = None, start: Moment | None = None,
     """The exposure search of one person by `person_id` (see POST /exposure). By ID number or phone only with
     POST: a number in an address stays in proxies' logs and browsers' histories."""
     if "number" in request.GET:
-        return Status(422, {"detail": {"number": [_("证件号码或手机号码请用 POST 在请求体中提交，不要放在网址中")]}})
+        return Status(422, {"detail": {"number": [str(IN_QUERY)]}})
     return _exposure(request.user, person_id, "", start, end, reveal)
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fangkong.accounts import permissions as account_permissions
+from fangkong.core import searches
 from fangkong.core.exports import XLSX_TYPE
 from fangkong.core.replica import heavy_read
 from fangkong.people import services as people_services
@@ -66,7 +67,7 @@ def _search(request, data=None, *, subjects_only: bool = False) -> Outcome:
     if not account_permissions.can_trace(user):
         raise PermissionDenied
     if data is None and "number" in request.GET:  # an address carries the person's id, never a number
-        return Outcome(ExposureForm(), error=_("证件号码或手机号码请在搜索框中输入，不要放在网址中"), status=400)
+        return Outcome(ExposureForm(), error=str(searches.IN_ADDRESS), status=400)
     form = ExposureForm(data if data is not None else request.GET or None)
     if not form.is_bound:
         return Outcome(form)
