@@ -1,4 +1,4 @@
-"""The daily catch-up of possible duplicates (people.pairing.pair_recent, the worker's `people.pair_recent`): twins
+"""The daily catch-up of possible duplicates (the worker's `people.pair_recent`, people.periodic): twins
 written at the same moment by two PostgreSQL transactions are not paired by the triggers (neither sees the other's
 uncommitted row); the job pairs the persons written since the day before yesterday again, and only those."""
 

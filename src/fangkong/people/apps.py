@@ -9,5 +9,5 @@ class PeopleConfig(AppConfig):
     verbose_name = _("人员")
 
     def ready(self):
-        from . import audit_labels, links, menu, pairing, services  # noqa: F401  audit labels, link rules, menu, the
-        # duplicates' daily catch-up, the review
+        from . import audit_labels, links, menu, periodic, services  # noqa: F401  audit labels, link rules, menu,
+        # the duplicates' daily catch-up, the review

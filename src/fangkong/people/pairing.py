@@ -3,17 +3,13 @@ the triggers on the persons' table that pair a person whenever one is written (m
 `people 0005`), the scan that pairs every person there is, and the catch-up of recent persons.
 
 On PostgreSQL, twins written at the same moment by two transactions do not see each other's uncommitted row in
-their triggers and are not paired; the worker's daily job `people.pair_recent` pairs the persons written since
-the day before yesterday again (ON CONFLICT DO NOTHING: pairs already there stay as they are).
+their triggers and are not paired; `pair_since` pairs the persons written since a moment again (ON CONFLICT DO
+NOTHING: pairs already there stay as they are), which the worker's daily job does (people.periodic).
 """
 
 import datetime
 
 from django.db import connection
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-
-from fangkong.core import periodic
 
 PERSON, PAIRS = "people_person", "people_possibleduplicate"
 # rule: (when the written person can match at all, how another person `p` matches it); NEW is the written person
@@ -114,16 +110,3 @@ def pair_since(since: datetime.datetime) -> int:
                            [connection.ops.adapt_datetimefield_value(since)])
             added += max(cursor.rowcount, 0)
     return added
-
-
-def pair_recent(at: datetime.datetime) -> dict:
-    """The daily catch-up: the persons written since the start of the day before yesterday (local)."""
-    since = datetime.datetime.combine(timezone.localdate(at) - datetime.timedelta(days=2), datetime.time(),
-                                      tzinfo=timezone.get_current_timezone())
-    return {"since": since.isoformat(), "pairs_added": pair_since(since)}
-
-
-periodic.register(periodic.Job("people.pair_recent", _("疑似重复人员补充配对"), pair_recent,
-                               periodic.Daily(at=datetime.time(1, 45))))
-
-
