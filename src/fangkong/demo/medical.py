@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.models import User
 from fangkong.analytics import counters
 from fangkong.audit import services as audit
+from fangkong.checkpoints.models import Passage
 from fangkong.core.actors import SYSTEM
 from fangkong.core.days import local_day
 from fangkong.core.health import Fever, FeverSource, fever_threshold
@@ -90,12 +91,15 @@ class Register:
         self.hygiene: list[HygieneLog] = []
         self.workers = Workers()
         self.doctors = {u.region_id: u for u in User.objects.filter(role="doctor", region__isnull=False)}
-        on_ledger = set(KeyPerson.objects.values_list("person_id", flat=True))
-        self.residents: dict[str, list[tuple]] = {}  # township code → (person fields…, on a ledger)
+        # on a ledger, or an arrival from a risk area: the hidden returnees (on no ledger) are the reconciliation's
+        # story, which a fever here would end by putting them on one
+        taken = set(KeyPerson.objects.values_list("person_id", flat=True)) | set(
+            Passage.objects.filter(from_risk_area=True, person__isnull=False).values_list("person_id", flat=True))
+        self.residents: dict[str, list[tuple]] = {}  # township code → (person fields…, taken by another story)
         # adults with a phone: who buys medicine and is called back
         for row in Person.objects.filter(within(COUNTY)).exclude(phone="").values_list(
                 "pk", "name", "id_type", "id_number", "id_digest", "phone", "phone_digest", "region_id", "address"):
-            self.residents.setdefault(row[7][:9] + "000", []).append((*row, row[0] in on_ledger))
+            self.residents.setdefault(row[7][:9] + "000", []).append((*row, row[0] in taken))
         self.key_persons: list[KeyPerson] = []
         self.checks: list[CheckRow] = []
         self.fever_checks: list[tuple[KeyPerson, DailyCheck]] = []
@@ -127,7 +131,8 @@ class Register:
     # The purchases -------------------------------------------------------------------------------------
 
     def _buyer(self, shop: Place, *, fresh: bool) -> tuple | None:
-        """A resident of the pharmacy's township; `fresh`: one on no ledger (a fever puts them on one)."""
+        """A resident of the pharmacy's township; `fresh`: one on no ledger and no arrival (a fever puts them on the
+        ledger)."""
         people = [p for p in self.residents.get(shop.region_id[:9] + "000", ()) if not fresh or not p[-1]]
         return self.rng.choice(people) if people else None
 
